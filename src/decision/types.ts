@@ -1,0 +1,101 @@
+// The decision contract (SPEC sections 4 and 8). `fuseplan recommend --format json` serialises a
+// Decision; scaffold and evaluate read one. Keep keys stable: scripts outside the project read them.
+import type {Severity, DocPath} from '../findings.js'
+
+export const STRATEGIES = ['early', 'intermediate', 'late', 'attention'] as const
+export type Strategy = (typeof STRATEGIES)[number]
+
+export interface ScoreReason {
+  ruleId: string
+  delta: number
+  reason: string
+}
+
+export interface StrategyOption {
+  strategy: Strategy
+  score: number
+  excluded: boolean
+  /** Human-readable reasons (score adjustments and exclusions), in rule order. */
+  reasons: string[]
+  adjustments: ScoreReason[]
+  exclusions: {ruleId: string; reason: string}[]
+  pros: string[]
+  cons: string[]
+  latencyMs: number
+}
+
+export interface ModalityMask {
+  name: string
+  deploymentAvailability: number
+  trainingAvailability: number
+  /** Train-time probability of dropping the modality when it is present. */
+  dropProbability: number
+  /** 1 - t * (1 - q): natural absence plus masking. */
+  effectiveMissingRate: number
+  required: boolean
+  note?: string
+}
+
+export interface MaskingPlan {
+  /** 'independent' draws each modality separately; 'patterns' samples target presence patterns. */
+  mode: 'independent' | 'patterns'
+  modalities: ModalityMask[]
+  /** Target presence patterns when mode is 'patterns'. */
+  patterns?: {present: string[]; share: number}[]
+  floor: number
+  warmupEpochs: number
+  rampEpochs: number
+  neverDropAll: true
+  placeholder: 'learned-shared-for-dropped-and-missing'
+  presenceBits: boolean
+  /** The deployment availability range per modality this plan was built to cover. */
+  covers: {name: string; minAvailability: number; maxAvailability: number}[]
+}
+
+export interface TransferPlan {
+  pretrainCohort: string
+  finetuneCohorts: string[]
+  reason: string
+  steps: string[]
+  validationCohorts: string[]
+  biasChecks: string[]
+}
+
+export interface EvaluationPlan {
+  patterns: {present: string[]; share: number}[]
+  ablations: string[]
+  robustnessSweep: {missingRates: number[]; modalities: string[]}
+}
+
+export interface DecisionFinding {
+  ruleId: string
+  severity: Severity
+  message: string
+  /** Dotted path into the profile, e.g. "modalities[1].availability". */
+  path: string
+  docPath: DocPath
+}
+
+export interface TraceEntry {
+  ruleId: string
+  fired: boolean
+  /** Fact and profile values the rule's condition read, by name. */
+  inputs: Record<string, unknown>
+  effects: string[]
+  error?: string
+}
+
+export interface Decision {
+  profile: {name: string; description?: string; hash: string}
+  strategy: Strategy | null
+  /** Why no strategy was chosen, when strategy is null. */
+  noStrategyReason?: string
+  options: StrategyOption[]
+  masking: MaskingPlan
+  transfer: TransferPlan | null
+  evaluation: EvaluationPlan
+  latency: {budgetMs: number | null; percentile: number | null; estimates: Record<Strategy, number>}
+  findings: DecisionFinding[]
+  facts: Record<string, unknown>
+  trace: TraceEntry[]
+}
