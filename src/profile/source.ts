@@ -1,0 +1,142 @@
+// Parse YAML while keeping source positions, so every problem can point at file:line:column.
+// The `yaml` package's safety limits are on: unique keys, a cap on alias expansion, no custom tags.
+import {isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node} from 'yaml'
+import type {DocPath, Finding, Range} from '../findings.js'
+
+/** Files larger than this are refused before parsing: profiles are small, and YAML parsing is superlinear. */
+export const MAX_SOURCE_BYTES = 1024 * 1024
+/** Bounds alias expansion ("billion laughs"): no real profile needs more. */
+export const MAX_ALIAS_COUNT = 100
+
+export interface SourceDocument {
+  filePath: string
+  text: string
+  /** Plain JS value of the document, or undefined when it could not be parsed. */
+  value: unknown
+  /** Position of the node at `path`; for a path that does not exist, its nearest existing ancestor. */
+  rangeOf(path: DocPath, options?: {key?: boolean}): Range
+  /** Findings from the parser itself: syntax errors, duplicate keys, too many aliases. */
+  syntaxFindings: Finding[]
+}
+
+const FILE_START: Range = {line: 1, column: 1, endLine: 1, endColumn: 1}
+
+function finding(ruleId: string, message: string, range: Range, path: DocPath = []): Finding {
+  return {ruleId, severity: 'error', message, path, ...range}
+}
+
+export function parseSource(filePath: string, input: string | Buffer): SourceDocument {
+  const size = typeof input === 'string' ? Buffer.byteLength(input) : input.length
+  const empty = (message: string, ruleId = 'yaml-syntax'): SourceDocument => ({
+    filePath,
+    text: '',
+    value: undefined,
+    rangeOf: () => FILE_START,
+    syntaxFindings: [finding(ruleId, message, FILE_START)],
+  })
+  if (size > MAX_SOURCE_BYTES) {
+    return empty(`File is ${size} bytes; fuseplan reads YAML files up to ${MAX_SOURCE_BYTES} bytes. Split it or check that it is the right file.`, 'file-too-large')
+  }
+  if (typeof input !== 'string') {
+    if (input.includes(0)) return empty('File looks binary (it contains NUL bytes); expected a YAML text file.', 'not-yaml')
+    input = input.toString('utf8')
+  }
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input
+  if (text.trim() === '') return empty('File is empty; expected a YAML document with `apiVersion` and `kind`.', 'empty-file')
+
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, {
+    lineCounter,
+    uniqueKeys: true,
+    prettyErrors: false,
+    strict: true,
+    customTags: [],
+    // Parse as YAML 1.2 core: no `<<` merge keys, no implicit timestamps or octal surprises.
+    version: '1.2',
+    schema: 'core',
+  })
+
+  const toRange = (start: number, end: number): Range => {
+    const a = lineCounter.linePos(start)
+    const b = lineCounter.linePos(Math.max(start, end))
+    return {line: a.line, column: a.col, endLine: b.line, endColumn: b.col}
+  }
+
+  const syntaxFindings: Finding[] = []
+  const seen = new Set<string>()
+  for (const err of [...doc.errors, ...doc.warnings]) {
+    const [start, end] = err.pos
+    const range = toRange(start, end)
+    const message = humaniseYamlError(err.code, err.message)
+    const key = `${range.line}:${range.column}:${message}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    syntaxFindings.push({...finding(err.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax', message, range), severity: doc.errors.includes(err as never) ? 'error' : 'warning'})
+  }
+  if (doc.errors.length === 0 && doc.contents === null) {
+    syntaxFindings.push(finding('empty-file', 'Document is empty; expected a YAML mapping with `apiVersion` and `kind`.', FILE_START))
+  }
+
+  let value: unknown
+  if (doc.errors.length === 0) {
+    try {
+      value = doc.toJS({maxAliasCount: MAX_ALIAS_COUNT})
+    } catch (error) {
+      const message = error instanceof Error && /alias/i.test(error.message)
+        ? `Too many YAML aliases: expanding them would exceed ${MAX_ALIAS_COUNT} nodes (an alias bomb?). Write the values out instead.`
+        : `Could not read the YAML document: ${error instanceof Error ? error.message : String(error)}`
+      syntaxFindings.push(finding('yaml-syntax', message, FILE_START))
+    }
+  }
+
+  return {
+    filePath,
+    text,
+    value,
+    syntaxFindings,
+    rangeOf: (path, options) => rangeOfPath(doc, path, options?.key === true, toRange),
+  }
+}
+
+function nodeRange(node: Node | null | undefined, toRange: (s: number, e: number) => Range): Range | undefined {
+  if (!node || !node.range) return undefined
+  const [start, valueEnd] = node.range
+  return toRange(start, valueEnd)
+}
+
+function rangeOfPath(doc: Document, path: DocPath, wantKey: boolean, toRange: (s: number, e: number) => Range): Range {
+  let node: unknown = doc.contents
+  let best = nodeRange(node as Node, toRange) ?? FILE_START
+  for (let i = 0; i < path.length; i++) {
+    const part = path[i]
+    const last = i === path.length - 1
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(part))
+      if (!pair) return best
+      if (last && wantKey) return nodeRange(pair.key as Node, toRange) ?? best
+      // A key whose value is null (`key:`) has no value node: point at the key.
+      node = pair.value ?? pair.key
+    } else if (isSeq(node) && typeof part === 'number') {
+      const item = node.items[part]
+      if (item === undefined) return best
+      node = item
+    } else {
+      return best
+    }
+    best = nodeRange(node as Node, toRange) ?? best
+  }
+  return best
+}
+
+function humaniseYamlError(code: string, message: string): string {
+  // The yaml package's messages end with a source excerpt when prettyErrors is on; we keep them terse.
+  const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return 'Duplicate key: each key may appear only once in a mapping. Remove or rename the second one.'
+    case 'TAB_AS_INDENT':
+      return 'Tab used for indentation; YAML indents with spaces only.'
+    default:
+      return `Invalid YAML: ${first}`
+  }
+}

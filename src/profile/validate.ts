@@ -1,0 +1,146 @@
+// Schema validation of a parsed profile, with each error turned into a Finding a person can act on.
+import {Ajv2020, type ErrorObject, type ValidateFunction} from 'ajv/dist/2020.js'
+import type {DocPath, Finding} from '../findings.js'
+import type {SourceDocument} from './source.js'
+import {profileSchema} from './schema.js'
+
+let compiled: ValidateFunction | undefined
+
+/** Compiled once per process, on first use, so commands that never validate do not pay for it. */
+function profileValidator(): ValidateFunction {
+  compiled ??= new Ajv2020({allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true}).compile(profileSchema)
+  return compiled
+}
+
+export function compileSchema(schema: object): ValidateFunction {
+  return new Ajv2020({allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true}).compile(schema)
+}
+
+export function validateProfileSchema(source: SourceDocument): Finding[] {
+  return schemaFindings(profileValidator(), source)
+}
+
+/** Runs a compiled validator and maps its errors to positioned findings (shared by every document kind). */
+export function schemaFindings(validate: ValidateFunction, source: SourceDocument, ruleId = 'schema'): Finding[] {
+  if (validate(source.value)) return []
+  const errors = reduceErrors(validate.errors ?? [])
+  const findings: Finding[] = []
+  const seen = new Set<string>()
+  for (const err of errors) {
+    const path = pointerToPath(err.instancePath)
+    const {message, targetPath, atKey} = describe(err, path, source.value)
+    const range = source.rangeOf(targetPath, {key: atKey})
+    const key = `${range.line}:${range.column}:${message}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    findings.push({ruleId, severity: 'error', message, path: targetPath, ...range})
+  }
+  return findings
+}
+
+export function pointerToPath(pointer: string): DocPath {
+  if (pointer === '') return []
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s))
+}
+
+/** Drops the noise ajv emits around `oneOf`/`if` so each real problem is reported once. */
+function reduceErrors(errors: ErrorObject[]): ErrorObject[] {
+  const oneOfPaths = new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath))
+  return errors.filter((e) => {
+    if (e.keyword === 'if') return false
+    // Errors inside the branches of a oneOf are replaced by one message about the oneOf itself.
+    if (e.keyword !== 'oneOf' && oneOfPaths.has(e.instancePath) && e.schemaPath.includes('/oneOf/')) return false
+    return true
+  })
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'a list'
+  if (typeof value === 'object') return 'a mapping'
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`
+  return `${typeof value} ${String(value)}`
+}
+
+function valueAt(root: unknown, path: DocPath): unknown {
+  let node = root
+  for (const part of path) {
+    if (node === null || typeof node !== 'object') return undefined
+    node = (node as Record<string | number, unknown>)[part]
+  }
+  return node
+}
+
+function describe(err: ErrorObject, path: DocPath, root: unknown): {message: string; targetPath: DocPath; atKey: boolean} {
+  const where = path.length === 0 ? 'The document' : `\`${path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[')}\``
+  const value = valueAt(root, path)
+  const p = err.params as Record<string, unknown>
+  const field = path.length > 0 ? where : 'The document'
+  switch (err.keyword) {
+    case 'required':
+      return {message: `${where} is missing the required key \`${String(p.missingProperty)}\`.`, targetPath: path, atKey: false}
+    case 'additionalProperties':
+      return {
+        message: `Unknown key \`${String(p.additionalProperty)}\` in ${path.length === 0 ? 'the document' : where}. Check its spelling; \`fuseplan schema\` lists the allowed keys.`,
+        targetPath: [...path, String(p.additionalProperty)],
+        atKey: true,
+      }
+    case 'type':
+      return {message: `${field} must be ${article(String(p.type))}, not ${typeName(value)}.`, targetPath: path, atKey: false}
+    case 'enum':
+      return {
+        message: `${field} must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}; got ${typeName(value)}.`,
+        targetPath: path,
+        atKey: false,
+      }
+    case 'const':
+      return {message: `${field} must be ${JSON.stringify(p.allowedValue)}; got ${typeName(value)}.`, targetPath: path, atKey: false}
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum': {
+      const isShare = typeof p.limit === 'number' && (p.limit === 0 || p.limit === 1) && /availability|share/i.test(String(path.at(-1) ?? ''))
+      if (isShare || (path.length >= 2 && path.at(-2) === 'availability')) {
+        return {message: `${field} is a share and must be between 0 and 1; got ${String(value)}.`, targetPath: path, atKey: false}
+      }
+      return {message: `${field} must be ${String(p.comparison)} ${String(p.limit)}; got ${String(value)}.`, targetPath: path, atKey: false}
+    }
+    case 'pattern':
+      return {message: `${field} is ${typeName(value)}, which has the wrong form: ${patternHint(path)}`, targetPath: path, atKey: false}
+    case 'propertyNames':
+      return {message: `${field} has a key that is not a valid modality name.`, targetPath: path, atKey: false}
+    case 'minItems':
+      return {message: `${field} needs at least ${String(p.limit)} item${p.limit === 1 ? '' : 's'}.`, targetPath: path, atKey: false}
+    case 'maxItems':
+      return {message: `${field} has more than ${String(p.limit)} items, fuseplan's limit.`, targetPath: path, atKey: false}
+    case 'maxLength':
+      return {message: `${field} is longer than ${String(p.limit)} characters.`, targetPath: path, atKey: false}
+    case 'oneOf':
+      if (path[0] === 'modalities') {
+        return {message: `${field} must give its size in exactly one of \`features\`, \`shape\` or \`sequence\`.`, targetPath: path, atKey: false}
+      }
+      return {message: `${field} matches none or several of the allowed forms.`, targetPath: path, atKey: false}
+    default:
+      return {message: `${field} ${err.message ?? 'is invalid'}.`, targetPath: path, atKey: false}
+  }
+}
+
+function article(type: string): string {
+  const names: Record<string, string> = {object: 'a mapping', array: 'a list', integer: 'a whole number', number: 'a number', string: 'a string', boolean: 'true or false'}
+  return names[type] ?? type
+}
+
+function patternHint(path: DocPath): string {
+  const last = String(path.at(-1) ?? '')
+  const parent = path.at(-2)
+  if (last === 'name' && path.length === 1) return 'use a slug of lower-case letters, digits and dashes, e.g. `icu-deterioration`.'
+  if (path[0] === 'cohorts' && last === 'name') return 'start with a letter, then letters, digits, `_` or `-`.'
+  if (last === 'name' || parent === 'present' || parent === 'modalities') {
+    return 'a modality name starts with a lower-case letter, then up to 39 lower-case letters, digits or underscores, e.g. `chest_xray`.'
+  }
+  return 'see `fuseplan schema` for the expected pattern.'
+}
