@@ -1,0 +1,30 @@
+// Commands that take a PROFILE argument share this: load it, print every problem as
+// file:line:col, and stop with exit 2 when the profile cannot be used.
+import {Errors} from '@oclif/core'
+import {relative} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import type {Finding} from '../findings.js'
+import {loadProfile} from '../profile/load.js'
+import type {Profile} from '../profile/types.js'
+
+/** The example a newcomer's first command runs on when no profile is given. */
+export const BUNDLED_EXAMPLE = fileURLToPath(new URL('../../../examples/icu-deterioration.yaml', import.meta.url))
+
+export function formatFindingLine(filePath: string, f: Finding): string {
+  return `${displayPath(filePath)}:${f.line}:${f.column}  ${f.severity}  ${f.message}  (${f.ruleId})`
+}
+
+export function displayPath(filePath: string): string {
+  const rel = relative(process.cwd(), filePath)
+  return rel && !rel.startsWith('..') ? rel : filePath
+}
+
+export function loadProfileOrExit(filePath: string): Profile {
+  const {profile, findings} = loadProfile(filePath)
+  const errors = findings.filter((f) => f.severity === 'error')
+  if (!profile || errors.length > 0) {
+    const lines = (errors.length > 0 ? errors : findings).map((f) => formatFindingLine(filePath, f))
+    throw new Errors.CLIError(`${displayPath(filePath)} is not a usable profile:\n${lines.join('\n')}`, {exit: 2})
+  }
+  return profile
+}
