@@ -2,7 +2,7 @@
 // cross-document checks. Everything that goes wrong comes back as positioned findings, never a throw.
 import {readFileSync} from 'node:fs'
 import type {Finding} from '../findings.js'
-import {checkProfileDocument} from './checks.js'
+import {checkProfileDocument, type ProfileProblem} from './checks.js'
 import {parseSource, type SourceDocument} from './source.js'
 import type {Profile} from './types.js'
 import {validateProfileSchema} from './validate.js'
@@ -31,23 +31,26 @@ function parseErrorDocument(filePath: string, message: string): SourceDocument {
   return {filePath, text: '', value: undefined, rangeOf: () => start, syntaxFindings: [{ruleId: 'file-unreadable', severity: 'error', message, path: [], ...start}]}
 }
 
+/** The cross-document checks to run once the schema passes; the rule engine supplies its own. */
+export type ProfileChecker = (profile: Profile) => ProfileProblem[]
+
 /** Validates an already parsed document as a DeploymentProfile. */
-export function loadProfileSource(source: SourceDocument): LoadedProfile {
+export function loadProfileSource(source: SourceDocument, check: ProfileChecker = checkProfileDocument): LoadedProfile {
   if (source.syntaxFindings.some((f) => f.severity === 'error')) return {findings: source.syntaxFindings, source}
   const schema = validateProfileSchema(source)
   if (schema.length > 0) return {findings: [...source.syntaxFindings, ...schema], source}
   const profile = source.value as Profile
   const findings = [...source.syntaxFindings]
-  for (const problem of checkProfileDocument(profile)) {
+  for (const problem of check(profile)) {
     findings.push({ruleId: problem.ruleId, severity: problem.severity, message: problem.message, path: problem.docPath, ...source.rangeOf(problem.docPath)})
   }
   return {profile, findings, source}
 }
 
-export function loadProfile(filePath: string): LoadedProfile {
-  return loadProfileSource(readSourceFile(filePath))
+export function loadProfile(filePath: string, check?: ProfileChecker): LoadedProfile {
+  return loadProfileSource(readSourceFile(filePath), check)
 }
 
-export function loadProfileText(filePath: string, text: string): LoadedProfile {
-  return loadProfileSource(parseSource(filePath, text))
+export function loadProfileText(filePath: string, text: string, check?: ProfileChecker): LoadedProfile {
+  return loadProfileSource(parseSource(filePath, text), check)
 }

@@ -1,0 +1,77 @@
+import {Args, Flags} from '@oclif/core'
+import {resolve} from 'node:path'
+import {FuseplanCommand, useColor} from '../cli/base-command.js'
+import {SEVERITY_RANK, type Severity} from '../findings.js'
+import {getLintFormatter, LINT_FORMATS, type LintFormatName} from '../formatters/lint/index.js'
+import {BUILTIN_RULES} from '../lint/builtin-rules.js'
+import {discoverFiles} from '../lint/discover.js'
+import {filterReports, lintFiles, summarise} from '../lint/lint.js'
+import {writeFileAtomic} from '../util/fs.js'
+
+export default class Lint extends FuseplanCommand {
+  static override summary = 'Lint deployment profiles and generated training configs.'
+  static override description = `Checks each file against the JSON Schema and fuseplan's rules and reports findings with file:line:col.
+Directories are searched for *.yaml and *.yml files; globs are expanded. Exit code: 0 when nothing is at or above --fail-severity, 1 when something is, 2 on a usage, configuration or internal error.`
+
+  static override examples = [
+    '<%= config.bin %> lint examples/',
+    '<%= config.bin %> lint "deploy/**/*.yaml" --format sarif --output fuseplan.sarif',
+    '<%= config.bin %> lint profiles/ --format github --format junit --output - --output junit.xml',
+  ]
+
+  static override strict = false
+  static override args = {
+    paths: Args.string({description: 'Files, directories or globs to lint (default: the current directory).'}),
+  }
+
+  static override flags = {
+    format: Flags.string({char: 'f', description: 'Output format; repeat for several.', options: [...LINT_FORMATS], multiple: true, default: ['stylish']}),
+    output: Flags.string({char: 'o', description: 'Where the format at the same position goes (a file, or - for stdout); formats without one print to stdout.', multiple: true}),
+    'fail-severity': Flags.string({description: 'Lowest severity that makes the run fail (exit 1).', options: ['error', 'warning', 'info'], default: 'error'}),
+    'max-warnings': Flags.integer({description: 'Fail when there are more than this many warnings (-1: no limit).', default: -1, min: -1}),
+    quiet: Flags.boolean({char: 'q', description: 'Report errors only.'}),
+  }
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(Lint)
+    const cwd = process.cwd()
+    const inputs = (argv as string[]).length > 0 ? (argv as string[]) : ['.']
+    const formats = flags.format as LintFormatName[]
+    const outputs = flags.output ?? []
+    if (outputs.length > formats.length) this.error(`Got ${outputs.length} --output values for ${formats.length} --format values; give one --output per --format at most.`, {exit: 2})
+
+    const {files, unmatched} = discoverFiles(inputs, cwd)
+    if (unmatched.length > 0) {
+      this.error(`No files matching ${unmatched.map((u) => `"${u}"`).join(', ')} were found. Check the path or quote the glob.`, {exit: 2})
+    }
+
+    let reports = lintFiles(files)
+    if (flags.quiet) reports = filterReports(reports, (f) => f.severity === 'error')
+
+    const failRank = SEVERITY_RANK[flags['fail-severity'] as Severity]
+    const summary = summarise(reports)
+    const rules = BUILTIN_RULES
+    const ctx = {cwd, rules, toolVersion: this.config.version, failSeverity: flags['fail-severity'] as Severity}
+
+    const stdoutParts: string[] = []
+    const targets = formats.map((format, i) => ({format, output: outputs[i] ?? '-'}))
+    // Annotations alone make a poor log: print the stylish report beside them unless asked for already.
+    if (targets.some((t) => t.format === 'github' && t.output === '-') && !targets.some((t) => t.format === 'stylish' && t.output === '-')) {
+      targets.push({format: 'stylish', output: '-'})
+    }
+    for (const {format, output} of targets) {
+      const formatter = getLintFormatter(format)!
+      if (output === '-') {
+        stdoutParts.push(formatter(reports, {...ctx, color: useColor(process.stdout)}))
+      } else {
+        writeFileAtomic(resolve(cwd, output), formatter(reports, {...ctx, color: false}))
+      }
+    }
+    process.stdout.write(stdoutParts.join(''))
+
+    const failing = reports.some((r) => r.findings.some((f) => SEVERITY_RANK[f.severity] >= failRank))
+    const tooManyWarnings = flags['max-warnings'] >= 0 && summary.warningCount > flags['max-warnings']
+    if (tooManyWarnings) process.stderr.write(`fuseplan found too many warnings (maximum: ${flags['max-warnings']}).\n`)
+    if (failing || tooManyWarnings) this.exit(1)
+  }
+}

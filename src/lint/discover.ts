@@ -1,0 +1,75 @@
+// Turn the PATHS/GLOBS a user typed into a sorted list of files, the way ESLint does:
+// a file is taken as given, a directory means every *.yaml / *.yml below it, anything else is a glob.
+import {readdirSync, statSync} from 'node:fs'
+import {join, resolve, sep} from 'node:path'
+import picomatch from 'picomatch'
+
+const YAML_FILE = /\.ya?ml$/i
+const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', '.fuseplan'])
+/** Stops a runaway glob (say, `/**`) from walking a whole disk. */
+export const MAX_DISCOVERED_FILES = 100_000
+
+export interface DiscoveredFile {
+  path: string
+  /** True when the user named this file itself (not found by a directory walk or a glob). */
+  explicit: boolean
+}
+
+export interface Discovery {
+  files: DiscoveredFile[]
+  /** Inputs that matched nothing: a usage error, like ESLint's "No files matching". */
+  unmatched: string[]
+}
+
+export function discoverFiles(inputs: string[], cwd: string): Discovery {
+  const found = new Map<string, DiscoveredFile>()
+  const unmatched: string[] = []
+  const add = (path: string, explicit: boolean) => {
+    const prev = found.get(path)
+    found.set(path, {path, explicit: explicit || (prev?.explicit ?? false)})
+  }
+  for (const input of inputs) {
+    const before = found.size
+    const absolute = resolve(cwd, input)
+    const stat = statOrUndefined(absolute)
+    if (stat?.isFile()) add(absolute, true)
+    else if (stat?.isDirectory()) walk(absolute, (file) => YAML_FILE.test(file) && add(file, false))
+    else if (picomatch.scan(input).isGlob) {
+      const {base} = picomatch.scan(input)
+      const root = resolve(cwd, base || '.')
+      const matches = picomatch(absolute.split(sep).join('/'), {dot: false})
+      if (statOrUndefined(root)?.isDirectory()) walk(root, (file) => matches(file.split(sep).join('/')) && add(file, false))
+    } else {
+      unmatched.push(input)
+      continue
+    }
+    if (found.size === before && !stat?.isFile()) unmatched.push(input)
+  }
+  const files = [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  return {files, unmatched}
+}
+
+function statOrUndefined(path: string) {
+  try {
+    return statSync(path)
+  } catch {
+    return undefined
+  }
+}
+
+function walk(dir: string, visit: (file: string) => unknown, budget = {left: MAX_DISCOVERED_FILES}): void {
+  let entries
+  try {
+    entries = readdirSync(dir, {withFileTypes: true})
+  } catch {
+    return
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : 1))
+  for (const entry of entries) {
+    if (budget.left-- <= 0) return
+    const full = join(dir, entry.name)
+    if (entry.isDirectory()) {
+      if (!SKIPPED_DIRS.has(entry.name)) walk(full, visit, budget)
+    } else if (entry.isFile()) visit(full)
+  }
+}

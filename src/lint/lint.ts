@@ -1,0 +1,76 @@
+// The lint pipeline: read each file, tell its kind, and collect positioned findings from the
+// parser, the schema and the rules. A bad file is a finding, never an exception.
+import type {FileReport, Finding} from '../findings.js'
+import {loadProfileSource, type ProfileChecker} from '../profile/load.js'
+import {readSourceFile} from '../profile/load.js'
+import type {SourceDocument} from '../profile/source.js'
+import type {DiscoveredFile} from './discover.js'
+
+/** Lints one document of a kind other than DeploymentProfile (e.g. a generated TrainingConfig). */
+export type KindLinter = (source: SourceDocument) => Finding[]
+
+export interface LintOptions {
+  /** Cross-document checks for profiles: the rule engine's, configured for this run. */
+  checkProfile?: ProfileChecker
+  /** Linters for other document kinds, by `kind`. */
+  kinds?: Record<string, KindLinter>
+}
+
+const PROFILE_KIND = 'DeploymentProfile'
+
+export function lintSource(source: SourceDocument, explicit: boolean, options: LintOptions = {}): FileReport | undefined {
+  const base = {filePath: source.filePath, source: source.text}
+  if (source.syntaxFindings.some((f) => f.severity === 'error')) return {...base, findings: source.syntaxFindings}
+  const kind = kindOf(source.value)
+  if (kind === PROFILE_KIND) {
+    return {...base, kind, findings: loadProfileSource(source, options.checkProfile).findings}
+  }
+  const linter = kind === undefined ? undefined : options.kinds?.[kind]
+  if (linter) return {...base, kind, findings: [...source.syntaxFindings, ...linter(source)]}
+  // A YAML file found by walking a folder that is not a fuseplan document is none of our business.
+  if (!explicit) return undefined
+  const known = [PROFILE_KIND, ...Object.keys(options.kinds ?? {})].map((k) => `\`${k}\``).join(' or ')
+  const message = kind === undefined
+    ? `Not a fuseplan document: expected a top-level \`kind\` of ${known}.`
+    : `Unknown kind \`${kind}\`: fuseplan lints ${known}.`
+  const path = kind === undefined ? [] : ['kind']
+  return {...base, kind, findings: [{ruleId: 'unknown-kind', severity: 'error', message, path, ...source.rangeOf(path)}]}
+}
+
+export function lintFiles(files: DiscoveredFile[], options: LintOptions = {}): FileReport[] {
+  const reports: FileReport[] = []
+  for (const file of files) {
+    const report = lintSource(readSourceFile(file.path), file.explicit, options)
+    if (report) reports.push(report)
+  }
+  return reports
+}
+
+function kindOf(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined
+  const kind = (value as Record<string, unknown>).kind
+  return typeof kind === 'string' ? kind : undefined
+}
+
+export interface LintSummary {
+  errorCount: number
+  warningCount: number
+  infoCount: number
+}
+
+export function summarise(reports: FileReport[]): LintSummary {
+  const summary = {errorCount: 0, warningCount: 0, infoCount: 0}
+  for (const report of reports) {
+    for (const f of report.findings) {
+      if (f.severity === 'error') summary.errorCount++
+      else if (f.severity === 'warning') summary.warningCount++
+      else summary.infoCount++
+    }
+  }
+  return summary
+}
+
+/** Drops findings below the severity a run shows (ESLint's --quiet shows errors only). */
+export function filterReports(reports: FileReport[], keep: (f: Finding) => boolean): FileReport[] {
+  return reports.map((r) => ({...r, findings: r.findings.filter(keep)}))
+}
