@@ -1,0 +1,110 @@
+// `--format stylish` (the default): ESLint's stylish look, for people at a terminal.
+//
+//   <blank line>
+//   examples/broken.yaml
+//     3:5   error    Modality name "EHR" does not match ^[a-z][a-z0-9_]{0,39}$  schema
+//     12:1  warning  cxr is more available at deployment than in training       availability-shift
+//   <blank line>
+//   ✖ 2 problems (1 error, 1 warning)
+//
+// Files without findings are not listed, and a run without any finding prints nothing at all.
+// Info findings show as `info` and are counted in the summary only when there are some.
+// Colours (ANSI) only when ctx.color is true; control characters in data are shown escaped so a
+// hostile file cannot drive the terminal.
+import type {Severity} from '../../findings.js'
+import type {LintFormatter} from './types.js'
+import {countSeverities, normalizedRange, plural, sortReports} from './util.js'
+
+interface Paint {
+  red(s: string): string
+  yellow(s: string): string
+  blue(s: string): string
+  dim(s: string): string
+  bold(s: string): string
+  underline(s: string): string
+}
+
+const sgr = (open: number, close: number) => (s: string) => `\u001B[${open}m${s}\u001B[${close}m`
+const identity = (s: string) => s
+
+const COLOR: Paint = {
+  red: sgr(31, 39),
+  yellow: sgr(33, 39),
+  blue: sgr(34, 39),
+  dim: sgr(2, 22),
+  bold: sgr(1, 22),
+  underline: sgr(4, 24),
+}
+const PLAIN: Paint = {red: identity, yellow: identity, blue: identity, dim: identity, bold: identity, underline: identity}
+
+const SEVERITY_COLOR: Record<Severity, keyof Paint> = {error: 'red', warning: 'yellow', info: 'blue'}
+
+/** Show control characters (newlines, ESC...) as escapes instead of sending them to the terminal. */
+export function terminalSafe(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]/g, (ch) => {
+    if (ch === '\n') return '\\n'
+    if (ch === '\r') return '\\r'
+    if (ch === '\t') return '\\t'
+    return `\\u${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`
+  })
+}
+
+/** Width in code points (what the table aligns on). */
+function width(s: string): number {
+  let n = 0
+  for (const _ of s) n++
+  return n
+}
+
+export const stylish: LintFormatter = (reports, ctx) => {
+  const paint = ctx.color ? COLOR : PLAIN
+  const total = {error: 0, warning: 0, info: 0}
+  let out = ''
+
+  for (const {relPath, findings} of sortReports(reports, ctx.cwd)) {
+    if (findings.length === 0) continue
+    const counts = countSeverities(findings)
+    total.error += counts.error
+    total.warning += counts.warning
+    total.info += counts.info
+
+    const rows = findings.map((f) => {
+      const {line, column} = normalizedRange(f)
+      return {
+        line: String(line),
+        column: String(column),
+        severity: f.severity,
+        // ESLint drops one trailing period from messages.
+        message: terminalSafe(f.message).replace(/([^ ])\.$/u, '$1'),
+        ruleId: terminalSafe(f.ruleId),
+      }
+    })
+    const lineW = Math.max(...rows.map((r) => r.line.length))
+    const posW = Math.max(...rows.map((r) => lineW + 1 + r.column.length))
+    const sevW = Math.max(...rows.map((r) => r.severity.length))
+    const msgW = Math.max(...rows.map((r) => width(r.message)))
+
+    out += `${paint.underline(terminalSafe(relPath))}\n`
+    for (const r of rows) {
+      const pos = `${r.line.padStart(lineW)}:${r.column}`
+      const cells = [
+        paint.dim(pos) + ' '.repeat(posW - pos.length),
+        paint[SEVERITY_COLOR[r.severity]](r.severity) + ' '.repeat(sevW - r.severity.length),
+        r.ruleId ? r.message + ' '.repeat(msgW - width(r.message)) : r.message,
+      ]
+      if (r.ruleId) cells.push(paint.dim(r.ruleId))
+      out += `  ${cells.join('  ')}`.replace(/\s+$/u, '') + '\n'
+    }
+    out += '\n'
+  }
+
+  const problems = total.error + total.warning + total.info
+  if (problems === 0) return ''
+
+  const parts = [plural(total.error, 'error'), plural(total.warning, 'warning')]
+  if (total.info > 0) parts.push(`${total.info} info`)
+  const summary = `\u2716 ${plural(problems, 'problem')} (${parts.join(', ')})`
+  const summaryColor: keyof Paint = total.error > 0 ? 'red' : total.warning > 0 ? 'yellow' : 'blue'
+  return `\n${out}${paint.bold(paint[summaryColor](summary))}\n`
+}
