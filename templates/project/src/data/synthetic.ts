@@ -1,0 +1,246 @@
+// Synthetic multimodal data shaped like the training config, so the project trains, evaluates and
+// passes its tests before real data exists (and `fuseplan evaluate` can check a recommendation).
+//
+// The world (fixed by its seed):
+//   - latent factors per sample: a shared factor `z` seen through every modality, and one specific
+//     factor `s_m` per modality;
+//   - each feature of modality m is `offset + scale * (a*z + b*s_m + noise)` with offsets and scales
+//     like real measurements (lab values, pixel intensities, counts...): never zero-centred, so a
+//     zero-filled absent input looks nothing like a typical present one;
+//   - the label depends on z, on every s_m and on a cross-modal interaction `s_0 * s_1` (so a model
+//     that never sees two modalities together - late fusion - has something to lose).
+// Presence:
+//   - training population: cohorts in proportion to their sizes, each carrying its modalities with
+//     its per-cohort availability (without cohorts: each modality's trainingAvailability);
+//   - deployment population: the config's `patterns` when given, else each modality independently
+//     with its deployment availability; `required` modalities are always present;
+//   - `informative` missingness makes presence more likely when the outcome is high (the marginal
+//     availability is kept); `by-design` ties presence to an enrolment variable shared by every
+//     by-design modality (enrolled samples carry all of them);
+//   - `presence` overrides a modality's availability (independent draws; used by robustness sweeps);
+//   - a sample never has every modality absent.
+import type {Dataset, ModalityBlock} from '../dataset.js'
+import type {ModalityConfig, TrainingConfig} from '../config.js'
+import {Rng, deriveSeed} from '../random.js'
+
+export type Population = 'training' | 'deployment'
+
+export interface SampleOptions {
+  population: Population
+  seed: number
+  /** Overrides the per-modality presence probability (0..1) by modality name. */
+  presence?: Record<string, number>
+}
+
+export interface SyntheticWorld {
+  readonly config: TrainingConfig
+  readonly seed: number
+  /** Label weights of the ground truth, for reports: shared factor, per modality, interaction. */
+  readonly truth: {shared: number; specific: Record<string, number>; interaction: [string, string] | null; interactionWeight: number}
+  sample(n: number, opts: SampleOptions): Dataset
+}
+
+interface ModalityTruth {
+  cfg: ModalityConfig
+  loadShared: Float32Array
+  loadSpecific: Float32Array
+  noise: Float32Array
+  offset: Float32Array
+  scale: Float32Array
+}
+
+/** Natural scales by modality type: [offset range, scale range]. */
+const SCALES: Record<string, [number, number, number, number]> = {
+  tabular: [20, 140, 2, 15], // lab values
+  image: [60, 180, 8, 30], // pixel intensities
+  omics: [5, 60, 1, 8], // counts / expression levels
+  timeseries: [50, 110, 3, 12], // vital signs
+  text: [0.5, 3, 0.2, 1], // tf-idf like weights
+  embedding: [0.5, 3, 0.2, 1],
+}
+
+const SHARED_WEIGHT = 0.9
+const SPECIFIC_WEIGHT = 0.8
+const INTERACTION_WEIGHT = 1.1
+const LABEL_SHARPNESS = 1.6
+
+export function createWorld(config: TrainingConfig, seed: number): SyntheticWorld {
+  const rng = new Rng(deriveSeed(seed, 'world'))
+  const mods: ModalityTruth[] = config.modalities.map((cfg) => {
+    const d = cfg.inputSize
+    const [o0, o1, s0, s1] = SCALES[cfg.type] ?? SCALES.tabular
+    const t: ModalityTruth = {
+      cfg,
+      loadShared: new Float32Array(d),
+      loadSpecific: new Float32Array(d),
+      noise: new Float32Array(d),
+      offset: new Float32Array(d),
+      scale: new Float32Array(d),
+    }
+    // Spread the signal over features so that larger modalities are not trivially clean.
+    const perFeature = 1 / Math.sqrt(Math.max(1, d / 8))
+    for (let j = 0; j < d; j++) {
+      t.loadShared[j] = rng.normal() * 0.8 * perFeature
+      t.loadSpecific[j] = (0.6 + 0.6 * rng.next()) * (rng.next() < 0.5 ? -1 : 1) * perFeature
+      t.noise[j] = 0.6 + 0.6 * rng.next()
+      t.offset[j] = o0 + (o1 - o0) * rng.next()
+      t.scale[j] = s0 + (s1 - s0) * rng.next()
+    }
+    return t
+  })
+  const K = mods.length
+  const specific = config.modalities.map(() => SPECIFIC_WEIGHT * (0.7 + 0.6 * rng.next()) * (rng.next() < 0.5 ? -1 : 1))
+  const classes = config.task.type === 'multiclass' ? (config.task.classes ?? 2) : 1
+  // Multiclass: one weight vector per class over [z, s_1..s_K, interaction].
+  const classWeights: number[][] = []
+  for (let c = 0; c < classes; c++) classWeights.push(Array.from({length: K + 2}, () => rng.normal()))
+  const interaction: [number, number] | null = K >= 2 ? [0, 1] : null
+
+  function eta(z: number, s: Float64Array): number {
+    let v = SHARED_WEIGHT * z
+    for (let m = 0; m < K; m++) v += specific[m] * s[m]
+    if (interaction) v += INTERACTION_WEIGHT * s[interaction[0]] * s[interaction[1]]
+    return v
+  }
+
+  function label(z: number, s: Float64Array, r: Rng): {y: number; high: boolean} {
+    if (config.task.type === 'binary') {
+      const p = 1 / (1 + Math.exp(-LABEL_SHARPNESS * eta(z, s)))
+      const y = r.next() < p ? 1 : 0
+      return {y, high: y === 1}
+    }
+    if (config.task.type === 'regression') {
+      const v = eta(z, s) + 0.4 * r.normal()
+      return {y: 50 + 10 * v, high: v > 0}
+    }
+    const inter = interaction ? s[interaction[0]] * s[interaction[1]] : 0
+    let best = 0
+    let bestV = -Infinity
+    for (let c = 0; c < classes; c++) {
+      const w = classWeights[c]
+      let v = w[0] * z + w[K + 1] * inter
+      for (let m = 0; m < K; m++) v += w[m + 1] * s[m]
+      v = LABEL_SHARPNESS * v - Math.log(-Math.log(Math.max(1e-12, r.next()))) // Gumbel noise
+      if (v > bestV) {
+        bestV = v
+        best = c
+      }
+    }
+    return {y: best, high: best === 0}
+  }
+
+  // Share of "high" outcomes, used to keep informative missingness at the target availability.
+  const ref = new Rng(deriveSeed(seed, 'prevalence'))
+  let highCount = 0
+  const refN = 2000
+  for (let i = 0; i < refN; i++) {
+    const z = ref.normal()
+    const s = new Float64Array(K)
+    for (let m = 0; m < K; m++) s[m] = ref.normal()
+    if (label(z, s, ref).high) highCount++
+  }
+  const prevalence = Math.min(0.95, Math.max(0.05, highCount / refN))
+
+  function informative(p: number, high: boolean): number {
+    const delta = (0.6 * Math.min(p, 1 - p)) / Math.max(prevalence, 1 - prevalence)
+    return high ? p + delta * (1 - prevalence) : p - delta * prevalence
+  }
+
+  const cohorts = config.cohorts.filter((c) => c.size > 0)
+  const patterns = (config.patterns ?? []).filter((p) => p.share > 0)
+
+  function sample(n: number, opts: SampleOptions): Dataset {
+    if (!Number.isInteger(n) || n < 0) throw new Error(`sample size must be a non-negative integer, got ${n}`)
+    const r = new Rng(deriveSeed(opts.seed, `sample:${opts.population}`))
+    const blocks: Record<string, ModalityBlock> = {}
+    for (const t of mods) {
+      blocks[t.cfg.name] = {size: t.cfg.inputSize, values: new Float32Array(n * t.cfg.inputSize), present: new Uint8Array(n)}
+    }
+    const labels = new Float32Array(n)
+    const cohortOf: string[] = []
+    const s = new Float64Array(K)
+    const present = new Uint8Array(K)
+    const override = opts.presence ?? {}
+    const usePatterns = opts.population === 'deployment' && patterns.length > 0 && Object.keys(override).length === 0
+    for (let i = 0; i < n; i++) {
+      const z = r.normal()
+      for (let m = 0; m < K; m++) s[m] = r.normal()
+      const {y, high} = label(z, s, r)
+      labels[i] = y
+      const enrolment = r.next()
+      // Presence.
+      if (opts.population === 'training' && cohorts.length > 0) {
+        const c = cohorts[r.pick(cohorts.map((co) => co.size))]
+        cohortOf.push(c.name)
+        for (let m = 0; m < K; m++) {
+          const name = mods[m].cfg.name
+          let p = c.modalities.includes(name) ? (c.availability[name] ?? 1) : 0
+          if (name in override) p = override[name]
+          present[m] = drawPresence(mods[m].cfg, p, high, enrolment, r) ? 1 : 0
+        }
+      } else if (usePatterns) {
+        const pat = patterns[r.pick(patterns.map((p) => p.share))]
+        for (let m = 0; m < K; m++) present[m] = pat.present.includes(mods[m].cfg.name) ? 1 : 0
+      } else {
+        for (let m = 0; m < K; m++) {
+          const cfg = mods[m].cfg
+          let p = opts.population === 'training' ? cfg.trainingAvailability : cfg.required ? 1 : cfg.availability
+          if (cfg.name in override) p = override[cfg.name]
+          present[m] = drawPresence(cfg, p, high, enrolment, r) ? 1 : 0
+        }
+      }
+      ensureOne(present)
+      // Features.
+      for (let m = 0; m < K; m++) {
+        const t = mods[m]
+        const block = blocks[t.cfg.name]
+        // Draw the noise even when absent so presence does not shift the random stream.
+        const d = t.cfg.inputSize
+        const base = i * d
+        for (let j = 0; j < d; j++) {
+          const raw = t.loadShared[j] * z + t.loadSpecific[j] * s[m] + t.noise[j] * r.normal()
+          if (present[m]) block.values[base + j] = t.offset[j] + t.scale[j] * raw
+        }
+        block.present[i] = present[m]
+      }
+    }
+    const data: Dataset = {n, modalities: blocks, labels}
+    if (cohortOf.length === n) data.cohort = cohortOf
+    return data
+  }
+
+  function drawPresence(cfg: ModalityConfig, p: number, high: boolean, enrolment: number, r: Rng): boolean {
+    const q = Math.min(1, Math.max(0, p))
+    if (cfg.missingness === 'by-design') {
+      r.next() // keep the stream aligned with the other mechanisms
+      return enrolment < q
+    }
+    const prob = cfg.missingness === 'informative' ? informative(q, high) : q
+    return r.next() < prob
+  }
+
+  function ensureOne(present: Uint8Array): void {
+    if (present.some((p) => p === 1)) return
+    let best = 0
+    for (let m = 0; m < K; m++) {
+      const cfg = mods[m].cfg
+      const score = (cfg.required ? 2 : 0) + cfg.availability
+      const bestCfg = mods[best].cfg
+      if (score > (bestCfg.required ? 2 : 0) + bestCfg.availability) best = m
+    }
+    present[best] = 1
+  }
+
+  const names = config.modalities.map((m) => m.name)
+  return {
+    config,
+    seed,
+    truth: {
+      shared: SHARED_WEIGHT,
+      specific: Object.fromEntries(names.map((name, m) => [name, specific[m]])),
+      interaction: interaction ? [names[interaction[0]], names[interaction[1]]] : null,
+      interactionWeight: interaction ? INTERACTION_WEIGHT : 0,
+    },
+    sample,
+  }
+}

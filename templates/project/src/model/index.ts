@@ -1,0 +1,275 @@
+// The fusion model: one interface over the four strategies, driven by the training config.
+//
+// Variants (used to compare against the failure mode the seed describes):
+//   default        the strategy as generated: early = zero-fill + presence indicators + the masking
+//                  plan; intermediate/attention/late = the masking plan.
+//   complete-case  early only: the naive baseline - trained on complete cases only, zero-filled at
+//                  inference, no indicators, no masking.
+//   indicators     early only: zero-fill + presence indicators, trained on every sample, no masking.
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
+import type * as TF from '@tensorflow/tfjs'
+import {initBackend, loadTf, type Tf} from '../backend.js'
+import {outputUnits, STRATEGIES, validateTrainingConfig, type Strategy, type TrainingConfig} from '../config.js'
+import type {Dataset} from '../dataset.js'
+import {Rng, deriveSeed} from '../random.js'
+import {loadLayersModel, saveLayersModel} from './io.js'
+import {ModalityDropout, scheduleFor} from './masking.js'
+import {buildNetwork} from './networks.js'
+import {batchInputs, checkDataset, computeStats, fillVector, presenceOf, type Fill, type Stats} from './pipeline.js'
+
+export type {Strategy} from '../config.js'
+export type Variant = 'default' | 'complete-case' | 'indicators'
+export const VARIANTS: readonly Variant[] = ['default', 'complete-case', 'indicators']
+
+export interface FitOptions {
+  epochs: number
+  batchSize: number
+  learningRate?: number
+  seed: number
+  onEpoch?: (epoch: number, logs: {loss: number}) => void
+}
+
+export interface FusionModel {
+  readonly strategy: Strategy
+  readonly variant: Variant
+  readonly config: TrainingConfig
+  fit(train: Dataset, opts: FitOptions): Promise<{loss: number[]}>
+  /** binary: P(y=1) per row; multiclass: n*classes probabilities (row-major); regression: the value. */
+  predict(data: Dataset): Promise<Float32Array>
+  save(dir: string): Promise<void>
+  dispose(): void
+}
+
+/** File written next to model.json/weights.bin with everything the pipeline needs to reload. */
+export const META_JSON = 'fuseplan-model.json'
+const META_FORMAT = 'fuseplan-model/v1'
+
+interface Meta {
+  format: typeof META_FORMAT
+  strategy: Strategy
+  variant: Variant
+  fill: Fill
+  presenceInputs: boolean
+  masking: boolean
+  stats: Stats | null
+  config: TrainingConfig
+}
+
+const PREDICT_BATCH = 512
+
+function settings(strategy: Strategy, variant: Variant): {fill: Fill; presenceInputs: boolean; masking: boolean; completeCase: boolean} {
+  if (variant !== 'default' && strategy !== 'early') throw new Error(`variant ${variant} exists for early fusion only`)
+  if (strategy === 'early') {
+    if (variant === 'complete-case') return {fill: 'raw-zero', presenceInputs: false, masking: false, completeCase: true}
+    if (variant === 'indicators') return {fill: 'raw-zero', presenceInputs: true, masking: false, completeCase: false}
+    return {fill: 'raw-zero', presenceInputs: true, masking: true, completeCase: false}
+  }
+  return {fill: 'mean', presenceInputs: true, masking: true, completeCase: false}
+}
+
+class TfFusionModel implements FusionModel {
+  constructor(
+    private readonly tf: Tf,
+    readonly strategy: Strategy,
+    readonly variant: Variant,
+    readonly config: TrainingConfig,
+    private readonly net: TF.LayersModel,
+    private stats: Stats | null,
+  ) {}
+
+  private get opts() {
+    return settings(this.strategy, this.variant)
+  }
+
+  private fills(stats: Stats): Record<string, Float32Array> {
+    return Object.fromEntries(this.config.modalities.map((m) => [m.name, fillVector(stats, m.name, this.opts.fill)]))
+  }
+
+  private tensors(data: Dataset, rows: ArrayLike<number>, presence: Uint8Array, stats: Stats, fills: Record<string, Float32Array>): TF.Tensor[] {
+    const tf = this.tf
+    const n = rows.length
+    const K = this.config.modalities.length
+    const xs = batchInputs(this.config, data, rows, presence, stats, fills).map((v, i) => tf.tensor2d(v, [n, this.config.modalities[i].inputSize]))
+    if (!this.opts.presenceInputs) return xs
+    const ps = this.config.modalities.map((_, j) => {
+      const col = new Float32Array(n)
+      for (let i = 0; i < n; i++) col[i] = presence[i * K + j]
+      return tf.tensor2d(col, [n, 1])
+    })
+    return [...xs, ...ps]
+  }
+
+  /** Per-row loss of raw outputs (n,C) against labels. */
+  private rowLoss(out: TF.Tensor, y: TF.Tensor): TF.Tensor {
+    const tf = this.tf
+    switch (this.config.task.type) {
+      case 'binary': {
+        const x = out.reshape([-1])
+        // Numerically stable sigmoid cross-entropy on logits.
+        return tf.add(tf.sub(tf.relu(x), tf.mul(x, y)), tf.log1p(tf.exp(tf.neg(tf.abs(x)))))
+      }
+      case 'multiclass': {
+        const oneHot = tf.oneHot(tf.cast(y, 'int32'), outputUnits(this.config))
+        return tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(out, -1)), -1))
+      }
+      case 'regression':
+        return tf.square(tf.sub(out.reshape([-1]), y))
+    }
+  }
+
+  async fit(train: Dataset, fit: FitOptions): Promise<{loss: number[]}> {
+    const tf = this.tf
+    checkDataset(this.config, train)
+    const o = this.opts
+    const K = this.config.modalities.length
+    let rows = Uint32Array.from({length: train.n}, (_, i) => i)
+    if (o.completeCase) {
+      const complete = rows.filter((r) => this.config.modalities.every((m) => train.modalities[m.name].present[r] === 1))
+      // With fewer than two complete cases there is nothing to learn from: fall back to every sample.
+      if (complete.length >= 2) rows = complete
+    }
+    if (rows.length === 0) throw new Error('cannot train on an empty dataset')
+    this.stats ??= computeStats(this.config, train, rows)
+    const stats = this.stats
+    const fills = this.fills(stats)
+    const labels = Float32Array.from(rows, (r) => {
+      const y = train.labels[r]
+      return stats.label ? (y - stats.label.mean) / stats.label.std : y
+    })
+    const rng = new Rng(deriveSeed(fit.seed, 'fit'))
+    const dropout = o.masking ? new ModalityDropout(this.config, this.config.masking, new Rng(deriveSeed(fit.seed, 'masking')), scheduleFor(this.config, fit.epochs)) : null
+    const optimizer = tf.train.adam(fit.learningRate ?? this.config.training.learningRate)
+    const vars = this.net.trainableWeights.map((w) => w.read() as TF.Variable)
+    const history: number[] = []
+    const batchSize = Math.max(1, Math.min(fit.batchSize, rows.length))
+    try {
+      for (let epoch = 0; epoch < fit.epochs; epoch++) {
+        const perm = rng.permutation(rows.length)
+        let total = 0
+        let count = 0
+        for (let start = 0; start < rows.length; start += batchSize) {
+          const idx = perm.subarray(start, Math.min(rows.length, start + batchSize))
+          const batchRows = Uint32Array.from(idx, (i) => rows[i])
+          const natural = presenceOf(this.config, train, batchRows)
+          const presence = dropout ? dropout.apply(natural.slice(), epoch) : natural
+          const inputs = this.tensors(train, batchRows, presence, stats, fills)
+          const y = tf.tensor1d(Float32Array.from(idx, (i) => labels[i]))
+          const naturalT = this.strategy === 'late' ? tf.tensor2d(Float32Array.from(natural), [idx.length, K]) : null
+          const cost = optimizer.minimize(
+            () => {
+              const out = this.net.apply(inputs, {training: true}) as TF.Tensor | TF.Tensor[]
+              if (!Array.isArray(out)) return tf.mean(this.rowLoss(out, y)) as TF.Scalar
+              // Late fusion: the combination (trained under masking) plus each modality's own model,
+              // trained on every sample where that modality is naturally present.
+              const [combined, perModality] = out
+              let loss = tf.mean(this.rowLoss(combined, y))
+              for (let j = 0; j < K; j++) {
+                const outJ = tf.squeeze(tf.slice(perModality, [0, j, 0], [-1, 1, -1]), [1])
+                const w = tf.squeeze(tf.slice(naturalT as TF.Tensor, [0, j], [-1, 1]), [1])
+                const lj = tf.div(tf.sum(tf.mul(this.rowLoss(outJ, y), w)), tf.maximum(tf.sum(w), 1))
+                loss = tf.add(loss, lj)
+              }
+              return loss as TF.Scalar
+            },
+            true,
+            vars,
+          )
+          total += (await (cost as TF.Scalar).data())[0] * idx.length
+          count += idx.length
+          tf.dispose([cost as TF.Scalar, y, ...inputs])
+          if (naturalT) naturalT.dispose()
+        }
+        const loss = total / count
+        if (!Number.isFinite(loss)) throw new Error(`training diverged at epoch ${epoch + 1} (loss ${loss}); lower training.learningRate`)
+        history.push(loss)
+        fit.onEpoch?.(epoch, {loss})
+      }
+    } finally {
+      optimizer.dispose()
+    }
+    return {loss: history}
+  }
+
+  async predict(data: Dataset): Promise<Float32Array> {
+    const tf = this.tf
+    if (!this.stats) throw new Error('the model has not been trained: call fit() or loadModel() first')
+    checkDataset(this.config, data)
+    const stats = this.stats
+    const fills = this.fills(stats)
+    const C = outputUnits(this.config)
+    const out = new Float32Array(data.n * C)
+    for (let start = 0; start < data.n; start += PREDICT_BATCH) {
+      const end = Math.min(data.n, start + PREDICT_BATCH)
+      const rows = Uint32Array.from({length: end - start}, (_, i) => start + i)
+      const presence = presenceOf(this.config, data, rows)
+      const inputs = this.tensors(data, rows, presence, stats, fills)
+      const result = tf.tidy(() => {
+        const raw = this.net.apply(inputs, {training: false}) as TF.Tensor | TF.Tensor[]
+        const y = Array.isArray(raw) ? raw[0] : raw
+        switch (this.config.task.type) {
+          case 'binary':
+            return tf.sigmoid(y.reshape([-1]))
+          case 'multiclass':
+            return tf.softmax(y, -1).reshape([-1])
+          case 'regression':
+            return tf.add(tf.mul(y.reshape([-1]), stats.label?.std ?? 1), stats.label?.mean ?? 0)
+        }
+      })
+      out.set(await result.data(), start * C)
+      tf.dispose([result, ...inputs])
+    }
+    return out
+  }
+
+  async save(dir: string): Promise<void> {
+    if (!this.stats) throw new Error('the model has not been trained: nothing to save')
+    mkdirSync(dir, {recursive: true})
+    await saveLayersModel(this.tf, this.net, dir)
+    const o = this.opts
+    const meta: Meta = {
+      format: META_FORMAT,
+      strategy: this.strategy,
+      variant: this.variant,
+      fill: o.fill,
+      presenceInputs: o.presenceInputs,
+      masking: o.masking,
+      stats: this.stats,
+      config: this.config,
+    }
+    writeFileSync(path.join(dir, META_JSON), JSON.stringify(meta, null, 1) + '\n')
+  }
+
+  dispose(): void {
+    this.net.dispose()
+  }
+}
+
+export async function createModel(
+  config: TrainingConfig,
+  opts: {strategy?: Strategy; variant?: Variant; seed?: number; quiet?: boolean} = {},
+): Promise<FusionModel> {
+  const strategy = opts.strategy ?? config.strategy
+  const variant = opts.variant ?? 'default'
+  if (!STRATEGIES.includes(strategy)) throw new Error(`unknown strategy ${String(strategy)}`)
+  if (!VARIANTS.includes(variant)) throw new Error(`unknown variant ${String(variant)}`)
+  const s = settings(strategy, variant)
+  await initBackend({quiet: opts.quiet ?? true})
+  const tf = await loadTf()
+  const net = buildNetwork(tf, config, {strategy, presenceInputs: s.presenceInputs, seed: opts.seed ?? config.training.seed})
+  return new TfFusionModel(tf, strategy, variant, config, net, null)
+}
+
+export async function loadModel(dir: string, opts: {quiet?: boolean} = {}): Promise<FusionModel> {
+  const metaPath = path.join(dir, META_JSON)
+  if (!existsSync(metaPath)) throw new Error(`${dir} holds no saved model (missing ${META_JSON}); run npm run train first`)
+  const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as Meta
+  if (meta.format !== META_FORMAT) throw new Error(`${metaPath}: unsupported format ${String(meta.format)}`)
+  const config = validateTrainingConfig(meta.config)
+  await initBackend({quiet: opts.quiet ?? true})
+  const tf = await loadTf()
+  const {fusionLayers} = await import('./layers.js')
+  fusionLayers(tf) // registers the custom layers before deserialising
+  const net = await loadLayersModel(tf, dir)
+  return new TfFusionModel(tf, meta.strategy, meta.variant, config, net, meta.stats)
+}

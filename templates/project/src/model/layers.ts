@@ -1,0 +1,211 @@
+// Custom tfjs layers used by the fusion models. Each has a SINGLE output (tfjs calls `call()` once
+// per consumed output), is registered for serialization under a `Fuseplan*` class name, and
+// round-trips through save/load.
+//
+//   FuseplanPresenceGate      [embedding (n,d), presence (n,1)] -> (n,d): the embedding where the
+//                             modality is present, a learned placeholder where it is absent or dropped.
+//   FuseplanStackTokens       K tensors (n,d) -> (n,K,d), plus an optional learned modality embedding.
+//   FuseplanMaskedAttention   [tokens (n,K,d), presence (n,K)] -> (n,K,d): multi-head self-attention
+//                             whose keys are restricted to present tokens (tfjs 4.22 has no public
+//                             multi-head attention layer). Rows with no present token stay finite.
+//   FuseplanMaskedMeanPool    [tokens (n,K,d), presence (n,K)] -> (n,d): mean over present tokens only.
+//   FuseplanPresenceWeightedMean [per-modality outputs (n,K,C), presence (n,K)] -> (n,C): late fusion,
+//                             a learned weighting renormalised over the present modalities only.
+import type * as TF from '@tensorflow/tfjs'
+import type {Tf} from '../backend.js'
+
+type Tensor = TF.Tensor
+type Shape = (number | null)[]
+type LayerArgs = {name?: string; trainable?: boolean}
+
+/** Large negative logit used to mask absent tokens; finite so that a fully masked row is uniform, not NaN. */
+export const MASK_NEG = -1e9
+
+export interface FusionLayers {
+  PresenceGate: new (args: LayerArgs & {seed?: number}) => TF.layers.Layer
+  StackTokens: new (args: LayerArgs & {typeEmbedding?: boolean; seed?: number}) => TF.layers.Layer
+  MaskedAttention: new (args: LayerArgs & {heads: number; seed?: number}) => TF.layers.Layer
+  MaskedMeanPool: new (args?: LayerArgs) => TF.layers.Layer
+  PresenceWeightedMean: new (args?: LayerArgs) => TF.layers.Layer
+}
+
+let cached: FusionLayers | undefined
+
+function list<T>(x: T | T[]): T[] {
+  return Array.isArray(x) ? x : [x]
+}
+
+function shapes(s: Shape | Shape[]): Shape[] {
+  return Array.isArray(s[0]) || s.length === 0 ? (s as Shape[]) : [s as Shape]
+}
+
+/** Defines and registers the custom layers against the loaded tfjs module (once per process). */
+export function fusionLayers(tf: Tf): FusionLayers {
+  if (cached) return cached
+  const Layer = tf.layers.Layer
+
+  class PresenceGate extends Layer {
+    static className = 'FuseplanPresenceGate'
+    private placeholder: TF.LayerVariable | undefined
+    private readonly seed: number | undefined
+    constructor(args: LayerArgs & {seed?: number}) {
+      super(args)
+      this.seed = args.seed ?? undefined
+    }
+    override build(inputShape: Shape | Shape[]): void {
+      const d = shapes(inputShape)[0].at(-1) as number
+      this.placeholder = this.addWeight('placeholder', [d], 'float32', tf.initializers.randomNormal({mean: 0, stddev: 0.05, seed: this.seed}))
+      this.built = true
+    }
+    override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+      return shapes(inputShape)[0]
+    }
+    override call(inputs: Tensor | Tensor[]): Tensor {
+      return tf.tidy(() => {
+        const [e, p] = list(inputs)
+        const ph = (this.placeholder as TF.LayerVariable).read().reshape([1, -1])
+        return tf.add(tf.mul(e, p), tf.mul(ph, tf.sub(1, p)))
+      })
+    }
+    override getConfig(): TF.serialization.ConfigDict {
+      return {...super.getConfig(), seed: this.seed ?? null}
+    }
+  }
+
+  class StackTokens extends Layer {
+    static className = 'FuseplanStackTokens'
+    private typeEmb: TF.LayerVariable | undefined
+    private readonly typeEmbedding: boolean
+    private readonly seed: number | undefined
+    constructor(args: LayerArgs & {typeEmbedding?: boolean; seed?: number}) {
+      super(args)
+      this.typeEmbedding = args.typeEmbedding ?? false
+      this.seed = args.seed ?? undefined
+    }
+    override build(inputShape: Shape | Shape[]): void {
+      const s = shapes(inputShape)
+      if (this.typeEmbedding) {
+        const d = s[0].at(-1) as number
+        this.typeEmb = this.addWeight('modality_embedding', [s.length, d], 'float32', tf.initializers.randomNormal({mean: 0, stddev: 0.05, seed: this.seed}))
+      }
+      this.built = true
+    }
+    override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+      const s = shapes(inputShape)
+      return [s[0][0], s.length, s[0].at(-1) as number]
+    }
+    override call(inputs: Tensor | Tensor[]): Tensor {
+      return tf.tidy(() => {
+        const stacked = tf.stack(list(inputs), 1)
+        return this.typeEmb ? tf.add(stacked, this.typeEmb.read().expandDims(0)) : stacked
+      })
+    }
+    override getConfig(): TF.serialization.ConfigDict {
+      return {...super.getConfig(), typeEmbedding: this.typeEmbedding, seed: this.seed ?? null}
+    }
+  }
+
+  class MaskedAttention extends Layer {
+    static className = 'FuseplanMaskedAttention'
+    private readonly heads: number
+    private readonly seed: number | undefined
+    private w: TF.LayerVariable[] = []
+    private b: TF.LayerVariable[] = []
+    constructor(args: LayerArgs & {heads: number; seed?: number}) {
+      super(args)
+      this.heads = args.heads
+      this.seed = args.seed ?? undefined
+    }
+    override build(inputShape: Shape | Shape[]): void {
+      const d = shapes(inputShape)[0].at(-1) as number
+      if (d % this.heads !== 0) throw new Error(`attention width ${d} is not divisible by ${this.heads} heads`)
+      const names = ['query', 'key', 'value', 'output']
+      this.w = names.map((n, i) =>
+        this.addWeight(`${n}_kernel`, [d, d], 'float32', tf.initializers.glorotUniform({seed: this.seed === undefined ? undefined : this.seed + i})),
+      )
+      this.b = names.map((n) => this.addWeight(`${n}_bias`, [d], 'float32', tf.initializers.zeros()))
+      this.built = true
+    }
+    override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+      return shapes(inputShape)[0]
+    }
+    override call(inputs: Tensor | Tensor[]): Tensor {
+      return tf.tidy(() => {
+        const [tokens, presence] = list(inputs)
+        const [n, k, d] = tokens.shape as [number, number, number]
+        const h = this.heads
+        const dh = d / h
+        const flat = tokens.reshape([n * k, d])
+        const proj = (i: number) => tf.add(tf.matMul(flat, this.w[i].read()), this.b[i].read())
+        const split = (t: Tensor) => t.reshape([n, k, h, dh]).transpose([0, 2, 1, 3]) // (n,h,k,dh)
+        const q = split(proj(0))
+        const kk = split(proj(1))
+        const v = split(proj(2))
+        let scores = tf.div(tf.matMul(q, kk, false, true), Math.sqrt(dh)) // (n,h,k,k)
+        const keyMask = tf.mul(tf.sub(1, presence), MASK_NEG).reshape([n, 1, 1, k])
+        scores = tf.add(scores, keyMask)
+        const att = tf.softmax(scores, -1)
+        const out = tf.matMul(att, v).transpose([0, 2, 1, 3]).reshape([n * k, d])
+        const projected = tf.add(tf.matMul(out, this.w[3].read()), this.b[3].read()).reshape([n, k, d])
+        // Absent query rows carry nothing downstream.
+        return tf.mul(projected, presence.reshape([n, k, 1]))
+      })
+    }
+    override getConfig(): TF.serialization.ConfigDict {
+      return {...super.getConfig(), heads: this.heads, seed: this.seed ?? null}
+    }
+  }
+
+  class MaskedMeanPool extends Layer {
+    static className = 'FuseplanMaskedMeanPool'
+    constructor(args: LayerArgs = {}) {
+      super(args)
+    }
+    override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+      const s = shapes(inputShape)[0]
+      return [s[0], s[2]]
+    }
+    override call(inputs: Tensor | Tensor[]): Tensor {
+      return tf.tidy(() => {
+        const [tokens, presence] = list(inputs)
+        const [n, k] = tokens.shape as [number, number, number]
+        const m = presence.reshape([n, k, 1])
+        const total = tf.sum(tf.mul(tokens, m), 1)
+        const count = tf.maximum(tf.sum(presence, 1, true), 1)
+        return tf.div(total, count)
+      })
+    }
+  }
+
+  class PresenceWeightedMean extends Layer {
+    static className = 'FuseplanPresenceWeightedMean'
+    private logits: TF.LayerVariable | undefined
+    constructor(args: LayerArgs = {}) {
+      super(args)
+    }
+    override build(inputShape: Shape | Shape[]): void {
+      const k = shapes(inputShape)[0][1] as number
+      this.logits = this.addWeight('modality_weight_logits', [k], 'float32', tf.initializers.zeros())
+      this.built = true
+    }
+    override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+      const s = shapes(inputShape)[0]
+      return [s[0], s[2]]
+    }
+    override call(inputs: Tensor | Tensor[]): Tensor {
+      return tf.tidy(() => {
+        const [outs, presence] = list(inputs)
+        const [n, k] = outs.shape as [number, number, number]
+        const logits = tf.add((this.logits as TF.LayerVariable).read().reshape([1, k]), tf.mul(tf.sub(1, presence), MASK_NEG))
+        const weights = tf.softmax(logits, -1).reshape([n, k, 1])
+        return tf.sum(tf.mul(outs, weights), 1)
+      })
+    }
+  }
+
+  for (const cls of [PresenceGate, StackTokens, MaskedAttention, MaskedMeanPool, PresenceWeightedMean]) {
+    tf.serialization.registerClass(cls as unknown as TF.serialization.SerializableConstructor<TF.serialization.Serializable>)
+  }
+  cached = {PresenceGate, StackTokens, MaskedAttention, MaskedMeanPool, PresenceWeightedMean}
+  return cached
+}
