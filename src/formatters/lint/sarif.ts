@@ -21,7 +21,7 @@ type Level = 'error' | 'warning' | 'note' | 'none'
 const LEVEL: Record<Severity, Level> = {error: 'error', warning: 'warning', info: 'note'}
 
 /** Descriptions for findings the lint pipeline reports itself rather than through a rule file. */
-const BUILTIN_RULES: Record<string, {name: string; title: string; description: string}> = {
+const PIPELINE_RULES: Record<string, {name: string; title: string; description: string}> = {
   schema: {
     name: 'SchemaViolation',
     title: 'The document does not match the fuseplan JSON Schema.',
@@ -36,17 +36,19 @@ const BUILTIN_RULES: Record<string, {name: string; title: string; description: s
 
 /**
  * `early-fusion-sparse` -> `EarlyFusionSparse`: SARIF wants a readable identifier as the rule name,
- * different from the id (the validator rejects a name equal to the id, ignoring case), so a
- * one-word id gets no name (undefined).
+ * and one that differs from the id (the validator warns when they are equal, ignoring case), so a
+ * one-word id such as `budget` becomes `BudgetRule`.
  */
-export function ruleName(id: string): string | undefined {
+export function ruleName(id: string): string {
+  const known = PIPELINE_RULES[id]?.name
+  if (known) return known
   let name = id
     .split(/[^A-Za-z0-9]+/)
     .filter(Boolean)
     .map((w) => w[0].toUpperCase() + w.slice(1))
     .join('')
-  if (name && !/^[A-Za-z]/.test(name)) name = `Rule${name}`
-  return name && name.toLowerCase() !== id.toLowerCase() ? name : undefined
+  if (!/^[A-Za-z]/.test(name)) name = `Rule${name}`
+  return name.toLowerCase() === id.toLowerCase() ? `${name}Rule` : name
 }
 
 /**
@@ -110,12 +112,12 @@ export const sarif: LintFormatter = (reports, ctx) => {
   for (const {findings} of files)
     for (const f of findings) if (!ruleIndex.has(f.ruleId) && !unknown.has(f.ruleId)) unknown.set(f.ruleId, f.severity)
   for (const id of [...unknown.keys()].sort(compareStrings)) {
-    const builtin = BUILTIN_RULES[id]
+    const builtin = PIPELINE_RULES[id]
     const title = builtin?.title ?? `Findings reported by ${id}.`
     const helpUri = guessHelpUri(id, known)
     addRule(id, {
       id,
-      name: builtin?.name ?? ruleName(id),
+      name: ruleName(id),
       shortDescription: {text: sentence(title)},
       fullDescription: {text: sentence(builtin?.description ?? title)},
       helpUri,
