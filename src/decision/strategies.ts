@@ -1,0 +1,43 @@
+// What each fusion strategy is, and the trade-offs that hold whatever the profile says. The rules add
+// the profile-specific pros and cons on top (their score reasons).
+import type {Strategy} from './types.js'
+
+export interface StrategyInfo {
+  label: string
+  summary: string
+  pros: string[]
+  cons: string[]
+}
+
+export const STRATEGY_INFO: Record<Strategy, StrategyInfo> = {
+  early: {
+    label: 'Early fusion',
+    summary: 'Concatenate the inputs of all modalities and train one model on the result.',
+    pros: ['One model to train, version and serve; the fewest parameters', 'Can learn low-level interactions between modalities'],
+    cons: [
+      'An absent modality must be filled in; a zero-filled input looks exactly like a present input whose values are zero',
+      'The largest input dominates the concatenated vector',
+    ],
+  },
+  intermediate: {
+    label: 'Intermediate fusion',
+    summary: 'One encoder per modality; their embeddings are fused and a joint head predicts.',
+    pros: ['Each modality gets an encoder suited to its shape and size', 'Learns cross-modal interactions at the embedding level'],
+    cons: ['Degrades badly under missingness unless trained with per-modality dropout and a learned placeholder embedding'],
+  },
+  late: {
+    label: 'Late fusion',
+    summary: 'One model per modality; their predictions are combined, skipping the models whose input is absent.',
+    pros: ['Degrades gracefully: an absent modality only removes its own vote', 'Each model can be trained on every sample that has its modality'],
+    cons: ['Cannot learn interactions between modalities', 'One model per modality to train, monitor and deploy'],
+  },
+  attention: {
+    label: 'Attention-based fusion',
+    summary: 'Modality embeddings become tokens; attention across them masks out absent tokens.',
+    pros: ['Routes around absent modalities at inference by masking their tokens', 'Can weigh modalities per request and model timing and interactions'],
+    cons: ['Learns to down-weight absent modalities only when trained with modality masking', 'Needs more labelled data and more compute than the other options'],
+  },
+}
+
+/** Tie-break order when scores are equal: the safer option first. */
+export const TIE_BREAK: Strategy[] = ['late', 'intermediate', 'attention', 'early']

@@ -1,0 +1,199 @@
+// CEL plumbing: one shared environment, expressions compiled once at load, message templates with
+// `{{ expr }}` interpolation, and the list of fact/profile/option paths an expression reads (for the trace).
+import {Environment} from '@marcbachmann/cel-js'
+
+/** Variables visible to rule expressions. */
+export const CEL_VARIABLES = ['profile', 'facts', 'options', 'item'] as const
+
+let env: Environment | undefined
+function environment(): Environment {
+  env ??= new Environment({homogeneousAggregateLiterals: false, limits: {maxAstNodes: 5000, maxDepth: 64, maxListElements: 500, maxMapEntries: 500, maxCallArguments: 16}})
+    .registerVariable('profile', 'map')
+    .registerVariable('facts', 'map')
+    .registerVariable('options', 'map')
+    .registerVariable('item', 'dyn')
+  return env
+}
+
+export interface CelContext {
+  profile: unknown
+  facts: unknown
+  options: Record<string, unknown>
+  item?: unknown
+}
+
+export interface Compiled {
+  source: string
+  /** Member paths rooted at facts/options/profile/item that the expression reads, e.g. "facts.minAvailability". */
+  reads: string[]
+  run(ctx: CelContext): unknown
+}
+
+export class CelCompileError extends Error {
+  constructor(message: string, readonly offset: number) {
+    super(message)
+  }
+}
+
+type Node = {op: string; args: unknown}
+
+function isNode(x: unknown): x is Node {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Node).op === 'string'
+}
+
+/** The root variable and member path of a '.'/'[]' chain, or undefined when the chain is not rooted at a variable. */
+function chainPath(node: Node): string | undefined {
+  if (node.op === 'id') return typeof node.args === 'string' ? node.args : undefined
+  if (node.op === '.' || node.op === '.?') {
+    const [inner, name] = node.args as [Node, string]
+    const base = isNode(inner) ? chainPath(inner) : undefined
+    return base === undefined ? undefined : `${base}.${name}`
+  }
+  if (node.op === '[]' || node.op === '[?]') {
+    const [inner, key] = node.args as [Node, Node]
+    const base = isNode(inner) ? chainPath(inner) : undefined
+    if (base === undefined || !isNode(key) || key.op !== 'value') return undefined
+    const v = key.args
+    return typeof v === 'string' ? `${base}.${v}` : typeof v === 'bigint' || typeof v === 'number' ? `${base}[${v}]` : undefined
+  }
+  return undefined
+}
+
+function collectReads(node: unknown, out: Set<string>): void {
+  if (Array.isArray(node)) {
+    for (const x of node) collectReads(x, out)
+    return
+  }
+  if (!isNode(node)) return
+  const path = chainPath(node)
+  if (path !== undefined) {
+    const root = path.split(/[.[]/)[0]
+    if ((CEL_VARIABLES as readonly string[]).includes(root) && path !== root) {
+      out.add(path)
+      return
+    }
+    if ((CEL_VARIABLES as readonly string[]).includes(root)) {
+      out.add(path)
+      return
+    }
+  }
+  collectReads(node.args, out)
+}
+
+/** Converts CEL results to plain JS: BigInt to number, Maps to objects. */
+export function toPlain(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value)
+  if (Array.isArray(value)) return value.map(toPlain)
+  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), toPlain(v)]))
+  return value
+}
+
+export function compile(source: string): Compiled {
+  const e = environment()
+  let parsed: ReturnType<Environment['parse']>
+  try {
+    parsed = e.parse(source)
+  } catch (error) {
+    throw toCompileError(error)
+  }
+  const checked = e.check(source)
+  if (!checked.valid) throw toCompileError(checked.error)
+  const reads = new Set<string>()
+  collectReads((parsed as unknown as {ast: unknown}).ast, reads)
+  return {
+    source,
+    reads: [...reads].sort(),
+    run: (ctx) => toPlain(parsed(ctx as unknown as Record<string, unknown>)),
+  }
+}
+
+function toCompileError(error: unknown): CelCompileError {
+  const err = error as {message?: string; range?: {start: number}; summary?: string}
+  const first = String(err?.summary ?? err?.message ?? error).split('\n')[0]
+  return new CelCompileError(first, err?.range?.start ?? 0)
+}
+
+/** Short one-line message for a runtime evaluation error. */
+export function evaluationErrorMessage(error: unknown): string {
+  const err = error as {message?: string; summary?: string}
+  return String(err?.summary ?? err?.message ?? error).split('\n')[0]
+}
+
+// ---- templates: "text {{ expr }} text", with an optional filter: {{ expr | percent }} ----
+
+export type TemplateFilter = 'percent' | 'fixed2' | 'ms' | 'list' | 'count'
+const FILTERS: TemplateFilter[] = ['percent', 'fixed2', 'ms', 'list', 'count']
+
+export interface Template {
+  source: string
+  parts: (string | {expr: Compiled; filter?: TemplateFilter; offset: number})[]
+}
+
+export function compileTemplate(source: string): Template {
+  const parts: Template['parts'] = []
+  let i = 0
+  while (i < source.length) {
+    const open = source.indexOf('{{', i)
+    if (open < 0) {
+      parts.push(source.slice(i))
+      break
+    }
+    if (open > i) parts.push(source.slice(i, open))
+    const close = source.indexOf('}}', open + 2)
+    if (close < 0) throw new CelCompileError('Unclosed `{{` in template: add the matching `}}`.', open)
+    let body = source.slice(open + 2, close)
+    let filter: TemplateFilter | undefined
+    const bar = body.lastIndexOf('|')
+    if (bar >= 0 && body[bar - 1] !== '|' && body[bar + 1] !== '|') {
+      const name = body.slice(bar + 1).trim()
+      if (!(FILTERS as string[]).includes(name)) throw new CelCompileError(`Unknown template filter \`${name}\`; use one of ${FILTERS.join(', ')}.`, open + 2 + bar)
+      filter = name as TemplateFilter
+      body = body.slice(0, bar)
+    }
+    try {
+      parts.push({expr: compile(body.trim()), filter, offset: open + 2})
+    } catch (error) {
+      if (error instanceof CelCompileError) throw new CelCompileError(error.message, open + 2 + error.offset)
+      throw error
+    }
+    i = close + 2
+  }
+  return {source, parts}
+}
+
+export function formatValue(value: unknown, filter?: TemplateFilter): string {
+  if (filter === 'percent' && typeof value === 'number') return `${formatNumber(value * 100, 1)}%`
+  if (filter === 'fixed2' && typeof value === 'number') return value.toFixed(2)
+  if (filter === 'ms' && typeof value === 'number') return `${formatNumber(value, 2)} ms`
+  if (filter === 'count' && typeof value === 'number') return Math.round(value).toLocaleString('en-US')
+  if (Array.isArray(value)) return value.map((v) => formatValue(v)).join(', ')
+  if (typeof value === 'number') return formatNumber(value, 3)
+  if (value === null || value === undefined) return 'none'
+  if (typeof value === 'object') return JSON.stringify(value)
+  return String(value)
+}
+
+/** Up to `digits` decimals, trailing zeros dropped: 0.220 -> "0.22", 18000 -> "18000". */
+export function formatNumber(x: number, digits: number): string {
+  if (!Number.isFinite(x)) return String(x)
+  return String(Number(x.toFixed(digits)))
+}
+
+export function renderTemplate(t: Template, ctx: CelContext): string {
+  let out = ''
+  for (const part of t.parts) out += typeof part === 'string' ? part : formatValue(part.expr.run(ctx), part.filter)
+  return out
+}
+
+export type NumberOrExpr = number | Compiled
+
+export function evalNumber(v: NumberOrExpr, ctx: CelContext): number {
+  if (typeof v === 'number') return v
+  const out = v.run(ctx)
+  if (typeof out !== 'number' || !Number.isFinite(out)) throw new Error(`\`${v.source}\` gave ${JSON.stringify(out)}, expected a number`)
+  return out
+}
+
+export function templateReads(t: Template): string[] {
+  return t.parts.flatMap((p) => (typeof p === 'string' ? [] : p.expr.reads))
+}

@@ -1,0 +1,180 @@
+// Running a rule set over one profile: evaluate each enabled rule's condition (and forEach), collect
+// its effects, and record a trace entry for every rule, fired or not, with the values it read.
+import type {DocPath, Severity} from '../findings.js'
+import {STRATEGIES, type DecisionFinding, type ScoreReason, type Strategy, type TraceEntry} from '../decision/types.js'
+import type {Profile} from '../profile/types.js'
+import type {Facts} from '../facts/index.js'
+import {evalNumber, evaluationErrorMessage, renderTemplate, type CelContext, type Template} from './cel.js'
+import type {ConfiguredRule, RuleSet} from './types.js'
+
+export interface MaskingSettings {
+  floor?: number
+  warmupEpochs?: number
+  rampEpochs?: number
+  mode?: 'independent' | 'patterns'
+  presenceBits?: boolean
+  notes: {ruleId: string; note: string}[]
+  /** Which rule set each setting (last writer wins, in rule order). */
+  sources: Record<string, string>
+}
+
+export interface TransferContribution {
+  ruleIds: string[]
+  reasons: string[]
+  steps: string[]
+  validation: string[]
+  biasChecks: string[]
+}
+
+export interface Evaluation {
+  trace: TraceEntry[]
+  scores: Record<Strategy, ScoreReason[]>
+  exclusions: Record<Strategy, {ruleId: string; reason: string}[]>
+  masking: MaskingSettings
+  transfer: TransferContribution | null
+  findings: DecisionFinding[]
+}
+
+export interface EvaluateOptions {
+  /** Evaluate only rules that emit findings (what lint needs). */
+  lintOnly?: boolean
+  /** Record the values each condition read (skip for speed when nobody reads the trace). */
+  traceInputs?: boolean
+}
+
+/** Parses "modalities[2].availability" into ['modalities', 2, 'availability']. */
+export function parseDocPath(path: string): DocPath {
+  const out: DocPath = []
+  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1])
+  return out
+}
+
+function resolveRead(ctx: CelContext, path: string): unknown {
+  let cur: unknown = ctx
+  for (const part of parseDocPath(path)) {
+    if (cur === null || cur === undefined) return undefined
+    if (Array.isArray(cur) && typeof part === 'number') cur = cur[part]
+    else if (typeof cur === 'object') cur = Object.hasOwn(cur as object, String(part)) ? (cur as Record<string, unknown>)[String(part)] : undefined
+    else return undefined
+  }
+  return cur
+}
+
+function asStrategy(value: string, ruleId: string): Strategy {
+  if ((STRATEGIES as readonly string[]).includes(value)) return value as Strategy
+  throw new Error(`rule ${ruleId} named unknown strategy "${value}"`)
+}
+
+export function evaluateRules(ruleSet: RuleSet, profile: Profile, facts: Facts, opts: EvaluateOptions = {}): Evaluation {
+  const ev: Evaluation = {
+    trace: [],
+    scores: {early: [], intermediate: [], late: [], attention: []},
+    exclusions: {early: [], intermediate: [], late: [], attention: []},
+    masking: {notes: [], sources: {}},
+    transfer: null,
+    findings: [],
+  }
+  for (const cr of ruleSet.rules) {
+    if (!cr.enabled) continue
+    if (opts.lintOnly && cr.rule.effects.findings.length === 0) continue
+    const entry = runRule(cr, profile, facts, ev, opts.traceInputs !== false)
+    ev.trace.push(entry)
+  }
+  return ev
+}
+
+function runRule(cr: ConfiguredRule, profile: Profile, facts: Facts, ev: Evaluation, traceInputs: boolean): TraceEntry {
+  const {rule} = cr
+  const ctx: CelContext = {profile, facts, options: cr.options}
+  const entry: TraceEntry = {ruleId: rule.id, fired: false, inputs: {}, effects: []}
+  if (traceInputs) {
+    for (const read of [...rule.when.reads, ...(rule.forEach?.reads ?? [])]) {
+      if (read.startsWith('item')) continue
+      const v = resolveRead(ctx, read)
+      entry.inputs[read] = v === undefined ? null : v
+    }
+  }
+  // Effects are collected first and committed only when the whole rule ran without error.
+  const staged: (() => void)[] = []
+  try {
+    const cond = rule.when.run(ctx)
+    if (typeof cond !== 'boolean') throw new Error(`condition gave ${JSON.stringify(cond)}, expected true or false`)
+    if (!cond) return entry
+    let items: unknown[] = [undefined]
+    if (rule.forEach) {
+      const list = rule.forEach.run(ctx)
+      if (!Array.isArray(list)) throw new Error(`forEach gave ${JSON.stringify(list)}, expected a list`)
+      items = list
+      if (items.length === 0) return entry
+    }
+    for (const item of items) {
+      const ictx: CelContext = rule.forEach ? {...ctx, item} : ctx
+      const render = (t: Template): string => renderTemplate(t, ictx)
+      for (const s of rule.effects.score) {
+        const strategy = asStrategy(render(s.strategy), rule.id)
+        const delta = evalNumber(s.delta, ictx)
+        const reason = render(s.reason)
+        entry.effects.push(`score ${strategy} ${delta >= 0 ? '+' : ''}${delta}: ${reason}`)
+        staged.push(() => ev.scores[strategy].push({ruleId: rule.id, delta, reason}))
+      }
+      for (const x of rule.effects.exclude) {
+        const strategy = asStrategy(render(x.strategy), rule.id)
+        const reason = render(x.reason)
+        entry.effects.push(`exclude ${strategy}: ${reason}`)
+        staged.push(() => ev.exclusions[strategy].push({ruleId: rule.id, reason}))
+      }
+      const mk = rule.effects.masking
+      if (mk) {
+        const set: Partial<MaskingSettings> = {}
+        for (const k of ['floor', 'warmupEpochs', 'rampEpochs'] as const) if (mk[k] !== undefined) set[k] = evalNumber(mk[k]!, ictx)
+        if (mk.mode) set.mode = mk.mode
+        if (mk.presenceBits !== undefined) set.presenceBits = mk.presenceBits
+        const note = mk.note ? render(mk.note) : undefined
+        const desc = Object.entries(set).map(([k, v]) => `${k}=${v}`)
+        entry.effects.push(`masking ${[...desc, ...(note ? [note] : [])].join('; ')}`)
+        staged.push(() => {
+          for (const [k, v] of Object.entries(set)) {
+            ;(ev.masking as unknown as Record<string, unknown>)[k] = v
+            ev.masking.sources[k] = rule.id
+          }
+          if (note) ev.masking.notes.push({ruleId: rule.id, note})
+        })
+      }
+      const tr = rule.effects.transfer
+      if (tr) {
+        const reason = render(tr.reason)
+        const steps = tr.steps.map(render)
+        const validation = tr.validation.map(render)
+        const biasChecks = tr.biasChecks.map(render)
+        entry.effects.push(`transfer: ${reason}`)
+        staged.push(() => {
+          ev.transfer ??= {ruleIds: [], reasons: [], steps: [], validation: [], biasChecks: []}
+          const t = ev.transfer
+          if (!t.ruleIds.includes(rule.id)) t.ruleIds.push(rule.id)
+          const add = (list: string[], xs: string[]): void => {
+            for (const x of xs) if (!list.includes(x)) list.push(x)
+          }
+          add(t.reasons, [reason])
+          add(t.steps, steps)
+          add(t.validation, validation)
+          add(t.biasChecks, biasChecks)
+        })
+      }
+      for (const f of rule.effects.findings) {
+        const severity: Severity = cr.severity ?? f.severity ?? rule.severity ?? 'warning'
+        const message = render(f.message)
+        const path = render(f.path)
+        const docPath = parseDocPath(path)
+        entry.effects.push(`${severity} at ${path || '(document)'}: ${message}`)
+        staged.push(() => ev.findings.push({ruleId: rule.id, severity, message, path, docPath}))
+      }
+    }
+    for (const commit of staged) commit()
+    entry.fired = true
+  } catch (error) {
+    entry.fired = false
+    entry.effects = []
+    entry.error = evaluationErrorMessage(error)
+  }
+  return entry
+}

@@ -1,0 +1,40 @@
+// Rule examples: every rule carries two profile patches, one on which it fires and one on which it
+// does not. A patch maps dotted paths (`modalities[1].availability`, `cohorts`) to values and is applied
+// to EXAMPLE_BASE_PROFILE below; `null` deletes the key. test/rules runs every rule's examples.
+import type {Profile} from '../profile/types.js'
+import {parseDocPath} from './evaluate.js'
+import type {ProfilePatch} from './types.js'
+
+/** An ICU-style profile: EHR always present, chest X-ray often missing, notes sometimes. */
+export const EXAMPLE_BASE_PROFILE: Profile = {
+  apiVersion: 'fuseplan/v1',
+  kind: 'DeploymentProfile',
+  name: 'rule-example',
+  task: {type: 'binary', metric: 'auroc', labelledSamples: 18000, interactions: 'unknown'},
+  modalities: [
+    {name: 'ehr', type: 'tabular', features: 120, availability: 1, missingness: 'random', timing: 'static'},
+    {name: 'cxr', type: 'image', shape: [224, 224, 1], availability: 0.22, missingness: 'informative', timing: 'episodic'},
+    {name: 'notes', type: 'text', features: 768, availability: 0.6, missingness: 'random', timing: 'static'},
+  ],
+  cohorts: [{name: 'icu', size: 18000, labelled: true, modalities: ['ehr', 'cxr', 'notes'], availability: {cxr: 0.26, notes: 0.6}}],
+  latency: {budgetMs: 100, percentile: 99, hardware: 'cpu', batch: 1},
+}
+
+export function applyPatch(base: Profile, patch: ProfilePatch): Profile {
+  const out = structuredClone(base) as unknown as Record<string, unknown>
+  for (const [path, value] of Object.entries(patch)) {
+    const parts = parseDocPath(path)
+    let cur: Record<string | number, unknown> = out
+    for (let i = 0; i < parts.length - 1; i++) {
+      const key = parts[i]
+      if (cur[key] === undefined || cur[key] === null || typeof cur[key] !== 'object') cur[key] = typeof parts[i + 1] === 'number' ? [] : {}
+      cur = cur[key] as Record<string | number, unknown>
+    }
+    const last = parts[parts.length - 1]
+    if (value === null) {
+      if (Array.isArray(cur) && typeof last === 'number') cur.splice(last, 1)
+      else delete cur[last]
+    } else cur[last] = structuredClone(value)
+  }
+  return out as unknown as Profile
+}

@@ -1,0 +1,180 @@
+// The rule engine's public face: load a rule set (bundled rules + rule packs + config overrides),
+// check a profile (lint findings), list rule metadata (SARIF), and the lower-level evaluateRules.
+import {existsSync, readFileSync, statSync} from 'node:fs'
+import {dirname, join, resolve} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import type {DocPath} from '../findings.js'
+import {computeFacts} from '../facts/index.js'
+import type {DecisionFinding} from '../decision/types.js'
+import type {Profile} from '../profile/types.js'
+import {findConfig, loadConfig, type Config} from './config.js'
+import {evaluateRules} from './evaluate.js'
+import {displayPath, listRuleFiles, loadRuleFile, RuleLoadError, type LoadProblem} from './loader.js'
+import type {ConfiguredRule, OptionValue, Rule, RuleMeta, RuleSet} from './types.js'
+
+export {RuleLoadError, formatProblem, type LoadProblem} from './loader.js'
+export {evaluateRules, parseDocPath, type Evaluation, type MaskingSettings, type TransferContribution} from './evaluate.js'
+export {findConfig, loadConfig, CONFIG_FILE_NAMES} from './config.js'
+export type {ConfiguredRule, Rule, RuleMeta, RuleSet, OptionValue} from './types.js'
+
+export const RULE_HELP_BASE = 'https://fuseplan.dev/rules/'
+
+/** The bundled `rules/` folder: found upward from this module (works from src/ and from dist/src/). */
+export function builtinRulesDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (;;) {
+    const pkg = join(dir, 'package.json')
+    if (existsSync(pkg) && existsSync(join(dir, 'rules'))) {
+      try {
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as {name?: string}).name === 'fuseplan') return join(dir, 'rules')
+      } catch {
+        // keep looking
+      }
+    }
+    const parent = dirname(dir)
+    if (parent === dir) throw new Error('Cannot find the bundled rules/ folder of fuseplan.')
+    dir = parent
+  }
+}
+
+export interface LoadRuleSetOptions {
+  /** Explicit config file; otherwise one is searched upward from `searchFrom` (if given). */
+  configPath?: string
+  /** Extra rule folders (e.g. from `--rules DIR`), after the config's. */
+  rulesDirs?: string[]
+  /** File or folder to search upward from for fuseplan.config.yaml. */
+  searchFrom?: string
+  /** Skip the bundled rules (tests of rule packs). */
+  noBuiltin?: boolean
+}
+
+const cache = new Map<string, RuleSet>()
+
+function cacheKey(files: string[]): string {
+  // Keyed on every file's path, size and mtime: editing a rule or the config reloads it.
+  return files
+    .map((f) => {
+      try {
+        const s = statSync(f)
+        return `${f}:${s.size}:${s.mtimeMs}`
+      } catch {
+        return `${f}:missing`
+      }
+    })
+    .join('|')
+}
+
+/** Loads and compiles a rule set. Throws RuleLoadError listing every problem at file:line:column. */
+export function loadRuleSet(opts: LoadRuleSetOptions = {}): RuleSet {
+  const configPath = opts.configPath ? resolve(opts.configPath) : opts.searchFrom ? findConfig(opts.searchFrom) : undefined
+  const config: Config | undefined = configPath ? loadConfig(configPath) : undefined
+  const dirs: string[] = []
+  if (!opts.noBuiltin) dirs.push(builtinRulesDir())
+  for (const d of [...(config?.ruleDirs ?? []), ...(opts.rulesDirs ?? []).map((d) => resolve(d))]) if (!dirs.includes(d)) dirs.push(d)
+
+  const problems: LoadProblem[] = []
+  const files: {file: string; builtin: boolean}[] = []
+  for (const [i, dir] of dirs.entries()) {
+    let ok = false
+    try {
+      ok = statSync(dir).isDirectory()
+    } catch {
+      ok = false
+    }
+    if (!ok) {
+      problems.push({file: displayPath(dir), line: 1, column: 1, message: 'Rule folder not found (or not a folder).'})
+      continue
+    }
+    for (const f of listRuleFiles(dir)) files.push({file: f, builtin: i === 0 && !opts.noBuiltin})
+  }
+  if (problems.length > 0) throw new RuleLoadError(problems)
+
+  const key = `${configPath ?? ''}#${cacheKey([...(configPath ? [configPath] : []), ...files.map((f) => f.file)])}`
+  const cached = cache.get(key)
+  if (cached) return cached
+
+  const rules: Rule[] = []
+  const seen = new Map<string, Rule>()
+  for (const {file, builtin} of files) {
+    const loaded = loadRuleFile(file, builtin)
+    problems.push(...loaded.problems)
+    for (const rule of loaded.rules) {
+      const first = seen.get(rule.id)
+      if (first) {
+        const r = loaded.y.src.rangeOf(loaded.idPaths.get(rule) ?? ['id'])
+        problems.push({file: displayPath(file), line: r.line, column: r.column, message: `Duplicate rule id \`${rule.id}\`: already defined at ${first.location.file}:${first.location.line}:${first.location.column}. Rule ids must be unique; rename this one.`})
+        continue
+      }
+      seen.set(rule.id, rule)
+      rules.push(rule)
+    }
+  }
+
+  const configured: ConfiguredRule[] = rules.map((rule) => ({
+    rule,
+    enabled: true,
+    options: Object.fromEntries(Object.entries(rule.options).map(([k, o]) => [k, o.default])) as Record<string, OptionValue>,
+  }))
+  const byId = new Map(configured.map((c) => [c.rule.id, c]))
+  for (const [id, o] of config?.overrides ?? []) {
+    const cr = byId.get(id)
+    if (!cr) {
+      problems.push({...o.at, message: `Override names unknown rule \`${id}\`. \`fuseplan rules list\` shows the rule ids.`})
+      continue
+    }
+    if (o.enabled !== undefined) cr.enabled = o.enabled
+    if (o.severity !== undefined) {
+      if (cr.rule.category !== 'lint') problems.push({...o.at, message: `Rule \`${id}\` emits no findings, so it has no severity to override; use \`off\` or \`options\`.`})
+      cr.severity = o.severity
+    }
+    for (const [name, value] of Object.entries(o.options ?? {})) {
+      const def = cr.rule.options[name]
+      if (!def) {
+        const known = Object.keys(cr.rule.options)
+        problems.push({...o.optionsAt[name], message: `Rule \`${id}\` has no option \`${name}\`${known.length ? `; its options: ${known.join(', ')}` : ''}.`})
+      } else if (typeof value !== typeof def.default) {
+        problems.push({...o.optionsAt[name], message: `Option \`${name}\` of \`${id}\` must be a ${typeof def.default} (default ${JSON.stringify(def.default)}).`})
+      } else cr.options[name] = value
+    }
+  }
+  if (problems.length > 0) throw new RuleLoadError(problems)
+  const set: RuleSet = {rules: configured, dirs, configPath, byId}
+  cache.set(key, set)
+  return set
+}
+
+let defaultSet: RuleSet | undefined
+/** The bundled rules with no config: what `decide` uses when given no rule set. */
+export function defaultRuleSet(): RuleSet {
+  defaultSet ??= loadRuleSet()
+  return defaultSet
+}
+
+/** Lint findings of the rule set on a (schema-valid) profile. */
+export function checkProfile(ruleSet: RuleSet, profile: Profile): DecisionFinding[] {
+  const facts = computeFacts(profile)
+  const ev = evaluateRules(ruleSet, profile, facts, {lintOnly: true, traceInputs: false})
+  const findings = [...ev.findings]
+  for (const t of ev.trace) {
+    if (t.error) {
+      const docPath: DocPath = []
+      findings.push({ruleId: t.ruleId, severity: 'error', message: `Rule \`${t.ruleId}\` could not be evaluated on this profile: ${t.error}`, path: '', docPath})
+    }
+  }
+  return findings
+}
+
+export function ruleHelpUri(id: string): string {
+  return `${RULE_HELP_BASE}${id}`
+}
+
+/** Metadata of every rule (SARIF `rules`, `fuseplan rules list`). Severity: the configured one, else the rule's, else "info". */
+export function listRuleMeta(ruleSet: RuleSet = defaultRuleSet()): RuleMeta[] {
+  return ruleSet.rules.map((cr) => ({
+    id: cr.rule.id,
+    title: cr.rule.title,
+    severity: cr.severity ?? cr.rule.severity ?? 'info',
+    helpUri: ruleHelpUri(cr.rule.id),
+    description: cr.rule.rationale,
+  }))
+}

@@ -1,0 +1,336 @@
+// Loading rule files: YAML with positions, strict shape checks (unknown keys are errors), every CEL
+// expression compiled once. Problems are collected, each at file:line:column, and thrown together.
+import {readdirSync, readFileSync, statSync} from 'node:fs'
+import {join, relative} from 'node:path'
+import type {DocPath} from '../findings.js'
+import {parseSource, type SourceDocument} from '../profile/source.js'
+import {CelCompileError, compile, compileTemplate, type Compiled, type NumberOrExpr, type Template} from './cel.js'
+import type {ExcludeEffect, FindingEffect, MaskingEffect, OptionValue, Rule, RuleEffects, RuleOption, ScoreEffect, TransferEffect} from './types.js'
+
+export interface LoadProblem {
+  file: string
+  line: number
+  column: number
+  message: string
+}
+
+export class RuleLoadError extends Error {
+  constructor(readonly problems: LoadProblem[]) {
+    super(problems.map(formatProblem).join('\n'))
+    this.name = 'RuleLoadError'
+  }
+}
+
+export function formatProblem(p: LoadProblem): string {
+  return `${p.file}:${p.line}:${p.column}: ${p.message}`
+}
+
+export const RULE_ID_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/
+const SEVERITIES = ['error', 'warning', 'info'] as const
+const STRATEGY_NAMES = ['early', 'intermediate', 'late', 'attention']
+const RULE_KEYS = ['id', 'title', 'rationale', 'source', 'severity', 'options', 'when', 'forEach', 'effects', 'examples']
+
+/** Reads YAML with positions; shared with the config loader. */
+export class YamlFile {
+  readonly problems: LoadProblem[] = []
+  readonly src: SourceDocument
+  constructor(readonly file: string, text: string, readonly displayPath: string) {
+    this.src = parseSource(displayPath, text)
+    for (const f of this.src.syntaxFindings) if (f.severity === 'error') this.problems.push({file: displayPath, line: f.line, column: f.column, message: f.message})
+  }
+
+  get ok(): boolean {
+    return this.problems.length === 0 && this.src.value !== undefined
+  }
+
+  error(path: DocPath, message: string, opts: {key?: boolean; offset?: number} = {}): void {
+    const range = this.src.rangeOf(path, {key: opts.key})
+    let column = range.column
+    if (opts.offset !== undefined && opts.offset > 0) {
+      // Point into a single-line expression: skip an opening quote if the scalar is quoted.
+      const lineText = this.src.text.split('\n')[range.line - 1] ?? ''
+      const ch = lineText[range.column - 1]
+      column = range.column + (ch === '"' || ch === "'" ? 1 : 0) + opts.offset
+    }
+    this.problems.push({file: this.displayPath, line: range.line, column, message})
+  }
+
+  isMap(v: unknown): v is Record<string, unknown> {
+    return typeof v === 'object' && v !== null && !Array.isArray(v)
+  }
+
+  map(path: DocPath, v: unknown, what: string): Record<string, unknown> | undefined {
+    if (this.isMap(v)) return v
+    this.error(path, `${what} must be a mapping.`)
+    return undefined
+  }
+
+  keys(path: DocPath, v: Record<string, unknown>, allowed: string[], what: string): void {
+    for (const k of Object.keys(v)) {
+      if (!allowed.includes(k)) this.error([...path, k], `Unknown key \`${k}\` in ${what}; allowed: ${allowed.join(', ')}.`, {key: true})
+    }
+  }
+
+  string(path: DocPath, v: unknown, what: string, required = true): string | undefined {
+    if (v === undefined && !required) return undefined
+    if (typeof v === 'string' && v.trim() !== '') return v
+    this.error(path, v === undefined ? `Missing ${what}.` : `${what} must be a non-empty string.`)
+    return undefined
+  }
+
+  expr(path: DocPath, v: unknown, what: string): Compiled | undefined {
+    if (typeof v === 'boolean') v = String(v)
+    const s = this.string(path, v, what)
+    if (s === undefined) return undefined
+    try {
+      return compile(s)
+    } catch (error) {
+      if (!(error instanceof CelCompileError)) throw error
+      this.error(path, `Invalid CEL in ${what}: ${error.message}`, {offset: s.includes('\n') ? undefined : error.offset})
+      return undefined
+    }
+  }
+
+  template(path: DocPath, v: unknown, what: string): Template | undefined {
+    if (typeof v === 'number' || typeof v === 'boolean') v = String(v)
+    const s = this.string(path, v, what)
+    if (s === undefined) return undefined
+    try {
+      return compileTemplate(s)
+    } catch (error) {
+      if (!(error instanceof CelCompileError)) throw error
+      this.error(path, `Invalid template in ${what}: ${error.message}`, {offset: s.includes('\n') ? undefined : error.offset})
+      return undefined
+    }
+  }
+
+  numberOrExpr(path: DocPath, v: unknown, what: string): NumberOrExpr | undefined {
+    if (typeof v === 'number' && Number.isFinite(v)) return v
+    if (typeof v === 'string') return this.expr(path, v, what)
+    this.error(path, `${what} must be a number or a CEL expression string.`)
+    return undefined
+  }
+
+  list(path: DocPath, v: unknown, what: string): unknown[] {
+    if (v === undefined) return []
+    if (Array.isArray(v)) return v
+    this.error(path, `${what} must be a list.`)
+    return []
+  }
+}
+
+/** All rule files (*.yaml, *.yml) under a folder, recursively, in sorted order. */
+export function listRuleFiles(dir: string): string[] {
+  const out: string[] = []
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      if (name.startsWith('.') || name.startsWith('_')) continue
+      const p = join(d, name)
+      const st = statSync(p)
+      if (st.isDirectory()) walk(p)
+      else if (/\.ya?ml$/.test(name)) out.push(p)
+    }
+  }
+  walk(dir)
+  return out
+}
+
+export function displayPath(p: string): string {
+  const rel = relative(process.cwd(), p)
+  return rel && !rel.startsWith('..') ? rel : p
+}
+
+/** Loads the rules of one file. A file holds one rule (top-level `id`) or several (`rules: [...]`). */
+export function loadRuleFile(file: string, builtin: boolean): {rules: Rule[]; problems: LoadProblem[]; idPaths: Map<Rule, DocPath>; y: YamlFile} {
+  let text: string
+  const shown = displayPath(file)
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    const y = new YamlFile(file, 'x: 1', shown)
+    return {rules: [], problems: [{file: shown, line: 1, column: 1, message: `Cannot read rule file: ${(error as Error).message}`}], idPaths: new Map(), y}
+  }
+  const y = new YamlFile(file, text, shown)
+  const rules: Rule[] = []
+  const idPaths = new Map<Rule, DocPath>()
+  if (!y.ok) return {rules, problems: y.problems, idPaths, y}
+  const top = y.map([], y.src.value, 'A rule file')
+  if (!top) return {rules, problems: y.problems, idPaths, y}
+  if ('rules' in top) {
+    y.keys([], top, ['rules'], 'a rule file (use `rules: [...]` for several rules, or one rule at the top level)')
+    const list = y.list(['rules'], top.rules, '`rules`')
+    list.forEach((raw, i) => {
+      const rule = parseRule(y, ['rules', i], raw, builtin)
+      if (rule) {
+        rules.push(rule)
+        idPaths.set(rule, ['rules', i, 'id'])
+      }
+    })
+  } else {
+    const rule = parseRule(y, [], top, builtin)
+    if (rule) {
+      rules.push(rule)
+      idPaths.set(rule, ['id'])
+    }
+  }
+  return {rules, problems: y.problems, idPaths, y}
+}
+
+function parseRule(y: YamlFile, path: DocPath, raw: unknown, builtin: boolean): Rule | undefined {
+  const before = y.problems.length
+  const m = y.map(path, raw, 'A rule')
+  if (!m) return undefined
+  y.keys(path, m, RULE_KEYS, 'a rule')
+  const id = y.string([...path, 'id'], m.id, 'rule `id`')
+  if (id !== undefined && !RULE_ID_PATTERN.test(id)) y.error([...path, 'id'], `Rule id \`${id}\` must be kebab-case (lowercase letters, digits and single dashes, starting with a letter).`)
+  const title = y.string([...path, 'title'], m.title, 'rule `title` (one line)')
+  if (title?.includes('\n')) y.error([...path, 'title'], 'Rule `title` must be one line; put the detail in `rationale`.')
+  const rationale = y.string([...path, 'rationale'], m.rationale, 'rule `rationale`')
+  const source = y.string([...path, 'source'], m.source, 'rule `source` (the seed, a paper, or "fuseplan default threshold")')
+  let severity: Rule['severity']
+  if (m.severity !== undefined) {
+    if ((SEVERITIES as readonly unknown[]).includes(m.severity)) severity = m.severity as Rule['severity']
+    else y.error([...path, 'severity'], `Severity must be one of ${SEVERITIES.join(', ')}.`)
+  }
+  const options: Record<string, RuleOption> = {}
+  if (m.options !== undefined) {
+    const om = y.map([...path, 'options'], m.options, 'Rule `options`')
+    for (const [name, def] of Object.entries(om ?? {})) {
+      const p = [...path, 'options', name]
+      if (!/^[a-zA-Z][a-zA-Z0-9]*$/.test(name)) y.error(p, `Option name \`${name}\` must be camelCase letters and digits.`, {key: true})
+      const dm = y.map(p, def, `Option \`${name}\``)
+      if (!dm) continue
+      y.keys(p, dm, ['default', 'description'], `option \`${name}\``)
+      const d = dm.default
+      if (typeof d !== 'number' && typeof d !== 'string' && typeof d !== 'boolean') {
+        y.error([...p, 'default'], `Option \`${name}\` needs a \`default\` (number, string or boolean).`)
+        continue
+      }
+      const description = y.string([...p, 'description'], dm.description, `description of option \`${name}\``)
+      options[name] = {default: d as OptionValue, description: description ?? ''}
+    }
+  }
+  const when = y.expr([...path, 'when'], m.when, 'rule `when` condition')
+  const forEach = m.forEach === undefined ? undefined : y.expr([...path, 'forEach'], m.forEach, 'rule `forEach`')
+  const effects = parseEffects(y, [...path, 'effects'], m.effects)
+  const examples = parseExamples(y, [...path, 'examples'], m.examples)
+  if (effects && effects.findings.length > 0 && severity === undefined && !effects.findings.every((f) => f.severity)) {
+    y.error([...path, 'id'], 'A rule that emits findings needs a `severity` (error, warning or info).')
+  }
+  if (effects && effects.findings.length === 0 && effects.score.length === 0 && effects.exclude.length === 0 && !effects.masking && !effects.transfer) {
+    y.error([...path, 'effects'], 'Rule has no effects: give at least one of score, exclude, masking, transfer, finding.')
+  }
+  if (y.problems.length > before || !id || !title || !rationale || !source || !when || !effects || !examples) return undefined
+  const range = y.src.rangeOf(path.length ? path : ['id'])
+  return {
+    id,
+    title,
+    rationale: rationale.trim(),
+    source: source.trim(),
+    severity,
+    options,
+    when,
+    forEach,
+    effects,
+    examples,
+    location: {file: y.displayPath, line: range.line, column: range.column},
+    category: effects.findings.length > 0 ? 'lint' : 'decision',
+    builtin,
+  }
+}
+
+function parseStrategy(y: YamlFile, path: DocPath, v: unknown): Template | undefined {
+  const t = y.template(path, v, '`strategy`')
+  if (t && t.parts.length === 1 && typeof t.parts[0] === 'string' && !STRATEGY_NAMES.includes(t.parts[0])) {
+    y.error(path, `Unknown strategy \`${t.parts[0]}\`; use one of ${STRATEGY_NAMES.join(', ')} (or a {{ }} template).`)
+    return undefined
+  }
+  return t
+}
+
+function parseEffects(y: YamlFile, path: DocPath, raw: unknown): RuleEffects | undefined {
+  const m = y.map(path, raw, 'Rule `effects`')
+  if (!m) return undefined
+  y.keys(path, m, ['score', 'exclude', 'masking', 'transfer', 'finding', 'findings'], 'effects')
+  const score: ScoreEffect[] = []
+  y.list([...path, 'score'], m.score, '`score`').forEach((s, i) => {
+    const p = [...path, 'score', i]
+    const sm = y.map(p, s, 'A score adjustment')
+    if (!sm) return
+    y.keys(p, sm, ['strategy', 'delta', 'reason'], 'a score adjustment')
+    const strategy = parseStrategy(y, [...p, 'strategy'], sm.strategy)
+    const delta = y.numberOrExpr([...p, 'delta'], sm.delta, '`delta`')
+    const reason = y.template([...p, 'reason'], sm.reason, 'score `reason`')
+    if (strategy && delta !== undefined && reason) score.push({strategy, delta, reason})
+  })
+  const exclude: ExcludeEffect[] = []
+  y.list([...path, 'exclude'], m.exclude, '`exclude`').forEach((s, i) => {
+    const p = [...path, 'exclude', i]
+    const sm = y.map(p, s, 'An exclusion')
+    if (!sm) return
+    y.keys(p, sm, ['strategy', 'reason'], 'an exclusion')
+    const strategy = parseStrategy(y, [...p, 'strategy'], sm.strategy)
+    const reason = y.template([...p, 'reason'], sm.reason, 'exclusion `reason`')
+    if (strategy && reason) exclude.push({strategy, reason})
+  })
+  let masking: MaskingEffect | undefined
+  if (m.masking !== undefined) {
+    const p = [...path, 'masking']
+    const mm = y.map(p, m.masking, '`masking`')
+    if (mm) {
+      y.keys(p, mm, ['floor', 'warmupEpochs', 'rampEpochs', 'mode', 'presenceBits', 'note'], 'a masking contribution')
+      masking = {}
+      for (const k of ['floor', 'warmupEpochs', 'rampEpochs'] as const) if (mm[k] !== undefined) masking[k] = y.numberOrExpr([...p, k], mm[k], `masking \`${k}\``)
+      if (mm.mode !== undefined) {
+        if (mm.mode === 'independent' || mm.mode === 'patterns') masking.mode = mm.mode
+        else y.error([...p, 'mode'], 'masking `mode` must be `independent` or `patterns`.')
+      }
+      if (mm.presenceBits !== undefined) {
+        if (typeof mm.presenceBits === 'boolean') masking.presenceBits = mm.presenceBits
+        else y.error([...p, 'presenceBits'], 'masking `presenceBits` must be true or false.')
+      }
+      if (mm.note !== undefined) masking.note = y.template([...p, 'note'], mm.note, 'masking `note`')
+    }
+  }
+  let transfer: TransferEffect | undefined
+  if (m.transfer !== undefined) {
+    const p = [...path, 'transfer']
+    const tm = y.map(p, m.transfer, '`transfer`')
+    if (tm) {
+      y.keys(p, tm, ['reason', 'steps', 'validation', 'biasChecks'], 'a transfer contribution')
+      const reason = y.template([...p, 'reason'], tm.reason, 'transfer `reason`')
+      const lists = (k: 'steps' | 'validation' | 'biasChecks'): Template[] =>
+        y.list([...p, k], tm[k], `transfer \`${k}\``).flatMap((s, i) => y.template([...p, k, i], s, `transfer \`${k}\` entry`) ?? [])
+      if (reason) transfer = {reason, steps: lists('steps'), validation: lists('validation'), biasChecks: lists('biasChecks')}
+    }
+  }
+  const findings: FindingEffect[] = []
+  const rawFindings: [DocPath, unknown][] = m.finding !== undefined ? [[[...path, 'finding'], m.finding]] : []
+  y.list([...path, 'findings'], m.findings, '`findings`').forEach((f, i) => rawFindings.push([[...path, 'findings', i], f]))
+  for (const [p, f] of rawFindings) {
+    const fm = y.map(p, f, 'A finding')
+    if (!fm) continue
+    y.keys(p, fm, ['severity', 'message', 'path'], 'a finding')
+    let severity: FindingEffect['severity']
+    if (fm.severity !== undefined) {
+      if ((SEVERITIES as readonly unknown[]).includes(fm.severity)) severity = fm.severity as FindingEffect['severity']
+      else y.error([...p, 'severity'], `Severity must be one of ${SEVERITIES.join(', ')}.`)
+    }
+    const message = y.template([...p, 'message'], fm.message, 'finding `message`')
+    const fpath = fm.path === undefined ? compileTemplate('') : y.template([...p, 'path'], fm.path, 'finding `path`')
+    if (message && fpath) findings.push({severity, message, path: fpath})
+  }
+  return {score, exclude, masking, transfer, findings, raw}
+}
+
+function parseExamples(y: YamlFile, path: DocPath, raw: unknown): Rule['examples'] | undefined {
+  const m = y.map(path, raw, 'Rule `examples` (a `fires` and a `passes` profile patch)')
+  if (!m) return undefined
+  y.keys(path, m, ['fires', 'passes'], 'examples')
+  const fires = y.map([...path, 'fires'], m.fires ?? {}, '`examples.fires` (a map of profile paths to values)')
+  const passes = y.map([...path, 'passes'], m.passes ?? {}, '`examples.passes` (a map of profile paths to values)')
+  if (m.fires === undefined) y.error(path, 'Rule `examples` needs `fires`: a profile patch on which the rule fires.')
+  if (m.passes === undefined) y.error(path, 'Rule `examples` needs `passes`: a profile patch on which the rule does not fire.')
+  if (!fires || !passes) return undefined
+  return {fires, passes}
+}

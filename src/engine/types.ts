@@ -1,0 +1,109 @@
+// Rule model: what a rule file (rules/*.yaml) holds once loaded and compiled.
+import type {Severity} from '../findings.js'
+import type {Strategy} from '../decision/types.js'
+import type {Compiled, Template, NumberOrExpr} from './cel.js'
+
+export type OptionValue = number | string | boolean
+
+export interface RuleOption {
+  default: OptionValue
+  description: string
+}
+
+export interface Location {
+  file: string
+  line: number
+  column: number
+}
+
+/** A profile patch for a rule example: dotted paths (`modalities[1].availability`) to values; null deletes. */
+export type ProfilePatch = Record<string, unknown>
+
+export interface ScoreEffect {
+  strategy: Template
+  delta: NumberOrExpr
+  reason: Template
+}
+
+export interface ExcludeEffect {
+  strategy: Template
+  reason: Template
+}
+
+export interface MaskingEffect {
+  floor?: NumberOrExpr
+  warmupEpochs?: NumberOrExpr
+  rampEpochs?: NumberOrExpr
+  mode?: 'independent' | 'patterns'
+  presenceBits?: boolean
+  note?: Template
+}
+
+export interface TransferEffect {
+  reason: Template
+  steps: Template[]
+  validation: Template[]
+  biasChecks: Template[]
+}
+
+export interface FindingEffect {
+  severity?: Severity
+  message: Template
+  path: Template
+}
+
+export interface RuleEffects {
+  score: ScoreEffect[]
+  exclude: ExcludeEffect[]
+  masking?: MaskingEffect
+  transfer?: TransferEffect
+  findings: FindingEffect[]
+  /** Raw YAML of the effects block, for documentation. */
+  raw: unknown
+}
+
+export interface Rule {
+  id: string
+  title: string
+  rationale: string
+  source: string
+  /** Default severity of the rule's findings (lint rules). */
+  severity?: Severity
+  options: Record<string, RuleOption>
+  when: Compiled
+  forEach?: Compiled
+  effects: RuleEffects
+  examples: {fires: ProfilePatch; passes: ProfilePatch}
+  location: Location
+  /** 'lint' when the rule emits findings, else 'decision'. */
+  category: 'lint' | 'decision'
+  /** Built-in rule (from the bundled rules/ folder) or from a user rule pack. */
+  builtin: boolean
+}
+
+/** A rule as configured: the loaded rule plus config overrides applied. */
+export interface ConfiguredRule {
+  rule: Rule
+  enabled: boolean
+  severity?: Severity
+  options: Record<string, OptionValue>
+}
+
+export interface RuleSet {
+  rules: ConfiguredRule[]
+  /** Rule folders read, in order. */
+  dirs: string[]
+  /** Config file applied, if any. */
+  configPath?: string
+  byId: Map<string, ConfiguredRule>
+}
+
+export interface RuleMeta {
+  id: string
+  title: string
+  severity: Severity
+  helpUri: string
+  description: string
+}
+
+export type {Strategy}
