@@ -1,0 +1,123 @@
+// The strategies `fuseplan evaluate` trains and compares (SPEC section 7). Each candidate is a
+// fusion strategy plus the way it treats absent modalities. All of them run the model code the
+// scaffolded project ships (templates/project/src/model), so the check tests the code users get.
+import type {Strategy} from '../decision/types.js'
+
+export type Variant = 'complete-case' | 'indicators' | 'masked' | 'skip-absent'
+export type CandidateId = 'early/complete-case' | 'early/indicators' | 'intermediate' | 'attention' | 'late'
+
+export interface Candidate {
+  id: CandidateId
+  strategy: Strategy
+  variant: Variant
+  /** Variant name the template's createModel understands. */
+  modelVariant: 'default' | 'complete-case' | 'indicators'
+  /** Train only on samples that carry every modality. */
+  completeCasesOnly: boolean
+  label: string
+  description: string
+}
+
+export const CANDIDATES: readonly Candidate[] = [
+  {
+    id: 'early/complete-case',
+    strategy: 'early',
+    variant: 'complete-case',
+    modelVariant: 'complete-case',
+    completeCasesOnly: true,
+    label: 'early, complete cases (naive baseline)',
+    description: 'Early fusion trained only on samples with every modality; absent inputs are zero-filled at inference.',
+  },
+  {
+    id: 'early/indicators',
+    strategy: 'early',
+    variant: 'indicators',
+    modelVariant: 'indicators',
+    completeCasesOnly: false,
+    label: 'early + presence indicators',
+    description: 'Early fusion on all samples, absent inputs zero-filled, one presence bit per modality.',
+  },
+  {
+    id: 'intermediate',
+    strategy: 'intermediate',
+    variant: 'masked',
+    modelVariant: 'default',
+    completeCasesOnly: false,
+    label: 'intermediate + masking',
+    description: 'Per-modality encoders, learned placeholders, trained with the masking plan.',
+  },
+  {
+    id: 'attention',
+    strategy: 'attention',
+    variant: 'masked',
+    modelVariant: 'default',
+    completeCasesOnly: false,
+    label: 'attention + masking',
+    description: 'Modality tokens with masked attention, trained with the masking plan.',
+  },
+  {
+    id: 'late',
+    strategy: 'late',
+    variant: 'skip-absent',
+    modelVariant: 'default',
+    completeCasesOnly: false,
+    label: 'late',
+    description: 'One model per modality; absent modalities are skipped when predictions are combined.',
+  },
+]
+
+export const CANDIDATE_IDS: readonly CandidateId[] = CANDIDATES.map((c) => c.id)
+
+const ALIASES: Record<string, CandidateId> = {
+  'early/complete-case': 'early/complete-case',
+  'complete-case': 'early/complete-case',
+  naive: 'early/complete-case',
+  baseline: 'early/complete-case',
+  'early/indicators': 'early/indicators',
+  indicators: 'early/indicators',
+  early: 'early/indicators',
+  intermediate: 'intermediate',
+  'intermediate/masked': 'intermediate',
+  attention: 'attention',
+  'attention/masked': 'attention',
+  late: 'late',
+  'late/skip-absent': 'late',
+}
+
+export class CandidateListError extends Error {
+  override name = 'CandidateListError'
+}
+
+/**
+ * Parses a comma list such as `early/complete-case,intermediate,late` (aliases: `naive`,
+ * `indicators`, `early` = early/indicators). Returns the candidates in the canonical order, once each.
+ */
+export function parseCandidates(list: string): Candidate[] {
+  const wanted = new Set<CandidateId>()
+  for (const raw of list.split(',')) {
+    const name = raw.trim().toLowerCase()
+    if (name === '') continue
+    if (name === 'all') {
+      for (const id of CANDIDATE_IDS) wanted.add(id)
+      continue
+    }
+    const id = ALIASES[name]
+    if (!id) throw new CandidateListError(`unknown candidate "${raw.trim()}"; expected a comma list of ${CANDIDATE_IDS.join(', ')} (or all)`)
+    wanted.add(id)
+  }
+  if (wanted.size === 0) throw new CandidateListError(`no candidate given; expected a comma list of ${CANDIDATE_IDS.join(', ')}`)
+  return CANDIDATES.filter((c) => wanted.has(c.id))
+}
+
+/** The candidate that stands for a recommended strategy (early fusion is recommended with indicators). */
+export function candidateForStrategy(strategy: Strategy | null): CandidateId | null {
+  if (strategy === null) return null
+  return strategy === 'early' ? 'early/indicators' : strategy
+}
+
+export const STRATEGY_NAMES: Record<Strategy, string> = {
+  early: 'early fusion',
+  intermediate: 'intermediate fusion',
+  attention: 'attention-based fusion',
+  late: 'late fusion',
+}

@@ -1,0 +1,167 @@
+// The verdict: which candidate did best at the deployment presence mix, whether that is the
+// recommended strategy, by how much, and what happened to the naive baseline. Sentences are written
+// to be quoted in a review, with the numbers in them.
+import type {Strategy} from '../decision/types.js'
+import {STRATEGY_NAMES, type CandidateId} from './candidates.js'
+import {computeMetric, METRIC_LABELS, type MetricSpec} from './metrics.js'
+import {Rng, deriveSeed} from '../../templates/project/src/random.js'
+import type {StrategyResult, Verdict, VerdictKind, ZeroFillModality} from './types.js'
+
+/** A gap smaller than this many paired standard errors is reported as within noise. */
+export const NOISE_Z = 2
+/** Bootstrap resamples for the paired standard error. */
+export const BOOTSTRAP_RESAMPLES = 200
+/** A zero that lies less than this many SDs from the feature means counts as (almost) mean imputation. */
+export const ZERO_FILL_MEAN_SD = 0.5
+
+export function fmt(v: number | null | undefined, digits = 3): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return 'n/a'
+  return v.toFixed(digits)
+}
+
+/** Signed gain of a over b in the metric's better direction. */
+export function gain(spec: MetricSpec, a: number, b: number): number {
+  return spec.metric === 'rmse' || spec.metric === 'mae' ? b - a : a - b
+}
+
+/**
+ * Paired bootstrap standard error of metric(A) - metric(B) on the same test set: resample the
+ * test samples with replacement (seeded), recompute both metrics on each resample.
+ */
+export function pairedBootstrapSe(spec: MetricSpec, labels: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>, seed: number, resamples = BOOTSTRAP_RESAMPLES): number {
+  const n = labels.length
+  if (n < 2) return Number.NaN
+  const rng = new Rng(deriveSeed(seed, 'bootstrap'))
+  const diffs: number[] = []
+  const rows = new Uint32Array(n)
+  for (let r = 0; r < resamples; r++) {
+    for (let i = 0; i < n; i++) rows[i] = rng.int(n)
+    const d = computeMetric(spec, labels, a, rows) - computeMetric(spec, labels, b, rows)
+    if (!Number.isNaN(d)) diffs.push(d)
+  }
+  if (diffs.length < 2) return Number.NaN
+  const mean = diffs.reduce((s, v) => s + v, 0) / diffs.length
+  return Math.sqrt(diffs.reduce((s, v) => s + (v - mean) ** 2, 0) / (diffs.length - 1))
+}
+
+/** The candidate with the best deployment metric; ties keep the earlier (canonical order) one. */
+export function empiricalBest(spec: MetricSpec, results: readonly StrategyResult[]): StrategyResult {
+  let best = results[0]
+  for (const r of results.slice(1)) {
+    if (Number.isNaN(best.metrics.deployment) || gain(spec, r.metrics.deployment, best.metrics.deployment) > 0) best = r
+  }
+  return best
+}
+
+function name(r: StrategyResult): string {
+  if (r.id === 'early/complete-case') return 'the naive baseline (early fusion on complete cases, zero-filled)'
+  if (r.id === 'early/indicators') return 'early fusion with presence indicators'
+  return STRATEGY_NAMES[r.strategy] + (r.variant === 'masked' ? ' with masking' : '')
+}
+
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1)
+}
+
+export interface VerdictInput {
+  spec: MetricSpec
+  results: readonly StrategyResult[]
+  recommended: Strategy | null
+  recommendedCandidate: CandidateId | null
+  /** Paired bootstrap SE of best - recommended at deployment (null when they are the same or one is missing). */
+  standardError: number | null
+  zeroFill: ZeroFillModality[]
+  /** Modalities that are ever absent at deployment. */
+  optional: string[]
+  /** Why the engine chose nothing, when recommended is null. */
+  noRecommendationReason?: string
+}
+
+/** Explains whether zero-filling is mean imputation for this profile. */
+export function zeroFillExplanation(zeroFill: readonly ZeroFillModality[], optional: readonly string[]): string {
+  const relevant = zeroFill.filter((z) => optional.includes(z.name) && !Number.isNaN(z.zeroOffsetSd))
+  if (relevant.length === 0) {
+    return 'No modality is ever absent at deployment, so zero-filling never happens and the question of imputation does not arise.'
+  }
+  const far = relevant.filter((z) => z.zeroOffsetSd >= ZERO_FILL_MEAN_SD)
+  const list = relevant.map((z) => `${z.name} ${fmt(z.zeroOffsetSd, 1)} SD`).join(', ')
+  if (far.length === 0) {
+    return (
+      `Zero-fill is close to mean imputation here: the features of the modalities that go missing are nearly centred (a zero lies on average ${list} from the feature means), ` +
+      'so a zero-filled absent input looks like an average measurement and the naive baseline loses little from it.'
+    )
+  }
+  return (
+    `Zero-fill is not mean imputation here: the features sit on natural, non-centred scales (a zero lies on average ${list} from the feature means, measured on the simulated training data), ` +
+    'so after standardisation a zero-filled absent input looks like an extreme measurement to a model that never saw one absent; presence indicators, masking with learned placeholders, or skipping the absent model avoid this.'
+  )
+}
+
+export function buildVerdict(input: VerdictInput): Verdict {
+  const {spec, results} = input
+  const label = METRIC_LABELS[spec.metric]
+  const zeroFill = zeroFillExplanation(input.zeroFill, input.optional)
+  const best = empiricalBest(spec, results)
+  const rec = results.find((r) => r.id === input.recommendedCandidate)
+  let kind: VerdictKind
+  let text: string
+  let margin: number | null = null
+  const se = input.standardError
+  if (input.recommended === null) {
+    kind = 'no-recommendation'
+    text =
+      `fuseplan recommended no strategy${input.noRecommendationReason ? ` (${input.noRecommendationReason})` : ''}; ` +
+      `the best evaluated candidate at deployment was ${name(best)} with ${label} ${fmt(best.metrics.deployment)}.`
+  } else if (!rec) {
+    kind = 'not-evaluated'
+    text =
+      `The recommended strategy, ${STRATEGY_NAMES[input.recommended]}, was not among the evaluated candidates; ` +
+      `the best evaluated candidate at deployment was ${name(best)} with ${label} ${fmt(best.metrics.deployment)}.`
+  } else if (best.id === rec.id) {
+    kind = 'agrees'
+    const others = results.filter((r) => r.id !== rec.id)
+    const runnerUp = others.length > 0 ? empiricalBest(spec, others) : undefined
+    margin = 0
+    text =
+      `The simulation agrees with the recommendation: ${name(rec)} had the best ${label} at the deployment presence mix, ${fmt(rec.metrics.deployment)}` +
+      (runnerUp
+        ? `, ${fmt(gain(spec, rec.metrics.deployment, runnerUp.metrics.deployment))} ahead of the runner-up, ${name(runnerUp)} (${fmt(runnerUp.metrics.deployment)})` +
+          (se !== null && !Number.isNaN(se) ? ` (paired bootstrap standard error ${fmt(se)})` : '')
+        : '') +
+      '.'
+  } else {
+    margin = gain(spec, best.metrics.deployment, rec.metrics.deployment)
+    const noisy = se !== null && !Number.isNaN(se) && margin <= NOISE_Z * se
+    kind = noisy ? 'within-noise' : 'disagrees'
+    const head = `${capital(name(best))} scored the best ${label} at the deployment presence mix, ${fmt(best.metrics.deployment)}, ${fmt(margin)} above the recommended ${name(rec)} (${fmt(rec.metrics.deployment)})`
+    text = noisy
+      ? `${head}; the gap is within the noise of this simulation (paired bootstrap standard error ${fmt(se)}), so the result does not contradict the recommendation.`
+      : `${head}` +
+        (se !== null && !Number.isNaN(se) ? `, about ${fmt(margin / Math.max(se, 1e-9), 1)} standard errors` : '') +
+        `: the simulation does not support the recommendation for this profile.`
+  }
+
+  let baseline: string | null = null
+  const naive = results.find((r) => r.id === 'early/complete-case')
+  const compare = rec ?? best
+  if (naive && compare.id !== naive.id) {
+    const drop = gain(spec, compare.metrics.deployment, naive.metrics.deployment)
+    const naiveLoss = gain(spec, naive.metrics.complete, naive.metrics.deployment)
+    const who = rec ? `the recommended ${name(rec)}` : name(best)
+    const trained = `trained on ${naive.trainingSamples} complete case${naive.trainingSamples === 1 ? '' : 's'}`
+    if (input.optional.length === 0) {
+      baseline = `Every modality is present at deployment, so the naive baseline (${trained}) is plain early fusion: ${label} ${fmt(naive.metrics.deployment)} against ${fmt(compare.metrics.deployment)} for ${who}.`
+    } else if (drop > 0.01) {
+      baseline =
+        `The naive baseline (${trained}) scored ${label} ${fmt(naive.metrics.deployment)} at deployment, ${fmt(drop)} below ${who}; ` +
+        `it lost ${fmt(naiveLoss)} between full data (${fmt(naive.metrics.complete)}) and the deployment mix.`
+    } else {
+      baseline =
+        `The naive baseline (${trained}) was not clearly worse at deployment (${fmt(naive.metrics.deployment)} against ${fmt(compare.metrics.deployment)} for ${who}). ` +
+        (input.zeroFill.some((z) => input.optional.includes(z.name) && z.zeroOffsetSd < ZERO_FILL_MEAN_SD)
+          ? 'A likely reason: zero-fill acts as mean imputation for the modalities that go missing (see below).'
+          : 'The modalities that go missing carry little of the signal the baseline relies on, or the deployment mix is close to complete.')
+    }
+  }
+  return {kind, text, margin, standardError: se, baseline, zeroFill}
+}

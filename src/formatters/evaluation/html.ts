@@ -1,0 +1,199 @@
+// `fuseplan evaluate --report FILE.html`: one self-contained page that opens offline. Chart.js's UMD
+// build is inlined from node_modules (no CDN); the data travel as JSON in a script tag; charts: the
+// robustness sweep (line), the metric per presence pattern (grouped bars), full data vs deployment
+// (bars). Same result, same bytes.
+import {readFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import path from 'node:path'
+import type {CandidateId} from '../../evaluate/candidates.js'
+import type {EvaluationResult} from '../../evaluate/types.js'
+import {num, patternName, signed, SHORT_NAMES} from './util.js'
+
+export const CANDIDATE_COLORS: Record<CandidateId, string> = {
+  'early/complete-case': '#d62728',
+  'early/indicators': '#ff7f0e',
+  intermediate: '#2ca02c',
+  attention: '#9467bd',
+  late: '#1f77b4',
+}
+
+let chartJs: string | undefined
+
+/** Chart.js's UMD bundle (node_modules/chart.js/dist/chart.umd.js), without its source-map comment. */
+export function chartJsSource(): string {
+  if (chartJs === undefined) {
+    const require = createRequire(import.meta.url)
+    const file = path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.js')
+    chartJs = readFileSync(file, 'utf8').replace(/\n?\/\/# sourceMappingURL=\S+\s*$/, '\n')
+  }
+  return chartJs
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'})[c] as string)
+}
+
+/** JSON safe to embed in a <script> element. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029')
+}
+
+const CSS = `
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2330;background:#f6f7f9;margin:0}
+main{max-width:1080px;margin:0 auto;padding:24px 28px 48px}
+h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:32px 0 8px}
+.sub{color:#5b6475;margin:0 0 16px}
+.badges span{display:inline-block;margin:0 8px 8px 0;padding:3px 10px;border-radius:12px;background:#e8ebf0;font-size:13px}
+.badges .yes{background:#dcf3e0;color:#14652a}.badges .no{background:#fdecd2;color:#8a4b00}
+.verdict{background:#fff;border-left:4px solid #2f6fde;padding:12px 16px;margin:12px 0;border-radius:4px}
+.verdict p{margin:6px 0}
+table{border-collapse:collapse;background:#fff;width:100%;font-size:14px}
+th,td{padding:6px 10px;border-bottom:1px solid #e3e6eb;text-align:right;white-space:nowrap}
+th:first-child,td:first-child{text-align:left}
+th{background:#eef1f5;font-weight:600}
+tr.best td{font-weight:600}
+.swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px;vertical-align:middle}
+.chart{background:#fff;border-radius:6px;padding:12px;margin:8px 0;position:relative;height:360px}
+.row{display:grid;grid-template-columns:1fr 1fr;gap:16px}
+.note{color:#5b6475;font-size:13px}
+code{background:#eef1f5;padding:1px 4px;border-radius:3px}
+`
+
+export function formatEvaluationHtml(result: EvaluationResult): string {
+  const m = result.metric
+  const e = escapeHtml
+  const best = result.empiricalBest.id
+  const sim = result.simulation
+  const rows = result.strategies
+    .map(
+      (s) =>
+        `<tr${s.id === best ? ' class="best"' : ''}><td><span class="swatch" style="background:${CANDIDATE_COLORS[s.id]}"></span>${e(s.label)}${s.recommended ? ' <em>(recommended)</em>' : ''}${s.id === best ? ' ★' : ''}</td>` +
+        `<td>${s.trainingSamples}</td><td>${num(s.metrics.complete)}</td><td>${num(s.metrics.deployment)}</td><td>${num(s.relativeRobustness)}</td><td>${signed(s.effectiveRobustness)}</td></tr>`,
+    )
+    .join('\n')
+  const pats = result.strategies[0]?.patterns ?? []
+  const patternRows = pats
+    .map((p, i) => `<tr><td>${e(patternName(p.present))}</td><td>${(p.share * 100).toFixed(1)}%</td>${result.strategies.map((s) => `<td>${num(s.patterns[i]?.metric)}</td>`).join('')}</tr>`)
+    .join('\n')
+  const modalityRows = sim.modalities
+    .map(
+      (mo) =>
+        `<tr><td>${e(mo.name)}</td><td>${mo.inputSize}${mo.scaledFrom !== null ? ` <span class="note">(from ${mo.scaledFrom})</span>` : ''}</td>` +
+        `<td>${num(mo.trainingAvailability, 2)}</td><td>${num(mo.simulatedTrainingAvailability, 2)}</td><td>${num(mo.availability, 2)}</td><td>${num(mo.simulatedDeploymentAvailability, 2)}</td>` +
+        `<td>${num(sim.zeroFill.find((z) => z.name === mo.name)?.zeroOffsetSd, 1)}</td></tr>`,
+    )
+    .join('\n')
+  const data = {
+    metric: m.label,
+    higherIsBetter: m.higherIsBetter,
+    rates: result.sweep.missingRates,
+    series: result.strategies.map((s) => ({label: `${SHORT_NAMES[s.id]}: ${s.label}`, short: SHORT_NAMES[s.id], color: CANDIDATE_COLORS[s.id], sweep: s.sweep, patterns: s.patterns.map((p) => p.metric), complete: s.metrics.complete, deployment: s.metrics.deployment, recommended: s.recommended})),
+    patterns: pats.map((p) => `${patternName(p.present)} (${(p.share * 100).toFixed(1)}%)`),
+  }
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>fuseplan evaluate: ${e(result.profile.name)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<main>
+<h1>Evaluation of the fusion recommendation: ${e(result.profile.name)}</h1>
+<p class="sub">fuseplan evaluate · ${e(m.label)} (${m.higherIsBetter ? 'higher' : 'lower'} is better) · seed ${sim.seed} · ${sim.trainingSamples} training samples · ${sim.epochs} epochs · ${e(sim.backend)} backend</p>
+<div class="badges"><span>recommended: <b>${e(result.recommended ?? 'none')}</b></span><span>best at deployment: <b>${e(result.empiricalBest.id)}</b> (${num(result.empiricalBest.deployment)})</span><span class="${result.agrees ? 'yes' : 'no'}">agrees: ${result.agrees ? 'yes' : 'no'}</span></div>
+<div class="verdict">
+<p><b>Verdict.</b> ${e(result.verdict.text)}</p>
+${result.verdict.baseline ? `<p><b>Naive baseline.</b> ${e(result.verdict.baseline)}</p>` : ''}
+<p><b>Zero-fill.</b> ${e(result.verdict.zeroFill)}</p>
+${result.notes.map((n) => `<p class="note">${e(n)}</p>`).join('\n')}
+</div>
+
+<h2>Candidates</h2>
+<table>
+<thead><tr><th>candidate</th><th>trained on</th><th>${e(m.label)}, full data</th><th>${e(m.label)}, deployment</th><th>relative robustness</th><th>effective robustness</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>
+<p class="note">Relative robustness: trapezoid area under the ${e(m.label)}-vs-missing-rate curve over [0, 1] (MultiBench). Effective robustness: area of the gap to the late-fusion curve shifted to the same full-data ${e(m.label)}; positive means it degrades less than late fusion.</p>
+
+<h2>${e(m.label)} vs missing rate</h2>
+<div class="chart"><canvas id="sweep" aria-label="metric versus missing rate"></canvas></div>
+<p class="note">${e(result.sweep.description)}</p>
+
+<div class="row">
+<div><h2>${e(m.label)} per presence pattern</h2><div class="chart"><canvas id="patterns" aria-label="metric per presence pattern"></canvas></div></div>
+<div><h2>Full data vs deployment</h2><div class="chart"><canvas id="deployment" aria-label="full data versus deployment"></canvas></div></div>
+</div>
+<table>
+<thead><tr><th>pattern</th><th>deployment share</th>${result.strategies.map((s) => `<th>${e(SHORT_NAMES[s.id])}</th>`).join('')}</tr></thead>
+<tbody>
+${patternRows}
+</tbody>
+</table>
+<p class="note">Each pattern is measured on the full-data test set with only that pattern's modalities kept, so every pattern is scored on the same samples.</p>
+
+<h2>Simulation</h2>
+<p class="note">${e(sim.description)}</p>
+<table>
+<thead><tr><th>modality</th><th>input size</th><th>training availability</th><th>simulated</th><th>deployment availability</th><th>simulated</th><th>zero lies (SD from mean)</th></tr></thead>
+<tbody>
+${modalityRows}
+</tbody>
+</table>
+<p class="note">${sim.completeCaseTrainingSamples} of ${sim.trainingSamples} simulated training samples carry every modality (the naive baseline trains on these).</p>
+</main>
+<script type="application/json" id="fuseplan-data">${scriptJson(data)}</script>
+<script>
+${chartJsSource()}
+</script>
+<script>
+(function () {
+  var d = JSON.parse(document.getElementById('fuseplan-data').textContent);
+  // Bars start a little below the lowest value so that differences stay visible.
+  var values = [];
+  d.series.forEach(function (s) { values = values.concat(s.patterns, [s.complete, s.deployment]); });
+  values = values.filter(function (v) { return typeof v === 'number'; });
+  var lo = values.length ? Math.min.apply(null, values) : 0;
+  var floor = Math.max(0, Math.floor((lo - 0.05) * 20) / 20);
+  Chart.defaults.animation = false;
+  Chart.defaults.maintainAspectRatio = false;
+  Chart.defaults.font.family = 'system-ui, sans-serif';
+  new Chart(document.getElementById('sweep'), {
+    type: 'line',
+    data: {datasets: d.series.map(function (s) {
+      return {label: s.label + (s.recommended ? ' (recommended)' : ''), borderColor: s.color, backgroundColor: s.color,
+        borderWidth: s.recommended ? 3 : 2, pointRadius: 3, tension: 0,
+        data: d.rates.map(function (r, i) { return {x: r, y: s.sweep[i]}; })};
+    })},
+    options: {parsing: true, scales: {x: {type: 'linear', min: 0, max: 1, title: {display: true, text: 'missing rate of the optional modalities'}},
+      y: {title: {display: true, text: d.metric}}}, plugins: {legend: {position: 'bottom'}}}
+  });
+  new Chart(document.getElementById('patterns'), {
+    type: 'bar',
+    data: {labels: d.patterns, datasets: d.series.map(function (s) {
+      return {label: s.short, backgroundColor: s.color, data: s.patterns};
+    })},
+    options: {scales: {y: {min: floor, title: {display: true, text: d.metric}}}, plugins: {legend: {position: 'bottom'}}}
+  });
+  new Chart(document.getElementById('deployment'), {
+    type: 'bar',
+    data: {labels: d.series.map(function (s) { return s.short; }), datasets: [
+      {label: 'full data', backgroundColor: '#9aa5b8', data: d.series.map(function (s) { return s.complete; })},
+      {label: 'deployment', backgroundColor: d.series.map(function (s) { return s.color; }), data: d.series.map(function (s) { return s.deployment; })}
+    ]},
+    options: {scales: {y: {min: floor, title: {display: true, text: d.metric}}}, plugins: {legend: {position: 'bottom'}}}
+  });
+})();
+</script>
+</body>
+</html>
+`
+}

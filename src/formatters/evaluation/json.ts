@@ -1,0 +1,9 @@
+// `fuseplan evaluate --format json`: the machine contract of SPEC section 8. Stable keys:
+// recommended, empiricalBest, agrees, strategies[{strategy, variant, metrics: {complete, deployment},
+// relativeRobustness, effectiveRobustness, patterns: [{present, share, metric}]}]. Metrics that could
+// not be computed are null. Same result, same bytes (no timestamps, no timings).
+import type {EvaluationResult} from '../../evaluate/types.js'
+
+export function formatEvaluationJson(result: EvaluationResult): string {
+  return JSON.stringify(result, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2) + '\n'
+}

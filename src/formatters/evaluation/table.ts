@@ -1,0 +1,71 @@
+// Terminal table of an evaluation: one row per candidate (full data, deployment, robustness), the
+// per-pattern metrics, the sweep at a few rates, then the verdict in words.
+import type {EvaluationResult} from '../../evaluate/types.js'
+import {columns, num, paint, patternName, signed, SHORT_NAMES, wrapText} from './util.js'
+
+export interface TableOptions {
+  color: boolean
+  /** Wrap prose to this width. */
+  width?: number
+}
+
+export function formatEvaluationTable(result: EvaluationResult, opts: TableOptions): string {
+  const p = paint(opts.color)
+  const w = Math.max(60, Math.min(opts.width ?? 100, 120))
+  const m = result.metric
+  const out: string[] = []
+  const sim = result.simulation
+  out.push(
+    p.bold(`fuseplan evaluate: ${result.profile.name}`) +
+      p.dim(`  (${m.label}, ${m.higherIsBetter ? 'higher' : 'lower'} is better; seed ${sim.seed}, ${sim.trainingSamples} training samples, ${sim.epochs} epochs, ${sim.backend} backend)`),
+  )
+  out.push(`recommended: ${result.recommended ?? 'none'}   best at deployment: ${result.empiricalBest.id}   agrees: ${result.agrees ? p.green('yes') : p.yellow('no')}`)
+  out.push('')
+
+  const best = result.empiricalBest.id
+  const header = ['candidate', 'trained on', 'full data', 'deployment', 'rel. robust.', 'eff. robust.']
+  const rows: string[][] = [header.map((h) => p.bold(h))]
+  for (const s of result.strategies) {
+    const marks = `${s.recommended ? '▸' : ' '}${s.id === best ? '★' : ' '}`
+    const dep = num(s.metrics.deployment)
+    rows.push([
+      `${marks} ${s.label}`,
+      String(s.trainingSamples),
+      num(s.metrics.complete),
+      s.id === best ? p.green(dep) : s.id === 'early/complete-case' && s.id !== best ? p.red(dep) : dep,
+      num(s.relativeRobustness),
+      signed(s.effectiveRobustness),
+    ])
+  }
+  out.push(...columns(rows, [false, true, true, true, true, true]))
+  out.push(p.dim('▸ recommended   ★ best at deployment   robustness: area under the metric vs missing-rate curve (see --format json)'))
+  out.push('')
+
+  const pats = result.strategies[0]?.patterns ?? []
+  if (pats.length > 0) {
+    const prow: string[][] = [[p.bold('pattern (deployment share)'), ...result.strategies.map((s) => p.bold(SHORT_NAMES[s.id]))]]
+    pats.forEach((pat, i) => {
+      prow.push([`${patternName(pat.present)} (${(pat.share * 100).toFixed(1)}%)`, ...result.strategies.map((s) => num(s.patterns[i]?.metric))])
+    })
+    out.push(p.bold(`${m.label} per presence pattern`) + p.dim(' (full test set with only the pattern\'s modalities kept)'))
+    out.push(...columns(prow, [false, ...result.strategies.map(() => true)]))
+    out.push('')
+  }
+
+  const rates = result.sweep.missingRates
+  const shown = rates.map((r, i) => ({r, i})).filter(({r}) => Math.abs(r * 5 - Math.round(r * 5)) < 1e-9)
+  if (rates.length > 1 && result.sweep.modalities.length > 0) {
+    const srow: string[][] = [[p.bold('missing rate'), ...shown.map(({r}) => p.bold(r.toFixed(1)))]]
+    for (const s of result.strategies) srow.push([SHORT_NAMES[s.id], ...shown.map(({i}) => num(s.sweep[i]))])
+    out.push(p.bold(`${m.label} vs missing rate of ${result.sweep.modalities.join(', ')}`))
+    out.push(...columns(srow, [false, ...shown.map(() => true)]))
+    out.push('')
+  }
+
+  out.push(...wrapText(`${p.bold('Verdict:')} ${result.verdict.text}`, w, '  '))
+  if (result.verdict.baseline) out.push(...wrapText(`${p.bold('Baseline:')} ${result.verdict.baseline}`, w, '  '))
+  out.push(...wrapText(`${p.bold('Zero-fill:')} ${result.verdict.zeroFill}`, w, '  '))
+  for (const note of result.notes) out.push(...wrapText(`${p.bold('Note:')} ${note}`, w, '  '))
+  out.push(...wrapText(p.dim(`Simulation: ${sim.description}`), w, '  '))
+  return out.join('\n') + '\n'
+}

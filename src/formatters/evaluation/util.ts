@@ -1,0 +1,89 @@
+// Helpers shared by the evaluation formatters: short candidate names, number formatting, colour.
+import type {CandidateId} from '../../evaluate/candidates.js'
+import type {EvaluationResult, StrategyResult} from '../../evaluate/types.js'
+
+export const SHORT_NAMES: Record<CandidateId, string> = {
+  'early/complete-case': 'naive',
+  'early/indicators': 'early+ind',
+  intermediate: 'intermediate',
+  attention: 'attention',
+  late: 'late',
+}
+
+export function num(v: number | null | undefined, digits = 3): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return 'n/a'
+  return v.toFixed(digits)
+}
+
+export function signed(v: number | null | undefined, digits = 3): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return 'n/a'
+  return (v > 0 ? '+' : v < 0 ? '-' : ' ') + Math.abs(v).toFixed(digits)
+}
+
+export function patternName(present: readonly string[]): string {
+  return present.join('+')
+}
+
+export interface Paint {
+  bold(s: string): string
+  dim(s: string): string
+  green(s: string): string
+  red(s: string): string
+  yellow(s: string): string
+  cyan(s: string): string
+}
+
+const wrap = (open: number, close: number) => (s: string) => `\u001B[${open}m${s}\u001B[${close}m`
+const id = (s: string) => s
+
+export function paint(color: boolean): Paint {
+  return color
+    ? {bold: wrap(1, 22), dim: wrap(2, 22), green: wrap(32, 39), red: wrap(31, 39), yellow: wrap(33, 39), cyan: wrap(36, 39)}
+    : {bold: id, dim: id, green: id, red: id, yellow: id, cyan: id}
+}
+
+/** Visible width (ANSI escapes do not count). */
+export function width(s: string): number {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\u001B\[[0-9;]*m/g, '').length
+}
+
+export function padEnd(s: string, w: number): string {
+  return s + ' '.repeat(Math.max(0, w - width(s)))
+}
+
+export function padStart(s: string, w: number): string {
+  return ' '.repeat(Math.max(0, w - width(s))) + s
+}
+
+/** Renders rows as aligned columns; `right[i]` right-aligns column i. */
+export function columns(rows: string[][], right: boolean[], gap = 2): string[] {
+  const widths: number[] = []
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, width(cell))))
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (right[i] ? padStart(cell, widths[i]) : i === row.length - 1 ? cell : padEnd(cell, widths[i])))
+      .join(' '.repeat(gap))
+      .replace(/\s+$/, ''),
+  )
+}
+
+export function bestAtDeployment(result: EvaluationResult): StrategyResult | undefined {
+  return result.strategies.find((s) => s.id === result.empiricalBest.id)
+}
+
+/** Word-wraps plain text to `w` columns with an indent on continuation lines. */
+export function wrapText(text: string, w: number, indent = ''): string[] {
+  const words = text.split(/\s+/).filter(Boolean)
+  const lines: string[] = []
+  let line = ''
+  for (const word of words) {
+    const candidate = line ? `${line} ${word}` : word
+    if (width(candidate) > w && line) {
+      lines.push(line)
+      line = indent + word
+    } else line = candidate
+  }
+  if (line) lines.push(line)
+  return lines
+}
