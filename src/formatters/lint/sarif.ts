@@ -58,7 +58,7 @@ export function ruleName(id: string): string {
 function guessHelpUri(id: string, known: readonly RuleMeta[]): string {
   for (const rule of known) {
     const at = rule.helpUri.lastIndexOf(rule.id)
-    if (rule.id && at >= 0) return rule.helpUri.slice(0, at) + encodeURIComponent(id) + rule.helpUri.slice(at + rule.id.length)
+    if (rule.id && at >= 0) return rule.helpUri.slice(0, at) + encodeSegment(id) + rule.helpUri.slice(at + rule.id.length)
   }
   return FUSEPLAN_INFORMATION_URI
 }
@@ -70,8 +70,13 @@ function sentence(text: string): string {
   return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`
 }
 
+/** encodeURIComponent throws on a lone surrogate: write it as U+FFFD first. */
+function encodeSegment(s: string): string {
+  return encodeURIComponent(s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'))
+}
+
 function relativeUri(relPath: string): string {
-  return relPath.split('/').map(encodeURIComponent).join('/')
+  return relPath.split('/').map(encodeSegment).join('/')
 }
 
 function directoryUri(dir: string): string {

@@ -49,7 +49,13 @@ export function sortReports(reports: readonly FileReport[], cwd: string): Sorted
       relPath: relativePath(cwd, report.filePath),
       findings: [...report.findings].sort(compareFindingsTotal),
     }))
-    .sort((a, b) => compareStrings(a.absPath, b.absPath))
+    .sort(
+      (a, b) =>
+        compareStrings(a.absPath, b.absPath) ||
+        // The same file reported twice (e.g. named both relatively and absolutely): still a total order.
+        compareStrings(a.report.filePath, b.report.filePath) ||
+        compareStrings(JSON.stringify(a.findings), JSON.stringify(b.findings)),
+    )
 }
 
 export interface SeverityCounts {
