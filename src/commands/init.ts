@@ -1,0 +1,221 @@
+import {confirm, checkbox, input, select} from '@inquirer/prompts'
+import {Flags} from '@oclif/core'
+import {existsSync, readFileSync, statSync} from 'node:fs'
+import {resolve} from 'node:path'
+import {displayPath, formatFindingLine} from '../cli/load-profile.js'
+import {FuseplanCommand} from '../cli/base-command.js'
+import {measureData, parseMapSpec, readMappingFile, type ColumnMapping, type Measurement} from '../init/data.js'
+import {InitInputError} from '../init/fields.js'
+import {collectProfile, type PromptFns} from '../init/flow.js'
+import {previewDecision, summarise} from '../init/summary.js'
+import {emptySupplied, overlay, parseCohortSpec, parseModalitySpec, parsePatternSpec, readAnswers, type Supplied} from '../init/supplied.js'
+import {loadProfileText} from '../profile/load.js'
+import type {Profile} from '../profile/types.js'
+import {profileToYaml} from '../profile/write.js'
+import {writeFileAtomic} from '../util/fs.js'
+
+export default class Init extends FuseplanCommand {
+  static override summary = 'Write a deployment profile by answering prompts, from flags, or from a data sample.'
+
+  static override description = `Asks what you know about the deployment (the task, each modality and how often it is present at inference, the training cohorts, the latency budget), shows a summary and the decision it leads to, then writes a commented profile that \`fuseplan lint\` accepts.
+
+Every prompt has a flag; flags and answers files are used as given and not asked again. --yes takes the defaults for the rest. With no terminal on stdin, pass --yes or --answers.
+
+Spec syntax (values may be "double-quoted" to contain commas):
+  --modality "name=cxr,type=image,shape=224x224x1,availability=0.22,missingness=informative,timing=episodic"
+      keys: name type features shape (AxBxC) sequence (STEPSxCHANNELS) availability training missingness
+            timing latency (encoder ms) required description; shares as 0.22 or 22%
+  --cohort "name=icu,size=18000,modalities=ehr+cxr,cxr=0.26,labelled=true"
+      a modality name as key gives its share within the cohort (default 1)
+  --pattern "ehr+cxr=0.22"        modalities present together, share of requests
+  --map "ehr=age,hr,bp_*"         with --from-data: the columns (globs allowed) of a modality`
+
+  static override examples = [
+    '<%= config.bin %> init',
+    '<%= config.bin %> init --yes --out profile.yaml',
+    '<%= config.bin %> init --yes --name icu --labelled-samples 18000 --modality "name=ehr,type=tabular,features=120,availability=1" --modality "name=cxr,type=image,shape=224x224x1,availability=0.22,missingness=informative,timing=episodic" --cohort "name=icu,size=18000,modalities=ehr+cxr,cxr=0.26"',
+    '<%= config.bin %> init --from-data sample.csv --map "ehr=age,hr,bp_*" --map "cxr=cxr_path"',
+    '<%= config.bin %> init --answers answers.yaml --out profile.yaml',
+  ]
+
+  static override enableJsonFlag = true
+
+  static override flags = {
+    out: Flags.string({char: 'o', description: 'Profile file to write.', default: 'fuseplan.profile.yaml', helpValue: 'FILE'}),
+    force: Flags.boolean({char: 'f', description: 'Overwrite the profile file if it exists.'}),
+    yes: Flags.boolean({char: 'y', description: 'Take the defaults for everything not given by a flag or answers file; no prompts.'}),
+    answers: Flags.string({description: 'Replay an answers file (from --save-answers, or an existing profile).', helpValue: 'FILE', helpGroup: 'ANSWERS'}),
+    'save-answers': Flags.string({description: 'Also save the answers, to replay later with --answers.', helpValue: 'FILE', helpGroup: 'ANSWERS'}),
+    name: Flags.string({description: 'Profile name (a slug, e.g. icu-deterioration).', helpGroup: 'PROFILE'}),
+    description: Flags.string({description: 'One-line description.', helpGroup: 'PROFILE'}),
+    'task-type': Flags.string({description: 'binary | multiclass | regression.', helpGroup: 'PROFILE'}),
+    classes: Flags.string({description: 'Number of classes (multiclass).', helpGroup: 'PROFILE'}),
+    metric: Flags.string({description: 'auroc | auprc | accuracy | macro_f1 | rmse | mae.', helpGroup: 'PROFILE'}),
+    'labelled-samples': Flags.string({description: 'Labelled training samples across all cohorts.', helpGroup: 'PROFILE'}),
+    interactions: Flags.string({description: 'Cross-modal interactions: unknown | weak | strong.', helpGroup: 'PROFILE'}),
+    modality: Flags.string({description: 'A modality, as key=value pairs (repeat per modality; see above).', multiple: true, helpValue: 'SPEC', helpGroup: 'PROFILE'}),
+    cohort: Flags.string({description: 'A training cohort, as key=value pairs (repeatable).', multiple: true, helpValue: 'SPEC', helpGroup: 'PROFILE'}),
+    'no-cohorts': Flags.boolean({description: 'Write no cohorts section (do not ask).', exclusive: ['cohort'], helpGroup: 'PROFILE'}),
+    pattern: Flags.string({description: 'A presence pattern at deployment, e.g. "ehr+cxr=0.22" (repeatable).', multiple: true, helpValue: 'SPEC', helpGroup: 'PROFILE'}),
+    'latency-budget': Flags.string({description: 'Latency budget per request in ms, or "none".', helpValue: 'MS', helpGroup: 'PROFILE'}),
+    'latency-percentile': Flags.string({description: 'Percentile the budget applies to (default 99).', helpGroup: 'PROFILE'}),
+    hardware: Flags.string({description: 'Inference hardware: cpu | gpu.', helpGroup: 'PROFILE'}),
+    batch: Flags.string({description: 'Requests served per inference call (default 1).', helpGroup: 'PROFILE'}),
+    'from-data': Flags.string({description: 'Measure availability, features, presence patterns and size from a CSV or JSON Lines file.', helpValue: 'FILE', helpGroup: 'DATA'}),
+    map: Flags.string({description: 'Columns of one modality in the data: "ehr=age,hr,bp_*" (globs; repeatable).', multiple: true, helpValue: 'SPEC', helpGroup: 'DATA'}),
+    mapping: Flags.string({description: 'YAML file mapping each modality to its columns, e.g. `ehr: [age, "bp_*"]`.', helpValue: 'FILE', helpGroup: 'DATA'}),
+    label: Flags.string({description: 'Label column in the data: labelled samples = rows where it is present.', helpValue: 'COLUMN', helpGroup: 'DATA'}),
+    'data-format': Flags.string({description: 'Data format when the extension does not tell.', options: ['csv', 'jsonl'], helpGroup: 'DATA'}),
+  }
+
+  async run(): Promise<Profile | undefined> {
+    const {flags} = await this.parse(Init)
+    const json = flags.json === true
+    const promptOut = json ? process.stderr : process.stdout
+    const say = (line: string) => promptOut.write(`${line}\n`)
+    const fail = (message: string, code = 2): never => {
+      process.stderr.write(`${message}\n`)
+      return this.exit(code)
+    }
+
+    // Decide at once whether prompts are possible: never wait on a stdin nobody types into.
+    const tty = process.stdin.isTTY === true
+    if (!tty && !flags.yes && !flags.answers) {
+      return fail('fuseplan init needs a terminal for its prompts; pass --yes (defaults plus any flags) or --answers FILE to run without one.')
+    }
+    const interactive = tty && !flags.yes
+
+    const out = resolve(flags.out)
+    const outExists = existsSync(out)
+    if (outExists && statSync(out).isDirectory()) return fail(`${flags.out} is a directory; give a file name with --out.`)
+    if (outExists && !flags.force && !interactive) return fail(`${displayPath(out)} already exists; pass --force to overwrite it, or choose another file with --out.`)
+
+    try {
+      const supplied = this.supplied(flags)
+      let measurement: Measurement | undefined
+      if (flags['from-data']) {
+        const mappings: ColumnMapping[] = []
+        if (flags.mapping) mappings.push(...readMappingFile(flags.mapping, readText(flags.mapping)))
+        for (const spec of flags.map ?? []) mappings.push(parseMapSpec(spec))
+        measurement = await measureData(flags['from-data'], mappings, {label: flags.label, format: flags['data-format'] as 'csv' | 'jsonl' | undefined})
+      } else if (flags.map || flags.mapping || flags.label) {
+        return fail('--map, --mapping and --label describe a data file; pass it with --from-data FILE.')
+      }
+      if (interactive) {
+        say('fuseplan init: describe where the model will be deployed. Press Enter to keep a default; Ctrl-C to stop (nothing is written).')
+        if (outExists) say(`Note: ${displayPath(out)} exists; you will be asked before it is replaced.`)
+      }
+
+      const context = {output: promptOut}
+      const prompts: PromptFns = {
+        input: (c) => input(c, context),
+        select: (c) => select(c, context),
+        confirm: (c) => confirm(c, context),
+        checkbox: (c) => checkbox(c, context),
+      }
+      const profile = await collectProfile({supplied, measurement, interactive, prompts, say})
+
+      const text = profileToYaml(profile)
+      const check = loadProfileText(out, text)
+      const errors = check.findings.filter((f) => f.severity === 'error')
+      if (!check.profile || errors.length > 0) {
+        return fail(`The answers do not make a valid profile; nothing written:\n${errors.map((f) => formatFindingLine(out, f)).join('\n')}`)
+      }
+
+      if (!json) {
+        say('')
+        for (const line of summarise(profile)) say(line)
+        const preview = await previewDecision(profile)
+        if (preview) say(preview.strategy ? `Recommended: ${preview.strategy} fusion — ${preview.why}` : `No strategy fits: ${preview.why}`)
+        for (const f of check.findings.filter((x) => x.severity !== 'error')) say(`  ${f.severity}: ${f.message} (${f.ruleId})`)
+        say('')
+      }
+      if (interactive) {
+        const go = await prompts.confirm({
+          message: outExists ? `Overwrite the existing ${displayPath(out)}?` : `Write ${displayPath(out)}?`,
+          default: !outExists,
+        })
+        if (!go) return fail('Nothing written.', 1)
+      }
+
+      writeFileAtomic(out, text)
+      if (flags['save-answers']) {
+        writeFileAtomic(
+          resolve(flags['save-answers']),
+          profileToYaml(profile, {
+            kind: 'InitAnswers',
+            explicitEmpty: true,
+            bare: true,
+            header: ['Answers for `fuseplan init`: replay with `fuseplan init --answers FILE`.'],
+          }),
+        )
+      }
+      if (!json) {
+        say(`Wrote ${displayPath(out)}${flags['save-answers'] ? ` and answers to ${displayPath(resolve(flags['save-answers']))}` : ''}.`)
+        say(`Next: fuseplan lint ${displayPath(out)}   fuseplan recommend ${displayPath(out)}`)
+      }
+      return profile
+    } catch (error) {
+      if (error instanceof InitInputError) return fail(error.message, error.exitCode)
+      if (error instanceof Error && error.name === 'ExitPromptError') {
+        process.stderr.write('\nCancelled; nothing written.\n')
+        return this.exit(130)
+      }
+      throw error
+    }
+  }
+
+  private supplied(flags: Record<string, unknown>): Supplied {
+    let base = emptySupplied()
+    const answersFile = flags.answers as string | undefined
+    if (answersFile) base = readAnswers(answersFile, readText(answersFile), answersFile)
+    const s = emptySupplied()
+    const str = (key: string) => flags[key] as string | undefined
+    const given = (key: string) => (str(key) === undefined ? undefined : {raw: str(key), where: `--${key}`})
+    s.name = given('name')
+    s.description = given('description')
+    const task = {type: given('task-type'), classes: given('classes'), metric: given('metric'), labelledSamples: given('labelled-samples'), interactions: given('interactions')}
+    for (const [k, v] of Object.entries(task)) if (v) s.task[k as keyof typeof task] = v
+    const modalitySpecs = flags.modality as string[] | undefined
+    if (modalitySpecs) {
+      s.modalities = []
+      for (const spec of modalitySpecs) {
+        const m = parseModalitySpec(spec)
+        if (s.modalities.some((x) => x.name === m.name)) throw new InitInputError(`${m.where}: modality \`${m.name}\` is given twice; use one --modality per modality.`)
+        s.modalities.push(m)
+      }
+    }
+    const cohortSpecs = flags.cohort as string[] | undefined
+    if (cohortSpecs) {
+      s.cohorts = []
+      for (const spec of cohortSpecs) {
+        const c = parseCohortSpec(spec)
+        if (s.cohorts.some((x) => x.name === c.name)) throw new InitInputError(`${c.where}: cohort \`${c.name}\` is given twice.`)
+        s.cohorts.push(c)
+      }
+    }
+    if (flags['no-cohorts']) s.cohorts = []
+    const patternSpecs = flags.pattern as string[] | undefined
+    if (patternSpecs) s.patterns = patternSpecs.map(parsePatternSpec)
+    const budget = str('latency-budget')
+    if (budget !== undefined && /^\s*none\s*$/i.test(budget)) s.noLatency = {raw: null, where: '--latency-budget none'}
+    else if (budget !== undefined) s.latency.budgetMs = {raw: budget, where: '--latency-budget'}
+    const latency = {percentile: given('latency-percentile'), hardware: given('hardware'), batch: given('batch')}
+    for (const [k, v] of Object.entries(latency)) if (v) s.latency[k as keyof typeof latency] = v
+    const merged = overlay(base, s)
+    // `--no-cohorts` overrides cohorts from an answers file instead of merging with them.
+    if (flags['no-cohorts']) merged.cohorts = []
+    return merged
+  }
+}
+
+function readText(file: string): string {
+  try {
+    if (statSync(file).size > 1024 * 1024) throw new InitInputError(`${file}: larger than 1 MiB; answers and mapping files are small YAML files.`)
+    return readFileSync(file, 'utf8')
+  } catch (error) {
+    if (error instanceof InitInputError) throw error
+    const code = (error as NodeJS.ErrnoException).code
+    throw new InitInputError(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? error)}.`)
+  }
+}

@@ -1,0 +1,72 @@
+// What `fuseplan init` shows before writing: a compact summary of the answers and, when the rule engine
+// is available, the strategy the profile leads to with one line of why.
+import type {Profile} from '../profile/types.js'
+import {fmtShare} from './flow.js'
+
+export function summarise(profile: Profile): string[] {
+  const lines: string[] = []
+  const t = profile.task
+  lines.push(`Profile ${profile.name}${profile.description ? ` — ${profile.description}` : ''}`)
+  lines.push(
+    `  task: ${t.type}${t.classes ? ` (${t.classes} classes)` : ''}, metric ${t.metric ?? 'default'}, ${t.labelledSamples.toLocaleString('en-US')} labelled samples, interactions ${t.interactions ?? 'unknown'}`,
+  )
+  const width = Math.max(...profile.modalities.map((m) => m.name.length))
+  for (const m of profile.modalities) {
+    const size = m.features !== undefined ? `${m.features} features` : m.shape ? m.shape.join('x') : m.sequence ? `${m.sequence.length}x${m.sequence.channels} sequence` : ''
+    const extra = [m.missingness, m.timing, m.required ? 'required' : undefined, m.encoderLatencyMs !== undefined ? `encoder ${m.encoderLatencyMs} ms` : undefined].filter(Boolean)
+    lines.push(`  modality ${m.name.padEnd(width)}  ${m.type}, ${size}, available in ${fmtShare(m.availability)} of requests${extra.length ? `, ${extra.join(', ')}` : ''}`)
+  }
+  for (const c of profile.cohorts ?? []) {
+    const mods = c.modalities.map((m) => (c.availability?.[m] !== undefined ? `${m} ${fmtShare(c.availability[m])}` : m)).join(', ')
+    lines.push(`  cohort ${c.name}: ${c.size.toLocaleString('en-US')} samples${c.labelled === false ? ' (unlabelled)' : ''}, carries ${mods}`)
+  }
+  if (!profile.cohorts || profile.cohorts.length === 0) lines.push('  cohorts: none (training availability is taken as given or equal to deployment)')
+  for (const p of profile.patterns ?? []) lines.push(`  pattern {${p.present.join(', ')}}: ${fmtShare(p.share)} of requests`)
+  const l = profile.latency
+  lines.push(l ? `  latency: ${l.budgetMs} ms at p${l.percentile ?? 99} on ${l.hardware ?? 'cpu'}` : '  latency: no budget')
+  return lines
+}
+
+export interface DecisionPreview {
+  strategy: string | null
+  why: string
+}
+
+type DecideFn = (profile: Profile) => unknown
+
+/**
+ * Loads the rule engine's `decide` if it is there. Imported lazily, and by a computed specifier so the
+ * build does not depend on it: init must keep working while the engine is missing or broken.
+ */
+async function loadDecide(): Promise<DecideFn | undefined> {
+  for (const spec of ['../decision/decide.js', '../decision/decide.ts']) {
+    try {
+      const mod = (await import(new URL(spec, import.meta.url).href)) as {decide?: DecideFn}
+      if (typeof mod.decide === 'function') return mod.decide
+    } catch {
+      // try the next candidate
+    }
+  }
+  return undefined
+}
+
+/** The recommendation and one line of why, or undefined when the engine is unavailable or fails. */
+export async function previewDecision(profile: Profile, load: () => Promise<DecideFn | undefined> = loadDecide): Promise<DecisionPreview | undefined> {
+  try {
+    const decide = await load()
+    if (!decide) return undefined
+    const d = (await decide(structuredClone(profile))) as {
+      strategy?: string | null
+      noStrategyReason?: string
+      options?: {strategy: string; reasons?: string[]; excluded?: boolean; score?: number}[]
+    }
+    if (!d || typeof d !== 'object') return undefined
+    const strategy = d.strategy ?? null
+    if (strategy === null) return {strategy: null, why: d.noStrategyReason ?? 'no strategy fits the profile'}
+    const chosen = d.options?.find((o) => o.strategy === strategy)
+    const why = chosen?.reasons?.find((r) => typeof r === 'string' && r.trim() !== '') ?? 'highest score under the rules'
+    return {strategy, why}
+  } catch {
+    return undefined
+  }
+}
