@@ -1,0 +1,81 @@
+import {describe, expect, it} from 'vitest'
+import type {CandidateId} from '../../src/evaluate/candidates.js'
+import {CANDIDATES} from '../../src/evaluate/candidates.js'
+import type {StrategyResult} from '../../src/evaluate/types.js'
+import {buildVerdict, empiricalBest, pairedBootstrapSe, zeroFillExplanation} from '../../src/evaluate/verdict.js'
+
+const spec = {metric: 'auroc' as const, task: 'binary' as const, classes: 2}
+
+function result(id: CandidateId, deployment: number, complete = deployment + 0.02, trainingSamples = 1000): StrategyResult {
+  const c = CANDIDATES.find((x) => x.id === id)!
+  return {id, strategy: c.strategy, variant: c.variant, label: c.label, recommended: false, trainingSamples, metrics: {complete, deployment}, relativeRobustness: 0.7, effectiveRobustness: 0, patterns: [], sweep: [complete, deployment]}
+}
+
+const base = {spec, zeroFill: [{name: 'cxr', zeroOffsetSd: 7.4}], optional: ['cxr']}
+
+describe('verdict wording', () => {
+  it('agrees when the recommended candidate is best, naming the runner-up and the margin', () => {
+    const results = [result('early/complete-case', 0.62, 0.8, 111), result('intermediate', 0.81), result('late', 0.79)]
+    const v = buildVerdict({...base, results, recommended: 'intermediate', recommendedCandidate: 'intermediate', standardError: 0.006})
+    expect(v.kind).toBe('agrees')
+    expect(v.text).toBe(
+      'The simulation agrees with the recommendation: intermediate fusion with masking had the best AUROC at the deployment presence mix, 0.810, 0.020 ahead of the runner-up, late fusion (0.790) (paired bootstrap standard error 0.006).',
+    )
+    expect(v.baseline).toBe(
+      'The naive baseline (trained on 111 complete cases) scored AUROC 0.620 at deployment, 0.190 below the recommended intermediate fusion with masking; it lost 0.180 between full data (0.800) and the deployment mix.',
+    )
+  })
+
+  it('calls a gap within two paired standard errors noise, and a larger one a disagreement', () => {
+    const results = [result('intermediate', 0.8), result('late', 0.81)]
+    const noisy = buildVerdict({...base, results, recommended: 'intermediate', recommendedCandidate: 'intermediate', standardError: 0.006})
+    expect(noisy.kind).toBe('within-noise')
+    expect(noisy.margin).toBeCloseTo(0.01, 10)
+    expect(noisy.text).toContain('late fusion scored the best AUROC at the deployment presence mix, 0.810, 0.010 above the recommended intermediate fusion with masking (0.800)'.replace(/^l/, 'L'))
+    expect(noisy.text).toContain('within the noise')
+    const clear = buildVerdict({...base, results, recommended: 'intermediate', recommendedCandidate: 'intermediate', standardError: 0.002})
+    expect(clear.kind).toBe('disagrees')
+    expect(clear.text).toContain('about 5.0 standard errors: the simulation does not support the recommendation')
+  })
+
+  it('says so when the recommended strategy was not evaluated or nothing was recommended', () => {
+    const results = [result('late', 0.8)]
+    expect(buildVerdict({...base, results, recommended: 'attention', recommendedCandidate: 'attention', standardError: null}).kind).toBe('not-evaluated')
+    const none = buildVerdict({...base, results, recommended: null, recommendedCandidate: null, standardError: null, noRecommendationReason: 'no strategy fits the latency budget'})
+    expect(none.kind).toBe('no-recommendation')
+    expect(none.text).toContain('(no strategy fits the latency budget)')
+  })
+
+  it('reports a naive baseline that is not clearly worse, with the zero-fill reason when it applies', () => {
+    const results = [result('early/complete-case', 0.8), result('late', 0.805)]
+    const v = buildVerdict({...base, zeroFill: [{name: 'cxr', zeroOffsetSd: 0.1}], results, recommended: 'late', recommendedCandidate: 'late', standardError: 0.01})
+    expect(v.baseline).toContain('was not clearly worse at deployment')
+    expect(v.baseline).toContain('zero-fill acts as mean imputation')
+  })
+
+  it('for error metrics, lower is better', () => {
+    const rmse = {metric: 'rmse' as const, task: 'regression' as const, classes: 2}
+    const best = empiricalBest(rmse, [result('early/indicators', 11), result('late', 16)])
+    expect(best.id).toBe('early/indicators')
+  })
+})
+
+describe('zero-fill explanation', () => {
+  it('tells mean imputation from an off-scale fill', () => {
+    expect(zeroFillExplanation([{name: 'cxr', zeroOffsetSd: 0.2}], ['cxr'])).toMatch(/^Zero-fill is close to mean imputation here.*cxr 0\.2 SD/)
+    expect(zeroFillExplanation([{name: 'cxr', zeroOffsetSd: 7.4}], ['cxr'])).toMatch(/^Zero-fill is not mean imputation here.*cxr 7\.4 SD/)
+    expect(zeroFillExplanation([{name: 'ehr', zeroOffsetSd: 7.4}], [])).toMatch(/never happens/)
+  })
+})
+
+describe('paired bootstrap', () => {
+  it('is zero for identical predictions and deterministic for a seed', () => {
+    const labels = [0, 1, 0, 1, 1, 0, 1, 0]
+    const a = [0.1, 0.9, 0.3, 0.7, 0.6, 0.4, 0.8, 0.2]
+    const b = [0.4, 0.6, 0.5, 0.5, 0.7, 0.1, 0.3, 0.2]
+    expect(pairedBootstrapSe(spec, labels, a, a, 1)).toBe(0)
+    const se = pairedBootstrapSe(spec, labels, a, b, 1)
+    expect(se).toBeGreaterThan(0)
+    expect(pairedBootstrapSe(spec, labels, a, b, 1)).toBe(se)
+  })
+})
