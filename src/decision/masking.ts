@@ -30,7 +30,7 @@ export function buildMaskingPlan(facts: Facts, settings: MaskingSettings): Maski
     } else {
       const match = t > a ? 1 - a / t : 0
       q = Math.max(match, floor)
-      if (match > floor) note = `keep with probability a/t = ${r(a / t)} to match deployment`
+      if (match > floor) note = `keep with probability a/t = ${Number((a / t).toFixed(3))} to match deployment`
       else if (t < a) note = `training availability below deployment: only the floor applies; masking cannot raise presence`
       else note = floor > 0 ? 'floor: no modality relied on exclusively' : undefined
     }

@@ -13,29 +13,29 @@ export const STRATEGY_INFO: Record<Strategy, StrategyInfo> = {
   early: {
     label: 'Early fusion',
     summary: 'Concatenate the inputs of all modalities and train one model on the result.',
-    pros: ['One model to train, version and serve; the fewest parameters', 'Can learn low-level interactions between modalities'],
+    pros: ['one model is the simplest thing to train, version and serve', 'it can learn low-level interactions between modalities'],
     cons: [
-      'An absent modality must be filled in; a zero-filled input looks exactly like a present input whose values are zero',
-      'The largest input dominates the concatenated vector',
+      'an absent modality must be filled in, and a zero-filled input looks exactly like a present input whose values are zero',
+      'the largest input dominates the concatenated vector',
     ],
   },
   intermediate: {
     label: 'Intermediate fusion',
     summary: 'One encoder per modality; their embeddings are fused and a joint head predicts.',
-    pros: ['Each modality gets an encoder suited to its shape and size', 'Learns cross-modal interactions at the embedding level'],
-    cons: ['Degrades badly under missingness unless trained with per-modality dropout and a learned placeholder embedding'],
+    pros: ['each modality gets an encoder suited to its shape and size', 'it learns cross-modal interactions at the embedding level'],
+    cons: ['it degrades badly under missingness unless trained with per-modality dropout and a learned placeholder embedding'],
   },
   late: {
     label: 'Late fusion',
     summary: 'One model per modality; their predictions are combined, skipping the models whose input is absent.',
-    pros: ['Degrades gracefully: an absent modality only removes its own vote', 'Each model can be trained on every sample that has its modality'],
-    cons: ['Cannot learn interactions between modalities', 'One model per modality to train, monitor and deploy'],
+    pros: ['it degrades gracefully: an absent modality only removes its own vote', 'each per-modality model trains on every sample that has its modality'],
+    cons: ['it cannot learn interactions between modalities', 'there is one model per modality to train, monitor and deploy'],
   },
   attention: {
     label: 'Attention-based fusion',
     summary: 'Modality embeddings become tokens; attention across them masks out absent tokens.',
-    pros: ['Routes around absent modalities at inference by masking their tokens', 'Can weigh modalities per request and model timing and interactions'],
-    cons: ['Learns to down-weight absent modalities only when trained with modality masking', 'Needs more labelled data and more compute than the other options'],
+    pros: ['it masks out the tokens of absent modalities at inference', 'it can weigh modalities per request and model timing and interactions'],
+    cons: ['it learns to down-weight absent modalities only when trained with modality masking', 'it needs more labelled data and more compute than the other options'],
   },
 }
 

@@ -28,7 +28,7 @@ export function formatProblem(p: LoadProblem): string {
 export const RULE_ID_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/
 const SEVERITIES = ['error', 'warning', 'info'] as const
 const STRATEGY_NAMES = ['early', 'intermediate', 'late', 'attention']
-const RULE_KEYS = ['id', 'title', 'rationale', 'source', 'severity', 'options', 'when', 'forEach', 'effects', 'examples']
+const RULE_KEYS = ['id', 'title', 'rationale', 'source', 'severity', 'scope', 'options', 'when', 'forEach', 'effects', 'examples']
 
 /** Reads YAML with positions; shared with the config loader. */
 export class YamlFile {
@@ -192,6 +192,11 @@ function parseRule(y: YamlFile, path: DocPath, raw: unknown, builtin: boolean): 
     if ((SEVERITIES as readonly unknown[]).includes(m.severity)) severity = m.severity as Rule['severity']
     else y.error([...path, 'severity'], `Severity must be one of ${SEVERITIES.join(', ')}.`)
   }
+  let scope: Rule['scope'] = 'profile'
+  if (m.scope !== undefined) {
+    if (m.scope === 'profile' || m.scope === 'decision') scope = m.scope
+    else y.error([...path, 'scope'], 'Rule `scope` must be `profile` (its findings mean the profile is wrong) or `decision` (they report an outcome).')
+  }
   const options: Record<string, RuleOption> = {}
   if (m.options !== undefined) {
     const om = y.map([...path, 'options'], m.options, 'Rule `options`')
@@ -228,6 +233,7 @@ function parseRule(y: YamlFile, path: DocPath, raw: unknown, builtin: boolean): 
     rationale: rationale.trim(),
     source: source.trim(),
     severity,
+    scope,
     options,
     when,
     forEach,

@@ -75,6 +75,11 @@ export interface Rule {
   effects: RuleEffects
   examples: {fires: ProfilePatch; passes: ProfilePatch}
   location: Location
+  /**
+   * What a finding of this rule is about: `profile` (the profile is wrong: recommend refuses it on an
+   * error) or `decision` (it reports an outcome, e.g. nothing fits the budget). Default `profile`.
+   */
+  scope: 'profile' | 'decision'
   /** 'lint' when the rule emits findings, else 'decision'. */
   category: 'lint' | 'decision'
   /** Built-in rule (from the bundled rules/ folder) or from a user rule pack. */

@@ -278,7 +278,7 @@ export function computeFacts(profile: Profile): Facts {
       missingness: m.missingness ?? 'random',
       timing: m.timing ?? 'static',
       required: m.required === true,
-      encoderMs: encoderMs(m, profile.latency?.hardware),
+      encoderMs: encoderMs(m, profile.latency),
     }
   })
   const trainingAvailability: Record<string, number> = {}

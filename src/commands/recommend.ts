@@ -1,0 +1,106 @@
+import {Args, Flags} from '@oclif/core'
+import {dirname, join, relative} from 'node:path'
+import {FuseplanCommand} from '../cli/base-command.js'
+import {decide} from '../decision/decide.js'
+import {writeAdr} from '../decision/records.js'
+import {builtinRulesDir, checkProfile, formatProblem, loadRuleSet, RuleLoadError} from '../engine/index.js'
+import type {RuleSet} from '../engine/types.js'
+import type {Finding} from '../findings.js'
+import {formatAdr} from '../formatters/decision/adr.js'
+import {formatExplain} from '../formatters/decision/explain.js'
+import {formatDecisionJson} from '../formatters/decision/json.js'
+import {formatDecisionYaml} from '../formatters/decision/yaml.js'
+import {loadProfile} from '../profile/load.js'
+
+export default class Recommend extends FuseplanCommand {
+  static override summary = 'Recommend a fusion strategy, masking plan and transfer plan for a deployment profile.'
+  static override description = `Runs the rule engine over the profile and prints the decision as an Architecture Decision Record (MADR 4), or as JSON/YAML for scripts.
+Without a profile it runs on the bundled example (examples/icu-deterioration.yaml).
+Exit code: 0 with a recommendation, 1 when no strategy fits (the output says why), 2 on an invalid profile, rule or config file.`
+
+  static override examples = [
+    '<%= config.bin %> recommend',
+    '<%= config.bin %> recommend deploy/profile.yaml --explain',
+    '<%= config.bin %> recommend deploy/profile.yaml --format json',
+    '<%= config.bin %> recommend deploy/profile.yaml --out docs/adr',
+  ]
+
+  static override args = {
+    profile: Args.string({description: 'Deployment profile (YAML). Default: the bundled ICU example.'}),
+  }
+
+  static override flags = {
+    format: Flags.string({char: 'f', description: 'Output format.', options: ['adr', 'json', 'yaml'], default: 'adr'}),
+    explain: Flags.boolean({description: 'Print the rule trace (every rule, the values it read, its effects) instead of the decision.'}),
+    out: Flags.string({description: 'Write the ADR into this folder as NNNN-<title>.md (next free number; supersedes the previous ADR for the profile when the decision changed).'}),
+    date: Flags.string({description: 'Date for the ADR, YYYY-MM-DD (default: today, UTC). Pin it for reproducible output.'}),
+    config: Flags.string({description: 'Config file (default: fuseplan.config.yaml found upward from the profile).'}),
+    rules: Flags.string({description: 'Extra rule folder; repeatable.', multiple: true}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(Recommend)
+    const date = flags.date ?? new Date().toISOString().slice(0, 10)
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`)) || new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date) {
+      this.error(`--date must be a calendar date written YYYY-MM-DD, got "${date}".`, {exit: 2})
+    }
+    const bundled = args.profile === undefined
+    const profilePath = args.profile ?? relativeIfInside(join(dirname(builtinRulesDir()), 'examples', 'icu-deterioration.yaml'))
+
+    let ruleSet: RuleSet
+    try {
+      ruleSet = loadRuleSet({configPath: flags.config, rulesDirs: flags.rules, searchFrom: bundled ? undefined : dirname(profilePath)})
+    } catch (error) {
+      if (error instanceof RuleLoadError) {
+        process.stderr.write(`${error.problems.map(formatProblem).join('\n')}\n`)
+        process.stderr.write(`fuseplan: the rule set could not be loaded (${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}).\n`)
+        return this.exit(2)
+      }
+      throw error
+    }
+
+    const loaded = loadProfile(profilePath, (p) => checkProfile(ruleSet, p))
+    const isInputError = (f: Finding): boolean => f.severity === 'error' && ruleSet.byId.get(f.ruleId)?.rule.scope !== 'decision'
+    const inputErrors = loaded.findings.filter(isInputError)
+    if (!loaded.profile || inputErrors.length > 0) {
+      const shown = loaded.profile ? inputErrors : loaded.findings
+      process.stderr.write(`${shown.map((f) => formatFinding(profilePath, f)).join('\n')}\n`)
+      process.stderr.write(`fuseplan: ${profilePath} is not a valid deployment profile; fix the error${shown.length === 1 ? '' : 's'} above (\`fuseplan lint ${profilePath}\` lists every finding).\n`)
+      return this.exit(2)
+    }
+
+    const decision = decide(loaded.profile, {ruleSet, date})
+
+    if (flags.out) {
+      if (!decision.strategy) {
+        if (flags.explain) process.stdout.write(formatExplain(decision, ruleSet))
+        process.stderr.write(`fuseplan: no strategy recommended for ${decision.profile.name}: ${decision.noStrategyReason}\nNo ADR written.\n`)
+        return this.exit(1)
+      }
+      const result = writeAdr(flags.out, decision, {date, ruleSet})
+      if (flags.explain) process.stdout.write(formatExplain(decision, ruleSet))
+      if (result.action === 'unchanged') process.stdout.write(`Unchanged: ${result.file} already records this decision; no new ADR written.\n`)
+      else process.stdout.write(`Wrote ${result.file}${result.superseded ? ` (supersedes ${result.superseded})` : ''}\n`)
+      return
+    }
+
+    if (flags.explain) process.stdout.write(formatExplain(decision, ruleSet))
+    else if (flags.format === 'json') process.stdout.write(formatDecisionJson(decision))
+    else if (flags.format === 'yaml') process.stdout.write(formatDecisionYaml(decision))
+    else process.stdout.write(formatAdr(decision, {date, ruleSet}))
+
+    if (!decision.strategy) {
+      process.stderr.write(`fuseplan: no strategy recommended for ${decision.profile.name}: ${decision.noStrategyReason}\n`)
+      this.exit(1)
+    }
+  }
+}
+
+function formatFinding(file: string, f: Finding): string {
+  return `${file}:${f.line}:${f.column}: ${f.severity}: ${f.message} [${f.ruleId}]`
+}
+
+function relativeIfInside(p: string): string {
+  const rel = relative(process.cwd(), p)
+  return rel && !rel.startsWith('..') ? rel : p
+}

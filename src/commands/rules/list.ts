@@ -1,0 +1,40 @@
+import {Flags} from '@oclif/core'
+import {FuseplanCommand} from '../../cli/base-command.js'
+import {formatProblem, listRuleMeta, loadRuleSet, RuleLoadError} from '../../engine/index.js'
+import type {RuleSet} from '../../engine/types.js'
+import {FACT_DOCS} from '../../facts/index.js'
+import {formatFactList, formatRuleList} from '../../formatters/decision/rules.js'
+
+export default class RulesList extends FuseplanCommand {
+  static override summary = 'List the rules (bundled, rule packs, config overrides applied).'
+  static override examples = ['<%= config.bin %> rules list', '<%= config.bin %> rules list --rules team-rules/ --json', '<%= config.bin %> rules list --facts']
+  static override enableJsonFlag = true
+  static override flags = {
+    config: Flags.string({description: 'Config file (default: fuseplan.config.yaml found upward from the current folder).'}),
+    rules: Flags.string({description: 'Extra rule folder; repeatable.', multiple: true}),
+    facts: Flags.boolean({description: 'List the derived facts rule conditions can read instead.'}),
+  }
+
+  async run(): Promise<unknown> {
+    const {flags} = await this.parse(RulesList)
+    if (flags.facts) {
+      if (!this.jsonEnabled()) process.stdout.write(formatFactList())
+      return FACT_DOCS
+    }
+    const ruleSet = loadOrExit(this, {configPath: flags.config, rulesDirs: flags.rules})
+    if (!this.jsonEnabled()) process.stdout.write(formatRuleList(ruleSet))
+    return listRuleMeta(ruleSet).map((m, i) => ({...m, enabled: ruleSet.rules[i].enabled, kind: ruleSet.rules[i].rule.category}))
+  }
+}
+
+export function loadOrExit(cmd: FuseplanCommand, opts: {configPath?: string; rulesDirs?: string[]}): RuleSet {
+  try {
+    return loadRuleSet({...opts, searchFrom: opts.configPath ? undefined : process.cwd()})
+  } catch (error) {
+    if (error instanceof RuleLoadError) {
+      process.stderr.write(`${error.problems.map(formatProblem).join('\n')}\n`)
+      cmd.error(`the rule set could not be loaded (${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}).`, {exit: 2})
+    }
+    throw error
+  }
+}

@@ -1,0 +1,47 @@
+import {Args, Flags} from '@oclif/core'
+import {FuseplanCommand} from '../../cli/base-command.js'
+import {ruleHelpUri} from '../../engine/index.js'
+import {formatRuleDoc, suggestIds} from '../../formatters/decision/rules.js'
+import {loadOrExit} from './list.js'
+
+export default class RulesShow extends FuseplanCommand {
+  static override summary = "Print a rule's documentation: title, rationale, source, options, condition, effects, examples."
+  static override examples = ['<%= config.bin %> rules show early-fusion-needs-complete-data']
+  static override enableJsonFlag = true
+  static override args = {
+    id: Args.string({description: 'Rule id (see `fuseplan rules list`).', required: true}),
+  }
+
+  static override flags = {
+    config: Flags.string({description: 'Config file (default: fuseplan.config.yaml found upward from the current folder).'}),
+    rules: Flags.string({description: 'Extra rule folder; repeatable.', multiple: true}),
+  }
+
+  async run(): Promise<unknown> {
+    const {args, flags} = await this.parse(RulesShow)
+    const ruleSet = loadOrExit(this, {configPath: flags.config, rulesDirs: flags.rules})
+    const cr = ruleSet.byId.get(args.id)
+    if (!cr) {
+      const near = suggestIds(args.id, [...ruleSet.byId.keys()])
+      this.error(`No rule \`${args.id}\`.${near.length > 0 ? ` Did you mean ${near.map((n) => `\`${n}\``).join(', ')}?` : ''} \`fuseplan rules list\` shows every id.`, {exit: 2})
+    }
+    if (!this.jsonEnabled()) process.stdout.write(formatRuleDoc(cr))
+    const r = cr.rule
+    return {
+      id: r.id,
+      title: r.title,
+      rationale: r.rationale,
+      source: r.source,
+      severity: cr.severity ?? r.severity ?? null,
+      kind: r.category,
+      enabled: cr.enabled,
+      helpUri: ruleHelpUri(r.id),
+      options: Object.fromEntries(Object.entries(r.options).map(([k, o]) => [k, {default: o.default, value: cr.options[k], description: o.description}])),
+      when: r.when.source,
+      forEach: r.forEach?.source ?? null,
+      effects: r.effects.raw,
+      examples: r.examples,
+      location: r.location,
+    }
+  }
+}

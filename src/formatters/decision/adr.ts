@@ -1,0 +1,239 @@
+// The decision as an Architecture Decision Record in MADR 4 form.
+//
+// Format choices:
+// - YAML front matter carries MADR's `status` and `date`, plus `profile`, `profile-hash` and
+//   `decision-hash`: `recommend --out` reads them back to find the ADR a profile last produced and to
+//   tell whether anything changed (the decision hash covers the body, which never contains the date).
+// - A fresh recommendation is `proposed`: people accept it in review, the tool does not.
+// - Sections follow MADR 4: Context and Problem Statement, Decision Drivers, Considered Options,
+//   Decision Outcome (Consequences, Confirmation), Pros and Cons of the Options, More Information.
+//   fuseplan's specifics (masking plan, transfer plan, evaluation plan, latency, findings, the rules
+//   that decided it) go under More Information, so a MADR reader finds the usual shape first.
+// - Only the date varies from day to day; `--date` pins it. Everything else is a pure function of the
+//   Decision, so identical input gives byte-identical output.
+import {createHash} from 'node:crypto'
+import {STRATEGY_INFO} from '../../decision/strategies.js'
+import type {Decision, StrategyOption} from '../../decision/types.js'
+import type {RuleSet} from '../../engine/types.js'
+import {cell, label, num, pct, showValue} from './util.js'
+
+export interface AdrOptions {
+  date: string
+  status?: string
+  /** The ADR this one supersedes, e.g. {file: '0003-use-late-fusion.md', number: 3}. */
+  supersedes?: {file: string; number: number}
+  ruleSet?: RuleSet
+}
+
+export function adrTitle(decision: Decision): string {
+  if (!decision.strategy) return `No fusion strategy fits ${decision.profile.name}`
+  const s = decision.strategy
+  const withMasking = s === 'intermediate' || s === 'attention' ? ' with modality masking' : ''
+  const withTransfer = decision.transfer ? ' and transfer from a data-rich cohort' : ''
+  return `Use ${label(s).toLowerCase()}${withMasking}${withTransfer} for ${decision.profile.name}`
+}
+
+export function adrSlug(decision: Decision): string {
+  return adrTitle(decision)
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80)
+    .replace(/-+$/, '')
+}
+
+/** Hash of the ADR body: what `--out` compares to decide whether a new ADR is needed. */
+export function decisionHash(body: string): string {
+  return `sha256:${createHash('sha256').update(body).digest('hex').slice(0, 16)}`
+}
+
+export function formatAdr(decision: Decision, options: AdrOptions): string {
+  const body = adrBody(decision, options.ruleSet)
+  const front = [
+    '---',
+    `status: ${options.status ?? 'proposed'}`,
+    `date: ${options.date}`,
+    `profile: ${decision.profile.name}`,
+    `profile-hash: "${decision.profile.hash}"`,
+    `decision-hash: "${decisionHash(body)}"`,
+    '---',
+    '',
+  ]
+  const supersedes = options.supersedes ? `Supersedes [ADR-${String(options.supersedes.number).padStart(4, '0')}](${options.supersedes.file}).\n\n` : ''
+  const [title, ...rest] = body.split('\n')
+  return `${front.join('\n')}${title}\n\n${supersedes}${rest.join('\n').replace(/^\n+/, '')}`
+}
+
+function bullets(items: string[]): string[] {
+  return items.map((i) => `* ${i}`)
+}
+
+function optionLine(o: StrategyOption): string {
+  return `${label(o.strategy)} (score ${num(o.score)}${o.excluded ? ', excluded' : ''})`
+}
+
+export function adrBody(d: Decision, ruleSet?: RuleSet): string {
+  const out: string[] = []
+  const facts = d.facts as Record<string, unknown> & {
+    modalities: {name: string; type: string; size: number; availability: number; trainingAvailability: number; missingness: string; timing: string; required: boolean}[]
+    completeCaseShare: number
+    labelledSamples: number
+    cohortCount: number
+  }
+  const ruleTitle = (id: string): string => ruleSet?.byId.get(id)?.rule.title ?? id
+  const chosen = d.strategy ? d.options.find((o) => o.strategy === d.strategy) : undefined
+
+  out.push(`# ${adrTitle(d)}`, '')
+
+  // Context and Problem Statement
+  out.push('## Context and Problem Statement', '')
+  if (d.profile.description) out.push(`${d.profile.description}.`.replace(/\.\.$/, '.'), '')
+  out.push(
+    `The model for \`${d.profile.name}\` reads ${facts.modalities.length} modalit${facts.modalities.length === 1 ? 'y' : 'ies'}. ` +
+      `In production they are not all present: about ${pct(facts.completeCaseShare)} of requests carry every modality. ` +
+      `Training has ${Number(facts.labelledSamples).toLocaleString('en-US')} labelled samples${facts.cohortCount > 0 ? ` from ${facts.cohortCount} cohort${facts.cohortCount === 1 ? '' : 's'}` : ''}.`,
+    '',
+  )
+  out.push('| Modality | Type | Input size | Deployment availability | Training availability | Missingness | Timing |')
+  out.push('|---|---|---:|---:|---:|---|---|')
+  for (const m of facts.modalities) {
+    out.push(`| ${m.name}${m.required ? ' (required)' : ''} | ${m.type} | ${m.size.toLocaleString('en-US')} | ${pct(m.availability)} | ${pct(m.trainingAvailability)} | ${m.missingness} | ${m.timing} |`)
+  }
+  out.push('')
+  out.push('Which fusion strategy, masking plan and transfer plan keep the model accurate when modalities are missing, within the latency budget?', '')
+
+  // Decision Drivers
+  out.push('## Decision Drivers', '')
+  const drivers: string[] = []
+  const seen = new Set<string>()
+  for (const t of d.trace) {
+    if (!t.fired) continue
+    const rule = ruleSet?.byId.get(t.ruleId)?.rule
+    const decisive = rule ? rule.effects.score.length > 0 || rule.effects.exclude.length > 0 || rule.effects.transfer !== undefined : true
+    if (!decisive || seen.has(t.ruleId)) continue
+    seen.add(t.ruleId)
+    drivers.push(`${ruleTitle(t.ruleId)} (\`${t.ruleId}\`)`)
+  }
+  if (d.latency.budgetMs !== null) drivers.push(`Latency budget: ${num(d.latency.budgetMs, 2)} ms at p${num(d.latency.percentile ?? 99, 1)}`)
+  drivers.push('Missingness is the default, not an edge case: the model must degrade gracefully when inputs are absent')
+  out.push(...bullets(drivers), '')
+
+  // Considered Options
+  out.push('## Considered Options', '')
+  out.push(...bullets(d.options.map((o) => `${label(o.strategy)}: ${STRATEGY_INFO[o.strategy].summary}`)), '')
+
+  // Decision Outcome
+  out.push('## Decision Outcome', '')
+  if (chosen) {
+    const because = chosen.adjustments.filter((a) => a.delta > 0).map((a) => a.reason)
+    const ranked = [...d.options].sort((a, b) => Number(a.excluded) - Number(b.excluded) || b.score - a.score)
+    out.push(`Chosen option: "${label(chosen.strategy)}", because ${because.length > 0 ? because.join('; ') : 'it has the highest score among the options no rule excludes'}.`, '')
+    out.push('| Option | Score | Estimated latency | Status |', '|---|---:|---:|---|')
+    for (const o of ranked) out.push(`| ${label(o.strategy)} | ${num(o.score)} | ${num(o.latencyMs, 2)} ms | ${o.strategy === d.strategy ? 'chosen' : o.excluded ? 'excluded' : 'not chosen'} |`)
+    out.push('')
+  } else {
+    out.push(`No option is chosen. ${d.noStrategyReason ?? ''}`.trim(), '')
+  }
+
+  out.push('### Consequences', '')
+  if (chosen) {
+    const good = [...chosen.pros]
+    const bad = [...chosen.cons]
+    if (chosen.strategy === 'intermediate' || chosen.strategy === 'attention') {
+      good.push('the masking plan below trains every modality at a missing rate at least as high as in production, so robustness covers the deployment (up to the largest missing rate seen in training)')
+    }
+    if (d.transfer) bad.push(`training takes two stages (pre-train on \`${d.transfer.pretrainCohort}\`, then fine-tune) and validation per cohort`)
+    out.push(...good.map((g) => `* Good, because ${lowerFirst(g)}`), ...bad.map((b) => `* Bad, because ${lowerFirst(b)}`), '')
+  } else {
+    out.push('* Bad, because nothing can ship until the budget, the encoders or the modalities change', '')
+  }
+
+  out.push('### Confirmation', '')
+  const confirm: string[] = []
+  if (d.evaluation.patterns.length > 0) confirm.push(`Report the metric on each presence pattern with share >= 1% (${d.evaluation.patterns.length} pattern${d.evaluation.patterns.length === 1 ? '' : 's'}, listed below), not only on complete cases.`)
+  if (d.evaluation.ablations.length > 0) confirm.push(`Run the leave-one-modality-out ablations (${d.evaluation.ablations.join(', ')}).`)
+  confirm.push(`Sweep the missing rate (${d.evaluation.robustnessSweep.missingRates.map((r) => pct(r)).join(', ')}) and compare the robustness curve with late fusion's.`)
+  if (d.latency.budgetMs !== null) confirm.push(`Benchmark p${num(d.latency.percentile ?? 99, 1)} latency against the ${num(d.latency.budgetMs, 2)} ms budget on the target hardware.`)
+  confirm.push(`\`fuseplan evaluate\` trains the candidate strategies on synthetic data shaped like this profile and says whether the empirical winner matches this decision.`)
+  confirm.push('`fuseplan lint` on later versions of the profile flags deployment availability outside the range the masking plan covers.')
+  out.push(...bullets(confirm), '')
+
+  // Pros and Cons
+  out.push('## Pros and Cons of the Options', '')
+  for (const o of d.options) {
+    out.push(`### ${label(o.strategy)}`, '')
+    out.push(STRATEGY_INFO[o.strategy].summary, '')
+    out.push(...o.pros.map((p) => `* Good, because ${lowerFirst(p)}`))
+    out.push(...o.cons.map((c) => `* Bad, because ${lowerFirst(c)}`))
+    out.push(`* Neutral: score ${num(o.score)}, estimated ${num(o.latencyMs, 2)} ms per request${o.excluded ? '; excluded' : ''}`)
+    out.push('')
+  }
+
+  // More Information
+  out.push('## More Information', '')
+  out.push('### Masking plan', '')
+  const mk = d.masking
+  out.push(
+    `Mode: ${mk.mode === 'patterns' ? 'sample a target presence pattern per training sample from the observed deployment patterns' : 'drop each modality independently'}. ` +
+      `Warm-up: ${mk.warmupEpochs} epoch${mk.warmupEpochs === 1 ? '' : 's'} without masking, then a ${mk.rampEpochs}-epoch linear ramp to the drop probabilities below. ` +
+      `Floor: ${num(mk.floor)} (required modalities are never dropped). A sample never loses all of its present modalities. ` +
+      `Dropped and truly missing inputs share one learned placeholder embedding per modality${mk.presenceBits ? ', and presence bits are fed to the fusion layer' : ''}.`,
+    '',
+  )
+  out.push('| Modality | Deployment a | Training t | Drop probability q | Effective missing rate 1 - t(1 - q) | Deployment missing rate 1 - a | Covers availability | Note |')
+  out.push('|---|---:|---:|---:|---:|---:|---|---|')
+  for (const m of mk.modalities) {
+    const cov = mk.covers.find((c) => c.name === m.name)
+    out.push(`| ${m.name} | ${num(m.deploymentAvailability)} | ${num(m.trainingAvailability)} | ${num(m.dropProbability)} | ${num(m.effectiveMissingRate)} | ${num(1 - m.deploymentAvailability)} | ${cov ? `${num(cov.minAvailability)} to ${num(cov.maxAvailability)}` : ''} | ${cell(m.note ?? '')} |`)
+  }
+  out.push('')
+  if (mk.patterns && mk.patterns.length > 0) {
+    out.push('Target presence patterns:', '')
+    out.push(...bullets(mk.patterns.map((p) => `{${p.present.join(', ')}}: ${pct(p.share)}`)), '')
+  }
+
+  out.push('### Transfer plan', '')
+  if (d.transfer) {
+    const t = d.transfer
+    out.push(t.reason, '')
+    out.push(`Pre-train on \`${t.pretrainCohort}\`; fine-tune on ${t.finetuneCohorts.length > 0 ? t.finetuneCohorts.map((c) => `\`${c}\``).join(', ') : 'the remaining data'}; validate on each of ${t.validationCohorts.map((c) => `\`${c}\``).join(', ')} separately.`, '')
+    out.push(...t.steps.map((s, i) => `${i + 1}. ${upperFirst(s)}`), '')
+    if (t.biasChecks.length > 0) out.push('Bias checks:', '', ...bullets(t.biasChecks), '')
+  } else {
+    out.push('None: no rule called for one (see `transfer-from-data-rich-cohort` in the trace).', '')
+  }
+
+  out.push('### Evaluation plan', '')
+  out.push('Presence patterns to validate on (share >= 1%):', '')
+  out.push(...bullets(d.evaluation.patterns.map((p) => `{${p.present.join(', ') || 'nothing'}}: ${pct(p.share)}`)), '')
+
+  out.push('### Latency', '')
+  out.push(`Estimates per request (model in \`src/facts/latency.ts\`; set measured \`encoderLatencyMs\` to sharpen them)${d.latency.budgetMs !== null ? ` against a budget of ${num(d.latency.budgetMs, 2)} ms` : ''}:`, '')
+  out.push(...bullets(d.options.map((o) => `${label(o.strategy)}: ${num(o.latencyMs, 2)} ms${d.latency.budgetMs !== null ? (o.latencyMs > d.latency.budgetMs ? ' (over budget)' : ' (fits)') : ''}`)), '')
+
+  out.push('### Findings', '')
+  if (d.findings.length === 0) out.push('None.', '')
+  else out.push(...bullets(d.findings.map((f) => `${f.severity} \`${f.ruleId}\`${f.path ? ` at \`${f.path}\`` : ''}: ${f.message}`)), '')
+
+  out.push('### Rules that decided it', '')
+  out.push(`${d.trace.filter((t) => t.fired).length} of ${d.trace.length} rules fired. \`fuseplan recommend --explain\` prints the full trace; \`fuseplan rules show ID\` documents a rule.`, '')
+  out.push('| Rule | Fired | Values read | Effects |', '|---|---|---|---|')
+  const ordered = [...d.trace.filter((t) => t.fired || t.error), ...d.trace.filter((t) => !t.fired && !t.error)]
+  for (const t of ordered) {
+    const read = Object.entries(t.inputs)
+      .map(([k, v]) => `${k} = ${showValue(v, 60)}`)
+      .join('; ')
+    const effects = t.error ? `error: ${t.error}` : t.effects.join('; ')
+    out.push(`| \`${t.ruleId}\` | ${t.error ? 'error' : t.fired ? 'yes' : 'no'} | ${cell(read)} | ${cell(effects)} |`)
+  }
+  out.push('')
+  return out.join('\n')
+}
+
+function lowerFirst(s: string): string {
+  return /^[A-Z][a-z]/.test(s) ? s[0].toLowerCase() + s.slice(1) : s
+}
+
+function upperFirst(s: string): string {
+  return s ? s[0].toUpperCase() + s.slice(1) : s
+}

@@ -1,0 +1,31 @@
+// `fuseplan recommend --explain`: the trace, readable. Every rule, fired or not, with the values its
+// condition read and the effects it had; then the scores and the outcome.
+import type {Decision} from '../../decision/types.js'
+import type {RuleSet} from '../../engine/types.js'
+import {label, num, showValue} from './util.js'
+
+export function formatExplain(decision: Decision, ruleSet?: RuleSet): string {
+  const lines: string[] = []
+  const fired = decision.trace.filter((t) => t.fired)
+  lines.push(`Decision trace for ${decision.profile.name} (${decision.profile.hash})`)
+  lines.push(`${decision.trace.length} rules evaluated, ${fired.length} fired.`)
+  lines.push('')
+  for (const t of decision.trace) {
+    const title = ruleSet?.byId.get(t.ruleId)?.rule.title
+    const mark = t.error ? 'ERROR' : t.fired ? 'FIRED' : 'no'
+    lines.push(`[${mark.padEnd(5)}] ${t.ruleId}${title ? ` - ${title}` : ''}`)
+    const inputs = Object.entries(t.inputs)
+    if (inputs.length > 0) lines.push(`        read: ${inputs.map(([k, v]) => `${k} = ${showValue(v, 80)}`).join(', ')}`)
+    for (const e of t.effects) lines.push(`        -> ${e}`)
+    if (t.error) lines.push(`        error: ${t.error}`)
+  }
+  lines.push('')
+  lines.push('Scores:')
+  for (const o of decision.options) {
+    lines.push(`  ${o.strategy.padEnd(12)} ${num(o.score).padStart(5)}${o.excluded ? '  excluded' : ''}  (estimated ${num(o.latencyMs, 2)} ms)`)
+  }
+  lines.push('')
+  if (decision.strategy) lines.push(`Recommended: ${label(decision.strategy)} (${decision.strategy}).`)
+  else lines.push(`No strategy recommended: ${decision.noStrategyReason ?? 'every option is excluded'}`)
+  return `${lines.join('\n')}\n`
+}

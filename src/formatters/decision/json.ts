@@ -1,0 +1,7 @@
+// `fuseplan recommend --format json`: the Decision object (SPEC 8 contract), pretty-printed. Key
+// order follows construction order in decide(), which is fixed, so output is byte-stable.
+import type {Decision} from '../../decision/types.js'
+
+export function formatDecisionJson(decision: Decision): string {
+  return `${JSON.stringify(decision, null, 2)}\n`
+}

@@ -1,0 +1,101 @@
+// Rule documentation as text: `fuseplan rules list` and `fuseplan rules show ID`.
+import {stringify} from 'yaml'
+import {FACT_DOCS} from '../../facts/index.js'
+import {ruleHelpUri} from '../../engine/index.js'
+import type {ConfiguredRule, RuleSet} from '../../engine/types.js'
+
+export function formatRuleList(ruleSet: RuleSet): string {
+  const rows = ruleSet.rules.map((cr) => [cr.rule.id, severityLabel(cr), cr.rule.title])
+  const w0 = Math.max(...rows.map((r) => r[0].length), 2)
+  const w1 = Math.max(...rows.map((r) => r[1].length), 8)
+  const lines = [`${'ID'.padEnd(w0)}  ${'SEVERITY'.padEnd(w1)}  TITLE`]
+  for (const [id, sev, title] of rows) lines.push(`${id.padEnd(w0)}  ${sev.padEnd(w1)}  ${title}`)
+  lines.push('', `${ruleSet.rules.length} rules from ${ruleSet.dirs.length} folder${ruleSet.dirs.length === 1 ? '' : 's'}${ruleSet.configPath ? ` (config ${ruleSet.configPath})` : ''}. \`fuseplan rules show ID\` prints a rule's documentation.`)
+  return `${lines.join('\n')}\n`
+}
+
+function severityLabel(cr: ConfiguredRule): string {
+  if (!cr.enabled) return 'off'
+  if (cr.rule.category === 'decision') return 'decision'
+  return cr.severity ?? cr.rule.severity ?? 'warning'
+}
+
+export function formatFactList(): string {
+  const w = Math.max(...FACT_DOCS.map((f) => f.name.length))
+  return `${FACT_DOCS.map((f) => `facts.${f.name.padEnd(w)}  ${f.description}`).join('\n')}\n`
+}
+
+function indent(text: string, by = '  '): string {
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((l) => (l ? by + l : l))
+    .join('\n')
+}
+
+export function formatRuleDoc(cr: ConfiguredRule): string {
+  const r = cr.rule
+  const out: string[] = []
+  out.push(r.id, r.title, '')
+  out.push(`Kind:       ${r.category === 'lint' ? `lint rule, severity ${cr.severity ?? r.severity ?? 'warning'}${cr.severity && cr.severity !== r.severity ? ` (default ${r.severity})` : ''}` : 'decision rule (scores, exclusions, plans)'}${cr.enabled ? '' : ' - turned off by config'}`)
+  out.push(`Defined in: ${r.location.file}:${r.location.line}:${r.location.column}${r.builtin ? '' : ' (rule pack)'}`)
+  out.push(`Help:       ${ruleHelpUri(r.id)}`, '')
+  out.push('Rationale:', indent(wrap(r.rationale, 96)), '')
+  out.push('Source:', indent(wrap(r.source, 96)), '')
+  const opts = Object.entries(r.options)
+  out.push('Options:')
+  if (opts.length === 0) out.push('  (none)')
+  for (const [name, o] of opts) {
+    const current = cr.options[name]
+    out.push(`  ${name} = ${JSON.stringify(current)}${current !== o.default ? ` (default ${JSON.stringify(o.default)})` : ''}`)
+    out.push(indent(wrap(o.description, 92), '      '))
+  }
+  out.push('', 'Condition (CEL):', indent(r.when.source))
+  if (r.forEach) out.push('', 'For each item of (CEL):', indent(r.forEach.source))
+  out.push('', 'Effects:', indent(stringify(r.effects.raw, {lineWidth: 0})))
+  out.push('', 'Examples (patches of the example base profile, src/engine/examples.ts):')
+  out.push('  Fires with:', indent(patchText(r.examples.fires), '    '))
+  out.push('  Does not fire with:', indent(patchText(r.examples.passes), '    '))
+  return `${out.join('\n')}\n`
+}
+
+function patchText(patch: Record<string, unknown>): string {
+  return Object.keys(patch).length === 0 ? '(the base profile as is)' : stringify(patch, {lineWidth: 0})
+}
+
+function wrap(text: string, width: number): string {
+  const words = text.replace(/\s+/g, ' ').trim().split(' ')
+  const lines: string[] = []
+  let line = ''
+  for (const w of words) {
+    if (line && line.length + 1 + w.length > width) {
+      lines.push(line)
+      line = w
+    } else line = line ? `${line} ${w}` : w
+  }
+  if (line) lines.push(line)
+  return lines.join('\n')
+}
+
+/** Closest rule ids to a mistyped one (shared prefix or small edit distance). */
+export function suggestIds(id: string, ids: string[]): string[] {
+  const dist = (a: string, b: string): number => {
+    const dp = Array.from({length: b.length + 1}, (_, j) => j)
+    for (let i = 1; i <= a.length; i++) {
+      let prev = dp[0]
+      dp[0] = i
+      for (let j = 1; j <= b.length; j++) {
+        const tmp = dp[j]
+        dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
+        prev = tmp
+      }
+    }
+    return dp[b.length]
+  }
+  return ids
+    .map((x) => ({x, d: x.includes(id) || id.includes(x) ? 0 : dist(id, x)}))
+    .filter((c) => c.d <= Math.max(3, Math.floor(id.length / 3)))
+    .sort((a, b) => a.d - b.d || a.x.localeCompare(b.x))
+    .slice(0, 3)
+    .map((c) => c.x)
+}
