@@ -27,14 +27,26 @@ export interface FitOptions {
   batchSize: number
   learningRate?: number
   seed: number
-  onEpoch?: (epoch: number, logs: {loss: number}) => void
+  /**
+   * Share of the training rows held out to pick the best epoch (default 0.1 when there are at
+   * least 200 rows, else 0). The weights of the epoch with the lowest validation loss are kept.
+   */
+  validationSplit?: number
+  onEpoch?: (epoch: number, logs: {loss: number; valLoss?: number}) => void
+}
+
+export interface FitResult {
+  loss: number[]
+  valLoss: number[]
+  /** 0-based epoch whose weights were kept (the last one without validation). */
+  bestEpoch: number
 }
 
 export interface FusionModel {
   readonly strategy: Strategy
   readonly variant: Variant
   readonly config: TrainingConfig
-  fit(train: Dataset, opts: FitOptions): Promise<{loss: number[]}>
+  fit(train: Dataset, opts: FitOptions): Promise<FitResult>
   /** binary: P(y=1) per row; multiclass: n*classes probabilities (row-major); regression: the value. */
   predict(data: Dataset): Promise<Float32Array>
   save(dir: string): Promise<void>
@@ -118,7 +130,7 @@ class TfFusionModel implements FusionModel {
     }
   }
 
-  async fit(train: Dataset, fit: FitOptions): Promise<{loss: number[]}> {
+  async fit(train: Dataset, fit: FitOptions): Promise<FitResult> {
     const tf = this.tf
     checkDataset(this.config, train)
     const o = this.opts
@@ -130,6 +142,14 @@ class TfFusionModel implements FusionModel {
       if (complete.length >= 2) rows = complete
     }
     if (rows.length === 0) throw new Error('cannot train on an empty dataset')
+    let valRows = new Uint32Array(0)
+    const split = fit.validationSplit ?? (rows.length >= 200 ? 0.1 : 0)
+    if (split > 0 && split < 1) {
+      const order = new Rng(deriveSeed(fit.seed, 'validation')).permutation(rows.length)
+      const nVal = Math.floor(rows.length * split)
+      valRows = Uint32Array.from(order.subarray(0, nVal), (i) => rows[i]).sort()
+      rows = Uint32Array.from(order.subarray(nVal), (i) => rows[i]).sort()
+    }
     this.stats ??= computeStats(this.config, train, rows)
     const stats = this.stats
     const fills = this.fills(stats)
@@ -142,6 +162,8 @@ class TfFusionModel implements FusionModel {
     const optimizer = tf.train.adam(fit.learningRate ?? this.config.training.learningRate)
     const vars = this.net.trainableWeights.map((w) => w.read() as TF.Variable)
     const history: number[] = []
+    const valHistory: number[] = []
+    let best = {epoch: -1, loss: Infinity, weights: [] as TF.Tensor[]}
     const batchSize = Math.max(1, Math.min(fit.batchSize, rows.length))
     try {
       for (let epoch = 0; epoch < fit.epochs; epoch++) {
@@ -183,12 +205,42 @@ class TfFusionModel implements FusionModel {
         const loss = total / count
         if (!Number.isFinite(loss)) throw new Error(`training diverged at epoch ${epoch + 1} (loss ${loss}); lower training.learningRate`)
         history.push(loss)
-        fit.onEpoch?.(epoch, {loss})
+        if (valRows.length > 0) {
+          const valLoss = this.validationLoss(train, valRows, stats, fills)
+          valHistory.push(valLoss)
+          if (valLoss < best.loss) {
+            tf.dispose(best.weights)
+            best = {epoch, loss: valLoss, weights: vars.map((v) => tf.clone(v))}
+          }
+          fit.onEpoch?.(epoch, {loss, valLoss})
+        } else {
+          fit.onEpoch?.(epoch, {loss})
+        }
       }
+      if (best.epoch >= 0) vars.forEach((v, i) => v.assign(best.weights[i]))
     } finally {
       optimizer.dispose()
+      tf.dispose(best.weights)
     }
-    return {loss: history}
+    return {loss: history, valLoss: valHistory, bestEpoch: best.epoch >= 0 ? best.epoch : history.length - 1}
+  }
+
+  /** Mean loss on held-out rows with their natural presence (no masking). */
+  private validationLoss(data: Dataset, rows: Uint32Array, stats: Stats, fills: Record<string, Float32Array>): number {
+    const tf = this.tf
+    let total = 0
+    for (let start = 0; start < rows.length; start += PREDICT_BATCH) {
+      const batch = rows.subarray(start, Math.min(rows.length, start + PREDICT_BATCH))
+      const inputs = this.tensors(data, batch, presenceOf(this.config, data, batch), stats, fills)
+      const sum = tf.tidy(() => {
+        const y = tf.tensor1d(Float32Array.from(batch, (r) => (stats.label ? (data.labels[r] - stats.label.mean) / stats.label.std : data.labels[r])))
+        const raw = this.net.apply(inputs, {training: false}) as TF.Tensor | TF.Tensor[]
+        return tf.sum(this.rowLoss(Array.isArray(raw) ? raw[0] : raw, y))
+      })
+      total += sum.dataSync()[0]
+      tf.dispose([sum, ...inputs])
+    }
+    return total / rows.length
   }
 
   async predict(data: Dataset): Promise<Float32Array> {

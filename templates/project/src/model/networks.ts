@@ -6,8 +6,7 @@
 //
 //   early         concat(x..., [p...]) -> dense -> dense -> output            (p only with indicators)
 //   intermediate  encoder_i(x_i) -> PresenceGate(placeholder_i) ; concat(..., p) -> dense -> output
-//   attention     encoder_i(x_i) -> PresenceGate -> tokens -> masked multi-head attention (+residual,
-//                 layer norm) -> mean over present tokens ; concat(pooled, p) -> dense -> output
+//   attention     encoder_i(x_i) -> PresenceGate -> tokens -> masked multi-head attention (+residual) -> mean over present tokens ; concat(pooled, p) -> dense -> output
 //   late          model_i(x_i) -> output_i per modality ; learned weighted mean over present ones.
 //                 Outputs [combined, per-modality (n,K,C)].
 import type * as TF from '@tensorflow/tfjs'
@@ -79,8 +78,8 @@ export function buildNetwork(tf: Tf, config: TrainingConfig, spec: NetworkSpec):
       const tokens = new L.StackTokens({name: 'tokens', typeEmbedding: true, seed: seed++}).apply(gated) as TF.SymbolicTensor
       const attended = new L.MaskedAttention({name: 'attention', heads: config.fusion.heads, seed: (seed += 4)}).apply([tokens, presence]) as TF.SymbolicTensor
       const residual = tf.layers.add({name: 'attention_residual'}).apply([tokens, attended]) as TF.SymbolicTensor
-      const normed = tf.layers.layerNormalization({name: 'attention_norm', axis: -1}).apply(residual) as TF.SymbolicTensor
-      const pooled = new L.MaskedMeanPool({name: 'pool'}).apply([normed, presence]) as TF.SymbolicTensor
+      // No layer normalisation: with one attention block it adds little and is the slowest op on wasm.
+      const pooled = new L.MaskedMeanPool({name: 'pool'}).apply([residual, presence]) as TF.SymbolicTensor
       let h = concat(config.masking.presenceBits ? [pooled, presence] : [pooled], 'fusion_concat')
       h = dense(hidden, 'fusion_dense').apply(h) as TF.SymbolicTensor
       const out = dense(C, 'output', 'linear').apply(h) as TF.SymbolicTensor

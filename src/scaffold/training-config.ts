@@ -1,0 +1,116 @@
+// profile + decision -> the training config (`fuseplan.training.yaml`) the scaffolded project runs on.
+// Values only: the generated model code is static and reads this file at run time.
+import type {Decision, Strategy} from '../decision/types.js'
+import type {Modality, Profile} from '../profile/types.js'
+import {scaleInputs, type Metric, type ModalityConfig, type TrainingConfig} from '../../templates/project/src/config.js'
+
+export type {TrainingConfig} from '../../templates/project/src/config.js'
+
+export interface BuildOptions {
+  /** Overrides the decision's strategy. */
+  strategy?: Strategy
+  /**
+   * Scales every modality's flattened input down to at most this many values (each axis shrunk by
+   * the same factor, see `scaleInputs` in templates/project/src/config.ts); `scaledFrom` records
+   * the profile's size. For fast simulations (`fuseplan evaluate`); scaffold keeps real sizes.
+   */
+  maxInputSize?: number
+  /** Path of the profile relative to the training config, recorded in `source.profile`. */
+  profilePath?: string
+}
+
+/** Training defaults of a scaffolded project: fuseplan's own choices, edit them in the YAML. */
+export const TRAINING_DEFAULTS = {epochs: 30, batchSize: 64, learningRate: 0.003, seed: 42}
+/** Width of every modality embedding (one width so attention can stack them as tokens). */
+export const EMBEDDING = 16
+export const FUSION = {hidden: 32, heads: 2}
+
+export function defaultMetric(profile: Profile): Metric {
+  if (profile.task.metric) return profile.task.metric as Metric
+  return profile.task.type === 'binary' ? 'auroc' : profile.task.type === 'multiclass' ? 'macro_f1' : 'rmse'
+}
+
+export function inputShapeOf(m: Modality): number[] {
+  if (m.shape) return [...m.shape]
+  if (m.sequence) return [m.sequence.length, m.sequence.channels]
+  return [m.features ?? 1]
+}
+
+const r6 = (x: number) => Math.round(x * 1e6) / 1e6
+
+function encoderHidden(size: number): number[] {
+  return [size <= 16 ? 16 : size <= 256 ? 32 : 64]
+}
+
+export function buildTrainingConfig(profile: Profile, decision: Decision, opts: BuildOptions = {}): TrainingConfig {
+  const strategy = opts.strategy ?? decision.strategy ?? 'late'
+  const masks = new Map(decision.masking.modalities.map((m) => [m.name, m]))
+  const modalities: ModalityConfig[] = profile.modalities.map((m) => {
+    const shape = inputShapeOf(m)
+    const size = shape.reduce((a, s) => a * s, 1)
+    const mask = masks.get(m.name)
+    return {
+      name: m.name,
+      type: m.type,
+      inputShape: shape,
+      inputSize: size,
+      encoder: {kind: 'mlp', hidden: encoderHidden(size), embedding: EMBEDDING},
+      availability: r6(m.availability),
+      trainingAvailability: r6(m.trainingAvailability ?? mask?.trainingAvailability ?? m.availability),
+      missingness: m.missingness ?? 'random',
+      timing: m.timing ?? 'static',
+      required: m.required ?? false,
+    }
+  })
+  const config: TrainingConfig = {
+    apiVersion: 'fuseplan/v1',
+    kind: 'TrainingConfig',
+    name: profile.name,
+    strategy,
+    task: {
+      type: profile.task.type,
+      ...(profile.task.type === 'multiclass' ? {classes: profile.task.classes ?? 2} : {}),
+      metric: defaultMetric(profile),
+    },
+    modalities,
+    cohorts: (profile.cohorts ?? []).map((c) => ({
+      name: c.name,
+      size: c.size,
+      labelled: c.labelled ?? true,
+      modalities: [...c.modalities],
+      availability: Object.fromEntries(c.modalities.map((n) => [n, r6(c.availability?.[n] ?? 1)])),
+    })),
+    ...(profile.patterns ? {patterns: profile.patterns.map((p) => ({present: [...p.present], share: r6(p.share)}))} : {}),
+    masking: {
+      mode: decision.masking.mode,
+      modalities: decision.masking.modalities.map((m) => ({name: m.name, dropProbability: r6(m.dropProbability), effectiveMissingRate: r6(m.effectiveMissingRate)})),
+      ...(decision.masking.patterns ? {patterns: decision.masking.patterns.map((p) => ({present: [...p.present], share: r6(p.share)}))} : {}),
+      floor: decision.masking.floor,
+      warmupEpochs: decision.masking.warmupEpochs,
+      rampEpochs: decision.masking.rampEpochs,
+      neverDropAll: true,
+      placeholder: 'learned-shared-for-dropped-and-missing',
+      presenceBits: decision.masking.presenceBits,
+      covers: decision.masking.covers.map((c) => ({name: c.name, minAvailability: r6(c.minAvailability), maxAvailability: r6(c.maxAvailability)})),
+    },
+    transfer: decision.transfer
+      ? {
+          pretrainCohort: decision.transfer.pretrainCohort,
+          finetuneCohorts: [...decision.transfer.finetuneCohorts],
+          validationCohorts: [...decision.transfer.validationCohorts],
+          biasChecks: [...decision.transfer.biasChecks],
+          steps: [...decision.transfer.steps],
+        }
+      : null,
+    evaluation: {
+      patterns: decision.evaluation.patterns.map((p) => ({present: [...p.present], share: r6(p.share)})),
+      ablations: [...decision.evaluation.ablations],
+      robustnessSweep: {missingRates: [...decision.evaluation.robustnessSweep.missingRates], modalities: [...decision.evaluation.robustnessSweep.modalities]},
+    },
+    fusion: {...FUSION},
+    training: {...TRAINING_DEFAULTS},
+    latency: {budgetMs: profile.latency?.budgetMs ?? null, percentile: profile.latency?.percentile ?? 99},
+    source: {profile: opts.profilePath ?? 'profile.yaml', profileHash: decision.profile.hash},
+  }
+  return opts.maxInputSize !== undefined ? scaleInputs(config, opts.maxInputSize) : config
+}
