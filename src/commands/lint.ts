@@ -1,9 +1,11 @@
 import {Args, Flags} from '@oclif/core'
-import {resolve} from 'node:path'
+import {dirname, resolve} from 'node:path'
 import {FuseplanCommand, useColor} from '../cli/base-command.js'
 import {SEVERITY_RANK, type Severity} from '../findings.js'
 import {getLintFormatter, LINT_FORMATS, type LintFormatName} from '../formatters/lint/index.js'
+import {listRuleMeta, loadRuleSet, RuleLoadError, type RuleSet} from '../engine/index.js'
 import {BUILTIN_RULES} from '../lint/builtin-rules.js'
+import {checkProfile} from '../engine/index.js'
 import {discoverFiles} from '../lint/discover.js'
 import {filterReports, lintFiles, summarise} from '../lint/lint.js'
 import {writeFileAtomic} from '../util/fs.js'
@@ -30,6 +32,8 @@ Directories are searched for *.yaml and *.yml files; globs are expanded. Exit co
     'fail-severity': Flags.string({description: 'Lowest severity that makes the run fail (exit 1).', options: ['error', 'warning', 'info'], default: 'error'}),
     'max-warnings': Flags.integer({description: 'Fail when there are more than this many warnings (-1: no limit).', default: -1, min: -1}),
     quiet: Flags.boolean({char: 'q', description: 'Report errors only.'}),
+    config: Flags.string({char: 'c', description: 'Config file (default: fuseplan.config.yaml found upward from each linted file).'}),
+    rules: Flags.string({description: 'Extra rule folder (a rule pack); repeat for several.', multiple: true}),
   }
 
   async run(): Promise<void> {
@@ -45,12 +49,31 @@ Directories are searched for *.yaml and *.yml files; globs are expanded. Exit co
       this.error(`No files matching ${unmatched.map((u) => `"${u}"`).join(', ')} were found. Check the path or quote the glob.`, {exit: 2})
     }
 
-    let reports = lintFiles(files)
+    // One rule set per folder: a config file applies to the files below it, as ESLint's and Spectral's do.
+    const ruleSets = new Map<string, RuleSet>()
+    const ruleSetFor = (file: string): RuleSet => {
+      const dir = dirname(file)
+      let set = ruleSets.get(dir)
+      if (!set) {
+        set = loadRuleSet({configPath: flags.config, rulesDirs: flags.rules, searchFrom: dir})
+        ruleSets.set(dir, set)
+      }
+      return set
+    }
+    let reports
+    try {
+      // Load the rules once up front so a broken config or rule pack is exit 2 even before any file is read.
+      ruleSetFor(resolve(cwd, 'fuseplan-lint'))
+      reports = lintFiles(files, {checkProfileFor: (file) => (profile) => checkProfile(ruleSetFor(file), profile)})
+    } catch (error) {
+      if (error instanceof RuleLoadError) this.error(`Cannot load the rules:\n${error.message}`, {exit: 2})
+      throw error
+    }
     if (flags.quiet) reports = filterReports(reports, (f) => f.severity === 'error')
 
     const failRank = SEVERITY_RANK[flags['fail-severity'] as Severity]
     const summary = summarise(reports)
-    const rules = BUILTIN_RULES
+    const rules = [...BUILTIN_RULES, ...uniqueRuleMeta([...ruleSets.values()])]
     const ctx = {cwd, rules, toolVersion: this.config.version, failSeverity: flags['fail-severity'] as Severity}
 
     const stdoutParts: string[] = []
@@ -74,4 +97,10 @@ Directories are searched for *.yaml and *.yml files; globs are expanded. Exit co
     if (tooManyWarnings) process.stderr.write(`fuseplan found too many warnings (maximum: ${flags['max-warnings']}).\n`)
     if (failing || tooManyWarnings) this.exit(1)
   }
+}
+
+function uniqueRuleMeta(sets: RuleSet[]) {
+  const byId = new Map<string, ReturnType<typeof listRuleMeta>[number]>()
+  for (const set of sets) for (const meta of listRuleMeta(set)) if (!byId.has(meta.id)) byId.set(meta.id, meta)
+  return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id))
 }

@@ -12,6 +12,8 @@ export type KindLinter = (source: SourceDocument) => Finding[]
 export interface LintOptions {
   /** Cross-document checks for profiles: the rule engine's, configured for this run. */
   checkProfile?: ProfileChecker
+  /** Per-file checks, when the configuration depends on where the file is (config found upward). */
+  checkProfileFor?: (filePath: string) => ProfileChecker
   /** Linters for other document kinds, by `kind`. */
   kinds?: Record<string, KindLinter>
 }
@@ -23,7 +25,8 @@ export function lintSource(source: SourceDocument, explicit: boolean, options: L
   if (source.syntaxFindings.some((f) => f.severity === 'error')) return {...base, findings: source.syntaxFindings}
   const kind = kindOf(source.value)
   if (kind === PROFILE_KIND) {
-    return {...base, kind, findings: loadProfileSource(source, options.checkProfile).findings}
+    const check = options.checkProfileFor?.(source.filePath) ?? options.checkProfile
+    return {...base, kind, findings: loadProfileSource(source, check).findings}
   }
   const linter = kind === undefined ? undefined : options.kinds?.[kind]
   if (linter) return {...base, kind, findings: [...source.syntaxFindings, ...linter(source)]}

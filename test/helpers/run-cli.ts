@@ -14,9 +14,12 @@ export interface CliResult {
 }
 
 export function runCli(args: string[], options: {cwd?: string; env?: Record<string, string>; input?: string} = {}): CliResult {
+  const env: Record<string, string | undefined> = {...process.env, NO_COLOR: '1', ...options.env}
+  // FORCE_COLOR from a parent (vitest sets it) would override NO_COLOR and make node warn.
+  if (options.env?.FORCE_COLOR === undefined) delete env.FORCE_COLOR
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? ROOT,
-    env: {...process.env, NO_COLOR: '1', FORCE_COLOR: '', ...options.env},
+    env,
     input: options.input ?? '',
     encoding: 'utf8',
     timeout: 120_000,
