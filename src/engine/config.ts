@@ -125,7 +125,7 @@ export function loadConfig(path: string, seen: string[] = []): Config {
           const opts = y.map([...p, 'options'], v.options, '`options`')
           o.options = {}
           for (const [name, val] of Object.entries(opts ?? {})) {
-            o.optionsAt[name] = at([...p, 'options', name])
+            o.optionsAt[name] = at([...p, 'options', name], true)
             if (typeof val === 'number' || typeof val === 'string' || typeof val === 'boolean') o.options[name] = val
             else y.error([...p, 'options', name], `Option \`${name}\` must be a number, string or boolean.`)
           }

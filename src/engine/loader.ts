@@ -226,7 +226,7 @@ function parseRule(y: YamlFile, path: DocPath, raw: unknown, builtin: boolean): 
     y.error([...path, 'effects'], 'Rule has no effects: give at least one of score, exclude, masking, transfer, finding.')
   }
   if (y.problems.length > before || !id || !title || !rationale || !source || !when || !effects || !examples) return undefined
-  const range = y.src.rangeOf(path.length ? path : ['id'])
+  const range = path.length ? y.src.rangeOf(path) : y.src.rangeOf(['id'], {key: true})
   return {
     id,
     title,
