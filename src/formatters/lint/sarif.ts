@@ -34,13 +34,17 @@ const PIPELINE_RULES: Record<string, {name: string; title: string; description: 
   },
 }
 
+function pipelineRule(id: string) {
+  return Object.hasOwn(PIPELINE_RULES, id) ? PIPELINE_RULES[id] : undefined
+}
+
 /**
  * `early-fusion-sparse` -> `EarlyFusionSparse`: SARIF wants a readable identifier as the rule name,
  * and one that differs from the id (the validator warns when they are equal, ignoring case), so a
  * one-word id such as `budget` becomes `BudgetRule`.
  */
 export function ruleName(id: string): string {
-  const known = PIPELINE_RULES[id]?.name
+  const known = pipelineRule(id)?.name
   if (known) return known
   let name = id
     .split(/[^A-Za-z0-9]+/)
@@ -117,7 +121,7 @@ export const sarif: LintFormatter = (reports, ctx) => {
   for (const {findings} of files)
     for (const f of findings) if (!ruleIndex.has(f.ruleId) && !unknown.has(f.ruleId)) unknown.set(f.ruleId, f.severity)
   for (const id of [...unknown.keys()].sort(compareStrings)) {
-    const builtin = PIPELINE_RULES[id]
+    const builtin = pipelineRule(id)
     const title = builtin?.title ?? `Findings reported by ${id}.`
     const helpUri = guessHelpUri(id, known)
     addRule(id, {

@@ -124,6 +124,8 @@ describe('sarif', () => {
     expect(ruleName('budget')).toBe('BudgetRule')
     expect(ruleName('9lives')).toBe('Rule9lives')
     expect(ruleName('schema')).toBe('SchemaViolation')
+    expect(ruleName('constructor')).toBe('ConstructorRule')
+    expect(ruleName('__proto__')).toBe('Proto')
   })
 
   it.skipIf(!schemaPath)('validates against the official SARIF 2.1.0 JSON Schema', async () => {
