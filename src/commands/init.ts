@@ -7,9 +7,8 @@ import {FuseplanCommand} from '../cli/base-command.js'
 import {measureData, parseMapSpec, readMappingFile, type ColumnMapping, type Measurement} from '../init/data.js'
 import {InitInputError} from '../init/fields.js'
 import {collectProfile, type PromptFns} from '../init/flow.js'
-import {previewDecision, summarise} from '../init/summary.js'
+import {lintProfileText, previewDecision, summarise} from '../init/summary.js'
 import {emptySupplied, overlay, parseCohortSpec, parseModalitySpec, parsePatternSpec, readAnswers, type Supplied} from '../init/supplied.js'
-import {loadProfileText} from '../profile/load.js'
 import type {Profile} from '../profile/types.js'
 import {profileToYaml} from '../profile/write.js'
 import {writeFileAtomic} from '../util/fs.js'
@@ -116,7 +115,7 @@ Spec syntax (values may be "double-quoted" to contain commas):
       const profile = await collectProfile({supplied, measurement, interactive, prompts, say})
 
       const text = profileToYaml(profile)
-      const check = loadProfileText(out, text)
+      const check = await lintProfileText(out, text)
       const errors = check.findings.filter((f) => f.severity === 'error')
       if (!check.profile || errors.length > 0) {
         return fail(`The answers do not make a valid profile; nothing written:\n${errors.map((f) => formatFindingLine(out, f)).join('\n')}`)
@@ -146,6 +145,7 @@ Spec syntax (values may be "double-quoted" to contain commas):
             kind: 'InitAnswers',
             explicitEmpty: true,
             bare: true,
+            noModeline: true,
             header: ['Answers for `fuseplan init`: replay with `fuseplan init --answers FILE`.'],
           }),
         )

@@ -31,7 +31,6 @@ import {
   defaultMetric,
   InitInputError,
   metricsFor,
-  readNumber,
   type Checked,
 } from './fields.js'
 import type {Given, Supplied, SuppliedCohort, SuppliedModality} from './supplied.js'
@@ -150,7 +149,9 @@ class Flow {
     const task = await this.task()
     const modalities = await this.modalities()
     const cohorts = await this.cohorts(modalities)
+    task.labelledSamples = await this.labelledSamples(cohorts)
     const patterns = await this.patterns(modalities)
+    if (patterns.length === 0) await this.everyRequestHasOne(modalities)
     const latency = await this.latency()
 
     const profile = {apiVersion: 'fuseplan/v1', kind: 'DeploymentProfile', name} as Profile
@@ -170,10 +171,10 @@ class Flow {
   private introduceData(m: Measurement): void {
     this.say(`Measured ${m.file}: ${m.rows} rows (${m.format.toUpperCase()}).`)
     for (const mod of m.modalities) {
-      this.say(`  ${mod.name}: ${mod.columns.length} column${mod.columns.length === 1 ? '' : 's'}, ${mod.features} feature${mod.features === 1 ? '' : 's'}, present in ${mod.presentRows} rows (${fmtShare(mod.availability)})`)
+      this.say(`  ${mod.name}: ${mod.columns.length} column${mod.columns.length === 1 ? '' : 's'}, ${mod.features} feature${mod.features === 1 ? '' : 's'}, present in ${mod.presentRows} row${mod.presentRows === 1 ? '' : 's'} (${fmtShare(mod.availability)})`)
     }
-    for (const p of m.patterns) this.say(`  pattern {${p.present.join(', ')}}: ${p.rows} rows (${fmtShare(p.share)})`)
-    if (m.rowsWithNone > 0) this.say(`  ${m.rowsWithNone} rows have none of the mapped modalities.`)
+    for (const p of m.patterns) this.say(`  pattern {${p.present.join(', ')}}: ${p.rows} row${p.rows === 1 ? '' : 's'} (${fmtShare(p.share)})`)
+    if (m.rowsWithNone > 0) this.say(`  ${m.rowsWithNone} row${m.rowsWithNone === 1 ? ' has' : 's have'} none of the mapped modalities.`)
     if (m.unmappedColumns.length > 0) this.say(`  Not mapped to any modality: ${m.unmappedColumns.join(', ')}`)
     if (this.ask) this.say('These numbers are the defaults below; press Enter to keep one, or type a new value.')
   }
@@ -192,23 +193,17 @@ class Flow {
         {value: 'regression', description: 'A number, e.g. length of stay.'},
       ],
     })
-    const task: Task = {type, labelledSamples: 0}
-    if (type === 'multiclass') task.classes = await this.text({given: g.classes, check: checkClasses, message: 'Number of classes', default: '3'})
+    let classes: number | undefined
+    if (type === 'multiclass') classes = await this.text({given: g.classes, check: checkClasses, message: 'Number of classes', default: '3'})
     else if (g.classes) throw new InitInputError(`${g.classes.where}: \`classes\` applies only to a multiclass task; this task is ${type}.`)
-    task.metric = await this.choose({
+    const metric = await this.choose({
       given: g.metric,
       check: (raw) => checkMetric(raw, type),
       message: 'Metric to judge the model by',
       default: defaultMetric(type),
       choices: metricsFor(type).map((value) => ({value, description: METRIC_DESCRIPTIONS[value]})),
     })
-    task.labelledSamples = await this.text({
-      given: g.labelledSamples,
-      check: checkLabelledSamples,
-      message: 'Labelled training samples (all cohorts together)',
-      default: String(this.labelledDefault()),
-    })
-    task.interactions = await this.choose<Interactions>({
+    const interactions = await this.choose<Interactions>({
       given: g.interactions,
       check: checkInteractions,
       message: 'Does the label depend on interactions between modalities?',
@@ -219,19 +214,27 @@ class Flow {
         {value: 'strong', description: 'The signal is in combinations, e.g. an image finding only matters with a lab value.'},
       ],
     })
+    const task = {type} as Task
+    if (classes !== undefined) task.classes = classes
+    Object.assign(task, {metric, labelledSamples: 0, interactions})
     return task
   }
 
-  private labelledDefault(): number {
-    if (this.data) return this.data.label ? Math.max(1, this.data.label.presentRows) : this.data.rows
-    const cohorts = this.supplied.cohorts ?? []
-    let sum = 0
-    for (const c of cohorts) {
-      const size = readNumber(c.fields.size?.raw)
-      const labelled = c.fields.labelled ? checkBoolean(c.fields.labelled.raw, 'labelled') : {ok: true as const, value: true}
-      if (size !== undefined && Number.isInteger(size) && size > 0 && (!labelled.ok || labelled.value)) sum += size
-    }
-    return sum > 0 ? sum : DEFAULT_LABELLED_SAMPLES
+  /** Asked after the cohorts, so the default can be the labelled samples they hold. */
+  private async labelledSamples(cohorts: Cohort[]): Promise<number> {
+    return this.text({
+      given: this.supplied.task.labelledSamples,
+      check: checkLabelledSamples,
+      message: 'Labelled training samples (all cohorts together)',
+      default: String(this.labelledDefault(cohorts)),
+    })
+  }
+
+  private labelledDefault(cohorts: Cohort[]): number {
+    const inCohorts = cohorts.filter((c) => c.labelled !== false).reduce((sum, c) => sum + c.size, 0)
+    if (this.data?.label) return Math.max(1, Math.min(this.data.label.presentRows, inCohorts || Infinity))
+    if (inCohorts > 0) return inCohorts
+    return this.data ? this.data.rows : DEFAULT_LABELLED_SAMPLES
   }
 
   // ---- modalities ---------------------------------------------------------------------------
@@ -299,7 +302,9 @@ class Flow {
     const m = {name, type} as Modality
 
     const sizeGiven = f.features ? 'features' : f.shape ? 'shape' : f.sequence ? 'sequence' : undefined
-    const kind: SizeKind = sizeGiven ?? (measured ? 'features' : sizeKindFor(type))
+    // Measured columns give a feature count; a single column of an image or series type holds a
+    // reference (a file path), so its size is asked in the type's own terms.
+    const kind: SizeKind = sizeGiven ?? (measured && (sizeKindFor(type) === 'features' || measured.features > 1) ? 'features' : sizeKindFor(type))
     if (kind === 'features') {
       m.features = await this.text({
         given: f.features,
@@ -355,9 +360,6 @@ class Flow {
         default: false,
       })
       if (required) m.required = true
-      if (required && m.availability < 1) {
-        throw new InitInputError(`${f.required?.where ?? label}: ${name} is required (requests without it are rejected), so its availability must be 1, not ${m.availability}.`)
-      }
     }
     const latency = await this.text({
       given: f.encoderLatencyMs,
@@ -371,6 +373,30 @@ class Flow {
       if (d) m.description = d
     }
     return m
+  }
+
+  /**
+   * Under independent presence, some requests carry no modality unless one is always there (lint's
+   * `request-without-modality` error). Ask which one that is rather than fail after every answer is in.
+   */
+  private async everyRequestHasOne(modalities: Modality[]): Promise<void> {
+    if (!this.ask || modalities.some((m) => m.availability >= 1 || m.required)) return
+    const none = modalities.reduce((p, m) => p * (1 - m.availability), 1)
+    if (none <= 0) return
+    this.say(`With these availabilities about ${fmtShare(none)} of requests would carry no modality at all, which no model can score.`)
+    const pick = await this.o.prompts!.select<string>({
+      message: 'Which modality does every request carry? (its availability becomes 1)',
+      choices: [
+        ...modalities.map((m) => ({value: m.name, description: `Now ${fmtShare(m.availability)}.`})),
+        {value: '', name: '(none: keep as is; the profile will not pass lint)', description: 'Requests with no modality are rejected upstream? Mark that modality required instead.'},
+      ],
+      default: [...modalities].sort((a, b) => b.availability - a.availability)[0].name,
+    })
+    const m = modalities.find((x) => x.name === pick)
+    if (m) {
+      m.availability = 1
+      delete m.missingness
+    }
   }
 
   // ---- cohorts ------------------------------------------------------------------------------

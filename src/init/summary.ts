@@ -1,5 +1,7 @@
 // What `fuseplan init` shows before writing: a compact summary of the answers and, when the rule engine
 // is available, the strategy the profile leads to with one line of why.
+import {dirname} from 'node:path'
+import {loadProfileText, type LoadedProfile, type ProfileChecker} from '../profile/load.js'
 import type {Profile} from '../profile/types.js'
 import {fmtShare} from './flow.js'
 
@@ -58,15 +60,36 @@ export async function previewDecision(profile: Profile, load: () => Promise<Deci
     const d = (await decide(structuredClone(profile))) as {
       strategy?: string | null
       noStrategyReason?: string
-      options?: {strategy: string; reasons?: string[]; excluded?: boolean; score?: number}[]
+      options?: {strategy: string; reasons?: string[]; excluded?: boolean; score?: number; adjustments?: {delta: number; reason: string; ruleId: string}[]}[]
     }
     if (!d || typeof d !== 'object') return undefined
     const strategy = d.strategy ?? null
     if (strategy === null) return {strategy: null, why: d.noStrategyReason ?? 'no strategy fits the profile'}
     const chosen = d.options?.find((o) => o.strategy === strategy)
-    const why = chosen?.reasons?.find((r) => typeof r === 'string' && r.trim() !== '') ?? 'highest score under the rules'
+    // The strongest reason in favour, else the first reason the engine gave, else a generic line.
+    const best = [...(chosen?.adjustments ?? [])].filter((a) => a.delta > 0).sort((a, b) => b.delta - a.delta)[0]
+    const why = best
+      ? `${best.reason} (${best.ruleId})`
+      : (chosen?.reasons?.find((r) => typeof r === 'string' && r.trim() !== '') ?? 'the highest score under the rules; see `fuseplan recommend --explain`')
     return {strategy, why}
   } catch {
     return undefined
   }
+}
+
+/**
+ * Checks the profile text exactly as `fuseplan lint` would for a file at `filePath`: parse, schema,
+ * cross-document checks and, when the rule engine loads, its lint rules (with the config found upward
+ * from the file). If the engine cannot be loaded, the built-in checks still run.
+ */
+export async function lintProfileText(filePath: string, text: string): Promise<LoadedProfile> {
+  let checker: ProfileChecker | undefined
+  try {
+    const engine = await import('../engine/index.js')
+    const ruleSet = engine.loadRuleSet({searchFrom: dirname(filePath)})
+    checker = (profile) => engine.checkProfile(ruleSet, profile)
+  } catch {
+    checker = undefined
+  }
+  return loadProfileText(filePath, text, checker)
 }

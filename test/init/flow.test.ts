@@ -1,0 +1,165 @@
+// The interactive prompt flow, driven keystroke by keystroke through @inquirer/testing's fake terminal.
+import {screen} from '@inquirer/testing/vitest'
+import {checkbox, confirm, input, select} from '@inquirer/prompts'
+import {describe, expect, it} from 'vitest'
+import {collectProfile, type PromptFns} from '../../src/init/flow.js'
+import {emptySupplied, parseModalitySpec} from '../../src/init/supplied.js'
+import {loadProfileText} from '../../src/profile/load.js'
+import {profileToYaml} from '../../src/profile/write.js'
+
+const prompts: PromptFns = {input, select, confirm, checkbox}
+
+/** Given answers resolve through awaits, so the first prompt may not be on screen synchronously. */
+async function firstPrompt(): Promise<void> {
+  if (screen.getScreen() === '') await screen.next()
+}
+
+async function answer(text: string | null, expectOnScreen?: string): Promise<void> {
+  if (expectOnScreen) expect(screen.getScreen()).toContain(expectOnScreen)
+  if (text) screen.type(text)
+  screen.keypress('enter')
+  await screen.next()
+}
+
+describe('init prompt flow', () => {
+  it('walks a new user from an empty start to a profile that lints clean', async () => {
+    const said: string[] = []
+    const run = collectProfile({supplied: emptySupplied(), interactive: true, prompts, say: (l) => said.push(l)})
+
+    await answer('icu-deterioration', 'Profile name')
+    await answer('Deterioration risk', 'One-line description')
+    await answer(null, 'Task type') // binary
+    await answer(null, 'Metric') // auroc
+    await answer(null, 'interactions') // unknown
+    // modality 1: tabular ehr, 120 features, always there, required
+    expect(screen.getScreen()).toContain('a table of numbers')
+    await answer(null, 'Type of the next modality')
+    await answer('ehr', 'Name')
+    await answer('120', 'Number of input features of ehr')
+    await answer(null, 'Availability of ehr') // default 1
+    await answer(null, 'How does ehr arrive') // static
+    screen.type('y')
+    await answer(null, 'rejected upstream')
+    await answer(null, 'encoder latency of ehr')
+    await answer(null, 'Add another modality?') // default yes after the first
+    // modality 2: image cxr
+    screen.keypress('down')
+    await answer(null, 'Type of the next modality')
+    await answer('cxr', 'Name')
+    await answer('224x224x1', 'Input shape of cxr')
+    await answer('22%', 'Availability of cxr')
+    screen.keypress('down')
+    await answer(null, 'Why is cxr missing')
+    screen.keypress('down')
+    await answer(null, 'How does cxr arrive')
+    await answer('35', 'encoder latency of cxr')
+    screen.type('n')
+    await answer(null, 'Add another modality?')
+    // one cohort carrying both
+    await answer(null, 'Describe a training cohort?')
+    await answer('icu', 'Cohort name')
+    await answer('16500', 'Number of samples in icu')
+    await answer(null, 'carry labels')
+    expect(screen.getScreen()).toContain('◉ cxr')
+    await answer(null, 'Which modalities does icu carry?')
+    await answer(null, 'Share of icu samples that have ehr')
+    await answer('0.26', 'Share of icu samples that have cxr')
+    screen.type('n')
+    await answer(null, 'Add another cohort?')
+    expect(screen.getScreen()).toContain('(16500)')
+    await answer(null, 'Labelled training samples')
+    await answer('200', 'Latency budget')
+    await answer(null, 'Percentile')
+    expect(screen.getScreen()).toContain('Inference hardware')
+    screen.keypress('enter')
+
+    const profile = await run
+    expect(profile).toEqual({
+      apiVersion: 'fuseplan/v1',
+      kind: 'DeploymentProfile',
+      name: 'icu-deterioration',
+      description: 'Deterioration risk',
+      task: {type: 'binary', metric: 'auroc', labelledSamples: 16500, interactions: 'unknown'},
+      modalities: [
+        {name: 'ehr', type: 'tabular', features: 120, availability: 1, timing: 'static', required: true},
+        {name: 'cxr', type: 'image', shape: [224, 224, 1], availability: 0.22, missingness: 'informative', timing: 'episodic', encoderLatencyMs: 35},
+      ],
+      cohorts: [{name: 'icu', size: 16500, labelled: true, modalities: ['ehr', 'cxr'], availability: {cxr: 0.26}}],
+      latency: {budgetMs: 200, percentile: 99, hardware: 'cpu', batch: 1},
+    })
+    expect(said.join('\n')).toContain('availability = share of inference requests')
+    const check = loadProfileText('p.yaml', profileToYaml(profile))
+    expect(check.findings).toEqual([])
+  })
+
+  it('shows why an answer is refused and takes the corrected one', async () => {
+    const supplied = emptySupplied()
+    supplied.name = {raw: 'x', where: '--name'}
+    supplied.description = {raw: '', where: '--description'}
+    supplied.task = {type: {raw: 'binary', where: 'f'}, metric: {raw: 'auroc', where: 'f'}, interactions: {raw: 'weak', where: 'f'}, labelledSamples: {raw: '100', where: 'f'}}
+    supplied.modalities = [parseModalitySpec('name=ehr,type=tabular,features=3,timing=static,required=false,latency=1'), parseModalitySpec('name=cxr,type=image,shape=8x8,timing=episodic,missingness=random,latency=1')]
+    supplied.cohorts = []
+    supplied.noLatency = {raw: null, where: 'f'}
+    const run = collectProfile({supplied, interactive: true, prompts})
+    await firstPrompt()
+
+    await answer('1', 'Availability of ehr')
+    screen.type('30')
+    screen.keypress('enter')
+    await screen.next()
+    expect(screen.getScreen()).toContain('The availability of cxr is a share and must be between 0 and 1; got 30. Did you mean 30%? Write 0.3 or 30%.')
+    for (let i = 0; i < 2; i++) screen.keypress('backspace')
+    screen.type('0.3')
+    screen.keypress('enter')
+    const profile = await run
+    expect(profile.modalities.map((m) => m.availability)).toEqual([1, 0.3])
+    expect(profile.latency).toBeUndefined()
+    expect(profile.cohorts).toBeUndefined()
+  })
+
+  it('refuses a duplicate modality name with an actionable message', async () => {
+    const supplied = emptySupplied()
+    supplied.name = {raw: 'x', where: 'f'}
+    supplied.description = {raw: '', where: 'f'}
+    supplied.task = {type: {raw: 'regression', where: 'f'}, metric: {raw: 'mae', where: 'f'}, interactions: {raw: 'weak', where: 'f'}}
+    const run = collectProfile({supplied, interactive: true, prompts})
+    await firstPrompt()
+    await answer(null, 'Type of the next modality')
+    await answer('vitals', 'Name')
+    await answer(null, 'features of vitals')
+    await answer(null, 'Availability of vitals')
+    await answer(null, 'arrive')
+    await answer(null, 'rejected upstream')
+    await answer(null, 'encoder latency')
+    await answer(null, 'Add another modality?')
+    await answer(null, 'Type of the next modality')
+    screen.type('vitals')
+    screen.keypress('enter')
+    await screen.next()
+    expect(screen.getScreen()).toContain('There is already a modality called `vitals`; modality names must be unique.')
+    // Ctrl-C from here: the flow rejects with inquirer's ExitPromptError, which the command turns into exit 130.
+    screen.keypress({name: 'c', ctrl: true})
+    await expect(run).rejects.toMatchObject({name: 'ExitPromptError'})
+  })
+
+  it('asks which modality every request carries when none is always present', async () => {
+    const supplied = emptySupplied()
+    supplied.name = {raw: 'x', where: 'f'}
+    supplied.description = {raw: '', where: 'f'}
+    supplied.task = {type: {raw: 'binary', where: 'f'}, metric: {raw: 'auroc', where: 'f'}, interactions: {raw: 'weak', where: 'f'}, labelledSamples: {raw: 10, where: 'f'}}
+    supplied.modalities = [
+      parseModalitySpec('name=a,type=tabular,features=3,availability=0.9,missingness=random,timing=static,latency=1'),
+      parseModalitySpec('name=b,type=tabular,features=3,availability=0.5,missingness=random,timing=static,latency=1'),
+    ]
+    supplied.cohorts = []
+    supplied.noLatency = {raw: null, where: 'f'}
+    const run = collectProfile({supplied, interactive: true, prompts})
+    await firstPrompt()
+    expect(screen.getScreen()).toContain('Which modality does every request carry?')
+    screen.keypress('enter') // the most available one, a
+    const profile = await run
+    expect(profile.modalities[0]).toMatchObject({name: 'a', availability: 1})
+    expect(profile.modalities[0].missingness).toBeUndefined()
+    expect(loadProfileText('p.yaml', profileToYaml(profile)).findings).toEqual([])
+  })
+})
