@@ -42,7 +42,8 @@ Exit code: 0 with a recommendation, 1 when no strategy fits (the output says why
     const {args, flags} = await this.parse(Recommend)
     const date = flags.date ?? new Date().toISOString().slice(0, 10)
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`)) || new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date) {
-      this.error(`--date must be a calendar date written YYYY-MM-DD, got "${date}".`, {exit: 2})
+      process.stderr.write(`fuseplan: --date must be a calendar date written YYYY-MM-DD, got "${date}".\n`)
+      return this.exit(2)
     }
     const bundled = args.profile === undefined
     const profilePath = args.profile ?? relativeIfInside(join(dirname(builtinRulesDir()), 'examples', 'icu-deterioration.yaml'))

@@ -61,7 +61,7 @@ export class YamlFile {
 
   map(path: DocPath, v: unknown, what: string): Record<string, unknown> | undefined {
     if (this.isMap(v)) return v
-    this.error(path, `${what} must be a mapping.`)
+    this.error(path, v === undefined ? `Missing ${what.replace(/^Rule /, "rule ")}.` : `${what} must be a mapping.`)
     return undefined
   }
 

@@ -33,7 +33,8 @@ export function loadOrExit(cmd: FuseplanCommand, opts: {configPath?: string; rul
   } catch (error) {
     if (error instanceof RuleLoadError) {
       process.stderr.write(`${error.problems.map(formatProblem).join('\n')}\n`)
-      cmd.error(`the rule set could not be loaded (${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}).`, {exit: 2})
+      process.stderr.write(`fuseplan: the rule set could not be loaded (${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}).\n`)
+      cmd.exit(2)
     }
     throw error
   }

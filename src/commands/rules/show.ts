@@ -23,7 +23,8 @@ export default class RulesShow extends FuseplanCommand {
     const cr = ruleSet.byId.get(args.id)
     if (!cr) {
       const near = suggestIds(args.id, [...ruleSet.byId.keys()])
-      this.error(`No rule \`${args.id}\`.${near.length > 0 ? ` Did you mean ${near.map((n) => `\`${n}\``).join(', ')}?` : ''} \`fuseplan rules list\` shows every id.`, {exit: 2})
+      process.stderr.write(`No rule \`${args.id}\`.${near.length > 0 ? ` Did you mean ${near.map((n) => `\`${n}\``).join(', ')}?` : ''} \`fuseplan rules list\` shows every id.\n`)
+      return this.exit(2)
     }
     if (!this.jsonEnabled()) process.stdout.write(formatRuleDoc(cr))
     const r = cr.rule

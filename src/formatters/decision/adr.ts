@@ -34,12 +34,11 @@ export function adrTitle(decision: Decision): string {
 }
 
 export function adrSlug(decision: Decision): string {
-  return adrTitle(decision)
+  const slug = adrTitle(decision)
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
-    .slice(0, 80)
-    .replace(/-+$/, '')
+  return slug.length <= 80 ? slug : slug.slice(0, slug.lastIndexOf('-', 80))
 }
 
 /** Hash of the ADR body: what `--out` compares to decide whether a new ADR is needed. */
