@@ -72,7 +72,7 @@ export function checkShare(raw: unknown, what = 'A share'): Checked<number> {
   const n = readNumber(raw)
   if (n === undefined) return bad(`${what} must be a number between 0 and 1 (like 0.22) or a percentage (like 22%); got ${show(raw)}.`)
   if (n < 0 || n > 1) {
-    const hint = typeof raw === 'number' || !String(raw).includes('%') ? (n > 1 && n <= 100 ? ` Did you mean ${n}%? Write ${n / 100} or ${n}%.` : '') : ''
+    const hint = typeof raw === 'number' || !String(raw).includes('%') ? (Number.isInteger(n) && n > 1 && n <= 100 ? ` Did you mean ${n}%? Write ${n / 100} or ${n}%.` : '') : ''
     return bad(`${what} is a share and must be between 0 and 1; got ${n}.${hint}`)
   }
   if (!schemaAccepts(M.availability, n)) return bad(`${what} must be between 0 and 1; got ${n}.`)

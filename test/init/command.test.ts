@@ -1,0 +1,70 @@
+// The oclif command in-process with a fake terminal: Ctrl-C mid-way leaves no file and exits 130;
+// declining the final confirmation writes nothing.
+import {screen} from '@inquirer/testing/vitest'
+import {existsSync, readdirSync, writeFileSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest'
+import Init from '../../src/commands/init.js'
+import {ROOT, tempDir} from '../helpers/run-cli.js'
+
+let dir: string
+let stderr: string[]
+
+beforeEach(() => {
+  dir = tempDir('fuseplan-init-cmd-')
+  stderr = []
+  Object.defineProperty(process.stdin, 'isTTY', {value: true, configurable: true})
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr.push(String(chunk))
+    return true
+  })
+  vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+})
+
+afterEach(() => {
+  vi.restoreAllMocks()
+  Object.defineProperty(process.stdin, 'isTTY', {value: undefined, configurable: true})
+})
+
+async function exitCodeOf(p: Promise<unknown>): Promise<number | undefined> {
+  try {
+    await p
+    return 0
+  } catch (error) {
+    return (error as {oclif?: {exit?: number}}).oclif?.exit
+  }
+}
+
+describe('fuseplan init (in-process, fake terminal)', () => {
+  it('Ctrl-C part-way: exit 130, one line on stderr, nothing written', async () => {
+    const out = join(dir, 'profile.yaml')
+    const run = Init.run(['--out', out, '--save-answers', join(dir, 'answers.yaml')], ROOT)
+    await screen.next()
+    expect(screen.getScreen()).toContain('Profile name')
+    screen.type('icu')
+    screen.keypress('enter')
+    await screen.next()
+    expect(screen.getScreen()).toContain('One-line description')
+    screen.keypress({name: 'c', ctrl: true})
+    expect(await exitCodeOf(run)).toBe(130)
+    expect(stderr.join('').trim()).toBe('Cancelled; nothing written.')
+    expect(readdirSync(dir)).toEqual([])
+  })
+
+  it('declining to overwrite an existing file keeps it byte for byte', async () => {
+    const out = join(dir, 'profile.yaml')
+    writeFileSync(out, 'keep me\n')
+    const run = Init.run(
+      ['--out', out, '--name', 'x', '--description', '', '--task-type', 'binary', '--metric', 'auroc', '--interactions', 'weak', '--labelled-samples', '10',
+        '--modality', 'name=a,type=tabular,features=2,availability=1,timing=static,required=false,latency=1', '--no-cohorts', '--latency-budget', 'none'],
+      ROOT,
+    )
+    await screen.next()
+    expect(screen.getScreen()).toContain(`Overwrite the existing`)
+    screen.keypress('enter') // default: no
+    expect(await exitCodeOf(run)).toBe(1)
+    expect(readFileSync(out, 'utf8')).toBe('keep me\n')
+    expect(stderr.join('')).toContain('Nothing written.')
+    expect(existsSync(join(dir, 'answers.yaml'))).toBe(false)
+  })
+})
