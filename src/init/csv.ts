@@ -18,8 +18,10 @@ export interface CsvRecord {
   fields: string[]
   /** Line (1-based) where the record starts. */
   line: number
-  /** Column (1-based) where each field starts. */
+  /** Column (1-based) where each field starts... */
   columns: number[]
+  /** ...on this line (differs from `line` after a quoted line break). */
+  lines: number[]
   /** Line and column just after the record's last character (for "too few fields"). */
   endLine: number
   endColumn: number
@@ -40,6 +42,7 @@ export class CsvParser {
   private field = ''
   private fields: string[] = []
   private columns: number[] = []
+  private lines: number[] = []
   private line = 1
   private column = 1
   private recordLine = 1
@@ -141,6 +144,7 @@ export class CsvParser {
   private endField(): void {
     this.fields.push(this.field)
     this.columns.push(this.fieldColumn)
+    this.lines.push(this.fieldLine)
     this.field = ''
     this.state = State.FieldStart
     // The next field starts after the comma.
@@ -161,9 +165,11 @@ export class CsvParser {
     // A trailing comma leaves an empty last field; state FieldStart after a comma means one more field.
     this.fields.push(this.field)
     this.columns.push(this.fieldColumn)
-    const record: CsvRecord = {fields: this.fields, columns: this.columns, line: this.recordLine, endLine, endColumn}
+    this.lines.push(this.fieldLine)
+    const record: CsvRecord = {fields: this.fields, columns: this.columns, lines: this.lines, line: this.recordLine, endLine, endColumn}
     this.fields = []
     this.columns = []
+    this.lines = []
     this.field = ''
     this.state = State.FieldStart
     // A blank line is not a record.

@@ -287,8 +287,8 @@ async function measureCsv(file: string, tally: Tally, noteColumn: (c: string) =>
       header = r.fields.map((f) => f.trim())
       const seen = new Map<string, number>()
       header.forEach((name, i) => {
-        if (name === '') throw new DataFormatError(`header column ${i + 1} has no name; every column needs one to be mapped`, r.line, r.columns[i])
-        if (seen.has(name)) throw new DataFormatError(`column name \`${name}\` appears twice in the header (columns ${seen.get(name)! + 1} and ${i + 1})`, r.line, r.columns[i])
+        if (name === '') throw new DataFormatError(`header column ${i + 1} has no name; every column needs one to be mapped`, r.lines[i], r.columns[i])
+        if (seen.has(name)) throw new DataFormatError(`column name \`${name}\` appears twice in the header (columns ${seen.get(name)! + 1} and ${i + 1})`, r.lines[i], r.columns[i])
         seen.set(name, i)
       })
       owner = header.map((name) => noteColumn(name))
@@ -300,7 +300,7 @@ async function measureCsv(file: string, tally: Tally, noteColumn: (c: string) =>
       const more = r.fields.length > header.length
       throw new DataFormatError(
         `row has ${r.fields.length} fields but the header has ${header.length}${more ? '; the first extra field starts here' : '; the row ends here'}`,
-        more ? r.line : r.endLine,
+        more ? r.lines[header.length] : r.endLine,
         more ? r.columns[header.length] : r.endColumn,
       )
     }
