@@ -55,9 +55,9 @@ export interface EvaluateOptions {
 
 export const DEFAULTS = {
   seed: 7,
-  samples: 3000,
+  samples: 4000,
   testSamples: 2000,
-  epochs: 8,
+  epochs: 12,
   batchSize: 64,
   maxInputSize: 64,
 }
@@ -235,6 +235,7 @@ export async function runEvaluation(profile: Profile, options: EvaluateOptions, 
     zeroFill,
     optional,
     noRecommendationReason: decision.noStrategyReason,
+    informative: base.modalities.filter((m) => m.missingness === 'informative' && !m.required && m.availability < 1).map((m) => m.name),
   })
 
   const scaled = base.modalities.filter((m) => m.scaledFrom !== undefined)

@@ -48,6 +48,8 @@ export interface Verdict {
   baseline: string | null
   /** Whether zero-filling behaves like mean imputation for this profile, and what that means. */
   zeroFill: string
+  /** With informative missingness: whether presence itself predicted the outcome, and who used it (null otherwise). */
+  presence: string | null
 }
 
 export interface ZeroFillModality {

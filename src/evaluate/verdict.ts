@@ -75,6 +75,36 @@ export interface VerdictInput {
   optional: string[]
   /** Why the engine chose nothing, when recommended is null. */
   noRecommendationReason?: string
+  /** Modalities with informative missingness (presence depends on the outcome). */
+  informative?: string[]
+}
+
+/** A deployment-minus-full-data gain above this counts as presence carrying signal. */
+export const PRESENCE_SIGNAL_GAIN = 0.005
+
+/**
+ * With informative missingness, whether a modality is present predicts the outcome. A candidate
+ * that reads the natural presence bits can score higher on the deployment mix than on full data.
+ */
+export function presenceSignalExplanation(spec: MetricSpec, results: readonly StrategyResult[], informative: readonly string[]): string | null {
+  if (informative.length === 0) return null
+  const indicators = results.find((r) => r.id === 'early/indicators')
+  if (!indicators) return null
+  const lift = gain(spec, indicators.metrics.deployment, indicators.metrics.complete)
+  if (!(lift > PRESENCE_SIGNAL_GAIN)) return null
+  const masked = results.filter((r) => r.variant === 'masked').map((r) => `${STRATEGY_NAMES[r.strategy]} ${signedFmt(gain(spec, r.metrics.deployment, r.metrics.complete))}`)
+  const label = METRIC_LABELS[spec.metric]
+  return (
+    `Presence carries signal here: ${informative.join(', ')} ${informative.length === 1 ? 'is' : 'are'} missing informatively (present more often for one outcome), ` +
+    `so early fusion with presence indicators scored ${fmt(lift)} ${label} higher at the deployment mix than on full data` +
+    (masked.length > 0
+      ? `, while the strategies trained with masking changed by ${masked.join(', ')}. A likely reason: masking drops modalities at random during training, which blurs the link between presence and outcome that the indicators read directly.`
+      : '.')
+  )
+}
+
+function signedFmt(v: number): string {
+  return `${v >= 0 ? '+' : '-'}${fmt(Math.abs(v))}`
 }
 
 /** Explains whether zero-filling is mean imputation for this profile. */
@@ -137,8 +167,9 @@ export function buildVerdict(input: VerdictInput): Verdict {
     text = noisy
       ? `${head}; the gap is within the noise of this simulation (paired bootstrap standard error ${fmt(se)}), so the result does not contradict the recommendation.`
       : `${head}` +
-        (se !== null && !Number.isNaN(se) ? `, about ${fmt(margin / Math.max(se, 1e-9), 1)} standard errors` : '') +
-        `: the simulation does not support the recommendation for this profile.`
+        (se !== null && !Number.isNaN(se) ? `, about ${fmt(margin / Math.max(se, 1e-9), 1)} paired standard errors` : '') +
+        ': in this simulation the recommended strategy is not the best choice at deployment. ' +
+        'The standard error covers test-set sampling only; training-seed variation comes on top, so confirm with a few --seed values before acting on it.'
   }
 
   let baseline: string | null = null
@@ -163,5 +194,6 @@ export function buildVerdict(input: VerdictInput): Verdict {
           : 'The modalities that go missing carry little of the signal the baseline relies on, or the deployment mix is close to complete.')
     }
   }
-  return {kind, text, margin, standardError: se, baseline, zeroFill}
+  const presence = presenceSignalExplanation(spec, results, input.informative ?? [])
+  return {kind, text, margin, standardError: se, baseline, zeroFill, presence}
 }

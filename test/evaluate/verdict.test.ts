@@ -35,7 +35,8 @@ describe('verdict wording', () => {
     expect(noisy.text).toContain('within the noise')
     const clear = buildVerdict({...base, results, recommended: 'intermediate', recommendedCandidate: 'intermediate', standardError: 0.002})
     expect(clear.kind).toBe('disagrees')
-    expect(clear.text).toContain('about 5.0 standard errors: the simulation does not support the recommendation')
+    expect(clear.text).toContain('about 5.0 paired standard errors: in this simulation the recommended strategy is not the best choice at deployment.')
+    expect(clear.text).toContain('confirm with a few --seed values')
   })
 
   it('says so when the recommended strategy was not evaluated or nothing was recommended', () => {
@@ -57,6 +58,17 @@ describe('verdict wording', () => {
     const rmse = {metric: 'rmse' as const, task: 'regression' as const, classes: 2}
     const best = empiricalBest(rmse, [result('early/indicators', 11), result('late', 16)])
     expect(best.id).toBe('early/indicators')
+  })
+})
+
+describe('presence signal', () => {
+  it('explains a deployment score above full data under informative missingness', () => {
+    const results = [result('early/indicators', 0.81, 0.78), result('intermediate', 0.8, 0.82)]
+    const v = buildVerdict({...base, results, recommended: 'intermediate', recommendedCandidate: 'intermediate', standardError: 0.01, informative: ['cxr']})
+    expect(v.presence).toBe(
+      'Presence carries signal here: cxr is missing informatively (present more often for one outcome), so early fusion with presence indicators scored 0.030 AUROC higher at the deployment mix than on full data, while the strategies trained with masking changed by intermediate fusion -0.020. A likely reason: masking drops modalities at random during training, which blurs the link between presence and outcome that the indicators read directly.',
+    )
+    expect(buildVerdict({...base, results, recommended: 'intermediate', recommendedCandidate: 'intermediate', standardError: 0.01, informative: []}).presence).toBeNull()
   })
 })
 

@@ -36,6 +36,33 @@ export function resample(rates: readonly number[], values: readonly number[], co
   return out
 }
 
+/** Markers for the lines when there is no colour: each series is drawn with its own character. */
+export const MARKERS = ['x', '+', 'o', '#', '*', '@']
+
+type PlotCfg = {height: number; min: number; max: number; format: (x: number) => string}
+
+/**
+ * Without colour, asciichart's lines look alike. Plot every series alone on the same frame (same
+ * min, max, height) and overlay them, drawing each series' cells with its own marker.
+ */
+function monochrome(data: number[][], cfg: PlotCfg): string {
+  const frame = asciichart.plot(data, cfg).split('\n')
+  const axisAt = (line: string) => Math.max(line.indexOf('┤'), line.indexOf('┼'))
+  const start = axisAt(frame.at(-1) ?? '') + 1
+  const grid = frame.map((line) => [...line.slice(0, start)])
+  const cells = frame.map((line) => Array.from({length: Math.max(0, [...line].length - start)}, () => ' '))
+  data.forEach((series, i) => {
+    const lines = asciichart.plot([series], cfg).split('\n')
+    lines.forEach((line, row) => {
+      const chars = [...line].slice(start)
+      chars.forEach((ch, col) => {
+        if (ch !== ' ' && cells[row] && col < cells[row].length && cells[row][col] === ' ') cells[row][col] = MARKERS[i % MARKERS.length]
+      })
+    })
+  })
+  return grid.map((g, row) => (g.join('') + cells[row].join('')).replace(/\s+$/, '')).join('\n')
+}
+
 export function formatSweepChart(result: EvaluationResult, opts: ChartOptions): string {
   const p = paint(opts.color)
   const cols = opts.columns ?? 50
@@ -43,11 +70,14 @@ export function formatSweepChart(result: EvaluationResult, opts: ChartOptions): 
   if (series.length === 0 || result.sweep.modalities.length === 0) return ''
   const colors = series.map((_, i) => asciichart[SERIES_COLORS[i % SERIES_COLORS.length]] as string)
   const data = series.map((s) => resample(result.sweep.missingRates, s.sweep, cols))
-  const chart = asciichart.plot(data, {
-    height: opts.height ?? 12,
-    format: (x: number) => x.toFixed(3).padStart(8),
-    ...(opts.color ? {colors} : {}),
-  })
+  let lo = Math.min(...data.flat())
+  let hi = Math.max(...data.flat())
+  if (hi - lo < 1e-9) {
+    lo -= 0.01
+    hi += 0.01
+  }
+  const cfg = {height: opts.height ?? 12, min: lo, max: hi, format: (x: number) => x.toFixed(3).padStart(8)}
+  const chart = opts.color ? asciichart.plot(data, {...cfg, colors}) : monochrome(data, cfg)
   const lines = chart.split('\n')
   // The x axis: find the column where the plot starts (right after the y-axis glyph).
   // eslint-disable-next-line no-control-regex
@@ -65,11 +95,10 @@ export function formatSweepChart(result: EvaluationResult, opts: ChartOptions): 
   }
   const title = p.bold(`${result.metric.label} vs missing rate`) + p.dim(` (each of ${result.sweep.modalities.join(', ')} absent with probability r)`)
   const legend = series.map((s, i) => {
-    const mark = opts.color ? `${colors[i]}━━${asciichart.reset as string}` : `[${i + 1}]`
+    const mark = opts.color ? `${colors[i]}━━${asciichart.reset as string}` : `${MARKERS[i % MARKERS.length]}`
     return `${mark} ${SHORT_NAMES[s.id]} ${num(s.sweep[0])} → ${num(s.sweep.at(-1))}`
   })
   const out = [title, ...lines, axis, ' '.repeat(start) + p.dim('missing rate r'), '']
   out.push(...legend.map((l) => `  ${l}`))
-  if (!opts.color && series.length > 1) out.push(p.dim('  (colours distinguish the lines on a colour terminal; the table above lists the values)'))
   return out.join('\n') + '\n'
 }

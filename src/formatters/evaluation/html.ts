@@ -53,7 +53,8 @@ h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:32px 0 8px}
 .verdict{background:#fff;border-left:4px solid #2f6fde;padding:12px 16px;margin:12px 0;border-radius:4px}
 .verdict p{margin:6px 0}
 table{border-collapse:collapse;background:#fff;width:100%;font-size:14px}
-th,td{padding:6px 10px;border-bottom:1px solid #e3e6eb;text-align:right;white-space:nowrap}
+th,td{padding:6px 10px;border-bottom:1px solid #e3e6eb;text-align:right}
+td{white-space:nowrap}
 th:first-child,td:first-child{text-align:left}
 th{background:#eef1f5;font-weight:600}
 tr.best td{font-weight:600}
@@ -92,7 +93,7 @@ export function formatEvaluationHtml(result: EvaluationResult): string {
     metric: m.label,
     higherIsBetter: m.higherIsBetter,
     rates: result.sweep.missingRates,
-    series: result.strategies.map((s) => ({label: `${SHORT_NAMES[s.id]}: ${s.label}`, short: SHORT_NAMES[s.id], color: CANDIDATE_COLORS[s.id], sweep: s.sweep, patterns: s.patterns.map((p) => p.metric), complete: s.metrics.complete, deployment: s.metrics.deployment, recommended: s.recommended})),
+    series: result.strategies.map((s) => ({legend: s.label, short: SHORT_NAMES[s.id], color: CANDIDATE_COLORS[s.id], sweep: s.sweep, patterns: s.patterns.map((p) => p.metric), complete: s.metrics.complete, deployment: s.metrics.deployment, recommended: s.recommended})),
     patterns: pats.map((p) => `${patternName(p.present)} (${(p.share * 100).toFixed(1)}%)`),
   }
   return `<!doctype html>
@@ -107,11 +108,12 @@ export function formatEvaluationHtml(result: EvaluationResult): string {
 <main>
 <h1>Evaluation of the fusion recommendation: ${e(result.profile.name)}</h1>
 <p class="sub">fuseplan evaluate · ${e(m.label)} (${m.higherIsBetter ? 'higher' : 'lower'} is better) · seed ${sim.seed} · ${sim.trainingSamples} training samples · ${sim.epochs} epochs · ${e(sim.backend)} backend</p>
-<div class="badges"><span>recommended: <b>${e(result.recommended ?? 'none')}</b></span><span>best at deployment: <b>${e(result.empiricalBest.id)}</b> (${num(result.empiricalBest.deployment)})</span><span class="${result.agrees ? 'yes' : 'no'}">agrees: ${result.agrees ? 'yes' : 'no'}</span></div>
+<div class="badges"><span>recommended: <b>${e(result.recommended ?? 'none')}</b></span><span>best at deployment: <b>${e(result.empiricalBest.id)}</b> (${num(result.empiricalBest.deployment)})</span><span class="${result.agrees ? 'yes' : 'no'}">agrees: ${result.agrees ? 'yes' : result.verdict.kind === 'within-noise' ? 'no, within noise' : 'no'}</span></div>
 <div class="verdict">
 <p><b>Verdict.</b> ${e(result.verdict.text)}</p>
 ${result.verdict.baseline ? `<p><b>Naive baseline.</b> ${e(result.verdict.baseline)}</p>` : ''}
 <p><b>Zero-fill.</b> ${e(result.verdict.zeroFill)}</p>
+${result.verdict.presence ? `<p><b>Presence.</b> ${e(result.verdict.presence)}</p>` : ''}
 ${result.notes.map((n) => `<p class="note">${e(n)}</p>`).join('\n')}
 </div>
 
@@ -130,7 +132,7 @@ ${rows}
 
 <div class="row">
 <div><h2>${e(m.label)} per presence pattern</h2><div class="chart"><canvas id="patterns" aria-label="metric per presence pattern"></canvas></div></div>
-<div><h2>Full data vs deployment</h2><div class="chart"><canvas id="deployment" aria-label="full data versus deployment"></canvas></div></div>
+<div><h2>Full data (grey) vs deployment (colour)</h2><div class="chart"><canvas id="deployment" aria-label="full data versus deployment"></canvas></div></div>
 </div>
 <table>
 <thead><tr><th>pattern</th><th>deployment share</th>${result.strategies.map((s) => `<th>${e(SHORT_NAMES[s.id])}</th>`).join('')}</tr></thead>
@@ -169,7 +171,7 @@ ${chartJsSource()}
   new Chart(document.getElementById('sweep'), {
     type: 'line',
     data: {datasets: d.series.map(function (s) {
-      return {label: s.label + (s.recommended ? ' (recommended)' : ''), borderColor: s.color, backgroundColor: s.color,
+      return {label: s.legend + (s.recommended ? ' (recommended)' : ''), borderColor: s.color, backgroundColor: s.color,
         borderWidth: s.recommended ? 3 : 2, pointRadius: 3, tension: 0,
         data: d.rates.map(function (r, i) { return {x: r, y: s.sweep[i]}; })};
     })},
@@ -189,7 +191,7 @@ ${chartJsSource()}
       {label: 'full data', backgroundColor: '#9aa5b8', data: d.series.map(function (s) { return s.complete; })},
       {label: 'deployment', backgroundColor: d.series.map(function (s) { return s.color; }), data: d.series.map(function (s) { return s.deployment; })}
     ]},
-    options: {scales: {y: {min: floor, title: {display: true, text: d.metric}}}, plugins: {legend: {position: 'bottom'}}}
+    options: {scales: {y: {min: floor, title: {display: true, text: d.metric}}}, plugins: {legend: {display: false}}}
   });
 })();
 </script>

@@ -19,7 +19,7 @@ export function formatEvaluationTable(result: EvaluationResult, opts: TableOptio
     p.bold(`fuseplan evaluate: ${result.profile.name}`) +
       p.dim(`  (${m.label}, ${m.higherIsBetter ? 'higher' : 'lower'} is better; seed ${sim.seed}, ${sim.trainingSamples} training samples, ${sim.epochs} epochs, ${sim.backend} backend)`),
   )
-  out.push(`recommended: ${result.recommended ?? 'none'}   best at deployment: ${result.empiricalBest.id}   agrees: ${result.agrees ? p.green('yes') : p.yellow('no')}`)
+  out.push(`recommended: ${result.recommended ?? 'none'}   best at deployment: ${result.empiricalBest.id}   agrees: ${result.agrees ? p.green('yes') : p.yellow(result.verdict.kind === 'within-noise' ? 'no (within noise)' : 'no')}`)
   out.push('')
 
   const best = result.empiricalBest.id
@@ -65,6 +65,7 @@ export function formatEvaluationTable(result: EvaluationResult, opts: TableOptio
   out.push(...wrapText(`${p.bold('Verdict:')} ${result.verdict.text}`, w, '  '))
   if (result.verdict.baseline) out.push(...wrapText(`${p.bold('Baseline:')} ${result.verdict.baseline}`, w, '  '))
   out.push(...wrapText(`${p.bold('Zero-fill:')} ${result.verdict.zeroFill}`, w, '  '))
+  if (result.verdict.presence) out.push(...wrapText(`${p.bold('Presence:')} ${result.verdict.presence}`, w, '  '))
   for (const note of result.notes) out.push(...wrapText(`${p.bold('Note:')} ${note}`, w, '  '))
   out.push(...wrapText(p.dim(`Simulation: ${sim.description}`), w, '  '))
   return out.join('\n') + '\n'

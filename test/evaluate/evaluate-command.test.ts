@@ -1,0 +1,68 @@
+// Scenario tests: the real `fuseplan evaluate` (built CLI, real tfjs model code) at tiny settings.
+import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+import {runCli, tempDir} from '../helpers/run-cli.js'
+
+const TINY = ['--samples', '240', '--test-samples', '200', '--epochs', '1', '--max-input-size', '8', '--candidates', 'early/complete-case,late']
+
+describe('fuseplan evaluate', () => {
+  it('prints the SPEC section 8 JSON on stdout, progress on stderr, and the same numbers for the same seed', () => {
+    const args = ['evaluate', 'examples/wearable-afib.yaml', '--format', 'json', '--seed', '3', ...TINY]
+    const a = runCli(args)
+    expect(a.stderr).not.toMatch(/at .*\.js:\d+/) // no stack trace
+    expect(a.status).toBe(0)
+    const json = JSON.parse(a.stdout)
+    expect(json.recommended).toBe('attention')
+    expect(typeof json.agrees).toBe('boolean')
+    expect(json.empiricalBest).toMatchObject({strategy: expect.stringMatching(/^(early|late)$/), variant: expect.any(String)})
+    expect(json.strategies).toHaveLength(2)
+    const naive = json.strategies.find((s: {strategy: string; variant: string}) => s.strategy === 'early' && s.variant === 'complete-case')
+    expect(naive).toBeDefined()
+    for (const s of json.strategies) {
+      expect(s).toMatchObject({strategy: expect.any(String), variant: expect.any(String), metrics: {complete: expect.any(Number), deployment: expect.any(Number)}, relativeRobustness: expect.any(Number)})
+      expect('effectiveRobustness' in s).toBe(true)
+      expect(s.patterns.length).toBeGreaterThan(0)
+      for (const p of s.patterns) expect(p).toEqual({present: expect.any(Array), share: expect.any(Number), metric: expect.any(Number)})
+    }
+    expect(a.stderr).toContain('evaluate: training 1/2 early, complete cases (naive baseline) (1 epochs)')
+    const b = runCli(args)
+    expect(b.stdout).toBe(a.stdout)
+  })
+
+  it('writes a self-contained HTML report and prints the table and chart', () => {
+    const dir = tempDir()
+    const report = join(dir, 'out', 'report.html')
+    const r = runCli(['evaluate', 'examples/icu-deterioration.yaml', '--report', report, ...TINY])
+    expect(r.status).toBe(0)
+    expect(r.stdout).toContain('fuseplan evaluate: icu-deterioration')
+    expect(r.stdout).toContain('Verdict: ')
+    expect(r.stdout).toContain('AUROC vs missing rate')
+    expect(r.stdout).not.toMatch(/\u001B\[/)
+    const html = readFileSync(report, 'utf8')
+    expect(html).toContain('Chart.js v4')
+    expect(html).not.toMatch(/<script[^>]+src=/)
+    expect(readdirSync(join(dir, 'out'))).toEqual(['report.html'])
+  })
+
+  it('reports a broken profile at file:line:col with exit 2 and writes nothing', () => {
+    const dir = tempDir()
+    const bad = readFileSync(new URL('../../examples/icu-deterioration.yaml', import.meta.url), 'utf8').replace('availability: 0.22', 'availability: 2.2')
+    writeFileSync(join(dir, 'p.yaml'), bad)
+    const r = runCli(['evaluate', 'p.yaml', '--report', 'r.html', ...TINY], {cwd: dir})
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/p\.yaml:\d+:\d+/)
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/)
+    expect(r.stdout).toBe('')
+    expect(existsSync(join(dir, 'r.html'))).toBe(false)
+  })
+
+  it('rejects unknown candidates and non-HTML report names with exit 2', () => {
+    const r = runCli(['evaluate', '--candidates', 'late,transformer'])
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain('unknown candidate "transformer"')
+    const s = runCli(['evaluate', '--report', 'x.pdf'])
+    expect(s.status).toBe(2)
+    expect(s.stderr).toContain('.html')
+  })
+})
