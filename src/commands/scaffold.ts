@@ -1,0 +1,140 @@
+import {Args, Flags} from '@oclif/core'
+import {dirname, join, relative, resolve} from 'node:path'
+import {parse} from 'yaml'
+import {FuseplanCommand} from '../cli/base-command.js'
+import {decide} from '../decision/decide.js'
+import {STRATEGIES, type Strategy} from '../decision/types.js'
+import {checkProfile, formatProblem, loadRuleSet, RuleLoadError} from '../engine/index.js'
+import type {RuleSet} from '../engine/types.js'
+import type {Finding} from '../findings.js'
+import {loadProfile} from '../profile/load.js'
+import {ANSWERS_FILE} from '../scaffold/generate.js'
+import {planScaffold, readAnswers, ScaffoldError, writeScaffold, type FileStatus} from '../scaffold/scaffold.js'
+
+const LABELS: Record<FileStatus, [string, string]> = {
+  added: ['added', 'would add'],
+  changed: ['updated', 'would update'],
+  unchanged: ['unchanged', 'unchanged'],
+  conflict: ['kept', 'would keep'],
+  removed: ['removed', 'would remove'],
+}
+
+export default class Scaffold extends FuseplanCommand {
+  static override summary = 'Generate a TensorFlow.js starter project that implements the recommended fusion strategy and masking plan.'
+  static override description = `Writes a small TypeScript project into --out: the training config (fuseplan.training.yaml), model code for the four fusion strategies driven by it, a data loader, a synthetic data generator, train/evaluate/predict/bench scripts and tests.
+Re-running it regenerates the project (the profile and options are saved in .fuseplan/answers.yaml, so the profile argument can be left out) and lists what changes. Files you edited since generation are never overwritten without --force.
+Exit code: 0 on success, 1 when files you edited are in the way or no strategy fits, 2 on an invalid profile or usage error.`
+
+  static override examples = [
+    '<%= config.bin %> scaffold examples/icu-deterioration.yaml --out icu-model',
+    '<%= config.bin %> scaffold examples/icu-deterioration.yaml --out icu-model --strategy attention --dry-run',
+    '<%= config.bin %> scaffold --out icu-model',
+  ]
+
+  static override args = {
+    profile: Args.string({description: 'Deployment profile (YAML). Default: the profile saved in --out/.fuseplan/answers.yaml.'}),
+  }
+
+  static override flags = {
+    out: Flags.string({char: 'o', description: 'Folder of the project (created if needed).', required: true}),
+    strategy: Flags.string({char: 's', description: 'Use this strategy instead of the recommended one.', options: [...STRATEGIES]}),
+    'dry-run': Flags.boolean({description: 'List what would be written; write nothing.'}),
+    force: Flags.boolean({description: 'Overwrite files you edited since generation.'}),
+    json: Flags.boolean({description: 'Print the result as JSON.'}),
+    config: Flags.string({description: 'Config file (default: fuseplan.config.yaml found upward from the profile).'}),
+    rules: Flags.string({description: 'Extra rule folder; repeatable.', multiple: true}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(Scaffold)
+    const out = resolve(flags.out)
+    let profilePath = args.profile
+    let strategy = flags.strategy as Strategy | undefined
+    try {
+      const answers = readAnswers(out, (t) => parse(t, {maxAliasCount: 10}))
+      if (!profilePath) {
+        if (!answers) {
+          process.stderr.write(`fuseplan: give a profile (fuseplan scaffold PROFILE --out ${flags.out}); ${join(flags.out, ANSWERS_FILE)} does not exist yet.\n`)
+          return this.exit(2)
+        }
+        profilePath = relativeIfInside(resolve(out, answers.profile))
+        strategy ??= answers.strategy ?? undefined
+      }
+    } catch (error) {
+      if (error instanceof ScaffoldError) {
+        process.stderr.write(`fuseplan: ${error.message}\n`)
+        return this.exit(error.exitCode)
+      }
+      throw error
+    }
+
+    let ruleSet: RuleSet
+    try {
+      ruleSet = loadRuleSet({configPath: flags.config, rulesDirs: flags.rules, searchFrom: dirname(profilePath)})
+    } catch (error) {
+      if (error instanceof RuleLoadError) {
+        process.stderr.write(`${error.problems.map(formatProblem).join('\n')}\n`)
+        process.stderr.write('fuseplan: the rule set could not be loaded.\n')
+        return this.exit(2)
+      }
+      throw error
+    }
+    const loaded = loadProfile(profilePath, (p) => checkProfile(ruleSet, p))
+    const isInputError = (f: Finding): boolean => f.severity === 'error' && ruleSet.byId.get(f.ruleId)?.rule.scope !== 'decision'
+    const errors = loaded.findings.filter(isInputError)
+    if (!loaded.profile || errors.length > 0) {
+      const shown = loaded.profile ? errors : loaded.findings
+      process.stderr.write(`${shown.map((f) => `${profilePath}:${f.line}:${f.column}: ${f.severity}: ${f.message} [${f.ruleId}]`).join('\n')}\n`)
+      process.stderr.write(`fuseplan: ${profilePath} is not a valid deployment profile; nothing was written.\n`)
+      return this.exit(2)
+    }
+
+    const decision = decide(loaded.profile, {ruleSet})
+    let plan
+    try {
+      plan = planScaffold({profile: loaded.profile, decision, profilePath, out, strategy, force: flags.force})
+      if (!flags['dry-run']) writeScaffold(plan)
+    } catch (error) {
+      if (error instanceof ScaffoldError) {
+        if (plan) this.report(plan, true, flags.json, true)
+        process.stderr.write(`fuseplan: ${error.message}\n`)
+        return this.exit(error.exitCode)
+      }
+      throw error
+    }
+    this.report(plan, flags['dry-run'], flags.json, false)
+  }
+
+  private report(plan: ReturnType<typeof planScaffold>, dryRun: boolean, json: boolean, failed: boolean): void {
+    const shownOut = relativeIfInside(plan.out)
+    for (const w of plan.warnings) process.stderr.write(`warning: ${w}\n`)
+    if (json) {
+      if (failed) return
+      const result = {out: shownOut, strategy: plan.strategy, recommended: plan.recommended, dryRun, files: plan.files.map((f) => ({path: f.path, status: f.status, ...(f.reason ? {reason: f.reason} : {})}))}
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
+      return
+    }
+    const lines: string[] = []
+    lines.push(`${dryRun && !failed ? 'Dry run: ' : ''}${plan.strategy} fusion project in ${shownOut}/`)
+    for (const f of plan.files) {
+      if (f.status === 'unchanged') continue
+      const label = LABELS[f.status][dryRun ? 1 : 0]
+      lines.push(`  ${label.padEnd(12)} ${f.path}${f.reason ? `  (${f.reason})` : ''}`)
+    }
+    const count = (s: FileStatus) => plan.files.filter((f) => f.status === s).length
+    const summary = (['added', 'changed', 'removed', 'conflict', 'unchanged'] as FileStatus[])
+      .filter((s) => count(s) > 0)
+      .map((s) => `${count(s)} ${s === 'changed' ? 'updated' : s === 'conflict' ? 'kept (edited)' : s}`)
+    lines.push(summary.join(', '))
+    if (!dryRun && !failed) {
+      lines.push(count('added') + count('changed') + count('removed') === 0 ? 'Nothing to do: the project is up to date.' : `Next: cd ${shownOut} && npm install && npm test`)
+    }
+    if (dryRun && !failed) lines.push('Nothing was written (--dry-run).')
+    process.stdout.write(`${lines.join('\n')}\n`)
+  }
+}
+
+function relativeIfInside(p: string): string {
+  const rel = relative(process.cwd(), p)
+  return rel && !rel.startsWith('..') ? rel : p
+}

@@ -1,0 +1,215 @@
+// `fuseplan scaffold` as a library: plan what would change in the output folder, then write it.
+//
+// Safety rules:
+//   - every written path is one of the generated relative paths, checked to stay inside `out`
+//     (also through symlinked folders);
+//   - files the user edited since generation (hash differs from .fuseplan/manifest.json, or a file
+//     that fuseplan never generated) are conflicts: nothing is written unless `force`;
+//   - new content is first written to a temporary folder beside `out`; a new project is moved into
+//     place with one rename, an existing one file by file (each a rename); on any failure the
+//     temporary folder is removed, so a failed run leaves nothing behind.
+import {createHash} from 'node:crypto'
+import {existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {basename, dirname, isAbsolute, join, relative, resolve, sep} from 'node:path'
+import type {Decision, Strategy} from '../decision/types.js'
+import type {Profile} from '../profile/types.js'
+import {ANSWERS_FILE, MANIFEST_FILE, generateProject, renderAnswers, type Answers} from './generate.js'
+import {buildTrainingConfig} from './training-config.js'
+
+export type FileStatus = 'added' | 'changed' | 'unchanged' | 'conflict' | 'removed'
+
+export interface PlannedFile {
+  path: string
+  status: FileStatus
+  /** For conflicts: why the file is protected. */
+  reason?: string
+}
+
+export interface ScaffoldPlan {
+  out: string
+  strategy: Strategy
+  recommended: Strategy | null
+  /** Warnings to show (e.g. the override is a strategy the engine excluded). */
+  warnings: string[]
+  files: PlannedFile[]
+  /** Content of every file to write, including .fuseplan state. */
+  contents: Map<string, string>
+  /** Generated files of the previous run that are no longer generated and unedited: deleted. */
+  stale: string[]
+}
+
+export interface Manifest {
+  generator: 'fuseplan'
+  files: Record<string, string>
+}
+
+export class ScaffoldError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message)
+    this.name = 'ScaffoldError'
+  }
+}
+
+export function sha256(text: string | Buffer): string {
+  return `sha256:${createHash('sha256').update(text).digest('hex')}`
+}
+
+function toPosix(p: string): string {
+  return p.split(sep).join('/')
+}
+
+/** Throws unless `rel` is a plain relative path that stays inside `out` (also after resolving symlinks). */
+export function safeTarget(out: string, rel: string): string {
+  if (rel === '' || isAbsolute(rel) || rel.includes('\0') || rel.split(/[\\/]/).some((part) => part === '..' || part === '')) {
+    throw new ScaffoldError(`refusing to write ${JSON.stringify(rel)}: not a plain path inside the output folder`, 2)
+  }
+  const target = resolve(out, rel)
+  const rootReal = existsSync(out) ? realpathSync(out) : resolve(out)
+  // The deepest existing ancestor must resolve inside the output folder.
+  let probe = dirname(target)
+  while (!existsSync(probe) && probe !== dirname(probe)) probe = dirname(probe)
+  const real = existsSync(probe) ? realpathSync(probe) : probe
+  const inside = real === rootReal || real.startsWith(rootReal + sep) || !existsSync(out)
+  if (!inside || relative(resolve(out), target).startsWith('..')) throw new ScaffoldError(`refusing to write ${rel}: it resolves outside ${out}`, 2)
+  if (existsSync(target) && lstatSync(target).isSymbolicLink()) throw new ScaffoldError(`refusing to write ${rel}: it is a symbolic link`, 2)
+  return target
+}
+
+export function readManifest(out: string): Manifest | undefined {
+  const file = join(out, MANIFEST_FILE)
+  if (!existsSync(file)) return undefined
+  try {
+    const m = JSON.parse(readFileSync(file, 'utf8')) as Manifest
+    if (m && typeof m === 'object' && m.files && typeof m.files === 'object') return m
+  } catch {
+    // A broken manifest protects nothing: every existing file then counts as user-owned.
+  }
+  return undefined
+}
+
+export interface PlanInput {
+  profile: Profile
+  decision: Decision
+  /** Absolute or cwd-relative path of the profile file. */
+  profilePath: string
+  out: string
+  strategy?: Strategy
+  force?: boolean
+}
+
+export function planScaffold(input: PlanInput): ScaffoldPlan {
+  const out = resolve(input.out)
+  const warnings: string[] = []
+  const {decision} = input
+  if (input.strategy) {
+    const option = decision.options.find((o) => o.strategy === input.strategy)
+    if (option?.excluded) {
+      warnings.push(`${input.strategy} fusion was excluded by the rule engine: ${option.exclusions.map((x) => `${x.reason} (${x.ruleId})`).join('; ')}`)
+    } else if (decision.strategy && input.strategy !== decision.strategy) {
+      warnings.push(`using ${input.strategy} fusion instead of the recommended ${decision.strategy}`)
+    }
+  } else if (!decision.strategy) {
+    throw new ScaffoldError(`no strategy fits this deployment: ${decision.noStrategyReason ?? 'every strategy is excluded'}. Pass --strategy to scaffold one anyway.`, 1)
+  }
+  const strategy = (input.strategy ?? decision.strategy) as Strategy
+  const profileRef = toPosix(relative(out, resolve(input.profilePath))) || basename(input.profilePath)
+  const config = buildTrainingConfig(input.profile, decision, {strategy, profilePath: profileRef})
+  const contents = generateProject({profile: input.profile, decision, config, override: input.strategy, profileRef})
+  const answers: Answers = {profile: profileRef, strategy: input.strategy ?? null}
+  contents.set(ANSWERS_FILE, renderAnswers(answers))
+  const manifest: Manifest = {generator: 'fuseplan', files: Object.fromEntries([...contents.entries()].filter(([p]) => p !== ANSWERS_FILE).map(([p, c]) => [p, sha256(c)]))}
+  contents.set(MANIFEST_FILE, `${JSON.stringify(manifest, null, 2)}\n`)
+
+  const previous = readManifest(out)
+  const files: PlannedFile[] = []
+  for (const [rel, text] of contents) {
+    const target = safeTarget(out, rel)
+    if (!existsSync(target)) {
+      files.push({path: rel, status: 'added'})
+      continue
+    }
+    if (!lstatSync(target).isFile()) throw new ScaffoldError(`cannot write ${rel}: a folder or special file is in the way`, 1)
+    const current = readFileSync(target)
+    if (sha256(current) === sha256(text)) {
+      files.push({path: rel, status: 'unchanged'})
+      continue
+    }
+    const generated = rel === MANIFEST_FILE || rel === ANSWERS_FILE ? sha256(current) : previous?.files[rel]
+    if (generated === sha256(current)) files.push({path: rel, status: 'changed'})
+    else
+      files.push({
+        path: rel,
+        status: input.force ? 'changed' : 'conflict',
+        reason: generated === undefined ? 'exists and was not generated by fuseplan' : 'edited since generation',
+      })
+  }
+  const stale: string[] = []
+  for (const [rel, hash] of Object.entries(previous?.files ?? {})) {
+    if (contents.has(rel)) continue
+    let target: string
+    try {
+      target = safeTarget(out, rel)
+    } catch {
+      continue // a tampered manifest never makes us touch anything outside `out`
+    }
+    if (existsSync(target) && lstatSync(target).isFile() && sha256(readFileSync(target)) === hash) {
+      stale.push(rel)
+      files.push({path: rel, status: 'removed'})
+    }
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  return {out, strategy, recommended: decision.strategy, warnings, files, contents, stale}
+}
+
+/** Writes a plan. Throws (writing nothing) when it has conflicts. */
+export function writeScaffold(plan: ScaffoldPlan): void {
+  const conflicts = plan.files.filter((f) => f.status === 'conflict')
+  if (conflicts.length > 0) {
+    throw new ScaffoldError(`not overwriting ${conflicts.length} file(s) you changed: ${conflicts.map((c) => `${c.path} (${c.reason})`).join(', ')}. Re-run with --force to overwrite them.`, 1)
+  }
+  const toWrite = plan.files.filter((f) => f.status === 'added' || f.status === 'changed').map((f) => f.path)
+  if (toWrite.length === 0 && plan.stale.length === 0) return
+  const out = plan.out
+  const parent = dirname(out)
+  mkdirSync(parent, {recursive: true})
+  const temp = join(parent, `.${basename(out)}.fuseplan-${process.pid}.tmp`)
+  rmSync(temp, {recursive: true, force: true})
+  try {
+    for (const rel of toWrite) {
+      const target = join(temp, ...rel.split('/'))
+      mkdirSync(dirname(target), {recursive: true})
+      writeFileSync(target, plan.contents.get(rel) as string)
+    }
+    if (!existsSync(out)) {
+      renameSync(temp, out)
+      return
+    }
+    // Existing project: re-check every target, then move file by file (the manifest last, so an
+    // interrupted run is detected as "changed" files on the next one).
+    const ordered = [...toWrite.filter((r) => r !== MANIFEST_FILE), ...toWrite.filter((r) => r === MANIFEST_FILE)]
+    const targets = ordered.map((rel) => safeTarget(out, rel))
+    ordered.forEach((rel, i) => {
+      mkdirSync(dirname(targets[i]), {recursive: true})
+      renameSync(join(temp, ...rel.split('/')), targets[i])
+    })
+    for (const rel of plan.stale) rmSync(safeTarget(out, rel), {force: true})
+  } finally {
+    rmSync(temp, {recursive: true, force: true})
+  }
+}
+
+/** Reads `.fuseplan/answers.yaml` of an existing project. */
+export function readAnswers(out: string, parse: (text: string) => unknown): Answers | undefined {
+  const file = join(out, ANSWERS_FILE)
+  if (!existsSync(file)) return undefined
+  const value = parse(readFileSync(file, 'utf8')) as Partial<Answers> | null
+  if (!value || typeof value !== 'object' || typeof value.profile !== 'string') {
+    throw new ScaffoldError(`${file} is not a fuseplan answers file (no \`profile\`); pass the profile explicitly`, 2)
+  }
+  const strategy = value.strategy ?? null
+  if (strategy !== null && !['early', 'intermediate', 'late', 'attention'].includes(strategy)) throw new ScaffoldError(`${file}: unknown strategy ${String(strategy)}`, 2)
+  return {profile: value.profile, strategy}
+}

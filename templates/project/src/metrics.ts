@@ -1,0 +1,116 @@
+// Metrics for the task types a training config can name. Predictions follow the FusionModel
+// contract: binary P(y=1) per row, multiclass n*classes probabilities, regression values.
+import type {Metric, TaskType} from './config.js'
+
+export function higherIsBetter(metric: Metric): boolean {
+  return metric !== 'rmse' && metric !== 'mae'
+}
+
+export function auroc(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
+  const n = labels.length
+  const idx = Array.from({length: n}, (_, i) => i).sort((a, b) => scores[a] - scores[b])
+  let pos = 0
+  let rankSum = 0
+  for (let i = 0; i < n; ) {
+    let j = i
+    while (j + 1 < n && scores[idx[j + 1]] === scores[idx[i]]) j++
+    const rank = (i + j) / 2 + 1 // average rank for ties
+    for (let k = i; k <= j; k++) if (labels[idx[k]] === 1) {
+      pos++
+      rankSum += rank
+    }
+    i = j + 1
+  }
+  const neg = n - pos
+  if (pos === 0 || neg === 0) return NaN
+  return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg)
+}
+
+export function auprc(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
+  const idx = Array.from({length: labels.length}, (_, i) => i).sort((a, b) => scores[b] - scores[a])
+  const total = idx.filter((i) => labels[i] === 1).length
+  if (total === 0) return NaN
+  let tp = 0
+  let ap = 0
+  idx.forEach((i, k) => {
+    if (labels[i] === 1) {
+      tp++
+      ap += tp / (k + 1)
+    }
+  })
+  return ap / total
+}
+
+function argmaxRows(probs: ArrayLike<number>, n: number, classes: number): number[] {
+  return Array.from({length: n}, (_, r) => {
+    let best = 0
+    for (let c = 1; c < classes; c++) if (probs[r * classes + c] > probs[r * classes + best]) best = c
+    return best
+  })
+}
+
+/** The metric of `predictions` against `labels`; NaN when undefined (e.g. AUROC with one class). */
+export function score(metric: Metric, task: TaskType, labels: ArrayLike<number>, predictions: ArrayLike<number>, classes = 2): number {
+  const n = labels.length
+  if (n === 0) return NaN
+  if (task === 'regression') {
+    let se = 0
+    let ae = 0
+    for (let i = 0; i < n; i++) {
+      const e = predictions[i] - labels[i]
+      se += e * e
+      ae += Math.abs(e)
+    }
+    return metric === 'mae' ? ae / n : Math.sqrt(se / n)
+  }
+  if (task === 'binary') {
+    if (metric === 'auroc') return auroc(labels, predictions)
+    if (metric === 'auprc') return auprc(labels, predictions)
+    const pred = Array.from({length: n}, (_, i) => (predictions[i] >= 0.5 ? 1 : 0))
+    return metric === 'macro_f1' ? macroF1(labels, pred, 2) : pred.filter((p, i) => p === labels[i]).length / n
+  }
+  const pred = argmaxRows(predictions, n, classes)
+  if (metric === 'macro_f1') return macroF1(labels, pred, classes)
+  if (metric === 'auroc') {
+    // One-vs-rest macro AUROC.
+    const per: number[] = []
+    for (let c = 0; c < classes; c++) {
+      const v = auroc(Array.from(labels, (y) => (y === c ? 1 : 0)), Array.from({length: n}, (_, r) => predictions[r * classes + c]))
+      if (!Number.isNaN(v)) per.push(v)
+    }
+    return per.length ? per.reduce((a, b) => a + b, 0) / per.length : NaN
+  }
+  return pred.filter((p, i) => p === labels[i]).length / n
+}
+
+function macroF1(labels: ArrayLike<number>, pred: number[], classes: number): number {
+  let sum = 0
+  let counted = 0
+  for (let c = 0; c < classes; c++) {
+    let tp = 0
+    let fp = 0
+    let fn = 0
+    for (let i = 0; i < pred.length; i++) {
+      if (pred[i] === c && labels[i] === c) tp++
+      else if (pred[i] === c) fp++
+      else if (labels[i] === c) fn++
+    }
+    if (tp + fp + fn === 0) continue
+    sum += (2 * tp) / (2 * tp + fp + fn)
+    counted++
+  }
+  return counted ? sum / counted : NaN
+}
+
+/** The score a model with no information gets (for "above chance" checks). */
+export function chance(metric: Metric, task: TaskType, labels: ArrayLike<number>, classes = 2): number {
+  if (task === 'regression') {
+    const mean = Array.from(labels).reduce((a, b) => a + b, 0) / Math.max(1, labels.length)
+    return score(metric, task, labels, Array.from(labels, () => mean))
+  }
+  if (metric === 'auroc') return 0.5
+  const counts = new Array<number>(classes).fill(0)
+  for (const y of Array.from(labels)) counts[y]++
+  if (metric === 'auprc') return counts[1] / Math.max(1, labels.length)
+  return Math.max(...counts) / Math.max(1, labels.length)
+}
