@@ -15,17 +15,17 @@ export function createProgress(stream: ProgressStream, opts: {color: boolean}): 
     if (drawn) stream.write('\r\u001B[2K')
     drawn = false
   }
-  const bar = (fraction: number, size: number) => {
-    const filled = Math.round(Math.min(1, Math.max(0, fraction)) * size)
-    const body = '█'.repeat(filled) + '░'.repeat(size - filled)
-    return opts.color ? `\u001B[36m${body}\u001B[39m` : body
-  }
+  const BAR = 24
   const draw = (fraction: number, text: string) => {
-    const cols = stream.columns ?? 80
-    const line = `${bar(fraction, 24)} ${Math.round(fraction * 100)
+    const cols = stream.columns || 80
+    const filled = Math.round(Math.min(1, Math.max(0, fraction)) * BAR)
+    const body = '█'.repeat(filled) + '░'.repeat(BAR - filled)
+    const rest = ` ${Math.round(fraction * 100)
       .toString()
       .padStart(3)}% ${text}`
-    stream.write(`\r\u001B[2K${line.slice(0, cols - 1 + (line.length - visible(line).length))}`)
+    const line = (body + rest).slice(0, Math.max(BAR, cols - 1))
+    const painted = opts.color ? `\u001B[36m${line.slice(0, BAR)}\u001B[39m${line.slice(BAR)}` : line
+    stream.write(`\r\u001B[2K${painted}`)
     drawn = true
   }
   let label = ''
@@ -37,14 +37,14 @@ export function createProgress(stream: ProgressStream, opts: {color: boolean}): 
         break
       case 'candidate':
         label = e.label
-        if (tty) draw(e.index / e.total, `${e.index + 1}/${e.total} ${label} · epoch 0/${e.epochs}`)
+        if (tty) draw(e.index / e.total, `${e.index + 1}/${e.total} · epoch 0/${e.epochs} · ${label}`)
         else stream.write(`evaluate: training ${e.index + 1}/${e.total} ${e.label} (${e.epochs} epochs)\n`)
         break
       case 'epoch':
-        if (tty) draw((e.index + e.epoch / e.epochs) / e.total, `${e.index + 1}/${e.total} ${label} · epoch ${e.epoch}/${e.epochs}`)
+        if (tty) draw((e.index + e.epoch / e.epochs) / e.total, `${e.index + 1}/${e.total} · epoch ${e.epoch}/${e.epochs} · ${label}`)
         break
       case 'evaluating':
-        if (tty) draw((e.index + 1) / e.total, `${e.index + 1}/${e.total} ${label} · measuring`)
+        if (tty) draw((e.index + 1) / e.total, `${e.index + 1}/${e.total} · measuring · ${label}`)
         break
       case 'done':
         if (!tty) stream.write(`evaluate: done ${e.index + 1}/${e.total} ${label}\n`)
@@ -52,9 +52,4 @@ export function createProgress(stream: ProgressStream, opts: {color: boolean}): 
     }
   }
   return {onProgress, finish: () => (tty ? clear() : undefined)}
-}
-
-function visible(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/\u001B\[[0-9;]*m/g, '')
 }

@@ -1,0 +1,30 @@
+import {describe, expect, it} from 'vitest'
+import {createProgress} from '../../src/formatters/evaluation/progress.js'
+
+function sink(isTTY: boolean) {
+  const chunks: string[] = []
+  return {stream: {isTTY, columns: 100, write: (s: string) => chunks.push(s)}, chunks}
+}
+
+describe('progress', () => {
+  it('on a terminal: one redrawn bar with candidate and epoch, cleared at the end', () => {
+    const {stream, chunks} = sink(true)
+    const p = createProgress(stream, {color: false})
+    p.onProgress({kind: 'candidate', index: 1, total: 2, id: 'late', label: 'late', epochs: 4})
+    p.onProgress({kind: 'epoch', index: 1, total: 2, id: 'late', epoch: 2, epochs: 4})
+    p.finish()
+    expect(chunks[1]).toBe('\r\u001B[2K██████████████████░░░░░░  75% 2/2 · epoch 2/4 · late')
+    expect(chunks.at(-1)).toBe('\r\u001B[2K')
+    expect(chunks.join('')).not.toContain('\n')
+  })
+
+  it('elsewhere: plain lines per candidate, no epochs, no escape codes', () => {
+    const {stream, chunks} = sink(false)
+    const p = createProgress(stream, {color: false})
+    p.onProgress({kind: 'candidate', index: 0, total: 2, id: 'late', label: 'late', epochs: 4})
+    p.onProgress({kind: 'epoch', index: 0, total: 2, id: 'late', epoch: 1, epochs: 4})
+    p.onProgress({kind: 'done', index: 0, total: 2, id: 'late'})
+    p.finish()
+    expect(chunks).toEqual(['evaluate: training 1/2 late (4 epochs)\n', 'evaluate: done 1/2 late\n'])
+  })
+})
