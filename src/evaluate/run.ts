@@ -132,9 +132,11 @@ export async function runEvaluation(profile: Profile, options: EvaluateOptions, 
 
   const names = base.modalities.map((m) => m.name)
   const sweepPlan = decision.evaluation?.robustnessSweep
-  const swept = (sweepPlan?.modalities?.length ? sweepPlan.modalities : base.modalities.filter((m) => !m.required).map((m) => m.name)).filter(
+  let swept = (sweepPlan?.modalities?.length ? sweepPlan.modalities : base.modalities.filter((m) => !m.required).map((m) => m.name)).filter(
     (n) => names.includes(n) && !base.modalities.find((m) => m.name === n)?.required,
   )
+  // A single modality can never be absent: there is nothing to sweep.
+  if (names.length === 1) swept = []
   // The plan's rates stop short of 1; the areas are taken over [0, 1] as in MultiBench.
   const rates = [...(options.missingRates ?? DEFAULT_MISSING_RATES)].sort((a, b) => a - b)
   if (rates[0] !== 0) rates.unshift(0)
