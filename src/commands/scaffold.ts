@@ -48,6 +48,8 @@ Exit code: 0 on success, 1 when files you edited are in the way or no strategy f
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Scaffold)
     const out = resolve(flags.out)
+    const dryRun = flags['dry-run'] === true
+    const json = flags.json === true
     let profilePath = args.profile
     let strategy = flags.strategy as Strategy | undefined
     try {
@@ -93,16 +95,16 @@ Exit code: 0 on success, 1 when files you edited are in the way or no strategy f
     let plan
     try {
       plan = planScaffold({profile: loaded.profile, decision, profilePath, out, strategy, force: flags.force})
-      if (!flags['dry-run']) writeScaffold(plan)
+      if (!dryRun) writeScaffold(plan)
     } catch (error) {
       if (error instanceof ScaffoldError) {
-        if (plan) this.report(plan, true, flags.json, true)
+        if (plan) this.report(plan, true, json, true)
         process.stderr.write(`fuseplan: ${error.message}\n`)
         return this.exit(error.exitCode)
       }
       throw error
     }
-    this.report(plan, flags['dry-run'], flags.json, false)
+    this.report(plan, dryRun, json, false)
   }
 
   private report(plan: ReturnType<typeof planScaffold>, dryRun: boolean, json: boolean, failed: boolean): void {

@@ -1,0 +1,238 @@
+// Scenario tests of `fuseplan scaffold`: the real CLI (bin/run.js) on the bundled examples.
+import {createHash} from 'node:crypto'
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {join, relative} from 'node:path'
+import {afterAll, describe, expect, it} from 'vitest'
+import {parse} from 'yaml'
+import {ROOT, runCli} from '../helpers/run-cli.js'
+
+// Inside the repo (.tmp/ is git-ignored) so relative profile paths are the same in every run.
+const TMP = join(ROOT, '.tmp')
+mkdirSync(TMP, {recursive: true})
+const base = mkdtempSync(join(TMP, 'scaffold-'))
+afterAll(() => rmSync(base, {recursive: true, force: true}))
+const ICU = 'examples/icu-deterioration.yaml'
+
+const EXPECTED_FILES = [
+  '.fuseplan/answers.yaml',
+  '.fuseplan/manifest.json',
+  '.gitignore',
+  'README.md',
+  'fuseplan.training.yaml',
+  'package.json',
+  'src/backend.ts',
+  'src/config.ts',
+  'src/data/loader.ts',
+  'src/data/ops.ts',
+  'src/data/synthetic.ts',
+  'src/dataset.ts',
+  'src/metrics.ts',
+  'src/model/index.ts',
+  'src/model/io.ts',
+  'src/model/layers.ts',
+  'src/model/masking.ts',
+  'src/model/networks.ts',
+  'src/model/pipeline.ts',
+  'src/random.ts',
+  'src/scripts/bench.ts',
+  'src/scripts/common.ts',
+  'src/scripts/evaluate.ts',
+  'src/scripts/predict.ts',
+  'src/scripts/synth.ts',
+  'src/scripts/train.ts',
+  'test/data.test.ts',
+  'test/model.test.ts',
+  'tsconfig.json',
+]
+
+function listFiles(dir: string): string[] {
+  const out: string[] = []
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, {withFileTypes: true})) {
+      if (e.isDirectory()) walk(join(d, e.name))
+      else out.push(relative(dir, join(d, e.name)).split('\\').join('/'))
+    }
+  }
+  walk(dir)
+  return out.sort()
+}
+
+function treeHash(dir: string): string {
+  const h = createHash('sha256')
+  for (const f of listFiles(dir)) h.update(f).update('\0').update(readFileSync(join(dir, f))).update('\0')
+  return h.digest('hex')
+}
+
+function out(name: string): string {
+  return join(base, name, 'project')
+}
+
+describe('fuseplan scaffold', () => {
+  it('writes the project, its training config, manifest and answers', () => {
+    const dir = out('fresh')
+    const r = runCli(['scaffold', ICU, '--out', dir])
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
+    expect(listFiles(dir)).toEqual(EXPECTED_FILES)
+    expect(r.stdout).toContain(`${EXPECTED_FILES.length} added`)
+    expect(r.stdout).toMatch(/^intermediate fusion project in .*project\//)
+    expect(r.stdout).toContain('Next: cd ')
+    const config = parse(readFileSync(join(dir, 'fuseplan.training.yaml'), 'utf8'))
+    expect(config).toMatchObject({apiVersion: 'fuseplan/v1', kind: 'TrainingConfig', name: 'icu-deterioration', strategy: 'intermediate'})
+    expect(config.source.profile).toBe('../../../../examples/icu-deterioration.yaml')
+    expect(config.modalities.map((m: {name: string}) => m.name)).toEqual(['ehr', 'cxr', 'genomics'])
+    expect(parse(readFileSync(join(dir, '.fuseplan/answers.yaml'), 'utf8'))).toEqual({profile: '../../../../examples/icu-deterioration.yaml', strategy: null})
+    const manifest = JSON.parse(readFileSync(join(dir, '.fuseplan/manifest.json'), 'utf8'))
+    expect(Object.keys(manifest.files)).toEqual(EXPECTED_FILES.filter((f) => !f.startsWith('.fuseplan/')))
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
+    expect(pkg.name).toBe('icu-deterioration')
+    expect(pkg.dependencies).toEqual({'@tensorflow/tfjs': '4.22.0', '@tensorflow/tfjs-backend-wasm': '4.22.0', yaml: '^2.6.0'})
+    // The template sources are copied verbatim: no profile value in code.
+    expect(readFileSync(join(dir, 'src/model/index.ts'), 'utf8')).toBe(readFileSync(join(ROOT, 'templates/project/src/model/index.ts'), 'utf8'))
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('| cxr | image | 224×224×1 | 22% |')
+    // The generated config lints clean.
+    const lint = runCli(['lint', join(dir, 'fuseplan.training.yaml'), '--format', 'json'])
+    if (lint.status === 0) expect(JSON.parse(lint.stdout)[0].messages).toEqual([])
+  })
+
+  it('is deterministic: same input, byte-identical project', () => {
+    expect(runCli(['scaffold', ICU, '--out', out('det-a')]).status).toBe(0)
+    expect(runCli(['scaffold', ICU, '--out', out('det-b')]).status).toBe(0)
+    expect(treeHash(out('det-a'))).toBe(treeHash(out('det-b')))
+  })
+
+  it('--dry-run lists the files and writes nothing', () => {
+    const dir = out('dry')
+    const r = runCli(['scaffold', ICU, '--out', dir, '--dry-run'])
+    expect(r.status).toBe(0)
+    expect(r.stdout).toContain('Dry run: intermediate fusion project')
+    expect(r.stdout).toContain('  would add    fuseplan.training.yaml')
+    expect(r.stdout).toContain('Nothing was written (--dry-run).')
+    expect(existsSync(join(base, 'dry'))).toBe(false)
+    expect(readdirSync(base).filter((f) => f.includes('fuseplan-') && f.endsWith('.tmp'))).toEqual([])
+  })
+
+  it('--strategy overrides the recommendation and warns when the engine excluded it', () => {
+    const dir = out('override')
+    const r = runCli(['scaffold', ICU, '--out', dir, '--strategy', 'early', '--json'])
+    expect(r.status).toBe(0)
+    expect(r.stderr).toMatch(/^warning: early fusion was excluded by the rule engine: /)
+    const result = JSON.parse(r.stdout)
+    expect(result).toMatchObject({strategy: 'early', recommended: 'intermediate', dryRun: false})
+    expect(result.files).toHaveLength(EXPECTED_FILES.length)
+    expect(parse(readFileSync(join(dir, 'fuseplan.training.yaml'), 'utf8')).strategy).toBe('early')
+    expect(parse(readFileSync(join(dir, '.fuseplan/answers.yaml'), 'utf8')).strategy).toBe('early')
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('chosen with `--strategy`')
+  })
+
+  it('never overwrites a file edited since generation without --force, and says which', () => {
+    const dir = out('edited')
+    expect(runCli(['scaffold', ICU, '--out', dir]).status).toBe(0)
+    const edited = join(dir, 'src/model/networks.ts')
+    writeFileSync(edited, '// my own network\n')
+    const again = runCli(['scaffold', ICU, '--out', dir, '--strategy', 'late'])
+    expect(again.status).toBe(1)
+    expect(again.stderr).toContain('not overwriting 1 file(s) you changed: src/model/networks.ts (edited since generation). Re-run with --force')
+    expect(again.stdout).toContain('would keep   src/model/networks.ts')
+    expect(readFileSync(edited, 'utf8')).toBe('// my own network\n')
+    // Nothing else changed either: the run was refused as a whole.
+    expect(parse(readFileSync(join(dir, 'fuseplan.training.yaml'), 'utf8')).strategy).toBe('intermediate')
+    const forced = runCli(['scaffold', ICU, '--out', dir, '--strategy', 'late', '--force'])
+    expect(forced.status).toBe(0)
+    expect(forced.stdout).toContain('updated      src/model/networks.ts')
+    expect(readFileSync(edited, 'utf8')).toBe(readFileSync(join(ROOT, 'templates/project/src/model/networks.ts'), 'utf8'))
+  })
+
+  it('treats existing files it did not generate as the user\'s', () => {
+    const dir = out('foreign')
+    mkdirSync(dir, {recursive: true})
+    writeFileSync(join(dir, 'README.md'), '# mine\n')
+    const r = runCli(['scaffold', ICU, '--out', dir])
+    expect(r.status).toBe(1)
+    expect(r.stderr).toContain('README.md (exists and was not generated by fuseplan)')
+    expect(listFiles(dir)).toEqual(['README.md'])
+  })
+
+  it('re-runs from the saved answers and shows what changed after the profile changed', () => {
+    const work = join(base, 'rerun')
+    mkdirSync(work, {recursive: true})
+    const profile = join(work, 'profile.yaml')
+    writeFileSync(profile, readFileSync(join(ROOT, ICU), 'utf8'))
+    const dir = join(work, 'project')
+    expect(runCli(['scaffold', profile, '--out', dir]).status).toBe(0)
+    const same = runCli(['scaffold', '--out', dir])
+    expect(same.status).toBe(0)
+    expect(same.stdout).toContain(`${EXPECTED_FILES.length} unchanged`)
+    expect(same.stdout).toContain('Nothing to do: the project is up to date.')
+    writeFileSync(profile, readFileSync(profile, 'utf8').replace('availability: 0.22', 'availability: 0.12'))
+    const changed = runCli(['scaffold', '--out', dir])
+    expect(changed.status).toBe(0)
+    expect(changed.stdout).toContain('updated      fuseplan.training.yaml')
+    expect(changed.stdout).toContain('updated      README.md')
+    expect(changed.stdout).not.toContain('src/model')
+    expect(parse(readFileSync(join(dir, 'fuseplan.training.yaml'), 'utf8')).modalities[1].availability).toBe(0.12)
+  })
+
+  it('profile errors: file:line:col, exit 2, nothing written', () => {
+    const work = join(base, 'bad')
+    mkdirSync(work, {recursive: true})
+    const profile = join(work, 'bad.yaml')
+    writeFileSync(profile, readFileSync(join(ROOT, ICU), 'utf8').replace('availability: 0.22', 'availability: 1.5'))
+    const r = runCli(['scaffold', profile, '--out', join(work, 'project')])
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/bad\.yaml:\d+:\d+: error: /)
+    expect(r.stderr).toContain('nothing was written')
+    expect(existsSync(join(work, 'project'))).toBe(false)
+  })
+
+  it('rejects names that try path traversal or code injection', () => {
+    const work = join(base, 'evil')
+    mkdirSync(work, {recursive: true})
+    const text = readFileSync(join(ROOT, ICU), 'utf8')
+    for (const [file, evil] of [
+      ['name.yaml', text.replace('name: icu-deterioration', 'name: ../../escape')],
+      ['modality.yaml', text.replace('- name: cxr', "- name: \"cxr'); process.exit(1); //\"").replace('modalities: [ehr, cxr]', 'modalities: [ehr]').replace('modalities: [ehr, cxr, genomics]', 'modalities: [ehr, genomics]').replace('availability: {cxr: 0.26}', '').replace('availability: {cxr: 0.4}', '')],
+    ]) {
+      writeFileSync(join(work, file), evil)
+      const r = runCli(['scaffold', join(work, file), '--out', join(work, 'project')])
+      expect(r.status).toBe(2)
+      expect(r.stderr).toMatch(new RegExp(`${file.replace('.', '\\.')}:\\d+:\\d+: error: `))
+    }
+    expect(existsSync(join(work, 'project'))).toBe(false)
+    expect(existsSync(join(base, 'escape'))).toBe(false)
+  })
+
+  it('never writes through a symlinked folder that leads outside --out', () => {
+    const work = join(base, 'symlink')
+    const outside = join(work, 'outside')
+    const dir = join(work, 'project')
+    mkdirSync(outside, {recursive: true})
+    mkdirSync(dir, {recursive: true})
+    symlinkSync(outside, join(dir, 'src'))
+    const r = runCli(['scaffold', ICU, '--out', dir])
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/refusing to write src\/.*resolves outside/)
+    expect(readdirSync(outside)).toEqual([])
+    expect(readdirSync(dir)).toEqual(['src']) // only the user's symlink
+  })
+
+  it('ignores a tampered manifest entry pointing outside --out', () => {
+    const dir = out('tampered')
+    expect(runCli(['scaffold', ICU, '--out', dir]).status).toBe(0)
+    const victim = join(base, 'tampered', 'victim.txt')
+    writeFileSync(victim, 'keep me')
+    const manifestFile = join(dir, '.fuseplan/manifest.json')
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'))
+    manifest.files['../victim.txt'] = `sha256:${createHash('sha256').update('keep me').digest('hex')}`
+    writeFileSync(manifestFile, JSON.stringify(manifest))
+    const r = runCli(['scaffold', ICU, '--out', dir, '--strategy', 'late'])
+    expect(r.status).toBe(0)
+    expect(readFileSync(victim, 'utf8')).toBe('keep me')
+  })
+
+  it('without a profile or saved answers, explains what to do (exit 2)', () => {
+    const r = runCli(['scaffold', '--out', out('none')])
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain('give a profile')
+  })
+})
