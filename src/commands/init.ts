@@ -1,5 +1,5 @@
 import {confirm, checkbox, input, select} from '@inquirer/prompts'
-import {Flags} from '@oclif/core'
+import {Errors, Flags} from '@oclif/core'
 import {existsSync, readFileSync, statSync} from 'node:fs'
 import {resolve} from 'node:path'
 import {displayPath, formatFindingLine} from '../cli/load-profile.js'
@@ -52,7 +52,7 @@ Spec syntax (values may be "double-quoted" to contain commas):
     metric: Flags.string({description: 'auroc | auprc | accuracy | macro_f1 | rmse | mae.', helpGroup: 'PROFILE'}),
     'labelled-samples': Flags.string({description: 'Labelled training samples across all cohorts.', helpGroup: 'PROFILE'}),
     interactions: Flags.string({description: 'Cross-modal interactions: unknown | weak | strong.', helpGroup: 'PROFILE'}),
-    modality: Flags.string({description: 'A modality, as key=value pairs (repeat per modality; see above).', multiple: true, helpValue: 'SPEC', helpGroup: 'PROFILE'}),
+    modality: Flags.string({description: 'A modality, as key=value pairs (repeat per modality; syntax under DESCRIPTION).', multiple: true, helpValue: 'SPEC', helpGroup: 'PROFILE'}),
     cohort: Flags.string({description: 'A training cohort, as key=value pairs (repeatable).', multiple: true, helpValue: 'SPEC', helpGroup: 'PROFILE'}),
     'no-cohorts': Flags.boolean({description: 'Write no cohorts section (do not ask).', exclusive: ['cohort'], helpGroup: 'PROFILE'}),
     pattern: Flags.string({description: 'A presence pattern at deployment, e.g. "ehr+cxr=0.22" (repeatable).', multiple: true, helpValue: 'SPEC', helpGroup: 'PROFILE'}),
@@ -74,6 +74,11 @@ Spec syntax (values may be "double-quoted" to contain commas):
     const say = (line: string) => promptOut.write(`${line}\n`)
     const fail = (message: string, code = 2): never => {
       process.stderr.write(`${message}\n`)
+      if (json) {
+        // oclif prints errors as JSON under --json; keep our exit code rather than its default of 1.
+        process.exitCode = code
+        throw new Errors.CLIError(message, {exit: code})
+      }
       return this.exit(code)
     }
 
@@ -158,8 +163,8 @@ Spec syntax (values may be "double-quoted" to contain commas):
     } catch (error) {
       if (error instanceof InitInputError) return fail(error.message, error.exitCode)
       if (error instanceof Error && error.name === 'ExitPromptError') {
-        process.stderr.write('\nCancelled; nothing written.\n')
-        return this.exit(130)
+        process.stderr.write('\n')
+        return fail('Cancelled; nothing written.', 130)
       }
       throw error
     }

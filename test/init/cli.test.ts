@@ -200,6 +200,10 @@ describe('fuseplan init without a terminal', () => {
     const json = JSON.parse(r.stdout)
     expect(json).toEqual(parse(readFileSync(join(dir, 'fuseplan.profile.yaml'), 'utf8')))
     expect(json.name).toBe('j')
+    const bad = runCli(['init', '--yes', '--json', '--name', 'J J', '--out', 'other.yaml'], {cwd: dir})
+    expect(bad.status).toBe(2)
+    expect(JSON.parse(bad.stdout).error.message).toContain('--name: The name must be a slug')
+    expect(existsSync(join(dir, 'other.yaml'))).toBe(false)
   })
 })
 
