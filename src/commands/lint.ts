@@ -6,6 +6,7 @@ import {getLintFormatter, LINT_FORMATS, type LintFormatName} from '../formatters
 import {listRuleMeta, loadRuleSet, RuleLoadError, type RuleSet} from '../engine/index.js'
 import {BUILTIN_RULES} from '../lint/builtin-rules.js'
 import {checkProfile} from '../engine/index.js'
+import {lintTrainingConfig} from '../scaffold/lint-training-config.js'
 import {discoverFiles} from '../lint/discover.js'
 import {filterReports, lintFiles, summarise} from '../lint/lint.js'
 import {writeFileAtomic} from '../util/fs.js'
@@ -64,7 +65,10 @@ Directories are searched for *.yaml and *.yml files; globs are expanded. Exit co
     try {
       // Load the rules once up front so a broken config or rule pack is exit 2 even before any file is read.
       ruleSetFor(resolve(cwd, 'fuseplan-lint'))
-      reports = lintFiles(files, {checkProfileFor: (file) => (profile) => checkProfile(ruleSetFor(file), profile)})
+      reports = lintFiles(files, {
+        checkProfileFor: (file) => (profile) => checkProfile(ruleSetFor(file), profile),
+        kinds: {TrainingConfig: (source) => lintTrainingConfig(source.value, {filePath: source.filePath, positionOf: (path) => source.rangeOf(path)})},
+      })
     } catch (error) {
       if (error instanceof RuleLoadError) this.error(`Cannot load the rules:\n${error.message}`, {exit: 2})
       throw error

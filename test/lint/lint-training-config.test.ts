@@ -1,0 +1,30 @@
+// Scenario: a scaffolded project's training config is linted by kind, and drift in its profile is an error.
+import {copyFileSync, readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+import {ROOT, runCli, tempDir} from '../helpers/run-cli.js'
+
+describe('fuseplan lint on a TrainingConfig', () => {
+  it('is clean right after scaffold and reports drift when the deployment changes', () => {
+    const dir = tempDir()
+    const profile = join(dir, 'icu.yaml')
+    copyFileSync(join(ROOT, 'examples', 'icu-deterioration.yaml'), profile)
+    const scaffold = runCli(['scaffold', profile, '--out', join(dir, 'project')], {cwd: dir})
+    expect(scaffold.status).toBe(0)
+
+    const clean = runCli(['lint', 'project/fuseplan.training.yaml', '--format', 'json'], {cwd: dir})
+    expect(clean.status).toBe(0)
+    expect(JSON.parse(clean.stdout)[0].messages).toEqual([])
+
+    writeFileSync(profile, readFileSync(profile, 'utf8').replace('availability: 0.22', 'availability: 0.6'))
+    const drifted = runCli(['lint', 'project', '--format', 'json'], {cwd: dir})
+    expect(drifted.status).toBe(1)
+    const [report] = JSON.parse(drifted.stdout)
+    expect(report.filePath).toBe(join(dir, 'project', 'fuseplan.training.yaml'))
+    const ruleIds = report.messages.map((m: {ruleId: string}) => m.ruleId).sort()
+    expect(ruleIds).toEqual(['training-config-drift', 'training-config-profile-changed'])
+    const drift = report.messages.find((m: {ruleId: string}) => m.ruleId === 'training-config-drift')
+    expect(drift.severity).toBe(2)
+    expect(drift.message).toMatch(/cxr.*0\.6.*Retrain/)
+  })
+})
