@@ -60,7 +60,7 @@ th{background:#eef1f5;font-weight:600}
 tr.best td{font-weight:600}
 .swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px;vertical-align:middle}
 .chart{background:#fff;border-radius:6px;padding:12px;margin:8px 0;position:relative;height:360px}
-.row{display:grid;grid-template-columns:1fr 1fr;gap:16px}
+.chart.short{height:280px}
 .note{color:#5b6475;font-size:13px}
 code{background:#eef1f5;padding:1px 4px;border-radius:3px}
 `
@@ -94,7 +94,8 @@ export function formatEvaluationHtml(result: EvaluationResult): string {
     higherIsBetter: m.higherIsBetter,
     rates: result.sweep.missingRates,
     series: result.strategies.map((s) => ({legend: s.label, short: SHORT_NAMES[s.id], color: CANDIDATE_COLORS[s.id], sweep: s.sweep, patterns: s.patterns.map((p) => p.metric), complete: s.metrics.complete, deployment: s.metrics.deployment, recommended: s.recommended})),
-    patterns: pats.map((p) => `${patternName(p.present)} (${(p.share * 100).toFixed(1)}%)`),
+    // Multi-line axis labels: one modality per line, then the deployment share.
+    patterns: pats.map((p) => [...p.present.map((name, i) => (i === 0 ? name : `+${name}`)), `(${(p.share * 100).toFixed(1)}%)`]),
   }
   return `<!doctype html>
 <html lang="en">
@@ -130,10 +131,8 @@ ${rows}
 <div class="chart"><canvas id="sweep" aria-label="metric versus missing rate"></canvas></div>
 <p class="note">${e(result.sweep.description)}</p>
 
-<div class="row">
-<div><h2>${e(m.label)} per presence pattern</h2><div class="chart"><canvas id="patterns" aria-label="metric per presence pattern"></canvas></div></div>
-<div><h2>Full data (grey) vs deployment (colour)</h2><div class="chart"><canvas id="deployment" aria-label="full data versus deployment"></canvas></div></div>
-</div>
+<h2>${e(m.label)} per presence pattern</h2>
+<div class="chart"><canvas id="patterns" aria-label="metric per presence pattern"></canvas></div>
 <table>
 <thead><tr><th>pattern</th><th>deployment share</th>${result.strategies.map((s) => `<th>${e(SHORT_NAMES[s.id])}</th>`).join('')}</tr></thead>
 <tbody>
@@ -141,6 +140,9 @@ ${patternRows}
 </tbody>
 </table>
 <p class="note">Each pattern is measured on the full-data test set with only that pattern's modalities kept, so every pattern is scored on the same samples.</p>
+
+<h2>Full data (grey) vs deployment (colour)</h2>
+<div class="chart short"><canvas id="deployment" aria-label="full data versus deployment"></canvas></div>
 
 <h2>Simulation</h2>
 <p class="note">${e(sim.description)}</p>
