@@ -3,7 +3,7 @@
 import {Command, Errors, Flags} from '@oclif/core'
 
 export abstract class FuseplanCommand extends Command {
-  static baseFlags = {
+  static override baseFlags = {
     debug: Flags.boolean({description: 'Show internal details (stack traces) when something fails.', helpGroup: 'GLOBAL'}),
   }
 
