@@ -223,3 +223,22 @@ export function prototypeIsClean(): boolean {
   return probe.polluted === undefined && Object.keys(Object.prototype).length === 0 && Object.getOwnPropertyNames(Object.prototype).every((k) => BASELINE_PROTO_KEYS.has(k))
 }
 const BASELINE_PROTO_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype))
+
+/** A one-rule pack whose condition is `when` (valid otherwise). */
+export function rulePack(when: string): string {
+  return `rules:
+  - id: team-limit
+    title: A rule whose condition is hostile
+    rationale: Checks the CEL limits.
+    source: test
+    severity: warning
+    when: ${JSON.stringify(when)}
+    effects:
+      finding:
+        message: "fired"
+        path: modalities
+    examples:
+      fires: {}
+      passes: {}
+`
+}
