@@ -63,8 +63,9 @@ export interface EvaluationResult {
   profile: {name: string; file?: string}
   recommended: Strategy | null
   recommendedCandidate: CandidateId | null
-  empiricalBest: {strategy: Strategy; variant: Variant; id: CandidateId; deployment: number}
+  /** True when the empirical best at deployment is the recommended strategy (any of its variants). */
   agrees: boolean
+  empiricalBest: {strategy: Strategy; variant: Variant; id: CandidateId; deployment: number}
   verdict: Verdict
   metric: {name: MetricName; label: string; higherIsBetter: boolean}
   strategies: StrategyResult[]

@@ -159,6 +159,15 @@ export function buildVerdict(input: VerdictInput): Verdict {
           (se !== null && !Number.isNaN(se) ? ` (paired bootstrap standard error ${fmt(se)})` : '')
         : '') +
       '.'
+  } else if (best.strategy === rec.strategy) {
+    // Another variant of the recommended strategy (early fusion: the complete-case baseline) won.
+    kind = 'agrees'
+    margin = gain(spec, best.metrics.deployment, rec.metrics.deployment)
+    text =
+      `The simulation agrees with the recommended strategy, ${STRATEGY_NAMES[rec.strategy]}: its best variant at the deployment presence mix was ${name(best)} with ${label} ${fmt(best.metrics.deployment)}, ` +
+      `${fmt(margin)} above ${name(rec)} (${fmt(rec.metrics.deployment)})` +
+      (se !== null && !Number.isNaN(se) ? ` (paired bootstrap standard error ${fmt(se)})` : '') +
+      '.'
   } else {
     margin = gain(spec, best.metrics.deployment, rec.metrics.deployment)
     const noisy = se !== null && !Number.isNaN(se) && margin <= NOISE_Z * se

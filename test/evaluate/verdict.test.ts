@@ -39,6 +39,15 @@ describe('verdict wording', () => {
     expect(clear.text).toContain('confirm with a few --seed values')
   })
 
+  it('counts another variant of the recommended strategy winning as agreement, and says which', () => {
+    const results = [result('early/complete-case', 0.8), result('early/indicators', 0.79), result('late', 0.7)]
+    const v = buildVerdict({...base, optional: [], results, recommended: 'early', recommendedCandidate: 'early/indicators', standardError: 0.004})
+    expect(v.kind).toBe('agrees')
+    expect(v.text).toBe(
+      'The simulation agrees with the recommended strategy, early fusion: its best variant at the deployment presence mix was the naive baseline (early fusion on complete cases, zero-filled) with AUROC 0.800, 0.010 above early fusion with presence indicators (0.790) (paired bootstrap standard error 0.004).',
+    )
+  })
+
   it('says so when the recommended strategy was not evaluated or nothing was recommended', () => {
     const results = [result('late', 0.8)]
     expect(buildVerdict({...base, results, recommended: 'attention', recommendedCandidate: 'attention', standardError: null}).kind).toBe('not-evaluated')
