@@ -16,6 +16,11 @@ function r(x: number): number {
   return Math.round(x * 1e6) / 1e6
 }
 
+/** Rounds up to 6 decimals (ignoring float noise), so reported rates never understate the masking. */
+function ceil6(x: number): number {
+  return Math.ceil(x * 1e6 - 1e-6) / 1e6
+}
+
 export function buildMaskingPlan(facts: Facts, settings: MaskingSettings): MaskingPlan {
   const floor = settings.floor ?? 0
   const modalities: ModalityMask[] = facts.modalities.map((m) => {
@@ -34,13 +39,13 @@ export function buildMaskingPlan(facts: Facts, settings: MaskingSettings): Maski
       else if (t < a) note = `training availability below deployment: only the floor applies; masking cannot raise presence`
       else note = floor > 0 ? 'floor: no modality relied on exclusively' : undefined
     }
-    q = Math.min(1, Math.max(0, q))
+    q = Math.min(1, Math.max(0, ceil6(q)))
     return {
       name: m.name,
       deploymentAvailability: a,
       trainingAvailability: t,
-      dropProbability: r(q),
-      effectiveMissingRate: r(1 - t * (1 - q)),
+      dropProbability: q,
+      effectiveMissingRate: Math.min(1, ceil6(1 - t * (1 - q))),
       required: m.required,
       ...(note ? {note} : {}),
     }
