@@ -55,6 +55,7 @@ Spec syntax (values may be "double-quoted" to contain commas):
     modality: Flags.string({description: 'A modality, as key=value pairs (repeat per modality; syntax under DESCRIPTION).', multiple: true, helpValue: 'SPEC', helpGroup: 'PROFILE'}),
     cohort: Flags.string({description: 'A training cohort, as key=value pairs (repeatable).', multiple: true, helpValue: 'SPEC', helpGroup: 'PROFILE'}),
     'no-cohorts': Flags.boolean({description: 'Write no cohorts section (do not ask).', exclusive: ['cohort'], helpGroup: 'PROFILE'}),
+    'no-patterns': Flags.boolean({description: 'Write no presence patterns, even measured ones (do not ask).', exclusive: ['pattern'], helpGroup: 'PROFILE'}),
     pattern: Flags.string({description: 'A presence pattern at deployment, e.g. "ehr+cxr=0.22" (repeatable).', multiple: true, helpValue: 'SPEC', helpGroup: 'PROFILE'}),
     'latency-budget': Flags.string({description: 'Latency budget per request in ms, or "none".', helpValue: 'MS', helpGroup: 'PROFILE'}),
     'latency-percentile': Flags.string({description: 'Percentile the budget applies to (default 99).', helpGroup: 'PROFILE'}),
@@ -202,6 +203,7 @@ Spec syntax (values may be "double-quoted" to contain commas):
     if (flags['no-cohorts']) s.cohorts = []
     const patternSpecs = flags.pattern as string[] | undefined
     if (patternSpecs) s.patterns = patternSpecs.map(parsePatternSpec)
+    if (flags['no-patterns']) s.patterns = []
     const budget = str('latency-budget')
     if (budget !== undefined && /^\s*none\s*$/i.test(budget)) s.noLatency = {raw: null, where: '--latency-budget none'}
     else if (budget !== undefined) s.latency.budgetMs = {raw: budget, where: '--latency-budget'}

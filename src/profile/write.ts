@@ -10,7 +10,7 @@ export interface WriteOptions {
   header?: string[]
   /** Overrides `kind` (answers files are written with `kind: InitAnswers`). */
   kind?: string
-  /** Write `cohorts: []` and `latency: null` when absent, so a replay does not ask for them. */
+  /** Write `cohorts: []`, `patterns: []` and `latency: null` when absent, so a replay does not ask for them. */
   explicitEmpty?: boolean
   /** Leave out the per-section comments. */
   bare?: boolean
@@ -138,6 +138,9 @@ export function profileToYaml(profile: Profile, options: WriteOptions = {}): str
     section('patterns')
     lines.push('patterns:')
     for (const p of profile.patterns) lines.push(`  - present: ${flowList(p.present)}`, `    share: ${yamlScalar(p.share)}`)
+  } else if (options.explicitEmpty) {
+    section('patterns')
+    lines.push('patterns: []')
   }
 
   if (profile.latency) {

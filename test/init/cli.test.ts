@@ -90,7 +90,6 @@ latency:
   budgetMs: 200
   percentile: 99
   hardware: cpu
-  batch: 1
 `
 
 describe('fuseplan init without a terminal', () => {
@@ -120,7 +119,7 @@ describe('fuseplan init without a terminal', () => {
       name: 'my-model',
       task: {type: 'binary', metric: 'auroc', labelledSamples: 5000, interactions: 'unknown'},
       modalities: [{name: 'tabular', type: 'tabular', features: 32, availability: 1, timing: 'static'}],
-      latency: {budgetMs: 100, percentile: 99, hardware: 'cpu', batch: 1},
+      latency: {budgetMs: 100, percentile: 99, hardware: 'cpu'},
     })
     expect(runCli(['init', '--yes', '--force'], {cwd: dir}).status).toBe(0)
     expect(readFileSync(file, 'utf8')).toBe(first)
@@ -154,6 +153,16 @@ describe('fuseplan init without a terminal', () => {
     expect(parse(readFileSync(join(dir, 'c.yaml'), 'utf8')).modalities[1]).toEqual({
       name: 'cxr', type: 'image', shape: [224, 224, 1], availability: 0.3, missingness: 'informative', timing: 'episodic', encoderLatencyMs: 35,
     })
+  })
+
+  it('takes an existing profile as answers and writes it back unchanged in content', () => {
+    const dir = tempDir()
+    for (const name of ['icu-deterioration.yaml', 'wearable-afib.yaml']) {
+      const example = join(ROOT, 'examples', name)
+      const r = runCli(['init', '--answers', example, '--out', name], {cwd: dir})
+      expect(r.status).toBe(0)
+      expect(parse(readFileSync(join(dir, name), 'utf8'))).toEqual(parse(readFileSync(example, 'utf8')))
+    }
   })
 
   it('points at the bad value in an answers file with file:line:col', () => {

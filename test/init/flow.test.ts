@@ -85,7 +85,7 @@ describe('init prompt flow', () => {
         {name: 'cxr', type: 'image', shape: [224, 224, 1], availability: 0.22, missingness: 'informative', timing: 'episodic', encoderLatencyMs: 35},
       ],
       cohorts: [{name: 'icu', size: 16500, labelled: true, modalities: ['ehr', 'cxr'], availability: {cxr: 0.26}}],
-      latency: {budgetMs: 200, percentile: 99, hardware: 'cpu', batch: 1},
+      latency: {budgetMs: 200, percentile: 99, hardware: 'cpu'},
     })
     expect(said.join('\n')).toContain('availability = share of inference requests')
     const check = loadProfileText('p.yaml', profileToYaml(profile))
