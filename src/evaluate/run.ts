@@ -258,7 +258,10 @@ export async function runEvaluation(profile: Profile, options: EvaluateOptions, 
       description:
         `At missing rate r each of ${swept.length > 0 ? swept.join(', ') : '(no modality)'} is dropped from every complete test sample with probability r, independently` +
         (kept.length > 0 ? `; ${kept.join(', ')} ${kept.length === 1 ? 'is' : 'are'} always kept` : `; a sample left with nothing keeps ${anchor}`) +
-        '. Relative robustness is the trapezoid area under the metric-vs-rate curve over [0, 1]; effective robustness is the area of the gap to the late-fusion curve shifted to the same clean metric (sign-flipped for error metrics).',
+        '. Relative robustness is the trapezoid area under the metric-vs-rate curve over [0, 1]; effective robustness is the area of the gap to the late-fusion curve shifted to the same clean metric (sign-flipped for error metrics).' +
+        (metric === 'auroc' || metric === 'auprc'
+          ? ' A curve can dip at middle rates and recover at r = 1: there the test set mixes presence patterns and a ranking metric pools the scores across them, so a model whose scores are not comparable between patterns loses more than on any single pattern.'
+          : ''),
     },
     simulation: {
       seed: options.seed,
