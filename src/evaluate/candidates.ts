@@ -25,7 +25,7 @@ export const CANDIDATES: readonly Candidate[] = [
     variant: 'complete-case',
     modelVariant: 'complete-case',
     completeCasesOnly: true,
-    label: 'early, complete cases (naive baseline)',
+    label: 'early, complete cases (naive)',
     description: 'Early fusion trained only on samples with every modality; absent inputs are zero-filled at inference.',
   },
   {

@@ -1,7 +1,7 @@
 // Terminal table of an evaluation: one row per candidate (full data, deployment, robustness), the
 // per-pattern metrics, the sweep at a few rates, then the verdict in words.
 import type {EvaluationResult} from '../../evaluate/types.js'
-import {columns, num, paint, patternName, signed, SHORT_NAMES, wrapText} from './util.js'
+import {columns, num, paint, patternShortName, signed, SHORT_NAMES, wrapText} from './util.js'
 
 export interface TableOptions {
   color: boolean
@@ -15,15 +15,13 @@ export function formatEvaluationTable(result: EvaluationResult, opts: TableOptio
   const m = result.metric
   const out: string[] = []
   const sim = result.simulation
-  out.push(
-    p.bold(`fuseplan evaluate: ${result.profile.name}`) +
-      p.dim(`  (${m.label}, ${m.higherIsBetter ? 'higher' : 'lower'} is better; seed ${sim.seed}, ${sim.trainingSamples} training samples, ${sim.epochs} epochs, ${sim.backend} backend)`),
-  )
+  out.push(p.bold(`fuseplan evaluate: ${result.profile.name}`) + p.dim(`  ${m.label}, ${m.higherIsBetter ? 'higher' : 'lower'} is better`))
+  out.push(p.dim(`seed ${sim.seed}, ${sim.trainingSamples} training samples, ${sim.epochs} epochs, ${sim.backend} backend`))
   out.push(`recommended: ${result.recommended ?? 'none'}   best at deployment: ${result.empiricalBest.id}   agrees: ${result.agrees ? p.green('yes') : p.yellow(result.verdict.kind === 'within-noise' ? 'no (within noise)' : 'no')}`)
   out.push('')
 
   const best = result.empiricalBest.id
-  const header = ['candidate', 'trained on', 'full data', 'deployment', 'rel. robust.', 'eff. robust.']
+  const header = ['candidate', 'trained on', 'full', 'deploy', 'rel.rob', 'eff.rob']
   const rows: string[][] = [header.map((h) => p.bold(h))]
   for (const s of result.strategies) {
     const marks = `${s.recommended ? '▸' : ' '}${s.id === best ? '★' : ' '}`
@@ -38,16 +36,18 @@ export function formatEvaluationTable(result: EvaluationResult, opts: TableOptio
     ])
   }
   out.push(...columns(rows, [false, true, true, true, true, true]))
-  out.push(p.dim('▸ recommended   ★ best at deployment   robustness: area under the metric vs missing-rate curve (see --format json)'))
+  out.push(p.dim('▸ recommended  ★ best at deployment  full: all present  deploy: deployment mix'))
+  out.push(p.dim('rel.rob / eff.rob: MultiBench relative / effective robustness'))
   out.push('')
 
   const pats = result.strategies[0]?.patterns ?? []
   if (pats.length > 0) {
-    const prow: string[][] = [[p.bold('pattern (deployment share)'), ...result.strategies.map((s) => p.bold(SHORT_NAMES[s.id]))]]
+    const all = result.simulation.modalities.map((mo) => mo.name)
+    const prow: string[][] = [[p.bold('present (share)'), ...result.strategies.map((s) => p.bold(SHORT_NAMES[s.id]))]]
     pats.forEach((pat, i) => {
-      prow.push([`${patternName(pat.present)} (${(pat.share * 100).toFixed(1)}%)`, ...result.strategies.map((s) => num(s.patterns[i]?.metric))])
+      prow.push([`${patternShortName(pat.present, all)} (${(pat.share * 100).toFixed(1)}%)`, ...result.strategies.map((s) => num(s.patterns[i]?.metric))])
     })
-    out.push(p.bold(`${m.label} per presence pattern`) + p.dim(' (full test set with only the pattern\'s modalities kept)'))
+    out.push(p.bold(`${m.label} per presence pattern`) + p.dim(' (full-data test set, only the pattern\'s modalities kept)'))
     out.push(...columns(prow, [false, ...result.strategies.map(() => true)]))
     out.push('')
   }

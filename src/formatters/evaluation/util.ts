@@ -24,6 +24,15 @@ export function patternName(present: readonly string[]): string {
   return present.join('+')
 }
 
+/** A compact pattern name for narrow tables: "all", "all but x+y" when that is shorter, else the present ones. */
+export function patternShortName(present: readonly string[], all: readonly string[]): string {
+  const absent = all.filter((n) => !present.includes(n))
+  if (absent.length === 0) return 'all'
+  const plain = present.join('+')
+  const but = `all but ${absent.join('+')}`
+  return but.length < plain.length ? but : plain
+}
+
 export interface Paint {
   bold(s: string): string
   dim(s: string): string
