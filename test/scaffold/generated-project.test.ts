@@ -17,10 +17,9 @@ function run(cwd: string, args: string[]) {
   return spawnSync(process.execPath, args, {cwd, encoding: 'utf8', timeout: 180_000, env: {...process.env, NO_COLOR: '1'}})
 }
 
-describe.each([
-  ['late', 'examples/icu-deterioration.yaml', false],
-  ['attention', 'examples/wearable-afib.yaml', true],
-])('generated %s project from %s', (strategy, profile, scripts) => {
+// One project keeps the suite fast: test/templates/models.test.ts covers every strategy's code, and
+// each strategy's generated project was checked with a real `npm install && npm test` (see report).
+describe.each([['attention', 'examples/wearable-afib.yaml', true]])('generated %s project from %s', (strategy, profile, scripts) => {
   const dir = join(base, strategy)
 
   it('compiles and passes its own tests (then trains and predicts with modalities absent)', {timeout: 240_000}, () => {
