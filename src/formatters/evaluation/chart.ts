@@ -1,6 +1,7 @@
 // Terminal line chart of the robustness sweep (metric vs missing rate), drawn with asciichart.
 // Points between the measured rates are linearly interpolated so the chart is wide enough to read.
 import {createRequire} from 'node:module'
+import type {CandidateId} from '../../evaluate/candidates.js'
 import type {EvaluationResult} from '../../evaluate/types.js'
 import {num, paint, SHORT_NAMES} from './util.js'
 
@@ -11,8 +12,8 @@ interface AsciiChart {
 
 const asciichart = createRequire(import.meta.url)('asciichart') as AsciiChart
 
-/** Colours for the series, in candidate order (only used on a colour terminal). */
-const SERIES_COLORS = ['red', 'yellow', 'green', 'magenta', 'blue', 'cyan']
+/** Colour per candidate on a colour terminal (the HTML report uses the same hues). */
+const SERIES_COLORS: Record<CandidateId, string> = {'early/complete-case': 'red', 'early/indicators': 'yellow', intermediate: 'green', attention: 'magenta', late: 'blue'}
 
 export interface ChartOptions {
   color: boolean
@@ -36,8 +37,8 @@ export function resample(rates: readonly number[], values: readonly number[], co
   return out
 }
 
-/** Markers for the lines when there is no colour: each series is drawn with its own character. */
-export const MARKERS = ['x', '+', 'o', '#', '*', '@']
+/** Marker per candidate when there is no colour: each series is drawn with its own character. */
+export const MARKERS: Record<CandidateId, string> = {'early/complete-case': 'x', 'early/indicators': '+', intermediate: 'o', attention: '#', late: '*'}
 
 type PlotCfg = {height: number; min: number; max: number; format: (x: number) => string}
 
@@ -45,7 +46,7 @@ type PlotCfg = {height: number; min: number; max: number; format: (x: number) =>
  * Without colour, asciichart's lines look alike. Plot every series alone on the same frame (same
  * min, max, height) and overlay them, drawing each series' cells with its own marker.
  */
-function monochrome(data: number[][], cfg: PlotCfg): string {
+function monochrome(data: number[][], markers: string[], cfg: PlotCfg): string {
   const frame = asciichart.plot(data, cfg).split('\n')
   const axisAt = (line: string) => Math.max(line.indexOf('┤'), line.indexOf('┼'))
   const start = axisAt(frame.at(-1) ?? '') + 1
@@ -56,7 +57,7 @@ function monochrome(data: number[][], cfg: PlotCfg): string {
     lines.forEach((line, row) => {
       const chars = [...line].slice(start)
       chars.forEach((ch, col) => {
-        if (ch !== ' ' && cells[row] && col < cells[row].length && cells[row][col] === ' ') cells[row][col] = MARKERS[i % MARKERS.length]
+        if (ch !== ' ' && cells[row] && col < cells[row].length && cells[row][col] === ' ') cells[row][col] = markers[i]
       })
     })
   })
@@ -68,7 +69,7 @@ export function formatSweepChart(result: EvaluationResult, opts: ChartOptions): 
   const cols = opts.columns ?? 50
   const series = result.strategies.filter((s) => s.sweep.length > 1 && s.sweep.every((v) => Number.isFinite(v)))
   if (series.length === 0 || result.sweep.modalities.length === 0) return ''
-  const colors = series.map((_, i) => asciichart[SERIES_COLORS[i % SERIES_COLORS.length]] as string)
+  const colors = series.map((s) => asciichart[SERIES_COLORS[s.id]] as string)
   const data = series.map((s) => resample(result.sweep.missingRates, s.sweep, cols))
   let lo = Math.min(...data.flat())
   let hi = Math.max(...data.flat())
@@ -77,7 +78,7 @@ export function formatSweepChart(result: EvaluationResult, opts: ChartOptions): 
     hi += 0.01
   }
   const cfg = {height: opts.height ?? 12, min: lo, max: hi, format: (x: number) => x.toFixed(3).padStart(8)}
-  const chart = opts.color ? asciichart.plot(data, {...cfg, colors}) : monochrome(data, cfg)
+  const chart = opts.color ? asciichart.plot(data, {...cfg, colors}) : monochrome(data, series.map((s) => MARKERS[s.id]), cfg)
   const lines = chart.split('\n')
   // The x axis: find the column where the plot starts (right after the y-axis glyph).
   // eslint-disable-next-line no-control-regex
@@ -95,7 +96,7 @@ export function formatSweepChart(result: EvaluationResult, opts: ChartOptions): 
   }
   const title = p.bold(`${result.metric.label} vs missing rate`) + p.dim(` (each of ${result.sweep.modalities.join(', ')} absent with probability r)`)
   const legend = series.map((s, i) => {
-    const mark = opts.color ? `${colors[i]}━━${asciichart.reset as string}` : `${MARKERS[i % MARKERS.length]}`
+    const mark = opts.color ? `${colors[i]}━━${asciichart.reset as string}` : MARKERS[s.id]
     return `${mark} ${SHORT_NAMES[s.id]} ${num(s.sweep[0])} → ${num(s.sweep.at(-1))}`
   })
   const out = [title, ...lines, axis, ' '.repeat(start) + p.dim('missing rate r'), '']
