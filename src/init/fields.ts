@@ -62,6 +62,18 @@ function readInteger(raw: unknown, what: string, min: number, max: number, schem
   return ok(n)
 }
 
+/** Text answers: strings as typed; numbers and booleans as written; lists and mappings are not text. */
+function asText(raw: unknown): string | undefined {
+  if (typeof raw === 'string') return raw.trim()
+  if (typeof raw === 'number' || typeof raw === 'boolean') return String(raw)
+  if (raw === undefined || raw === null) return ''
+  return undefined
+}
+
+function kindOf(raw: unknown): string {
+  return Array.isArray(raw) ? 'a list' : 'a mapping'
+}
+
 function show(raw: unknown): string {
   if (raw === undefined || raw === '') return 'nothing'
   return typeof raw === 'string' ? JSON.stringify(raw) : String(raw)
@@ -101,7 +113,8 @@ export function checkBoolean(raw: unknown, what: string): Checked<boolean> {
 // ---- profile fields ----------------------------------------------------------------------------
 
 export function checkProfileName(raw: unknown): Checked<string> {
-  const text = typeof raw === 'string' ? raw.trim() : ''
+  const text = asText(raw)
+  if (text === undefined) return bad(`The name must be a slug such as \`icu-deterioration\`, not ${kindOf(raw)}.`)
   if (text === '') return bad('The name cannot be empty: use a short slug such as `icu-deterioration`.')
   if (!PROFILE_NAME_PATTERN.test(text) || !schemaAccepts(S.name, text)) {
     const suggestion = slugify(text)
@@ -122,7 +135,8 @@ export function slugify(text: string): string {
 }
 
 export function checkDescription(raw: unknown): Checked<string> {
-  const text = typeof raw === 'string' ? raw.trim() : raw === undefined || raw === null ? '' : String(raw)
+  const text = asText(raw)
+  if (text === undefined) return bad(`The description must be one line of text, not ${kindOf(raw)}.`)
   if (!schemaAccepts(S.description, text)) return bad('The description must be at most 2000 characters.')
   if (/[\u0000-\u0008\u000b-\u001f]/.test(text)) return bad('The description cannot contain control characters.')
   return ok(text)
@@ -169,7 +183,8 @@ export const checkCohortSize = (raw: unknown) => readInteger(raw, 'The cohort si
 export const checkBatch = (raw: unknown) => readInteger(raw, 'The batch size', 1, 100000, S.latency.properties.batch)
 
 export function checkModalityName(raw: unknown, taken: readonly string[] = []): Checked<string> {
-  const text = typeof raw === 'string' ? raw.trim() : ''
+  const text = asText(raw)
+  if (text === undefined) return bad(`A modality name must be an identifier such as \`ehr\`, not ${kindOf(raw)}.`)
   if (text === '') return bad('The modality name cannot be empty: use a short identifier such as `ehr` or `chest_xray`.')
   if (!MODALITY_NAME_PATTERN.test(text) || !schemaAccepts(M.name, text)) {
     const suggestion = text.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^[^a-z]+/, '').slice(0, 40)
@@ -182,7 +197,8 @@ export function checkModalityName(raw: unknown, taken: readonly string[] = []): 
 }
 
 export function checkCohortName(raw: unknown, taken: readonly string[] = []): Checked<string> {
-  const text = typeof raw === 'string' ? raw.trim() : ''
+  const text = asText(raw)
+  if (text === undefined) return bad(`A cohort name must be an identifier such as \`icu\`, not ${kindOf(raw)}.`)
   if (text === '') return bad('The cohort name cannot be empty: use an identifier such as `icu` or `enrolled`.')
   if (!schemaAccepts(C.name, text)) return bad('A cohort name starts with a letter, then up to 63 letters, digits, `_` or `-`.')
   if (taken.includes(text)) return bad(`There is already a cohort called \`${text}\`; cohort names must be unique.`)

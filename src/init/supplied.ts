@@ -244,7 +244,10 @@ export function readAnswers(filePath: string, text: string, display = filePath):
       for (const [k, v] of Object.entries(c)) {
         if (k === 'availability') {
           if (!isRecord(v)) throw new InitInputError(`${at(['cohorts', i, k])}: \`availability\` maps modality names to shares, e.g. {cxr: 0.26}.`)
-          for (const [mk, mv] of Object.entries(v)) shares[mk] = given(['cohorts', i, k, mk], mv)
+          for (const [mk, mv] of Object.entries(v)) {
+            if (!/^[a-z][a-z0-9_]{0,39}$/.test(mk)) throw new InitInputError(`${at(['cohorts', i, k, mk])}: \`${mk}\` is not a modality name.`)
+            shares[mk] = given(['cohorts', i, k, mk], mv)
+          }
         } else if ((COHORT_KEYS as readonly string[]).includes(k)) {
           fields[k as CohortKey] = given(['cohorts', i, k], v)
         } else {
