@@ -211,3 +211,12 @@ describe('metrics and config helpers', () => {
     expect(() => parseTrainingConfig('a: [')).toThrow(/not valid YAML/)
   })
 })
+
+describe('robustness sweep removal', () => {
+  it('never removes the last present modality of a row', () => {
+    const config = tinyConfig('late')
+    const data = createWorld(config, 1).sample(500, {population: 'deployment', seed: 11, presence: {ehr: 1, cxr: 1, genomics: 1}})
+    const gone = dropAtRate(data, ['ehr', 'cxr', 'genomics'], 1, 4)
+    for (let r = 0; r < gone.n; r++) expect(gone.modalities.ehr.present[r] + gone.modalities.cxr.present[r] + gone.modalities.genomics.present[r]).toBe(1)
+  })
+})

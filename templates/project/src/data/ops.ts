@@ -42,13 +42,26 @@ export function withoutModality(data: Dataset, name: string): Dataset {
   return removeWhere(data, (_, m) => m === name)
 }
 
-/** Removes each named modality independently with probability `rate` (robustness sweep). */
+/**
+ * Removes each named modality independently with probability `rate` (robustness sweep). A row never
+ * loses its last present modality: requests with nothing at all do not exist.
+ */
 export function dropAtRate(data: Dataset, names: string[], rate: number, seed: number): Dataset {
   const rng = new Rng(seed)
   const draws = new Map<string, Float64Array>(names.map((n) => [n, Float64Array.from({length: data.n}, () => rng.next())]))
+  const all = Object.keys(data.modalities)
+  const keep = new Map<number, string>()
+  for (let r = 0; r < data.n; r++) {
+    const present = all.filter((m) => data.modalities[m].present[r] === 1)
+    const survivors = present.filter((m) => !(draws.get(m) !== undefined && (draws.get(m) as Float64Array)[r] < rate))
+    if (present.length > 0 && survivors.length === 0) {
+      // Keep the present modality whose draw was highest (deterministic).
+      keep.set(r, present.reduce((best, m) => ((draws.get(m) as Float64Array)[r] > (draws.get(best) as Float64Array)[r] ? m : best)))
+    }
+  }
   return removeWhere(data, (r, m) => {
     const d = draws.get(m)
-    return d !== undefined && d[r] < rate
+    return d !== undefined && d[r] < rate && keep.get(r) !== m
   })
 }
 
