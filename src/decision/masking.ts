@@ -16,9 +16,9 @@ function r(x: number): number {
   return Math.round(x * 1e6) / 1e6
 }
 
-/** Rounds up to 6 decimals (ignoring float noise), so reported rates never understate the masking. */
+/** Rounds up to 6 decimals, ignoring float noise below 1e-9, so reported rates never understate the masking. */
 function ceil6(x: number): number {
-  return Math.ceil(x * 1e6 - 1e-6) / 1e6
+  return Math.ceil(x * 1e6 - 1e-3) / 1e6
 }
 
 export function buildMaskingPlan(facts: Facts, settings: MaskingSettings): MaskingPlan {
