@@ -163,3 +163,77 @@ describe('init prompt flow', () => {
     expect(loadProfileText('p.yaml', profileToYaml(profile)).findings).toEqual([])
   })
 })
+
+describe('init prompt flow from data', () => {
+  async function measured() {
+    const {measureData, parseMapSpec} = await import('../../src/init/data.js')
+    const {join} = await import('node:path')
+    const {ROOT} = await import('../helpers/run-cli.js')
+    return measureData(join(ROOT, 'test', 'fixtures', 'init', 'icu-sample.csv'), [parseMapSpec('ehr=age,hr,bp_*'), parseMapSpec('cxr=cxr_path')], {label: 'label', display: 'sample.csv'})
+  }
+
+  function fixedRest() {
+    const supplied = emptySupplied()
+    supplied.description = {raw: '', where: 'f'}
+    supplied.task = {type: {raw: 'binary', where: 'f'}, metric: {raw: 'auroc', where: 'f'}, interactions: {raw: 'unknown', where: 'f'}}
+    supplied.noLatency = {raw: null, where: 'f'}
+    return supplied
+  }
+
+  it('offers the measured numbers as defaults and keeps the measured patterns', async () => {
+    const said: string[] = []
+    const run = collectProfile({supplied: fixedRest(), measurement: await measured(), interactive: true, prompts, say: (l) => said.push(l)})
+    await firstPrompt()
+    await answer(null, 'Profile name (sample)')
+    await answer(null, 'Type of ehr')
+    await answer(null, 'Number of input features of ehr (4)')
+    await answer(null, 'Availability of ehr: share of inference requests where it is present (0.7)')
+    await answer(null, 'Why is ehr missing')
+    await answer(null, 'How does ehr arrive')
+    await answer(null, 'encoder latency of ehr')
+    expect(screen.getScreen()).toContain('❯ image') // guessed from the name cxr
+    await answer(null, 'Type of cxr')
+    await answer(null, 'Input shape of cxr')
+    await answer(null, 'Availability of cxr: share of inference requests where it is present (0.4)')
+    await answer(null, 'Why is cxr missing')
+    await answer(null, 'How does cxr arrive')
+    await answer(null, 'encoder latency of cxr')
+    await answer(null, 'Number of samples in sample (10)')
+    await answer(null, 'carry labels')
+    await answer(null, 'Share of sample samples that have ehr (0.7)')
+    await answer(null, 'Share of sample samples that have cxr (0.4)')
+    await answer(null, 'Labelled training samples (all cohorts together) (9)')
+    expect(screen.getScreen()).toContain('Record the 3 measured presence patterns')
+    screen.keypress('enter')
+    const profile = await run
+    expect(said).toContain('  ehr: 4 columns, 4 features, present in 7 rows (70%)')
+    expect(said).toContain('  2 rows have none of the mapped modalities.')
+    expect(profile.modalities.map((m) => [m.name, m.availability])).toEqual([['ehr', 0.7], ['cxr', 0.4]])
+    expect(profile.cohorts).toEqual([{name: 'sample', size: 10, labelled: true, modalities: ['ehr', 'cxr'], availability: {ehr: 0.7, cxr: 0.4}}])
+    expect(profile.task.labelledSamples).toBe(9)
+    expect(profile.patterns).toEqual([
+      {present: ['ehr'], share: 0.4},
+      {present: ['ehr', 'cxr'], share: 0.3},
+      {present: ['cxr'], share: 0.1},
+    ])
+    expect(loadProfileText('p.yaml', profileToYaml(profile)).findings).toEqual([])
+  })
+
+  it('drops the measured patterns, saying why, when an availability is edited', async () => {
+    const supplied = fixedRest()
+    supplied.name = {raw: 'x', where: 'f'}
+    supplied.modalities = [parseModalitySpec('name=ehr,type=tabular,availability=1,timing=static,required=false,latency=1'), parseModalitySpec('name=cxr,type=image,shape=8x8,timing=static,missingness=random,latency=1')]
+    supplied.cohorts = []
+    supplied.task.labelledSamples = {raw: 9, where: 'f'}
+    const said: string[] = []
+    const run = collectProfile({supplied, measurement: await measured(), interactive: true, prompts, say: (l) => said.push(l)})
+    await firstPrompt()
+    await answer(null, 'Number of input features of ehr (4)')
+    expect(screen.getScreen()).toContain('Availability of cxr')
+    screen.keypress('enter') // the last prompt: nothing follows to wait for
+    const profile = await run
+    expect(profile.patterns).toBeUndefined()
+    expect(said).toContain('Measured presence patterns left out: the availabilities were changed, so they no longer match.')
+    expect(profile.modalities[0]).toMatchObject({availability: 1, features: 4})
+  })
+})
