@@ -40,7 +40,7 @@ describe.runIf(hasCommand('recommend'))('recommend on hostile profiles', () => {
           if (r.status === 1) expect(decision.strategy).toBeNull()
         }
       }),
-      {numRuns: runs(30)},
+      {numRuns: runs(20)},
     )
   }, 270000)
 
@@ -95,7 +95,7 @@ describe.runIf(hasCommand('init'))('init on hostile answers files', () => {
           expect(left).toEqual(['answers.yaml'])
         }
       }),
-      {numRuns: runs(30)},
+      {numRuns: runs(20)},
     )
   }, 270000)
 })
@@ -112,7 +112,7 @@ describe.runIf(hasCommand('evaluate'))('evaluate on hostile profiles', () => {
         const left = readdirSync(dir).sort()
         expect(left).toEqual(r.status === 0 ? ['profile.yaml', 'report.html'] : ['profile.yaml'])
       }),
-      {numRuns: runs(10)},
+      {numRuns: runs(8)},
     )
   }, 110000)
 })
@@ -179,7 +179,7 @@ describe('rule packs and config files', () => {
         if (r.status === 2) expect(r.stderr).toMatch(/team\.yaml:\d+:\d+|pack/)
         else expect((JSON.parse(r.stdout) as unknown[]).length).toBe(1)
       }),
-      {numRuns: runs(30)},
+      {numRuns: runs(20)},
     )
   }, 270000)
 
@@ -215,7 +215,7 @@ describe('rule packs and config files', () => {
           expectCleanExit(list, [0, 1, 2], `rules list with config:\n${config.slice(0, 1200)}`)
         }
       }),
-      {numRuns: runs(25)},
+      {numRuns: runs(15)},
     )
   }, 230000)
 

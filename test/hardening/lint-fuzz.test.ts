@@ -101,7 +101,7 @@ describe('lint, through the CLI', () => {
         expect(reports.map((x) => x.filePath).sort()).toEqual(files.sort())
         for (const rep of reports) for (const m of rep.messages) expect(m.line >= 1 && m.column >= 1).toBe(true)
       }),
-      {numRuns: runs(30)},
+      {numRuns: runs(20)},
     )
   }, 120000)
 
@@ -117,7 +117,7 @@ describe('lint, through the CLI', () => {
         const r = fuseplan(['lint', '.'], {cwd: dir})
         expectCleanExit(r, [0, 1], `lint . in ${dir}`)
       }),
-      {numRuns: runs(15)},
+      {numRuns: runs(10)},
     )
   }, 75000)
 })
