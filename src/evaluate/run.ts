@@ -29,7 +29,7 @@ import {deriveSeed} from '../../templates/project/src/random.js'
 import {CANDIDATES, candidateForStrategy, type Candidate} from './candidates.js'
 import {chooseMetric, computeMetric, higherIsBetter, METRIC_LABELS, type MetricSpec} from './metrics.js'
 import {DEFAULT_MISSING_RATES, effectiveRobustness, relativeRobustness} from './robustness.js'
-import {completeCaseRows, imposePattern, observedAvailability, subsetDataset, sweepDataset, zeroOffsetSd} from './simulate.js'
+import {completeCaseRows, imposePattern, meanImpute, observedAvailability, presentMeans, subsetDataset, sweepDataset, zeroOffsetSd} from './simulate.js'
 import type {EvaluationResult, PatternResult, ProgressEvent, StrategyResult} from './types.js'
 import {buildVerdict, empiricalBest, pairedBootstrapSe} from './verdict.js'
 
@@ -153,6 +153,7 @@ export async function runEvaluation(profile: Profile, options: EvaluateOptions, 
 
   const modelCode = code ?? (await loadModelCode())
   const results: StrategyResult[] = []
+  let zeroFillCheck: {zeroFilled: number; meanImputed: number} | null = null
   const deploymentScores = new Map<string, Float32Array>()
   const total = options.candidates.length
   for (const [index, cand] of options.candidates.entries()) {
@@ -182,6 +183,12 @@ export async function runEvaluation(profile: Profile, options: EvaluateOptions, 
       const score = async (d: Dataset) => computeMetric(spec, d.labels, await model.predict(d))
       const depScores = await model.predict(deployment)
       deploymentScores.set(cand.id, depScores)
+      if (cand.id === 'early/complete-case' && optional.length > 0) {
+        // The same model with absent inputs mean-imputed (training means of the rows it saw)
+        // instead of zero-filled: what zero-fill itself costs on this profile.
+        const imputed = meanImpute(deployment, presentMeans(trainSet))
+        zeroFillCheck = {zeroFilled: round(computeMetric(spec, deployment.labels, depScores)), meanImputed: round(await score(imputed))}
+      }
       const sweep: number[] = []
       for (const d of sweepSets) sweep.push(await score(d))
       const pats: PatternResult[] = []
@@ -235,6 +242,7 @@ export async function runEvaluation(profile: Profile, options: EvaluateOptions, 
     recommendedCandidate,
     standardError,
     zeroFill,
+    zeroFillCheck,
     optional,
     noRecommendationReason: decision.noStrategyReason,
     informative: base.modalities.filter((m) => m.missingness === 'informative' && !m.required && m.availability < 1).map((m) => m.name),

@@ -133,3 +133,40 @@ export function zeroOffsetSd(data: Dataset, name: string): number {
   }
   return total / d
 }
+
+/** Per modality, the mean of every feature over the rows where it is present (raw values). */
+export function presentMeans(data: Dataset): Record<string, Float64Array> {
+  const out: Record<string, Float64Array> = {}
+  for (const [name, block] of Object.entries(data.modalities)) {
+    const sum = new Float64Array(block.size)
+    let n = 0
+    for (let i = 0; i < data.n; i++) {
+      if (!block.present[i]) continue
+      n++
+      for (let j = 0; j < block.size; j++) sum[j] += block.values[i * block.size + j]
+    }
+    out[name] = sum.map((v) => (n > 0 ? v / n : 0))
+  }
+  return out
+}
+
+/**
+ * Mean imputation: every absent modality filled with `means` and marked present, so a model that
+ * zero-fills absent inputs sees the average measurement instead.
+ */
+export function meanImpute(data: Dataset, means: Record<string, ArrayLike<number>>): Dataset {
+  const modalities: Record<string, ModalityBlock> = {}
+  for (const [name, block] of Object.entries(data.modalities)) {
+    const values = new Float32Array(block.values)
+    const present = new Uint8Array(data.n).fill(1)
+    const m = means[name]
+    for (let i = 0; i < data.n; i++) {
+      if (block.present[i]) continue
+      for (let j = 0; j < block.size; j++) values[i * block.size + j] = m[j]
+    }
+    modalities[name] = {size: block.size, values, present}
+  }
+  const out: Dataset = {n: data.n, modalities, labels: data.labels}
+  if (data.cohort) out.cohort = data.cohort
+  return out
+}

@@ -48,6 +48,8 @@ export interface Verdict {
   baseline: string | null
   /** Whether zero-filling behaves like mean imputation for this profile, and what that means. */
   zeroFill: string
+  /** The naive baseline at deployment with zero-fill and, the same model, with absent inputs mean-imputed instead. */
+  zeroFillCheck: {zeroFilled: number; meanImputed: number} | null
   /** With informative missingness: whether presence itself predicted the outcome, and who used it (null otherwise). */
   presence: string | null
 }

@@ -73,6 +73,8 @@ export interface VerdictInput {
   zeroFill: ZeroFillModality[]
   /** Modalities that are ever absent at deployment. */
   optional: string[]
+  /** The naive baseline at deployment, zero-filled and mean-imputed (null when not measured). */
+  zeroFillCheck?: {zeroFilled: number; meanImputed: number} | null
   /** Why the engine chose nothing, when recommended is null. */
   noRecommendationReason?: string
   /** Modalities with informative missingness (presence depends on the outcome). */
@@ -108,7 +110,26 @@ function signedFmt(v: number): string {
 }
 
 /** Explains whether zero-filling is mean imputation for this profile. */
-export function zeroFillExplanation(zeroFill: readonly ZeroFillModality[], optional: readonly string[]): string {
+/** A difference below this between zero-fill and mean imputation counts as "about the same". */
+export const ZERO_FILL_COST = 0.02
+
+export function zeroFillExplanation(
+  zeroFill: readonly ZeroFillModality[],
+  optional: readonly string[],
+  check: {zeroFilled: number; meanImputed: number} | null = null,
+  spec?: MetricSpec,
+): string {
+  const base = zeroFillOffsets(zeroFill, optional)
+  if (!check || !spec || Number.isNaN(check.zeroFilled) || Number.isNaN(check.meanImputed)) return base
+  const label = METRIC_LABELS[spec.metric]
+  const cost = gain(spec, check.meanImputed, check.zeroFilled)
+  const measured = `Measured: the naive baseline scored ${label} ${fmt(check.zeroFilled)} at deployment with zero-fill and ${fmt(check.meanImputed)} when the same model gets the training means for absent inputs instead`
+  if (cost > ZERO_FILL_COST) return `${base} ${measured}, so zero-fill itself costs it ${fmt(cost)}.`
+  if (cost < -ZERO_FILL_COST) return `${base} ${measured}: here zero-fill happens to do better than mean imputation (by ${fmt(-cost)}), so its loss does not come from the fill value.`
+  return `${base} ${measured}: about the same, so the fill value is not what hurts it; its loss comes from training on complete cases only, never seeing a modality absent.`
+}
+
+function zeroFillOffsets(zeroFill: readonly ZeroFillModality[], optional: readonly string[]): string {
   const relevant = zeroFill.filter((z) => optional.includes(z.name) && !Number.isNaN(z.zeroOffsetSd))
   if (relevant.length === 0) {
     return 'No modality is ever absent at deployment, so zero-filling never happens and the question of imputation does not arise.'
@@ -123,14 +144,14 @@ export function zeroFillExplanation(zeroFill: readonly ZeroFillModality[], optio
   }
   return (
     `Zero-fill is not mean imputation here: the features sit on natural, non-centred scales (a zero lies on average ${list} from the feature means, measured on the simulated training data), ` +
-    'so after standardisation a zero-filled absent input looks like an extreme measurement to a model that never saw one absent; presence indicators, masking with learned placeholders, or skipping the absent model avoid this.'
+    'so after standardisation a zero-filled absent input looks like an extreme measurement to a model that never saw one absent.'
   )
 }
 
 export function buildVerdict(input: VerdictInput): Verdict {
   const {spec, results} = input
   const label = METRIC_LABELS[spec.metric]
-  const zeroFill = zeroFillExplanation(input.zeroFill, input.optional)
+  const zeroFill = zeroFillExplanation(input.zeroFill, input.optional, input.zeroFillCheck ?? null, spec)
   const best = empiricalBest(spec, results)
   const rec = results.find((r) => r.id === input.recommendedCandidate)
   let kind: VerdictKind
@@ -204,5 +225,5 @@ export function buildVerdict(input: VerdictInput): Verdict {
     }
   }
   const presence = presenceSignalExplanation(spec, results, input.informative ?? [])
-  return {kind, text, margin, standardError: se, baseline, zeroFill, presence}
+  return {kind, text, margin, standardError: se, baseline, zeroFill, zeroFillCheck: input.zeroFillCheck ?? null, presence}
 }
