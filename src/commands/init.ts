@@ -2,7 +2,8 @@ import {confirm, checkbox, input, select} from '@inquirer/prompts'
 import {Errors, Flags} from '@oclif/core'
 import {existsSync, readFileSync, statSync} from 'node:fs'
 import {resolve} from 'node:path'
-import {displayPath, formatFindingLine} from '../cli/load-profile.js'
+import {displayPath} from '../cli/load-profile.js'
+import {pathToString} from '../findings.js'
 import {FuseplanCommand} from '../cli/base-command.js'
 import {measureData, parseMapSpec, readMappingFile, type ColumnMapping, type Measurement} from '../init/data.js'
 import {InitInputError} from '../init/fields.js'
@@ -124,7 +125,9 @@ Spec syntax (values may be "double-quoted" to contain commas):
       const check = await lintProfileText(out, text)
       const errors = check.findings.filter((f) => f.severity === 'error')
       if (!check.profile || errors.length > 0) {
-        return fail(`The answers do not make a valid profile; nothing written:\n${errors.map((f) => formatFindingLine(out, f)).join('\n')}`)
+        // The file was not written, so point at profile keys rather than at lines of a file that does not exist.
+        const lines = errors.map((f) => `  ${pathToString(f.path) || 'profile'}: ${f.message} (${f.ruleId})`)
+        return fail(`The answers do not make a valid profile, so nothing was written:\n${lines.join('\n')}`)
       }
 
       if (!json) {

@@ -191,6 +191,15 @@ describe('fuseplan init without a terminal', () => {
     expect(readdirSync(dir)).toEqual([])
   })
 
+  it('runs the lint rules on the assembled profile and writes nothing when they find an error', () => {
+    const dir = tempDir()
+    const r = runCli(['init', '--yes', '--modality', 'name=a,availability=0.5'], {cwd: dir})
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain('The answers do not make a valid profile, so nothing was written:\n  modalities: About 50% of requests would carry no modality at all.')
+    expect(r.stderr).toContain('(request-without-modality)')
+    expect(readdirSync(dir)).toEqual([])
+  })
+
   it('refuses to overwrite an existing file without --force', () => {
     const dir = tempDir()
     writeFileSync(join(dir, 'fuseplan.profile.yaml'), 'mine\n')
