@@ -52,6 +52,8 @@ Exit code: 0 on success, 1 when files you edited are in the way or no strategy f
     const json = flags.json === true
     let profilePath = args.profile
     let strategy = flags.strategy as Strategy | undefined
+    let ruleConfig = flags.config
+    let rules = flags.rules
     try {
       const answers = readAnswers(out, (t) => parse(t, {maxAliasCount: 10}))
       if (!profilePath) {
@@ -61,6 +63,8 @@ Exit code: 0 on success, 1 when files you edited are in the way or no strategy f
         }
         profilePath = relativeIfInside(resolve(out, answers.profile))
         strategy ??= answers.strategy ?? undefined
+        ruleConfig ??= answers.config === undefined ? undefined : relativeIfInside(resolve(out, answers.config))
+        rules ??= answers.rules?.map((r) => relativeIfInside(resolve(out, r)))
       }
     } catch (error) {
       if (error instanceof ScaffoldError) {
@@ -72,7 +76,7 @@ Exit code: 0 on success, 1 when files you edited are in the way or no strategy f
 
     let ruleSet: RuleSet
     try {
-      ruleSet = loadRuleSet({configPath: flags.config, rulesDirs: flags.rules, searchFrom: dirname(profilePath)})
+      ruleSet = loadRuleSet({configPath: ruleConfig, rulesDirs: rules, searchFrom: dirname(profilePath)})
     } catch (error) {
       if (error instanceof RuleLoadError) {
         process.stderr.write(`${error.problems.map(formatProblem).join('\n')}\n`)
@@ -94,7 +98,7 @@ Exit code: 0 on success, 1 when files you edited are in the way or no strategy f
     const decision = decide(loaded.profile, {ruleSet})
     let plan
     try {
-      plan = planScaffold({profile: loaded.profile, decision, profilePath, out, strategy, force: flags.force})
+      plan = planScaffold({profile: loaded.profile, decision, profilePath, out, strategy, force: flags.force, ruleConfig, rules})
       if (!dryRun) writeScaffold(plan)
     } catch (error) {
       if (error instanceof ScaffoldError) {

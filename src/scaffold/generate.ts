@@ -139,4 +139,8 @@ export interface Answers {
   profile: string
   /** Strategy given with --strategy, or null to follow the recommendation. */
   strategy: Strategy | null
+  /** fuseplan config file given with --config, relative to the project folder (POSIX). */
+  config?: string
+  /** Extra rule folders given with --rules, relative to the project folder (POSIX). */
+  rules?: string[]
 }

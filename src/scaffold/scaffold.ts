@@ -98,6 +98,9 @@ export interface PlanInput {
   out: string
   strategy?: Strategy
   force?: boolean
+  /** Rule-set options to save in the answers (paths as given, cwd-relative or absolute). */
+  ruleConfig?: string
+  rules?: string[]
 }
 
 export function planScaffold(input: PlanInput): ScaffoldPlan {
@@ -119,6 +122,9 @@ export function planScaffold(input: PlanInput): ScaffoldPlan {
   const config = buildTrainingConfig(input.profile, decision, {strategy, profilePath: profileRef})
   const contents = generateProject({profile: input.profile, decision, config, override: input.strategy, profileRef})
   const answers: Answers = {profile: profileRef, strategy: input.strategy ?? null}
+  const ref = (p: string) => toPosix(relative(out, resolve(p))) || '.'
+  if (input.ruleConfig) answers.config = ref(input.ruleConfig)
+  if (input.rules && input.rules.length > 0) answers.rules = input.rules.map(ref)
   contents.set(ANSWERS_FILE, renderAnswers(answers))
   const manifest: Manifest = {generator: 'fuseplan', files: Object.fromEntries([...contents.entries()].filter(([p]) => p !== ANSWERS_FILE).map(([p, c]) => [p, sha256(c)]))}
   contents.set(MANIFEST_FILE, `${JSON.stringify(manifest, null, 2)}\n`)
@@ -211,5 +217,8 @@ export function readAnswers(out: string, parse: (text: string) => unknown): Answ
   }
   const strategy = value.strategy ?? null
   if (strategy !== null && !['early', 'intermediate', 'late', 'attention'].includes(strategy)) throw new ScaffoldError(`${file}: unknown strategy ${String(strategy)}`, 2)
-  return {profile: value.profile, strategy}
+  const answers: Answers = {profile: value.profile, strategy}
+  if (typeof value.config === 'string') answers.config = value.config
+  if (Array.isArray(value.rules) && value.rules.every((r) => typeof r === 'string')) answers.rules = value.rules
+  return answers
 }
