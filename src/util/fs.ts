@@ -2,8 +2,13 @@
 // then rename over it (atomic on the same filesystem).
 import {mkdirSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {dirname, basename, join} from 'node:path'
+import {withoutInterruption} from './signals.js'
 
 export function writeFileAtomic(filePath: string, data: string | Uint8Array): void {
+  withoutInterruption(() => writeFileAtomicNow(filePath, data))
+}
+
+function writeFileAtomicNow(filePath: string, data: string | Uint8Array): void {
   const dir = dirname(filePath)
   mkdirSync(dir, {recursive: true})
   const temp = join(dir, `.${basename(filePath)}.${process.pid}.${Date.now()}.tmp`)

@@ -1,0 +1,189 @@
+// Every writing command (init, recommend --out, scaffold, evaluate --report) leaves either the
+// complete result or nothing: never half a file, never a temp file, also when interrupted by
+// SIGINT/SIGTERM at any moment, including in the middle of writing.
+import {spawn, spawnSync} from 'node:child_process'
+import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+import {BIN, ROOT, tempDir} from '../helpers/run-cli.js'
+import {STACK_TRACE} from './fuzz-helpers.js'
+
+const EXAMPLE = join(ROOT, 'examples', 'icu-deterioration.yaml')
+const has = (name: string) => existsSync(join(ROOT, 'dist', 'src', 'commands', `${name}.js`))
+const TEMP_NAME = /\.tmp$|\.fuseplan-\d+/
+
+interface Interrupted {
+  status: number | null
+  signal: NodeJS.Signals | null
+  stderr: string
+  signalled: boolean
+}
+
+/**
+ * Starts the CLI and sends `signal` when `when` says so: after `delayMs`, or as soon as `trigger()`
+ * sees the moment we are after (polled every millisecond). Resolves when the process has exited.
+ */
+function interrupt(args: string[], cwd: string, signal: NodeJS.Signals, when: {delayMs?: number; trigger?: (stderr: string) => boolean}): Promise<Interrupted> {
+  return new Promise((resolve, reject) => {
+    const env: Record<string, string | undefined> = {...process.env, NO_COLOR: '1'}
+    delete env.FORCE_COLOR
+    const child = spawn(process.execPath, [BIN, ...args], {cwd, env, stdio: ['ignore', 'ignore', 'pipe']})
+    let stderr = ''
+    let signalled = false
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    const fire = () => {
+      if (signalled || child.exitCode !== null) return
+      signalled = true
+      child.kill(signal)
+    }
+    let poll: NodeJS.Timeout | undefined
+    if (when.trigger) poll = setInterval(() => when.trigger!(stderr) && fire(), 1)
+    const timer = when.delayMs !== undefined ? setTimeout(fire, when.delayMs) : undefined
+    const guard = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`still running after 90 s: ${args.join(' ')}\n${stderr}`))
+    }, 90_000)
+    child.on('exit', (status, sig) => {
+      clearInterval(poll)
+      clearTimeout(timer)
+      clearTimeout(guard)
+      resolve({status, signal: sig, stderr, signalled})
+    })
+  })
+}
+
+function tree(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir, {recursive: true}).map(String).sort() : []
+}
+
+function expectNoTempFiles(dir: string): void {
+  expect(tree(dir).filter((f) => TEMP_NAME.test(f.split('/').at(-1)!))).toEqual([])
+}
+
+function expectInterruptedCleanly(r: Interrupted, what: string): void {
+  expect(STACK_TRACE.test(r.stderr), `${what}: stack trace\n${r.stderr}`).toBe(false)
+  // Either it finished first (0), or it stopped on the signal: by the signal itself or 128+n.
+  const ok = r.status === 0 || r.status === 130 || r.status === 143 || r.signal === 'SIGINT' || r.signal === 'SIGTERM'
+  expect(ok, `${what}: exit ${r.status} signal ${r.signal}\n${r.stderr}`).toBe(true)
+}
+
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM']
+
+describe.runIf(has('scaffold'))('scaffold interrupted', () => {
+  it('a signal at a random moment leaves the whole project or nothing', async () => {
+    const reference = tempDir('fuseplan-sig-scaffold-ref-')
+    const full = await interrupt(['scaffold', EXAMPLE, '--out', 'proj'], reference, 'SIGINT', {})
+    expect(full.status).toBe(0)
+    const complete = tree(join(reference, 'proj'))
+    for (const delayMs of [50, 250, 450, 650, 850, 1100]) {
+      const dir = tempDir('fuseplan-sig-scaffold-')
+      const r = await interrupt(['scaffold', EXAMPLE, '--out', 'proj'], dir, SIGNALS[delayMs % 2], {delayMs})
+      expectInterruptedCleanly(r, `scaffold after ${delayMs} ms`)
+      const files = tree(join(dir, 'proj'))
+      expect(files.length === 0 || JSON.stringify(files) === JSON.stringify(complete), `partial project after ${delayMs} ms: ${files.length}/${complete.length} files`).toBe(true)
+      expectNoTempFiles(dir)
+    }
+  }, 180_000)
+})
+
+describe.runIf(has('evaluate'))('evaluate --report interrupted', () => {
+  it('a signal during training leaves no report and no temp file', async () => {
+    for (const signal of SIGNALS) {
+      const dir = tempDir('fuseplan-sig-evaluate-')
+      const r = await interrupt(['evaluate', EXAMPLE, '--report', 'report.html', '--samples', '400', '--test-samples', '100', '--epochs', '3'], dir, signal, {trigger: (err) => /training/i.test(err)})
+      expect(r.signalled).toBe(true)
+      expectInterruptedCleanly(r, `evaluate ${signal}`)
+      expect(r.status === 0, 'evaluate finished before the signal').toBe(false)
+      expect(readdirSync(dir)).toEqual([])
+    }
+  }, 180_000)
+})
+
+describe('single-file writers interrupted at random moments', () => {
+  const cases: {name: string; args: string[]; target: string; check: (dir: string) => void}[] = []
+  if (has('init')) {
+    cases.push({
+      name: 'init',
+      args: ['init', '--yes', '--out', 'profile.yaml'],
+      target: 'profile.yaml',
+      check: (dir) => expect(readFileSync(join(dir, 'profile.yaml'), 'utf8')).toMatch(/kind: DeploymentProfile[\s\S]*modalities:/),
+    })
+  }
+  if (has('recommend')) {
+    cases.push({
+      name: 'recommend --out',
+      args: ['recommend', EXAMPLE, '--out', 'adr', '--date', '2026-01-01'],
+      target: 'adr',
+      check: (dir) => {
+        const [adr] = readdirSync(join(dir, 'adr'))
+        expect(readFileSync(join(dir, 'adr', adr), 'utf8')).toMatch(/## Decision Outcome[\s\S]*## /i)
+      },
+    })
+  }
+
+  it.each(cases.map((c) => [c.name, c] as const))('%s: the file is complete or absent, no temp file', async (_name, c) => {
+    for (const delayMs of [30, 200, 400, 600, 800, 1000]) {
+      const dir = tempDir('fuseplan-sig-')
+      const r = await interrupt(c.args, dir, SIGNALS[delayMs % 2], {delayMs})
+      expectInterruptedCleanly(r, `${c.name} after ${delayMs} ms`)
+      if (existsSync(join(dir, c.target))) c.check(dir)
+      expectNoTempFiles(dir)
+      expect(readdirSync(dir).filter((f) => f !== c.target)).toEqual([])
+    }
+  }, 180_000)
+
+  it('a failed write (target folder is a file) leaves nothing behind', () => {
+    if (!has('recommend')) return
+    const dir = tempDir('fuseplan-sig-fail-')
+    writeFileSync(join(dir, 'adr'), 'not a folder')
+    mkdirSync(join(dir, 'x'))
+    const env: Record<string, string | undefined> = {...process.env, NO_COLOR: '1'}
+    delete env.FORCE_COLOR
+    return new Promise<void>((resolve) => {
+      const child = spawn(process.execPath, [BIN, 'recommend', EXAMPLE, '--out', 'adr', '--date', '2026-01-01'], {cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe']})
+      let stderr = ''
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+      child.on('exit', (status) => {
+        expect(status).toBe(2)
+        expect(STACK_TRACE.test(stderr)).toBe(false)
+        expect(readdirSync(dir).sort()).toEqual(['adr', 'x'])
+        expect(readFileSync(join(dir, 'adr'), 'utf8')).toBe('not a folder')
+        resolve()
+      })
+    })
+  }, 60_000)
+})
+
+describe('withoutInterruption (src/util/signals.ts)', () => {
+  const script = (body: string) => `
+    import {writeFileSync} from 'node:fs'
+    import {withoutInterruption} from ${JSON.stringify(join(ROOT, 'dist', 'src', 'util', 'signals.js'))}
+    const busy = (ms) => { const end = Date.now() + ms; while (Date.now() < end); }
+    process.stdout.write('ready\\n')
+    ${body}
+  `
+  function runScript(body: string, signal: NodeJS.Signals): Promise<{status: number | null; signal: NodeJS.Signals | null; cwd: string}> {
+    const cwd = tempDir('fuseplan-sig-unit-')
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script(body)], {cwd, stdio: ['ignore', 'pipe', 'inherit']})
+      child.stdout.once('data', () => setTimeout(() => child.kill(signal), 150))
+      child.on('exit', (status, sig) => resolve({status, signal: sig, cwd}))
+    })
+  }
+
+  it('a signal during a section waits for the section to finish, then exits 128+n before anything else runs', async () => {
+    const r = await runScript("withoutInterruption(() => { busy(600); writeFileSync('section-done', 'yes') }); setTimeout(() => writeFileSync('after', 'ran'), 300)", 'SIGTERM')
+    expect(r.status).toBe(143)
+    expect(readdirSync(r.cwd)).toEqual(['section-done'])
+  }, 30_000)
+
+  it('outside a section a signal still stops a long computation at once', async () => {
+    const r = await runScript("withoutInterruption(() => writeFileSync('section-done', 'yes')); setTimeout(() => { busy(5000); writeFileSync('after', 'ran') }, 50)", 'SIGINT')
+    expect(r.signal).toBe('SIGINT')
+    expect(readdirSync(r.cwd)).toEqual(['section-done'])
+  }, 30_000)
+
+  it('the module is built', () => {
+    expect(spawnSync(process.execPath, ['-e', `import(${JSON.stringify(join(ROOT, 'dist', 'src', 'util', 'signals.js'))})`]).status).toBe(0)
+  })
+})
