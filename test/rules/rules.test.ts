@@ -35,7 +35,6 @@ const EXPECTED_IDS = [
   'request-without-modality',
   'required-modality-always-present',
   'shifted-availability',
-  'single-modality',
   'strong-interactions-need-joint-model',
   'temporal-favours-attention',
   'training-availability-matches-cohorts',
