@@ -127,6 +127,10 @@ export function adrBody(d: Decision, ruleSet?: RuleSet): string {
     const because = chosen.adjustments.filter((a) => a.delta > 0).map((a) => a.reason)
     const ranked = [...d.options].sort((a, b) => Number(a.excluded) - Number(b.excluded) || b.score - a.score)
     out.push(`Chosen option: "${label(chosen.strategy)}", because ${because.length > 0 ? because.join('; ') : 'it has the highest score among the options no rule excludes'}.`, '')
+    const beaten = d.options.filter((o) => o.excluded && o.score >= chosen.score)
+    if (beaten.length > 0) {
+      out.push(`It is the best option that no rule excludes: ${beaten.map((o) => `${label(o.strategy).toLowerCase()} (score ${num(o.score)}) is excluded because ${o.exclusions.map((x) => x.reason).join('; ')}`).join('; ')}.`, '')
+    }
     out.push('| Option | Score | Estimated latency | Status |', '|---|---:|---:|---|')
     for (const o of ranked) out.push(`| ${label(o.strategy)} | ${num(o.score)} | ${num(o.latencyMs, 2)} ms | ${o.strategy === d.strategy ? 'chosen' : o.excluded ? 'excluded' : 'not chosen'} |`)
     out.push('')
