@@ -96,7 +96,7 @@ describe('fuseplan init without a terminal', () => {
   it('fails at once with exit 2 and a one-line hint, writing nothing, when neither --yes nor --answers is given', () => {
     const dir = tempDir()
     const r = runCli(['init'], {cwd: dir})
-    expect(r.status).toBe(2)
+    expect(r.status, r.stderr + r.stdout).toBe(2)
     expect(r.stderr.trim().split('\n')).toHaveLength(1)
     expect(r.stderr).toContain('--yes')
     expect(r.stderr).toContain('--answers FILE')
@@ -107,7 +107,7 @@ describe('fuseplan init without a terminal', () => {
   it('--yes writes a default profile that lints clean, byte-identical on every run', () => {
     const dir = tempDir()
     const r = runCli(['init', '--yes'], {cwd: dir})
-    expect(r.status).toBe(0)
+    expect(r.status, r.stderr).toBe(0)
     expect(r.stdout).toContain('Wrote fuseplan.profile.yaml.')
     const file = join(dir, 'fuseplan.profile.yaml')
     const first = readFileSync(file, 'utf8')
@@ -121,7 +121,7 @@ describe('fuseplan init without a terminal', () => {
       modalities: [{name: 'tabular', type: 'tabular', features: 32, availability: 1, timing: 'static'}],
       latency: {budgetMs: 100, percentile: 99, hardware: 'cpu'},
     })
-    expect(runCli(['init', '--yes', '--force'], {cwd: dir}).status).toBe(0)
+    expect(runCli(['init', '--yes', '--force'], {cwd: dir}).status, 'second run').toBe(0)
     expect(readFileSync(file, 'utf8')).toBe(first)
     expect(readdirSync(dir)).toEqual(['fuseplan.profile.yaml']) // no temp files left beside it
   })
@@ -130,7 +130,7 @@ describe('fuseplan init without a terminal', () => {
     const dir = tempDir()
     const r = runCli(['init', '--yes', '--out', 'icu.yaml', ...ICU_FLAGS], {cwd: dir})
     expect(r.stderr).toBe('')
-    expect(r.status).toBe(0)
+    expect(r.status, r.stderr).toBe(0)
     expect(readFileSync(join(dir, 'icu.yaml'), 'utf8')).toBe(ICU_EXPECTED)
     expect(r.stdout).toContain('modality cxr       image, 224x224x1, available in 22% of requests, informative, episodic')
     // The labelled-samples default is what the labelled cohorts hold.
@@ -145,11 +145,11 @@ describe('fuseplan init without a terminal', () => {
     expect(answers).toContain('kind: InitAnswers')
     expect(answers).not.toContain('yaml-language-server')
     const r = runCli(['init', '--answers', 'answers.yaml', '--out', 'b.yaml'], {cwd: dir})
-    expect(r.status).toBe(0)
+    expect(r.status, r.stderr).toBe(0)
     expect(readFileSync(join(dir, 'b.yaml'), 'utf8')).toBe(ICU_EXPECTED)
     // A flag refines a replayed answer.
     const c = runCli(['init', '--answers', 'answers.yaml', '--out', 'c.yaml', '--modality', 'name=cxr,availability=0.3'], {cwd: dir})
-    expect(c.status).toBe(0)
+    expect(c.status, c.stderr).toBe(0)
     expect(parse(readFileSync(join(dir, 'c.yaml'), 'utf8')).modalities[1]).toEqual({
       name: 'cxr', type: 'image', shape: [224, 224, 1], availability: 0.3, missingness: 'informative', timing: 'episodic', encoderLatencyMs: 35,
     })
@@ -160,7 +160,7 @@ describe('fuseplan init without a terminal', () => {
     for (const name of ['icu-deterioration.yaml', 'wearable-afib.yaml']) {
       const example = join(ROOT, 'examples', name)
       const r = runCli(['init', '--answers', example, '--out', name], {cwd: dir})
-      expect(r.status).toBe(0)
+      expect(r.status, r.stderr).toBe(0)
       expect(parse(readFileSync(join(dir, name), 'utf8'))).toEqual(parse(readFileSync(example, 'utf8')))
     }
   })
@@ -169,7 +169,7 @@ describe('fuseplan init without a terminal', () => {
     const dir = tempDir()
     writeFileSync(join(dir, 'answers.yaml'), 'name: x\nmodalities:\n  - name: ehr\n    type: tabular\n    features: 3\n    availability: 1.5\n')
     const r = runCli(['init', '--answers', 'answers.yaml'], {cwd: dir})
-    expect(r.status).toBe(2)
+    expect(r.status, r.stderr + r.stdout).toBe(2)
     expect(r.stderr.trim()).toBe('answers.yaml:6:19: The availability of ehr is a share and must be between 0 and 1; got 1.5.')
     expect(readdirSync(dir)).toEqual(['answers.yaml'])
   })
@@ -177,13 +177,13 @@ describe('fuseplan init without a terminal', () => {
   it('explains a malformed flag spec and exits 2', () => {
     const dir = tempDir()
     const unknown = runCli(['init', '--yes', '--modality', 'name=cxr,kind=image'], {cwd: dir})
-    expect(unknown.status).toBe(2)
+    expect(unknown.status, unknown.stderr + unknown.stdout).toBe(2)
     expect(unknown.stderr).toContain('--modality "name=cxr,kind=image": unknown key `kind`.')
     const badShare = runCli(['init', '--yes', '--modality', 'name=cxr,type=image,availability=1.2'], {cwd: dir})
-    expect(badShare.status).toBe(2)
+    expect(badShare.status, badShare.stderr + badShare.stdout).toBe(2)
     expect(badShare.stderr.trim()).toBe('--modality "name=cxr,type=image,availability=1.2": The availability of cxr is a share and must be between 0 and 1; got 1.2.')
     const badCohort = runCli(['init', '--yes', '--modality', 'name=ehr,availability=1', '--cohort', 'name=icu,size=10,modalities=ehr+cxr'], {cwd: dir})
-    expect(badCohort.status).toBe(2)
+    expect(badCohort.status, badCohort.stderr + badCohort.stdout).toBe(2)
     expect(badCohort.stderr).toContain('cohort icu names unknown modality `cxr`; the modalities are ehr.')
     const badName = runCli(['init', '--yes', '--name', 'ICU Model'], {cwd: dir})
     expect(badName.stderr).toContain('--name: The name must be a slug')
@@ -194,7 +194,7 @@ describe('fuseplan init without a terminal', () => {
   it('runs the lint rules on the assembled profile and writes nothing when they find an error', () => {
     const dir = tempDir()
     const r = runCli(['init', '--yes', '--modality', 'name=a,availability=0.5'], {cwd: dir})
-    expect(r.status).toBe(2)
+    expect(r.status, r.stderr + r.stdout).toBe(2)
     expect(r.stderr).toContain('The answers do not make a valid profile, so nothing was written:\n  modalities: About 50% of requests would carry no modality at all.')
     expect(r.stderr).toContain('(request-without-modality)')
     expect(readdirSync(dir)).toEqual([])
@@ -204,22 +204,22 @@ describe('fuseplan init without a terminal', () => {
     const dir = tempDir()
     writeFileSync(join(dir, 'fuseplan.profile.yaml'), 'mine\n')
     const r = runCli(['init', '--yes'], {cwd: dir})
-    expect(r.status).toBe(2)
+    expect(r.status, r.stderr + r.stdout).toBe(2)
     expect(r.stderr).toContain('fuseplan.profile.yaml already exists; pass --force to overwrite it')
     expect(readFileSync(join(dir, 'fuseplan.profile.yaml'), 'utf8')).toBe('mine\n')
-    expect(runCli(['init', '--yes', '--force'], {cwd: dir}).status).toBe(0)
+    expect(runCli(['init', '--yes', '--force'], {cwd: dir}).status, 'second run').toBe(0)
     expect(readFileSync(join(dir, 'fuseplan.profile.yaml'), 'utf8')).toContain('kind: DeploymentProfile')
   })
 
   it('--json prints the written profile as JSON on stdout', () => {
     const dir = tempDir()
     const r = runCli(['init', '--yes', '--json', '--name', 'j'], {cwd: dir})
-    expect(r.status).toBe(0)
+    expect(r.status, r.stderr).toBe(0)
     const json = JSON.parse(r.stdout)
     expect(json).toEqual(parse(readFileSync(join(dir, 'fuseplan.profile.yaml'), 'utf8')))
     expect(json.name).toBe('j')
     const bad = runCli(['init', '--yes', '--json', '--name', 'J J', '--out', 'other.yaml'], {cwd: dir})
-    expect(bad.status).toBe(2)
+    expect(bad.status, bad.stderr + bad.stdout).toBe(2)
     expect(JSON.parse(bad.stdout).error.message).toContain('--name: The name must be a slug')
     expect(existsSync(join(dir, 'other.yaml'))).toBe(false)
   })
@@ -230,7 +230,7 @@ describe('fuseplan init --from-data', () => {
     const dir = tempDir()
     const r = runCli(['init', '--yes', '--from-data', join(FIX, 'icu-sample.csv'), '--map', 'ehr=age,hr,bp_*', '--map', 'cxr=cxr_path', '--map', 'notes=note', '--label', 'label'], {cwd: dir})
     expect(r.stderr).toBe('')
-    expect(r.status).toBe(0)
+    expect(r.status, r.stderr).toBe(0)
     expect(r.stdout).toContain('10 rows (CSV)')
     expect(r.stdout).toContain('ehr: 4 columns, 4 features, present in 7 rows (70%)')
     expect(r.stdout).toContain('1 row has none of the mapped modalities.')
@@ -262,7 +262,7 @@ describe('fuseplan init --from-data', () => {
       ['init', '--yes', '--from-data', join(FIX, 'icu-sample.csv'), '--mapping', join(FIX, 'mapping.yaml'), '--modality', 'name=cxr,type=tabular,availability=0.4', '--name', 'from-file'],
       {cwd: dir},
     )
-    expect(r.status).toBe(0)
+    expect(r.status, r.stderr).toBe(0)
     const p = parse(readFileSync(join(dir, 'fuseplan.profile.yaml'), 'utf8'))
     expect(p.modalities[1]).toMatchObject({name: 'cxr', type: 'tabular', features: 1, availability: 0.4})
     expect(p.task.labelledSamples).toBe(10)
@@ -272,7 +272,7 @@ describe('fuseplan init --from-data', () => {
     const dir = tempDir()
     const r = runCli(['init', '--yes', '--from-data', join(FIX, 'wear-sample.jsonl'), '--map', 'vitals=age,hr', '--map', 'emb=emb', '--map', 'ecg=ecg', '--label', 'y'], {cwd: dir})
     expect(r.stderr).toBe('')
-    expect(r.status).toBe(0)
+    expect(r.status, r.stderr).toBe(0)
     const p = parse(readFileSync(join(dir, 'fuseplan.profile.yaml'), 'utf8'))
     expect(p.modalities.map((m: {name: string; availability: number; features?: number}) => [m.name, m.availability, m.features])).toEqual([
       ['vitals', 0.75, 2],
@@ -298,7 +298,7 @@ describe('fuseplan init --from-data', () => {
   ])('reports the first problem of %s as file:line:col, exit 2, nothing written', (name, expected) => {
     const dir = tempDir()
     const real = runCli(['init', '--yes', '--out', join(dir, 'p.yaml'), '--from-data', name, '--map', name.endsWith('.jsonl') ? 'x=a' : 'x=a,b,c'], {cwd: FIX})
-    expect(real.status).toBe(2)
+    expect(real.status, real.stderr + real.stdout).toBe(2)
     expect(real.stderr.trim()).toMatch(new RegExp(`^${name.replace('.', '\\.')}:${expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))
     expect(existsSync(join(dir, 'p.yaml'))).toBe(false)
   })
@@ -306,13 +306,13 @@ describe('fuseplan init --from-data', () => {
   it('names the columns when a mapping matches none of them', () => {
     const dir = tempDir()
     const r = runCli(['init', '--yes', '--from-data', join(FIX, 'icu-sample.csv'), '--map', 'ehr=age', '--map', 'cxr=xray_*'], {cwd: dir})
-    expect(r.status).toBe(2)
+    expect(r.status, r.stderr + r.stdout).toBe(2)
     expect(r.stderr.trim()).toBe('--map "cxr=xray_*": `xray_*` matches no column of the data. The columns are: id, age, hr, bp_sys, bp_dia, cxr_path, note, label.')
   })
 
   it('needs a mapping', () => {
     const r = runCli(['init', '--yes', '--from-data', join(FIX, 'icu-sample.csv')], {cwd: tempDir()})
-    expect(r.status).toBe(2)
+    expect(r.status, r.stderr + r.stdout).toBe(2)
     expect(r.stderr).toContain('pass --map "ehr=age,hr,bp_*"')
   })
 })
