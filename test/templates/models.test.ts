@@ -73,6 +73,21 @@ describe.each(STRATEGIES)('%s fusion', (strategy) => {
   })
 })
 
+describe('reproducibility', () => {
+  it('the same seeds give identical predictions', async () => {
+    const config = tinyConfig('intermediate')
+    const world = createWorld(config, 1)
+    const test = world.sample(30, {population: 'deployment', seed: 12})
+    const runs: number[][] = []
+    for (let i = 0; i < 2; i++) {
+      const model = await trained(config)
+      runs.push(Array.from(await model.predict(test)))
+      model.dispose()
+    }
+    expect(runs[1]).toEqual(runs[0])
+  })
+})
+
 describe('early fusion variants', () => {
   it.each(['complete-case', 'indicators'] as const)('%s trains, predicts with modalities absent and round-trips', async (variant) => {
     const config = tinyConfig('early')
