@@ -105,6 +105,9 @@ export interface PlanInput {
 
 export function planScaffold(input: PlanInput): ScaffoldPlan {
   const out = resolve(input.out)
+  if (existsSync(out) && !lstatSync(out).isDirectory() && !(lstatSync(out).isSymbolicLink() && existsSync(out) && realpathSync(out) && lstatSync(realpathSync(out)).isDirectory())) {
+    throw new ScaffoldError(`--out ${input.out} exists and is not a folder`, 2)
+  }
   const warnings: string[] = []
   const {decision} = input
   if (input.strategy) {

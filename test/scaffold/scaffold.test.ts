@@ -230,6 +230,21 @@ describe('fuseplan scaffold', () => {
     expect(readFileSync(victim, 'utf8')).toBe('keep me')
   })
 
+  it('escapes profile text in the README and refuses an --out that is a file', () => {
+    const work = join(base, 'markup')
+    mkdirSync(work, {recursive: true})
+    const profile = join(work, 'p.yaml')
+    writeFileSync(profile, readFileSync(join(ROOT, ICU), 'utf8').replace('description: 24-hour deterioration risk for adult ICU stays', 'description: "<script>alert(1)</script> [click](http://evil) `code`"'))
+    expect(runCli(['scaffold', profile, '--out', join(work, 'project')]).status).toBe(0)
+    const readme = readFileSync(join(work, 'project', 'README.md'), 'utf8')
+    expect(readme).toContain('&lt;script&gt;alert\\(1\\)&lt;/script&gt; \\[click\\]\\(http://evil\\) \\`code\\`')
+    expect(readme).not.toContain('<script>')
+    writeFileSync(join(work, 'file'), 'x')
+    const r = runCli(['scaffold', profile, '--out', join(work, 'file')])
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain('exists and is not a folder')
+  })
+
   it('without a profile or saved answers, explains what to do (exit 2)', () => {
     const r = runCli(['scaffold', '--out', out('none')])
     expect(r.status).toBe(2)
