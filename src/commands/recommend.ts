@@ -66,7 +66,9 @@ Exit code: 0 with a recommendation, 1 when no strategy fits (the output says why
     if (!loaded.profile || inputErrors.length > 0) {
       const shown = loaded.profile ? inputErrors : loaded.findings
       process.stderr.write(`${shown.map((f) => formatFinding(profilePath, f)).join('\n')}\n`)
-      process.stderr.write(`fuseplan: ${profilePath} is not a valid deployment profile; fix the error${shown.length === 1 ? '' : 's'} above (\`fuseplan lint ${profilePath}\` lists every finding).\n`)
+      const ruleFailure = shown.some((f) => /^Rule `[^`]+` could not be evaluated/.test(f.message))
+      const what = ruleFailure ? 'a rule failed on this profile' : `${profilePath} is not a valid deployment profile`
+      process.stderr.write(`fuseplan: cannot recommend: ${what}; fix the error${shown.length === 1 ? '' : 's'} above (\`fuseplan lint ${profilePath}\` lists every finding).\n`)
       return this.exit(2)
     }
 
