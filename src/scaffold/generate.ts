@@ -49,7 +49,12 @@ export function escapeMarkdown(text: string): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/([\\`*_{}[\]()#+\-.!|~])/g, '\\$1')
+    .replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1')
+}
+
+/** Text as an inline code span: no Markdown or HTML is interpreted inside; backticks and line breaks removed. */
+export function codeSpan(text: string): string {
+  return `\`${text.replace(/[`\r\n\t]+/g, ' ').trim() || ' '}\``
 }
 
 export interface GenerateInput {
@@ -95,7 +100,7 @@ function renderReadme(template: string, input: GenerateInput): string {
   const rows = config.modalities.map((m) => {
     const mask = config.masking.modalities.find((x) => x.name === m.name)
     const size = m.inputShape.join('×')
-    return `| ${escapeMarkdown(m.name)} | ${m.type} | ${size} | ${pct(m.availability)} | ${pct(m.trainingAvailability)} | ${mask ? mask.dropProbability : 0} | ${m.required ? 'yes' : 'no'} |`
+    return `| ${codeSpan(m.name)} | ${m.type} | ${size} | ${pct(m.availability)} | ${pct(m.trainingAvailability)} | ${mask ? mask.dropProbability : 0} | ${m.required ? 'yes' : 'no'} |`
   })
   const recommended = decision.strategy
   let choice = `fuseplan recommended **${config.strategy}** fusion for this deployment.`
@@ -103,14 +108,14 @@ function renderReadme(template: string, input: GenerateInput): string {
     choice = `This project uses **${config.strategy}** fusion (chosen with \`--strategy\`); fuseplan recommended **${recommended ?? 'none'}**.`
   }
   const values: Record<string, string> = {
-    name: escapeMarkdown(profile.name),
+    name: escapeMarkdown(profile.name), // a validated slug: nothing to escape in practice
     description: escapeMarkdown(profile.description ?? `Multimodal model for ${profile.name}`),
     strategy: config.strategy,
     choice,
     modalities: ['| modality | type | input | deployment | training | drop probability | required |', '|---|---|---|---|---|---|---|', ...rows].join('\n'),
     budget: config.latency.budgetMs === null ? 'none given' : `${config.latency.budgetMs} ms at p${config.latency.percentile}`,
-    profile: escapeMarkdown(input.profileRef),
-    transfer: config.transfer ? `pre-train on the \`${escapeMarkdown(config.transfer.pretrainCohort)}\` cohort, then fine-tune on every sample` : 'none (no data-rich cohort to pre-train on)',
+    profile: codeSpan(input.profileRef),
+    transfer: config.transfer ? `pre-train on the ${codeSpan(config.transfer.pretrainCohort)} cohort, then fine-tune on every sample` : 'none (no data-rich cohort to pre-train on)',
   }
   return template.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => values[key] ?? whole)
 }

@@ -89,7 +89,7 @@ describe('fuseplan scaffold', () => {
     expect(pkg.dependencies).toEqual({'@tensorflow/tfjs': '4.22.0', '@tensorflow/tfjs-backend-wasm': '4.22.0', yaml: '^2.6.0'})
     // The template sources are copied verbatim: no profile value in code.
     expect(readFileSync(join(dir, 'src/model/index.ts'), 'utf8')).toBe(readFileSync(join(ROOT, 'templates/project/src/model/index.ts'), 'utf8'))
-    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('| cxr | image | 224×224×1 | 22% |')
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('| `cxr` | image | 224×224×1 | 22% |')
     // The generated config lints clean.
     const lint = runCli(['lint', join(dir, 'fuseplan.training.yaml'), '--format', 'json'])
     if (lint.status === 0) expect(JSON.parse(lint.stdout)[0].messages).toEqual([])
