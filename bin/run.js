@@ -5,7 +5,7 @@
 // otherwise oclif builds the command list from dist/ as if there were no manifest.
 import {readdirSync, statSync} from 'node:fs'
 import {join} from 'node:path'
-import {execute} from '@oclif/core'
+import {handle, run} from '@oclif/core'
 
 const root = join(import.meta.dirname, '..')
 
@@ -26,11 +26,24 @@ function manifestIsFresh() {
   return true
 }
 
-if (manifestIsFresh()) {
-  await execute({dir: import.meta.url})
-} else {
+/** Resolves once everything written to `stream` so far has been handed to the OS. */
+const flushed = (stream) => new Promise((resolve) => stream.write('', () => resolve()))
+
+async function loadOptions() {
+  if (manifestIsFresh()) return import.meta.url
   const {Plugin} = await import('@oclif/core')
   const plugin = new Plugin({root, isRoot: true, type: 'core', ignoreManifest: true})
   await plugin.load()
-  await execute({loadOptions: {root, plugins: new Map([[plugin.name, plugin]])}})
+  return {root, plugins: new Map([[plugin.name, plugin]])}
+}
+
+// What oclif's execute() does, except that a command ending with an exit code (this.exit(1) after
+// printing a report) gets its output flushed first: process.exit() drops whatever a pipe has not
+// taken yet, which truncated `fuseplan lint --format json | jq` at 64 KiB.
+try {
+  await run(process.argv.slice(2), await loadOptions())
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)])
+} catch (error) {
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)])
+  await handle(error)
 }
