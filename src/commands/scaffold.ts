@@ -130,7 +130,12 @@ Exit code: 0 on success, 1 when files you edited are in the way or no strategy f
     const count = (s: FileStatus) => plan.files.filter((f) => f.status === s).length
     const summary = (['added', 'changed', 'removed', 'conflict', 'unchanged'] as FileStatus[])
       .filter((s) => count(s) > 0)
-      .map((s) => `${count(s)} ${s === 'changed' ? 'updated' : s === 'conflict' ? 'kept (edited)' : s}`)
+      .map((s) => {
+        const word = dryRun
+          ? {added: 'to add', changed: 'to update', removed: 'to remove', conflict: 'edited (kept)', unchanged: 'unchanged'}[s]
+          : {added: 'added', changed: 'updated', removed: 'removed', conflict: 'edited (kept)', unchanged: 'unchanged'}[s]
+        return `${count(s)} ${word}`
+      })
     lines.push(summary.join(', '))
     if (!dryRun && !failed) {
       lines.push(count('added') + count('changed') + count('removed') === 0 ? 'Nothing to do: the project is up to date.' : `Next: cd ${shownOut} && npm install && npm test`)

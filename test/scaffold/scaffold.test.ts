@@ -107,7 +107,7 @@ describe('fuseplan scaffold', () => {
     expect(r.status).toBe(0)
     expect(r.stdout).toContain('Dry run: intermediate fusion project')
     expect(r.stdout).toContain('  would add    fuseplan.training.yaml')
-    expect(r.stdout).toContain('Nothing was written (--dry-run).')
+    expect(r.stdout).toContain(`${EXPECTED_FILES.length} to add\nNothing was written (--dry-run).`)
     expect(existsSync(join(base, 'dry'))).toBe(false)
     expect(readdirSync(base).filter((f) => f.includes('fuseplan-') && f.endsWith('.tmp'))).toEqual([])
   })
@@ -134,6 +134,7 @@ describe('fuseplan scaffold', () => {
     expect(again.status).toBe(1)
     expect(again.stderr).toContain('not overwriting 1 file(s) you changed: src/model/networks.ts (edited since generation). Re-run with --force')
     expect(again.stdout).toContain('would keep   src/model/networks.ts')
+    expect(again.stdout).toMatch(/\d+ to update, 1 edited \(kept\), \d+ unchanged/)
     expect(readFileSync(edited, 'utf8')).toBe('// my own network\n')
     // Nothing else changed either: the run was refused as a whole.
     expect(parse(readFileSync(join(dir, 'fuseplan.training.yaml'), 'utf8')).strategy).toBe('intermediate')
