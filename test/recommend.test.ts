@@ -156,10 +156,15 @@ describe('fuseplan recommend', () => {
   it('honours fuseplan.config.yaml next to the profile (option override changes the decision)', () => {
     const dir = tempDir()
     writeFileSync(join(dir, 'afib.yaml'), readFileSync(WEARABLE, 'utf8'))
-    writeFileSync(join(dir, 'fuseplan.config.yaml'), 'overrides:\n  temporal-favours-attention:\n    options: {minLabelledSamples: 100000}\n')
+    writeFileSync(join(dir, 'fuseplan.config.yaml'), 'overrides:\n  temporal-favours-attention:\n    options: {minLabelledSamples: 100000}\n  rare-modality: off\n')
     const r = runCli(['recommend', join(dir, 'afib.yaml'), '--format', 'json'])
     expect(r.status).toBe(0)
     expect(JSON.parse(r.stdout).strategy).toBe('intermediate')
+    expect(JSON.parse(r.stdout).trace.find((t: {ruleId: string}) => t.ruleId === 'rare-modality')).toEqual({ruleId: 'rare-modality', fired: false, inputs: {}, effects: [], disabled: true})
+    const x = runCli(['recommend', join(dir, 'afib.yaml'), '--explain'])
+    expect(x.stdout).toMatch(/^\[off  \] rare-modality - /m)
+    expect(x.stdout).toMatch(/, 1 turned off by config\.\n/)
+    expect(x.stdout).toMatch(/read: .*options\.minLabelledSamples = 100000/)
   })
 })
 

@@ -83,6 +83,8 @@ export interface TraceEntry {
   inputs: Record<string, unknown>
   effects: string[]
   error?: string
+  /** True when the config turned the rule off: it was not evaluated. */
+  disabled?: boolean
 }
 
 export interface Decision {

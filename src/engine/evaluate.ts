@@ -75,8 +75,11 @@ export function evaluateRules(ruleSet: RuleSet, profile: Profile, facts: Facts, 
     findings: [],
   }
   for (const cr of ruleSet.rules) {
-    if (!cr.enabled) continue
-    if (opts.lintOnly && cr.rule.effects.findings.length === 0) continue
+    if (opts.lintOnly && (!cr.enabled || cr.rule.effects.findings.length === 0)) continue
+    if (!cr.enabled) {
+      ev.trace.push({ruleId: cr.rule.id, fired: false, inputs: {}, effects: [], disabled: true})
+      continue
+    }
     const entry = runRule(cr, profile, facts, ev, opts.traceInputs !== false)
     ev.trace.push(entry)
   }

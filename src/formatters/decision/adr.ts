@@ -219,7 +219,7 @@ export function adrBody(d: Decision, ruleSet?: RuleSet): string {
   else out.push(...bullets(d.findings.map((f) => `${f.severity} \`${f.ruleId}\`${f.path ? ` at \`${f.path}\`` : ''}: ${f.message}`)), '')
 
   out.push('### Rules that decided it', '')
-  out.push(`${d.trace.filter((t) => t.fired).length} of ${d.trace.length} rules fired. \`fuseplan recommend --explain\` prints the full trace; \`fuseplan rules show ID\` documents a rule.`, '')
+  out.push(`${d.trace.filter((t) => t.fired).length} of ${d.trace.filter((t) => !t.disabled).length} rules fired. \`fuseplan recommend --explain\` prints the full trace; \`fuseplan rules show ID\` documents a rule.`, '')
   out.push('| Rule | Fired | Values read | Effects |', '|---|---|---|---|')
   const ordered = [...d.trace.filter((t) => t.fired || t.error), ...d.trace.filter((t) => !t.fired && !t.error)]
   for (const t of ordered) {
@@ -227,7 +227,7 @@ export function adrBody(d: Decision, ruleSet?: RuleSet): string {
       .map(([k, v]) => `${k} = ${showValue(v, 60)}`)
       .join('; ')
     const effects = t.error ? `error: ${t.error}` : t.effects.join('; ')
-    out.push(`| \`${t.ruleId}\` | ${t.error ? 'error' : t.fired ? 'yes' : 'no'} | ${cell(read)} | ${cell(effects)} |`)
+    out.push(`| \`${t.ruleId}\` | ${t.disabled ? 'off (config)' : t.error ? 'error' : t.fired ? 'yes' : 'no'} | ${cell(read)} | ${cell(effects)} |`)
   }
   out.push('')
   return out.join('\n')

@@ -8,11 +8,12 @@ export function formatExplain(decision: Decision, ruleSet?: RuleSet): string {
   const lines: string[] = []
   const fired = decision.trace.filter((t) => t.fired)
   lines.push(`Decision trace for ${decision.profile.name} (${decision.profile.hash})`)
-  lines.push(`${decision.trace.length} rules evaluated, ${fired.length} fired.`)
+  const off = decision.trace.filter((t) => t.disabled).length
+  lines.push(`${decision.trace.length - off} rules evaluated, ${fired.length} fired${off ? `, ${off} turned off by config` : ''}.`)
   lines.push('')
   for (const t of decision.trace) {
     const title = ruleSet?.byId.get(t.ruleId)?.rule.title
-    const mark = t.error ? 'ERROR' : t.fired ? 'FIRED' : 'no'
+    const mark = t.disabled ? 'off' : t.error ? 'ERROR' : t.fired ? 'FIRED' : 'no'
     lines.push(`[${mark.padEnd(5)}] ${t.ruleId}${title ? ` - ${title}` : ''}`)
     const inputs = Object.entries(t.inputs)
     if (inputs.length > 0) lines.push(`        read: ${inputs.map(([k, v]) => `${k} = ${showValue(v, 80)}`).join(', ')}`)
