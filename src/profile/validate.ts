@@ -1,19 +1,42 @@
 // Schema validation of a parsed profile, with each error turned into a Finding a person can act on.
-import {Ajv2020, type ErrorObject, type ValidateFunction} from 'ajv/dist/2020.js'
+import {createHash} from 'node:crypto'
+import {createRequire} from 'node:module'
+import type {Ajv2020, ErrorObject, ValidateFunction} from 'ajv/dist/2020.js'
 import type {DocPath, Finding} from '../findings.js'
 import type {SourceDocument} from './source.js'
 import {profileSchema} from './schema.js'
 
+/** Ajv options of every schema compiled here; scripts/compile-schemas.js precompiles the profile schema with them. */
+export const AJV_OPTIONS = {allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true} as const
+
+const require = createRequire(import.meta.url)
 let compiled: ValidateFunction | undefined
+
+/** Ajv is loaded only when a schema has to be compiled at run time (it is a large module graph). */
+function newAjv(): Ajv2020 {
+  const {Ajv2020: Ajv} = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js')
+  return new Ajv(AJV_OPTIONS)
+}
+
+/** The validator `npm run build` precompiled (dist/src/profile/schema.validate.cjs), if it matches this schema. */
+function precompiledValidator(): ValidateFunction | undefined {
+  try {
+    const validate = require('./schema.validate.cjs') as ValidateFunction & {schemaHash?: string}
+    const hash = createHash('sha256').update(JSON.stringify(profileSchema)).digest('hex')
+    return validate.schemaHash === hash ? validate : undefined
+  } catch {
+    return undefined
+  }
+}
 
 /** Compiled once per process, on first use, so commands that never validate do not pay for it. */
 function profileValidator(): ValidateFunction {
-  compiled ??= new Ajv2020({allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true}).compile(profileSchema)
+  compiled ??= precompiledValidator() ?? newAjv().compile(profileSchema)
   return compiled
 }
 
 export function compileSchema(schema: object): ValidateFunction {
-  return new Ajv2020({allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true}).compile(schema)
+  return newAjv().compile(schema)
 }
 
 export function validateProfileSchema(source: SourceDocument): Finding[] {

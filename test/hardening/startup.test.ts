@@ -26,7 +26,8 @@ function node(args: string[], cwd: string, extra: string[] = []) {
 describe('oclif manifest', () => {
   it('npm run build writes it right after compiling', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {scripts: Record<string, string>; files: string[]}
-    expect(pkg.scripts.build).toMatch(/^tsc\b.*&& node scripts\/oclif-manifest\.js$/)
+    expect(pkg.scripts.build).toMatch(/^tsc\b.*&& node scripts\/oclif-manifest\.js\b/)
+    expect(pkg.scripts.build).toContain('node scripts/compile-schemas.js')
     expect(pkg.files).toContain('oclif.manifest.json')
   })
 
@@ -94,4 +95,34 @@ describe('only commands that train load TensorFlow.js', () => {
     expect(r.status, r.stderr).toBe(0)
     expect(r.stderr).toContain('TFJS-LOADED')
   }, 120_000)
+})
+
+describe('precompiled profile schema (scripts/compile-schemas.js)', () => {
+  it('is built, matches the schema, and reports exactly what run-time compilation reports', async () => {
+    expect(node(['scripts/compile-schemas.js'], ROOT).status).toBe(0)
+    const {createRequire} = await import('node:module')
+    const require = createRequire(import.meta.url)
+    const precompiled = require(join(ROOT, 'dist', 'src', 'profile', 'schema.validate.cjs')) as ((v: unknown) => boolean) & {errors?: unknown[]; schemaHash: string}
+    const {profileSchema} = await import('../../src/profile/schema.js')
+    const {createHash} = await import('node:crypto')
+    expect(precompiled.schemaHash).toBe(createHash('sha256').update(JSON.stringify(profileSchema)).digest('hex'))
+    const {compileSchema} = await import('../../src/profile/validate.js')
+    const runtime = compileSchema(profileSchema)
+    const fc = (await import('fast-check')).default
+    const {parse} = await import('yaml')
+    const {hostileProfileText} = await import('./fuzz-helpers.js')
+    fc.assert(
+      fc.property(hostileProfileText, (text) => {
+        let value: unknown
+        try {
+          value = parse(text)
+        } catch {
+          return
+        }
+        expect(precompiled(value)).toBe(runtime(value))
+        expect(JSON.stringify(precompiled.errors ?? null)).toBe(JSON.stringify(runtime.errors ?? null))
+      }),
+      {numRuns: 300},
+    )
+  }, 60_000)
 })
