@@ -6,13 +6,13 @@
 import {readdirSync, statSync} from 'node:fs'
 import module from 'node:module'
 import {join} from 'node:path'
-import {handle, run} from '@oclif/core'
 
 const root = join(import.meta.dirname, '..')
 
 // Node 22.1+ can keep V8's compiled code of the modules below between runs (most of start-up is
 // compiling @oclif/core); on Node 20 this function does not exist and nothing changes.
 module.enableCompileCache?.()
+const {handle, run} = await import('@oclif/core')
 
 function manifestIsFresh() {
   const manifest = statSync(join(root, 'oclif.manifest.json'), {throwIfNoEntry: false})
