@@ -15,6 +15,7 @@ import type {Decision, Strategy} from '../decision/types.js'
 import type {Profile} from '../profile/types.js'
 import {ANSWERS_FILE, MANIFEST_FILE, generateProject, renderAnswers, type Answers} from './generate.js'
 import {buildTrainingConfig} from './training-config.js'
+import {withoutInterruption} from '../util/signals.js'
 
 export type FileStatus = 'added' | 'changed' | 'unchanged' | 'conflict' | 'removed'
 
@@ -173,8 +174,16 @@ export function planScaffold(input: PlanInput): ScaffoldPlan {
   return {out, strategy, recommended: decision.strategy, warnings, files, contents, stale}
 }
 
-/** Writes a plan. Throws (writing nothing) when it has conflicts. */
+/**
+ * Writes a plan. Throws (writing nothing) when it has conflicts. The write runs as one
+ * uninterruptible section: Ctrl-C or SIGTERM arriving meanwhile takes effect right after it, so no
+ * temporary folder or half-moved project is left behind.
+ */
 export function writeScaffold(plan: ScaffoldPlan): void {
+  withoutInterruption(() => writeScaffoldNow(plan))
+}
+
+function writeScaffoldNow(plan: ScaffoldPlan): void {
   const conflicts = plan.files.filter((f) => f.status === 'conflict')
   if (conflicts.length > 0) {
     throw new ScaffoldError(`not overwriting ${conflicts.length} file(s) you changed: ${conflicts.map((c) => `${c.path} (${c.reason})`).join(', ')}. Re-run with --force to overwrite them.`, 1)
