@@ -11,16 +11,29 @@ export function formatExplain(decision: Decision, ruleSet?: RuleSet): string {
   const off = decision.trace.filter((t) => t.disabled).length
   lines.push(`${decision.trace.length - off} rules evaluated, ${fired.length} fired${off ? `, ${off} turned off by config` : ''}.`)
   lines.push('')
-  for (const t of decision.trace) {
-    const title = ruleSet?.byId.get(t.ruleId)?.rule.title
-    const mark = t.disabled ? 'off' : t.error ? 'ERROR' : t.fired ? 'FIRED' : 'no'
-    lines.push(`[${mark.padEnd(5)}] ${t.ruleId}${title ? ` - ${title}` : ''}`)
-    const inputs = Object.entries(t.inputs)
-    if (inputs.length > 0) lines.push(`        read: ${inputs.map(([k, v]) => `${k} = ${showValue(v, 80)}`).join(', ')}`)
-    for (const e of t.effects) lines.push(`        -> ${e}`)
-    if (t.error) lines.push(`        error: ${t.error}`)
+  const group = (id: string): number => {
+    const rule = ruleSet?.byId.get(id)?.rule
+    if (!rule) return 0
+    if (rule.effects.score.length > 0 || rule.effects.exclude.length > 0) return 0
+    if (rule.effects.masking || rule.effects.transfer) return 1
+    return 2
   }
-  lines.push('')
+  const titles = ['Strategy rules (scores and exclusions)', 'Plan rules (masking and transfer)', 'Profile checks (lint findings)']
+  for (const g of [0, 1, 2]) {
+    const entries = decision.trace.filter((t) => group(t.ruleId) === g)
+    if (entries.length === 0) continue
+    if (ruleSet) lines.push(`${titles[g]}:`, '')
+    for (const t of entries) {
+      const title = ruleSet?.byId.get(t.ruleId)?.rule.title
+      const mark = t.disabled ? 'off' : t.error ? 'ERROR' : t.fired ? 'FIRED' : 'no'
+      lines.push(`[${mark.padEnd(5)}] ${t.ruleId}${title ? ` - ${title}` : ''}`)
+      const inputs = Object.entries(t.inputs)
+      if (inputs.length > 0) lines.push(`        read: ${inputs.map(([k, v]) => `${k} = ${showValue(v, 80)}`).join(', ')}`)
+      for (const e of t.effects) lines.push(`        -> ${e}`)
+      if (t.error) lines.push(`        error: ${t.error}`)
+    }
+    lines.push('')
+  }
   lines.push('Scores:')
   for (const o of decision.options) {
     lines.push(`  ${o.strategy.padEnd(12)} ${num(o.score).padStart(5)}${o.excluded ? '  excluded' : ''}  (estimated ${num(o.latencyMs, 2)} ms)`)
