@@ -6,10 +6,7 @@ import {writeAdr} from '../decision/records.js'
 import {builtinRulesDir, checkProfile, formatProblem, loadRuleSet, RuleLoadError} from '../engine/index.js'
 import type {RuleSet} from '../engine/types.js'
 import type {Finding} from '../findings.js'
-import {formatAdr} from '../formatters/decision/adr.js'
-import {formatExplain} from '../formatters/decision/explain.js'
-import {formatDecisionJson} from '../formatters/decision/json.js'
-import {formatDecisionYaml} from '../formatters/decision/yaml.js'
+import {DECISION_FORMATS, decisionFormatters, formatExplain, type DecisionFormatName} from '../formatters/decision/index.js'
 import {loadProfile} from '../profile/load.js'
 
 export default class Recommend extends FuseplanCommand {
@@ -30,7 +27,7 @@ Exit code: 0 with a recommendation, 1 when no strategy fits (the output says why
   }
 
   static override flags = {
-    format: Flags.string({char: 'f', description: 'Output format.', options: ['adr', 'json', 'yaml'], default: 'adr'}),
+    format: Flags.string({char: 'f', description: 'Output format.', options: [...DECISION_FORMATS], default: 'adr'}),
     explain: Flags.boolean({description: 'Print the rule trace (every rule, the values it read, its effects) instead of the decision.'}),
     out: Flags.string({description: 'Write the ADR into this folder as NNNN-<title>.md (next free number; supersedes the previous ADR for the profile when the decision changed).'}),
     date: Flags.string({description: 'Date for the ADR, YYYY-MM-DD (default: today, UTC). Pin it for reproducible output.'}),
@@ -88,9 +85,7 @@ Exit code: 0 with a recommendation, 1 when no strategy fits (the output says why
     }
 
     if (flags.explain) process.stdout.write(formatExplain(decision, ruleSet))
-    else if (flags.format === 'json') process.stdout.write(formatDecisionJson(decision))
-    else if (flags.format === 'yaml') process.stdout.write(formatDecisionYaml(decision))
-    else process.stdout.write(formatAdr(decision, {date, ruleSet}))
+    else process.stdout.write(decisionFormatters[flags.format as DecisionFormatName](decision, {date, ruleSet}))
 
     if (!decision.strategy) {
       process.stderr.write(`fuseplan: no strategy recommended for ${decision.profile.name}: ${decision.noStrategyReason}\n`)

@@ -1,0 +1,26 @@
+// The registry of `fuseplan recommend --format` outputs. To add a format: write `<name>.ts` exporting
+// a function (decision, context) => string, then list it here; the command's --format options follow.
+import type {Decision} from '../../decision/types.js'
+import type {RuleSet} from '../../engine/types.js'
+import {formatAdr} from './adr.js'
+import {formatDecisionJson} from './json.js'
+import {formatDecisionYaml} from './yaml.js'
+
+export interface DecisionFormatContext {
+  /** ADR date, YYYY-MM-DD. */
+  date: string
+  ruleSet?: RuleSet
+}
+
+export type DecisionFormatter = (decision: Decision, ctx: DecisionFormatContext) => string
+
+export const DECISION_FORMATS = ['adr', 'json', 'yaml'] as const
+export type DecisionFormatName = (typeof DECISION_FORMATS)[number]
+
+export const decisionFormatters: Record<DecisionFormatName, DecisionFormatter> = {
+  adr: (d, ctx) => formatAdr(d, {date: ctx.date, ruleSet: ctx.ruleSet}),
+  json: (d) => formatDecisionJson(d),
+  yaml: (d) => formatDecisionYaml(d),
+}
+
+export {formatExplain} from './explain.js'
