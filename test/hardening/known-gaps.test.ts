@@ -7,6 +7,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {BIN, ROOT, tempDir} from '../helpers/run-cli.js'
 import {expectCleanExit, fuseplan, rulePack} from './fuzz-helpers.js'
+import {readFileSync} from 'node:fs'
 
 const EXAMPLE = join(ROOT, 'examples', 'icu-deterioration.yaml')
 
@@ -66,5 +67,20 @@ describe('known gaps (owner: scaffold, src/scaffold/scaffold.ts)', () => {
       })
     })
     expect(readdirSync(dir).filter((f) => f !== 'proj')).toEqual([])
+  }, 60_000)
+})
+
+describe('known gaps (owner: recommend, src/decision/records.ts / src/commands/recommend.ts)', () => {
+  // `recommend --out adr` where `adr` is a file: the right exit code (2) and nothing written, but the
+  // message reads "Internal error: --out adr exists and is not a folder. (run again with --debug for
+  // details)": records.ts throws a plain Error, which FuseplanCommand reports as internal. Fix: throw a
+  // CLIError / this.error(..., {exit: 2}) for this usage error.
+  it.fails('--out onto an existing file is a usage error, not an internal error', () => {
+    const dir = tempDir('fuseplan-gap-out-')
+    writeFileSync(join(dir, 'adr'), 'not a folder')
+    const r = fuseplan(['recommend', EXAMPLE, '--out', 'adr', '--date', '2026-01-01'], {cwd: dir})
+    expectCleanExit(r, [2], 'recommend --out onto a file')
+    expect(r.stderr).not.toMatch(/Internal error/)
+    expect(readFileSync(join(dir, 'adr'), 'utf8')).toBe('not a folder')
   }, 60_000)
 })

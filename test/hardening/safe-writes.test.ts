@@ -6,7 +6,7 @@ import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'n
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {BIN, ROOT, tempDir} from '../helpers/run-cli.js'
-import {STACK_TRACE} from './fuzz-helpers.js'
+import {expectCleanExit, fuseplan, STACK_TRACE} from './fuzz-helpers.js'
 
 const EXAMPLE = join(ROOT, 'examples', 'icu-deterioration.yaml')
 const has = (name: string) => existsSync(join(ROOT, 'dist', 'src', 'commands', `${name}.js`))
@@ -137,20 +137,11 @@ describe('single-file writers interrupted at random moments', () => {
     const dir = tempDir('fuseplan-sig-fail-')
     writeFileSync(join(dir, 'adr'), 'not a folder')
     mkdirSync(join(dir, 'x'))
-    const env: Record<string, string | undefined> = {...process.env, NO_COLOR: '1'}
-    delete env.FORCE_COLOR
-    return new Promise<void>((resolve) => {
-      const child = spawn(process.execPath, [BIN, 'recommend', EXAMPLE, '--out', 'adr', '--date', '2026-01-01'], {cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe']})
-      let stderr = ''
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-      child.on('exit', (status) => {
-        expect(status).toBe(2)
-        expect(STACK_TRACE.test(stderr)).toBe(false)
-        expect(readdirSync(dir).sort()).toEqual(['adr', 'x'])
-        expect(readFileSync(join(dir, 'adr'), 'utf8')).toBe('not a folder')
-        resolve()
-      })
-    })
+    const r = fuseplan(['recommend', EXAMPLE, '--out', 'adr', '--date', '2026-01-01'], {cwd: dir})
+    expectCleanExit(r, [2], 'recommend --out onto a file')
+    expect(r.stderr).toMatch(/adr/)
+    expect(readdirSync(dir).sort()).toEqual(['adr', 'x'])
+    expect(readFileSync(join(dir, 'adr'), 'utf8')).toBe('not a folder')
   }, 60_000)
 })
 
