@@ -65,17 +65,12 @@ function collectReads(node: unknown, out: Set<string>): void {
     return
   }
   if (!isNode(node)) return
+  // A member chain rooted at one of our variables is one read; anything else (macro variables,
+  // literals, calls) is walked for the chains inside it.
   const path = chainPath(node)
-  if (path !== undefined) {
-    const root = path.split(/[.[]/)[0]
-    if ((CEL_VARIABLES as readonly string[]).includes(root) && path !== root) {
-      out.add(path)
-      return
-    }
-    if ((CEL_VARIABLES as readonly string[]).includes(root)) {
-      out.add(path)
-      return
-    }
+  if (path !== undefined && (CEL_VARIABLES as readonly string[]).includes(path.split(/[.[]/)[0])) {
+    out.add(path)
+    return
   }
   collectReads(node.args, out)
 }
