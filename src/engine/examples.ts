@@ -20,10 +20,13 @@ export const EXAMPLE_BASE_PROFILE: Profile = {
   latency: {budgetMs: 100, percentile: 99, hardware: 'cpu', batch: 1},
 }
 
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
+
 export function applyPatch(base: Profile, patch: ProfilePatch): Profile {
   const out = structuredClone(base) as unknown as Record<string, unknown>
   for (const [path, value] of Object.entries(patch)) {
     const parts = parseDocPath(path)
+    if (parts.length === 0 || parts.some((p) => UNSAFE_KEYS.has(String(p)))) throw new Error(`Unsafe or empty patch path \`${path}\`.`)
     let cur: Record<string | number, unknown> = out
     for (let i = 0; i < parts.length - 1; i++) {
       const key = parts[i]

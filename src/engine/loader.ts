@@ -338,5 +338,12 @@ function parseExamples(y: YamlFile, path: DocPath, raw: unknown): Rule['examples
   if (m.fires === undefined) y.error(path, 'Rule `examples` needs `fires`: a profile patch on which the rule fires.')
   if (m.passes === undefined) y.error(path, 'Rule `examples` needs `passes`: a profile patch on which the rule does not fire.')
   if (!fires || !passes) return undefined
+  for (const [which, patch] of [['fires', fires], ['passes', passes]] as const) {
+    for (const key of Object.keys(patch)) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])*$/.test(key) || /(^|\.)(__proto__|constructor|prototype)(\.|\[|$)/.test(key)) {
+        y.error([...path, which, key], `Example patch key \`${key}\` must be a profile path like \`modalities[1].availability\`.`, {key: true})
+      }
+    }
+  }
   return {fires, passes}
 }

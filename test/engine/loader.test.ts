@@ -109,6 +109,13 @@ describe('rule packs', () => {
     expect(problems(() => loadRuleSet({rulesDirs: [pack({'a.yaml': badStrategy})]}))[0].message).toMatch(/Unknown strategy `hybrid`/)
   })
 
+  it('rejects example patch keys that are not profile paths', () => {
+    const bad = GOOD.replace('  fires: {}', '  fires:\n    __proto__.polluted: 1')
+    const p = problems(() => loadRuleSet({rulesDirs: [pack({'a.yaml': bad})]}))
+    expect(p[0]).toMatchObject({line: 18, column: 5, message: expect.stringMatching(/Example patch key `__proto__.polluted` must be a profile path/)})
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+
   it('a missing rule folder is an error', () => {
     expect(problems(() => loadRuleSet({rulesDirs: [join(root, 'nope')]}))[0].message).toMatch(/Rule folder not found/)
   })
