@@ -40,7 +40,7 @@ describe.runIf(hasCommand('recommend'))('recommend on hostile profiles', () => {
           if (r.status === 1) expect(decision.strategy).toBeNull()
         }
       }),
-      {numRuns: runs(20)},
+      {numRuns: runs(15)},
     )
   }, 270000)
 
@@ -95,7 +95,7 @@ describe.runIf(hasCommand('init'))('init on hostile answers files', () => {
           expect(left).toEqual(['answers.yaml'])
         }
       }),
-      {numRuns: runs(20)},
+      {numRuns: runs(15)},
     )
   }, 270000)
 })
@@ -112,7 +112,7 @@ describe.runIf(hasCommand('evaluate'))('evaluate on hostile profiles', () => {
         const left = readdirSync(dir).sort()
         expect(left).toEqual(r.status === 0 ? ['profile.yaml', 'report.html'] : ['profile.yaml'])
       }),
-      {numRuns: runs(8)},
+      {numRuns: runs(6)},
     )
   }, 110000)
 })

@@ -182,10 +182,12 @@ export function mutate(value: unknown, mutations: Mutation[]): unknown {
 /** YAML text of any value; falls back to JSON (valid YAML) when the yaml stringifier refuses. */
 export function toYaml(value: unknown): string {
   try {
-    return stringify(value, {aliasDuplicateObjects: false, lineWidth: 0})
+    const text = stringify(value, {aliasDuplicateObjects: false, lineWidth: 0}) as string | undefined
+    if (typeof text === 'string') return text
   } catch {
-    return JSON.stringify(value) ?? 'null'
+    // fall through
   }
+  return JSON.stringify(value) ?? 'null'
 }
 
 /** Text-level damage: truncation, stray characters, tabs, anchors and aliases, BOMs, CRLF. */
