@@ -21,6 +21,13 @@ function ceil6(x: number): number {
   return Math.ceil(x * 1e6 - 1e-3) / 1e6
 }
 
+/** 1 - t(1 - q), rounded to 6 decimals, rounded up only where rounding would fall below 1 - a. */
+function effectiveRate(t: number, q: number, a: number): number {
+  const exact = 1 - t * (1 - q)
+  const near = r(exact)
+  return Math.min(1, near + 1e-12 >= 1 - a ? near : ceil6(exact))
+}
+
 export function buildMaskingPlan(facts: Facts, settings: MaskingSettings): MaskingPlan {
   const floor = settings.floor ?? 0
   const modalities: ModalityMask[] = facts.modalities.map((m) => {
@@ -45,7 +52,7 @@ export function buildMaskingPlan(facts: Facts, settings: MaskingSettings): Maski
       deploymentAvailability: a,
       trainingAvailability: t,
       dropProbability: q,
-      effectiveMissingRate: Math.min(1, ceil6(1 - t * (1 - q))),
+      effectiveMissingRate: effectiveRate(t, q, a),
       required: m.required,
       ...(note ? {note} : {}),
     }
