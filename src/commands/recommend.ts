@@ -1,4 +1,5 @@
 import {Args, Flags} from '@oclif/core'
+import {existsSync, statSync} from 'node:fs'
 import {dirname, join, relative} from 'node:path'
 import {FuseplanCommand} from '../cli/base-command.js'
 import {decide} from '../decision/decide.js'
@@ -40,6 +41,10 @@ Exit code: 0 with a recommendation, 1 when no strategy fits (the output says why
     const date = flags.date ?? new Date().toISOString().slice(0, 10)
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`)) || new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date) {
       process.stderr.write(`fuseplan: --date must be a calendar date written YYYY-MM-DD, got "${date}".\n`)
+      return this.exit(2)
+    }
+    if (flags.out !== undefined && existsSync(flags.out) && !statSync(flags.out).isDirectory()) {
+      process.stderr.write(`fuseplan: --out ${flags.out} exists and is not a folder; give a folder for the decision records (it is created if missing).\n`)
       return this.exit(2)
     }
     const bundled = args.profile === undefined

@@ -83,6 +83,68 @@ export function toPlain(value: unknown): unknown {
   return value
 }
 
+// ---- evaluation budget: cel-js has no step limit, so the work of an expression is bounded at load ----
+
+/** Comprehension macros: each runs its body once per element of its receiver. */
+const MACROS = new Set(['all', 'exists', 'exists_one', 'existsOne', 'map', 'filter', 'transformList', 'transformMap', 'transformMapEntry', 'sortBy'])
+/** A comprehension may sit inside at most this many other comprehensions' bodies, minus one (2 = one level of nesting). */
+export const MAX_COMPREHENSION_DEPTH = 2
+/** At most this many comprehensions in one expression. */
+export const MAX_COMPREHENSIONS = 20
+/** Upper bound on estimated evaluation steps of one expression (per evaluation). */
+export const MAX_ESTIMATED_STEPS = 1_000_000
+/** Assumed length of a list that is not a literal (profile data, facts) when estimating steps. */
+export const ASSUMED_DATA_LENGTH = 100
+
+interface Budget {
+  depth: number
+  steps: number
+  at: number
+}
+
+function nodeStart(n: Node): number {
+  return typeof (n as {start?: unknown}).start === 'number' ? (n as unknown as {start: number}).start : 0
+}
+
+/** Depth of comprehension nesting and estimated steps of a node; throws CelCompileError past a limit. */
+function budgetOf(node: unknown, count: {n: number}): Budget {
+  if (Array.isArray(node)) {
+    const out: Budget = {depth: 0, steps: 0, at: 0}
+    for (const x of node) {
+      const b = budgetOf(x, count)
+      if (b.depth > out.depth) out.depth = b.depth
+      out.steps += b.steps
+    }
+    return out
+  }
+  if (!isNode(node)) return {depth: 0, steps: 0, at: 0}
+  if (node.op === 'rcall' && Array.isArray(node.args) && MACROS.has(node.args[0] as string)) {
+    const [, receiver, body] = node.args as [string, unknown, unknown[]]
+    const at = nodeStart(node)
+    count.n++
+    if (count.n > MAX_COMPREHENSIONS) throw new CelCompileError(`Too many comprehensions (more than ${MAX_COMPREHENSIONS} map/filter/all/exists calls in one expression); split the rule.`, at)
+    const r = budgetOf(receiver, count)
+    const b = budgetOf(body, count)
+    const depth = Math.max(r.depth, b.depth + 1)
+    if (depth > MAX_COMPREHENSION_DEPTH) {
+      throw new CelCompileError(`Comprehensions nested ${depth} deep; fuseplan allows at most ${MAX_COMPREHENSION_DEPTH} (a map/filter/all/exists inside another one, no deeper), to bound evaluation time. Compute the inner part as a fact or split the rule.`, at)
+    }
+    const length = isNode(receiver) && receiver.op === 'list' && Array.isArray(receiver.args) ? receiver.args.length : ASSUMED_DATA_LENGTH
+    const steps = r.steps + length * (1 + b.steps)
+    if (steps > MAX_ESTIMATED_STEPS) {
+      throw new CelCompileError(`Expression may take about ${steps.toLocaleString('en-US')} evaluation steps; fuseplan allows ${MAX_ESTIMATED_STEPS.toLocaleString('en-US')} (list literals count their length, data lists ${ASSUMED_DATA_LENGTH}). Use shorter lists or less nesting.`, at)
+    }
+    return {depth, steps, at}
+  }
+  const inner = budgetOf(node.args, count)
+  return {depth: inner.depth, steps: inner.steps + 1, at: 0}
+}
+
+/** Throws CelCompileError (at the offending comprehension) when an AST exceeds the evaluation budget. */
+export function checkBudget(ast: unknown): void {
+  budgetOf(ast, {n: 0})
+}
+
 export function compile(source: string): Compiled {
   const e = environment()
   let parsed: ReturnType<Environment['parse']>
@@ -93,6 +155,7 @@ export function compile(source: string): Compiled {
   }
   const checked = e.check(source)
   if (!checked.valid) throw toCompileError(checked.error)
+  checkBudget((parsed as unknown as {ast: unknown}).ast)
   const reads = new Set<string>()
   collectReads((parsed as unknown as {ast: unknown}).ast, reads)
   return {

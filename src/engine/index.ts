@@ -9,7 +9,7 @@ import type {DecisionFinding} from '../decision/types.js'
 import type {Profile} from '../profile/types.js'
 import {findConfig, loadConfig, type Config} from './config.js'
 import {evaluateRules} from './evaluate.js'
-import {displayPath, listRuleFiles, loadRuleFile, RuleLoadError, type LoadProblem} from './loader.js'
+import {displayPath, listRuleFilesChecked, loadRuleFile, RuleLoadError, type LoadProblem} from './loader.js'
 import type {ConfiguredRule, OptionValue, Rule, RuleMeta, RuleSet} from './types.js'
 
 export {RuleLoadError, formatProblem, type LoadProblem} from './loader.js'
@@ -85,7 +85,9 @@ export function loadRuleSet(opts: LoadRuleSetOptions = {}): RuleSet {
       problems.push({file: displayPath(dir), line: 1, column: 1, message: 'Rule folder not found (or not a folder).'})
       continue
     }
-    for (const f of listRuleFiles(dir)) files.push({file: f, builtin: i === 0 && !opts.noBuiltin})
+    const listed = listRuleFilesChecked(dir)
+    problems.push(...listed.problems)
+    for (const f of listed.files) files.push({file: f, builtin: i === 0 && !opts.noBuiltin})
   }
   if (problems.length > 0) throw new RuleLoadError(problems)
 

@@ -1,6 +1,6 @@
 // Loading rule files: YAML with positions, strict shape checks (unknown keys are errors), every CEL
 // expression compiled once. Problems are collected, each at file:line:column, and thrown together.
-import {readdirSync, readFileSync, statSync} from 'node:fs'
+import {lstatSync, readdirSync, readFileSync, statSync} from 'node:fs'
 import {join, relative} from 'node:path'
 import type {DocPath} from '../findings.js'
 import {parseSource, type SourceDocument} from '../profile/source.js'
@@ -119,20 +119,79 @@ export class YamlFile {
   }
 }
 
-/** All rule files (*.yaml, *.yml) under a folder, recursively, in sorted order. */
-export function listRuleFiles(dir: string): string[] {
-  const out: string[] = []
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      if (name.startsWith('.') || name.startsWith('_')) continue
-      const p = join(d, name)
-      const st = statSync(p)
-      if (st.isDirectory()) walk(p)
-      else if (/\.ya?ml$/.test(name)) out.push(p)
-    }
+/** Rule folders are walked at most this deep below the folder named in the config or `--rules`. */
+export const MAX_RULE_DIR_DEPTH = 8
+/** At most this many rule files per rule folder. */
+export const MAX_RULE_FILES = 1000
+/** At most this many entries (files and folders) looked at per rule folder. */
+export const MAX_RULE_DIR_ENTRIES = 10_000
+
+/**
+ * All rule files (*.yaml, *.yml) under a folder, recursively, in sorted order. Symbolic links to
+ * folders are not followed (a link to a file is read); the walk is bounded in depth, files and
+ * entries. Problems (unreadable folders, limits) are returned as load problems, never thrown.
+ */
+export function listRuleFilesChecked(dir: string): {files: string[]; problems: LoadProblem[]} {
+  const files: string[] = []
+  const problems: LoadProblem[] = []
+  const shown = displayPath(dir)
+  let entries = 0
+  const problem = (message: string): void => {
+    problems.push({file: shown, line: 1, column: 1, message})
   }
-  walk(dir)
-  return out
+  const walk = (d: string, depth: number): boolean => {
+    let names: string[]
+    try {
+      names = readdirSync(d).sort()
+    } catch (error) {
+      problem(`Cannot read rule folder ${displayPath(d)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`)
+      return false
+    }
+    for (const name of names) {
+      if (name.startsWith('.') || name.startsWith('_')) continue
+      if (++entries > MAX_RULE_DIR_ENTRIES) {
+        problem(`Rule folder has more than ${MAX_RULE_DIR_ENTRIES} entries; point \`rules\` at a folder that holds only rule files.`)
+        return false
+      }
+      const p = join(d, name)
+      let st
+      try {
+        st = lstatSync(p)
+        if (st.isSymbolicLink()) {
+          const target = statSync(p)
+          // Linked folders are skipped: they can loop back or lead anywhere on the disk.
+          if (target.isDirectory()) continue
+          st = target
+        }
+      } catch {
+        // A dangling link (or an entry that vanished): not a rule file.
+        continue
+      }
+      if (st.isDirectory()) {
+        if (depth >= MAX_RULE_DIR_DEPTH) {
+          problem(`Rule folder nests deeper than ${MAX_RULE_DIR_DEPTH} levels (at ${displayPath(p)}); point \`rules\` at the folder that holds the rule files.`)
+          return false
+        }
+        if (!walk(p, depth + 1)) return false
+      } else if (st.isFile() && /\.ya?ml$/.test(name)) {
+        if (files.length >= MAX_RULE_FILES) {
+          problem(`Rule folder holds more than ${MAX_RULE_FILES} rule files; point \`rules\` at a smaller folder.`)
+          return false
+        }
+        files.push(p)
+      }
+    }
+    return true
+  }
+  walk(dir, 0)
+  return {files, problems}
+}
+
+/** All rule files under a folder (see listRuleFilesChecked); throws RuleLoadError on a problem. */
+export function listRuleFiles(dir: string): string[] {
+  const {files, problems} = listRuleFilesChecked(dir)
+  if (problems.length > 0) throw new RuleLoadError(problems)
+  return files
 }
 
 export function displayPath(p: string): string {
