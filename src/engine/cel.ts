@@ -153,7 +153,8 @@ export function compile(source: string): Compiled {
   } catch (error) {
     throw toCompileError(error)
   }
-  const checked = e.check(source)
+  // Type-check the AST just parsed (Environment.check(source) would parse it a second time).
+  const checked = (parsed as unknown as {check(): {valid: boolean; error?: unknown}}).check()
   if (!checked.valid) throw toCompileError(checked.error)
   checkBudget((parsed as unknown as {ast: unknown}).ast)
   const reads = new Set<string>()
@@ -162,6 +163,23 @@ export function compile(source: string): Compiled {
     source,
     reads: [...reads].sort(),
     run: (ctx) => toPlain(parsed(ctx as unknown as Record<string, unknown>)),
+  }
+}
+
+/**
+ * An expression compiled on first use (`run` or `reads`). Only for expressions already known to
+ * compile: the bundled rules, checked when `npm run build` wrote their snapshot. A failure here
+ * would surface as an evaluation error of the rule, not as a load problem.
+ */
+export function compileLazy(source: string): Compiled {
+  let real: Compiled | undefined
+  const get = (): Compiled => (real ??= compile(source))
+  return {
+    source,
+    get reads() {
+      return get().reads
+    },
+    run: (ctx) => get().run(ctx),
   }
 }
 
@@ -187,7 +205,7 @@ export interface Template {
   parts: (string | {expr: Compiled; filter?: TemplateFilter; offset: number})[]
 }
 
-export function compileTemplate(source: string): Template {
+export function compileTemplate(source: string, lazy = false): Template {
   const parts: Template['parts'] = []
   let i = 0
   while (i < source.length) {
@@ -209,7 +227,7 @@ export function compileTemplate(source: string): Template {
       body = body.slice(0, bar)
     }
     try {
-      parts.push({expr: compile(body.trim()), filter, offset: open + 2})
+      parts.push({expr: lazy ? compileLazy(body.trim()) : compile(body.trim()), filter, offset: open + 2})
     } catch (error) {
       if (error instanceof CelCompileError) throw new CelCompileError(error.message, open + 2 + error.offset)
       throw error

@@ -1,7 +1,7 @@
 // The rule engine's public face: load a rule set (bundled rules + rule packs + config overrides),
 // check a profile (lint findings), list rule metadata (SARIF), and the lower-level evaluateRules.
 import {existsSync, readFileSync, statSync} from 'node:fs'
-import {dirname, join, resolve} from 'node:path'
+import {dirname, join, relative, resolve, sep} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import type {DocPath} from '../findings.js'
 import {computeFacts} from '../facts/index.js'
@@ -9,7 +9,7 @@ import type {DecisionFinding} from '../decision/types.js'
 import type {Profile} from '../profile/types.js'
 import {findConfig, loadConfig, type Config} from './config.js'
 import {evaluateRules} from './evaluate.js'
-import {displayPath, listRuleFilesChecked, loadRuleFile, RuleLoadError, type LoadProblem} from './loader.js'
+import {displayPath, listRuleFilesChecked, loadRuleFile, RuleLoadError, RULES_SNAPSHOT_VERSION, type LoadProblem, type RulesSnapshot} from './loader.js'
 import type {ConfiguredRule, OptionValue, Rule, RuleMeta, RuleSet} from './types.js'
 
 export {RuleLoadError, formatProblem, type LoadProblem} from './loader.js'
@@ -46,6 +46,27 @@ export interface LoadRuleSetOptions {
   searchFrom?: string
   /** Skip the bundled rules (tests of rule packs). */
   noBuiltin?: boolean
+  /** Use dist/rules.compiled.json for bundled rule files it matches (default true; the build script turns it off). */
+  precompiled?: boolean
+}
+
+/** Where `npm run build` writes the snapshot of the bundled rules (scripts/compile-rules.js). */
+export function compiledRulesPath(rulesDir: string = builtinRulesDir()): string {
+  return join(dirname(rulesDir), 'dist', 'rules.compiled.json')
+}
+
+/**
+ * The snapshot of the bundled rules, parsed afresh on each call (rule objects keep parts of it), or
+ * undefined when missing, unreadable or of another format version. Each file in it is still checked
+ * against its source's hash before use (loadRuleFile), so an edit without a rebuild reparses the YAML.
+ */
+function loadCompiledRules(rulesDir: string): RulesSnapshot | undefined {
+  try {
+    const snap = JSON.parse(readFileSync(compiledRulesPath(rulesDir), 'utf8')) as RulesSnapshot
+    return snap && snap.version === RULES_SNAPSHOT_VERSION && typeof snap.files === 'object' && snap.files !== null ? snap : undefined
+  } catch {
+    return undefined
+  }
 }
 
 const cache = new Map<string, RuleSet>()
@@ -91,14 +112,16 @@ export function loadRuleSet(opts: LoadRuleSetOptions = {}): RuleSet {
   }
   if (problems.length > 0) throw new RuleLoadError(problems)
 
-  const key = `${configPath ?? ''}#${cacheKey([...(configPath ? [configPath] : []), ...files.map((f) => f.file)])}`
+  const key = `${opts.precompiled === false ? 'parsed' : ''}#${configPath ?? ''}#${cacheKey([...(configPath ? [configPath] : []), ...files.map((f) => f.file)])}`
   const cached = cache.get(key)
   if (cached) return cached
 
   const rules: Rule[] = []
   const seen = new Map<string, Rule>()
+  const snapshot = !opts.noBuiltin && opts.precompiled !== false ? loadCompiledRules(dirs[0]) : undefined
   for (const {file, builtin} of files) {
-    const loaded = loadRuleFile(file, builtin)
+    const snap = builtin && snapshot ? snapshot.files[relative(dirs[0], file).split(sep).join('/')] : undefined
+    const loaded = loadRuleFile(file, builtin, snap)
     problems.push(...loaded.problems)
     for (const rule of loaded.rules) {
       const first = seen.get(rule.id)

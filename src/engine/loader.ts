@@ -1,10 +1,11 @@
 // Loading rule files: YAML with positions, strict shape checks (unknown keys are errors), every CEL
 // expression compiled once. Problems are collected, each at file:line:column, and thrown together.
+import {createHash} from 'node:crypto'
 import {lstatSync, readdirSync, readFileSync, statSync} from 'node:fs'
 import {join, relative} from 'node:path'
-import type {DocPath} from '../findings.js'
+import type {DocPath, Range} from '../findings.js'
 import {parseSource, type SourceDocument} from '../profile/source.js'
-import {CelCompileError, compile, compileTemplate, type Compiled, type NumberOrExpr, type Template} from './cel.js'
+import {CelCompileError, compile, compileLazy, compileTemplate, type Compiled, type NumberOrExpr, type Template} from './cel.js'
 import type {ExcludeEffect, FindingEffect, MaskingEffect, OptionValue, Rule, RuleEffects, RuleOption, ScoreEffect, TransferEffect} from './types.js'
 
 export interface LoadProblem {
@@ -34,8 +35,11 @@ const RULE_KEYS = ['id', 'title', 'rationale', 'source', 'severity', 'scope', 'o
 export class YamlFile {
   readonly problems: LoadProblem[] = []
   readonly src: SourceDocument
-  constructor(readonly file: string, text: string, readonly displayPath: string) {
-    this.src = parseSource(displayPath, text)
+  /** Compile CEL on first use (a bundled rule file whose snapshot matched: its CEL was checked at build). */
+  readonly lazyCel: boolean
+  constructor(readonly file: string, text: string | SourceDocument, readonly displayPath: string) {
+    this.src = typeof text === 'string' ? parseSource(displayPath, text) : text
+    this.lazyCel = typeof text !== 'string'
     for (const f of this.src.syntaxFindings) if (f.severity === 'error') this.problems.push({file: displayPath, line: f.line, column: f.column, message: f.message})
   }
 
@@ -83,7 +87,7 @@ export class YamlFile {
     const s = this.string(path, v, what)
     if (s === undefined) return undefined
     try {
-      return compile(s)
+      return this.lazyCel ? compileLazy(s) : compile(s)
     } catch (error) {
       if (!(error instanceof CelCompileError)) throw error
       this.error(path, `Invalid CEL in ${what}: ${error.message}`, {offset: s.includes('\n') ? undefined : error.offset})
@@ -96,7 +100,7 @@ export class YamlFile {
     const s = this.string(path, v, what)
     if (s === undefined) return undefined
     try {
-      return compileTemplate(s)
+      return compileTemplate(s, this.lazyCel)
     } catch (error) {
       if (!(error instanceof CelCompileError)) throw error
       this.error(path, `Invalid template in ${what}: ${error.message}`, {offset: s.includes('\n') ? undefined : error.offset})
@@ -199,8 +203,80 @@ export function displayPath(p: string): string {
   return rel && !rel.startsWith('..') ? rel : p
 }
 
+// ---- snapshots of the bundled rule files (scripts/compile-rules.js -> dist/rules.compiled.json) ----
+
+/** Bumped whenever the snapshot format or what it records changes: an older snapshot is then ignored. */
+export const RULES_SNAPSHOT_VERSION = 1
+
+type Quad = [number, number, number, number]
+
+/** One rule file as the YAML parser saw it: its value and the position of every node and key. */
+export interface RuleFileSnapshot {
+  /** sha256 of the file's text; the snapshot is used only when the file still has exactly this text. */
+  sha256: string
+  value: unknown
+  /** Position of the value at each path (key: path parts joined by U+0000). */
+  ranges: Record<string, Quad>
+  /** Position of the key of each mapping entry. */
+  keyRanges: Record<string, Quad>
+}
+
+export interface RulesSnapshot {
+  version: number
+  /** By path relative to the rules folder, with `/` separators. */
+  files: Record<string, RuleFileSnapshot>
+}
+
+export function textHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex')
+}
+
+const pathKey = (path: DocPath): string => path.map(String).join('\u0000')
+const quad = (r: Range): Quad => [r.line, r.column, r.endLine, r.endColumn]
+const range = (q: Quad): Range => ({line: q[0], column: q[1], endLine: q[2], endColumn: q[3]})
+
+/** Records a parsed (problem-free) rule file so it can be rebuilt without the YAML parser. */
+export function snapshotSource(src: SourceDocument, text: string): RuleFileSnapshot {
+  const ranges: Record<string, Quad> = {}
+  const keyRanges: Record<string, Quad> = {}
+  const walk = (v: unknown, path: DocPath): void => {
+    ranges[pathKey(path)] = quad(src.rangeOf(path))
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]))
+    else if (typeof v === 'object' && v !== null) {
+      for (const [k, x] of Object.entries(v)) {
+        keyRanges[pathKey([...path, k])] = quad(src.rangeOf([...path, k], {key: true}))
+        walk(x, [...path, k])
+      }
+    }
+  }
+  walk(src.value, [])
+  return {sha256: textHash(text), value: src.value, ranges, keyRanges}
+}
+
+/** A SourceDocument from a snapshot: same value and same rangeOf answers as parsing the text. */
+export function sourceFromSnapshot(filePath: string, text: string, snap: RuleFileSnapshot): SourceDocument {
+  return {
+    filePath,
+    text,
+    value: snap.value,
+    syntaxFindings: [],
+    rangeOf(path, options) {
+      // Like rangeOfPath in src/profile/source.ts: the deepest existing node on the path.
+      let best = snap.ranges[''] ?? [1, 1, 1, 1]
+      for (let i = 1; i <= path.length; i++) {
+        const key = pathKey(path.slice(0, i))
+        if (i === path.length && options?.key && snap.keyRanges[key]) return range(snap.keyRanges[key])
+        const r = snap.ranges[key]
+        if (!r) break
+        best = r
+      }
+      return range(best)
+    },
+  }
+}
+
 /** Loads the rules of one file. A file holds one rule (top-level `id`) or several (`rules: [...]`). */
-export function loadRuleFile(file: string, builtin: boolean): {rules: Rule[]; problems: LoadProblem[]; idPaths: Map<Rule, DocPath>; y: YamlFile} {
+export function loadRuleFile(file: string, builtin: boolean, snapshot?: RuleFileSnapshot): {rules: Rule[]; problems: LoadProblem[]; idPaths: Map<Rule, DocPath>; y: YamlFile} {
   let text: string
   const shown = displayPath(file)
   try {
@@ -209,7 +285,8 @@ export function loadRuleFile(file: string, builtin: boolean): {rules: Rule[]; pr
     const y = new YamlFile(file, 'x: 1', shown)
     return {rules: [], problems: [{file: shown, line: 1, column: 1, message: `Cannot read rule file: ${(error as Error).message}`}], idPaths: new Map(), y}
   }
-  const y = new YamlFile(file, text, shown)
+  // A snapshot is used only for the exact text it was made from; otherwise the YAML is parsed.
+  const y = new YamlFile(file, snapshot && snapshot.sha256 === textHash(text) ? sourceFromSnapshot(shown, text, snapshot) : text, shown)
   const rules: Rule[] = []
   const idPaths = new Map<Rule, DocPath>()
   if (!y.ok) return {rules, problems: y.problems, idPaths, y}
