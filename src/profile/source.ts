@@ -7,6 +7,12 @@ import type {DocPath, Finding, Range} from '../findings.js'
 export const MAX_SOURCE_BYTES = 1024 * 1024
 /** Bounds alias expansion ("billion laughs"): no real profile needs more. */
 export const MAX_ALIAS_COUNT = 100
+/**
+ * Bounds nesting. The YAML parser recurses per level; thousands of levels exhaust the stack, and V8
+ * can die outright (out of memory compiling a regular expression) instead of throwing. Real profiles
+ * nest about five levels deep.
+ */
+export const MAX_NESTING = 64
 
 export interface SourceDocument {
   filePath: string
@@ -43,6 +49,13 @@ export function parseSource(filePath: string, input: string | Buffer): SourceDoc
   }
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input
   if (text.trim() === '') return empty('File is empty; expected a YAML document with `apiVersion` and `kind`.', 'empty-file')
+
+  const tooDeep = nestingProblem(text)
+  if (tooDeep) {
+    const at = {line: tooDeep.line, column: 1, endLine: tooDeep.line, endColumn: 1}
+    const message = `Nesting deeper than ${MAX_NESTING} levels; fuseplan documents nest a few levels. Flatten the structure.`
+    return {filePath, text, value: undefined, rangeOf: () => at, syntaxFindings: [finding('yaml-syntax', message, at)]}
+  }
 
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, {
@@ -96,6 +109,52 @@ export function parseSource(filePath: string, input: string | Buffer): SourceDoc
     syntaxFindings,
     rangeOf: (path, options) => rangeOfPath(doc, path, options?.key === true, toRange),
   }
+}
+
+/**
+ * Finds the first place where flow collections (`[`, `{`) or block indentation nest deeper than
+ * MAX_NESTING, without parsing. Quoted strings and comments are skipped so brackets inside them
+ * do not count; the scan is linear in the text.
+ */
+export function nestingProblem(text: string): {line: number} | undefined {
+  let depth = 0
+  let line = 1
+  let lineStart = true
+  let indent = 0
+  const indents: number[] = []
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (c === '\n') {
+      line++
+      lineStart = true
+      indent = 0
+      continue
+    }
+    if (lineStart) {
+      if (c === ' ' || c === '-') {
+        indent++
+        continue
+      }
+      lineStart = false
+      if (c !== '#' && c !== '\r' && depth === 0) {
+        while (indents.length > 0 && indents[indents.length - 1] >= indent) indents.pop()
+        indents.push(indent)
+        if (indents.length > MAX_NESTING) return {line}
+      }
+    }
+    if (c === '#' && (i === 0 || text[i - 1] === ' ' || text[i - 1] === '\t' || text[i - 1] === '\n' || text[i - 1] === '-')) {
+      while (i + 1 < text.length && text[i + 1] !== '\n') i++
+    } else if (c === '"' || c === "'") {
+      // Skip a quoted scalar (a stray quote inside a plain scalar only shortens the scan, never lengthens it).
+      for (i++; i < text.length && text[i] !== c && text[i] !== '\n'; i++) if (c === '"' && text[i] === '\\') i++
+      if (text[i] === '\n') i--
+    } else if (c === '[' || c === '{') {
+      if (++depth > MAX_NESTING) return {line}
+    } else if ((c === ']' || c === '}') && depth > 0) {
+      depth--
+    }
+  }
+  return undefined
 }
 
 function nodeRange(node: Node | null | undefined, toRange: (s: number, e: number) => Range): Range | undefined {

@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 import {loadProfileText} from '../../src/profile/load.js'
-import {parseSource, MAX_SOURCE_BYTES} from '../../src/profile/source.js'
+import {nestingProblem, parseSource, MAX_SOURCE_BYTES} from '../../src/profile/source.js'
 
 const EXAMPLE = readFileSync(new URL('../../examples/icu-deterioration.yaml', import.meta.url), 'utf8')
 
@@ -62,6 +62,16 @@ describe('hostile YAML', () => {
     const doc = parseSource('bomb.yaml', bomb)
     expect(doc.value).toBeUndefined()
     expect(doc.syntaxFindings[0].message).toMatch(/Too many YAML aliases/)
+  })
+
+  it('refuses deep nesting before the parser recurses into it, and accepts ordinary nesting', () => {
+    for (const text of ['['.repeat(20_000), `a: ${'{b: '.repeat(100)}1${'}'.repeat(100)}`, Array.from({length: 80}, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')]) {
+      const doc = parseSource('deep.yaml', text)
+      expect(doc.syntaxFindings.map((f) => f.message)).toEqual([expect.stringMatching(/^Nesting deeper than 64 levels/)])
+    }
+    expect(nestingProblem(EXAMPLE)).toBeUndefined()
+    expect(nestingProblem(`a: "${'['.repeat(500)}"\nb: '${'{'.repeat(500)}'\n# ${'['.repeat(500)}\n`)).toBeUndefined()
+    expect(nestingProblem(`a: 1\nb: ${'['.repeat(65)}`)).toEqual({line: 2})
   })
 
   it('refuses files over the size limit before parsing', () => {
