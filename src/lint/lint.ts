@@ -2,8 +2,10 @@
 // parser, the schema and the rules. A bad file is a finding, never an exception.
 import type {FileReport, Finding} from '../findings.js'
 import {loadProfileSource, type ProfileChecker} from '../profile/load.js'
+import {readFileSync} from 'node:fs'
+import {fastParse} from '../profile/fast-parse.js'
 import {readSourceFile} from '../profile/load.js'
-import type {SourceDocument} from '../profile/source.js'
+import {parseSource, type SourceDocument} from '../profile/source.js'
 import type {DiscoveredFile} from './discover.js'
 
 /** Lints one document of a kind other than DeploymentProfile (e.g. a generated TrainingConfig). */
@@ -43,10 +45,44 @@ export function lintSource(source: SourceDocument, explicit: boolean, options: L
 export function lintFiles(files: DiscoveredFile[], options: LintOptions = {}): FileReport[] {
   const reports: FileReport[] = []
   for (const file of files) {
-    const report = lintSource(readSourceFile(file.path), file.explicit, options)
+    const report = lintFile(file, options)
     if (report) reports.push(report)
   }
   return reports
+}
+
+/** Thrown by the fast path's rangeOf: the file has something to report, so read it with positions. */
+const NEEDS_POSITIONS = Symbol('needs positions')
+
+function lintFile(file: DiscoveredFile, options: LintOptions): FileReport | undefined {
+  let bytes: Buffer
+  try {
+    bytes = readFileSync(file.path)
+  } catch {
+    return lintSource(readSourceFile(file.path), file.explicit, options)
+  }
+  // Most files in CI are clean: confirm them with the fast parser, and only when a check wants a
+  // position (it found something) read the file again with the positional parser and start over.
+  const value = fastParse(bytes)
+  if (value !== undefined) {
+    const text = bytes.toString('utf8')
+    const fast: SourceDocument = {
+      filePath: file.path,
+      text,
+      value,
+      syntaxFindings: [],
+      rangeOf: () => {
+        throw NEEDS_POSITIONS
+      },
+    }
+    try {
+      const report = lintSource(fast, file.explicit, options)
+      if (report === undefined || report.findings.length === 0) return report
+    } catch (error) {
+      if (error !== NEEDS_POSITIONS) throw error
+    }
+  }
+  return lintSource(parseSource(file.path, bytes), file.explicit, options)
 }
 
 function kindOf(value: unknown): string | undefined {
