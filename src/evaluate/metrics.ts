@@ -2,6 +2,7 @@
 //
 // Predictions follow the model contract: one score per sample for binary (probability of class 1)
 // and regression (the predicted value); `classes` scores per sample, row-major, for multiclass.
+import {auroc, auprc} from '../../templates/project/src/metrics.js'
 
 export type MetricName = 'auroc' | 'auprc' | 'accuracy' | 'macro_f1' | 'rmse' | 'mae'
 export type TaskKind = 'binary' | 'multiclass' | 'regression'
@@ -41,60 +42,9 @@ export function chooseMetric(task: TaskKind, requested: string | undefined): {me
   return {metric, note: `task.metric ${requested} does not apply to a ${task} task; evaluate reports ${METRIC_LABELS[metric]} instead.`}
 }
 
-/**
- * Area under the ROC curve as the Mann-Whitney rank statistic: the probability that a random
- * positive scores above a random negative, ties counting one half (mid-ranks). NaN when the
- * labels hold only one class.
- */
-export function auroc(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
-  const n = labels.length
-  const order = Array.from({length: n}, (_, i) => i).sort((a, b) => scores[a] - scores[b])
-  let positives = 0
-  let rankSumPositives = 0
-  let i = 0
-  while (i < n) {
-    let j = i
-    while (j + 1 < n && scores[order[j + 1]] === scores[order[i]]) j++
-    const midRank = (i + j) / 2 + 1 // 1-based mid-rank of the tie group i..j
-    for (let k = i; k <= j; k++) {
-      if (labels[order[k]] >= 0.5) {
-        positives++
-        rankSumPositives += midRank
-      }
-    }
-    i = j + 1
-  }
-  const negatives = n - positives
-  if (positives === 0 || negatives === 0) return Number.NaN
-  return (rankSumPositives - (positives * (positives + 1)) / 2) / (positives * negatives)
-}
-
-/**
- * Average precision (area under the precision-recall curve, step-wise): the mean of the precision
- * at each distinct threshold weighted by the recall gained there. Tied scores enter together.
- */
-export function auprc(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
-  const n = labels.length
-  const order = Array.from({length: n}, (_, i) => i).sort((a, b) => scores[b] - scores[a])
-  let positives = 0
-  for (let i = 0; i < n; i++) if (labels[i] >= 0.5) positives++
-  if (positives === 0) return Number.NaN
-  let tp = 0
-  let seen = 0
-  let ap = 0
-  let i = 0
-  while (i < n) {
-    let j = i
-    while (j + 1 < n && scores[order[j + 1]] === scores[order[i]]) j++
-    let gained = 0
-    for (let k = i; k <= j; k++) if (labels[order[k]] >= 0.5) gained++
-    tp += gained
-    seen += j - i + 1
-    if (gained > 0) ap += (gained / positives) * (tp / seen)
-    i = j + 1
-  }
-  return ap
-}
+// One implementation of the ranking metrics: the generated project's, so evaluate scores models
+// exactly as the code users get does.
+export {auroc, auprc}
 
 /** Predicted class per sample: threshold 0.5 for binary, arg-max for multiclass. */
 export function predictedClasses(task: TaskKind, scores: ArrayLike<number>, n: number, classes: number): Int32Array {

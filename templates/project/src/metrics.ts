@@ -6,39 +6,59 @@ export function higherIsBetter(metric: Metric): boolean {
   return metric !== 'rmse' && metric !== 'mae'
 }
 
+/**
+ * Area under the ROC curve as the Mann-Whitney rank statistic: the probability that a random
+ * positive scores above a random negative, ties counting one half (mid-ranks). NaN when the
+ * labels hold only one class.
+ */
 export function auroc(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
   const n = labels.length
-  const idx = Array.from({length: n}, (_, i) => i).sort((a, b) => scores[a] - scores[b])
-  let pos = 0
-  let rankSum = 0
-  for (let i = 0; i < n; ) {
+  const order = Array.from({length: n}, (_, i) => i).sort((a, b) => scores[a] - scores[b])
+  let positives = 0
+  let rankSumPositives = 0
+  let i = 0
+  while (i < n) {
     let j = i
-    while (j + 1 < n && scores[idx[j + 1]] === scores[idx[i]]) j++
-    const rank = (i + j) / 2 + 1 // average rank for ties
-    for (let k = i; k <= j; k++) if (labels[idx[k]] === 1) {
-      pos++
-      rankSum += rank
+    while (j + 1 < n && scores[order[j + 1]] === scores[order[i]]) j++
+    const midRank = (i + j) / 2 + 1 // 1-based mid-rank of the tie group i..j
+    for (let k = i; k <= j; k++) {
+      if (labels[order[k]] >= 0.5) {
+        positives++
+        rankSumPositives += midRank
+      }
     }
     i = j + 1
   }
-  const neg = n - pos
-  if (pos === 0 || neg === 0) return NaN
-  return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg)
+  const negatives = n - positives
+  if (positives === 0 || negatives === 0) return Number.NaN
+  return (rankSumPositives - (positives * (positives + 1)) / 2) / (positives * negatives)
 }
 
+/**
+ * Average precision (area under the precision-recall curve, step-wise): the mean of the precision
+ * at each distinct threshold weighted by the recall gained there. Tied scores enter together.
+ */
 export function auprc(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
-  const idx = Array.from({length: labels.length}, (_, i) => i).sort((a, b) => scores[b] - scores[a])
-  const total = idx.filter((i) => labels[i] === 1).length
-  if (total === 0) return NaN
+  const n = labels.length
+  const order = Array.from({length: n}, (_, i) => i).sort((a, b) => scores[b] - scores[a])
+  let positives = 0
+  for (let i = 0; i < n; i++) if (labels[i] >= 0.5) positives++
+  if (positives === 0) return Number.NaN
   let tp = 0
+  let seen = 0
   let ap = 0
-  idx.forEach((i, k) => {
-    if (labels[i] === 1) {
-      tp++
-      ap += tp / (k + 1)
-    }
-  })
-  return ap / total
+  let i = 0
+  while (i < n) {
+    let j = i
+    while (j + 1 < n && scores[order[j + 1]] === scores[order[i]]) j++
+    let gained = 0
+    for (let k = i; k <= j; k++) if (labels[order[k]] >= 0.5) gained++
+    tp += gained
+    seen += j - i + 1
+    if (gained > 0) ap += (gained / positives) * (tp / seen)
+    i = j + 1
+  }
+  return ap
 }
 
 function argmaxRows(probs: ArrayLike<number>, n: number, classes: number): number[] {
