@@ -14,7 +14,7 @@
 //              shape, per epoch, same backend.
 //   evaluate   bench/evaluate*.js if present (written with the evaluate command).
 import {spawnSync} from 'node:child_process'
-import {existsSync, mkdirSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {cpus, loadavg, totalmem, type as osType, release} from 'node:os'
 import {join, resolve} from 'node:path'
 import {writeProfiles} from './profiles.js'
@@ -206,7 +206,30 @@ function benchLint() {
   } else process.stdout.write('  spectral not installed (npm install): comparison skipped\n')
   const best = Math.max(onceStarted, inProcess.perSecondCpuFirst)
   process.stdout.write(`  goal: >= 2,000 profiles/s once started -> ${onceStarted.toFixed(0)}/s wall, ${inProcess.perSecondCpuFirst.toFixed(0)}/s per CPU second ${best >= 2000 ? 'MET' : 'NOT MET'}\n`)
-  results.sections.lint = {files: fileCount, defective: corpus.defective, times: t, marginalMs, onceStartedPerSecond: onceStarted, cliPerSecond: fuseplanThroughput, inProcess, reported: reports.length, failing, spectral}
+
+  // The usual CI case: every file clean. Clean files are confirmed by the fast reader; files with
+  // findings are read again with positions, so the mixed corpus above is the slower case.
+  const cleanNames = reports.filter((r) => r.messages.length === 0 && !r.infoCount).map((r) => r.filePath)
+  const cleanDir = join(WORK, 'profiles-clean')
+  rmSync(cleanDir, {recursive: true, force: true})
+  mkdirSync(cleanDir, {recursive: true})
+  for (let i = 0; i < fileCount && cleanNames.length > 0; i++) {
+    writeFileSync(join(cleanDir, `clean-${String(i).padStart(4, '0')}.yaml`), readFileSync(cleanNames[i % cleanNames.length]))
+  }
+  const cleanAll = {name: `fuseplan lint (${fileCount} clean files)`, command: process.execPath, argv: [BIN, 'lint', cleanDir, '--format', 'json'], expectStatus: [0]}
+  const cleanOne = {name: 'fuseplan lint (1 clean file)', command: process.execPath, argv: [BIN, 'lint', join(cleanDir, 'clean-0000.yaml'), '--format', 'json'], expectStatus: [0]}
+  const tc = interleaved([cleanOne, cleanAll], runs)
+  const cleanMarginal = tc[cleanAll.name].median - tc[cleanOne.name].median
+  const cleanOnceStarted = ((fileCount - 1) / cleanMarginal) * 1000
+  const cleanInProcess = worker('lint-worker.js', [cleanDir])
+  table([
+    ['run', 'median', 'files/s'],
+    [cleanAll.name, fmtMs(tc[cleanAll.name].median), ((fileCount / tc[cleanAll.name].median) * 1000).toFixed(0)],
+    ['clean, once started (marginal)', fmtMs(cleanMarginal), cleanOnceStarted.toFixed(0)],
+    ['clean, in process, first pass (CPU time)', fmtMs(cleanInProcess.first.cpuMs), cleanInProcess.perSecondCpuFirst.toFixed(0)],
+  ])
+  process.stdout.write(`  clean corpus (${cleanNames.length} distinct clean profiles, repeated): ${cleanOnceStarted.toFixed(0)}/s once started ${cleanOnceStarted >= 2000 ? 'MET' : 'NOT MET'} for the all-clean case\n`)
+  results.sections.lint = {files: fileCount, defective: corpus.defective, times: t, marginalMs, onceStartedPerSecond: onceStarted, cliPerSecond: fuseplanThroughput, inProcess, reported: reports.length, failing, spectral, clean: {distinct: cleanNames.length, times: tc, marginalMs: cleanMarginal, onceStartedPerSecond: cleanOnceStarted, inProcess: cleanInProcess}}
 }
 
 // ---------------------------------------------------------------------------------------------
