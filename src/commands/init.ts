@@ -1,6 +1,6 @@
 import {confirm, checkbox, input, select} from '@inquirer/prompts'
 import {Errors, Flags} from '@oclif/core'
-import {existsSync, readFileSync, statSync} from 'node:fs'
+import {existsSync, statSync} from 'node:fs'
 import {resolve} from 'node:path'
 import {displayPath} from '../cli/load-profile.js'
 import {pathToString} from '../findings.js'
@@ -9,7 +9,7 @@ import {measureData, parseMapSpec, readMappingFile, type ColumnMapping, type Mea
 import {InitInputError} from '../init/fields.js'
 import {collectProfile, type PromptFns} from '../init/flow.js'
 import {lintProfileText, previewDecision, summarise} from '../init/summary.js'
-import {emptySupplied, overlay, parseCohortSpec, parseModalitySpec, parsePatternSpec, readAnswers, type Supplied} from '../init/supplied.js'
+import {readSmallText, suppliedFromFlags} from '../init/supplied.js'
 import type {Profile} from '../profile/types.js'
 import {profileToYaml} from '../profile/write.js'
 import {writeFileAtomic} from '../util/fs.js'
@@ -97,11 +97,11 @@ Spec syntax (values may be "double-quoted" to contain commas):
     if (outExists && !flags.force && !interactive) return fail(`${displayPath(out)} already exists; pass --force to overwrite it, or choose another file with --out.`)
 
     try {
-      const supplied = this.supplied(flags)
+      const supplied = suppliedFromFlags(flags)
       let measurement: Measurement | undefined
       if (flags['from-data']) {
         const mappings: ColumnMapping[] = []
-        if (flags.mapping) mappings.push(...readMappingFile(flags.mapping, readText(flags.mapping)))
+        if (flags.mapping) mappings.push(...readMappingFile(flags.mapping, readSmallText(flags.mapping)))
         for (const spec of flags.map ?? []) mappings.push(parseMapSpec(spec))
         measurement = await measureData(flags['from-data'], mappings, {label: flags.label, format: flags['data-format'] as 'csv' | 'jsonl' | undefined})
       } else if (flags.map || flags.mapping || flags.label) {
@@ -172,60 +172,5 @@ Spec syntax (values may be "double-quoted" to contain commas):
       }
       throw error
     }
-  }
-
-  private supplied(flags: Record<string, unknown>): Supplied {
-    let base = emptySupplied()
-    const answersFile = flags.answers as string | undefined
-    if (answersFile) base = readAnswers(answersFile, readText(answersFile), answersFile)
-    const s = emptySupplied()
-    const str = (key: string) => flags[key] as string | undefined
-    const given = (key: string) => (str(key) === undefined ? undefined : {raw: str(key), where: `--${key}`})
-    s.name = given('name')
-    s.description = given('description')
-    const task = {type: given('task-type'), classes: given('classes'), metric: given('metric'), labelledSamples: given('labelled-samples'), interactions: given('interactions')}
-    for (const [k, v] of Object.entries(task)) if (v) s.task[k as keyof typeof task] = v
-    const modalitySpecs = flags.modality as string[] | undefined
-    if (modalitySpecs) {
-      s.modalities = []
-      for (const spec of modalitySpecs) {
-        const m = parseModalitySpec(spec)
-        if (s.modalities.some((x) => x.name === m.name)) throw new InitInputError(`${m.where}: modality \`${m.name}\` is given twice; use one --modality per modality.`)
-        s.modalities.push(m)
-      }
-    }
-    const cohortSpecs = flags.cohort as string[] | undefined
-    if (cohortSpecs) {
-      s.cohorts = []
-      for (const spec of cohortSpecs) {
-        const c = parseCohortSpec(spec)
-        if (s.cohorts.some((x) => x.name === c.name)) throw new InitInputError(`${c.where}: cohort \`${c.name}\` is given twice.`)
-        s.cohorts.push(c)
-      }
-    }
-    if (flags['no-cohorts']) s.cohorts = []
-    const patternSpecs = flags.pattern as string[] | undefined
-    if (patternSpecs) s.patterns = patternSpecs.map(parsePatternSpec)
-    if (flags['no-patterns']) s.patterns = []
-    const budget = str('latency-budget')
-    if (budget !== undefined && /^\s*none\s*$/i.test(budget)) s.noLatency = {raw: null, where: '--latency-budget none'}
-    else if (budget !== undefined) s.latency.budgetMs = {raw: budget, where: '--latency-budget'}
-    const latency = {percentile: given('latency-percentile'), hardware: given('hardware'), batch: given('batch')}
-    for (const [k, v] of Object.entries(latency)) if (v) s.latency[k as keyof typeof latency] = v
-    const merged = overlay(base, s)
-    // `--no-cohorts` overrides cohorts from an answers file instead of merging with them.
-    if (flags['no-cohorts']) merged.cohorts = []
-    return merged
-  }
-}
-
-function readText(file: string): string {
-  try {
-    if (statSync(file).size > 1024 * 1024) throw new InitInputError(`${file}: larger than 1 MiB; answers and mapping files are small YAML files.`)
-    return readFileSync(file, 'utf8')
-  } catch (error) {
-    if (error instanceof InitInputError) throw error
-    const code = (error as NodeJS.ErrnoException).code
-    throw new InitInputError(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? error)}.`)
   }
 }

@@ -1,6 +1,7 @@
 // Answers given up front, before any prompt: from flags (`--name`, `--modality "name=cxr,..."`) and from an
 // answers file (`--answers FILE`). Each value remembers where it came from, so a bad one is reported as
 // `--modality "name=cxr,..."` or `answers.yaml:12:5`, never as a bare "invalid value".
+import {readFileSync, statSync} from 'node:fs'
 import type {DocPath} from '../findings.js'
 import {parseSource} from '../profile/source.js'
 import {InitInputError} from './fields.js'
@@ -325,4 +326,64 @@ export function overlay(base: Supplied, top: Supplied): Supplied {
   if (top.patterns) out.patterns = top.patterns
   if (top.constraints) out.constraints = top.constraints
   return out
+}
+
+/**
+ * What the command line supplies: an answers file (if given) overlaid with the flags, each value
+ * remembering where it came from so errors can name the flag or the file position.
+ */
+export function suppliedFromFlags(flags: Record<string, unknown>): Supplied {
+  let base = emptySupplied()
+  const answersFile = flags.answers as string | undefined
+  if (answersFile) base = readAnswers(answersFile, readSmallText(answersFile), answersFile)
+  const s = emptySupplied()
+  const str = (key: string) => flags[key] as string | undefined
+  const given = (key: string) => (str(key) === undefined ? undefined : {raw: str(key), where: `--${key}`})
+  s.name = given('name')
+  s.description = given('description')
+  const task = {type: given('task-type'), classes: given('classes'), metric: given('metric'), labelledSamples: given('labelled-samples'), interactions: given('interactions')}
+  for (const [k, v] of Object.entries(task)) if (v) s.task[k as keyof typeof task] = v
+  const modalitySpecs = flags.modality as string[] | undefined
+  if (modalitySpecs) {
+    s.modalities = []
+    for (const spec of modalitySpecs) {
+      const m = parseModalitySpec(spec)
+      if (s.modalities.some((x) => x.name === m.name)) throw new InitInputError(`${m.where}: modality \`${m.name}\` is given twice; use one --modality per modality.`)
+      s.modalities.push(m)
+    }
+  }
+  const cohortSpecs = flags.cohort as string[] | undefined
+  if (cohortSpecs) {
+    s.cohorts = []
+    for (const spec of cohortSpecs) {
+      const c = parseCohortSpec(spec)
+      if (s.cohorts.some((x) => x.name === c.name)) throw new InitInputError(`${c.where}: cohort \`${c.name}\` is given twice.`)
+      s.cohorts.push(c)
+    }
+  }
+  if (flags['no-cohorts']) s.cohorts = []
+  const patternSpecs = flags.pattern as string[] | undefined
+  if (patternSpecs) s.patterns = patternSpecs.map(parsePatternSpec)
+  if (flags['no-patterns']) s.patterns = []
+  const budget = str('latency-budget')
+  if (budget !== undefined && /^\s*none\s*$/i.test(budget)) s.noLatency = {raw: null, where: '--latency-budget none'}
+  else if (budget !== undefined) s.latency.budgetMs = {raw: budget, where: '--latency-budget'}
+  const latency = {percentile: given('latency-percentile'), hardware: given('hardware'), batch: given('batch')}
+  for (const [k, v] of Object.entries(latency)) if (v) s.latency[k as keyof typeof latency] = v
+  const merged = overlay(base, s)
+  // `--no-cohorts` overrides cohorts from an answers file instead of merging with them.
+  if (flags['no-cohorts']) merged.cohorts = []
+  return merged
+}
+
+/** Reads an answers or mapping file: small YAML, refused above 1 MiB. */
+export function readSmallText(file: string): string {
+  try {
+    if (statSync(file).size > 1024 * 1024) throw new InitInputError(`${file}: larger than 1 MiB; answers and mapping files are small YAML files.`)
+    return readFileSync(file, 'utf8')
+  } catch (error) {
+    if (error instanceof InitInputError) throw error
+    const code = (error as NodeJS.ErrnoException).code
+    throw new InitInputError(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? error)}.`)
+  }
 }
