@@ -10,10 +10,12 @@ import type {Profile} from '../profile/types.js'
 /** The example a newcomer's first command runs on when no profile is given. */
 export const BUNDLED_EXAMPLE = fileURLToPath(new URL('../../../examples/icu-deterioration.yaml', import.meta.url))
 
+/** One finding as a compiler-style line: `file:line:col: severity: message [rule]`. */
 export function formatFindingLine(filePath: string, f: Finding): string {
-  return `${displayPath(filePath)}:${f.line}:${f.column}  ${f.severity}  ${f.message}  (${f.ruleId})`
+  return `${filePath}:${f.line}:${f.column}: ${f.severity}: ${f.message} [${f.ruleId}]`
 }
 
+/** A path as the user would type it: relative when inside the working directory, else absolute. */
 export function displayPath(filePath: string): string {
   const rel = relative(process.cwd(), filePath)
   return rel && !rel.startsWith('..') ? rel : filePath
@@ -23,7 +25,7 @@ export function loadProfileOrExit(filePath: string): Profile {
   const {profile, findings} = loadProfile(filePath)
   const errors = findings.filter((f) => f.severity === 'error')
   if (!profile || errors.length > 0) {
-    const lines = (errors.length > 0 ? errors : findings).map((f) => formatFindingLine(filePath, f))
+    const lines = (errors.length > 0 ? errors : findings).map((f) => formatFindingLine(displayPath(filePath), f))
     throw new Errors.CLIError(`${displayPath(filePath)} is not a usable profile:\n${lines.join('\n')}`, {exit: 2})
   }
   return profile

@@ -1,10 +1,11 @@
 import {Args, Flags} from '@oclif/core'
 import {existsSync, statSync} from 'node:fs'
-import {dirname, join, relative} from 'node:path'
+import {dirname} from 'node:path'
 import {FuseplanCommand} from '../cli/base-command.js'
+import {BUNDLED_EXAMPLE, displayPath, formatFindingLine} from '../cli/load-profile.js'
 import {decide} from '../decision/decide.js'
 import {writeAdr} from '../decision/records.js'
-import {builtinRulesDir, checkProfile, formatProblem, loadRuleSet, RuleLoadError} from '../engine/index.js'
+import {checkProfile, formatProblem, loadRuleSet, RuleLoadError} from '../engine/index.js'
 import type {RuleSet} from '../engine/types.js'
 import type {Finding} from '../findings.js'
 import {DECISION_FORMATS, decisionFormatters, formatExplain, type DecisionFormatName} from '../formatters/decision/index.js'
@@ -48,7 +49,7 @@ Exit code: 0 with a recommendation, 1 when no strategy fits (the output says why
       return this.exit(2)
     }
     const bundled = args.profile === undefined
-    const profilePath = args.profile ?? relativeIfInside(join(dirname(builtinRulesDir()), 'examples', 'icu-deterioration.yaml'))
+    const profilePath = args.profile ?? displayPath(BUNDLED_EXAMPLE)
 
     let ruleSet: RuleSet
     try {
@@ -67,7 +68,7 @@ Exit code: 0 with a recommendation, 1 when no strategy fits (the output says why
     const inputErrors = loaded.findings.filter(isInputError)
     if (!loaded.profile || inputErrors.length > 0) {
       const shown = loaded.profile ? inputErrors : loaded.findings
-      process.stderr.write(`${shown.map((f) => formatFinding(profilePath, f)).join('\n')}\n`)
+      process.stderr.write(`${shown.map((f) => formatFindingLine(profilePath, f)).join('\n')}\n`)
       const ruleFailure = shown.some((f) => /^Rule `[^`]+` could not be evaluated/.test(f.message))
       const what = ruleFailure ? 'a rule failed on this profile' : `${profilePath} is not a valid deployment profile`
       process.stderr.write(`fuseplan: cannot recommend: ${what}; fix the error${shown.length === 1 ? '' : 's'} above (\`fuseplan lint ${profilePath}\` lists every finding).\n`)
@@ -97,13 +98,4 @@ Exit code: 0 with a recommendation, 1 when no strategy fits (the output says why
       this.exit(1)
     }
   }
-}
-
-function formatFinding(file: string, f: Finding): string {
-  return `${file}:${f.line}:${f.column}: ${f.severity}: ${f.message} [${f.ruleId}]`
-}
-
-function relativeIfInside(p: string): string {
-  const rel = relative(process.cwd(), p)
-  return rel && !rel.startsWith('..') ? rel : p
 }

@@ -1,7 +1,8 @@
 import {Args, Flags} from '@oclif/core'
-import {dirname, join, relative, resolve} from 'node:path'
+import {dirname, join, resolve} from 'node:path'
 import {parse} from 'yaml'
 import {FuseplanCommand} from '../cli/base-command.js'
+import {displayPath, formatFindingLine} from '../cli/load-profile.js'
 import {decide} from '../decision/decide.js'
 import {STRATEGIES, type Strategy} from '../decision/types.js'
 import {checkProfile, formatProblem, loadRuleSet, RuleLoadError} from '../engine/index.js'
@@ -61,10 +62,10 @@ Exit code: 0 on success, 1 when files you edited are in the way or no strategy f
           process.stderr.write(`fuseplan: give a profile (fuseplan scaffold PROFILE --out ${flags.out}); ${join(flags.out, ANSWERS_FILE)} does not exist yet.\n`)
           return this.exit(2)
         }
-        profilePath = relativeIfInside(resolve(out, answers.profile))
+        profilePath = displayPath(resolve(out, answers.profile))
         strategy ??= answers.strategy ?? undefined
-        ruleConfig ??= answers.config === undefined ? undefined : relativeIfInside(resolve(out, answers.config))
-        rules ??= answers.rules?.map((r) => relativeIfInside(resolve(out, r)))
+        ruleConfig ??= answers.config === undefined ? undefined : displayPath(resolve(out, answers.config))
+        rules ??= answers.rules?.map((r) => displayPath(resolve(out, r)))
       }
     } catch (error) {
       if (error instanceof ScaffoldError) {
@@ -90,7 +91,7 @@ Exit code: 0 on success, 1 when files you edited are in the way or no strategy f
     const errors = loaded.findings.filter(isInputError)
     if (!loaded.profile || errors.length > 0) {
       const shown = loaded.profile ? errors : loaded.findings
-      process.stderr.write(`${shown.map((f) => `${profilePath}:${f.line}:${f.column}: ${f.severity}: ${f.message} [${f.ruleId}]`).join('\n')}\n`)
+      process.stderr.write(`${shown.map((f) => formatFindingLine(profilePath, f)).join('\n')}\n`)
       process.stderr.write(`fuseplan: ${profilePath} is not a valid deployment profile; nothing was written.\n`)
       return this.exit(2)
     }
@@ -112,7 +113,7 @@ Exit code: 0 on success, 1 when files you edited are in the way or no strategy f
   }
 
   private report(plan: ReturnType<typeof planScaffold>, dryRun: boolean, json: boolean, failed: boolean): void {
-    const shownOut = relativeIfInside(plan.out)
+    const shownOut = displayPath(plan.out)
     for (const w of plan.warnings) process.stderr.write(`warning: ${w}\n`)
     if (json) {
       if (failed) return
@@ -143,9 +144,4 @@ Exit code: 0 on success, 1 when files you edited are in the way or no strategy f
     if (dryRun && !failed) lines.push('Nothing was written (--dry-run).')
     process.stdout.write(`${lines.join('\n')}\n`)
   }
-}
-
-function relativeIfInside(p: string): string {
-  const rel = relative(process.cwd(), p)
-  return rel && !rel.startsWith('..') ? rel : p
 }
