@@ -112,29 +112,51 @@ class TfFusionModel implements FusionModel {
     return [...xs, ...ps]
   }
 
-  /** Per-row loss of raw outputs (n,C) against labels. */
+  /**
+   * Per-row loss of raw outputs against labels y (n): outputs (n,C) give (n); late fusion's
+   * per-modality outputs (n,K,C) give (n,K), every modality against the same label in one pass.
+   */
   private rowLoss(out: TF.Tensor, y: TF.Tensor): TF.Tensor {
     const tf = this.tf
+    const lead = out.shape.slice(0, -1)
+    // Labels broadcast over the modality axis when there is one.
+    const yb = lead.length === 1 ? y : y.reshape([-1, ...lead.slice(1).map(() => 1)])
     switch (this.config.task.type) {
       case 'binary': {
-        const x = out.reshape([-1])
+        const x = out.reshape(lead.length === 1 ? [-1] : lead)
         // Numerically stable sigmoid cross-entropy on logits.
-        return tf.add(tf.sub(tf.relu(x), tf.mul(x, y)), tf.log1p(tf.exp(tf.neg(tf.abs(x)))))
+        return tf.add(tf.sub(tf.relu(x), tf.mul(x, yb)), tf.log1p(tf.exp(tf.neg(tf.abs(x)))))
       }
       case 'multiclass': {
-        const oneHot = tf.oneHot(tf.cast(y, 'int32'), outputUnits(this.config))
+        const C = outputUnits(this.config)
+        let oneHot: TF.Tensor = tf.oneHot(tf.cast(y, 'int32'), C)
+        if (lead.length > 1) oneHot = oneHot.reshape([-1, ...lead.slice(1).map(() => 1), C])
         return tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(out, -1)), -1))
       }
       case 'regression':
-        return tf.square(tf.sub(out.reshape([-1]), y))
+        return tf.square(tf.sub(out.reshape(lead.length === 1 ? [-1] : lead), yb))
     }
+  }
+
+  /**
+   * Late fusion's per-modality loss weights (n,K): row i, modality j weighs 1/count_j when the
+   * modality is naturally present in row i (count_j = rows of the batch where it is, at least 1),
+   * else 0 - so sum(rowLoss * weights) is the sum over modalities of each one's mean loss on the
+   * rows where it is present. Built on the CPU: it is data, not part of the gradient.
+   */
+  private modalityWeights(natural: Uint8Array, n: number): TF.Tensor {
+    const K = this.config.modalities.length
+    const counts = new Float64Array(K)
+    for (let i = 0; i < n; i++) for (let j = 0; j < K; j++) counts[j] += natural[i * K + j]
+    const w = new Float32Array(n * K)
+    for (let i = 0; i < n; i++) for (let j = 0; j < K; j++) w[i * K + j] = natural[i * K + j] / Math.max(counts[j], 1)
+    return this.tf.tensor2d(w, [n, K])
   }
 
   async fit(train: Dataset, fit: FitOptions): Promise<FitResult> {
     const tf = this.tf
     checkDataset(this.config, train)
     const o = this.opts
-    const K = this.config.modalities.length
     let rows = Uint32Array.from({length: train.n}, (_, i) => i)
     if (o.completeCase) {
       const complete = rows.filter((r) => this.config.modalities.every((m) => train.modalities[m.name].present[r] === 1))
@@ -177,22 +199,17 @@ class TfFusionModel implements FusionModel {
           const presence = dropout ? dropout.apply(natural.slice(), epoch) : natural
           const inputs = this.tensors(train, batchRows, presence, stats, fills)
           const y = tf.tensor1d(Float32Array.from(idx, (i) => labels[i]))
-          const naturalT = this.strategy === 'late' ? tf.tensor2d(Float32Array.from(natural), [idx.length, K]) : null
+          const weightsT = this.strategy === 'late' ? this.modalityWeights(natural, idx.length) : null
           const cost = optimizer.minimize(
             () => {
               const out = this.net.apply(inputs, {training: true}) as TF.Tensor | TF.Tensor[]
               if (!Array.isArray(out)) return tf.mean(this.rowLoss(out, y)) as TF.Scalar
               // Late fusion: the combination (trained under masking) plus each modality's own model,
-              // trained on every sample where that modality is naturally present.
+              // trained on every sample where that modality is naturally present. The K per-modality
+              // losses are computed together on the (n,K) matrix, not one slice at a time.
               const [combined, perModality] = out
-              let loss = tf.mean(this.rowLoss(combined, y))
-              for (let j = 0; j < K; j++) {
-                const outJ = tf.squeeze(tf.slice(perModality, [0, j, 0], [-1, 1, -1]), [1])
-                const w = tf.squeeze(tf.slice(naturalT as TF.Tensor, [0, j], [-1, 1]), [1])
-                const lj = tf.div(tf.sum(tf.mul(this.rowLoss(outJ, y), w)), tf.maximum(tf.sum(w), 1))
-                loss = tf.add(loss, lj)
-              }
-              return loss as TF.Scalar
+              const perModalityLoss = tf.sum(tf.mul(this.rowLoss(perModality, y), weightsT as TF.Tensor))
+              return tf.add(tf.mean(this.rowLoss(combined, y)), perModalityLoss) as TF.Scalar
             },
             true,
             vars,
@@ -200,7 +217,7 @@ class TfFusionModel implements FusionModel {
           total += (await (cost as TF.Scalar).data())[0] * idx.length
           count += idx.length
           tf.dispose([cost as TF.Scalar, y, ...inputs])
-          if (naturalT) naturalT.dispose()
+          if (weightsT) weightsT.dispose()
         }
         const loss = total / count
         if (!Number.isFinite(loss)) throw new Error(`training diverged at epoch ${epoch + 1} (loss ${loss}); lower training.learningRate`)
