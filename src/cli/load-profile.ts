@@ -25,8 +25,11 @@ export function loadProfileOrExit(filePath: string): Profile {
   const {profile, findings} = loadProfile(filePath)
   const errors = findings.filter((f) => f.severity === 'error')
   if (!profile || errors.length > 0) {
-    const lines = (errors.length > 0 ? errors : findings).map((f) => formatFindingLine(displayPath(filePath), f))
-    throw new Errors.CLIError(`${displayPath(filePath)} is not a usable profile:\n${lines.join('\n')}`, {exit: 2})
+    // Plain compiler-style lines (editors and CI logs link them), not oclif's wrapped error box.
+    const shown = displayPath(filePath)
+    const lines = (errors.length > 0 ? errors : findings).map((f) => formatFindingLine(shown, f))
+    process.stderr.write(`${lines.join('\n')}\nfuseplan: ${shown} is not a usable profile; fix the error${lines.length === 1 ? '' : 's'} above (\`fuseplan lint ${shown}\` lists every finding).\n`)
+    throw new Errors.ExitError(2)
   }
   return profile
 }

@@ -1,7 +1,7 @@
 // Reading a profile from disk: parse with positions, validate against the schema, run the
 // cross-document checks. Everything that goes wrong comes back as positioned findings, never a throw.
 import {readFileSync} from 'node:fs'
-import type {Finding} from '../findings.js'
+import {compareFindings, type Finding} from '../findings.js'
 import {checkProfileDocument, type ProfileProblem} from './checks.js'
 import {parseSource, type SourceDocument} from './source.js'
 import type {Profile} from './types.js'
@@ -38,13 +38,14 @@ export type ProfileChecker = (profile: Profile) => ProfileProblem[]
 export function loadProfileSource(source: SourceDocument, check: ProfileChecker = checkProfileDocument): LoadedProfile {
   if (source.syntaxFindings.some((f) => f.severity === 'error')) return {findings: source.syntaxFindings, source}
   const schema = validateProfileSchema(source)
-  if (schema.length > 0) return {findings: [...source.syntaxFindings, ...schema], source}
+  // In file order, so every consumer (commands, formatters, init) lists them top to bottom.
+  if (schema.length > 0) return {findings: [...source.syntaxFindings, ...schema].sort(compareFindings), source}
   const profile = source.value as Profile
   const findings = [...source.syntaxFindings]
   for (const problem of check(profile)) {
     findings.push({ruleId: problem.ruleId, severity: problem.severity, message: problem.message, path: problem.docPath, ...source.rangeOf(problem.docPath)})
   }
-  return {profile, findings, source}
+  return {profile, findings: findings.sort(compareFindings), source}
 }
 
 export function loadProfile(filePath: string, check?: ProfileChecker): LoadedProfile {
