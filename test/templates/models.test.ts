@@ -110,11 +110,12 @@ describe('early fusion variants', () => {
 })
 
 describe('multiclass and regression heads', () => {
-  it('multiclass predictions are per-row probability vectors', async () => {
-    const config = tinyConfig('attention', {task: {type: 'multiclass', classes: 3, metric: 'accuracy'}})
+  it.each(['attention', 'late'] as const)('multiclass predictions of %s fusion are per-row probability vectors', async (strategy) => {
+    const config = tinyConfig(strategy, {task: {type: 'multiclass', classes: 3, metric: 'accuracy'}})
     const model = await trained(config)
     const out = await model.predict(createWorld(config, 1).sample(10, {population: 'deployment', seed: 8}))
     expect(out).toHaveLength(30)
+    expect(isFiniteArray(out)).toBe(true)
     for (let r = 0; r < 10; r++) expect(out[r * 3] + out[r * 3 + 1] + out[r * 3 + 2]).toBeCloseTo(1, 4)
     model.dispose()
   })
