@@ -1,14 +1,13 @@
 import {Args, Flags} from '@oclif/core'
-import {dirname, resolve} from 'node:path'
+import {resolve} from 'node:path'
 import {FuseplanCommand, useColor} from '../cli/base-command.js'
 import {SEVERITY_RANK, type Severity} from '../findings.js'
 import {getLintFormatter, LINT_FORMATS, type LintFormatName} from '../formatters/lint/index.js'
-import {listRuleMeta, loadRuleSet, RuleLoadError, type RuleSet} from '../engine/index.js'
+import {listRuleMeta, RuleLoadError, type RuleSet} from '../engine/index.js'
 import {BUILTIN_RULES} from '../lint/builtin-rules.js'
-import {checkProfile} from '../engine/index.js'
-import {lintTrainingConfig} from '../scaffold/lint-training-config.js'
 import {discoverFiles} from '../lint/discover.js'
-import {filterReports, lintFiles, summarise} from '../lint/lint.js'
+import {filterReports, summarise} from '../lint/lint.js'
+import {lintWithRules} from '../lint/run.js'
 import {writeFileAtomic} from '../util/fs.js'
 
 export default class Lint extends FuseplanCommand {
@@ -50,34 +49,19 @@ Directories are searched for *.yaml and *.yml files; globs are expanded. Exit co
       this.error(`No files matching ${unmatched.map((u) => `"${u}"`).join(', ')} were found. Check the path or quote the glob.`, {exit: 2})
     }
 
-    // One rule set per folder: a config file applies to the files below it, as ESLint's and Spectral's do.
-    const ruleSets = new Map<string, RuleSet>()
-    const ruleSetFor = (file: string): RuleSet => {
-      const dir = dirname(file)
-      let set = ruleSets.get(dir)
-      if (!set) {
-        set = loadRuleSet({configPath: flags.config, rulesDirs: flags.rules, searchFrom: dir})
-        ruleSets.set(dir, set)
-      }
-      return set
-    }
-    let reports
+    let run
     try {
-      // Load the rules once up front so a broken config or rule pack is exit 2 even before any file is read.
-      ruleSetFor(resolve(cwd, 'fuseplan-lint'))
-      reports = lintFiles(files, {
-        checkProfileFor: (file) => (profile) => checkProfile(ruleSetFor(file), profile),
-        kinds: {TrainingConfig: (source) => lintTrainingConfig(source.value, {filePath: source.filePath, positionOf: (path) => source.rangeOf(path)})},
-      })
+      run = lintWithRules(files, {configPath: flags.config, rulesDirs: flags.rules, cwd})
     } catch (error) {
       if (error instanceof RuleLoadError) this.error(`Cannot load the rules:\n${error.message}`, {exit: 2})
       throw error
     }
-    if (flags.quiet) reports = filterReports(reports, (f) => f.severity === 'error')
+    const {ruleSets} = run
+    const reports = flags.quiet ? filterReports(run.reports, (f) => f.severity === 'error') : run.reports
 
     const failRank = SEVERITY_RANK[flags['fail-severity'] as Severity]
     const summary = summarise(reports)
-    const rules = [...BUILTIN_RULES, ...uniqueRuleMeta([...ruleSets.values()])]
+    const rules = [...BUILTIN_RULES, ...uniqueRuleMeta(ruleSets)]
     const ctx = {cwd, rules, toolVersion: this.config.version, failSeverity: flags['fail-severity'] as Severity}
 
     const stdoutParts: string[] = []
