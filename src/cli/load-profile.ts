@@ -1,8 +1,10 @@
-// Commands that take a PROFILE argument share this: load it, print every problem as
-// file:line:col, and stop with exit 2 when the profile cannot be used.
+// Commands that take a PROFILE argument share this: load the rules that apply to it and the profile,
+// print every problem as file:line:col, and stop with exit 2 when the profile cannot be used.
 import {Errors} from '@oclif/core'
 import {relative} from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {dirname} from 'node:path'
+import {checkProfile, formatProblem, loadRuleSet, RuleLoadError, type RuleSet} from '../engine/index.js'
 import type {Finding} from '../findings.js'
 import {loadProfile} from '../profile/load.js'
 import type {Profile} from '../profile/types.js'
@@ -21,15 +23,41 @@ export function displayPath(filePath: string): string {
   return rel && !rel.startsWith('..') ? rel : filePath
 }
 
-export function loadProfileOrExit(filePath: string): Profile {
-  const {profile, findings} = loadProfile(filePath)
-  const errors = findings.filter((f) => f.severity === 'error')
-  if (!profile || errors.length > 0) {
-    // Plain compiler-style lines (editors and CI logs link them), not oclif's wrapped error box.
-    const shown = displayPath(filePath)
-    const lines = (errors.length > 0 ? errors : findings).map((f) => formatFindingLine(shown, f))
-    process.stderr.write(`${lines.join('\n')}\nfuseplan: ${shown} is not a usable profile; fix the error${lines.length === 1 ? '' : 's'} above (\`fuseplan lint ${shown}\` lists every finding).\n`)
+export interface RuleOptions {
+  /** Explicit config file (--config); otherwise one is searched upward from the profile. */
+  configPath?: string
+  /** Extra rule folders (--rules). */
+  rulesDirs?: string[]
+  /** The bundled example is decided with the bundled rules only, wherever the user stands. */
+  bundled?: boolean
+}
+
+/**
+ * Loads the rule set that applies to a profile (config found upward, rule packs), then the profile
+ * checked by those rules. On a broken rule set or an invalid profile it prints every problem as a
+ * compiler-style line and exits 2; `consequence` says what did not happen ("nothing was written").
+ */
+export function loadProfileWithRules(profilePath: string, options: RuleOptions, consequence: string): {profile: Profile; ruleSet: RuleSet} {
+  let ruleSet: RuleSet
+  try {
+    ruleSet = loadRuleSet({configPath: options.configPath, rulesDirs: options.rulesDirs, searchFrom: options.bundled ? undefined : dirname(profilePath)})
+  } catch (error) {
+    if (!(error instanceof RuleLoadError)) throw error
+    const n = error.problems.length
+    process.stderr.write(`${error.problems.map(formatProblem).join('\n')}\nfuseplan: the rule set could not be loaded (${n} problem${n === 1 ? '' : 's'}); ${consequence}.\n`)
     throw new Errors.ExitError(2)
   }
-  return profile
+  const loaded = loadProfile(profilePath, (p) => checkProfile(ruleSet, p))
+  // Findings of decision-scope rules (say, nothing fits the latency budget) are outcomes, not input errors.
+  const isInputError = (f: Finding): boolean => f.severity === 'error' && ruleSet.byId.get(f.ruleId)?.rule.scope !== 'decision'
+  const inputErrors = loaded.findings.filter(isInputError)
+  if (!loaded.profile || inputErrors.length > 0) {
+    const shown = loaded.profile ? inputErrors : loaded.findings
+    const ruleFailure = shown.some((f) => /^Rule `[^`]+` could not be evaluated/.test(f.message))
+    const what = ruleFailure ? 'a rule failed on this profile' : `${profilePath} is not a valid deployment profile`
+    process.stderr.write(`${shown.map((f) => formatFindingLine(profilePath, f)).join('\n')}\n`)
+    process.stderr.write(`fuseplan: ${what}; ${consequence}. Fix the error${shown.length === 1 ? '' : 's'} above (\`fuseplan lint ${profilePath}\` lists every finding).\n`)
+    throw new Errors.ExitError(2)
+  }
+  return {profile: loaded.profile, ruleSet}
 }

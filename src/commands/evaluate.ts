@@ -1,7 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 import {resolve} from 'node:path'
 import {FuseplanCommand, useColor} from '../cli/base-command.js'
-import {BUNDLED_EXAMPLE, displayPath, loadProfileOrExit} from '../cli/load-profile.js'
+import {BUNDLED_EXAMPLE, displayPath, loadProfileWithRules} from '../cli/load-profile.js'
+import {decide} from '../decision/decide.js'
 import {CANDIDATE_IDS, CandidateListError, parseCandidates, type Candidate} from '../evaluate/candidates.js'
 import {DEFAULTS, runEvaluation} from '../evaluate/run.js'
 import {formatSweepChart} from '../formatters/evaluation/chart.js'
@@ -38,6 +39,8 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
     candidates: Flags.string({description: `Comma list of candidates: ${CANDIDATE_IDS.join(', ')} (or all).`, default: 'all'}),
     format: Flags.string({char: 'f', description: 'Output format on stdout.', options: ['table', 'json'], default: 'table'}),
     report: Flags.string({description: 'Also write a self-contained HTML report (charts included, opens offline) to this file.'}),
+    config: Flags.string({description: 'Config file for the rules that make the recommendation (default: fuseplan.config.yaml found upward from the profile).'}),
+    rules: Flags.string({description: 'Extra rule folder; repeatable.', multiple: true}),
   }
 
   async run(): Promise<void> {
@@ -51,13 +54,14 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
       throw error
     }
     if (flags.report !== undefined && !/\.html?$/i.test(flags.report)) this.error(`--report ${flags.report}: the report is HTML; give a file name ending in .html.`, {exit: 2})
-    const profile = loadProfileOrExit(file)
+    const {profile, ruleSet} = loadProfileWithRules(displayPath(file), {configPath: flags.config, rulesDirs: flags.rules, bundled: !args.profile}, 'nothing was evaluated')
     if (!args.profile) process.stderr.write(`No profile given: evaluating the bundled example ${displayPath(file)}.\n`)
 
     const progress = createProgress(process.stderr, {color: useColor(process.stderr)})
     let result
     try {
       result = await runEvaluation(profile, {
+        decision: decide(profile, {ruleSet}),
         seed: flags.seed,
         samples: flags.samples,
         testSamples: flags['test-samples'],

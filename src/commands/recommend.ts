@@ -1,15 +1,10 @@
 import {Args, Flags} from '@oclif/core'
 import {existsSync, statSync} from 'node:fs'
-import {dirname} from 'node:path'
 import {FuseplanCommand} from '../cli/base-command.js'
-import {BUNDLED_EXAMPLE, displayPath, formatFindingLine} from '../cli/load-profile.js'
+import {BUNDLED_EXAMPLE, displayPath, loadProfileWithRules} from '../cli/load-profile.js'
 import {decide} from '../decision/decide.js'
 import {writeAdr} from '../decision/records.js'
-import {checkProfile, formatProblem, loadRuleSet, RuleLoadError} from '../engine/index.js'
-import type {RuleSet} from '../engine/types.js'
-import type {Finding} from '../findings.js'
 import {DECISION_FORMATS, decisionFormatters, formatExplain, type DecisionFormatName} from '../formatters/decision/index.js'
-import {loadProfile} from '../profile/load.js'
 
 export default class Recommend extends FuseplanCommand {
   static override summary = 'Recommend a fusion strategy, masking plan and transfer plan for a deployment profile.'
@@ -51,31 +46,9 @@ Exit code: 0 with a recommendation, 1 when no strategy fits (the output says why
     const bundled = args.profile === undefined
     const profilePath = args.profile ?? displayPath(BUNDLED_EXAMPLE)
 
-    let ruleSet: RuleSet
-    try {
-      ruleSet = loadRuleSet({configPath: flags.config, rulesDirs: flags.rules, searchFrom: bundled ? undefined : dirname(profilePath)})
-    } catch (error) {
-      if (error instanceof RuleLoadError) {
-        process.stderr.write(`${error.problems.map(formatProblem).join('\n')}\n`)
-        process.stderr.write(`fuseplan: the rule set could not be loaded (${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}).\n`)
-        return this.exit(2)
-      }
-      throw error
-    }
+    const {profile, ruleSet} = loadProfileWithRules(profilePath, {configPath: flags.config, rulesDirs: flags.rules, bundled}, 'nothing to recommend')
 
-    const loaded = loadProfile(profilePath, (p) => checkProfile(ruleSet, p))
-    const isInputError = (f: Finding): boolean => f.severity === 'error' && ruleSet.byId.get(f.ruleId)?.rule.scope !== 'decision'
-    const inputErrors = loaded.findings.filter(isInputError)
-    if (!loaded.profile || inputErrors.length > 0) {
-      const shown = loaded.profile ? inputErrors : loaded.findings
-      process.stderr.write(`${shown.map((f) => formatFindingLine(profilePath, f)).join('\n')}\n`)
-      const ruleFailure = shown.some((f) => /^Rule `[^`]+` could not be evaluated/.test(f.message))
-      const what = ruleFailure ? 'a rule failed on this profile' : `${profilePath} is not a valid deployment profile`
-      process.stderr.write(`fuseplan: cannot recommend: ${what}; fix the error${shown.length === 1 ? '' : 's'} above (\`fuseplan lint ${profilePath}\` lists every finding).\n`)
-      return this.exit(2)
-    }
-
-    const decision = decide(loaded.profile, {ruleSet, date})
+    const decision = decide(profile, {ruleSet, date})
 
     if (flags.out) {
       if (!decision.strategy) {

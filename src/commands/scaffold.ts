@@ -1,14 +1,10 @@
 import {Args, Flags} from '@oclif/core'
-import {dirname, join, resolve} from 'node:path'
+import {join, resolve} from 'node:path'
 import {parse} from 'yaml'
 import {FuseplanCommand} from '../cli/base-command.js'
-import {displayPath, formatFindingLine} from '../cli/load-profile.js'
+import {displayPath, loadProfileWithRules} from '../cli/load-profile.js'
 import {decide} from '../decision/decide.js'
 import {STRATEGIES, type Strategy} from '../decision/types.js'
-import {checkProfile, formatProblem, loadRuleSet, RuleLoadError} from '../engine/index.js'
-import type {RuleSet} from '../engine/types.js'
-import type {Finding} from '../findings.js'
-import {loadProfile} from '../profile/load.js'
 import {ANSWERS_FILE} from '../scaffold/generate.js'
 import {planScaffold, readAnswers, ScaffoldError, writeScaffold, type FileStatus} from '../scaffold/scaffold.js'
 
@@ -75,31 +71,12 @@ Exit code: 0 on success, 1 when files you edited are in the way or no strategy f
       throw error
     }
 
-    let ruleSet: RuleSet
-    try {
-      ruleSet = loadRuleSet({configPath: ruleConfig, rulesDirs: rules, searchFrom: dirname(profilePath)})
-    } catch (error) {
-      if (error instanceof RuleLoadError) {
-        process.stderr.write(`${error.problems.map(formatProblem).join('\n')}\n`)
-        process.stderr.write('fuseplan: the rule set could not be loaded.\n')
-        return this.exit(2)
-      }
-      throw error
-    }
-    const loaded = loadProfile(profilePath, (p) => checkProfile(ruleSet, p))
-    const isInputError = (f: Finding): boolean => f.severity === 'error' && ruleSet.byId.get(f.ruleId)?.rule.scope !== 'decision'
-    const errors = loaded.findings.filter(isInputError)
-    if (!loaded.profile || errors.length > 0) {
-      const shown = loaded.profile ? errors : loaded.findings
-      process.stderr.write(`${shown.map((f) => formatFindingLine(profilePath, f)).join('\n')}\n`)
-      process.stderr.write(`fuseplan: ${profilePath} is not a valid deployment profile; nothing was written.\n`)
-      return this.exit(2)
-    }
+    const {profile, ruleSet} = loadProfileWithRules(profilePath, {configPath: ruleConfig, rulesDirs: rules}, 'nothing was written')
 
-    const decision = decide(loaded.profile, {ruleSet})
+    const decision = decide(profile, {ruleSet})
     let plan
     try {
-      plan = planScaffold({profile: loaded.profile, decision, profilePath, out, strategy, force: flags.force, ruleConfig, rules})
+      plan = planScaffold({profile, decision, profilePath, out, strategy, force: flags.force, ruleConfig, rules})
       if (!dryRun) writeScaffold(plan)
     } catch (error) {
       if (error instanceof ScaffoldError) {
