@@ -65,4 +65,16 @@ describe('fuseplan evaluate', () => {
     expect(s.status).toBe(2)
     expect(s.stderr).toContain('.html')
   })
+
+  it('recommends with the same rules as recommend: fuseplan.config.yaml next to the profile applies', () => {
+    const dir = tempDir()
+    writeFileSync(join(dir, 'afib.yaml'), readFileSync(new URL('../../examples/wearable-afib.yaml', import.meta.url), 'utf8'))
+    const plain = runCli(['evaluate', 'afib.yaml', '--format', 'json', ...TINY], {cwd: dir})
+    expect(plain.status).toBe(0)
+    expect(JSON.parse(plain.stdout).recommended).toBe('attention')
+    writeFileSync(join(dir, 'fuseplan.config.yaml'), 'overrides:\n  temporal-favours-attention:\n    options: {minLabelledSamples: 100000}\n')
+    const configured = runCli(['evaluate', 'afib.yaml', '--format', 'json', ...TINY], {cwd: dir})
+    expect(configured.status).toBe(0)
+    expect(JSON.parse(configured.stdout).recommended).toBe('intermediate')
+  })
 })
