@@ -33,23 +33,7 @@ export function patternShortName(present: readonly string[], all: readonly strin
   return but.length < plain.length ? but : plain
 }
 
-export interface Paint {
-  bold(s: string): string
-  dim(s: string): string
-  green(s: string): string
-  red(s: string): string
-  yellow(s: string): string
-  cyan(s: string): string
-}
-
-const wrap = (open: number, close: number) => (s: string) => `\u001B[${open}m${s}\u001B[${close}m`
-const id = (s: string) => s
-
-export function paint(color: boolean): Paint {
-  return color
-    ? {bold: wrap(1, 22), dim: wrap(2, 22), green: wrap(32, 39), red: wrap(31, 39), yellow: wrap(33, 39), cyan: wrap(36, 39)}
-    : {bold: id, dim: id, green: id, red: id, yellow: id, cyan: id}
-}
+export {paint, type Paint} from '../ansi.js'
 
 /** Visible width (ANSI escapes do not count). */
 export function width(s: string): number {

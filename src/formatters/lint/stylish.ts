@@ -12,30 +12,9 @@
 // Colours (ANSI) only when ctx.color is true; control characters in data are shown escaped so a
 // hostile file cannot drive the terminal.
 import type {Severity} from '../../findings.js'
+import {paint, type Paint} from '../ansi.js'
 import type {LintFormatter} from './types.js'
 import {countSeverities, normalizedRange, plural, sortReports} from './util.js'
-
-interface Paint {
-  red(s: string): string
-  yellow(s: string): string
-  blue(s: string): string
-  dim(s: string): string
-  bold(s: string): string
-  underline(s: string): string
-}
-
-const sgr = (open: number, close: number) => (s: string) => `\u001B[${open}m${s}\u001B[${close}m`
-const identity = (s: string) => s
-
-const COLOR: Paint = {
-  red: sgr(31, 39),
-  yellow: sgr(33, 39),
-  blue: sgr(34, 39),
-  dim: sgr(2, 22),
-  bold: sgr(1, 22),
-  underline: sgr(4, 24),
-}
-const PLAIN: Paint = {red: identity, yellow: identity, blue: identity, dim: identity, bold: identity, underline: identity}
 
 const SEVERITY_COLOR: Record<Severity, keyof Paint> = {error: 'red', warning: 'yellow', info: 'blue'}
 
@@ -58,7 +37,7 @@ function width(s: string): number {
 }
 
 export const stylish: LintFormatter = (reports, ctx) => {
-  const paint = ctx.color ? COLOR : PLAIN
+  const painter = paint(ctx.color)
   const total = {error: 0, warning: 0, info: 0}
   let out = ''
 
@@ -85,15 +64,15 @@ export const stylish: LintFormatter = (reports, ctx) => {
     const sevW = Math.max(...rows.map((r) => r.severity.length))
     const msgW = Math.max(...rows.map((r) => width(r.message)))
 
-    out += `${paint.underline(terminalSafe(relPath))}\n`
+    out += `${painter.underline(terminalSafe(relPath))}\n`
     for (const r of rows) {
       const pos = `${r.line.padStart(lineW)}:${r.column}`
       const cells = [
-        paint.dim(pos) + ' '.repeat(posW - pos.length),
-        paint[SEVERITY_COLOR[r.severity]](r.severity) + ' '.repeat(sevW - r.severity.length),
+        painter.dim(pos) + ' '.repeat(posW - pos.length),
+        painter[SEVERITY_COLOR[r.severity]](r.severity) + ' '.repeat(sevW - r.severity.length),
         r.ruleId ? r.message + ' '.repeat(msgW - width(r.message)) : r.message,
       ]
-      if (r.ruleId) cells.push(paint.dim(r.ruleId))
+      if (r.ruleId) cells.push(painter.dim(r.ruleId))
       out += `  ${cells.join('  ')}`.replace(/\s+$/u, '') + '\n'
     }
     out += '\n'
@@ -106,5 +85,5 @@ export const stylish: LintFormatter = (reports, ctx) => {
   if (total.info > 0) parts.push(`${total.info} info`)
   const summary = `\u2716 ${plural(problems, 'problem')} (${parts.join(', ')})`
   const summaryColor: keyof Paint = total.error > 0 ? 'red' : total.warning > 0 ? 'yellow' : 'blue'
-  return `\n${out}${paint.bold(paint[summaryColor](summary))}\n`
+  return `\n${out}${painter.bold(painter[summaryColor](summary))}\n`
 }
