@@ -7,7 +7,8 @@ export const MAX_MODALITIES = 32
 export const MAX_COHORTS = 64
 export const MAX_PATTERNS = 256
 
-const share = (title: string, description: string) => ({
+/** A share in 0..1 (availability, pattern share), with its title and description. */
+export const share = (title: string, description: string) => ({
   title,
   description,
   type: 'number',
@@ -15,11 +16,14 @@ const share = (title: string, description: string) => ({
   maximum: 1,
 })
 
+/** The source of MODALITY_NAME_PATTERN in types.ts, as JSON Schema wants it. */
+export const MODALITY_NAME_SOURCE = '^[a-z][a-z0-9_]{0,39}$'
+
 const modalityName = {
   title: 'Modality name',
   description: 'Lower-case identifier of a modality: a letter, then letters, digits or underscores (at most 40).',
   type: 'string',
-  pattern: '^[a-z][a-z0-9_]{0,39}$',
+  pattern: MODALITY_NAME_SOURCE,
 }
 
 export const profileSchema = {

@@ -1,5 +1,6 @@
 // The DeploymentProfile contract (SPEC section 2). The JSON Schema in ./schema.ts is the source of
 // truth for validation; these types mirror it for the code that reads a validated profile.
+import {MODALITY_NAME_SOURCE} from './schema.js'
 
 export type TaskType = 'binary' | 'multiclass' | 'regression'
 export type Interactions = 'unknown' | 'weak' | 'strong'
@@ -66,5 +67,5 @@ export interface Profile {
   constraints?: Record<string, unknown>
 }
 
-export const MODALITY_NAME_PATTERN = /^[a-z][a-z0-9_]{0,39}$/
+export const MODALITY_NAME_PATTERN = new RegExp(MODALITY_NAME_SOURCE)
 export const PROFILE_NAME_PATTERN = /^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$/

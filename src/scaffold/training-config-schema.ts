@@ -1,12 +1,13 @@
 // JSON Schema (draft 2020-12) for `kind: TrainingConfig` (fuseplan.training.yaml in a scaffolded
 // project). Every property has a title and a description for yaml-language-server completion.
 
+import {MAX_MODALITIES, MAX_PATTERNS, MODALITY_NAME_SOURCE, share} from '../profile/schema.js'
+
 export const TRAINING_CONFIG_SCHEMA_ID = 'https://fuseplan.dev/schemas/v1/training-config.json'
 
-const share = (title: string, description: string) => ({title, description, type: 'number', minimum: 0, maximum: 1})
 const int = (title: string, description: string, minimum: number, maximum: number) => ({title, description, type: 'integer', minimum, maximum})
-const modalityName = {title: 'Modality name', description: 'A modality of the profile.', type: 'string', pattern: '^[a-z][a-z0-9_]{0,39}$'}
-const names = (title: string, description: string) => ({title, description, type: 'array', items: modalityName, uniqueItems: true, maxItems: 32})
+const modalityName = {title: 'Modality name', description: 'A modality of the profile.', type: 'string', pattern: MODALITY_NAME_SOURCE}
+const names = (title: string, description: string) => ({title, description, type: 'array', items: modalityName, uniqueItems: true, maxItems: MAX_MODALITIES})
 const pattern = {
   title: 'Presence pattern',
   description: 'A set of modalities present together and its share.',
@@ -15,7 +16,7 @@ const pattern = {
   required: ['present', 'share'],
   properties: {present: names('Present modalities', 'The modalities present in this pattern.'), share: share('Share', 'Share of requests (or samples) with exactly this pattern.')},
 }
-const patterns = (title: string, description: string) => ({title, description, type: 'array', items: pattern, maxItems: 256})
+const patterns = (title: string, description: string) => ({title, description, type: 'array', items: pattern, maxItems: MAX_PATTERNS})
 const text = (title: string, description: string) => ({title, description, type: 'string', maxLength: 2000})
 const texts = (title: string, description: string) => ({title, description, type: 'array', items: {type: 'string', maxLength: 2000}, maxItems: 100})
 
@@ -49,7 +50,7 @@ export const trainingConfigSchema = {
       description: 'The inputs, in the order the model reads them.',
       type: 'array',
       minItems: 1,
-      maxItems: 32,
+      maxItems: MAX_MODALITIES,
       items: {
         title: 'Modality',
         description: 'One input source and its encoder.',
@@ -115,7 +116,7 @@ export const trainingConfigSchema = {
           title: 'Per-modality masking',
           description: 'Train-time drop probability of each modality.',
           type: 'array',
-          maxItems: 32,
+          maxItems: MAX_MODALITIES,
           items: {
             title: 'Modality mask',
             description: 'Masking of one modality.',
@@ -140,7 +141,7 @@ export const trainingConfigSchema = {
           title: 'Covered availability',
           description: 'Deployment availability range per modality the plan was built for; `fuseplan lint` reports drift outside it.',
           type: 'array',
-          maxItems: 32,
+          maxItems: MAX_MODALITIES,
           items: {
             title: 'Covered range',
             description: 'Availability range of one modality.',
