@@ -2,7 +2,7 @@
 //
 // Predictions follow the model contract: one score per sample for binary (probability of class 1)
 // and regression (the predicted value); `classes` scores per sample, row-major, for multiclass.
-import {auroc, auprc} from '../../templates/project/src/metrics.js'
+import {auroc, auprc, macroF1} from '../../templates/project/src/metrics.js'
 
 export type MetricName = 'auroc' | 'auprc' | 'accuracy' | 'macro_f1' | 'rmse' | 'mae'
 export type TaskKind = 'binary' | 'multiclass' | 'regression'
@@ -42,9 +42,9 @@ export function chooseMetric(task: TaskKind, requested: string | undefined): {me
   return {metric, note: `task.metric ${requested} does not apply to a ${task} task; evaluate reports ${METRIC_LABELS[metric]} instead.`}
 }
 
-// One implementation of the ranking metrics: the generated project's, so evaluate scores models
+// One implementation of AUROC, AUPRC and macro-F1: the generated project's, so evaluate scores models
 // exactly as the code users get does.
-export {auroc, auprc}
+export {auroc, auprc, macroF1}
 
 /** Predicted class per sample: threshold 0.5 for binary, arg-max for multiclass. */
 export function predictedClasses(task: TaskKind, scores: ArrayLike<number>, n: number, classes: number): Int32Array {
@@ -66,27 +66,6 @@ export function accuracy(labels: ArrayLike<number>, predicted: ArrayLike<number>
   let right = 0
   for (let i = 0; i < labels.length; i++) if (Math.round(labels[i]) === predicted[i]) right++
   return right / labels.length
-}
-
-/** Unweighted mean of per-class F1 over the classes that occur in labels or predictions. */
-export function macroF1(labels: ArrayLike<number>, predicted: ArrayLike<number>, classes: number): number {
-  let sum = 0
-  let counted = 0
-  for (let c = 0; c < classes; c++) {
-    let tp = 0
-    let fp = 0
-    let fn = 0
-    for (let i = 0; i < labels.length; i++) {
-      const y = Math.round(labels[i])
-      if (predicted[i] === c && y === c) tp++
-      else if (predicted[i] === c) fp++
-      else if (y === c) fn++
-    }
-    if (tp + fp + fn === 0) continue
-    sum += (2 * tp) / (2 * tp + fp + fn)
-    counted++
-  }
-  return counted === 0 ? Number.NaN : sum / counted
 }
 
 export function rmse(targets: ArrayLike<number>, predictions: ArrayLike<number>): number {

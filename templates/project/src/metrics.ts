@@ -103,23 +103,25 @@ export function score(metric: Metric, task: TaskType, labels: ArrayLike<number>,
   return pred.filter((p, i) => p === labels[i]).length / n
 }
 
-function macroF1(labels: ArrayLike<number>, pred: number[], classes: number): number {
+/** Unweighted mean of per-class F1 over the classes that occur in labels or predictions. */
+export function macroF1(labels: ArrayLike<number>, predicted: ArrayLike<number>, classes: number): number {
   let sum = 0
   let counted = 0
   for (let c = 0; c < classes; c++) {
     let tp = 0
     let fp = 0
     let fn = 0
-    for (let i = 0; i < pred.length; i++) {
-      if (pred[i] === c && labels[i] === c) tp++
-      else if (pred[i] === c) fp++
-      else if (labels[i] === c) fn++
+    for (let i = 0; i < labels.length; i++) {
+      const y = Math.round(labels[i])
+      if (predicted[i] === c && y === c) tp++
+      else if (predicted[i] === c) fp++
+      else if (y === c) fn++
     }
     if (tp + fp + fn === 0) continue
     sum += (2 * tp) / (2 * tp + fp + fn)
     counted++
   }
-  return counted ? sum / counted : NaN
+  return counted === 0 ? Number.NaN : sum / counted
 }
 
 /** The score a model with no information gets (for "above chance" checks). */
