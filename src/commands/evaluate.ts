@@ -5,6 +5,8 @@ import {BUNDLED_EXAMPLE, displayPath, loadProfileWithRules} from '../cli/load-pr
 import {decide} from '../decision/decide.js'
 import {CANDIDATE_IDS, CandidateListError, parseCandidates, type Candidate} from '../evaluate/candidates.js'
 import {DEFAULTS, runEvaluation} from '../evaluate/run.js'
+import {SIMULATION_LIMITS} from '../evaluate/world.js'
+import {TRAINING_DEFAULTS} from '../scaffold/training-config.js'
 import {formatSweepChart} from '../formatters/evaluation/chart.js'
 import {formatEvaluationHtml} from '../formatters/evaluation/html.js'
 import {formatEvaluationJson} from '../formatters/evaluation/json.js'
@@ -14,7 +16,8 @@ import {writeFileAtomic} from '../util/fs.js'
 
 export default class Evaluate extends FuseplanCommand {
   static override summary = 'Check the recommendation empirically: train every candidate strategy on data simulated from the profile.'
-  static override description = `Simulates the profile's deployment (synthetic data with its modalities, cohorts, availabilities and missingness mechanisms, sizes scaled down), trains the candidate strategies with the model code \`fuseplan scaffold\` generates, and reports the metric at full data, at the deployment presence mix, per presence pattern and along a missing-rate sweep, with MultiBench's relative and effective robustness. It says whether the empirical winner matches the recommendation.
+  static override description = `Simulates the profile's deployment from the profile alone (its labelled sample size up to ${SIMULATION_LIMITS.maxTrainingSamples}, modality sizes shrunk by one common factor, images as small images, sequences with their timing, the declared interaction strength, cohorts, availabilities and missingness mechanisms), trains the candidate strategies with the model code \`fuseplan scaffold\` generates over several training seeds with the same budget and learning-rate grid, and reports the metric at full data, at the deployment presence mix, per presence pattern and along a missing-rate sweep, with MultiBench's relative and effective robustness.
+The recommendation agrees when it is the best candidate or not significantly worse than the best (at most 2 standard errors over the seeds); it disagrees only when significantly worse.
 Candidates: early/complete-case (the naive baseline: early fusion on complete cases, zero-filled at inference), early/indicators, intermediate, attention (both with the masking plan) and late.
 Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. The same --seed gives the same numbers.`
 
@@ -22,7 +25,8 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
     '<%= config.bin %> evaluate',
     '<%= config.bin %> evaluate examples/wearable-afib.yaml --report afib.html',
     '<%= config.bin %> evaluate profile.yaml --format json --seed 1 --candidates early/complete-case,intermediate,late',
-    '<%= config.bin %> evaluate profile.yaml --samples 8000 --epochs 20',
+    '<%= config.bin %> evaluate profile.yaml --quick',
+    '<%= config.bin %> evaluate profile.yaml --seeds 5 --samples 8000 --epochs 20',
   ]
 
   static override args = {
@@ -30,12 +34,14 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
   }
 
   static override flags = {
-    seed: Flags.integer({description: 'Seed for data, masking and weights.', default: DEFAULTS.seed, min: 0, max: 2 ** 31 - 1}),
-    samples: Flags.integer({description: 'Training samples drawn from the profile\'s cohorts.', default: DEFAULTS.samples, min: 20, max: 1_000_000}),
+    seed: Flags.integer({description: 'Base seed: fixes the simulated world; the training seeds are SEED, SEED+1, ...', default: DEFAULTS.seed, min: 0, max: 2 ** 31 - 1}),
+    seeds: Flags.integer({description: 'Training seeds (each draws its own training set, test sets, weights and masks).', default: DEFAULTS.seeds, min: 1, max: 50}),
+    quick: Flags.boolean({description: 'One training seed and one learning rate: a fast first look (no spread over seeds).', default: false}),
+    samples: Flags.integer({description: `Training samples (default: the profile's labelledSamples, at most ${SIMULATION_LIMITS.maxTrainingSamples}).`, min: 20, max: 1_000_000}),
     'test-samples': Flags.integer({description: 'Samples in each test set (full data, deployment mix).', default: DEFAULTS.testSamples, min: 50, max: 1_000_000}),
     epochs: Flags.integer({description: 'Training epochs per candidate.', default: DEFAULTS.epochs, min: 1, max: 10_000}),
     'batch-size': Flags.integer({description: 'Mini-batch size.', default: DEFAULTS.batchSize, min: 1, max: 65_536}),
-    'max-input-size': Flags.integer({description: 'Largest simulated input per modality (flattened values); larger modalities are scaled down.', default: DEFAULTS.maxInputSize, min: 1, max: 1_000_000}),
+    'max-input-size': Flags.integer({description: 'Widest simulated modality (flattened values); the others shrink by the same factor.', default: DEFAULTS.maxInputSize, min: 8, max: 1_000_000}),
     candidates: Flags.string({description: `Comma list of candidates: ${CANDIDATE_IDS.join(', ')} (or all).`, default: 'all'}),
     format: Flags.string({char: 'f', description: 'Output format on stdout.', options: ['table', 'json'], default: 'table'}),
     report: Flags.string({description: 'Also write a self-contained HTML report (charts included, opens offline) to this file.'}),
@@ -63,11 +69,13 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
       result = await runEvaluation(profile, {
         decision: decide(profile, {ruleSet}),
         seed: flags.seed,
+        seeds: flags.quick ? 1 : flags.seeds,
+        learningRates: flags.quick ? [TRAINING_DEFAULTS.learningRate] : DEFAULTS.learningRates,
         samples: flags.samples,
+        maxInputSize: flags['max-input-size'],
         testSamples: flags['test-samples'],
         epochs: flags.epochs,
         batchSize: flags['batch-size'],
-        maxInputSize: flags['max-input-size'],
         candidates,
         file: displayPath(file),
         onProgress: progress.onProgress,

@@ -32,10 +32,11 @@ export const CANDIDATES: readonly Candidate[] = [
     id: 'early/indicators',
     strategy: 'early',
     variant: 'indicators',
-    modelVariant: 'indicators',
+    // As scaffold ships it: mean fill, one presence bit per modality, the masking plan.
+    modelVariant: 'default',
     completeCasesOnly: false,
     label: 'early + presence indicators',
-    description: 'Early fusion on all samples, absent inputs zero-filled, one presence bit per modality.',
+    description: 'Early fusion on all samples, absent inputs mean-filled, one presence bit per modality, trained with the masking plan.',
   },
   {
     id: 'intermediate',

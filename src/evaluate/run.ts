@@ -1,22 +1,16 @@
 // Orchestration of `fuseplan evaluate`: simulate the profile's deployment, train every candidate with
-// the generated project's model code, measure, and judge the recommendation. No CLI code here.
+// the generated project's model code over several training seeds, measure, and judge the
+// recommendation. No CLI code here.
 //
-// What is simulated (templates/project/src/data/synthetic.ts, the generator scaffolded projects ship):
-//   - one block of features per modality, sizes scaled down to at most `maxInputSize` values per
-//     sample (shape axes shrunk by a common factor; the profile's sizes are recorded as scaledFrom);
-//   - a label from a shared latent factor seen through every modality, a specific factor per
-//     modality and a cross-modal interaction, with features on natural, non-centred scales;
-//   - training set: the profile's cohorts and their availabilities; test sets: the deployment
-//     presence distribution (availabilities or patterns), with the missingness mechanism.
-// How it is measured:
+// Steps: world (src/evaluate/world.ts, from the profile alone) -> training config (as scaffold would
+// ship it, at the simulated sizes) -> per seed: training set, test sets, every candidate trained with
+// the same budget and learning-rate grid -> metrics -> means and spread over seeds -> verdict.
+// Measurements per seed:
 //   - complete: a deployment-population test set with every modality present;
 //   - deployment: a second test set drawn with the deployment presence distribution;
-//   - per pattern: the complete test set with only the pattern's modalities kept (the same samples
-//     under each pattern, so patterns compare like with like); patterns from the decision's
-//     evaluation plan (share >= 1%);
+//   - per pattern: the complete test set with only the pattern's modalities kept;
 //   - sweep: the complete test set with each swept (optional) modality dropped independently with
-//     probability r, for r = 0, 0.1, ..., 1; required modalities are kept; a sample left with no
-//     modality keeps the anchor (the most available modality). Same draws for every candidate.
+//     probability r, for r = 0, 0.1, ..., 1 (same draws for every candidate).
 // Tensorflow.js is imported only here, lazily, when training starts.
 import {decide} from '../decision/decide.js'
 import type {Decision, Strategy} from '../decision/types.js'
@@ -24,26 +18,30 @@ import type {Profile} from '../profile/types.js'
 import {buildTrainingConfig} from '../scaffold/training-config.js'
 import type {TrainingConfig} from '../../templates/project/src/config.js'
 import type {Dataset} from '../../templates/project/src/dataset.js'
-import {createWorld} from '../../templates/project/src/data/synthetic.js'
 import {deriveSeed} from '../../templates/project/src/random.js'
-import {CANDIDATES, candidateForStrategy, type Candidate} from './candidates.js'
+import {CANDIDATES, candidateForStrategy, type Candidate, type CandidateId} from './candidates.js'
 import {chooseMetric, computeMetric, higherIsBetter, METRIC_LABELS, type MetricSpec} from './metrics.js'
 import {DEFAULT_MISSING_RATES, effectiveRobustness, relativeRobustness} from './robustness.js'
 import {completeCaseRows, imposePattern, meanImpute, observedAvailability, presentMeans, subsetDataset, sweepDataset, zeroOffsetSd} from './simulate.js'
 import type {EvaluationResult, PatternResult, ProgressEvent, StrategyResult} from './types.js'
-import {buildVerdict, empiricalBest, pairedBootstrapSe} from './verdict.js'
+import {buildVerdict, empiricalBest, gain, judgeSeed, pairedBootstrapSe, seedStandardError} from './verdict.js'
+import {createSimulatedWorld, SIMULATION_LIMITS, type SimulatedWorld} from './world.js'
 
 export interface EvaluateOptions {
+  /** Base seed: fixes the simulated world; training seeds are seed, seed+1, ... */
   seed: number
-  /** Training samples drawn from the profile's cohorts. */
-  samples: number
+  /** Number of training seeds (each draws its own training set, test sets, weights and masks). */
+  seeds: number
+  /** Training-set size; default: the profile's labelledSamples up to SIMULATION_LIMITS.maxTrainingSamples. */
+  samples?: number
   /** Samples in each test set (complete and deployment). */
   testSamples: number
+  /** Widest simulated modality, in values (default SIMULATION_LIMITS.maxWidth). */
+  maxInputSize?: number
   epochs: number
   batchSize: number
-  learningRate?: number
-  /** Largest flattened input per modality in the simulation. */
-  maxInputSize: number
+  /** Learning rates tried for every candidate on the first seed (picked by validation loss). */
+  learningRates: readonly number[]
   candidates: readonly Candidate[]
   missingRates?: readonly number[]
   onProgress?: (event: ProgressEvent) => void
@@ -51,15 +49,18 @@ export interface EvaluateOptions {
   file?: string
   /** Use this decision instead of running the engine (tests). */
   decision?: Decision
+  /** Also judge every candidate as if it were the recommendation (the decision benchmark re-judges rule changes without retraining). */
+  judgeAll?: boolean
 }
 
 export const DEFAULTS = {
   seed: 7,
-  samples: 4000,
+  seeds: 3,
   testSamples: 2000,
-  epochs: 12,
-  batchSize: 64,
-  maxInputSize: 64,
+  epochs: 10,
+  batchSize: 128,
+  learningRates: [0.001, 0.003] as readonly number[],
+  maxInputSize: SIMULATION_LIMITS.maxWidth,
 }
 
 /** The model code contract of templates/project/src/model/index.ts, as evaluate uses it. */
@@ -67,7 +68,7 @@ export interface FusionModelLike {
   fit(
     train: Dataset,
     opts: {epochs: number; batchSize: number; learningRate?: number; seed: number; onEpoch?: (epoch: number, ...rest: unknown[]) => void},
-  ): Promise<unknown>
+  ): Promise<{valLoss?: number[]; bestEpoch?: number} | unknown>
   predict(data: Dataset): Promise<Float32Array>
   dispose(): void
 }
@@ -82,6 +83,20 @@ export async function loadModelCode(): Promise<ModelCode> {
   const backend = await initBackend({quiet: true})
   const model = await import('../../templates/project/src/model/index.js')
   return {createModel: model.createModel as unknown as ModelCode['createModel'], backend}
+}
+
+/** The profile at the simulated sizes, so scaffold's own config builder picks the encoders for them. */
+export function simulatedProfile(profile: Profile, world: SimulatedWorld): Profile {
+  return {
+    ...profile,
+    modalities: profile.modalities.map((m, i) => {
+      const sim = world.modalities[i]
+      const {shape: _s, sequence: _q, features: _f, ...rest} = m
+      if (sim.layout === 'image') return {...rest, shape: sim.shape}
+      if (sim.layout === 'sequence') return {...rest, sequence: {length: sim.shape[0], channels: sim.shape[1]}}
+      return {...rest, features: sim.size}
+    }),
+  }
 }
 
 /** Deployment presence patterns to report: the decision's evaluation plan, else derived from the profile. */
@@ -112,6 +127,34 @@ function round(v: number, digits = 4): number {
   return Math.round(v * f) / f
 }
 
+/** One candidate in one seed: its deployment scores (for the paired error) and its measurements. */
+interface SeedRun {
+  deploymentScores: Float32Array | null
+  complete: number
+  deployment: number
+  sweep: number[]
+  patterns: number[]
+  trainingSamples: number
+  zeroFillCheck?: {zeroFilled: number; meanImputed: number}
+}
+
+interface SeedData {
+  seed: number
+  train: Dataset
+  complete: Dataset
+  deployment: Dataset
+  ccRows: number[]
+  sweepSets: Dataset[]
+  patternSets: Dataset[]
+}
+
+const mean = (xs: readonly number[]) => (xs.length === 0 ? Number.NaN : xs.reduce((a, v) => a + v, 0) / xs.length)
+const sd = (xs: readonly number[]) => {
+  if (xs.length < 2) return 0
+  const m = mean(xs)
+  return Math.sqrt(xs.reduce((a, v) => a + (v - m) ** 2, 0) / (xs.length - 1))
+}
+
 export async function runEvaluation(profile: Profile, options: EvaluateOptions, code?: ModelCode): Promise<EvaluationResult> {
   const progress = options.onProgress ?? (() => {})
   const decision = options.decision ?? decide(profile)
@@ -122,14 +165,8 @@ export async function runEvaluation(profile: Profile, options: EvaluateOptions, 
   const higher = higherIsBetter(metric)
 
   progress({kind: 'setup', message: 'simulating data'})
-  const base = buildTrainingConfig(profile, decision, {maxInputSize: options.maxInputSize}) as TrainingConfig
-  const world = createWorld(base, deriveSeed(options.seed, 'world'))
-  const train = world.sample(options.samples, {population: 'training', seed: deriveSeed(options.seed, 'train')})
-  const allPresent = Object.fromEntries(base.modalities.map((m) => [m.name, 1]))
-  const complete = world.sample(options.testSamples, {population: 'deployment', seed: deriveSeed(options.seed, 'test:complete'), presence: allPresent})
-  const deployment = world.sample(options.testSamples, {population: 'deployment', seed: deriveSeed(options.seed, 'test:deployment')})
-  const ccRows = completeCaseRows(train)
-
+  const world = createSimulatedWorld(profile, {seed: options.seed, trainingSamples: options.samples, maxWidth: options.maxInputSize})
+  const base = buildTrainingConfig(simulatedProfile(profile, world), decision) as TrainingConfig
   const names = base.modalities.map((m) => m.name)
   const sweepPlan = decision.evaluation?.robustnessSweep
   let swept = (sweepPlan?.modalities?.length ? sweepPlan.modalities : base.modalities.filter((m) => !m.required).map((m) => m.name)).filter(
@@ -142,75 +179,138 @@ export async function runEvaluation(profile: Profile, options: EvaluateOptions, 
   if (rates[0] !== 0) rates.unshift(0)
   const anchor = [...base.modalities].sort((a, b) => Number(b.required) - Number(a.required) || b.availability - a.availability)[0].name
   const kept = names.filter((n) => !swept.includes(n))
-  const sweepSets = rates.map((r) => sweepDataset(complete, r, swept, anchor, deriveSeed(options.seed, 'sweep')))
   const patterns = reportPatterns(profile, decision)
-  const patternSets = patterns.map((p) => imposePattern(complete, p.present))
-
-  const trainAvail = observedAvailability(train)
-  const deployAvail = observedAvailability(deployment)
   const optional = base.modalities.filter((m) => !m.required && m.availability < 1).map((m) => m.name)
-  const zeroFill = names.map((name) => ({name, zeroOffsetSd: round(zeroOffsetSd(train, name), 2)}))
+  const seeds = Array.from({length: Math.max(1, options.seeds)}, (_, i) => options.seed + i)
+
+  const makeSeedData = (seed: number): SeedData => {
+    const train = world.sample(world.trainingSamples, {population: 'training', seed: deriveSeed(seed, 'train')})
+    const allPresent = Object.fromEntries(names.map((n) => [n, 1]))
+    const complete = world.sample(options.testSamples, {population: 'deployment', seed: deriveSeed(seed, 'test:complete'), presence: allPresent})
+    const deployment = world.sample(options.testSamples, {population: 'deployment', seed: deriveSeed(seed, 'test:deployment')})
+    return {
+      seed,
+      train,
+      complete,
+      deployment,
+      ccRows: completeCaseRows(train),
+      sweepSets: rates.map((r) => sweepDataset(complete, r, swept, anchor, deriveSeed(seed, 'sweep'))),
+      patternSets: patterns.map((p) => imposePattern(complete, p.present)),
+    }
+  }
 
   const modelCode = code ?? (await loadModelCode())
-  const results: StrategyResult[] = []
-  let zeroFillCheck: {zeroFilled: number; meanImputed: number} | null = null
-  const deploymentScores = new Map<string, Float32Array>()
-  const total = options.candidates.length
-  for (const [index, cand] of options.candidates.entries()) {
-    progress({kind: 'candidate', index, total, id: cand.id, label: cand.label, epochs: options.epochs})
-    const config: TrainingConfig = {...base, strategy: cand.strategy}
-    const trainSet = cand.completeCasesOnly ? subsetDataset(train, ccRows) : train
+  const grid = options.learningRates.length > 0 ? [...options.learningRates] : [base.training.learningRate]
+  const total = options.candidates.length * (seeds.length + grid.length - 1)
+  let job = 0
+  const runs = new Map<string, SeedRun[]>()
+  const chosenRate = new Map<string, number>()
+
+  const trainOne = async (cand: Candidate, data: SeedData, learningRate: number): Promise<{run: SeedRun; valLoss: number}> => {
+    const index = job++
+    progress({kind: 'candidate', index, total, id: cand.id, label: cand.label, epochs: options.epochs, seed: data.seed})
+    const trainSet = cand.completeCasesOnly ? subsetDataset(data.train, data.ccRows) : data.train
     if (trainSet.n === 0) {
-      notes.push(`${cand.label}: no training sample carries every modality, so it could not be trained; its metrics are n/a.`)
-      results.push(emptyResult(cand, patterns, rates))
       progress({kind: 'done', index, total, id: cand.id})
-      continue
+      return {run: {deploymentScores: null, complete: Number.NaN, deployment: Number.NaN, sweep: rates.map(() => Number.NaN), patterns: patterns.map(() => Number.NaN), trainingSamples: 0}, valLoss: Number.NaN}
     }
-    const model = await modelCode.createModel(config, {strategy: cand.strategy, variant: cand.modelVariant, seed: deriveSeed(options.seed, `init:${cand.id}`)})
+    const config: TrainingConfig = {...base, strategy: cand.strategy}
+    const model = await modelCode.createModel(config, {strategy: cand.strategy, variant: cand.modelVariant, seed: deriveSeed(data.seed, `init:${cand.id}`)})
     try {
       let epoch = 0
-      await model.fit(trainSet, {
+      const fit = (await model.fit(trainSet, {
         epochs: options.epochs,
         batchSize: options.batchSize,
-        learningRate: options.learningRate,
-        seed: deriveSeed(options.seed, `fit:${cand.id}`),
+        learningRate,
+        seed: deriveSeed(data.seed, `fit:${cand.id}`),
         onEpoch: () => {
           epoch++
           progress({kind: 'epoch', index, total, id: cand.id, epoch, epochs: options.epochs})
         },
-      })
+      })) as {valLoss?: number[]; bestEpoch?: number} | undefined
+      const valLoss = fit?.valLoss && fit.valLoss.length > 0 ? Math.min(...fit.valLoss) : Number.NaN
       progress({kind: 'evaluating', index, total, id: cand.id})
       const score = async (d: Dataset) => computeMetric(spec, d.labels, await model.predict(d))
-      const depScores = await model.predict(deployment)
-      deploymentScores.set(cand.id, depScores)
+      const depScores = await model.predict(data.deployment)
+      const run: SeedRun = {
+        deploymentScores: depScores,
+        deployment: computeMetric(spec, data.deployment.labels, depScores),
+        complete: Number.NaN,
+        sweep: [],
+        patterns: [],
+        trainingSamples: trainSet.n,
+      }
+      for (const d of data.sweepSets) run.sweep.push(await score(d))
+      run.complete = run.sweep[0]
+      for (const d of data.patternSets) run.patterns.push(await score(d))
       if (cand.id === 'early/complete-case' && optional.length > 0) {
         // The same model with absent inputs mean-imputed (training means of the rows it saw)
         // instead of zero-filled: what zero-fill itself costs on this profile.
-        const imputed = meanImpute(deployment, presentMeans(trainSet))
-        zeroFillCheck = {zeroFilled: round(computeMetric(spec, deployment.labels, depScores)), meanImputed: round(await score(imputed))}
+        run.zeroFillCheck = {zeroFilled: run.deployment, meanImputed: await score(meanImpute(data.deployment, presentMeans(trainSet)))}
       }
-      const sweep: number[] = []
-      for (const d of sweepSets) sweep.push(await score(d))
-      const pats: PatternResult[] = []
-      for (const [i, p] of patterns.entries()) pats.push({present: p.present, share: round(p.share), metric: round(await score(patternSets[i]))})
-      results.push({
-        id: cand.id,
-        strategy: cand.strategy,
-        variant: cand.variant,
-        label: cand.label,
-        recommended: false,
-        trainingSamples: trainSet.n,
-        metrics: {complete: round(sweep[0]), deployment: round(computeMetric(spec, deployment.labels, depScores))},
-        relativeRobustness: round(relativeRobustness(rates, sweep)),
-        effectiveRobustness: null,
-        patterns: pats,
-        sweep: sweep.map((v) => round(v)),
-      })
+      progress({kind: 'done', index, total, id: cand.id})
+      return {run, valLoss}
     } finally {
       model.dispose()
     }
-    progress({kind: 'done', index, total, id: cand.id})
   }
+
+  let first: SeedData | null = null
+  const deploymentLabels: Float32Array[] = []
+  for (const [s, seed] of seeds.entries()) {
+    progress({kind: 'setup', message: `simulating data (seed ${seed})`})
+    const data = makeSeedData(seed)
+    deploymentLabels.push(data.deployment.labels)
+    if (s === 0) first = data
+    for (const cand of options.candidates) {
+      let run: SeedRun
+      if (s === 0) {
+        // Same small tuning for every candidate: each learning rate of the grid on the first seed,
+        // kept by validation loss; that run is the first seed's result.
+        let best: {run: SeedRun; valLoss: number; lr: number} | null = null
+        for (const lr of grid) {
+          const r = await trainOne(cand, data, lr)
+          if (best === null || (r.valLoss < best.valLoss && !Number.isNaN(r.valLoss))) best = {...r, lr}
+        }
+        chosenRate.set(cand.id, (best as {lr: number}).lr)
+        run = (best as {run: SeedRun}).run
+      } else {
+        run = (await trainOne(cand, data, chosenRate.get(cand.id) as number)).run
+      }
+      const list = runs.get(cand.id) ?? []
+      list.push(run)
+      runs.set(cand.id, list)
+    }
+    // Keep only what the verdict needs from later seeds' datasets.
+    if (s > 0) data.sweepSets.length = 0
+  }
+  const firstData = first as SeedData
+
+  const results: StrategyResult[] = options.candidates.map((cand) => {
+    const list = runs.get(cand.id) as SeedRun[]
+    const dep = list.map((r) => r.deployment)
+    const comp = list.map((r) => r.complete)
+    const sweep = rates.map((_, i) => mean(list.map((r) => r.sweep[i])))
+    const trainedAll = list.every((r) => r.trainingSamples > 0)
+    return {
+      id: cand.id,
+      strategy: cand.strategy,
+      variant: cand.variant,
+      label: cand.label,
+      recommended: false,
+      trainingSamples: Math.round(mean(list.map((r) => r.trainingSamples))),
+      learningRate: chosenRate.get(cand.id) as number,
+      seeds: {deployment: dep.map((v) => round(v)), complete: comp.map((v) => round(v))},
+      spread: trainedAll ? round(sd(dep)) : Number.NaN,
+      metrics: {complete: round(mean(comp)), deployment: round(mean(dep))},
+      relativeRobustness: round(relativeRobustness(rates, sweep)),
+      effectiveRobustness: null,
+      patterns: patterns.map((p, i): PatternResult => ({present: p.present, share: round(p.share), metric: round(mean(list.map((r) => r.patterns[i])))})),
+      sweep: sweep.map((v) => round(v)),
+    }
+  })
+  const untrained = results.filter((r) => Number.isNaN(r.metrics.deployment))
+  for (const r of untrained) notes.push(`${r.label}: no training sample carries every modality, so it could not be trained; its metrics are n/a.`)
 
   // Effective robustness against late fusion (needs the late curve).
   const late = results.find((r) => r.id === 'late')
@@ -226,36 +326,81 @@ export async function runEvaluation(profile: Profile, options: EvaluateOptions, 
   const recommendedCandidate = candidateForStrategy(decision.strategy)
   for (const r of results) r.recommended = r.id === recommendedCandidate
   const trained = results.filter((r) => !Number.isNaN(r.metrics.deployment))
-  const best = empiricalBest(spec, trained.length > 0 ? trained : results)
-  const rec = results.find((r) => r.id === recommendedCandidate)
-  const other = rec ? (rec.id !== best.id ? best.id : runnerUpId(spec, trained, rec.id)) : undefined
-  let standardError: number | null = null
-  if (rec && other) {
-    const a = deploymentScores.get(other)
-    const b = deploymentScores.get(rec.id)
-    if (a && b) standardError = round(pairedBootstrapSe(spec, deployment.labels, a, b, options.seed))
-  }
-  const verdict = buildVerdict({
-    spec,
-    results: trained.length > 0 ? trained : results,
-    recommended: decision.strategy,
-    recommendedCandidate,
-    standardError,
-    zeroFill,
-    zeroFillCheck,
-    optional,
-    noRecommendationReason: decision.noStrategyReason,
-    informative: base.modalities.filter((m) => m.missingness === 'informative' && !m.required && m.availability < 1).map((m) => m.name),
-  })
+  const pool = trained.length > 0 ? trained : results
+  const best = empiricalBest(spec, pool)
+  const zeroChecks = (runs.get('early/complete-case') ?? []).map((r) => r.zeroFillCheck).filter((c): c is {zeroFilled: number; meanImputed: number} => c !== undefined)
+  const zeroFillCheck = zeroChecks.length > 0 ? {zeroFilled: round(mean(zeroChecks.map((c) => c.zeroFilled))), meanImputed: round(mean(zeroChecks.map((c) => c.meanImputed)))} : null
+  const zeroFill = names.map((name) => ({name, zeroOffsetSd: round(zeroOffsetSd(firstData.train, name), 2)}))
+  const informative = base.modalities.filter((m) => m.missingness === 'informative' && !m.required && m.availability < 1).map((m) => m.name)
 
-  const scaled = base.modalities.filter((m) => m.scaledFrom !== undefined)
+  /** The verdict as if `candidate` stood for the recommended strategy: per-seed and over seeds. */
+  const judgeAs = (strategy: Strategy | null, candidate: CandidateId | null) => {
+    const rec = results.find((r) => r.id === candidate)
+    const other = rec ? (rec.id !== best.id ? best.id : runnerUpId(spec, trained, rec.id)) : undefined
+    const perSeed: EvaluationResult['verdict']['perSeed'] = []
+    const seedDiffs: number[] = []
+    const bootVars: number[] = []
+    for (const [s, seed] of seeds.entries()) {
+      const seedResults = pool.map((r) => ({...r, metrics: {...r.metrics, deployment: r.seeds.deployment[s]}}))
+      const seedBest = empiricalBest(spec, seedResults)
+      const recRun = rec ? runs.get(rec.id)?.[s] : undefined
+      let seedSe: number | null = null
+      if (rec && recRun?.deploymentScores) {
+        const labels = deploymentLabels[s]
+        const rival = seedBest.id !== rec.id ? seedBest.id : other
+        const rivalRun = rival ? runs.get(rival)?.[s] : undefined
+        if (rivalRun?.deploymentScores) seedSe = pairedBootstrapSe(spec, labels, rivalRun.deploymentScores, recRun.deploymentScores, seed)
+        const otherRun = other ? runs.get(other)?.[s] : undefined
+        if (otherRun?.deploymentScores) {
+          seedDiffs.push(gain(spec, otherRun.deployment, recRun.deployment))
+          const se = rival === other && seedSe !== null ? seedSe : pairedBootstrapSe(spec, labels, otherRun.deploymentScores, recRun.deploymentScores, seed)
+          if (!Number.isNaN(se)) bootVars.push(se * se)
+        }
+      }
+      const judged = judgeSeed(spec, seedResults, rec?.id ?? null, seedSe)
+      perSeed.push({seed, best: seedBest.id, agrees: judged.agrees, margin: judged.margin === null ? null : round(judged.margin), standardError: seedSe === null || Number.isNaN(seedSe) ? null : round(seedSe)})
+    }
+    const se = rec && other ? seedStandardError(seedDiffs, bootVars) : Number.NaN
+    return buildVerdict({
+      spec,
+      results: pool,
+      recommended: strategy,
+      recommendedCandidate: candidate,
+      standardError: Number.isNaN(se) ? null : round(se),
+      seeds: seeds.length,
+      perSeed,
+      zeroFill,
+      zeroFillCheck,
+      optional,
+      noRecommendationReason: decision.noStrategyReason,
+      informative,
+    })
+  }
+  const verdict = judgeAs(decision.strategy, recommendedCandidate)
+  const alternatives = options.judgeAll
+    ? Object.fromEntries(
+        results
+          .filter((r) => r.variant !== 'complete-case')
+          .map((r) => {
+            const v = judgeAs(r.strategy, r.id)
+            return [r.strategy, {agrees: v.kind === 'agrees' || v.kind === 'within-noise', kind: v.kind, margin: v.margin, standardError: v.standardError, perSeed: v.perSeed.map((p) => p.agrees)}]
+          }),
+      )
+    : undefined
+  // Free the score arrays: they are not part of the result.
+  for (const list of runs.values()) for (const r of list) r.deploymentScores = null
+
+  const trainAvail = observedAvailability(firstData.train)
+  const deployAvail = observedAvailability(firstData.deployment)
+  const scaled = world.modalities.filter((m) => m.size !== m.profileSize)
+  const cap = SIMULATION_LIMITS.maxTrainingSamples
   return {
     tool: 'fuseplan evaluate',
     profile: {name: profile.name, ...(options.file ? {file: options.file} : {})},
     recommended: decision.strategy,
     recommendedCandidate,
     empiricalBest: {strategy: best.strategy, variant: best.variant, id: best.id, deployment: best.metrics.deployment},
-    agrees: verdict.kind === 'agrees',
+    agrees: verdict.kind === 'agrees' || verdict.kind === 'within-noise',
     verdict,
     metric: {name: metric, label: METRIC_LABELS[metric], higherIsBetter: higher},
     strategies: results,
@@ -273,53 +418,44 @@ export async function runEvaluation(profile: Profile, options: EvaluateOptions, 
     },
     simulation: {
       seed: options.seed,
-      trainingSamples: options.samples,
+      seeds,
+      trainingSamples: world.trainingSamples,
+      labelledSamples: profile.task.labelledSamples,
+      trainingSamplesCap: cap,
+      learningRates: grid,
       testSamples: options.testSamples,
       epochs: options.epochs,
       batchSize: options.batchSize,
-      maxInputSize: options.maxInputSize,
       backend: modelCode.backend,
-      modalities: base.modalities.map((m) => ({
+      modalities: base.modalities.map((m, i) => ({
         name: m.name,
         inputSize: m.inputSize,
-        scaledFrom: m.scaledFrom ?? null,
+        shape: [...m.inputShape],
+        scaledFrom: world.modalities[i].size !== world.modalities[i].profileSize ? world.modalities[i].profileSize : null,
         availability: m.availability,
-        trainingAvailability: round(m.trainingAvailability),
+        trainingAvailability: m.trainingAvailability,
         simulatedTrainingAvailability: round(trainAvail[m.name]),
         simulatedDeploymentAvailability: round(deployAvail[m.name]),
       })),
-      completeCaseTrainingSamples: ccRows.length,
+      completeCaseTrainingSamples: firstData.ccRows.length,
       zeroFill,
+      truth: world.truth,
       description:
-        `Synthetic data from the scaffolded project's generator: ${options.samples} training samples from the profile's cohorts, ` +
-        `${options.testSamples} test samples each for full data and for the deployment presence mix; ` +
+        `Data simulated from the profile alone (never from the rules): ${world.trainingSamples} training samples ` +
+        (world.capped ? `(the profile's ${profile.task.labelledSamples} labelled samples, capped at ${cap} for time) ` : options.samples !== undefined ? '(set by --samples) ' : "(the profile's labelled samples) ") +
+        `from its cohorts, ${options.testSamples} test samples each for full data and for the deployment presence mix, ${seeds.length} training seed${seeds.length === 1 ? '' : 's'}; ` +
         (scaled.length > 0
-          ? `inputs scaled down to at most ${options.maxInputSize} values per modality (${scaled.map((m) => `${m.name} ${m.scaledFrom} -> ${m.inputSize}`).join(', ')}).`
-          : 'inputs at the profile\'s sizes.'),
+          ? `inputs shrunk by one common factor so their ratios survive (${scaled.map((m) => `${m.name} ${m.profileSize} -> ${m.size}`).join(', ')}).`
+          : "inputs at the profile's sizes."),
     },
     notes,
+    ...(alternatives ? {alternatives} : {}),
   }
 }
 
 function runnerUpId(spec: MetricSpec, results: readonly StrategyResult[], exclude: string): string | undefined {
   const others = results.filter((r) => r.id !== exclude)
   return others.length > 0 ? empiricalBest(spec, others).id : undefined
-}
-
-function emptyResult(cand: Candidate, patterns: {present: string[]; share: number}[], rates: readonly number[]): StrategyResult {
-  return {
-    id: cand.id,
-    strategy: cand.strategy,
-    variant: cand.variant,
-    label: cand.label,
-    recommended: false,
-    trainingSamples: 0,
-    metrics: {complete: Number.NaN, deployment: Number.NaN},
-    relativeRobustness: Number.NaN,
-    effectiveRobustness: null,
-    patterns: patterns.map((p) => ({present: p.present, share: p.share, metric: Number.NaN})),
-    sweep: rates.map(() => Number.NaN),
-  }
 }
 
 export {CANDIDATES}

@@ -17,8 +17,14 @@ export interface StrategyResult {
   label: string
   /** True for the candidate that stands for the recommended strategy. */
   recommended: boolean
-  /** Training samples the candidate was fitted on (complete cases only for the naive baseline). */
+  /** Training samples the candidate was fitted on (complete cases only for the naive baseline; mean over seeds). */
   trainingSamples: number
+  /** Learning rate chosen for it on a validation split (the same grid for every candidate). */
+  learningRate: number
+  /** Metrics are means over the training seeds; these are the per-seed values and their spread. */
+  seeds: {deployment: number[]; complete: number[]}
+  /** Sample standard deviation of the deployment metric over the seeds (0 with one seed). */
+  spread: number
   metrics: {
     /** Every modality present. */
     complete: number
@@ -42,8 +48,15 @@ export interface Verdict {
   text: string
   /** How far the empirical best is ahead of the recommended candidate, in the metric's better direction (>= 0). */
   margin: number | null
-  /** Paired bootstrap standard error of that difference on the deployment test set. */
+  /**
+   * Standard error of that difference: over training seeds (each seed draws its own training and
+   * test sets), never below the paired bootstrap error of one test set.
+   */
   standardError: number | null
+  /** The rule that decides `agrees`, in words (the same in every output). */
+  rule: string
+  /** Per training seed: the empirical best and whether the recommendation agreed in that seed alone. */
+  perSeed: {seed: number; best: CandidateId; agrees: boolean | null; margin: number | null; standardError: number | null}[]
   /** What happened to the naive baseline, and why. */
   baseline: string | null
   /** Whether zero-filling behaves like mean imputation for this profile, and what that means. */
@@ -65,7 +78,10 @@ export interface EvaluationResult {
   profile: {name: string; file?: string}
   recommended: Strategy | null
   recommendedCandidate: CandidateId | null
-  /** True when the empirical best at deployment is the recommended strategy (any of its variants). */
+  /**
+   * True when the recommended candidate is the empirical best at deployment, or not significantly
+   * worse than it (margin within NOISE_Z standard errors); false only when significantly worse.
+   */
   agrees: boolean
   empiricalBest: {strategy: Strategy; variant: Variant; id: CandidateId; deployment: number}
   verdict: Verdict
@@ -74,15 +90,23 @@ export interface EvaluationResult {
   sweep: {missingRates: number[]; modalities: string[]; kept: string[]; description: string}
   simulation: {
     seed: number
+    /** Training seeds: each draws its own training set, test sets, weights and masks. */
+    seeds: number[]
+    /** Training-set size: the profile's labelledSamples up to trainingSamplesCap (or --samples). */
     trainingSamples: number
+    labelledSamples: number
+    trainingSamplesCap: number
+    /** Learning rates tried for every candidate (picked on a validation split). */
+    learningRates: number[]
     testSamples: number
     epochs: number
     batchSize: number
-    maxInputSize: number
     backend: string
     modalities: {
       name: string
       inputSize: number
+      /** Simulated shape (image [H, W, C], sequence [T, C], features [d]). */
+      shape: number[]
       scaledFrom: number | null
       availability: number
       trainingAvailability: number
@@ -92,14 +116,18 @@ export interface EvaluationResult {
     }[]
     completeCaseTrainingSamples: number
     zeroFill: ZeroFillModality[]
+    /** The simulated ground truth: additive weights, cross-modal products, temporal alignment. */
+    truth: {additive: Record<string, number>; interactionWeight: number; pairs: [string, string][]; temporalWeight: number; temporal: string[]}
     description: string
   }
   notes: string[]
+  /** With judgeAll: the verdict each strategy would get if it were the recommendation. */
+  alternatives?: Partial<Record<Strategy, {agrees: boolean; kind: VerdictKind; margin: number | null; standardError: number | null; perSeed: (boolean | null)[]}>>
 }
 
 export type ProgressEvent =
   | {kind: 'setup'; message: string}
-  | {kind: 'candidate'; index: number; total: number; id: CandidateId; label: string; epochs: number}
+  | {kind: 'candidate'; index: number; total: number; id: CandidateId; label: string; epochs: number; seed?: number}
   | {kind: 'epoch'; index: number; total: number; id: CandidateId; epoch: number; epochs: number}
   | {kind: 'evaluating'; index: number; total: number; id: CandidateId}
   | {kind: 'done'; index: number; total: number; id: CandidateId}

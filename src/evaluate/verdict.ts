@@ -7,7 +7,7 @@ import {computeMetric, METRIC_LABELS, type MetricSpec} from './metrics.js'
 import {Rng, deriveSeed} from '../../templates/project/src/random.js'
 import type {StrategyResult, Verdict, VerdictKind, ZeroFillModality} from './types.js'
 
-/** A gap smaller than this many paired standard errors is reported as within noise. */
+/** A gap of at most this many standard errors is not significant: the recommendation still agrees. */
 export const NOISE_Z = 2
 /** Bootstrap resamples for the paired standard error. */
 export const BOOTSTRAP_RESAMPLES = 200
@@ -44,6 +44,41 @@ export function pairedBootstrapSe(spec: MetricSpec, labels: ArrayLike<number>, a
   return Math.sqrt(diffs.reduce((s, v) => s + (v - mean) ** 2, 0) / (diffs.length - 1))
 }
 
+/**
+ * Standard error of a mean paired difference over training seeds: the seed-to-seed variance of the
+ * per-seed differences (each seed has its own training and test sets), never below the mean
+ * bootstrap variance of one test set (a lower bound that one or two seeds cannot estimate).
+ */
+export function seedStandardError(diffs: readonly number[], bootstrapVariances: readonly number[]): number {
+  const S = diffs.length
+  if (S === 0) return Number.NaN
+  const m = diffs.reduce((a, v) => a + v, 0) / S
+  const seedVar = S > 1 ? diffs.reduce((a, v) => a + (v - m) ** 2, 0) / (S - 1) : 0
+  const bootVar = bootstrapVariances.length > 0 ? bootstrapVariances.reduce((a, v) => a + v, 0) / bootstrapVariances.length : 0
+  const v = Math.max(seedVar, bootVar)
+  return v > 0 ? Math.sqrt(v / S) : Number.NaN
+}
+
+/** The rule behind `agrees`, stated the same way in every output. */
+export function agreementRule(seeds: number): string {
+  return (
+    `The recommendation agrees when it is the best candidate at the deployment presence mix or not significantly worse than the best ` +
+    `(a gap of at most ${NOISE_Z} standard errors); it disagrees only when it is significantly worse. ` +
+    `The standard error is taken over ${seeds} training seed${seeds === 1 ? '' : 's'} (each with its own training and test sets), never below the paired bootstrap error of one test set.`
+  )
+}
+
+/** One seed alone: does the recommended candidate agree (best, same strategy, or within NOISE_Z of that seed's bootstrap error)? */
+export function judgeSeed(spec: MetricSpec, results: readonly StrategyResult[], recommended: CandidateId | null, standardError: number | null): {agrees: boolean | null; margin: number | null} {
+  const rec = results.find((r) => r.id === recommended)
+  if (!rec || Number.isNaN(rec.metrics.deployment)) return {agrees: null, margin: null}
+  const best = empiricalBest(spec, results)
+  if (best.id === rec.id || best.strategy === rec.strategy) return {agrees: true, margin: 0}
+  const margin = gain(spec, best.metrics.deployment, rec.metrics.deployment)
+  const noisy = standardError !== null && !Number.isNaN(standardError) && margin <= NOISE_Z * standardError
+  return {agrees: noisy, margin}
+}
+
 /** The candidate with the best deployment metric; ties keep the earlier (canonical order) one. */
 export function empiricalBest(spec: MetricSpec, results: readonly StrategyResult[]): StrategyResult {
   let best = results[0]
@@ -68,8 +103,11 @@ export interface VerdictInput {
   results: readonly StrategyResult[]
   recommended: Strategy | null
   recommendedCandidate: CandidateId | null
-  /** Paired bootstrap SE of best - recommended at deployment (null when they are the same or one is missing). */
+  /** SE of best - recommended at deployment over seeds (null when they are the same or one is missing). */
   standardError: number | null
+  /** Number of training seeds behind the means. */
+  seeds: number
+  perSeed: Verdict['perSeed']
   zeroFill: ZeroFillModality[]
   /** Modalities that are ever absent at deployment. */
   optional: string[]
@@ -158,6 +196,7 @@ export function buildVerdict(input: VerdictInput): Verdict {
   let text: string
   let margin: number | null = null
   const se = input.standardError
+  const over = input.seeds > 1 ? ` (mean of ${input.seeds} training seeds)` : ''
   if (input.recommended === null) {
     kind = 'no-recommendation'
     text =
@@ -174,10 +213,10 @@ export function buildVerdict(input: VerdictInput): Verdict {
     const runnerUp = others.length > 0 ? empiricalBest(spec, others) : undefined
     margin = 0
     text =
-      `The simulation agrees with the recommendation: ${name(rec)} had the best ${label} at the deployment presence mix, ${fmt(rec.metrics.deployment)}` +
+      `The simulation agrees with the recommendation: ${name(rec)} had the best ${label} at the deployment presence mix, ${fmt(rec.metrics.deployment)}${over}` +
       (runnerUp
         ? `, ${fmt(gain(spec, rec.metrics.deployment, runnerUp.metrics.deployment))} ahead of the runner-up, ${name(runnerUp)} (${fmt(runnerUp.metrics.deployment)})` +
-          (se !== null && !Number.isNaN(se) ? ` (paired bootstrap standard error ${fmt(se)})` : '')
+          (se !== null && !Number.isNaN(se) ? ` (standard error of the gap ${fmt(se)})` : '')
         : '') +
       '.'
   } else if (best.strategy === rec.strategy) {
@@ -185,21 +224,20 @@ export function buildVerdict(input: VerdictInput): Verdict {
     kind = 'agrees'
     margin = gain(spec, best.metrics.deployment, rec.metrics.deployment)
     text =
-      `The simulation agrees with the recommended strategy, ${STRATEGY_NAMES[rec.strategy]}: its best variant at the deployment presence mix was ${name(best)} with ${label} ${fmt(best.metrics.deployment)}, ` +
+      `The simulation agrees with the recommended strategy, ${STRATEGY_NAMES[rec.strategy]}: its best variant at the deployment presence mix was ${name(best)} with ${label} ${fmt(best.metrics.deployment)}${over}, ` +
       `${fmt(margin)} above ${name(rec)} (${fmt(rec.metrics.deployment)})` +
-      (se !== null && !Number.isNaN(se) ? ` (paired bootstrap standard error ${fmt(se)})` : '') +
+      (se !== null && !Number.isNaN(se) ? ` (standard error of the gap ${fmt(se)})` : '') +
       '.'
   } else {
     margin = gain(spec, best.metrics.deployment, rec.metrics.deployment)
     const noisy = se !== null && !Number.isNaN(se) && margin <= NOISE_Z * se
     kind = noisy ? 'within-noise' : 'disagrees'
-    const head = `${capital(name(best))} scored the best ${label} at the deployment presence mix, ${fmt(best.metrics.deployment)}, ${fmt(margin)} above the recommended ${name(rec)} (${fmt(rec.metrics.deployment)})`
+    const head = `${capital(name(best))} scored the best ${label} at the deployment presence mix, ${fmt(best.metrics.deployment)}${over}, ${fmt(margin)} above the recommended ${name(rec)} (${fmt(rec.metrics.deployment)})`
     text = noisy
-      ? `${head}; the gap is within the noise of this simulation (paired bootstrap standard error ${fmt(se)}), so the result does not contradict the recommendation.`
+      ? `The simulation agrees with the recommendation within noise. ${head}; the gap is ${fmt(margin / Math.max(se as number, 1e-9), 1)} standard errors (${fmt(se)}), not significantly worse.`
       : `${head}` +
-        (se !== null && !Number.isNaN(se) ? `, about ${fmt(margin / Math.max(se, 1e-9), 1)} paired standard errors` : '') +
-        ': in this simulation the recommended strategy is not the best choice at deployment. ' +
-        'The standard error covers test-set sampling only; training-seed variation comes on top, so confirm with a few --seed values before acting on it.'
+        (se !== null && !Number.isNaN(se) ? `, ${fmt(margin / Math.max(se, 1e-9), 1)} standard errors (${fmt(se)})` : ' (no standard error could be measured)') +
+        ': the recommended strategy is significantly worse in this simulation, so the simulation disagrees with the recommendation.'
   }
 
   let baseline: string | null = null
@@ -225,5 +263,5 @@ export function buildVerdict(input: VerdictInput): Verdict {
     }
   }
   const presence = presenceSignalExplanation(spec, results, input.informative ?? [])
-  return {kind, text, margin, standardError: se, baseline, zeroFill, zeroFillCheck: input.zeroFillCheck ?? null, presence}
+  return {kind, text, margin, standardError: se, rule: agreementRule(input.seeds), perSeed: input.perSeed, baseline, zeroFill, zeroFillCheck: input.zeroFillCheck ?? null, presence}
 }

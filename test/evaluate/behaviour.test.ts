@@ -13,14 +13,14 @@ interface Entry {
 }
 
 function evaluate(args: string[]): {recommended: string; strategies: Entry[]} {
-  const r = runCli(['evaluate', ...args, '--format', 'json', '--seed', '7'])
+  const r = runCli(['evaluate', ...args, '--format', 'json', '--seed', '7', '--quick'])
   expect(r.status, r.stderr).toBe(0)
   return JSON.parse(r.stdout)
 }
 
 describe('evaluate behaviour', () => {
   it('ICU (X-rays for 22%, genomics for 5%): the naive baseline is clearly worse at deployment than the recommendation', () => {
-    const r = evaluate(['examples/icu-deterioration.yaml', '--samples', '1500', '--test-samples', '600', '--epochs', '4', '--candidates', 'naive,intermediate'])
+    const r = evaluate(['examples/icu-deterioration.yaml', '--samples', '1500', '--test-samples', '600', '--epochs', '8', '--candidates', 'naive,intermediate'])
     const naive = r.strategies.find((s) => s.strategy === 'early' && s.variant === 'complete-case') as Entry
     const rec = r.strategies.find((s) => s.recommended) as Entry
     expect(rec.strategy).toBe(r.recommended)

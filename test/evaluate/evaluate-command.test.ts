@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {runCli, tempDir} from '../helpers/run-cli.js'
 
-const TINY = ['--samples', '240', '--test-samples', '200', '--epochs', '1', '--max-input-size', '8', '--candidates', 'early/complete-case,late']
+const TINY = ['--quick', '--samples', '240', '--test-samples', '200', '--epochs', '1', '--max-input-size', '8', '--candidates', 'early/complete-case,late']
 
 describe('fuseplan evaluate', () => {
   it('prints the SPEC section 8 JSON on stdout, progress on stderr, and the same numbers for the same seed', () => {

@@ -27,4 +27,17 @@ describe('progress', () => {
     p.finish()
     expect(chunks).toEqual(['evaluate: training 1/2 late (4 epochs)\n', 'evaluate: done 1/2 late\n'])
   })
+
+  it('shows the seed and an ETA from the pace so far', () => {
+    const {stream, chunks} = sink(true)
+    let t = 0
+    const p = createProgress(stream, {color: false, now: () => t})
+    t = 30_000
+    p.onProgress({kind: 'candidate', index: 5, total: 20, id: 'late', label: 'late', epochs: 10, seed: 8})
+    // a quarter done in 30 s: 90 s to go
+    expect(chunks.at(-1)).toBe('\r\u001B[2K██████░░░░░░░░░░░░░░░░░░  25% 6/20 · epoch 0/10 · late (seed 8) · ETA 1:30')
+    t = 40_000
+    p.onProgress({kind: 'epoch', index: 5, total: 20, id: 'late', epoch: 5, epochs: 10})
+    expect(chunks.at(-1)).toMatch(/ 28% 6\/20 · epoch 5\/10 · late \(seed 8\) · ETA 1:45$/)
+  })
 })

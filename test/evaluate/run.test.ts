@@ -56,7 +56,7 @@ const fakeCode: ModelCode = {
   },
 }
 
-const small = {seed: 5, samples: 400, testSamples: 300, epochs: 2, batchSize: 32, maxInputSize: 4}
+const small = {seed: 5, seeds: 1, samples: 400, testSamples: 300, epochs: 2, batchSize: 32, maxInputSize: 8, learningRates: [0.003]}
 
 describe('runEvaluation', () => {
   it('fills the SPEC section 8 contract and reports progress per candidate and epoch', async () => {

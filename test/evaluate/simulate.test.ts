@@ -2,11 +2,11 @@
 import {describe, expect, it} from 'vitest'
 import {decide} from '../../src/decision/decide.js'
 import {completeCaseRows, imposePattern, maskDataset, observedAvailability, observedPatterns, subsetDataset, sweepDataset, zeroOffsetSd} from '../../src/evaluate/simulate.js'
-import {reportPatterns} from '../../src/evaluate/run.js'
+import {reportPatterns, simulatedProfile} from '../../src/evaluate/run.js'
 import {loadProfile} from '../../src/profile/load.js'
 import type {Profile} from '../../src/profile/types.js'
 import {buildTrainingConfig} from '../../src/scaffold/training-config.js'
-import {createWorld} from '../../templates/project/src/data/synthetic.js'
+import {createSimulatedWorld} from '../../src/evaluate/world.js'
 import type {Dataset} from '../../templates/project/src/dataset.js'
 
 function example(name: string): Profile {
@@ -17,8 +17,9 @@ function example(name: string): Profile {
 
 function world(profile: Profile) {
   const decision = decide(profile)
-  const config = buildTrainingConfig(profile, decision, {maxInputSize: 8})
-  return {decision, config, world: createWorld(config, 11)}
+  const w = createSimulatedWorld(profile, {seed: 11, maxWidth: 8})
+  const config = buildTrainingConfig(simulatedProfile(profile, w), decision)
+  return {decision, config, world: w}
 }
 
 const N = 10_000

@@ -8,10 +8,10 @@ const spec = {metric: 'auroc' as const, task: 'binary' as const, classes: 2}
 
 function result(id: CandidateId, deployment: number, complete = deployment + 0.02, trainingSamples = 1000): StrategyResult {
   const c = CANDIDATES.find((x) => x.id === id)!
-  return {id, strategy: c.strategy, variant: c.variant, label: c.label, recommended: false, trainingSamples, metrics: {complete, deployment}, relativeRobustness: 0.7, effectiveRobustness: 0, patterns: [], sweep: [complete, deployment]}
+  return {id, strategy: c.strategy, variant: c.variant, label: c.label, recommended: false, trainingSamples, learningRate: 0.003, seeds: {deployment: [deployment], complete: [complete]}, spread: 0, metrics: {complete, deployment}, relativeRobustness: 0.7, effectiveRobustness: 0, patterns: [], sweep: [complete, deployment]}
 }
 
-const base = {spec, zeroFill: [{name: 'cxr', zeroOffsetSd: 7.4}], optional: ['cxr']}
+const base = {spec, zeroFill: [{name: 'cxr', zeroOffsetSd: 7.4}], optional: ['cxr'], seeds: 1, perSeed: []}
 
 describe('verdict wording', () => {
   it('agrees when the recommended candidate is best, naming the runner-up and the margin', () => {
@@ -19,7 +19,7 @@ describe('verdict wording', () => {
     const v = buildVerdict({...base, results, recommended: 'intermediate', recommendedCandidate: 'intermediate', standardError: 0.006})
     expect(v.kind).toBe('agrees')
     expect(v.text).toBe(
-      'The simulation agrees with the recommendation: intermediate fusion with masking had the best AUROC at the deployment presence mix, 0.810, 0.020 ahead of the runner-up, late fusion (0.790) (paired bootstrap standard error 0.006).',
+      'The simulation agrees with the recommendation: intermediate fusion with masking had the best AUROC at the deployment presence mix, 0.810, 0.020 ahead of the runner-up, late fusion (0.790) (standard error of the gap 0.006).',
     )
     expect(v.baseline).toBe(
       'The naive baseline (trained on 111 complete cases) scored AUROC 0.620 at deployment, 0.190 below the recommended intermediate fusion with masking; it lost 0.180 between full data (0.800) and the deployment mix.',
@@ -32,11 +32,15 @@ describe('verdict wording', () => {
     expect(noisy.kind).toBe('within-noise')
     expect(noisy.margin).toBeCloseTo(0.01, 10)
     expect(noisy.text).toContain('late fusion scored the best AUROC at the deployment presence mix, 0.810, 0.010 above the recommended intermediate fusion with masking (0.800)'.replace(/^l/, 'L'))
-    expect(noisy.text).toContain('within the noise')
+    expect(noisy.text).toMatch(/^The simulation agrees with the recommendation within noise\./)
+    expect(noisy.text).toContain('1.7 standard errors (0.006), not significantly worse')
+    expect(noisy.rule).toMatch(/agrees when it is the best candidate .* or not significantly worse than the best \(a gap of at most 2 standard errors\); it disagrees only when it is significantly worse/)
     const clear = buildVerdict({...base, results, recommended: 'intermediate', recommendedCandidate: 'intermediate', standardError: 0.002})
     expect(clear.kind).toBe('disagrees')
-    expect(clear.text).toContain('about 5.0 paired standard errors: in this simulation the recommended strategy is not the best choice at deployment.')
-    expect(clear.text).toContain('confirm with a few --seed values')
+    expect(clear.text).toContain('5.0 standard errors (0.002): the recommended strategy is significantly worse in this simulation, so the simulation disagrees with the recommendation.')
+    // The symmetric rule: never "agrees" wording next to a disagreement, never "disagrees" next to agreement.
+    expect(clear.text).not.toMatch(/(?<!dis)agrees with/)
+    expect(noisy.text).not.toMatch(/disagrees|not the best choice/)
   })
 
   it('counts another variant of the recommended strategy winning as agreement, and says which', () => {
@@ -44,7 +48,7 @@ describe('verdict wording', () => {
     const v = buildVerdict({...base, optional: [], results, recommended: 'early', recommendedCandidate: 'early/indicators', standardError: 0.004})
     expect(v.kind).toBe('agrees')
     expect(v.text).toBe(
-      'The simulation agrees with the recommended strategy, early fusion: its best variant at the deployment presence mix was the naive baseline (early fusion on complete cases, zero-filled) with AUROC 0.800, 0.010 above early fusion with presence indicators (0.790) (paired bootstrap standard error 0.004).',
+      'The simulation agrees with the recommended strategy, early fusion: its best variant at the deployment presence mix was the naive baseline (early fusion on complete cases, zero-filled) with AUROC 0.800, 0.010 above early fusion with presence indicators (0.790) (standard error of the gap 0.004).',
     )
   })
 

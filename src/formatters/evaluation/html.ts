@@ -74,7 +74,7 @@ export function formatEvaluationHtml(result: EvaluationResult): string {
     .map(
       (s) =>
         `<tr${s.id === best ? ' class="best"' : ''}><td><span class="swatch" style="background:${CANDIDATE_COLORS[s.id]}"></span>${e(s.label)}${s.recommended ? ' <em>(recommended)</em>' : ''}${s.id === best ? ' ★' : ''}</td>` +
-        `<td>${s.trainingSamples}</td><td>${num(s.metrics.complete)}</td><td>${num(s.metrics.deployment)}</td><td>${num(s.relativeRobustness)}</td><td>${signed(s.effectiveRobustness)}</td></tr>`,
+        `<td>${s.trainingSamples}</td><td>${num(s.metrics.complete)}</td><td>${num(s.metrics.deployment)}</td><td>${sim.seeds.length > 1 ? num(s.spread) : ''}</td><td>${num(s.relativeRobustness)}</td><td>${signed(s.effectiveRobustness)}</td></tr>`,
     )
     .join('\n')
   const pats = result.strategies[0]?.patterns ?? []
@@ -108,10 +108,11 @@ export function formatEvaluationHtml(result: EvaluationResult): string {
 <body>
 <main>
 <h1>Evaluation of the fusion recommendation: ${e(result.profile.name)}</h1>
-<p class="sub">fuseplan evaluate · ${e(m.label)} (${m.higherIsBetter ? 'higher' : 'lower'} is better) · seed ${sim.seed} · ${sim.trainingSamples} training samples · ${sim.epochs} epochs · ${e(sim.backend)} backend</p>
-<div class="badges"><span>recommended: <b>${e(result.recommended ?? 'none')}</b></span><span>best at deployment: <b>${e(result.empiricalBest.id)}</b> (${num(result.empiricalBest.deployment)})</span><span class="${result.agrees ? 'yes' : 'no'}">agrees: ${result.agrees ? 'yes' : result.verdict.kind === 'within-noise' ? 'no, within noise' : 'no'}</span></div>
+<p class="sub">fuseplan evaluate · ${e(m.label)} (${m.higherIsBetter ? 'higher' : 'lower'} is better) · ${sim.seeds.length === 1 ? `seed ${sim.seeds[0]}` : `${sim.seeds.length} training seeds`} · ${sim.trainingSamples} training samples · ${sim.epochs} epochs · ${e(sim.backend)} backend</p>
+<div class="badges"><span>recommended: <b>${e(result.recommended ?? 'none')}</b></span><span>best at deployment: <b>${e(result.empiricalBest.id)}</b> (${num(result.empiricalBest.deployment)})</span><span class="${result.agrees ? 'yes' : 'no'}">agrees: ${result.verdict.kind === 'agrees' ? 'yes' : result.verdict.kind === 'within-noise' ? 'yes, within noise' : 'no'}</span></div>
 <div class="verdict">
 <p><b>Verdict.</b> ${e(result.verdict.text)}</p>
+<p class="note">${e(result.verdict.rule)}</p>
 ${result.verdict.baseline ? `<p><b>Naive baseline.</b> ${e(result.verdict.baseline)}</p>` : ''}
 <p><b>Zero-fill.</b> ${e(result.verdict.zeroFill)}</p>
 ${result.verdict.presence ? `<p><b>Presence.</b> ${e(result.verdict.presence)}</p>` : ''}
@@ -120,7 +121,7 @@ ${result.notes.map((n) => `<p class="note">${e(n)}</p>`).join('\n')}
 
 <h2>Candidates</h2>
 <table>
-<thead><tr><th>candidate</th><th>trained on</th><th>${e(m.label)}, full data</th><th>${e(m.label)}, deployment</th><th>relative robustness</th><th>effective robustness</th></tr></thead>
+<thead><tr><th>candidate</th><th>trained on</th><th>${e(m.label)}, full data</th><th>${e(m.label)}, deployment</th><th>± sd over seeds</th><th>relative robustness</th><th>effective robustness</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
@@ -161,12 +162,8 @@ ${chartJsSource()}
 <script>
 (function () {
   var d = JSON.parse(document.getElementById('fuseplan-data').textContent);
-  // Bars start a little below the lowest value so that differences stay visible.
-  var values = [];
-  d.series.forEach(function (s) { values = values.concat(s.patterns, [s.complete, s.deployment]); });
-  values = values.filter(function (v) { return typeof v === 'number'; });
-  var lo = values.length ? Math.min.apply(null, values) : 0;
-  var floor = Math.max(0, Math.floor((lo - 0.05) * 20) / 20);
+  // Bars start at zero: a cut axis makes small gaps look large.
+  var floor = 0;
   Chart.defaults.animation = false;
   Chart.defaults.maintainAspectRatio = false;
   Chart.defaults.font.family = 'system-ui, sans-serif';

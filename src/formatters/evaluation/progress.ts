@@ -8,8 +8,25 @@ export interface ProgressStream {
   columns?: number
 }
 
-export function createProgress(stream: ProgressStream, opts: {color: boolean}): {onProgress: (e: ProgressEvent) => void; finish: () => void} {
+/** "1:05" style duration. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000))
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`
+}
+
+export function createProgress(
+  stream: ProgressStream,
+  opts: {color: boolean; now?: () => number},
+): {onProgress: (e: ProgressEvent) => void; finish: () => void} {
   const tty = stream.isTTY === true
+  const now = opts.now ?? Date.now
+  const started = now()
+  // Time left, from the pace so far (shown once a tenth of the work is done, when it means something).
+  const eta = (fraction: number): string => {
+    const elapsed = now() - started
+    if (fraction < 0.1 || fraction >= 1 || elapsed < 1000) return ''
+    return ` · ETA ${formatDuration((elapsed / fraction) * (1 - fraction))}`
+  }
   let drawn = false
   const clear = () => {
     if (drawn) stream.write('\r\u001B[2K')
@@ -36,13 +53,15 @@ export function createProgress(stream: ProgressStream, opts: {color: boolean}): 
         else stream.write(`evaluate: ${e.message}\n`)
         break
       case 'candidate':
-        label = e.label
-        if (tty) draw(e.index / e.total, `${e.index + 1}/${e.total} · epoch 0/${e.epochs} · ${label}`)
-        else stream.write(`evaluate: training ${e.index + 1}/${e.total} ${e.label} (${e.epochs} epochs)\n`)
+        label = e.seed !== undefined ? `${e.label} (seed ${e.seed})` : e.label
+        if (tty) draw(e.index / e.total, `${e.index + 1}/${e.total} · epoch 0/${e.epochs} · ${label}${eta(e.index / e.total)}`)
+        else stream.write(`evaluate: training ${e.index + 1}/${e.total} ${label} (${e.epochs} epochs)${eta(e.index / e.total)}\n`)
         break
-      case 'epoch':
-        if (tty) draw((e.index + e.epoch / e.epochs) / e.total, `${e.index + 1}/${e.total} · epoch ${e.epoch}/${e.epochs} · ${label}`)
+      case 'epoch': {
+        const fraction = (e.index + e.epoch / e.epochs) / e.total
+        if (tty) draw(fraction, `${e.index + 1}/${e.total} · epoch ${e.epoch}/${e.epochs} · ${label}${eta(fraction)}`)
         break
+      }
       case 'evaluating':
         if (tty) draw((e.index + 1) / e.total, `${e.index + 1}/${e.total} · measuring · ${label}`)
         break

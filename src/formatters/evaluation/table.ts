@@ -9,6 +9,17 @@ export interface TableOptions {
   width?: number
 }
 
+function seedsText(seeds: readonly number[]): string {
+  return seeds.length === 1 ? `seed ${seeds[0]}` : `${seeds.length} training seeds (${seeds.join(', ')})`
+}
+
+/** `agrees` in words: the same rule as the JSON's boolean. */
+function agreesText(result: EvaluationResult, p: ReturnType<typeof paint>): string {
+  if (result.verdict.kind === 'agrees') return p.green('yes')
+  if (result.verdict.kind === 'within-noise') return p.green('yes, within noise')
+  return p.yellow('no')
+}
+
 export function formatEvaluationTable(result: EvaluationResult, opts: TableOptions): string {
   const p = paint(opts.color)
   const w = Math.max(60, Math.min(opts.width ?? 100, 120))
@@ -16,12 +27,12 @@ export function formatEvaluationTable(result: EvaluationResult, opts: TableOptio
   const out: string[] = []
   const sim = result.simulation
   out.push(p.bold(`fuseplan evaluate: ${result.profile.name}`) + p.dim(`  ${m.label}, ${m.higherIsBetter ? 'higher' : 'lower'} is better`))
-  out.push(p.dim(`seed ${sim.seed}, ${sim.trainingSamples} training samples, ${sim.epochs} epochs, ${sim.backend} backend`))
-  out.push(`recommended: ${result.recommended ?? 'none'}   best at deployment: ${result.empiricalBest.id}   agrees: ${result.agrees ? p.green('yes') : p.yellow(result.verdict.kind === 'within-noise' ? 'no (within noise)' : 'no')}`)
+  out.push(p.dim(`${seedsText(sim.seeds)}, ${sim.trainingSamples} training samples, ${sim.epochs} epochs, ${sim.backend} backend`))
+  out.push(`recommended: ${result.recommended ?? 'none'}   best at deployment: ${result.empiricalBest.id}   agrees: ${agreesText(result, p)}`)
   out.push('')
 
   const best = result.empiricalBest.id
-  const header = ['candidate', 'trained on', 'full', 'deploy', 'rel.rob', 'eff.rob']
+  const header = ['candidate', 'trained on', 'full', 'deploy', '± sd', 'rel.rob', 'eff.rob']
   const rows: string[][] = [header.map((h) => p.bold(h))]
   for (const s of result.strategies) {
     const marks = `${s.recommended ? '▸' : ' '}${s.id === best ? '★' : ' '}`
@@ -31,12 +42,13 @@ export function formatEvaluationTable(result: EvaluationResult, opts: TableOptio
       String(s.trainingSamples),
       num(s.metrics.complete),
       s.id === best ? p.green(dep) : s.id === 'early/complete-case' && s.id !== best ? p.red(dep) : dep,
+      sim.seeds.length > 1 ? num(s.spread) : '',
       num(s.relativeRobustness),
       signed(s.effectiveRobustness),
     ])
   }
-  out.push(...columns(rows, [false, true, true, true, true, true]))
-  out.push(p.dim('▸ recommended  ★ best at deployment  full: all present  deploy: deployment mix'))
+  out.push(...columns(rows, [false, true, true, true, true, true, true]))
+  out.push(p.dim(`▸ recommended  ★ best at deployment  full: all present  deploy: deployment mix${sim.seeds.length > 1 ? `  (means over ${sim.seeds.length} seeds, ± sd between seeds)` : ''}`))
   out.push(p.dim('rel.rob / eff.rob: MultiBench relative / effective robustness'))
   out.push('')
 
@@ -63,6 +75,7 @@ export function formatEvaluationTable(result: EvaluationResult, opts: TableOptio
   }
 
   out.push(...wrapText(`${p.bold('Verdict:')} ${result.verdict.text}`, w, '  '))
+  out.push(...wrapText(p.dim(`Rule: ${result.verdict.rule}`), w, '  '))
   if (result.verdict.baseline) out.push(...wrapText(`${p.bold('Baseline:')} ${result.verdict.baseline}`, w, '  '))
   out.push(...wrapText(`${p.bold('Zero-fill:')} ${result.verdict.zeroFill}`, w, '  '))
   if (result.verdict.presence) out.push(...wrapText(`${p.bold('Presence:')} ${result.verdict.presence}`, w, '  '))

@@ -1,11 +1,11 @@
 // The fusion model: one interface over the four strategies, driven by the training config.
 //
 // Variants (used to compare against the failure mode the seed describes):
-//   default        the strategy as generated: early = zero-fill + presence indicators + the masking
+//   default        the strategy as generated: early = mean fill + presence indicators + the masking
 //                  plan; intermediate/attention/late = the masking plan.
 //   complete-case  early only: the naive baseline - trained on complete cases only, zero-filled at
 //                  inference, no indicators, no masking.
-//   indicators     early only: zero-fill + presence indicators, trained on every sample, no masking.
+//   indicators     early only: mean fill + presence indicators, trained on every sample, no masking.
 import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import type * as TF from '@tensorflow/tfjs'
@@ -74,8 +74,9 @@ function settings(strategy: Strategy, variant: Variant): {fill: Fill; presenceIn
   if (variant !== 'default' && strategy !== 'early') throw new Error(`variant ${variant} exists for early fusion only`)
   if (strategy === 'early') {
     if (variant === 'complete-case') return {fill: 'raw-zero', presenceInputs: false, masking: false, completeCase: true}
-    if (variant === 'indicators') return {fill: 'raw-zero', presenceInputs: true, masking: false, completeCase: false}
-    return {fill: 'raw-zero', presenceInputs: true, masking: true, completeCase: false}
+    // With presence indicators the fill value only has to be harmless: the training mean (standardised 0).
+    if (variant === 'indicators') return {fill: 'mean', presenceInputs: true, masking: false, completeCase: false}
+    return {fill: 'mean', presenceInputs: true, masking: true, completeCase: false}
   }
   return {fill: 'mean', presenceInputs: true, masking: true, completeCase: false}
 }

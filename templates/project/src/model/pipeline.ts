@@ -3,10 +3,12 @@
 // Each modality's features are standardised with the mean and standard deviation of the TRAINING
 // samples where that modality is present (stored with the model). Absent (or masked) inputs are
 // then filled with one constant vector per modality:
-//   - `raw-zero` (early fusion): the raw value 0, standardised - what zero-padding a concatenated
-//     input means for features on real, non-centred scales (a lab value of 0 is far off the scale);
-//   - `mean`: the training mean (standardised 0), for strategies whose layers ignore absent inputs
-//     anyway (placeholders, masked attention, skipped late-fusion models).
+//   - `raw-zero` (the naive complete-case baseline only): the raw value 0, standardised - what
+//     zero-padding a concatenated input means for features on real, non-centred scales (a lab value
+//     of 0 is far off the scale);
+//   - `mean`: the training mean (standardised 0), for every shipped strategy: early fusion reads
+//     presence indicators beside it, the others ignore absent inputs (placeholders, masked
+//     attention, skipped late-fusion models).
 import type {Dataset} from '../dataset.js'
 import type {TrainingConfig} from '../config.js'
 
