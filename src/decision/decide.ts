@@ -7,10 +7,12 @@ import type {RuleSet} from '../engine/types.js'
 import type {Profile} from '../profile/types.js'
 import {buildMaskingPlan, maskingShortfalls} from './masking.js'
 import {STRATEGY_INFO, TIE_BREAK} from './strategies.js'
-import {STRATEGIES, type Decision, type EvaluationPlan, type Strategy, type StrategyOption, type TransferPlan} from './types.js'
+import {STRATEGIES, type Decision, type DecisionConfidence, type EvaluationPlan, type Strategy, type StrategyOption, type TransferPlan} from './types.js'
 
 /** Missing rates of the robustness sweep in the evaluation plan. */
 export const ROBUSTNESS_SWEEP = [0, 0.1, 0.25, 0.5, 0.75, 0.9]
+/** A chosen strategy at most this many points ahead of the runner-up is a low-confidence decision. */
+export const LOW_CONFIDENCE_MARGIN = 1
 /** Rule id under which the built-in invariant-6 guard reports (see src/decision/masking.ts). */
 export const MASKING_GUARD_ID = 'masking-plan-guard'
 
@@ -84,6 +86,8 @@ export function decide(profile: Profile, options: DecideOptions = {}): Decision 
         : `Every strategy is excluded: ${options_.map((o) => `${o.strategy}: ${o.exclusions.map((x) => x.reason).join('; ')}`).join(' | ')}`
   }
 
+  const confidence = strategy ? confidenceOf(strategy, candidates) : undefined
+
   let transfer: TransferPlan | null = null
   if (ev.transfer && facts.dataRichCohort !== null) {
     const cohorts = profile.cohorts ?? []
@@ -106,6 +110,7 @@ export function decide(profile: Profile, options: DecideOptions = {}): Decision 
   return {
     profile: {name: profile.name, ...(profile.description ? {description: profile.description} : {}), hash: profileHash(profile)},
     strategy,
+    ...(confidence ? {confidence} : {}),
     ...(noStrategyReason ? {noStrategyReason} : {}),
     options: options_,
     masking,
@@ -116,4 +121,19 @@ export function decide(profile: Profile, options: DecideOptions = {}): Decision 
     facts,
     trace: ev.trace,
   }
+}
+
+/** How far the chosen strategy is ahead of the best allowed alternative. */
+export function confidenceOf(strategy: Strategy, allowed: readonly StrategyOption[]): DecisionConfidence {
+  const chosen = allowed.find((o) => o.strategy === strategy) as StrategyOption
+  const rivals = allowed.filter((o) => o.strategy !== strategy)
+  if (rivals.length === 0) return {level: 'high', margin: null, runnerUp: null, note: `${strategy} fusion is the only strategy no rule excludes.`}
+  const top = Math.max(...rivals.map((o) => o.score))
+  const runnerUp = TIE_BREAK.find((s) => rivals.some((o) => o.strategy === s && o.score === top)) as Strategy
+  const margin = Math.round((chosen.score - top) * 1000) / 1000
+  if (margin <= LOW_CONFIDENCE_MARGIN) {
+    const gap = margin === 0 ? `ties with ${runnerUp} fusion and wins only on the tie-break order` : `is only ${margin} point${margin === 1 ? '' : 's'} ahead of ${runnerUp} fusion`
+    return {level: 'low', margin, runnerUp, note: `Low confidence: ${strategy} fusion ${gap}. Run \`fuseplan evaluate\` on this profile to see which one the simulated deployment favours.`}
+  }
+  return {level: 'high', margin, runnerUp, note: `${strategy} fusion is ${margin} points ahead of the runner-up, ${runnerUp} fusion.`}
 }

@@ -87,9 +87,23 @@ export interface TraceEntry {
   disabled?: boolean
 }
 
+/** How clearly the rules separate the chosen strategy from the next one. */
+export interface DecisionConfidence {
+  /** 'low' when the runner-up is tied or within LOW_CONFIDENCE_MARGIN points; 'high' otherwise (or with no rival left). */
+  level: 'high' | 'low'
+  /** Score of the chosen strategy minus the runner-up's (null when no other strategy is allowed). */
+  margin: number | null
+  /** The best strategy that was not chosen and no rule excludes. */
+  runnerUp: Strategy | null
+  /** One sentence for the ADR and the terminal. */
+  note: string
+}
+
 export interface Decision {
   profile: {name: string; description?: string; hash: string}
   strategy: Strategy | null
+  /** Absent when no strategy was chosen. */
+  confidence?: DecisionConfidence
   /** Why no strategy was chosen, when strategy is null. */
   noStrategyReason?: string
   options: StrategyOption[]

@@ -131,6 +131,7 @@ export function adrBody(d: Decision, ruleSet?: RuleSet): string {
     if (beaten.length > 0) {
       out.push(`It is the best option that no rule excludes: ${beaten.map((o) => `${label(o.strategy).toLowerCase()} (score ${num(o.score)}) is excluded because ${o.exclusions.map((x) => x.reason).join('; ')}`).join('; ')}.`, '')
     }
+    if (d.confidence) out.push(`**Confidence: ${d.confidence.level}.** ${d.confidence.note}`, '')
     out.push('| Option | Score | Estimated latency | Status |', '|---|---:|---:|---|')
     for (const o of ranked) out.push(`| ${label(o.strategy)} | ${num(o.score)} | ${num(o.latencyMs, 2)} ms | ${o.strategy === d.strategy ? 'chosen' : o.excluded ? 'excluded' : 'not chosen'} |`)
     out.push('')
