@@ -159,18 +159,22 @@ interface Generator {
   write(out: Float32Array, base: number, a: number, b: number, eventTime: number, r: Rng): void
 }
 
-/** Number of features that carry signal in a features modality of width d: a few, growing slowly. */
+/** Features that carry each latent factor in a features modality: a few, whatever the width. */
+export const SIGNAL_FEATURES = 5
+
+/** Number of features that carry one factor in a features modality of width d. */
 export function signalFeatures(d: number): number {
-  return Math.min(d, 4 + Math.floor(Math.sqrt(d) / 2))
+  return Math.min(d, SIGNAL_FEATURES)
 }
 
 function featuresGenerator(d: number, rng: Rng): Generator {
-  // Factor a loads on k features, factor b on k others (overlapping when d is small); the rest is noise.
+  // Factor a loads on a few features, factor b on a few others (the same ones when d is small); the
+  // rest is pure noise, so a wide modality is mostly noise and its signal must be found.
   const k = signalFeatures(d)
   const order = rng.permutation(d)
   const aIdx = Array.from(order.slice(0, k))
   const bIdx = Array.from(d >= 2 * k ? order.slice(k, 2 * k) : order.slice(0, k))
-  const load = () => (0.7 + 0.6 * rng.next()) * (rng.next() < 0.5 ? -1 : 1) * Math.sqrt(1.6 / k)
+  const load = () => 0.6 * (0.7 + 0.6 * rng.next()) * (rng.next() < 0.5 ? -1 : 1)
   const aW = aIdx.map(load)
   const bW = bIdx.map(load)
   return {

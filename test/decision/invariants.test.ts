@@ -18,9 +18,11 @@ describe('invariant 1: complete, small, balanced data allows early fusion', () =
     expect(d.options.find((o) => o.strategy === 'early')!.excluded).toBe(false)
     expect(d.trace.find((t) => t.ruleId === 'complete-data-allows-early-fusion')!.fired).toBe(true)
   })
-  it('does not favour early fusion once the cohort is large', () => {
+  it('keeps favouring early fusion for a large complete cohort (measured: docs/decisions.md), not for several cohorts', () => {
     const big = {...p, task: {...p.task, labelledSamples: 200000}, cohorts: [{name: 'all', size: 200000, modalities: ['sales', 'prices', 'store']}]}
-    expect(decide(big).trace.find((t) => t.ruleId === 'complete-data-allows-early-fusion')!.fired).toBe(false)
+    expect(decide(big).strategy).toBe('early')
+    const two = {...big, cohorts: [{name: 'a', size: 100000, modalities: ['sales', 'prices', 'store']}, {name: 'b', size: 100000, modalities: ['sales', 'prices', 'store']}]}
+    expect(decide(two).trace.find((t) => t.ruleId === 'complete-data-allows-early-fusion')!.fired).toBe(false)
   })
 })
 
