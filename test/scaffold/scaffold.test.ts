@@ -89,7 +89,8 @@ describe('fuseplan scaffold', () => {
     expect(Object.keys(manifest.files)).toEqual(EXPECTED_FILES.filter((f) => !f.startsWith('.fuseplan/')))
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
     expect(pkg.name).toBe('icu-deterioration')
-    expect(pkg.dependencies).toEqual({'@tensorflow/tfjs': '4.22.0', '@tensorflow/tfjs-backend-wasm': '4.22.0', yaml: '^2.6.0'})
+    // jpeg-js and pngjs decode images in plain JavaScript: no native download at install.
+    expect(pkg.dependencies).toEqual({'@tensorflow/tfjs': '4.22.0', '@tensorflow/tfjs-backend-wasm': '4.22.0', 'jpeg-js': '^0.4.4', pngjs: '^7.0.0', yaml: '^2.6.0'})
     // The template sources are copied verbatim: no profile value in code.
     expect(readFileSync(join(dir, 'src/model/index.ts'), 'utf8')).toBe(readFileSync(join(ROOT, 'templates/project/src/model/index.ts'), 'utf8'))
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('| `cxr` | image | 224×224×1 | 22% |')
