@@ -101,7 +101,8 @@ function renderReadme(template: string, input: GenerateInput): string {
   const rows = config.modalities.map((m) => {
     const mask = config.masking.modalities.find((x) => x.name === m.name)
     const size = m.inputShape.join('×')
-    return `| ${codeSpan(m.name)} | ${m.type} | ${size} | ${pct(m.availability)} | ${pct(m.trainingAvailability)} | ${mask ? mask.dropProbability : 0} | ${m.required ? 'yes' : 'no'} |`
+    const enc = m.encoder.kind === 'conv2d' && m.encoder.resize ? `conv2d at ${m.encoder.resize.join('×')}` : m.encoder.kind
+    return `| ${codeSpan(m.name)} | ${m.type} | ${size} | ${enc} | ${pct(m.availability)} | ${pct(m.trainingAvailability)} | ${mask ? mask.dropProbability : 0} | ${m.required ? 'yes' : 'no'} |`
   })
   const recommended = decision.strategy
   let choice = `fuseplan recommended **${config.strategy}** fusion for this deployment.`
@@ -113,7 +114,7 @@ function renderReadme(template: string, input: GenerateInput): string {
     description: escapeMarkdown(profile.description ?? `Multimodal model for ${profile.name}`),
     strategy: config.strategy,
     choice,
-    modalities: ['| modality | type | input | deployment | training | drop probability | required |', '|---|---|---|---|---|---|---|', ...rows].join('\n'),
+    modalities: ['| modality | type | input | encoder | deployment | training | drop probability | required |', '|---|---|---|---|---|---|---|---|', ...rows].join('\n'),
     budget: config.latency.budgetMs === null ? 'none given' : `${config.latency.budgetMs} ms at p${config.latency.percentile}`,
     profile: codeSpan(input.profileRef),
     transfer: config.transfer ? `pre-train on the ${codeSpan(config.transfer.pretrainCohort)} cohort, then fine-tune on every sample` : 'none (no data-rich cohort to pre-train on)',
