@@ -1,6 +1,6 @@
 // `fuseplan lint` for `kind: TrainingConfig` (a scaffolded project's fuseplan.training.yaml):
 //   1. the JSON Schema;
-//   2. internal consistency (input sizes, modality names, attention widths);
+//   2. internal consistency (input sizes, encoder kind vs input shape, modality names, attention widths);
 //   3. consistency with the profile it came from (`source.profile`, resolved relative to the config):
 //      missing profile, changed hash (warning: re-run scaffold), modalities added or removed;
 //   4. drift: a modality whose availability in the profile now lies outside the range the masking
@@ -13,6 +13,7 @@ import {compileSchema, schemaFindings} from '../profile/validate.js'
 import type {Profile} from '../profile/types.js'
 import {profileHash} from '../decision/decide.js'
 import {trainingConfigSchema} from './training-config-schema.js'
+import {encoderProblems} from '../../templates/project/src/config.js'
 
 export interface TrainingConfigLintContext {
   filePath: string
@@ -55,6 +56,10 @@ export function lintTrainingConfig(doc: unknown, ctx: TrainingConfigLintContext)
     seen.add(m.name as string)
     const product = (m.inputShape as number[]).reduce((a, s) => a * s, 1)
     if (product !== m.inputSize) add(TRAINING_CONFIG_RULES.consistency, 'error', `inputSize is ${m.inputSize as number} but inputShape [${(m.inputShape as number[]).join(', ')}] holds ${product} values.`, ['modalities', i, 'inputSize'])
+    // The same check as the project's own config validator, so both accept the same encoders.
+    for (const [field, message] of encoderProblems({inputShape: m.inputShape as number[], encoder: m.encoder as Obj})) {
+      add(TRAINING_CONFIG_RULES.consistency, 'error', `Encoder of \`${m.name as string}\`: ${message}.`, ['modalities', i, 'encoder', field])
+    }
   })
   const masking = config.masking as Obj
   for (const [key, list] of [['modalities', masking.modalities], ['covers', masking.covers]] as const) {

@@ -2,6 +2,7 @@
 // project). Every property has a title and a description for yaml-language-server completion.
 
 import {MAX_MODALITIES, MAX_PATTERNS, MODALITY_NAME_SOURCE, share} from '../profile/schema.js'
+import {ENCODER_KINDS} from '../../templates/project/src/config.js'
 
 export const TRAINING_CONFIG_SCHEMA_ID = 'https://fuseplan.dev/schemas/v1/training-config.json'
 
@@ -65,14 +66,23 @@ export const trainingConfigSchema = {
           scaledFrom: int('Scaled from', 'The profile\'s input size when the shape was scaled down for fast runs.', 1, 1e12),
           encoder: {
             title: 'Encoder',
-            description: 'The per-modality encoder.',
+            description: 'The per-modality encoder. Fields other than `kind` and `embedding` default from the modality\'s shape, so changing `kind` alone is enough.',
             type: 'object',
             additionalProperties: false,
-            required: ['kind', 'hidden', 'embedding'],
+            required: ['kind', 'embedding'],
             properties: {
-              kind: {title: 'Encoder kind', description: '`mlp`: dense layers over the flattened input.', const: 'mlp'},
-              hidden: {title: 'Hidden layers', description: 'Units of each hidden layer.', type: 'array', maxItems: 8, items: {type: 'integer', minimum: 1, maximum: 4096}},
+              kind: {
+                title: 'Encoder kind',
+                description: '`mlp`: dense layers over the flattened input; `conv2d`: conv blocks and global pooling over images [H, W, C] resized to `resize`; `conv1d`: conv blocks and masked global pooling over sequences [T, C].',
+                enum: [...ENCODER_KINDS],
+              },
               embedding: int('Embedding size', 'Width of the modality embedding (the same for every modality under attention fusion).', 1, 4096),
+              hidden: {title: 'Hidden layers', description: 'Units of each dense layer: the whole `mlp`, or after the pooling of a conv encoder.', type: 'array', maxItems: 8, items: {type: 'integer', minimum: 1, maximum: 4096}},
+              filters: {title: 'Filters', description: '`conv2d`/`conv1d`: filters of each conv block; each block halves the resolution.', type: 'array', minItems: 1, maxItems: 8, items: {type: 'integer', minimum: 1, maximum: 4096}},
+              kernel: {title: 'Kernel size', description: '`conv2d`/`conv1d`: odd kernel size (height and width, or steps).', type: 'integer', minimum: 1, maximum: 31},
+              resize: {title: 'Resize', description: '`conv2d`: [height, width] images are resized to (area average) in the data pipeline before the encoder.', type: 'array', minItems: 2, maxItems: 2, items: {type: 'integer', minimum: 1, maximum: 4096}},
+              dropout: {title: 'Dropout', description: 'Dropout rate before the embedding layer (0 = none).', type: 'number', minimum: 0, maximum: 0.9},
+              l2: {title: 'L2 penalty', description: 'L2 weight penalty on the encoder\'s kernels (0 = none).', type: 'number', minimum: 0, maximum: 1},
             },
           },
           availability: share('Deployment availability', 'Share of deployment requests where the modality is present.'),

@@ -2,9 +2,9 @@
 // Values only: the generated model code is static and reads this file at run time.
 import type {Decision, Strategy} from '../decision/types.js'
 import type {Modality, Profile} from '../profile/types.js'
-import {scaleInputs, type Metric, type ModalityConfig, type TrainingConfig} from '../../templates/project/src/config.js'
+import {defaultEncoder, scaleInputs, type EncoderConfig, type Metric, type ModalityConfig, type ModalityType, type TrainingConfig} from '../../templates/project/src/config.js'
 
-export type {TrainingConfig} from '../../templates/project/src/config.js'
+export type {EncoderConfig, TrainingConfig} from '../../templates/project/src/config.js'
 
 export interface BuildOptions {
   /** Overrides the decision's strategy. */
@@ -21,6 +21,8 @@ export interface BuildOptions {
 
 /** Training defaults of a scaffolded project: fuseplan's own choices, edit them in the YAML. */
 export const TRAINING_DEFAULTS = {epochs: 30, batchSize: 64, learningRate: 0.003, seed: 42}
+/** Epochs when a modality has a conv encoder: each epoch costs more and converges in fewer. */
+export const CONV_EPOCHS = 15
 /** Width of every modality embedding (one width so attention can stack them as tokens). */
 export const EMBEDDING = 16
 export const FUSION = {hidden: 32, heads: 2}
@@ -38,8 +40,13 @@ export function inputShapeOf(m: Modality): number[] {
 
 const r6 = (x: number) => Math.round(x * 1e6) / 1e6
 
-function encoderHidden(size: number): number[] {
-  return [size <= 16 ? 16 : size <= 256 ? 32 : 64]
+/**
+ * The encoder a modality gets from its type and (possibly scaled) shape: conv2d for images
+ * [H, W(, C)] (resized to at most 32 pixels a side), conv1d for timeseries/text sequences [T, C],
+ * an MLP with dropout and L2 for the rest. Pure; the scaffolded project's `defaultEncoder`.
+ */
+export function encoderFor(modality: {type: ModalityType; inputShape: number[]}): EncoderConfig {
+  return defaultEncoder(modality.type, modality.inputShape, EMBEDDING)
 }
 
 export function buildTrainingConfig(profile: Profile, decision: Decision, opts: BuildOptions = {}): TrainingConfig {
@@ -54,7 +61,7 @@ export function buildTrainingConfig(profile: Profile, decision: Decision, opts: 
       type: m.type,
       inputShape: shape,
       inputSize: size,
-      encoder: {kind: 'mlp', hidden: encoderHidden(size), embedding: EMBEDDING},
+      encoder: encoderFor({type: m.type, inputShape: shape}),
       availability: r6(m.availability),
       trainingAvailability: r6(m.trainingAvailability ?? mask?.trainingAvailability ?? m.availability),
       missingness: m.missingness ?? 'random',
@@ -108,9 +115,12 @@ export function buildTrainingConfig(profile: Profile, decision: Decision, opts: 
       robustnessSweep: {missingRates: [...decision.evaluation.robustnessSweep.missingRates], modalities: [...decision.evaluation.robustnessSweep.modalities]},
     },
     fusion: {...FUSION},
-    training: {...TRAINING_DEFAULTS},
+    training: {...TRAINING_DEFAULTS, ...(modalities.some((m) => m.encoder.kind !== 'mlp') ? {epochs: CONV_EPOCHS} : {})},
     latency: {budgetMs: profile.latency?.budgetMs ?? null, percentile: profile.latency?.percentile ?? 99},
     source: {profile: opts.profilePath ?? 'profile.yaml', profileHash: decision.profile.hash},
   }
-  return opts.maxInputSize !== undefined ? scaleInputs(config, opts.maxInputSize) : config
+  if (opts.maxInputSize === undefined) return config
+  // Encoders follow the scaled shapes (a shrunk image gets a resize that fits it).
+  const scaled = scaleInputs(config, opts.maxInputSize)
+  return {...scaled, modalities: scaled.modalities.map((m) => ({...m, encoder: encoderFor(m)}))}
 }

@@ -22,10 +22,13 @@ const EXPECTED_FILES = [
   'package.json',
   'src/backend.ts',
   'src/config.ts',
+  'src/data/errors.ts',
+  'src/data/images.ts',
   'src/data/loader.ts',
   'src/data/ops.ts',
   'src/data/synthetic.ts',
   'src/dataset.ts',
+  'src/diagnose.ts',
   'src/metrics.ts',
   'src/model/index.ts',
   'src/model/io.ts',
@@ -86,10 +89,16 @@ describe('fuseplan scaffold', () => {
     expect(Object.keys(manifest.files)).toEqual(EXPECTED_FILES.filter((f) => !f.startsWith('.fuseplan/')))
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
     expect(pkg.name).toBe('icu-deterioration')
-    expect(pkg.dependencies).toEqual({'@tensorflow/tfjs': '4.22.0', '@tensorflow/tfjs-backend-wasm': '4.22.0', yaml: '^2.6.0'})
+    // jpeg-js and pngjs decode images in plain JavaScript: no native download at install.
+    expect(pkg.dependencies).toEqual({'@tensorflow/tfjs': '4.22.0', '@tensorflow/tfjs-backend-wasm': '4.22.0', 'jpeg-js': '^0.4.4', pngjs: '^7.0.0', yaml: '^2.6.0'})
     // The template sources are copied verbatim: no profile value in code.
     expect(readFileSync(join(dir, 'src/model/index.ts'), 'utf8')).toBe(readFileSync(join(ROOT, 'templates/project/src/model/index.ts'), 'utf8'))
-    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('| `cxr` | image | 224×224×1 | 22% |')
+    const readme = readFileSync(join(dir, 'README.md'), 'utf8')
+    expect(readme).toContain('| `cxr` | image | 224×224×1 | conv2d at 32×32 | 22% |')
+    // fuseplan is not a dependency of the generated project: no command that assumes it is.
+    expect(readme).not.toMatch(/npx fuseplan/)
+    expect(readme).toContain('node path/to/fuseplan/bin/run.js lint fuseplan.training.yaml')
+    expect(readFileSync(join(dir, 'fuseplan.training.yaml'), 'utf8')).toMatch(/kind: conv2d\n\s+embedding: 16\n\s+filters: \[ 8, 16 \]\n\s+kernel: 3\n\s+resize: \[ 32, 32 \]/)
     // The generated config lints clean.
     const lint = runCli(['lint', join(dir, 'fuseplan.training.yaml'), '--format', 'json'])
     if (lint.status === 0) expect(JSON.parse(lint.stdout)[0].messages).toEqual([])

@@ -14,12 +14,116 @@ export type Timing = 'static' | 'episodic' | 'continuous'
 
 export const MODALITY_NAME = /^[a-z][a-z0-9_]{0,39}$/
 
+/**
+ * Encoder kinds (the same list in the JSON Schema, `fuseplan lint` and networks.ts):
+ *   mlp     dense layers over the flattened input (tabular, omics, embedding, text vectors);
+ *   conv2d  conv blocks (3x3 conv, ReLU, 2x2 average pooling) then global average+max pooling, over
+ *           images [H, W, C] (or [H, W]) resized to `resize` by the data pipeline;
+ *   conv1d  the same over sequences [T, C] (or [T]), time-major; padded steps (see `steps` in
+ *           dataset.ts) are masked out of the pooling.
+ * Every field but `kind` and `embedding` is optional: a missing one takes the default for the
+ * modality's shape (`defaultEncoder`), so switching `kind` in the YAML is enough to retrain.
+ */
+export const ENCODER_KINDS = ['mlp', 'conv2d', 'conv1d'] as const
+export type EncoderKind = (typeof ENCODER_KINDS)[number]
+
 export interface EncoderConfig {
-  /** 'mlp': dense layers over the flattened input. Replace with a CNN/RNN for large images or sequences. */
-  kind: 'mlp'
-  hidden: number[]
+  kind: EncoderKind
   /** Size of the modality embedding (intermediate, attention). */
   embedding: number
+  /** Dense layers: the whole mlp, or after the pooling of a conv encoder. */
+  hidden?: number[]
+  /** conv2d/conv1d: filters of each conv block; each block halves the resolution. */
+  filters?: number[]
+  /** conv2d/conv1d: odd kernel size (height and width for conv2d, steps for conv1d). */
+  kernel?: number
+  /** conv2d: [height, width] the images are resized to (area average) before the encoder. */
+  resize?: number[]
+  /** Dropout rate before the embedding (0 = none). */
+  dropout?: number
+  /** L2 penalty on the encoder's kernels (0 = none). */
+  l2?: number
+}
+
+export type ResolvedEncoder = Required<EncoderConfig>
+
+/** Longest image side the default conv2d encoder reads: larger images are resized down to it. */
+export const IMAGE_SIDE = 32
+
+function mlpHidden(size: number): number[] {
+  return [size <= 16 ? 16 : size <= 256 ? 32 : 64]
+}
+
+/**
+ * The default encoder of a modality from its type and shape: conv2d for images [H, W(, C)],
+ * conv1d for sequences [T, C] of timeseries or text, an MLP for everything else (wider inputs get
+ * more dropout and L2). `fuseplan scaffold` writes exactly this.
+ */
+export function defaultEncoder(type: ModalityType, inputShape: number[], embedding = 16): EncoderConfig {
+  const size = inputShape.reduce((a, s) => a * s, 1)
+  if (type === 'image' && (inputShape.length === 2 || inputShape.length === 3)) {
+    const [h, w] = inputShape
+    const f = Math.min(1, IMAGE_SIDE / Math.max(h, w))
+    return {kind: 'conv2d', embedding, filters: [8, 16], kernel: 3, resize: [Math.max(1, Math.round(h * f)), Math.max(1, Math.round(w * f))], hidden: [], dropout: 0.1, l2: 1e-4}
+  }
+  if ((type === 'timeseries' || type === 'text') && inputShape.length === 2) {
+    return {kind: 'conv1d', embedding, filters: [16, 16], kernel: 5, hidden: [], dropout: 0.1, l2: 1e-4}
+  }
+  const wide = size > 256 || type === 'omics'
+  return {kind: 'mlp', embedding, hidden: mlpHidden(size), dropout: wide ? 0.3 : 0.1, l2: wide ? 1e-3 : 1e-4}
+}
+
+/** The modality's encoder with every optional field filled from the defaults of its kind and shape. */
+export function resolveEncoder(m: Pick<ModalityConfig, 'type' | 'inputShape' | 'encoder'>): ResolvedEncoder {
+  const e = m.encoder
+  const asType: ModalityType = e.kind === 'conv2d' ? 'image' : e.kind === 'conv1d' ? 'timeseries' : 'tabular'
+  const shape = e.kind === 'conv1d' && m.inputShape.length === 1 ? [m.inputShape[0], 1] : m.inputShape
+  const d = defaultEncoder(e.kind === 'mlp' ? (m.type === 'omics' ? 'omics' : 'tabular') : asType, e.kind === 'mlp' ? [shape.reduce((a, s) => a * s, 1)] : shape, e.embedding)
+  return {
+    kind: e.kind,
+    embedding: e.embedding,
+    hidden: e.hidden ?? d.hidden ?? [],
+    filters: e.filters ?? d.filters ?? [],
+    kernel: e.kernel ?? d.kernel ?? 1,
+    resize: e.resize ?? d.resize ?? [],
+    dropout: e.dropout ?? d.dropout ?? 0,
+    l2: e.l2 ?? d.l2 ?? 0,
+  }
+}
+
+/**
+ * Shape of one sample as the model reads it: conv2d [h, w, C] (the resize, never larger than the
+ * input), conv1d [T, C], mlp [inputSize].
+ */
+export function modelShape(m: Pick<ModalityConfig, 'type' | 'inputShape' | 'inputSize' | 'encoder'>): number[] {
+  const e = resolveEncoder(m)
+  if (e.kind === 'conv2d') {
+    const [h, w, c = 1] = m.inputShape
+    return [Math.min(h, e.resize[0]), Math.min(w, e.resize[1]), c]
+  }
+  if (e.kind === 'conv1d') return m.inputShape.length === 1 ? [m.inputShape[0], 1] : [...m.inputShape]
+  return [m.inputSize]
+}
+
+export function modelSize(m: Pick<ModalityConfig, 'type' | 'inputShape' | 'inputSize' | 'encoder'>): number {
+  return modelShape(m).reduce((a, s) => a * s, 1)
+}
+
+/**
+ * What is wrong with a modality's encoder for its shape, as [field, message] pairs. One function
+ * for this project's validator and `fuseplan lint`, so both accept the same configs.
+ */
+export function encoderProblems(m: {inputShape: number[]; encoder: Record<string, unknown>}): [string, string][] {
+  const e = m.encoder
+  const out: [string, string][] = []
+  const rank = m.inputShape.length
+  if (e.kind === 'conv2d' && rank !== 2 && rank !== 3) out.push(['kind', `conv2d reads images [height, width, channels]; inputShape [${m.inputShape.join(', ')}] has ${rank} dimension(s) (use mlp)`])
+  if (e.kind === 'conv1d' && rank !== 1 && rank !== 2) out.push(['kind', `conv1d reads sequences [steps, channels]; inputShape [${m.inputShape.join(', ')}] has ${rank} dimensions (use conv2d or mlp)`])
+  if (e.resize !== undefined && e.kind !== 'conv2d') out.push(['resize', 'only conv2d encoders resize their input'])
+  if ((e.filters !== undefined || e.kernel !== undefined) && e.kind === 'mlp') out.push([e.filters !== undefined ? 'filters' : 'kernel', 'mlp encoders have no conv blocks (filters, kernel); use hidden'])
+  if (typeof e.kernel === 'number' && e.kernel % 2 !== 1) out.push(['kernel', 'the kernel size must be odd'])
+  if (Array.isArray(e.resize) && e.resize.length !== 2) out.push(['resize', 'expected [height, width]'])
+  return out
 }
 
 export interface ModalityConfig {
@@ -167,10 +271,18 @@ export function validateTrainingConfig(doc: unknown): TrainingConfig {
     const size = int(mo, 'inputSize', w, 1, 1e8)
     need(shape.reduce((a: number, s) => a * (s as number), 1) === size, `${w}.inputSize`, 'must equal the product of inputShape')
     const enc = obj(mo, 'encoder', w)
-    need(enc.kind === 'mlp', `${w}.encoder.kind`, 'expected mlp')
-    const hidden = arr(enc, 'hidden', `${w}.encoder`)
-    need(hidden.every((h) => Number.isInteger(h) && (h as number) >= 1 && (h as number) <= 4096), `${w}.encoder.hidden`, 'expected layer sizes 1..4096')
+    str(enc, 'kind', `${w}.encoder`, ENCODER_KINDS)
     int(enc, 'embedding', `${w}.encoder`, 1, 4096)
+    for (const key of ['hidden', 'filters', 'resize']) {
+      if (enc[key] === undefined) continue
+      const list = arr(enc, key, `${w}.encoder`)
+      need(list.every((h) => Number.isInteger(h) && (h as number) >= 1 && (h as number) <= 4096), `${w}.encoder.${key}`, 'expected integers 1..4096')
+    }
+    if (enc.kernel !== undefined) int(enc, 'kernel', `${w}.encoder`, 1, 31)
+    if (enc.dropout !== undefined) num(enc, 'dropout', `${w}.encoder`, 0, 0.9)
+    if (enc.l2 !== undefined) num(enc, 'l2', `${w}.encoder`, 0, 1)
+    const [problem] = encoderProblems({inputShape: shape as number[], encoder: enc})
+    if (problem) need(false, `${w}.encoder.${problem[0]}`, problem[1])
     num(mo, 'availability', w, 0, 1)
     num(mo, 'trainingAvailability', w, 0, 1)
     need(typeof mo.required === 'boolean', `${w}.required`, 'expected true or false')

@@ -5,17 +5,29 @@
 // - `inputs` maps a modality name to its values: a flat array of `inputSize` numbers, or nested
 //   arrays matching `inputShape` (flattened row-major). A modality that is `null` or missing from
 //   `inputs` is ABSENT in that sample - never write zeros for a missing modality.
+// - Images ([H, W(, C)]) may instead be a path to a PNG or JPEG file, relative to the data file:
+//   `"cxr": "images/0001.png"`. Any size is accepted and resized (area average) to the conv2d
+//   encoder's `resize`, or to [H, W] for an mlp encoder; values are on the 0..255 scale.
+// - Sequences ([T, C], time-major) may be shorter than T: `[[0.1, 72], [0.2, 75], ...]` with at most
+//   T steps; the rest is padding that the conv1d encoder masks out.
 // - `label`: 0/1 for binary, the class index for multiclass, the value for regression. Optional for
 //   prediction requests.
 // - `cohort` (optional): the training cohort, used by the transfer plan.
 // - Blank lines and lines starting with `#` are skipped. Unknown modality names are an error.
-import {readFileSync, writeFileSync} from 'node:fs'
-import type {TrainingConfig} from '../config.js'
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
+import {modelShape, resolveEncoder, type ModalityConfig, type TrainingConfig} from '../config.js'
 import type {Dataset, ModalityBlock} from '../dataset.js'
+import {resizeImage} from '../model/pipeline.js'
+import {DataError} from './errors.js'
+import {decodeImage, encodeJpeg, toChannels} from './images.js'
 
-export class DataError extends Error {
-  override name = 'DataError'
-}
+export {DataError} from './errors.js'
+
+const isImage = (m: ModalityConfig) => m.type === 'image' && (m.inputShape.length === 2 || m.inputShape.length === 3)
+const isSequence = (m: ModalityConfig) => m.inputShape.length === 2 && (m.type === 'timeseries' || m.type === 'text' || resolveEncoder(m).kind === 'conv1d')
+/** Shape a modality is stored in by the loader: conv2d images at their resize, the rest as given. */
+const storedShape = (m: ModalityConfig) => (isImage(m) && resolveEncoder(m).kind === 'conv2d' ? modelShape(m) : m.inputShape)
 
 export interface Sample {
   label?: number
@@ -53,11 +65,15 @@ export function checkSample(config: TrainingConfig, sample: unknown, where: stri
   return {label: s.label as number | undefined, cohort: s.cohort as string | undefined, inputs: inputs as Record<string, unknown>}
 }
 
-/** Builds a Dataset from validated samples. */
-export function toDataset(config: TrainingConfig, samples: Sample[], where: (i: number) => string = (i) => `sample ${i + 1}`): Dataset {
+/** Builds a Dataset from validated samples; image paths are relative to `baseDir`. */
+export function toDataset(config: TrainingConfig, samples: Sample[], where: (i: number) => string = (i) => `sample ${i + 1}`, baseDir = '.'): Dataset {
   const n = samples.length
   const modalities: Record<string, ModalityBlock> = {}
-  for (const m of config.modalities) modalities[m.name] = {size: m.inputSize, values: new Float32Array(n * m.inputSize), present: new Uint8Array(n)}
+  for (const m of config.modalities) {
+    const size = storedShape(m).reduce((a, v) => a * v, 1)
+    modalities[m.name] = {size, values: new Float32Array(n * size), present: new Uint8Array(n)}
+    if (isSequence(m)) modalities[m.name].steps = new Uint32Array(n)
+  }
   const labels = new Float32Array(n)
   const cohorts: string[] = []
   samples.forEach((s, i) => {
@@ -66,11 +82,28 @@ export function toDataset(config: TrainingConfig, samples: Sample[], where: (i: 
     for (const m of config.modalities) {
       const v = s.inputs[m.name]
       if (v === undefined || v === null) continue
+      const block = modalities[m.name]
+      const [H, W, C = 1] = m.inputShape
+      const [h, w] = storedShape(m)
+      if (typeof v === 'string') {
+        if (!isImage(m)) throw new DataError(`${where(i)}: modality ${m.name} is not an image: give its values, not a file name`)
+        const img = decodeImage(path.resolve(baseDir, v))
+        resizeImage(toChannels(img, C), 0, img.height, img.width, C, h, w, block.values, i * block.size)
+        block.present[i] = 1
+        continue
+      }
       const flat: number[] = []
       if (!flatten(v, flat)) throw new DataError(`${where(i)}: modality ${m.name} must be numbers (nested arrays allowed), or null when absent`)
-      if (flat.length !== m.inputSize) throw new DataError(`${where(i)}: modality ${m.name} has ${flat.length} values, expected ${m.inputSize} (shape [${m.inputShape.join(', ')}])`)
-      modalities[m.name].values.set(flat, i * m.inputSize)
-      modalities[m.name].present[i] = 1
+      const step = m.inputShape[1]
+      const shorter = block.steps && flat.length > 0 && flat.length < m.inputSize && flat.length % step === 0
+      if (flat.length !== m.inputSize && !shorter) {
+        const hint = block.steps ? ` or up to ${m.inputShape[0]} steps of ${step}` : ''
+        throw new DataError(`${where(i)}: modality ${m.name} has ${flat.length} values, expected ${m.inputSize} (shape [${m.inputShape.join(', ')}])${hint}`)
+      }
+      if (block.size !== m.inputSize) resizeImage(flat, 0, H, W, C, h, w, block.values, i * block.size)
+      else block.values.set(flat, i * m.inputSize)
+      if (block.steps) block.steps[i] = flat.length / step
+      block.present[i] = 1
     }
   })
   const data: Dataset = {n, modalities, labels}
@@ -94,26 +127,53 @@ export function parseJsonl(config: TrainingConfig, text: string, file = 'data', 
     lines.push(i + 1)
   })
   if (samples.length === 0) throw new DataError(`${file}: no samples`)
-  return toDataset(config, samples, (i) => `${file}:${lines[i]}`)
+  return toDataset(config, samples, (i) => `${file}:${lines[i]}`, path.dirname(file))
 }
 
 export function loadJsonl(config: TrainingConfig, file: string): Dataset {
   return parseJsonl(config, readFileSync(file, 'utf8'), file)
 }
 
-/** Writes a Dataset as JSON Lines (absent modalities as null). */
-export function writeJsonl(config: TrainingConfig, data: Dataset, file: string): void {
+/**
+ * JSON Lines of a Dataset (absent modalities as null, sequences trimmed to their valid steps).
+ * With `images`, image modalities at their inputShape are written as JPEG files into
+ * `images.dir` and referenced by a path relative to `images.base` (the data file's folder).
+ */
+export function jsonlLines(config: TrainingConfig, data: Dataset, images?: {dir: string; base: string; prefix: string}): string[] {
   const lines: string[] = []
+  if (images) mkdirSync(images.dir, {recursive: true})
+  const round = (v: number) => Math.round(v * 1e4) / 1e4
   for (let i = 0; i < data.n; i++) {
-    const inputs: Record<string, number[] | null> = {}
+    const inputs: Record<string, unknown> = {}
     for (const m of config.modalities) {
       const b = data.modalities[m.name]
-      inputs[m.name] = b.present[i] ? Array.from(b.values.subarray(i * b.size, (i + 1) * b.size), (v) => Math.round(v * 1e4) / 1e4) : null
+      if (!b.present[i]) {
+        inputs[m.name] = null
+        continue
+      }
+      const row = b.values.subarray(i * b.size, (i + 1) * b.size)
+      if (images && isImage(m) && b.size === m.inputSize) {
+        const [H, W, C = 1] = m.inputShape
+        const file = path.join(images.dir, `${images.prefix}${i}-${m.name}.jpg`)
+        writeFileSync(file, encodeJpeg(row, 0, H, W, C))
+        inputs[m.name] = path.relative(images.base, file).split(path.sep).join('/')
+      } else if (isSequence(m)) {
+        const [T, C] = m.inputShape
+        const steps = Math.min(T, b.steps ? b.steps[i] : T)
+        inputs[m.name] = Array.from({length: steps}, (_, t) => Array.from(row.subarray(t * C, (t + 1) * C), round))
+      } else {
+        inputs[m.name] = Array.from(row, round)
+      }
     }
-    const row: Record<string, unknown> = {label: data.labels[i]}
-    if (data.cohort) row.cohort = data.cohort[i]
-    row.inputs = inputs
-    lines.push(JSON.stringify(row))
+    const out: Record<string, unknown> = {label: data.labels[i]}
+    if (data.cohort) out.cohort = data.cohort[i]
+    out.inputs = inputs
+    lines.push(JSON.stringify(out))
   }
-  writeFileSync(file, lines.join('\n') + '\n')
+  return lines
+}
+
+/** Writes a Dataset as JSON Lines (see jsonlLines). */
+export function writeJsonl(config: TrainingConfig, data: Dataset, file: string): void {
+  writeFileSync(file, jsonlLines(config, data).join('\n') + '\n')
 }

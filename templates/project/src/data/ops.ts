@@ -14,6 +14,7 @@ export function subset(data: Dataset, rows: ArrayLike<number>): Dataset {
       present[i] = block.present[r]
     }
     modalities[name] = {size: block.size, values, present}
+    if (block.steps) modalities[name].steps = Uint32Array.from({length: rows.length}, (_, i) => (block.steps as Uint32Array)[rows[i]])
   }
   const out: Dataset = {n: rows.length, modalities, labels: Float32Array.from({length: rows.length}, (_, i) => data.labels[rows[i]])}
   if (data.cohort) out.cohort = Array.from({length: rows.length}, (_, i) => (data.cohort as string[])[rows[i]])
@@ -32,7 +33,7 @@ export function removeWhere(data: Dataset, absent: (row: number, name: string) =
         values.fill(0, r * block.size, (r + 1) * block.size)
       }
     }
-    modalities[name] = {size: block.size, values, present}
+    modalities[name] = block.steps ? {size: block.size, values, present, steps: block.steps} : {size: block.size, values, present}
   }
   return {...data, modalities}
 }

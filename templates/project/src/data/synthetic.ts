@@ -9,6 +9,12 @@
 //     zero-filled absent input looks nothing like a typical present one;
 //   - the label depends on z, on every s_m and on a cross-modal interaction `s_0 * s_1` (so a model
 //     that never sees two modalities together - late fusion - has something to lose).
+//   - images ([H, W(, C)] of type image) have spatial structure: a lesion-like blob at a random
+//     place on a sloped background, whose brightness, size and colour follow three features
+//     `a_k*z + b_k*s_m + noise`; pixels add noise. A CNN has to find the blob to learn;
+//   - sequences ([T, C] of type timeseries or text) have temporal structure: per channel a level,
+//     plus an oscillation whose amplitude and period follow the same kind of features, plus AR(1)
+//     noise; non-static sequences are often shorter than T (padded at the end, see `steps`);
 // Presence:
 //   - training population: cohorts in proportion to their sizes, each carrying its modalities with
 //     its per-cohort availability (without cohorts: each modality's trainingAvailability);
@@ -20,8 +26,21 @@
 //   - `presence` overrides a modality's availability (independent draws; used by robustness sweeps);
 //   - a sample never has every modality absent.
 import type {Dataset, ModalityBlock} from '../dataset.js'
-import type {ModalityConfig, TrainingConfig} from '../config.js'
+import {modelShape, resolveEncoder, type ModalityConfig, type TrainingConfig} from '../config.js'
 import {Rng, deriveSeed} from '../random.js'
+
+/** Structured generators for images and sequences (the rest uses per-feature loadings). */
+type Structure = 'image' | 'sequence' | 'flat'
+
+export function structureOf(m: Pick<ModalityConfig, 'type' | 'inputShape'>): Structure {
+  if (m.type === 'image' && (m.inputShape.length === 2 || m.inputShape.length === 3)) return 'image'
+  if ((m.type === 'timeseries' || m.type === 'text') && m.inputShape.length === 2) return 'sequence'
+  return 'flat'
+}
+
+/** Latent features of a structured modality: `a_k*z + b_k*s_m + noise_k`. */
+const STRUCTURED_FEATURES = 3
+const FEATURE_NOISE = 0.35
 
 export type Population = 'training' | 'deployment'
 
@@ -30,6 +49,12 @@ export interface SampleOptions {
   seed: number
   /** Overrides the per-modality presence probability (0..1) by modality name. */
   presence?: Record<string, number>
+  /**
+   * `input` (default): every block in the modality's inputShape. `model`: images rendered directly
+   * at their conv2d encoder's `resize` (what the pipeline would resize them to), which keeps large
+   * images (224x224x3) small in memory; the model accepts either.
+   */
+  resolution?: 'input' | 'model'
 }
 
 export interface SyntheticWorld {
@@ -42,6 +67,11 @@ export interface SyntheticWorld {
 
 interface ModalityTruth {
   cfg: ModalityConfig
+  structure: Structure
+  /** Structured modalities: loadings of each latent feature on z and on s_m, and per-channel weights. */
+  featShared: Float64Array
+  featSpecific: Float64Array
+  channelWeight: Float64Array
   loadShared: Float32Array
   loadSpecific: Float32Array
   noise: Float32Array
@@ -69,8 +99,14 @@ export function createWorld(config: TrainingConfig, seed: number): SyntheticWorl
   const mods: ModalityTruth[] = config.modalities.map((cfg) => {
     const d = cfg.inputSize
     const [o0, o1, s0, s1] = SCALES[cfg.type] ?? SCALES.tabular
+    const structure = structureOf(cfg)
+    const channels = structure === 'flat' ? 1 : (cfg.inputShape.at(-1) as number)
     const t: ModalityTruth = {
       cfg,
+      structure,
+      featShared: Float64Array.from({length: STRUCTURED_FEATURES}, () => 0.8 * rng.normal()),
+      featSpecific: Float64Array.from({length: STRUCTURED_FEATURES}, () => (0.7 + 0.5 * rng.next()) * (rng.next() < 0.5 ? -1 : 1)),
+      channelWeight: Float64Array.from({length: channels}, () => (0.5 + rng.next()) * (rng.next() < 0.5 ? -1 : 1)),
       loadShared: new Float32Array(d),
       loadSpecific: new Float32Array(d),
       noise: new Float32Array(d),
@@ -152,10 +188,16 @@ export function createWorld(config: TrainingConfig, seed: number): SyntheticWorl
   function sample(n: number, opts: SampleOptions): Dataset {
     if (!Number.isInteger(n) || n < 0) throw new Error(`sample size must be a non-negative integer, got ${n}`)
     const r = new Rng(deriveSeed(opts.seed, `sample:${opts.population}`))
+    // Pixel and step noise come from their own stream, drawn only for present samples.
+    const px = new Rng(deriveSeed(opts.seed, `structured:${opts.population}`))
     const blocks: Record<string, ModalityBlock> = {}
-    for (const t of mods) {
-      blocks[t.cfg.name] = {size: t.cfg.inputSize, values: new Float32Array(n * t.cfg.inputSize), present: new Uint8Array(n)}
-    }
+    const shapes = mods.map((t) => (t.structure === 'image' && opts.resolution === 'model' && resolveEncoder(t.cfg).kind === 'conv2d' ? modelShape(t.cfg) : t.cfg.inputShape))
+    mods.forEach((t, m) => {
+      const size = shapes[m].reduce((a, v) => a * v, 1)
+      blocks[t.cfg.name] = {size, values: new Float32Array(n * size), present: new Uint8Array(n)}
+      if (t.structure === 'sequence') blocks[t.cfg.name].steps = new Uint32Array(n)
+    })
+    const feats = new Float64Array(STRUCTURED_FEATURES)
     const labels = new Float32Array(n)
     const cohortOf: string[] = []
     const s = new Float64Array(K)
@@ -194,6 +236,17 @@ export function createWorld(config: TrainingConfig, seed: number): SyntheticWorl
       for (let m = 0; m < K; m++) {
         const t = mods[m]
         const block = blocks[t.cfg.name]
+        block.present[i] = present[m]
+        if (t.structure !== 'flat') {
+          // Latent features and the nuisance draws come from the main stream whether or not the
+          // modality is present, so presence does not shift it.
+          for (let k = 0; k < STRUCTURED_FEATURES; k++) feats[k] = t.featShared[k] * z + t.featSpecific[k] * s[m] + FEATURE_NOISE * r.normal()
+          const nuisance = [r.normal(), r.normal(), r.normal(), r.normal(), r.next(), r.next()]
+          if (!present[m]) continue
+          if (t.structure === 'image') renderImage(t, shapes[m], feats, nuisance, px, block.values, i * block.size)
+          else (block.steps as Uint32Array)[i] = renderSequence(t, shapes[m], feats, nuisance, px, block.values, i * block.size)
+          continue
+        }
         // Draw the noise even when absent so presence does not shift the random stream.
         const d = t.cfg.inputSize
         const base = i * d
@@ -201,7 +254,6 @@ export function createWorld(config: TrainingConfig, seed: number): SyntheticWorl
           const raw = t.loadShared[j] * z + t.loadSpecific[j] * s[m] + t.noise[j] * r.normal()
           if (present[m]) block.values[base + j] = t.offset[j] + t.scale[j] * raw
         }
-        block.present[i] = present[m]
       }
     }
     const data: Dataset = {n, modalities: blocks, labels}
@@ -243,4 +295,58 @@ export function createWorld(config: TrainingConfig, seed: number): SyntheticWorl
     },
     sample,
   }
+}
+
+/**
+ * One image [h, w, C] into `out`: background level and slope (nuisance), a Gaussian blob at a random
+ * place whose contrast follows feature 0, radius feature 1 and colour balance feature 2, and pixel
+ * noise. Coordinates are continuous, so any resolution shows the same picture.
+ */
+function renderImage(t: ModalityTruth, shape: number[], f: Float64Array, nuisance: number[], px: Rng, out: Float32Array, offset: number): void {
+  const [h, w, C = 1] = shape
+  const cx = 0.5 + 0.3 * (nuisance[4] - 0.5)
+  const cy = 0.5 + 0.3 * (nuisance[5] - 0.5)
+  const radius = 0.16 * Math.exp(0.3 * f[1])
+  const bg = 0.4 * nuisance[0]
+  const gx = 0.5 * nuisance[1]
+  const gy = 0.5 * nuisance[2]
+  const contrast = new Float64Array(C)
+  for (let c = 0; c < C; c++) contrast[c] = 2 + 0.8 * f[0] + (C > 1 ? 0.6 * t.channelWeight[c] * f[2] : 0)
+  for (let y = 0; y < h; y++) {
+    const v = (y + 0.5) / h
+    for (let x = 0; x < w; x++) {
+      const u = (x + 0.5) / w
+      const d2 = ((u - cx) ** 2 + (v - cy) ** 2) / (2 * radius * radius)
+      const blob = Math.exp(-d2)
+      const base = bg + gx * (u - 0.5) + gy * (v - 0.5)
+      for (let c = 0; c < C; c++) {
+        const j = (y * w + x) * C + c
+        out[offset + j] = t.offset[c] + t.scale[c] * (base + contrast[c] * blob + 0.5 * px.normal())
+      }
+    }
+  }
+}
+
+/**
+ * One sequence [T, C] into `out`, returning its valid length: per channel a level (feature 0), an
+ * oscillation with amplitude (feature 1) and period (feature 2), and AR(1) noise. Static modalities
+ * always use the whole length; the others are shorter than T half of the time (zero padding).
+ */
+function renderSequence(t: ModalityTruth, shape: number[], f: Float64Array, nuisance: number[], px: Rng, out: Float32Array, offset: number): number {
+  const [T, C] = shape
+  const length = t.cfg.timing !== 'static' && nuisance[4] < 0.5 ? Math.max(1, Math.floor(T * (0.5 + 0.5 * nuisance[5]))) : T
+  const amp = 0.8 * Math.exp(0.4 * f[1])
+  const period = Math.min(Math.max(4, T / 2), Math.max(3, 10 * Math.exp(0.3 * f[2])))
+  for (let c = 0; c < C; c++) {
+    const level = 0.8 * t.channelWeight[c] * f[0] + 0.3 * nuisance[c % 4]
+    const phase = 2 * Math.PI * px.next()
+    const gain = Math.abs(t.channelWeight[(c + 1) % C])
+    let ar = 0
+    for (let k = 0; k < length; k++) {
+      ar = 0.7 * ar + 0.4 * px.normal()
+      const v = level + amp * gain * Math.sin((2 * Math.PI * k) / period + phase) + ar
+      out[offset + k * C + c] = t.offset[c] + t.scale[c] * v
+    }
+  }
+  return length
 }

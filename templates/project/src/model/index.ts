@@ -10,13 +10,13 @@ import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import type * as TF from '@tensorflow/tfjs'
 import {initBackend, loadTf, type Tf} from '../backend.js'
-import {outputUnits, STRATEGIES, validateTrainingConfig, type Strategy, type TrainingConfig} from '../config.js'
+import {modelShape, outputUnits, resolveEncoder, STRATEGIES, validateTrainingConfig, type Strategy, type TrainingConfig} from '../config.js'
 import type {Dataset} from '../dataset.js'
 import {Rng, deriveSeed} from '../random.js'
 import {loadLayersModel, saveLayersModel} from './io.js'
 import {ModalityDropout, scheduleFor} from './masking.js'
-import {buildNetwork} from './networks.js'
-import {batchInputs, checkDataset, computeStats, fillVector, presenceOf, type Fill, type Stats} from './pipeline.js'
+import {buildNetwork, encoderPrefix} from './networks.js'
+import {batchInputs, checkDataset, computeStats, fillVector, prepare, presenceOf, stepMasks, type Fill, type Stats} from './pipeline.js'
 
 export type {Strategy} from '../config.js'
 export type Variant = 'default' | 'complete-case' | 'indicators'
@@ -33,6 +33,8 @@ export interface FitOptions {
    */
   validationSplit?: number
   onEpoch?: (epoch: number, logs: {loss: number; valLoss?: number}) => void
+  /** Stop after this many epochs without a lower validation loss (default: never stop early). */
+  patience?: number
 }
 
 export interface FitResult {
@@ -51,6 +53,8 @@ export interface FusionModel {
   predict(data: Dataset): Promise<Float32Array>
   save(dir: string): Promise<void>
   dispose(): void
+  /** Loss history of the last fit, or of the saved model after loadModel (absent on older saves). */
+  readonly lastHistory?: FitResult
 }
 
 /** File written next to model.json/weights.bin with everything the pipeline needs to reload. */
@@ -66,6 +70,8 @@ interface Meta {
   masking: boolean
   stats: Stats | null
   config: TrainingConfig
+  /** Loss per epoch of the last fit (train and validation), for `npm run evaluate`'s diagnosis. */
+  history?: {loss: number[]; valLoss: number[]; bestEpoch: number}
 }
 
 const PREDICT_BATCH = 512
@@ -89,28 +95,35 @@ class TfFusionModel implements FusionModel {
     readonly config: TrainingConfig,
     private readonly net: TF.LayersModel,
     private stats: Stats | null,
+    private history: Meta['history'] = undefined,
   ) {}
+
+  /** Loss history of the last fit (or of the saved model). */
+  get lastHistory(): Meta['history'] {
+    return this.history
+  }
 
   private get opts() {
     return settings(this.strategy, this.variant)
   }
 
   private fills(stats: Stats): Record<string, Float32Array> {
-    return Object.fromEntries(this.config.modalities.map((m) => [m.name, fillVector(stats, m.name, this.opts.fill)]))
+    return Object.fromEntries(this.config.modalities.map((m) => [m.name, fillVector(stats, m.name, this.opts.fill, modelShape(m).reduce((a, s) => a * s, 1))]))
   }
 
   private tensors(data: Dataset, rows: ArrayLike<number>, presence: Uint8Array, stats: Stats, fills: Record<string, Float32Array>): TF.Tensor[] {
     const tf = this.tf
     const n = rows.length
     const K = this.config.modalities.length
-    const xs = batchInputs(this.config, data, rows, presence, stats, fills).map((v, i) => tf.tensor2d(v, [n, this.config.modalities[i].inputSize]))
-    if (!this.opts.presenceInputs) return xs
+    const xs = batchInputs(this.config, data, rows, presence, stats, fills).map((v, i) => tf.tensor(v, [n, ...modelShape(this.config.modalities[i])]))
+    const masks = stepMasks(this.config, data, rows, presence).map((v) => tf.tensor3d(v, [n, v.length / n, 1]))
+    if (!this.opts.presenceInputs) return [...xs, ...masks]
     const ps = this.config.modalities.map((_, j) => {
       const col = new Float32Array(n)
       for (let i = 0; i < n; i++) col[i] = presence[i * K + j]
       return tf.tensor2d(col, [n, 1])
     })
-    return [...xs, ...ps]
+    return [...xs, ...ps, ...masks]
   }
 
   /**
@@ -154,9 +167,24 @@ class TfFusionModel implements FusionModel {
     return this.tf.tensor2d(w, [n, K])
   }
 
+  /** Kernels of each modality's encoder with their L2 weight (the encoder's `l2`). */
+  private l2Terms(): {v: TF.Variable; l2: number}[] {
+    const out: {v: TF.Variable; l2: number}[] = []
+    this.config.modalities.forEach((m, i) => {
+      const l2 = resolveEncoder(m).l2
+      if (l2 <= 0) return
+      for (const layer of this.net.layers) {
+        if (!layer.name.startsWith(encoderPrefix(i))) continue
+        for (const w of layer.trainableWeights) if (w.originalName.endsWith('kernel')) out.push({v: w.read() as TF.Variable, l2})
+      }
+    })
+    return out
+  }
+
   async fit(train: Dataset, fit: FitOptions): Promise<FitResult> {
     const tf = this.tf
     checkDataset(this.config, train)
+    train = prepare(this.config, train)
     const o = this.opts
     let rows = Uint32Array.from({length: train.n}, (_, i) => i)
     if (o.completeCase) {
@@ -184,6 +212,8 @@ class TfFusionModel implements FusionModel {
     const dropout = o.masking ? new ModalityDropout(this.config, this.config.masking, new Rng(deriveSeed(fit.seed, 'masking')), scheduleFor(this.config, fit.epochs)) : null
     const optimizer = tf.train.adam(fit.learningRate ?? this.config.training.learningRate)
     const vars = this.net.trainableWeights.map((w) => w.read() as TF.Variable)
+    const l2 = this.l2Terms()
+    const penalty = () => l2.reduce<TF.Tensor>((acc, t) => tf.add(acc, tf.mul(tf.sum(tf.square(t.v)), t.l2)), tf.scalar(0))
     const history: number[] = []
     const valHistory: number[] = []
     let best = {epoch: -1, loss: Infinity, weights: [] as TF.Tensor[]}
@@ -204,13 +234,13 @@ class TfFusionModel implements FusionModel {
           const cost = optimizer.minimize(
             () => {
               const out = this.net.apply(inputs, {training: true}) as TF.Tensor | TF.Tensor[]
-              if (!Array.isArray(out)) return tf.mean(this.rowLoss(out, y)) as TF.Scalar
+              if (!Array.isArray(out)) return tf.add(tf.mean(this.rowLoss(out, y)), penalty()) as TF.Scalar
               // Late fusion: the combination (trained under masking) plus each modality's own model,
               // trained on every sample where that modality is naturally present. The K per-modality
               // losses are computed together on the (n,K) matrix, not one slice at a time.
               const [combined, perModality] = out
               const perModalityLoss = tf.sum(tf.mul(this.rowLoss(perModality, y), weightsT as TF.Tensor))
-              return tf.add(tf.mean(this.rowLoss(combined, y)), perModalityLoss) as TF.Scalar
+              return tf.add(tf.add(tf.mean(this.rowLoss(combined, y)), perModalityLoss), penalty()) as TF.Scalar
             },
             true,
             vars,
@@ -231,6 +261,7 @@ class TfFusionModel implements FusionModel {
             best = {epoch, loss: valLoss, weights: vars.map((v) => tf.clone(v))}
           }
           fit.onEpoch?.(epoch, {loss, valLoss})
+          if (fit.patience !== undefined && epoch - best.epoch >= fit.patience) break
         } else {
           fit.onEpoch?.(epoch, {loss})
         }
@@ -240,7 +271,9 @@ class TfFusionModel implements FusionModel {
       optimizer.dispose()
       tf.dispose(best.weights)
     }
-    return {loss: history, valLoss: valHistory, bestEpoch: best.epoch >= 0 ? best.epoch : history.length - 1}
+    const result = {loss: history, valLoss: valHistory, bestEpoch: best.epoch >= 0 ? best.epoch : history.length - 1}
+    this.history = result
+    return result
   }
 
   /** Mean loss on held-out rows with their natural presence (no masking). */
@@ -265,6 +298,7 @@ class TfFusionModel implements FusionModel {
     const tf = this.tf
     if (!this.stats) throw new Error('the model has not been trained: call fit() or loadModel() first')
     checkDataset(this.config, data)
+    data = prepare(this.config, data)
     const stats = this.stats
     const fills = this.fills(stats)
     const C = outputUnits(this.config)
@@ -306,6 +340,7 @@ class TfFusionModel implements FusionModel {
       masking: o.masking,
       stats: this.stats,
       config: this.config,
+      ...(this.history ? {history: this.history} : {}),
     }
     writeFileSync(path.join(dir, META_JSON), JSON.stringify(meta, null, 1) + '\n')
   }
@@ -341,5 +376,5 @@ export async function loadModel(dir: string, opts: {quiet?: boolean} = {}): Prom
   const {fusionLayers} = await import('./layers.js')
   fusionLayers(tf) // registers the custom layers before deserialising
   const net = await loadLayersModel(tf, dir)
-  return new TfFusionModel(tf, meta.strategy, meta.variant, config, net, meta.stats)
+  return new TfFusionModel(tf, meta.strategy, meta.variant, config, net, meta.stats, meta.history)
 }

@@ -1,18 +1,26 @@
 // The four fusion networks, built with the tfjs functional API from the training config.
 //
-// Inputs (in order): one `x_<i>` per modality (standardised, flattened), then - for every network
-// that reads presence - one `p_<i>` per modality (1 present, 0 absent or dropped). Layer names use
-// the modality's index, never its name from the profile.
+// Inputs (in order): one `x_<i>` per modality in the shape its encoder reads (`modelShape`:
+// flattened for mlp, [h, w, C] for conv2d, [T, C] for conv1d), standardised; then - for every
+// network that reads presence - one `p_<i>` per modality (1 present, 0 absent or dropped); then one
+// step mask `s_<i>` (T, 1) per conv1d modality. Layer names use the modality's index, never its
+// name from the profile; every encoder layer is named `enc_<i>_...` (the L2 penalty finds them so).
 //
-//   early         concat(x..., [p...]) -> dense -> dense -> output            (p only with indicators)
+//   encoder_i     mlp: dense (ReLU) per hidden layer -> dropout -> dense embedding
+//                 conv2d/conv1d: conv blocks -> global mean+max pool -> hidden dense -> dropout -> dense embedding
+//   early         concat(x..., [p...]) -> dense -> dense -> output            (p only with indicators;
+//                 conv modalities enter through their pooled conv features, not raw pixels)
 //   intermediate  encoder_i(x_i) -> PresenceGate(placeholder_i) ; concat(..., p) -> dense -> output
 //   attention     encoder_i(x_i) -> PresenceGate -> tokens -> masked multi-head attention (+residual) -> mean over present tokens ; concat(pooled, p) -> dense -> output
-//   late          model_i(x_i) -> output_i per modality ; learned weighted mean over present ones.
+//   late          trunk_i(x_i) -> output_i per modality ; learned weighted mean over present ones.
 //                 Outputs [combined, per-modality (n,K,C)].
 import type * as TF from '@tensorflow/tfjs'
 import type {Tf} from '../backend.js'
-import {outputUnits, type Strategy, type TrainingConfig} from '../config.js'
+import {modelShape, outputUnits, resolveEncoder, type Strategy, type TrainingConfig} from '../config.js'
 import {fusionLayers} from './layers.js'
+
+/** Prefix of every layer of modality i's encoder. */
+export const encoderPrefix = (i: number) => `enc_${i}_`
 
 export interface NetworkSpec {
   strategy: Strategy
@@ -32,24 +40,54 @@ export function buildNetwork(tf: Tf, config: TrainingConfig, spec: NetworkSpec):
   const concat = (xs: TF.SymbolicTensor[], name: string): TF.SymbolicTensor =>
     xs.length === 1 ? xs[0] : (tf.layers.concatenate({name}).apply(xs) as TF.SymbolicTensor)
 
-  const xs = config.modalities.map((m, i) => tf.input({shape: [m.inputSize], name: `x_${i}`}))
+  const shapesIn = config.modalities.map((m) => modelShape(m))
+  const kinds = config.modalities.map((m) => resolveEncoder(m))
+  const xs = config.modalities.map((_, i) => tf.input({shape: shapesIn[i], name: `x_${i}`}))
   const ps = spec.presenceInputs ? config.modalities.map((_, i) => tf.input({shape: [1], name: `p_${i}`})) : []
-  const inputs = [...xs, ...ps]
+  const masks = new Map<number, TF.SymbolicTensor>()
+  kinds.forEach((e, i) => {
+    if (e.kind === 'conv1d') masks.set(i, tf.input({shape: [shapesIn[i][0], 1], name: `s_${i}`}))
+  })
+  const inputs = [...xs, ...ps, ...masks.values()]
   const presence = ps.length > 0 ? concat(ps, 'presence') : undefined
   const hidden = config.fusion.hidden
 
-  const encoder = (i: number): TF.SymbolicTensor => {
-    const enc = config.modalities[i].encoder
+  /** Modality i's features before the embedding: conv blocks and pooling, hidden layers, dropout. */
+  const trunk = (i: number, fallbackHidden: number[] = []): TF.SymbolicTensor => {
+    const e = kinds[i]
+    const p = encoderPrefix(i)
     let h: TF.SymbolicTensor = xs[i]
-    enc.hidden.forEach((units, l) => {
-      h = dense(units, `enc_${i}_${l}`).apply(h) as TF.SymbolicTensor
+    if (e.kind !== 'mlp') {
+      const is1d = e.kind === 'conv1d'
+      let [H, W] = is1d ? [1, shapesIn[i][0]] : shapesIn[i]
+      if (is1d) h = tf.layers.reshape({targetShape: [1, ...shapesIn[i]], name: `${p}steps`}).apply(h) as TF.SymbolicTensor
+      let stride = 1
+      e.filters.forEach((f, l) => {
+        const pool = [H >= 2 ? 2 : 1, W >= 2 ? 2 : 1]
+        const kernel = [is1d ? 1 : e.kernel, e.kernel]
+        h = new L.ConvBlock({name: `${p}conv_${l}`, filters: f, kernel, pool, seed: seed++}).apply(h) as TF.SymbolicTensor
+        H = Math.ceil(H / pool[0])
+        W = Math.ceil(W / pool[1])
+        stride *= pool[1]
+      })
+      const mask = masks.get(i)
+      h = new L.GlobalPool({name: `${p}pool`, stride}).apply(mask ? [h, mask] : h) as TF.SymbolicTensor
+    }
+    const layers = e.kind === 'mlp' && e.hidden.length === 0 ? fallbackHidden : e.hidden
+    layers.forEach((units, l) => {
+      h = dense(units, `${p}dense_${l}`).apply(h) as TF.SymbolicTensor
     })
-    return dense(enc.embedding, `enc_${i}_embedding`, 'linear').apply(h) as TF.SymbolicTensor
+    if (e.dropout > 0) h = tf.layers.dropout({rate: e.dropout, seed: seed++, name: `${p}dropout`}).apply(h) as TF.SymbolicTensor
+    return h
   }
+  const encoder = (i: number): TF.SymbolicTensor => dense(kinds[i].embedding, `${encoderPrefix(i)}embedding`, 'linear').apply(trunk(i)) as TF.SymbolicTensor
 
   switch (spec.strategy) {
     case 'early': {
-      let h = concat(presence ? [...xs, presence] : xs, 'early_concat')
+      // Raw inputs for mlp modalities (the classic early fusion); conv modalities contribute their
+      // pooled conv features, since raw pixels or steps through one dense layer do not learn.
+      const parts = config.modalities.map((_, i) => (kinds[i].kind === 'mlp' ? xs[i] : trunk(i)))
+      let h = concat(presence ? [...parts, presence] : parts, 'early_concat')
       h = dense(hidden, 'early_dense_0').apply(h) as TF.SymbolicTensor
       h = dense(Math.max(4, Math.floor(hidden / 2)), 'early_dense_1').apply(h) as TF.SymbolicTensor
       const out = dense(C, 'output', 'linear').apply(h) as TF.SymbolicTensor
@@ -68,9 +106,9 @@ export function buildNetwork(tf: Tf, config: TrainingConfig, spec: NetworkSpec):
     }
     case 'attention': {
       if (!presence) throw new Error('attention fusion needs presence inputs')
-      const width = config.modalities[0].encoder.embedding
-      for (const m of config.modalities) {
-        if (m.encoder.embedding !== width) throw new Error('attention fusion needs the same encoder.embedding for every modality')
+      const width = kinds[0].embedding
+      for (const e of kinds) {
+        if (e.embedding !== width) throw new Error('attention fusion needs the same encoder.embedding for every modality')
       }
       const gated = config.modalities.map(
         (_, i) => new L.PresenceGate({name: `placeholder_${i}`, seed: seed++}).apply([encoder(i), ps[i]]) as TF.SymbolicTensor,
@@ -87,14 +125,7 @@ export function buildNetwork(tf: Tf, config: TrainingConfig, spec: NetworkSpec):
     }
     case 'late': {
       if (!presence) throw new Error('late fusion needs presence inputs')
-      const outs = config.modalities.map((m, i) => {
-        let h: TF.SymbolicTensor = xs[i]
-        const layers = m.encoder.hidden.length > 0 ? m.encoder.hidden : [hidden]
-        layers.forEach((units, l) => {
-          h = dense(units, `late_${i}_${l}`).apply(h) as TF.SymbolicTensor
-        })
-        return dense(C, `late_${i}_output`, 'linear').apply(h) as TF.SymbolicTensor
-      })
+      const outs = config.modalities.map((_, i) => dense(C, `late_${i}_output`, 'linear').apply(trunk(i, [hidden])) as TF.SymbolicTensor)
       const stacked = new L.StackTokens({name: 'per_modality'}).apply(outs) as TF.SymbolicTensor
       const combined = new L.PresenceWeightedMean({name: 'output'}).apply([stacked, presence]) as TF.SymbolicTensor
       return tf.model({inputs, outputs: [combined, stacked], name: 'fuseplan_late'})

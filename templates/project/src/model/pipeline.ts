@@ -1,21 +1,25 @@
-// Input pipeline shared by every strategy: per-modality standardisation and batch assembly.
+// Input pipeline shared by every strategy: image resizing, per-modality standardisation and batch
+// assembly.
 //
+// Images are resized (area average) to the conv2d encoder's `resize` once per dataset (`prepare`).
 // Each modality's features are standardised with the mean and standard deviation of the TRAINING
-// samples where that modality is present (stored with the model). Absent (or masked) inputs are
-// then filled with one constant vector per modality:
+// samples where that modality is present (stored with the model): per feature for mlp encoders,
+// per channel for conv encoders (a pixel or a step is not a feature of its own). Absent (or
+// masked) inputs are then filled with one constant vector per modality:
 //   - `raw-zero` (the naive complete-case baseline only): the raw value 0, standardised - what
 //     zero-padding a concatenated input means for features on real, non-centred scales (a lab value
 //     of 0 is far off the scale);
 //   - `mean`: the training mean (standardised 0), for every shipped strategy: early fusion reads
 //     presence indicators beside it, the others ignore absent inputs (placeholders, masked
 //     attention, skipped late-fusion models).
-import type {Dataset} from '../dataset.js'
-import type {TrainingConfig} from '../config.js'
+// Padded steps of a sequence are 0 (the mean) and masked out by the conv1d encoder's pooling.
+import type {Dataset, ModalityBlock} from '../dataset.js'
+import {modelShape, modelSize, resolveEncoder, type ModalityConfig, type TrainingConfig} from '../config.js'
 
 export type Fill = 'raw-zero' | 'mean'
 
 export interface Stats {
-  /** Per modality: feature means and standard deviations. */
+  /** Per modality: means and standard deviations, per feature (mlp) or per channel (conv). */
   mean: Record<string, number[]>
   std: Record<string, number[]>
   /** Regression only: label mean and standard deviation. */
@@ -26,10 +30,68 @@ export function checkDataset(config: TrainingConfig, data: Dataset): void {
   for (const m of config.modalities) {
     const block = data.modalities[m.name]
     if (!block) throw new Error(`dataset has no block for modality ${m.name}`)
-    if (block.size !== m.inputSize) throw new Error(`modality ${m.name}: dataset has ${block.size} features per sample, the config says ${m.inputSize}`)
+    const resized = modelSize(m)
+    if (block.size !== m.inputSize && block.size !== resized) throw new Error(`modality ${m.name}: dataset has ${block.size} features per sample, the config says ${m.inputSize}`)
     if (block.values.length !== data.n * block.size || block.present.length !== data.n) throw new Error(`modality ${m.name}: block length does not match n=${data.n}`)
+    if (block.steps && block.steps.length !== data.n) throw new Error(`modality ${m.name}: steps length does not match n=${data.n}`)
   }
   if (data.labels.length !== data.n) throw new Error(`dataset has ${data.labels.length} labels for n=${data.n}`)
+}
+
+/** Area-average resize of one image [H, W, C] into `out` at `offset` as [h, w, C]. */
+export function resizeImage(src: ArrayLike<number>, srcOffset: number, H: number, W: number, C: number, h: number, w: number, out: Float32Array, offset: number): void {
+  for (let y = 0; y < h; y++) {
+    const y0 = Math.floor((y * H) / h)
+    const y1 = Math.max(y0 + 1, Math.floor(((y + 1) * H) / h))
+    for (let x = 0; x < w; x++) {
+      const x0 = Math.floor((x * W) / w)
+      const x1 = Math.max(x0 + 1, Math.floor(((x + 1) * W) / w))
+      const area = (y1 - y0) * (x1 - x0)
+      for (let c = 0; c < C; c++) {
+        let sum = 0
+        for (let yy = y0; yy < y1; yy++) for (let xx = x0; xx < x1; xx++) sum += src[srcOffset + (yy * W + xx) * C + c]
+        out[offset + (y * w + x) * C + c] = sum / area
+      }
+    }
+  }
+}
+
+/** The block in the shape the encoder reads: conv2d images resized, everything else unchanged. */
+export function prepareBlock(m: ModalityConfig, block: ModalityBlock, n: number): ModalityBlock {
+  const size = modelSize(m)
+  if (block.size === size) return block
+  const enc = resolveEncoder(m)
+  if (enc.kind !== 'conv2d') return block
+  const [H, W, C = 1] = m.inputShape
+  const [h, w] = modelShape(m)
+  const values = new Float32Array(n * size)
+  for (let i = 0; i < n; i++) if (block.present[i]) resizeImage(block.values, i * block.size, H, W, C, h, w, values, i * size)
+  return {...block, size, values}
+}
+
+/** The dataset as the model reads it (see prepareBlock); returns `data` itself when nothing changes. */
+export function prepare(config: TrainingConfig, data: Dataset): Dataset {
+  let changed = false
+  const modalities: Record<string, ModalityBlock> = {...data.modalities}
+  for (const m of config.modalities) {
+    const b = prepareBlock(m, data.modalities[m.name], data.n)
+    if (b !== data.modalities[m.name]) changed = true
+    modalities[m.name] = b
+  }
+  return changed ? {...data, modalities} : data
+}
+
+/** Channels standardised together: C for conv encoders, every feature on its own for mlp. */
+function statsWidth(m: ModalityConfig): number {
+  const kind = resolveEncoder(m).kind
+  return kind === 'mlp' ? modelSize(m) : (modelShape(m).at(-1) as number)
+}
+
+/** Valid steps of row r of a sequence block (all of them when the block has no `steps`). */
+function validValues(m: ModalityConfig, block: ModalityBlock, r: number): number {
+  if (!block.steps || resolveEncoder(m).kind !== 'conv1d') return block.size
+  const C = modelShape(m).at(-1) as number
+  return Math.min(block.size, block.steps[r] * C)
 }
 
 export function computeStats(config: TrainingConfig, data: Dataset, rows: Uint32Array): Stats {
@@ -37,25 +99,28 @@ export function computeStats(config: TrainingConfig, data: Dataset, rows: Uint32
   const std: Record<string, number[]> = {}
   for (const m of config.modalities) {
     const block = data.modalities[m.name]
-    const d = m.inputSize
-    const sum = new Float64Array(d)
-    const sq = new Float64Array(d)
-    let count = 0
+    const d = block.size
+    const width = statsWidth(m)
+    const sum = new Float64Array(width)
+    const sq = new Float64Array(width)
+    const count = new Float64Array(width)
     for (const r of rows) {
       if (!block.present[r]) continue
-      count++
       const base = r * d
-      for (let j = 0; j < d; j++) {
+      const valid = validValues(m, block, r)
+      for (let j = 0; j < valid; j++) {
         const v = block.values[base + j]
-        sum[j] += v
-        sq[j] += v * v
+        const c = j % width
+        sum[c] += v
+        sq[c] += v * v
+        count[c]++
       }
     }
     const mu: number[] = []
     const sd: number[] = []
-    for (let j = 0; j < d; j++) {
-      const a = count > 0 ? sum[j] / count : 0
-      const variance = count > 1 ? Math.max(0, sq[j] / count - a * a) : 1
+    for (let j = 0; j < width; j++) {
+      const a = count[j] > 0 ? sum[j] / count[j] : 0
+      const variance = count[j] > 1 ? Math.max(0, sq[j] / count[j] - a * a) : 1
       // Round through float32 so that saved stats reload bit-identically.
       mu.push(Math.fround(a))
       sd.push(Math.fround(Math.max(Math.sqrt(variance), 1e-3 * Math.abs(a), 1e-6)))
@@ -78,10 +143,12 @@ export function computeStats(config: TrainingConfig, data: Dataset, rows: Uint32
   return {mean, std, label}
 }
 
-export function fillVector(stats: Stats, name: string, fill: Fill): Float32Array {
+/** One sample's fill values (length `size`, the size the model reads). */
+export function fillVector(stats: Stats, name: string, fill: Fill, size = stats.mean[name].length): Float32Array {
   const mu = stats.mean[name]
   const sd = stats.std[name]
-  return Float32Array.from(mu, (m, j) => (fill === 'raw-zero' ? (0 - m) / sd[j] : 0))
+  const w = mu.length
+  return Float32Array.from({length: size}, (_, j) => (fill === 'raw-zero' ? (0 - mu[j % w]) / sd[j % w] : 0))
 }
 
 /** Presence flags of the given rows, row-major (rows x K). */
@@ -96,8 +163,9 @@ export function presenceOf(config: TrainingConfig, data: Dataset, rows: ArrayLik
 }
 
 /**
- * Standardised inputs of the given rows, one Float32Array (rows x size) per modality, with
- * `presence` (rows x K, possibly masked) deciding which rows are filled instead of read.
+ * Standardised inputs of the given rows of a prepared dataset, one Float32Array (rows x model
+ * size) per modality, with `presence` (rows x K, possibly masked) deciding which rows are filled
+ * instead of read.
  */
 export function batchInputs(
   config: TrainingConfig,
@@ -109,11 +177,13 @@ export function batchInputs(
 ): Float32Array[] {
   const k = config.modalities.length
   return config.modalities.map((m, j) => {
-    const d = m.inputSize
-    const src = data.modalities[m.name].values
+    const block = data.modalities[m.name]
+    const d = block.size
+    const src = block.values
     const out = new Float32Array(rows.length * d)
     const mu = stats.mean[m.name]
     const sd = stats.std[m.name]
+    const w = mu.length
     const fill = fills[m.name]
     for (let i = 0; i < rows.length; i++) {
       const o = i * d
@@ -122,8 +192,32 @@ export function batchInputs(
         continue
       }
       const base = rows[i] * d
-      for (let f = 0; f < d; f++) out[o + f] = (src[base + f] - mu[f]) / sd[f]
+      const valid = validValues(m, block, rows[i])
+      for (let f = 0; f < valid; f++) out[o + f] = (src[base + f] - mu[f % w]) / sd[f % w]
     }
     return out
   })
+}
+
+/**
+ * Step masks (rows x T) of the conv1d modalities, in config order: 1 for a valid step, 0 for
+ * padding. Rows where the modality is absent are all ones (their embedding is replaced anyway).
+ */
+export function stepMasks(config: TrainingConfig, data: Dataset, rows: ArrayLike<number>, presence: Uint8Array): Float32Array[] {
+  const k = config.modalities.length
+  const out: Float32Array[] = []
+  config.modalities.forEach((m, j) => {
+    if (resolveEncoder(m).kind !== 'conv1d') return
+    const T = modelShape(m)[0]
+    const steps = data.modalities[m.name].steps
+    const mask = new Float32Array(rows.length * T).fill(1)
+    if (steps) {
+      for (let i = 0; i < rows.length; i++) {
+        if (!presence[i * k + j]) continue
+        mask.fill(0, i * T + Math.min(T, Math.max(1, steps[rows[i]])), (i + 1) * T)
+      }
+    }
+    out.push(mask)
+  })
+  return out
 }

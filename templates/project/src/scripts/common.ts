@@ -1,6 +1,6 @@
 // Shared helpers of the project's scripts (train, evaluate, predict, bench, synth).
 import {existsSync} from 'node:fs'
-import {loadTrainingConfig, type TrainingConfig} from '../config.js'
+import {loadTrainingConfig, modelSize, type TrainingConfig} from '../config.js'
 import type {Dataset} from '../dataset.js'
 import {loadJsonl} from '../data/loader.js'
 import {createWorld, type Population} from '../data/synthetic.js'
@@ -21,18 +21,21 @@ export function getData(config: TrainingConfig, opts: {file?: string; fallback: 
   const file = opts.file ?? (existsSync(opts.fallback) ? opts.fallback : undefined)
   if (file) return {data: loadJsonl(config, file), source: file}
   const world = createWorld(config, config.training.seed)
-  return {data: world.sample(opts.n, {population: opts.population, seed: opts.seed}), source: `synthetic ${opts.population} data (${opts.n} samples; put real data in ${opts.fallback})`}
+  return {data: world.sample(opts.n, {population: opts.population, seed: opts.seed, resolution: 'model'}), source: `synthetic ${opts.population} data (${opts.n} samples; put real data in ${opts.fallback})`}
 }
 
-/** Synthetic sample count: --samples, else 3000 capped so the data stays around 80 MB for large inputs. */
+/**
+ * Synthetic sample count: --samples, else `fallback` capped by the size the model reads per sample
+ * (images at their resize), so that default training stays within a few minutes on 2 cores.
+ */
 export function syntheticSamples(config: TrainingConfig, given: string | undefined, fallback = 3000): number {
   if (given !== undefined) {
     const n = Number(given)
     if (!Number.isInteger(n) || n < 1) fail('--samples must be a positive integer')
     return n
   }
-  const perSample = config.modalities.reduce((a, m) => a + m.inputSize, 0)
-  return Math.max(200, Math.min(fallback, Math.floor(2e7 / perSample)))
+  const perSample = config.modalities.reduce((a, m) => a + modelSize(m), 0)
+  return Math.max(300, Math.min(fallback, Math.floor(6e6 / perSample)))
 }
 
 export function fail(message: string): never {

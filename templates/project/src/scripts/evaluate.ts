@@ -6,7 +6,8 @@ import {parseArgs} from 'node:util'
 import {loadModel} from '../model/index.js'
 import {dropAtRate, patternKeys, rowsWithPattern, subset, withoutModality} from '../data/ops.js'
 import {deriveSeed} from '../random.js'
-import {score} from '../metrics.js'
+import {chance, score} from '../metrics.js'
+import {learningWarnings} from '../diagnose.js'
 import type {Dataset} from '../dataset.js'
 import {MODEL_DIR, fmt, getData, loadConfig, run, syntheticSamples, table} from './common.js'
 
@@ -29,6 +30,8 @@ run(async () => {
   const evalOn = async (d: Dataset) => (d.n === 0 ? NaN : score(metric, config.task.type, d.labels, await model.predict(d), classes))
 
   const overall = await evalOn(data)
+  const base = chance(metric, config.task.type, data.labels, classes)
+  const warnings = learningWarnings({metric, task: config.task.type, value: overall, chance: base, on: source.split(' (')[0], history: model.lastHistory})
   const keys = patternKeys(data, names)
   const seen = [...new Set(keys)].map((k) => (k === '' ? [] : k.split(',')))
   const planned = config.evaluation.patterns.map((p) => p.present)
@@ -50,10 +53,11 @@ run(async () => {
   model.dispose()
 
   if (values.json) {
-    console.log(JSON.stringify({strategy: config.strategy, metric, source, overall, patterns, ablations, sweep}, null, 2))
+    console.log(JSON.stringify({strategy: config.strategy, metric, source, overall, chance: base, warnings, patterns, ablations, sweep}, null, 2))
     return
   }
-  console.log(`${config.strategy} fusion, ${metric} on ${source}: ${fmt(overall)}\n`)
+  console.log(`${config.strategy} fusion, ${metric} on ${source}: ${fmt(overall)} (chance ${fmt(base)})\n`)
+  for (const w of warnings) console.log(`warning: ${w}\n`)
   console.log('Per presence pattern')
   console.log(table(['present', 'share', 'n', metric], patterns.map((p) => [p.present.join(' + ') || '(none)', fmt(p.share, 3), String(p.n), fmt(p.metric)])))
   console.log('\nLeave one modality out')

@@ -1,9 +1,11 @@
 // npm run predict -- request.json        (or pipe the request on stdin)
 // A request is one JSON object (or JSON Lines, one per line) in the data format, without a label:
 //   {"inputs": {"ehr": [...], "cxr": null}}
-// Any modality may be absent (null or missing). Prints one JSON result per request:
+// Any modality may be absent (null or missing); images may be PNG/JPEG paths, sequences shorter
+// than T. Prints one JSON result per request:
 //   {"prediction": 0.73, "modalitiesUsed": ["ehr"], "modalitiesAbsent": ["cxr", "genomics"]}
 import {readFileSync} from 'node:fs'
+import path from 'node:path'
 import {parseArgs} from 'node:util'
 import {loadModel} from '../model/index.js'
 import {checkSample, toDataset, type Sample} from '../data/loader.js'
@@ -29,7 +31,8 @@ run(async () => {
     })
   }
   const samples: Sample[] = docs.map((d, i) => checkSample(config, d, `${where} request ${i + 1}`, false))
-  const data = toDataset(config, samples, (i) => `${where} request ${i + 1}`)
+  // Image paths in a request file are relative to that file; on stdin, to the current folder.
+  const data = toDataset(config, samples, (i) => `${where} request ${i + 1}`, file && file !== '-' ? path.dirname(file) : '.')
   const model = await loadModel(values.model)
   const out = await model.predict(data)
   const names = config.modalities.map((m) => m.name)

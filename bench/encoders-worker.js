@@ -1,0 +1,141 @@
+// Per-epoch training time of each encoder of the generated project (createModel().fit(), one
+// modality, intermediate fusion) against a hand-written tfjs network of the same shape trained
+// with model.fit on the same rows, batch size and backend. Prints one JSON line.
+//
+//   node bench/encoders-worker.js [--rows N] [--epochs N]     (FUSEPLAN_BACKEND=cpu|wasm picks the backend)
+//
+// Hand-written references: stock tf.layers (dense; conv2d/conv1d + average pooling + global
+// pooling) where the backend can train them, and the same shape built from the project's
+// FuseplanConvBlock/FuseplanGlobalPool layers in a plain tf.model (wasm has no
+// Conv2DBackpropFilter kernel, so stock conv layers do not train there).
+import {performance} from 'node:perf_hooks'
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name)
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback
+}
+const ROWS = arg('--rows', 640)
+const EPOCHS = arg('--epochs', 4)
+const BATCH = 64
+const SEED = 5
+
+const {defaultEncoder, modelShape} = await import('../dist/templates/project/src/config.js')
+const {createWorld} = await import('../dist/templates/project/src/data/synthetic.js')
+const {createModel} = await import('../dist/templates/project/src/model/index.js')
+const {prepare, computeStats, batchInputs, fillVector, presenceOf} = await import('../dist/templates/project/src/model/pipeline.js')
+const {fusionLayers} = await import('../dist/templates/project/src/model/layers.js')
+const {initBackend, loadTf} = await import('../dist/templates/project/src/backend.js')
+
+const backend = await initBackend({quiet: true})
+const tf = await loadTf()
+const L = fusionLayers(tf)
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+
+const ENCODERS = [
+  ['mlp (tabular 12)', 'tabular', [12]],
+  ['mlp (omics 2000)', 'omics', [2000]],
+  ['conv2d (image 224x224x3 -> 32x32)', 'image', [224, 224, 3]],
+  ['conv1d (timeseries 512x2)', 'timeseries', [512, 2]],
+]
+
+function configFor(type, shape) {
+  const size = shape.reduce((a, s) => a * s, 1)
+  return {
+    apiVersion: 'fuseplan/v1', kind: 'TrainingConfig', name: 'bench', strategy: 'intermediate',
+    task: {type: 'binary', metric: 'auroc'},
+    modalities: [{name: 'm', type, inputShape: shape, inputSize: size, encoder: defaultEncoder(type, shape, 16), availability: 1, trainingAvailability: 1, missingness: 'random', timing: 'static', required: true}],
+    cohorts: [],
+    masking: {mode: 'independent', modalities: [{name: 'm', dropProbability: 0, effectiveMissingRate: 0}], floor: 0, warmupEpochs: 0, rampEpochs: 0, neverDropAll: true, placeholder: 'learned-shared-for-dropped-and-missing', presenceBits: true, covers: []},
+    transfer: null,
+    evaluation: {patterns: [], ablations: [], robustnessSweep: {missingRates: [], modalities: []}},
+    fusion: {hidden: 32, heads: 2}, training: {epochs: EPOCHS, batchSize: BATCH, learningRate: 0.003, seed: SEED},
+    latency: {budgetMs: null, percentile: 99}, source: {profile: 'p.yaml', profileHash: 'sha256:0'},
+  }
+}
+
+async function generated(config, train) {
+  const model = await createModel(config, {seed: SEED})
+  const times = []
+  let last = performance.now()
+  await model.fit(train, {epochs: EPOCHS, batchSize: BATCH, seed: SEED, validationSplit: 0, onEpoch: () => {
+    const now = performance.now()
+    times.push(now - last)
+    last = now
+  }})
+  model.dispose()
+  return median(times.slice(1))
+}
+
+/** The same shape by hand: encoder, embedding, fusion dense, output; `stock` uses tf.layers conv. */
+function handWritten(config, stock) {
+  const m = config.modalities[0]
+  const e = m.encoder
+  const shape = modelShape(m)
+  const x = tf.input({shape})
+  const p = tf.input({shape: [1]})
+  let h = x
+  if (e.kind === 'mlp') {
+    for (const units of e.hidden) h = tf.layers.dense({units, activation: 'relu'}).apply(h)
+  } else if (e.kind === 'conv2d') {
+    for (const f of e.filters) {
+      h = stock
+        ? tf.layers.averagePooling2d({poolSize: 2}).apply(tf.layers.conv2d({filters: f, kernelSize: e.kernel, padding: 'same', activation: 'relu'}).apply(h))
+        : new L.ConvBlock({filters: f, kernel: [e.kernel, e.kernel], pool: [2, 2]}).apply(h)
+    }
+    h = stock ? tf.layers.concatenate().apply([tf.layers.globalAveragePooling2d({}).apply(h), tf.layers.globalMaxPooling2d({}).apply(h)]) : new L.GlobalPool({}).apply(h)
+  } else {
+    if (!stock) h = tf.layers.reshape({targetShape: [1, ...shape]}).apply(h)
+    for (const f of e.filters) {
+      h = stock
+        ? tf.layers.averagePooling1d({poolSize: 2}).apply(tf.layers.conv1d({filters: f, kernelSize: e.kernel, padding: 'same', activation: 'relu'}).apply(h))
+        : new L.ConvBlock({filters: f, kernel: [1, e.kernel], pool: [1, 2]}).apply(h)
+    }
+    h = stock ? tf.layers.concatenate().apply([tf.layers.globalAveragePooling1d({}).apply(h), tf.layers.globalMaxPooling1d({}).apply(h)]) : new L.GlobalPool({}).apply(h)
+  }
+  if (e.dropout > 0) h = tf.layers.dropout({rate: e.dropout}).apply(h)
+  h = tf.layers.dense({units: e.embedding}).apply(h)
+  h = tf.layers.concatenate().apply([h, p])
+  h = tf.layers.dense({units: config.fusion.hidden, activation: 'relu'}).apply(h)
+  const out = tf.layers.dense({units: 1, activation: 'sigmoid'}).apply(h)
+  const model = tf.model({inputs: [x, p], outputs: out})
+  model.compile({optimizer: tf.train.adam(0.003), loss: 'binaryCrossentropy'})
+  return model
+}
+
+async function hand(config, train, stock) {
+  const m = config.modalities[0]
+  const rows = Uint32Array.from({length: train.n}, (_, i) => i)
+  const stats = computeStats(config, train, rows)
+  const size = modelShape(m).reduce((a, s) => a * s, 1)
+  const [v] = batchInputs(config, train, rows, presenceOf(config, train, rows), stats, {m: fillVector(stats, 'm', 'mean', size)})
+  const x = tf.tensor(v, [train.n, ...modelShape(m)])
+  const p = tf.ones([train.n, 1])
+  const y = tf.tensor2d(train.labels, [train.n, 1])
+  const model = handWritten(config, stock)
+  const times = []
+  let last = performance.now()
+  try {
+    await model.fit([x, p], y, {epochs: EPOCHS, batchSize: BATCH, shuffle: true, verbose: 0, callbacks: {onEpochEnd: async () => {
+      const now = performance.now()
+      times.push(now - last)
+      last = now
+    }}})
+    return median(times.slice(1))
+  } catch (error) {
+    return String(error.message).slice(0, 80)
+  } finally {
+    tf.dispose([x, p, y])
+    model.dispose()
+  }
+}
+
+const results = []
+for (const [label, type, shape] of ENCODERS) {
+  const config = configFor(type, shape)
+  const train = prepare(config, createWorld(config, SEED).sample(ROWS, {population: 'training', seed: SEED, resolution: 'model'}))
+  const gen = await generated(config, train)
+  const same = config.modalities[0].encoder.kind === 'mlp' ? null : await hand(config, train, false)
+  const stock = await hand(config, train, true)
+  results.push({encoder: label, generatedMs: gen, handSameLayersMs: same, handStockMs: stock})
+}
+process.stdout.write(JSON.stringify({backend, rows: ROWS, batchSize: BATCH, epochs: EPOCHS, results}) + '\n')

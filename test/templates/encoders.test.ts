@@ -1,0 +1,192 @@
+// Encoders per modality type: conv2d over (resized) images, conv1d over padded sequences, mlp for
+// the rest. The schema, `fuseplan lint`, the project's own validator and the model code agree on the
+// kinds; models with conv encoders train, round-trip through save/load and predict with modalities
+// absent. Tiny shapes and few epochs keep it fast.
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {ENCODER_KINDS, encoderProblems, modelShape, validateTrainingConfig, type EncoderConfig, type ModalityConfig, type TrainingConfig} from '../../templates/project/src/config.js'
+import {trainingConfigSchema} from '../../src/scaffold/training-config-schema.js'
+import {lintTrainingConfig} from '../../src/scaffold/lint-training-config.js'
+import {encoderFor} from '../../src/scaffold/training-config.js'
+import {initBackend} from '../../dist/templates/project/src/backend.js'
+import {createWorld} from '../../dist/templates/project/src/data/synthetic.js'
+import {auroc} from '../../dist/templates/project/src/metrics.js'
+import {createModel, loadModel} from '../../dist/templates/project/src/model/index.js'
+import {prepare, resizeImage} from '../../dist/templates/project/src/model/pipeline.js'
+import {tinyConfig} from './fixtures.js'
+
+let dir: string
+beforeAll(async () => {
+  await initBackend({quiet: true})
+  dir = mkdtempSync(path.join(tmpdir(), 'fuseplan-encoders-'))
+})
+afterAll(() => rmSync(dir, {recursive: true, force: true}))
+
+const modality = (over: Partial<ModalityConfig>): ModalityConfig => ({
+  name: 'm',
+  type: 'tabular',
+  inputShape: [8],
+  inputSize: 8,
+  encoder: {kind: 'mlp', embedding: 8},
+  availability: 1,
+  trainingAvailability: 1,
+  missingness: 'random',
+  timing: 'static',
+  required: true,
+  ...over,
+})
+
+/** ehr (tabular, required), photo (image 12x12x3, resized to 8x8), ecg (sequence 24x2, often shorter). */
+function multimodal(strategy: TrainingConfig['strategy'] = 'intermediate'): TrainingConfig {
+  const base = tinyConfig(strategy)
+  return {
+    ...base,
+    modalities: [
+      modality({name: 'ehr', inputShape: [6], inputSize: 6, encoder: encoderFor({type: 'tabular', inputShape: [6]})}),
+      modality({name: 'photo', type: 'image', inputShape: [12, 12, 3], inputSize: 432, encoder: {...encoderFor({type: 'image', inputShape: [12, 12, 3]}), resize: [8, 8]}, availability: 0.6, trainingAvailability: 0.6, required: false}),
+      modality({name: 'ecg', type: 'timeseries', inputShape: [24, 2], inputSize: 48, encoder: encoderFor({type: 'timeseries', inputShape: [24, 2]}), availability: 0.5, trainingAvailability: 0.5, timing: 'continuous', required: false}),
+    ],
+    masking: {...base.masking, modalities: [
+      {name: 'ehr', dropProbability: 0, effectiveMissingRate: 0},
+      {name: 'photo', dropProbability: 0.2, effectiveMissingRate: 0.5},
+      {name: 'ecg', dropProbability: 0.2, effectiveMissingRate: 0.6},
+    ]},
+    evaluation: {...base.evaluation, robustnessSweep: {missingRates: [0, 1], modalities: ['photo', 'ecg']}},
+    training: {epochs: 6, batchSize: 32, learningRate: 0.01, seed: 7},
+  }
+}
+
+describe('encoder kinds: one list for the schema, lint, the validator and the model', () => {
+  it('the schema enumerates exactly the kinds the project knows', () => {
+    const enc = trainingConfigSchema.properties.modalities.items.properties.encoder
+    expect(enc.properties.kind.enum).toEqual([...ENCODER_KINDS])
+    expect(enc.required).toEqual(['kind', 'embedding'])
+  })
+
+  const cases: [string, number[], EncoderConfig, boolean][] = [
+    ['conv2d on an image', [16, 16, 3], {kind: 'conv2d', embedding: 8}, true],
+    ['conv2d on a grey image [H, W]', [16, 16], {kind: 'conv2d', embedding: 8, resize: [8, 8]}, true],
+    ['conv2d on a vector', [16], {kind: 'conv2d', embedding: 8}, false],
+    ['conv1d on a sequence', [20, 3], {kind: 'conv1d', embedding: 8, filters: [4], kernel: 3}, true],
+    ['conv1d on an image', [8, 8, 3], {kind: 'conv1d', embedding: 8}, false],
+    ['mlp on an image', [8, 8, 3], {kind: 'mlp', embedding: 8}, true],
+    ['mlp with conv fields', [8], {kind: 'mlp', embedding: 8, filters: [4]}, false],
+    ['resize on conv1d', [20, 3], {kind: 'conv1d', embedding: 8, resize: [4, 4]}, false],
+    ['an even kernel', [8, 8, 1], {kind: 'conv2d', embedding: 8, kernel: 4}, false],
+  ]
+  it.each(cases)('%s: validator and lint agree', (_, shape, encoder, ok) => {
+    const config = tinyConfig('intermediate')
+    const size = shape.reduce((a, s) => a * s, 1)
+    config.modalities[1] = {...config.modalities[1], inputShape: shape, inputSize: size, encoder}
+    const valid = (() => {
+      try {
+        validateTrainingConfig(JSON.parse(JSON.stringify(config)))
+        return true
+      } catch {
+        return false
+      }
+    })()
+    const findings = lintTrainingConfig(JSON.parse(JSON.stringify(config)), {filePath: path.join(dir, 'x.yaml'), positionOf: () => ({line: 1, column: 1})})
+    const encoderFindings = findings.filter((f) => f.path?.[2] === 'encoder' || f.ruleId === 'training-config-schema')
+    expect(valid).toBe(ok)
+    expect(encoderFindings.length === 0).toBe(ok)
+    expect(encoderProblems({inputShape: shape, encoder: encoder as unknown as Record<string, unknown>}).length === 0).toBe(ok)
+  })
+
+  it('encoderFor picks the encoder from the type and the (possibly shrunk) shape', () => {
+    expect(encoderFor({type: 'image', inputShape: [224, 224, 3]})).toMatchObject({kind: 'conv2d', resize: [32, 32]})
+    expect(encoderFor({type: 'image', inputShape: [448, 224, 1]})).toMatchObject({kind: 'conv2d', resize: [32, 16]})
+    expect(encoderFor({type: 'image', inputShape: [10, 10, 1]})).toMatchObject({kind: 'conv2d', resize: [10, 10]})
+    expect(encoderFor({type: 'timeseries', inputShape: [512, 2]}).kind).toBe('conv1d')
+    expect(encoderFor({type: 'text', inputShape: [64, 16]}).kind).toBe('conv1d')
+    expect(encoderFor({type: 'text', inputShape: [384]}).kind).toBe('mlp')
+    const narrow = encoderFor({type: 'tabular', inputShape: [12]})
+    const wide = encoderFor({type: 'omics', inputShape: [2000]})
+    expect(narrow.kind).toBe('mlp')
+    expect(wide.dropout as number).toBeGreaterThan(narrow.dropout as number)
+    expect(wide.l2 as number).toBeGreaterThan(narrow.l2 as number)
+  })
+})
+
+describe('the image pipeline', () => {
+  it('resizes by area average', () => {
+    // 4x4 one-channel image of 0..15 -> 2x2 means of each quadrant.
+    const src = Float32Array.from({length: 16}, (_, i) => i)
+    const out = new Float32Array(4)
+    resizeImage(src, 0, 4, 4, 1, 2, 2, out, 0)
+    expect(Array.from(out)).toEqual([2.5, 4.5, 10.5, 12.5])
+  })
+
+  it('the model reads full-size and pre-resized image blocks alike', () => {
+    const config = multimodal()
+    const world = createWorld(config, 1)
+    const full = world.sample(5, {population: 'training', seed: 2})
+    const small = world.sample(5, {population: 'training', seed: 2, resolution: 'model'})
+    expect(full.modalities.photo.size).toBe(432)
+    expect(small.modalities.photo.size).toBe(modelShape(config.modalities[1]).reduce((a, s) => a * s, 1))
+    expect(prepare(config, full).modalities.photo.size).toBe(small.modalities.photo.size)
+    expect(prepare(config, small)).toBe(small)
+  })
+})
+
+describe('a model with conv2d and conv1d encoders', () => {
+  const config = multimodal()
+  const world = createWorld(config, 1)
+
+  it('learns from images and sequences, round-trips through save/load, predicts with each modality absent', {timeout: 120_000}, async () => {
+    const model = await createModel(config)
+    const result = await model.fit(world.sample(600, {population: 'training', seed: 2}), {epochs: 6, batchSize: 32, seed: 3, validationSplit: 0})
+    expect(result.loss.every(Number.isFinite)).toBe(true)
+    expect(result.loss.at(-1) as number).toBeLessThan(result.loss[0])
+    // Only the photo and the sequence: the tabular modality is removed, so the score comes from them.
+    const test = world.sample(300, {population: 'deployment', seed: 4, presence: {ehr: 0, photo: 1, ecg: 1}})
+    expect(auroc(test.labels, await model.predict(test))).toBeGreaterThan(0.6)
+
+    const data = world.sample(40, {population: 'deployment', seed: 5})
+    const before = await model.predict(data)
+    await model.save(dir)
+    const loaded = await loadModel(dir)
+    expect(Array.from(await loaded.predict(data))).toEqual(Array.from(before))
+    expect(loaded.lastHistory?.loss).toHaveLength(6)
+    for (const name of ['photo', 'ecg']) {
+      const without = world.sample(20, {population: 'deployment', seed: 6, presence: {[name]: 0}})
+      expect((await loaded.predict(without)).every(Number.isFinite)).toBe(true)
+    }
+    loaded.dispose()
+    model.dispose()
+  })
+
+  it('ignores what lies in the padded steps of a sequence', async () => {
+    const model = await createModel(config)
+    await model.fit(world.sample(64, {population: 'training', seed: 2}), {epochs: 1, batchSize: 32, seed: 3, validationSplit: 0})
+    const data = world.sample(30, {population: 'deployment', seed: 8, presence: {ecg: 1}})
+    const ecg = data.modalities.ecg
+    const short = Array.from(ecg.steps as Uint32Array).findIndex((s) => s < 24)
+    expect(short).toBeGreaterThanOrEqual(0)
+    const before = await model.predict(data)
+    const noisy = ecg.values.slice()
+    for (let t = (ecg.steps as Uint32Array)[short]; t < 24; t++) noisy.fill(1e3, short * 48 + t * 2, short * 48 + t * 2 + 2)
+    const after = await model.predict({...data, modalities: {...data.modalities, ecg: {...ecg, values: noisy}}})
+    expect(after[short]).toBeCloseTo(before[short], 5)
+    model.dispose()
+  })
+
+  it('switching an encoder in the config (conv2d to mlp, conv1d to mlp) trains without regenerating', async () => {
+    const switched = {...config, modalities: config.modalities.map((m) => ({...m, encoder: {kind: 'mlp' as const, embedding: 8}}))}
+    validateTrainingConfig(JSON.parse(JSON.stringify(switched)))
+    const model = await createModel(switched, {strategy: 'attention'})
+    const result = await model.fit(world.sample(64, {population: 'training', seed: 2}), {epochs: 1, batchSize: 32, seed: 3})
+    expect(result.loss.every(Number.isFinite)).toBe(true)
+    model.dispose()
+  })
+
+  it.each(['early', 'late', 'attention'] as const)('%s fusion builds and trains with conv encoders', async (strategy) => {
+    const model = await createModel(config, {strategy})
+    const result = await model.fit(world.sample(64, {population: 'training', seed: 2}), {epochs: 1, batchSize: 32, seed: 3})
+    expect(result.loss.every(Number.isFinite)).toBe(true)
+    expect((await model.predict(world.sample(10, {population: 'deployment', seed: 9, presence: {photo: 0, ecg: 0}}))).every(Number.isFinite)).toBe(true)
+    model.dispose()
+  })
+})
