@@ -4,7 +4,7 @@ import {FuseplanCommand, useColor} from '../cli/base-command.js'
 import {BUNDLED_EXAMPLE, displayPath, loadProfileWithRules} from '../cli/load-profile.js'
 import {decide} from '../decision/decide.js'
 import {CANDIDATE_IDS, CandidateListError, parseCandidates, type Candidate} from '../evaluate/candidates.js'
-import {DEFAULTS, runEvaluation} from '../evaluate/run.js'
+import {DEFAULTS, runEvaluation, TRAINING_BUDGET} from '../evaluate/run.js'
 import {SIMULATION_LIMITS} from '../evaluate/world.js'
 import {TRAINING_DEFAULTS} from '../scaffold/training-config.js'
 import {formatSweepChart} from '../formatters/evaluation/chart.js'
@@ -39,7 +39,7 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
     quick: Flags.boolean({description: 'One training seed and one learning rate: a fast first look (no spread over seeds).', default: false}),
     samples: Flags.integer({description: `Training samples (default: the profile's labelledSamples, at most ${SIMULATION_LIMITS.maxTrainingSamples}).`, min: 20, max: 1_000_000}),
     'test-samples': Flags.integer({description: 'Samples in each test set (full data, deployment mix).', default: DEFAULTS.testSamples, min: 50, max: 1_000_000}),
-    epochs: Flags.integer({description: 'Training epochs per candidate.', default: DEFAULTS.epochs, min: 1, max: 10_000}),
+    epochs: Flags.integer({description: `Training epochs per candidate (default: enough for ${TRAINING_BUDGET.minSteps} optimizer steps, at least ${TRAINING_BUDGET.minEpochs} epochs).`, min: 1, max: 10_000}),
     'batch-size': Flags.integer({description: 'Mini-batch size.', default: DEFAULTS.batchSize, min: 1, max: 65_536}),
     'max-input-size': Flags.integer({description: 'Widest simulated modality (flattened values); the others shrink by the same factor.', default: DEFAULTS.maxInputSize, min: 8, max: 1_000_000}),
     candidates: Flags.string({description: `Comma list of candidates: ${CANDIDATE_IDS.join(', ')} (or all).`, default: 'all'}),

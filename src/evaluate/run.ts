@@ -38,7 +38,8 @@ export interface EvaluateOptions {
   testSamples: number
   /** Widest simulated modality, in values (default SIMULATION_LIMITS.maxWidth). */
   maxInputSize?: number
-  epochs: number
+  /** Epochs for every candidate; default: the training budget (budgetEpochs). */
+  epochs?: number
   batchSize: number
   /** Learning rates tried for every candidate on the first seed (picked by validation loss). */
   learningRates: readonly number[]
@@ -57,10 +58,21 @@ export const DEFAULTS = {
   seed: 7,
   seeds: 3,
   testSamples: 2000,
-  epochs: 10,
   batchSize: 128,
   learningRates: [0.001, 0.003] as readonly number[],
   maxInputSize: SIMULATION_LIMITS.maxWidth,
+}
+
+/** The training budget: every candidate gets at least this many optimizer steps and this many epochs. */
+export const TRAINING_BUDGET = {minSteps: 300, minEpochs: 10, maxEpochs: 100}
+
+/**
+ * Epochs that give a training set of n samples (10% held out for validation) the budget's
+ * optimizer steps: small cohorts get more epochs, so every profile gets about the same compute.
+ */
+export function budgetEpochs(n: number, batchSize: number): number {
+  const steps = Math.max(1, Math.ceil((n - Math.floor(n >= 200 ? n * 0.1 : 0)) / batchSize))
+  return Math.min(TRAINING_BUDGET.maxEpochs, Math.max(TRAINING_BUDGET.minEpochs, Math.ceil(TRAINING_BUDGET.minSteps / steps)))
 }
 
 /** The model code contract of templates/project/src/model/index.ts, as evaluate uses it. */
@@ -199,6 +211,7 @@ export async function runEvaluation(profile: Profile, options: EvaluateOptions, 
     }
   }
 
+  const epochs = options.epochs ?? budgetEpochs(world.trainingSamples, options.batchSize)
   const modelCode = code ?? (await loadModelCode())
   const grid = options.learningRates.length > 0 ? [...options.learningRates] : [base.training.learningRate]
   const total = options.candidates.length * (seeds.length + grid.length - 1)
@@ -208,7 +221,7 @@ export async function runEvaluation(profile: Profile, options: EvaluateOptions, 
 
   const trainOne = async (cand: Candidate, data: SeedData, learningRate: number): Promise<{run: SeedRun; valLoss: number}> => {
     const index = job++
-    progress({kind: 'candidate', index, total, id: cand.id, label: cand.label, epochs: options.epochs, seed: data.seed})
+    progress({kind: 'candidate', index, total, id: cand.id, label: cand.label, epochs, seed: data.seed})
     const trainSet = cand.completeCasesOnly ? subsetDataset(data.train, data.ccRows) : data.train
     if (trainSet.n === 0) {
       progress({kind: 'done', index, total, id: cand.id})
@@ -219,13 +232,13 @@ export async function runEvaluation(profile: Profile, options: EvaluateOptions, 
     try {
       let epoch = 0
       const fit = (await model.fit(trainSet, {
-        epochs: options.epochs,
+        epochs,
         batchSize: options.batchSize,
         learningRate,
         seed: deriveSeed(data.seed, `fit:${cand.id}`),
         onEpoch: () => {
           epoch++
-          progress({kind: 'epoch', index, total, id: cand.id, epoch, epochs: options.epochs})
+          progress({kind: 'epoch', index, total, id: cand.id, epoch, epochs})
         },
       })) as {valLoss?: number[]; bestEpoch?: number} | undefined
       const valLoss = fit?.valLoss && fit.valLoss.length > 0 ? Math.min(...fit.valLoss) : Number.NaN
@@ -424,7 +437,7 @@ export async function runEvaluation(profile: Profile, options: EvaluateOptions, 
       trainingSamplesCap: cap,
       learningRates: grid,
       testSamples: options.testSamples,
-      epochs: options.epochs,
+      epochs,
       batchSize: options.batchSize,
       backend: modelCode.backend,
       modalities: base.modalities.map((m, i) => ({

@@ -93,7 +93,7 @@ export const INTERACTION_STRENGTH = {
 export const TEMPORAL_WEIGHT = 0.6
 /** Correlation of each modality's main factor with the shared factor (modalities are partly redundant). */
 export const SHARED_CORRELATION = 0.4
-const LABEL_SHARPNESS = 1.8
+const LABEL_SHARPNESS = 2.5
 /** How far informative missingness moves presence towards one outcome (share of the room available). */
 const INFORMATIVE_SHIFT = 0.6
 
@@ -174,7 +174,7 @@ function featuresGenerator(d: number, rng: Rng): Generator {
   const order = rng.permutation(d)
   const aIdx = Array.from(order.slice(0, k))
   const bIdx = Array.from(d >= 2 * k ? order.slice(k, 2 * k) : order.slice(0, k))
-  const load = () => 0.6 * (0.7 + 0.6 * rng.next()) * (rng.next() < 0.5 ? -1 : 1)
+  const load = () => (0.7 + 0.6 * rng.next()) * (rng.next() < 0.5 ? -1 : 1)
   const aW = aIdx.map(load)
   const bW = bIdx.map(load)
   return {
