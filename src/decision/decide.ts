@@ -127,7 +127,8 @@ export function decide(profile: Profile, options: DecideOptions = {}): Decision 
 export function confidenceOf(strategy: Strategy, allowed: readonly StrategyOption[]): DecisionConfidence {
   const chosen = allowed.find((o) => o.strategy === strategy) as StrategyOption
   const rivals = allowed.filter((o) => o.strategy !== strategy)
-  if (rivals.length === 0) return {level: 'high', margin: null, runnerUp: null, note: `${strategy} fusion is the only strategy no rule excludes.`}
+  const name = strategy.charAt(0).toUpperCase() + strategy.slice(1)
+  if (rivals.length === 0) return {level: 'high', margin: null, runnerUp: null, note: `${name} fusion is the only strategy no rule excludes.`}
   const top = Math.max(...rivals.map((o) => o.score))
   const runnerUp = TIE_BREAK.find((s) => rivals.some((o) => o.strategy === s && o.score === top)) as Strategy
   const margin = Math.round((chosen.score - top) * 1000) / 1000
@@ -135,5 +136,5 @@ export function confidenceOf(strategy: Strategy, allowed: readonly StrategyOptio
     const gap = margin === 0 ? `ties with ${runnerUp} fusion and wins only on the tie-break order` : `is only ${margin} point${margin === 1 ? '' : 's'} ahead of ${runnerUp} fusion`
     return {level: 'low', margin, runnerUp, note: `Low confidence: ${strategy} fusion ${gap}. Run \`fuseplan evaluate\` on this profile to see which one the simulated deployment favours.`}
   }
-  return {level: 'high', margin, runnerUp, note: `${strategy} fusion is ${margin} points ahead of the runner-up, ${runnerUp} fusion.`}
+  return {level: 'high', margin, runnerUp, note: `${name} fusion is ${margin} points ahead of the runner-up, ${runnerUp} fusion.`}
 }
