@@ -30,6 +30,8 @@ export interface RuleOptions {
   rulesDirs?: string[]
   /** The bundled example is decided with the bundled rules only, wherever the user stands. */
   bundled?: boolean
+  /** Let a config's `extends`/`rules` reach outside the repository or working directory. */
+  trust?: boolean
 }
 
 /**
@@ -40,7 +42,7 @@ export interface RuleOptions {
 export function loadProfileWithRules(profilePath: string, options: RuleOptions, consequence: string): {profile: Profile; ruleSet: RuleSet} {
   let ruleSet: RuleSet
   try {
-    ruleSet = loadRuleSet({configPath: options.configPath, rulesDirs: options.rulesDirs, searchFrom: options.bundled ? undefined : dirname(profilePath)})
+    ruleSet = loadRuleSet({configPath: options.configPath, rulesDirs: options.rulesDirs, searchFrom: options.bundled ? undefined : dirname(profilePath), trust: options.trust})
   } catch (error) {
     if (!(error instanceof RuleLoadError)) throw error
     const n = error.problems.length

@@ -1,10 +1,11 @@
 // Loading rule files: YAML with positions, strict shape checks (unknown keys are errors), every CEL
 // expression compiled once. Problems are collected, each at file:line:column, and thrown together.
 import {createHash} from 'node:crypto'
-import {lstatSync, readdirSync, readFileSync, statSync} from 'node:fs'
+import {lstatSync, readdirSync, statSync} from 'node:fs'
 import {join, relative} from 'node:path'
 import type {DocPath, Range} from '../findings.js'
-import {parseSource, type SourceDocument} from '../profile/source.js'
+import {MAX_SOURCE_BYTES, parseSource, type SourceDocument} from '../profile/source.js'
+import {BoundedReadError, readBoundedFile} from '../util/read.js'
 import {CelCompileError, compile, compileLazy, compileTemplate, type Compiled, type NumberOrExpr, type Template} from './cel.js'
 import type {ExcludeEffect, FindingEffect, MaskingEffect, OptionValue, Rule, RuleEffects, RuleOption, ScoreEffect, TransferEffect} from './types.js'
 
@@ -280,10 +281,11 @@ export function loadRuleFile(file: string, builtin: boolean, snapshot?: RuleFile
   let text: string
   const shown = displayPath(file)
   try {
-    text = readFileSync(file, 'utf8')
+    text = readBoundedFile(file, MAX_SOURCE_BYTES).toString('utf8')
   } catch (error) {
     const y = new YamlFile(file, 'x: 1', shown)
-    return {rules: [], problems: [{file: shown, line: 1, column: 1, message: `Cannot read rule file: ${(error as Error).message}`}], idPaths: new Map(), y}
+    const reason = error instanceof BoundedReadError ? error.reason : (error as Error).message
+    return {rules: [], problems: [{file: shown, line: 1, column: 1, message: `Cannot read rule file: ${reason}.`}], idPaths: new Map(), y}
   }
   // A snapshot is used only for the exact text it was made from; otherwise the YAML is parsed.
   const y = new YamlFile(file, snapshot && snapshot.sha256 === textHash(text) ? sourceFromSnapshot(shown, text, snapshot) : text, shown)

@@ -4,6 +4,7 @@
 // NaN/null/NA). The file is streamed: memory grows with the number of distinct presence patterns,
 // not with the number of rows.
 import {createReadStream} from 'node:fs'
+import {regularFileProblem} from '../util/read.js'
 import {basename, extname} from 'node:path'
 import {StringDecoder} from 'node:string_decoder'
 import picomatch from 'picomatch'
@@ -214,6 +215,9 @@ export async function measureData(file: string, mappings: ColumnMapping[], optio
     return modality === null ? -1 : names.indexOf(modality)
   }
 
+  // Streamed, so no size limit; but a FIFO or a device (/dev/zero) would never end.
+  const notAFile = regularFileProblem(file)
+  if (notAFile && notAFile.kind !== 'missing' && notAFile.kind !== 'directory' && notAFile.kind !== 'permission') throw new InitInputError(`${display}: ${notAFile.reason}.`)
   try {
     if (format === 'csv') await measureCsv(file, tally, noteColumn, options.label)
     else await measureJsonl(file, tally, noteColumn, options.label)
