@@ -32,12 +32,17 @@ const SEVERITIES = ['error', 'warning', 'info'] as const
 const STRATEGY_NAMES = ['early', 'intermediate', 'late', 'attention']
 const RULE_KEYS = ['id', 'title', 'rationale', 'source', 'severity', 'scope', 'options', 'when', 'forEach', 'effects', 'examples']
 
+/** Unknown keys reported one by one per mapping; the rest are counted in one problem. */
+export const MAX_UNKNOWN_KEYS_REPORTED = 20
+
 /** Reads YAML with positions; shared with the config loader. */
 export class YamlFile {
   readonly problems: LoadProblem[] = []
   readonly src: SourceDocument
   /** Compile CEL on first use (a bundled rule file whose snapshot matched: its CEL was checked at build). */
   readonly lazyCel: boolean
+  /** The text's lines, split once on first need (many problems in one file stay linear). */
+  private lines?: string[]
   constructor(readonly file: string, text: string | SourceDocument, readonly displayPath: string) {
     this.src = typeof text === 'string' ? parseSource(displayPath, text) : text
     this.lazyCel = typeof text !== 'string'
@@ -53,7 +58,8 @@ export class YamlFile {
     let column = range.column
     if (opts.offset !== undefined && opts.offset > 0) {
       // Point into a single-line expression: skip an opening quote if the scalar is quoted.
-      const lineText = this.src.text.split('\n')[range.line - 1] ?? ''
+      this.lines ??= this.src.text.split('\n')
+      const lineText = this.lines[range.line - 1] ?? ''
       const ch = lineText[range.column - 1]
       column = range.column + (ch === '"' || ch === "'" ? 1 : 0) + opts.offset
     }
@@ -71,8 +77,11 @@ export class YamlFile {
   }
 
   keys(path: DocPath, v: Record<string, unknown>, allowed: string[], what: string): void {
-    for (const k of Object.keys(v)) {
-      if (!allowed.includes(k)) this.error([...path, k], `Unknown key \`${k}\` in ${what}; allowed: ${allowed.join(', ')}.`, {key: true})
+    const unknown = Object.keys(v).filter((k) => !allowed.includes(k))
+    for (const k of unknown.slice(0, MAX_UNKNOWN_KEYS_REPORTED)) this.error([...path, k], `Unknown key \`${k}\` in ${what}; allowed: ${allowed.join(', ')}.`, {key: true})
+    // A file with thousands of stray keys is not a typo: say how many more, not each one.
+    if (unknown.length > MAX_UNKNOWN_KEYS_REPORTED) {
+      this.error([...path, unknown[MAX_UNKNOWN_KEYS_REPORTED]], `…and ${unknown.length - MAX_UNKNOWN_KEYS_REPORTED} more unknown keys in ${what}.`, {key: true})
     }
   }
 
