@@ -34,13 +34,24 @@ export function stripControl(s: string): string {
 
 /**
  * User text inside a Markdown paragraph, list item or table cell: one line, no control characters,
- * no HTML, and no Markdown syntax that could start a heading, front matter, a link or a CI command.
+ * no HTML, and no Markdown syntax that could start a heading, front matter, a link, emphasis, a code
+ * span or a CI workflow command (`::error::`). Plain prose (parentheses, underscores in names) is
+ * left alone so the record stays readable as text.
  */
 export function escapeMarkdown(s: string): string {
-  return stripControl(s)
-    .replace(/\r\n?|\n/g, ' ')
-    .replace(/[\\`*_{}[\]<>()#+!|~]/g, (c) => `\\${c}`)
+  const text = stripControl(s).replace(/\r\n?|\n/g, ' ')
+  // Paired backticks are code spans (rule messages quote names that way); a lone one is escaped.
+  const ticks = (text.match(/`/g) ?? []).length
+  return text
     .replace(/&/g, '&amp;')
-    .replace(/^(\s*)([-=]|\d+(?=[.)]))/, (_m, sp: string, lead: string) => (/\d/.test(lead) ? `${sp}${lead}\\` : `${sp}\\${lead}`))
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(ticks % 2 === 0 ? /[\\*[\]|]/g : /[\\`*[\]|]/g, (c) => `\\${c}`)
+    .replace(/^(\s*)([-=+#]|\d+(?=[.)]))/, (_m, sp: string, lead: string) => (/\d/.test(lead) ? `${sp}${lead}\\` : `${sp}\\${lead}`))
     .replace(/::/g, ':\\:')
+}
+
+/** User text as a Markdown code span: one line, no control characters, no backtick to break out. */
+export function codeSpan(s: string): string {
+  return `\`${stripControl(s).replace(/[`\r\n]/g, ' ')}\``
 }
