@@ -422,7 +422,11 @@ export function formatValue(value: unknown, filter?: TemplateFilter): string {
 /** Up to `digits` decimals, trailing zeros dropped: 0.220 -> "0.22", 18000 -> "18000". */
 export function formatNumber(x: number, digits: number): string {
   if (!Number.isFinite(x)) return String(x)
-  return String(Number(x.toFixed(digits)))
+  const rounded = Number(x.toFixed(digits))
+  // A value too small for `digits` decimals is not zero: show two significant digits instead
+  // (a 1e-300 ms budget is not a "0 ms" one).
+  if (rounded === 0 && x !== 0) return String(Number(x.toPrecision(2)))
+  return String(rounded)
 }
 
 export function renderTemplate(t: Template, ctx: CelContext): string {

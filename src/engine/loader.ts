@@ -6,6 +6,7 @@ import {join, relative} from 'node:path'
 import type {DocPath, Range} from '../findings.js'
 import {MAX_SOURCE_BYTES, parseSource, type SourceDocument} from '../profile/source.js'
 import {BoundedReadError, readBoundedFile} from '../util/read.js'
+import {escapeControlLine} from '../util/text.js'
 import {CelCompileError, compile, compileLazy, compileTemplate, type Compiled, type NumberOrExpr, type Template} from './cel.js'
 import type {ExcludeEffect, FindingEffect, MaskingEffect, OptionValue, Rule, RuleEffects, RuleOption, ScoreEffect, TransferEffect} from './types.js'
 
@@ -24,7 +25,7 @@ export class RuleLoadError extends Error {
 }
 
 export function formatProblem(p: LoadProblem): string {
-  return `${p.file}:${p.line}:${p.column}: ${p.message}`
+  return escapeControlLine(`${p.file}:${p.line}:${p.column}: ${p.message}`)
 }
 
 export const RULE_ID_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/

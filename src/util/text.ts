@@ -22,6 +22,14 @@ export function escapeControl(s: string): string {
   return s.replace(CONTROL, visible)
 }
 
+// eslint-disable-next-line no-control-regex
+const CONTROL_BUT_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
+
+/** Like escapeControl, but carriage returns stay too (for formats that encode line breaks themselves). */
+export function escapeControlKeepBreaks(s: string): string {
+  return s.replace(CONTROL_BUT_BREAKS, visible)
+}
+
 /** Like escapeControl, and newlines too: for text that must stay on one line. */
 export function escapeControlLine(s: string): string {
   return s.replace(CONTROL_OR_NEWLINE, visible)
@@ -34,21 +42,23 @@ export function stripControl(s: string): string {
 
 /**
  * User text inside a Markdown paragraph, list item or table cell: one line, no control characters,
- * no HTML, and no Markdown syntax that could start a heading, front matter, a link, emphasis, a code
- * span or a CI workflow command (`::error::`). Plain prose (parentheses, underscores in names) is
- * left alone so the record stays readable as text.
+ * no HTML, and nothing that starts a block (heading, front matter, quote, list), a link or image, a
+ * CI workflow command (`::error::`), or breaks out of a code span or table cell. Emphasis and plain
+ * punctuation are left alone, so text without such syntax comes out unchanged.
  */
 export function escapeMarkdown(s: string): string {
   const text = stripControl(s).replace(/\r\n?|\n/g, ' ')
   // Paired backticks are code spans (rule messages quote names that way); a lone one is escaped.
   const ticks = (text.match(/`/g) ?? []).length
-  return text
-    .replace(/&/g, '&amp;')
+  let out = text
+    .replace(/\\/g, '\\\\')
     .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(ticks % 2 === 0 ? /[\\*[\]|]/g : /[\\`*[\]|]/g, (c) => `\\${c}`)
-    .replace(/^(\s*)([-=+#]|\d+(?=[.)]))/, (_m, sp: string, lead: string) => (/\d/.test(lead) ? `${sp}${lead}\\` : `${sp}\\${lead}`))
+    .replace(/&(?=#?[A-Za-z0-9]+;)/g, '&amp;')
+    .replace(/\|/g, '\\|')
+    .replace(/\](?=[([:])/g, '\\]')
     .replace(/::/g, ':\\:')
+  if (ticks % 2 === 1) out = out.replace(/`/g, '\\`')
+  return out.replace(/^(\s*)([-=+#>*_[]|\d+(?=[.)]))/, (_m, sp: string, lead: string) => (/\d/.test(lead) ? `${sp}${lead}\\` : `${sp}\\${lead}`))
 }
 
 /** User text as a Markdown code span: one line, no control characters, no backtick to break out. */
