@@ -171,7 +171,7 @@ export function loadConfig(path: string, seen: string[] = [], options: ConfigLoa
     const om = y.map(['overrides'], top.overrides, '`overrides` (rule id -> off | error | warning | info | {severity, options, enabled})')
     for (const [id, v] of Object.entries(om ?? {})) {
       const p = ['overrides', id]
-      const o: RuleOverride = {at: at(p, true), optionsAt: {}}
+      const o: RuleOverride = {at: at(p, true), optionsAt: Object.create(null) as Record<string, LoadProblem>}
       if (v === 'off' || v === false) o.enabled = false
       else if (v === 'error' || v === 'warning' || v === 'info') o.severity = v
       else if (y.isMap(v)) {
@@ -187,7 +187,7 @@ export function loadConfig(path: string, seen: string[] = [], options: ConfigLoa
         }
         if (v.options !== undefined) {
           const opts = y.map([...p, 'options'], v.options, '`options`')
-          o.options = {}
+          o.options = Object.create(null) as Record<string, OptionValue>
           for (const [name, val] of Object.entries(opts ?? {})) {
             o.optionsAt[name] = at([...p, 'options', name], true)
             if (typeof val === 'number' || typeof val === 'string' || typeof val === 'boolean') o.options[name] = val

@@ -128,6 +128,8 @@ export function nestingProblem(text: string): {line: number} | undefined {
   let line = 1
   let lineStart = true
   let indent = 0
+  // `- - - x` nests one sequence per dash on a single line.
+  let dashes = 0
   const indents: number[] = []
   for (let i = 0; i < text.length; i++) {
     const c = text[i]
@@ -135,11 +137,13 @@ export function nestingProblem(text: string): {line: number} | undefined {
       line++
       lineStart = true
       indent = 0
+      dashes = 0
       continue
     }
     if (lineStart) {
       if (c === ' ' || c === '-') {
         indent++
+        if (c === '-' && ++dashes > MAX_NESTING) return {line}
         continue
       }
       lineStart = false
@@ -238,6 +242,7 @@ function rangeOfPath(doc: Document, path: DocPath, wantKey: boolean, toRange: (s
 function humaniseYamlError(code: string, message: string): string {
   // The yaml package's messages end with a source excerpt when prettyErrors is on; we keep them terse.
   const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')
+  if (/call stack/i.test(first)) return `Nesting too deep for fuseplan to read (more than ${MAX_NESTING} levels); flatten the structure.`
   switch (code) {
     case 'DUPLICATE_KEY':
       return 'Duplicate key: each key may appear only once in a mapping. Remove or rename the second one.'
