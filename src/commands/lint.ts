@@ -54,7 +54,11 @@ Directories are searched for *.yaml and *.yml files; globs are expanded. Exit co
     try {
       run = lintWithRules(files, {configPath: flags.config, rulesDirs: flags.rules, trust: flags.trust, cwd})
     } catch (error) {
-      if (error instanceof RuleLoadError) this.error(`Cannot load the rules:\n${error.message}`, {exit: 2})
+      // One problem per line, unwrapped, so each keeps its file:line:col.
+      if (error instanceof RuleLoadError) {
+        process.stderr.write(`fuseplan: Cannot load the rules:\n${error.message}\n`)
+        this.exit(2)
+      }
       throw error
     }
     const {ruleSets} = run

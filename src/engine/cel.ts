@@ -112,7 +112,7 @@ function regexError(error: unknown): string {
 type EvalNode = {op: string; args: unknown; start?: number; evaluate: (ev: {run(n: unknown, c: unknown): unknown}, node: unknown, ctx: unknown) => unknown}
 
 /**
- * Replaces the evaluation of every `s.matches(re)` / `matches(s, re)` by RE2JS (linear time, no
+ * Replaces the evaluation of every `s.matches(re)` by RE2JS (linear time, no
  * backtracking), and checks literal patterns now so a bad one is a load error at its position.
  */
 function useLinearRegex(node: unknown): void {
@@ -127,8 +127,6 @@ function useLinearRegex(node: unknown): void {
   if (n.op === 'rcall' && Array.isArray(n.args) && n.args[0] === 'matches' && Array.isArray(n.args[2]) && n.args[2].length === 1) {
     subject = n.args[1]
     pattern = n.args[2][0]
-  } else if (n.op === 'call' && Array.isArray(n.args) && n.args[0] === 'matches' && Array.isArray(n.args[1]) && n.args[1].length === 2) {
-    ;[subject, pattern] = n.args[1] as unknown[]
   }
   if (subject !== undefined && pattern !== undefined) {
     if (isNode(pattern) && pattern.op === 'value' && typeof pattern.args === 'string') {

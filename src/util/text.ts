@@ -52,8 +52,8 @@ export function escapeMarkdown(s: string): string {
   const ticks = (text.match(/`/g) ?? []).length
   let out = text
     .replace(/\\/g, '\\\\')
-    .replace(/</g, '&lt;')
     .replace(/&(?=#?[A-Za-z0-9]+;)/g, '&amp;')
+    .replace(/</g, '&lt;')
     .replace(/\|/g, '\\|')
     .replace(/\](?=[([:])/g, '\\]')
     .replace(/::/g, ':\\:')
