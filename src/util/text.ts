@@ -56,7 +56,7 @@ export function escapeMarkdown(s: string): string {
     .replace(/</g, '&lt;')
     .replace(/\|/g, '\\|')
     .replace(/\](?=[([:])/g, '\\]')
-    .replace(/::/g, ':\\:')
+    .replace(/:(?=:)/g, ':\\')
   if (ticks % 2 === 1) out = out.replace(/`/g, '\\`')
   return out.replace(/^(\s*)([-=+#>*_[]|\d+(?=[.)]))/, (_m, sp: string, lead: string) => (/\d/.test(lead) ? `${sp}${lead}\\` : `${sp}\\${lead}`))
 }
