@@ -6,6 +6,7 @@ import {fileURLToPath} from 'node:url'
 import {dirname} from 'node:path'
 import {checkProfile, formatProblem, loadRuleSet, RuleLoadError, type RuleSet} from '../engine/index.js'
 import type {Finding} from '../findings.js'
+import {escapeControlLine} from '../util/text.js'
 import {loadProfile} from '../profile/load.js'
 import type {Profile} from '../profile/types.js'
 
@@ -14,7 +15,7 @@ export const BUNDLED_EXAMPLE = fileURLToPath(new URL('../../../examples/icu-dete
 
 /** One finding as a compiler-style line: `file:line:col: severity: message [rule]`. */
 export function formatFindingLine(filePath: string, f: Finding): string {
-  return `${filePath}:${f.line}:${f.column}: ${f.severity}: ${f.message} [${f.ruleId}]`
+  return escapeControlLine(`${filePath}:${f.line}:${f.column}: ${f.severity}: ${f.message} [${f.ruleId}]`)
 }
 
 /** A path as the user would type it: relative when inside the working directory, else absolute. */
@@ -30,6 +31,8 @@ export interface RuleOptions {
   rulesDirs?: string[]
   /** The bundled example is decided with the bundled rules only, wherever the user stands. */
   bundled?: boolean
+  /** Let a config's `extends`/`rules` reach outside the repository or working directory. */
+  trust?: boolean
 }
 
 /**
@@ -40,11 +43,11 @@ export interface RuleOptions {
 export function loadProfileWithRules(profilePath: string, options: RuleOptions, consequence: string): {profile: Profile; ruleSet: RuleSet} {
   let ruleSet: RuleSet
   try {
-    ruleSet = loadRuleSet({configPath: options.configPath, rulesDirs: options.rulesDirs, searchFrom: options.bundled ? undefined : dirname(profilePath)})
+    ruleSet = loadRuleSet({configPath: options.configPath, rulesDirs: options.rulesDirs, searchFrom: options.bundled ? undefined : dirname(profilePath), trust: options.trust})
   } catch (error) {
     if (!(error instanceof RuleLoadError)) throw error
     const n = error.problems.length
-    process.stderr.write(`${error.problems.map(formatProblem).join('\n')}\nfuseplan: the rule set could not be loaded (${n} problem${n === 1 ? '' : 's'}); ${consequence}.\n`)
+    process.stderr.write(`${error.problems.map((p) => escapeControlLine(formatProblem(p))).join('\n')}\nfuseplan: the rule set could not be loaded (${n} problem${n === 1 ? '' : 's'}); ${consequence}.\n`)
     throw new Errors.ExitError(2)
   }
   const loaded = loadProfile(profilePath, (p) => checkProfile(ruleSet, p))

@@ -13,6 +13,7 @@ import {readSmallText, suppliedFromFlags} from '../init/supplied.js'
 import type {Profile} from '../profile/types.js'
 import {profileToYaml} from '../profile/write.js'
 import {writeFileAtomic} from '../util/fs.js'
+import {escapeControl} from '../util/text.js'
 
 export default class Init extends FuseplanCommand {
   static override summary = 'Write a deployment profile by answering prompts, from flags, or from a data sample.'
@@ -73,8 +74,10 @@ Spec syntax (values may be "double-quoted" to contain commas):
     const {flags} = await this.parse(Init)
     const json = flags.json === true
     const promptOut = json ? process.stderr : process.stdout
-    const say = (line: string) => promptOut.write(`${line}\n`)
+    // Column names and answers come from files: no escape sequences reach the terminal.
+    const say = (line: string) => promptOut.write(`${escapeControl(line)}\n`)
     const fail = (message: string, code = 2): never => {
+      message = escapeControl(message)
       process.stderr.write(`${message}\n`)
       if (json) {
         // oclif prints errors as JSON under --json; keep our exit code rather than its default of 1.
@@ -95,6 +98,12 @@ Spec syntax (values may be "double-quoted" to contain commas):
     const outExists = existsSync(out)
     if (outExists && statSync(out).isDirectory()) return fail(`${flags.out} is a directory; give a file name with --out.`)
     if (outExists && !flags.force && !interactive) return fail(`${displayPath(out)} already exists; pass --force to overwrite it, or choose another file with --out.`)
+    if (flags['save-answers'] !== undefined) {
+      const answers = resolve(flags['save-answers'])
+      if (sameFile(answers, out)) return fail(`--save-answers and --out both name ${displayPath(out)}; the answers would replace the profile. Give the answers another file name.`)
+      if (existsSync(answers) && statSync(answers).isDirectory()) return fail(`${flags['save-answers']} is a directory; give a file name with --save-answers.`)
+      if (existsSync(answers) && !flags.force) return fail(`${displayPath(answers)} already exists; pass --force to overwrite it, or choose another file with --save-answers.`)
+    }
 
     try {
       const supplied = suppliedFromFlags(flags)
@@ -172,5 +181,17 @@ Spec syntax (values may be "double-quoted" to contain commas):
       }
       throw error
     }
+  }
+}
+
+/** The same path, or two names of one existing file (a link). */
+function sameFile(a: string, b: string): boolean {
+  if (a === b) return true
+  try {
+    const sa = statSync(a)
+    const sb = statSync(b)
+    return sa.dev === sb.dev && sa.ino === sb.ino
+  } catch {
+    return false
   }
 }

@@ -34,6 +34,7 @@ Directories are searched for *.yaml and *.yml files; globs are expanded. Exit co
     quiet: Flags.boolean({char: 'q', description: 'Report errors only.'}),
     config: Flags.string({char: 'c', description: 'Config file (default: fuseplan.config.yaml found upward from each linted file).'}),
     rules: Flags.string({description: 'Extra rule folder (a rule pack); repeat for several.', multiple: true}),
+    trust: Flags.boolean({description: 'Let a config file\'s `extends` and `rules` name paths outside the repository (or working directory). Off by default: in CI, a pull request can add a config.'}),
   }
 
   async run(): Promise<void> {
@@ -51,9 +52,13 @@ Directories are searched for *.yaml and *.yml files; globs are expanded. Exit co
 
     let run
     try {
-      run = lintWithRules(files, {configPath: flags.config, rulesDirs: flags.rules, cwd})
+      run = lintWithRules(files, {configPath: flags.config, rulesDirs: flags.rules, trust: flags.trust, cwd})
     } catch (error) {
-      if (error instanceof RuleLoadError) this.error(`Cannot load the rules:\n${error.message}`, {exit: 2})
+      // One problem per line, unwrapped, so each keeps its file:line:col.
+      if (error instanceof RuleLoadError) {
+        process.stderr.write(`fuseplan: Cannot load the rules:\n${error.message}\n`)
+        this.exit(2)
+      }
       throw error
     }
     const {ruleSets} = run

@@ -30,6 +30,7 @@ Exit code: 0 with a recommendation, 1 when no strategy fits (the output says why
     date: Flags.string({description: 'Date for the ADR, YYYY-MM-DD (default: today, UTC). Pin it for reproducible output.'}),
     config: Flags.string({description: 'Config file (default: fuseplan.config.yaml found upward from the profile).'}),
     rules: Flags.string({description: 'Extra rule folder; repeatable.', multiple: true}),
+    trust: Flags.boolean({description: 'Let a config file\'s `extends` and `rules` name paths outside the repository (or working directory). Off by default: in CI, a pull request can add a config.'}),
   }
 
   async run(): Promise<void> {
@@ -46,7 +47,7 @@ Exit code: 0 with a recommendation, 1 when no strategy fits (the output says why
     const bundled = args.profile === undefined
     const profilePath = args.profile ?? displayPath(BUNDLED_EXAMPLE)
 
-    const {profile, ruleSet} = loadProfileWithRules(profilePath, {configPath: flags.config, rulesDirs: flags.rules, bundled}, 'nothing to recommend')
+    const {profile, ruleSet} = loadProfileWithRules(profilePath, {configPath: flags.config, rulesDirs: flags.rules, bundled, trust: flags.trust}, 'nothing to recommend')
 
     const decision = decide(profile, {ruleSet, date})
 

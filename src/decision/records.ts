@@ -2,14 +2,18 @@
 // free number. When the latest ADR written for the same profile has the same decision hash, nothing is
 // written; otherwise the new ADR supersedes it and the old one's status becomes "superseded by ...".
 // Files are written atomically (temp file + rename): a failure never leaves half an ADR behind.
-import {existsSync, mkdirSync, readdirSync, readFileSync, statSync} from 'node:fs'
-import {join} from 'node:path'
+import {existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {basename, dirname, join} from 'node:path'
 import {adrBody, adrSlug, decisionHash, formatAdr} from '../formatters/decision/adr.js'
 import type {RuleSet} from '../engine/types.js'
 import {writeFileAtomic} from '../util/fs.js'
+import {readBoundedFile} from '../util/read.js'
+import {withoutInterruption} from '../util/signals.js'
 import type {Decision} from './types.js'
 
 const ADR_FILE = /^(\d{4})-[^/\\]*\.md$/
+/** ADRs fuseplan writes are a few kilobytes; anything much larger is not one of them. */
+const MAX_ADR_BYTES = 1024 * 1024
 
 export interface AdrRecord {
   file: string
@@ -47,34 +51,115 @@ export function listAdrs(dir: string): AdrRecord[] {
     const m = ADR_FILE.exec(name)
     if (!m) continue
     const path = join(dir, name)
-    if (!statSync(path).isFile()) continue
-    const fm = readFrontMatter(readFileSync(path, 'utf8'))
+    let text: string
+    try {
+      // Regular files only, and small: a link to a device or a huge file is not an ADR.
+      text = readBoundedFile(path, MAX_ADR_BYTES).toString('utf8')
+    } catch {
+      continue
+    }
+    const fm = readFrontMatter(text)
     records.push({file: name, number: Number(m[1]), status: fm.status, profile: fm.profile, decisionHash: fm['decision-hash']})
   }
   return records
 }
 
+/** How long a run waits for another run writing into the same folder before giving up. */
+const LOCK_WAIT_MS = 30_000
+/** A lock older than this was left by a run that died (the section it guards takes milliseconds). */
+const LOCK_STALE_MS = 10_000
+const LOCK_FILE = '.fuseplan-adr.lock'
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+}
+
+/**
+ * Runs `section` holding the folder's lock: a file created exclusively (`wx`), so concurrent
+ * `recommend --out` runs take turns choosing the next number and superseding, instead of two of
+ * them writing ADR 0005.
+ */
+function withFolderLock<T>(dir: string, section: () => T): T {
+  const lock = join(dir, LOCK_FILE)
+  const started = Date.now()
+  for (let attempt = 0; ; attempt++) {
+    try {
+      writeFileSync(lock, `${process.pid}\n`, {flag: 'wx'})
+      break
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > LOCK_STALE_MS) rmSync(lock, {force: true})
+      } catch {
+        // gone meanwhile: try again
+      }
+      if (Date.now() - started > LOCK_WAIT_MS) throw new Error(`another fuseplan run holds ${lock}; remove it if no run is writing there.`)
+      sleep(Math.min(100, 2 + attempt * 5))
+    }
+  }
+  try {
+    return section()
+  } finally {
+    rmSync(lock, {force: true})
+  }
+}
+
+/** Writes `text` to a new file `path`, never over an existing one (temp file + hard link). */
+function createExclusive(path: string, text: string): boolean {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`)
+  writeFileSync(temp, text, {flag: 'wx'})
+  try {
+    linkSync(temp, path)
+    return true
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
+    throw error
+  } finally {
+    rmSync(temp, {force: true})
+  }
+}
+
+/** The text with the front matter's `status:` set (added when missing); the body is never touched. */
+export function setFrontMatterStatus(text: string, status: string): string {
+  if (!text.startsWith('---\n')) return text
+  const end = text.indexOf('\n---', 3)
+  if (end < 0) return text
+  const front = text.slice(0, end + 1)
+  const line = `status: ${status}\n`
+  const updated = /^status:[^\n]*\n/m.test(front) ? front.replace(/^status:[^\n]*\n/m, line) : `---\n${line}${front.slice(4)}`
+  return updated + text.slice(end + 1)
+}
+
 export function writeAdr(dir: string, decision: Decision, options: {date: string; ruleSet?: RuleSet}): WriteAdrResult {
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new Error(`--out ${dir} exists and is not a folder.`)
-  const records = listAdrs(dir)
-  const hash = decisionHash(adrBody(decision, options.ruleSet))
-  const mine = records.filter((r) => r.profile === decision.profile.name && !(r.status ?? '').startsWith('superseded'))
-  const latest = mine.length > 0 ? mine[mine.length - 1] : undefined
-  if (latest && latest.decisionHash === hash) return {action: 'unchanged', file: join(dir, latest.file)}
-
-  const next = records.reduce((max, r) => Math.max(max, r.number), 0) + 1
-  if (next > 9999) throw new Error(`${dir} already holds ADR 9999; fuseplan numbers ADRs with four digits.`)
-  const number = String(next).padStart(4, '0')
-  const file = `${number}-${adrSlug(decision)}.md`
-  const text = formatAdr(decision, {date: options.date, ruleSet: options.ruleSet, supersedes: latest ? {file: latest.file, number: latest.number} : undefined})
   mkdirSync(dir, {recursive: true})
-  writeFileAtomic(join(dir, file), text)
-  if (latest) {
-    const oldPath = join(dir, latest.file)
-    const old = readFileSync(oldPath, 'utf8')
-    const updated = old.replace(/^(---\n(?:[^\n]*\n)*?)status:[^\n]*\n/, `$1status: "superseded by ADR-${number}"\n`)
-    const note = `\n> Superseded by [ADR-${number}](${file}).\n`
-    writeFileAtomic(oldPath, updated.endsWith(note) ? updated : `${updated.replace(/\n*$/, '\n')}${note}`)
+  return withoutInterruption(() => withFolderLock(dir, () => writeAdrLocked(dir, decision, options)))
+}
+
+function writeAdrLocked(dir: string, decision: Decision, options: {date: string; ruleSet?: RuleSet}): WriteAdrResult {
+  const hash = decisionHash(adrBody(decision, options.ruleSet))
+  // The lock keeps other fuseplan runs out; the exclusive create still refuses to replace a file
+  // someone else put there meanwhile, and the number moves on.
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const records = listAdrs(dir)
+    const mine = records.filter((r) => r.profile === decision.profile.name && !(r.status ?? '').startsWith('superseded'))
+    const latest = mine.length > 0 ? mine[mine.length - 1] : undefined
+    if (latest && latest.decisionHash === hash) return {action: 'unchanged', file: join(dir, latest.file)}
+
+    const next = records.reduce((max, r) => Math.max(max, r.number), 0) + 1
+    if (next > 9999) throw new Error(`${dir} already holds ADR 9999; fuseplan numbers ADRs with four digits.`)
+    const number = String(next).padStart(4, '0')
+    const file = `${number}-${adrSlug(decision)}.md`
+    const text = formatAdr(decision, {date: options.date, ruleSet: options.ruleSet, supersedes: latest ? {file: latest.file, number: latest.number} : undefined})
+    if (!createExclusive(join(dir, file), text)) continue
+    if (latest) {
+      const oldPath = join(dir, latest.file)
+      const old = readFileSync(oldPath, 'utf8')
+      const updated = setFrontMatterStatus(old, `"superseded by ADR-${number}"`)
+      const note = `\n> Superseded by [ADR-${number}](${file}).\n`
+      writeFileAtomic(oldPath, updated.endsWith(note) ? updated : `${updated.replace(/\n*$/, '\n')}${note}`)
+    }
+    return {action: 'created', file: join(dir, file), ...(latest ? {superseded: join(dir, latest.file)} : {})}
   }
-  return {action: 'created', file: join(dir, file), ...(latest ? {superseded: join(dir, latest.file)} : {})}
+  throw new Error(`could not claim a free ADR number in ${dir}; try again.`)
 }

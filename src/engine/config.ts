@@ -6,9 +6,11 @@
 //     early-fusion-needs-complete-data: off     # off | error | warning | info
 //     shifted-availability: {severity: error}
 //     frequent-missingness-safe-start: {options: {minAvailability: 0.7}}
-import {existsSync, readFileSync, statSync} from 'node:fs'
-import {dirname, join, resolve} from 'node:path'
+import {existsSync, realpathSync, statSync} from 'node:fs'
+import {dirname, join, relative, resolve, isAbsolute} from 'node:path'
 import type {DocPath, Severity} from '../findings.js'
+import {MAX_SOURCE_BYTES} from '../profile/source.js'
+import {BoundedReadError, readBoundedFile} from '../util/read.js'
 import {displayPath, RuleLoadError, YamlFile, type LoadProblem} from './loader.js'
 import type {OptionValue} from './types.js'
 
@@ -29,47 +31,107 @@ export interface Config {
   overrides: Map<string, RuleOverride>
 }
 
-/** Nearest fuseplan.config.yaml in `from` or a parent folder. */
-export function findConfig(from: string): string | undefined {
+/**
+ * The folder a config search and a config's `extends`/`rules` paths stay inside: the repository
+ * that holds `from` (the nearest folder with a `.git`), else the working directory when `from` is
+ * inside it, else `from`'s own folder. A pull request controls files inside the repository, and
+ * nothing it writes may pull in a config from above it or a file from elsewhere on the machine.
+ */
+export function trustRoot(from: string, cwd: string = process.cwd()): string {
   let dir = resolve(from)
   try {
     if (!statSync(dir).isDirectory()) dir = dirname(dir)
   } catch {
     dir = dirname(dir)
   }
+  for (let d = dir; ; ) {
+    if (existsSync(join(d, '.git'))) return d
+    const parent = dirname(d)
+    if (parent === d) break
+    d = parent
+  }
+  return isInside(dir, resolve(cwd)) ? resolve(cwd) : dir
+}
+
+/** True when `path` is `root` or below it (both as given; see realInside for links). */
+export function isInside(path: string, root: string): boolean {
+  const rel = relative(root, path)
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))
+}
+
+/** Like isInside, after resolving symbolic links on both sides (a link inside may lead outside). */
+function realInside(path: string, root: string): boolean {
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p)
+    } catch {
+      return resolve(p)
+    }
+  }
+  return isInside(real(path), real(root))
+}
+
+/** Nearest fuseplan.config.yaml in `from` or a parent folder, not above `stopAt` (see trustRoot). */
+export function findConfig(from: string, stopAt: string = trustRoot(from)): string | undefined {
+  let dir = resolve(from)
+  try {
+    if (!statSync(dir).isDirectory()) dir = dirname(dir)
+  } catch {
+    dir = dirname(dir)
+  }
+  const root = resolve(stopAt)
+  if (!isInside(dir, root)) return undefined
   for (;;) {
     for (const name of CONFIG_FILE_NAMES) {
       const p = join(dir, name)
       if (existsSync(p)) return p
     }
     const parent = dirname(dir)
-    if (parent === dir) return undefined
+    if (parent === dir || dir === root) return undefined
     dir = parent
   }
 }
 
-export function loadConfig(path: string, seen: string[] = []): Config {
+export interface ConfigLoadOptions {
+  /** Allow `extends` and `rules` paths outside the trust root (the `--trust` flag). */
+  trust?: boolean
+  /** Folder that `extends` and `rules` must stay inside; default: trustRoot of the first config. */
+  root?: string
+}
+
+/** Keys a config file may have: a file with none of them is not a fuseplan config. */
+const CONFIG_KEYS = ['extends', 'rules', 'overrides']
+
+export function loadConfig(path: string, seen: string[] = [], options: ConfigLoadOptions = {}): Config {
   const abs = resolve(path)
   const shown = displayPath(abs)
   if (seen.includes(abs)) throw new RuleLoadError([{file: shown, line: 1, column: 1, message: `Config \`extends\` loops back to ${shown}.`}])
+  const root = options.root ?? trustRoot(abs)
   let text: string
   try {
-    text = readFileSync(abs, 'utf8')
+    text = readBoundedFile(abs, MAX_SOURCE_BYTES).toString('utf8')
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    throw new RuleLoadError([{file: shown, line: 1, column: 1, message: `Cannot read config file (${code === 'ENOENT' ? 'no such file' : String(code)}).`}])
+    const reason = error instanceof BoundedReadError ? error.reason : String((error as NodeJS.ErrnoException).code ?? error)
+    throw new RuleLoadError([{file: shown, line: 1, column: 1, message: `Cannot read config file (${reason}).`}])
   }
   const y = new YamlFile(abs, text, shown)
   const config: Config = {path: abs, ruleDirs: [], overrides: new Map()}
   if (!y.ok) throw new RuleLoadError(y.problems)
-  const top = y.map([], y.src.value, 'The config file')
-  if (!top) throw new RuleLoadError(y.problems)
-  y.keys([], top, ['extends', 'rules', 'overrides'], 'fuseplan.config.yaml')
+  // A file that is not a config at all (say, `extends: /etc/passwd` or some other YAML) is refused
+  // without naming its keys or values: they are its content, and may be secrets.
+  if (!y.isMap(y.src.value) || !Object.keys(y.src.value).some((k) => CONFIG_KEYS.includes(k))) {
+    throw new RuleLoadError([{file: shown, line: 1, column: 1, message: `Not a fuseplan config file: expected a mapping with ${CONFIG_KEYS.map((k) => `\`${k}\``).join(', ')}.`}])
+  }
+  const top = y.src.value
+  y.keys([], top, CONFIG_KEYS, 'fuseplan.config.yaml')
   const base = dirname(abs)
   const at = (path: DocPath, key = false): LoadProblem => {
     const r = y.src.rangeOf(path, {key})
     return {file: shown, line: r.line, column: r.column, message: ''}
   }
+  const outside = (target: string): boolean => !options.trust && !realInside(target, root)
+  const outsideMessage = (what: string, e: string): string =>
+    `${what} ${e} is outside ${displayPath(root) || '.'} (the repository or working directory); fuseplan reads configs and rule packs only from inside it. Pass --trust to allow it.`
 
   const parents: Config[] = []
   const ext = typeof top.extends === 'string' ? [top.extends] : top.extends
@@ -77,9 +139,10 @@ export function loadConfig(path: string, seen: string[] = []): Config {
     const p = typeof top.extends === 'string' ? ['extends'] : ['extends', i]
     if (typeof e !== 'string') return y.error(p, '`extends` entries must be paths to other config files.')
     const target = resolve(base, e)
+    if (outside(target)) return y.error(p, outsideMessage('Config to extend', e))
     if (!existsSync(target)) return y.error(p, `Config to extend not found: ${e} (resolved to ${displayPath(target)}).`)
     try {
-      parents.push(loadConfig(target, [...seen, abs]))
+      parents.push(loadConfig(target, [...seen, abs], {...options, root}))
     } catch (error) {
       if (error instanceof RuleLoadError) y.problems.push(...error.problems)
       else throw error
@@ -93,6 +156,7 @@ export function loadConfig(path: string, seen: string[] = []): Config {
   y.list(['rules'], top.rules, '`rules` (a list of rule folders)').forEach((d, i) => {
     if (typeof d !== 'string' || d.trim() === '') return y.error(['rules', i], 'Each `rules` entry must be a folder path (relative to the config file).')
     const dir = resolve(base, d)
+    if (outside(dir)) return y.error(['rules', i], outsideMessage('Rule folder', d))
     let ok = false
     try {
       ok = statSync(dir).isDirectory()
@@ -107,7 +171,7 @@ export function loadConfig(path: string, seen: string[] = []): Config {
     const om = y.map(['overrides'], top.overrides, '`overrides` (rule id -> off | error | warning | info | {severity, options, enabled})')
     for (const [id, v] of Object.entries(om ?? {})) {
       const p = ['overrides', id]
-      const o: RuleOverride = {at: at(p, true), optionsAt: {}}
+      const o: RuleOverride = {at: at(p, true), optionsAt: Object.create(null) as Record<string, LoadProblem>}
       if (v === 'off' || v === false) o.enabled = false
       else if (v === 'error' || v === 'warning' || v === 'info') o.severity = v
       else if (y.isMap(v)) {
@@ -123,7 +187,7 @@ export function loadConfig(path: string, seen: string[] = []): Config {
         }
         if (v.options !== undefined) {
           const opts = y.map([...p, 'options'], v.options, '`options`')
-          o.options = {}
+          o.options = Object.create(null) as Record<string, OptionValue>
           for (const [name, val] of Object.entries(opts ?? {})) {
             o.optionsAt[name] = at([...p, 'options', name], true)
             if (typeof val === 'number' || typeof val === 'string' || typeof val === 'boolean') o.options[name] = val

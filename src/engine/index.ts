@@ -48,6 +48,8 @@ export interface LoadRuleSetOptions {
   noBuiltin?: boolean
   /** Use dist/rules.compiled.json for bundled rule files it matches (default true; the build script turns it off). */
   precompiled?: boolean
+  /** Let a config's `extends` and `rules` reach outside the repository or working directory (`--trust`). */
+  trust?: boolean
 }
 
 /** Where `npm run build` writes the snapshot of the bundled rules (scripts/compile-rules.js). */
@@ -88,7 +90,7 @@ function cacheKey(files: string[]): string {
 /** Loads and compiles a rule set. Throws RuleLoadError listing every problem at file:line:column. */
 export function loadRuleSet(opts: LoadRuleSetOptions = {}): RuleSet {
   const configPath = opts.configPath ? resolve(opts.configPath) : opts.searchFrom ? findConfig(opts.searchFrom) : undefined
-  const config: Config | undefined = configPath ? loadConfig(configPath) : undefined
+  const config: Config | undefined = configPath ? loadConfig(configPath, [], {trust: opts.trust}) : undefined
   const dirs: string[] = []
   if (!opts.noBuiltin) dirs.push(builtinRulesDir())
   for (const d of [...(config?.ruleDirs ?? []), ...(opts.rulesDirs ?? []).map((d) => resolve(d))]) if (!dirs.includes(d)) dirs.push(d)
@@ -112,7 +114,7 @@ export function loadRuleSet(opts: LoadRuleSetOptions = {}): RuleSet {
   }
   if (problems.length > 0) throw new RuleLoadError(problems)
 
-  const key = `${opts.precompiled === false ? 'parsed' : ''}#${configPath ?? ''}#${cacheKey([...(configPath ? [configPath] : []), ...files.map((f) => f.file)])}`
+  const key = `${opts.precompiled === false ? 'parsed' : ''}#${opts.trust ? 'trust' : ''}#${configPath ?? ''}#${cacheKey([...(configPath ? [configPath] : []), ...files.map((f) => f.file)])}`
   const cached = cache.get(key)
   if (cached) return cached
 
@@ -153,7 +155,8 @@ export function loadRuleSet(opts: LoadRuleSetOptions = {}): RuleSet {
       cr.severity = o.severity
     }
     for (const [name, value] of Object.entries(o.options ?? {})) {
-      const def = cr.rule.options[name]
+      // Own keys only: an option named `constructor` or `toString` is not the object's method.
+      const def = Object.hasOwn(cr.rule.options, name) ? cr.rule.options[name] : undefined
       if (!def) {
         const known = Object.keys(cr.rule.options)
         problems.push({...o.optionsAt[name], message: `Rule \`${id}\` has no option \`${name}\`${known.length ? `; its options: ${known.join(', ')}` : ''}.`})

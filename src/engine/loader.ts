@@ -1,10 +1,12 @@
 // Loading rule files: YAML with positions, strict shape checks (unknown keys are errors), every CEL
 // expression compiled once. Problems are collected, each at file:line:column, and thrown together.
 import {createHash} from 'node:crypto'
-import {lstatSync, readdirSync, readFileSync, statSync} from 'node:fs'
+import {lstatSync, readdirSync, statSync} from 'node:fs'
 import {join, relative} from 'node:path'
 import type {DocPath, Range} from '../findings.js'
-import {parseSource, type SourceDocument} from '../profile/source.js'
+import {MAX_SOURCE_BYTES, parseSource, type SourceDocument} from '../profile/source.js'
+import {BoundedReadError, readBoundedFile} from '../util/read.js'
+import {escapeControlLine} from '../util/text.js'
 import {CelCompileError, compile, compileLazy, compileTemplate, type Compiled, type NumberOrExpr, type Template} from './cel.js'
 import type {ExcludeEffect, FindingEffect, MaskingEffect, OptionValue, Rule, RuleEffects, RuleOption, ScoreEffect, TransferEffect} from './types.js'
 
@@ -23,7 +25,7 @@ export class RuleLoadError extends Error {
 }
 
 export function formatProblem(p: LoadProblem): string {
-  return `${p.file}:${p.line}:${p.column}: ${p.message}`
+  return escapeControlLine(`${p.file}:${p.line}:${p.column}: ${p.message}`)
 }
 
 export const RULE_ID_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/
@@ -31,12 +33,17 @@ const SEVERITIES = ['error', 'warning', 'info'] as const
 const STRATEGY_NAMES = ['early', 'intermediate', 'late', 'attention']
 const RULE_KEYS = ['id', 'title', 'rationale', 'source', 'severity', 'scope', 'options', 'when', 'forEach', 'effects', 'examples']
 
+/** Unknown keys reported one by one per mapping; the rest are counted in one problem. */
+export const MAX_UNKNOWN_KEYS_REPORTED = 20
+
 /** Reads YAML with positions; shared with the config loader. */
 export class YamlFile {
   readonly problems: LoadProblem[] = []
   readonly src: SourceDocument
   /** Compile CEL on first use (a bundled rule file whose snapshot matched: its CEL was checked at build). */
   readonly lazyCel: boolean
+  /** The text's lines, split once on first need (many problems in one file stay linear). */
+  private lines?: string[]
   constructor(readonly file: string, text: string | SourceDocument, readonly displayPath: string) {
     this.src = typeof text === 'string' ? parseSource(displayPath, text) : text
     this.lazyCel = typeof text !== 'string'
@@ -52,7 +59,8 @@ export class YamlFile {
     let column = range.column
     if (opts.offset !== undefined && opts.offset > 0) {
       // Point into a single-line expression: skip an opening quote if the scalar is quoted.
-      const lineText = this.src.text.split('\n')[range.line - 1] ?? ''
+      this.lines ??= this.src.text.split('\n')
+      const lineText = this.lines[range.line - 1] ?? ''
       const ch = lineText[range.column - 1]
       column = range.column + (ch === '"' || ch === "'" ? 1 : 0) + opts.offset
     }
@@ -70,8 +78,11 @@ export class YamlFile {
   }
 
   keys(path: DocPath, v: Record<string, unknown>, allowed: string[], what: string): void {
-    for (const k of Object.keys(v)) {
-      if (!allowed.includes(k)) this.error([...path, k], `Unknown key \`${k}\` in ${what}; allowed: ${allowed.join(', ')}.`, {key: true})
+    const unknown = Object.keys(v).filter((k) => !allowed.includes(k))
+    for (const k of unknown.slice(0, MAX_UNKNOWN_KEYS_REPORTED)) this.error([...path, k], `Unknown key \`${k}\` in ${what}; allowed: ${allowed.join(', ')}.`, {key: true})
+    // A file with thousands of stray keys is not a typo: say how many more, not each one.
+    if (unknown.length > MAX_UNKNOWN_KEYS_REPORTED) {
+      this.error([...path, unknown[MAX_UNKNOWN_KEYS_REPORTED]], `…and ${unknown.length - MAX_UNKNOWN_KEYS_REPORTED} more unknown keys in ${what}.`, {key: true})
     }
   }
 
@@ -280,10 +291,11 @@ export function loadRuleFile(file: string, builtin: boolean, snapshot?: RuleFile
   let text: string
   const shown = displayPath(file)
   try {
-    text = readFileSync(file, 'utf8')
+    text = readBoundedFile(file, MAX_SOURCE_BYTES).toString('utf8')
   } catch (error) {
     const y = new YamlFile(file, 'x: 1', shown)
-    return {rules: [], problems: [{file: shown, line: 1, column: 1, message: `Cannot read rule file: ${(error as Error).message}`}], idPaths: new Map(), y}
+    const reason = error instanceof BoundedReadError ? error.reason : (error as Error).message
+    return {rules: [], problems: [{file: shown, line: 1, column: 1, message: `Cannot read rule file: ${reason}.`}], idPaths: new Map(), y}
   }
   // A snapshot is used only for the exact text it was made from; otherwise the YAML is parsed.
   const y = new YamlFile(file, snapshot && snapshot.sha256 === textHash(text) ? sourceFromSnapshot(shown, text, snapshot) : text, shown)

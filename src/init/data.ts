@@ -4,6 +4,8 @@
 // NaN/null/NA). The file is streamed: memory grows with the number of distinct presence patterns,
 // not with the number of rows.
 import {createReadStream} from 'node:fs'
+import {regularFileProblem} from '../util/read.js'
+import {MAX_PATTERNS} from '../profile/schema.js'
 import {basename, extname} from 'node:path'
 import {StringDecoder} from 'node:string_decoder'
 import picomatch from 'picomatch'
@@ -40,6 +42,8 @@ export interface Measurement {
   modalities: MeasuredModality[]
   /** Joint presence patterns, most frequent first; rows with no modality at all are not a pattern. */
   patterns: MeasuredPattern[]
+  /** Rarer patterns left out to stay within the profile's limit on patterns. */
+  otherPatterns: {count: number; rows: number}
   rowsWithNone: number
   unmappedColumns: string[]
   label?: {column: string; presentRows: number}
@@ -214,6 +218,9 @@ export async function measureData(file: string, mappings: ColumnMapping[], optio
     return modality === null ? -1 : names.indexOf(modality)
   }
 
+  // Streamed, so no size limit; but a FIFO or a device (/dev/zero) would never end.
+  const notAFile = regularFileProblem(file)
+  if (notAFile && notAFile.kind !== 'missing' && notAFile.kind !== 'directory' && notAFile.kind !== 'permission') throw new InitInputError(`${display}: ${notAFile.reason}.`)
   try {
     if (format === 'csv') await measureCsv(file, tally, noteColumn, options.label)
     else await measureJsonl(file, tally, noteColumn, options.label)
@@ -238,14 +245,26 @@ export async function measureData(file: string, mappings: ColumnMapping[], optio
     presentRows: tally.present[i],
     availability: roundShare(tally.present[i] / tally.rows),
   }))
-  const patterns: MeasuredPattern[] = [...tally.patterns.entries()]
-    .map(([key, rows]) => ({present: key.split(',').map((i) => names[Number(i)]), rows, share: roundShare(rows / tally.rows), key}))
+  const allPatterns = [...tally.patterns.entries()]
+    .map(([key, rows]) => ({key, rows}))
     .sort((a, b) => b.rows - a.rows || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-    .map(({present, rows, share}) => ({present, rows, share}))
+  // A profile lists at most MAX_PATTERNS patterns: keep the most frequent ones; the rest are left
+  // out (their rows still count in each modality's availability), and the summary says how many.
+  const kept = allPatterns.slice(0, MAX_PATTERNS)
+  const rest = allPatterns.slice(MAX_PATTERNS)
+  const otherPatterns = {count: rest.length, rows: rest.reduce((s, p) => s + p.rows, 0)}
+  const patterns: MeasuredPattern[] = kept.map(({key, rows}) => ({present: key.split(',').map((i) => names[Number(i)]), rows, share: roundShare(rows / tally.rows)}))
   // Rounding each share can push the sum a hair over the true total; take the excess off the largest.
-  const trueTotal = roundShare((tally.rows - tally.rowsWithNone) / tally.rows)
+  const trueTotal = roundShare((tally.rows - tally.rowsWithNone - otherPatterns.rows) / tally.rows)
   const sum = patterns.reduce((s, p) => s + p.share, 0)
-  if (patterns.length > 0 && sum > trueTotal + 1e-12) patterns[0].share = roundShare(patterns[0].share - (sum - trueTotal))
+  // With hundreds of small patterns the excess can exceed the largest share: spread it, largest first.
+  let excess = roundShare(sum - trueTotal)
+  for (const p of patterns) {
+    if (excess <= 1e-12) break
+    const take = Math.min(p.share, excess)
+    p.share = roundShare(p.share - take)
+    excess = roundShare(excess - take)
+  }
   const mapped = new Set(columnsByModality.flat())
   return {
     file: display,
@@ -253,6 +272,7 @@ export async function measureData(file: string, mappings: ColumnMapping[], optio
     rows: tally.rows,
     modalities,
     patterns,
+    otherPatterns,
     rowsWithNone: tally.rowsWithNone,
     unmappedColumns: allColumns.filter((c) => !mapped.has(c) && c !== options.label),
     label: options.label === undefined ? undefined : {column: options.label, presentRows: tally.labelPresent},

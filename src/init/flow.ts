@@ -173,7 +173,13 @@ class Flow {
     for (const mod of m.modalities) {
       this.say(`  ${mod.name}: ${mod.columns.length} column${mod.columns.length === 1 ? '' : 's'}, ${mod.features} feature${mod.features === 1 ? '' : 's'}, present in ${mod.presentRows} row${mod.presentRows === 1 ? '' : 's'} (${fmtShare(mod.availability)})`)
     }
-    for (const p of m.patterns) this.say(`  pattern {${p.present.join(', ')}}: ${p.rows} row${p.rows === 1 ? '' : 's'} (${fmtShare(p.share)})`)
+    // The most frequent patterns; with many modalities there can be thousands.
+    for (const p of m.patterns.slice(0, SHOWN_PATTERNS)) this.say(`  pattern {${p.present.join(', ')}}: ${p.rows} row${p.rows === 1 ? '' : 's'} (${fmtShare(p.share)})`)
+    const notShown = m.patterns.length - Math.min(m.patterns.length, SHOWN_PATTERNS)
+    if (notShown > 0) this.say(`  …and ${notShown} more pattern${notShown === 1 ? '' : 's'} (all written to the profile).`)
+    if (m.otherPatterns.count > 0) {
+      this.say(`  ${m.otherPatterns.count} rarer pattern${m.otherPatterns.count === 1 ? '' : 's'} (${m.otherPatterns.rows} rows, ${fmtShare(m.otherPatterns.rows / m.rows)}) left out: a profile lists at most ${m.patterns.length}.`)
+    }
     if (m.rowsWithNone > 0) this.say(`  ${m.rowsWithNone} row${m.rowsWithNone === 1 ? ' has' : 's have'} none of the mapped modalities.`)
     if (m.unmappedColumns.length > 0) this.say(`  Not mapped to any modality: ${m.unmappedColumns.join(', ')}`)
     if (this.ask) this.say('These numbers are the defaults below; press Enter to keep one, or type a new value.')
@@ -588,8 +594,14 @@ function slugDefault(text: string): string {
   return slug || DEFAULT_NAME
 }
 
+/** Patterns listed one per line when data is measured. */
+const SHOWN_PATTERNS = 20
+
 export function fmtShare(share: number): string {
-  return `${roundTo(share * 100, 2)}%`
+  const pct = share * 100
+  // A small share that is not zero is shown as such (0.0002 is "0.02%", 1e-300 is not "0%").
+  if (pct !== 0 && Number.isFinite(pct) && roundTo(pct, 2) === 0) return `${Number(pct.toPrecision(2))}%`
+  return `${roundTo(pct, 2)}%`
 }
 
 function roundTo(n: number, digits: number): number {

@@ -5,6 +5,9 @@ import {loadProfileText, type LoadedProfile, type ProfileChecker} from '../profi
 import type {Profile} from '../profile/types.js'
 import {fmtShare} from './flow.js'
 
+/** Patterns listed one per line in the summary. */
+const SUMMARY_PATTERNS = 20
+
 export function summarise(profile: Profile): string[] {
   const lines: string[] = []
   const t = profile.task
@@ -23,7 +26,10 @@ export function summarise(profile: Profile): string[] {
     lines.push(`  cohort ${c.name}: ${c.size.toLocaleString('en-US')} samples${c.labelled === false ? ' (unlabelled)' : ''}, carries ${mods}`)
   }
   if (!profile.cohorts || profile.cohorts.length === 0) lines.push('  cohorts: none (training availability is taken as given or equal to deployment)')
-  for (const p of profile.patterns ?? []) lines.push(`  pattern {${p.present.join(', ')}}: ${fmtShare(p.share)} of requests`)
+  const patterns = profile.patterns ?? []
+  // Measured data can give hundreds of patterns: the most frequent ones, then a count.
+  for (const p of patterns.slice(0, SUMMARY_PATTERNS)) lines.push(`  pattern {${p.present.join(', ')}}: ${fmtShare(p.share)} of requests`)
+  if (patterns.length > SUMMARY_PATTERNS) lines.push(`  …and ${patterns.length - SUMMARY_PATTERNS} more patterns`)
   const l = profile.latency
   lines.push(l ? `  latency: ${l.budgetMs} ms at p${l.percentile ?? 99} on ${l.hardware ?? 'cpu'}` : '  latency: no budget')
   return lines

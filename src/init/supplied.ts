@@ -1,7 +1,7 @@
 // Answers given up front, before any prompt: from flags (`--name`, `--modality "name=cxr,..."`) and from an
 // answers file (`--answers FILE`). Each value remembers where it came from, so a bad one is reported as
 // `--modality "name=cxr,..."` or `answers.yaml:12:5`, never as a bare "invalid value".
-import {readFileSync, statSync} from 'node:fs'
+import {BoundedReadError, readBoundedFile} from '../util/read.js'
 import type {DocPath} from '../findings.js'
 import {parseSource} from '../profile/source.js'
 import {InitInputError} from './fields.js'
@@ -376,14 +376,15 @@ export function suppliedFromFlags(flags: Record<string, unknown>): Supplied {
   return merged
 }
 
-/** Reads an answers or mapping file: small YAML, refused above 1 MiB. */
+/** Reads an answers or mapping file: a small regular file, refused above 1 MiB (and devices, FIFOs). */
 export function readSmallText(file: string): string {
   try {
-    if (statSync(file).size > 1024 * 1024) throw new InitInputError(`${file}: larger than 1 MiB; answers and mapping files are small YAML files.`)
-    return readFileSync(file, 'utf8')
+    return readBoundedFile(file, 1024 * 1024).toString('utf8')
   } catch (error) {
-    if (error instanceof InitInputError) throw error
-    const code = (error as NodeJS.ErrnoException).code
-    throw new InitInputError(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? error)}.`)
+    if (error instanceof BoundedReadError) {
+      if (error.kind === 'too-large') throw new InitInputError(`${file}: larger than 1 MiB; answers and mapping files are small YAML files.`)
+      throw new InitInputError(`${file}: ${error.reason}.`)
+    }
+    throw error
   }
 }

@@ -32,7 +32,9 @@ export function discoverFiles(inputs: string[], cwd: string): Discovery {
     const before = found.size
     const absolute = resolve(cwd, input)
     const stat = statOrUndefined(absolute)
-    if (stat?.isFile()) add(absolute, true)
+    // A named path that is not a folder is linted as a file: a FIFO or device then gets a finding
+    // saying why it is not read, rather than "no files matching".
+    if (stat && !stat.isDirectory()) add(absolute, true)
     else if (stat?.isDirectory()) walk(absolute, (file) => YAML_FILE.test(file) && add(file, false))
     else if (picomatch.scan(input).isGlob) {
       const {base} = picomatch.scan(input)
@@ -43,7 +45,7 @@ export function discoverFiles(inputs: string[], cwd: string): Discovery {
       unmatched.push(input)
       continue
     }
-    if (found.size === before && !stat?.isFile()) unmatched.push(input)
+    if (found.size === before && !(stat && !stat.isDirectory())) unmatched.push(input)
   }
   const files = [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
   return {files, unmatched}

@@ -2,10 +2,10 @@
 // parser, the schema and the rules. A bad file is a finding, never an exception.
 import type {FileReport, Finding} from '../findings.js'
 import {loadProfileSource, type ProfileChecker} from '../profile/load.js'
-import {readFileSync} from 'node:fs'
 import {fastParse} from '../profile/fast-parse.js'
-import {readSourceFile} from '../profile/load.js'
-import {parseSource, type SourceDocument} from '../profile/source.js'
+import {unreadableDocument} from '../profile/load.js'
+import {MAX_SOURCE_BYTES, parseSource, type SourceDocument} from '../profile/source.js'
+import {readBoundedFile} from '../util/read.js'
 import type {DiscoveredFile} from './discover.js'
 
 /** Lints one document of a kind other than DeploymentProfile (e.g. a generated TrainingConfig). */
@@ -57,9 +57,9 @@ const NEEDS_POSITIONS = Symbol('needs positions')
 function lintFile(file: DiscoveredFile, options: LintOptions): FileReport | undefined {
   let bytes: Buffer
   try {
-    bytes = readFileSync(file.path)
-  } catch {
-    return lintSource(readSourceFile(file.path), file.explicit, options)
+    bytes = readBoundedFile(file.path, MAX_SOURCE_BYTES)
+  } catch (error) {
+    return lintSource(unreadableDocument(file.path, error), file.explicit, options)
   }
   // Most files in CI are clean: confirm them with the fast parser, and only when a check wants a
   // position (it found something) read the file again with the positional parser and start over.

@@ -15,6 +15,8 @@ export interface LintRunOptions {
   configPath?: string
   /** Extra rule folders (rule packs). */
   rulesDirs?: string[]
+  /** Let a config's `extends`/`rules` reach outside the repository or working directory. */
+  trust?: boolean
   cwd: string
 }
 
@@ -31,7 +33,7 @@ export function lintWithRules(files: DiscoveredFile[], options: LintRunOptions):
     const dir = dirname(file)
     let set = byDir.get(dir)
     if (!set) {
-      set = loadRuleSet({configPath: options.configPath, rulesDirs: options.rulesDirs, searchFrom: dir})
+      set = loadRuleSet({configPath: options.configPath, rulesDirs: options.rulesDirs, searchFrom: dir, trust: options.trust})
       byDir.set(dir, set)
     }
     return set

@@ -1,9 +1,9 @@
 // Reading a profile from disk: parse with positions, validate against the schema, run the
 // cross-document checks. Everything that goes wrong comes back as positioned findings, never a throw.
-import {readFileSync} from 'node:fs'
 import {compareFindings, type Finding} from '../findings.js'
 import {checkProfileDocument, type ProfileProblem} from './checks.js'
-import {parseSource, type SourceDocument} from './source.js'
+import {BoundedReadError, readBoundedFile} from '../util/read.js'
+import {MAX_SOURCE_BYTES, parseSource, type SourceDocument} from './source.js'
 import type {Profile} from './types.js'
 import {validateProfileSchema} from './validate.js'
 
@@ -17,18 +17,25 @@ export interface LoadedProfile {
 export function readSourceFile(filePath: string): SourceDocument {
   let bytes: Buffer
   try {
-    bytes = readFileSync(filePath)
+    bytes = readBoundedFile(filePath, MAX_SOURCE_BYTES)
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? error)
-    return parseErrorDocument(filePath, `Cannot read ${filePath}: ${reason}.`)
+    return unreadableDocument(filePath, error)
   }
   return parseSource(filePath, bytes)
 }
 
-function parseErrorDocument(filePath: string, message: string): SourceDocument {
+/** The document standing for a file that could not be read (see readBoundedFile): one positioned finding. */
+export function unreadableDocument(filePath: string, error: unknown): SourceDocument {
+  if (error instanceof BoundedReadError && error.kind === 'too-large') {
+    return parseErrorDocument(filePath, `File is ${error.size} bytes; fuseplan reads YAML files up to ${MAX_SOURCE_BYTES} bytes. Split it or check that it is the right file.`, 'file-too-large')
+  }
+  const reason = error instanceof BoundedReadError ? error.reason : String((error as Error)?.message ?? error)
+  return parseErrorDocument(filePath, `Cannot read ${filePath}: ${reason}.`)
+}
+
+function parseErrorDocument(filePath: string, message: string, ruleId = 'file-unreadable'): SourceDocument {
   const start = {line: 1, column: 1, endLine: 1, endColumn: 1}
-  return {filePath, text: '', value: undefined, rangeOf: () => start, syntaxFindings: [{ruleId: 'file-unreadable', severity: 'error', message, path: [], ...start}]}
+  return {filePath, text: '', value: undefined, rangeOf: () => start, syntaxFindings: [{ruleId, severity: 'error', message, path: [], ...start}]}
 }
 
 /** The cross-document checks to run once the schema passes; the rule engine supplies its own. */
@@ -37,6 +44,13 @@ export type ProfileChecker = (profile: Profile) => ProfileProblem[]
 /** Validates an already parsed document as a DeploymentProfile. */
 export function loadProfileSource(source: SourceDocument, check: ProfileChecker = checkProfileDocument): LoadedProfile {
   if (source.syntaxFindings.some((f) => f.severity === 'error')) return {findings: source.syntaxFindings, source}
+  // The schema's messages name unknown keys and quote values; for a file that is not a fuseplan
+  // document at all (a key file, some other YAML) those are its content, so say only what it is not.
+  if (!looksLikeFuseplanDocument(source.value)) {
+    const start = {line: 1, column: 1, endLine: 1, endColumn: 1}
+    const message = 'Not a fuseplan document: expected a mapping with `apiVersion: fuseplan/v1` and `kind: DeploymentProfile`.'
+    return {findings: [{ruleId: 'unknown-kind', severity: 'error', message, path: [], ...start}], source}
+  }
   const schema = validateProfileSchema(source)
   // In file order, so every consumer (commands, formatters, init) lists them top to bottom.
   if (schema.length > 0) return {findings: [...source.syntaxFindings, ...schema].sort(compareFindings), source}
@@ -46,6 +60,13 @@ export function loadProfileSource(source: SourceDocument, check: ProfileChecker 
     findings.push({ruleId: problem.ruleId, severity: problem.severity, message: problem.message, path: problem.docPath, ...source.rangeOf(problem.docPath)})
   }
   return {profile, findings: findings.sort(compareFindings), source}
+}
+
+/** A mapping with a fuseplan `apiVersion` or a `kind` of DeploymentProfile: its own keys may be named in messages. */
+function looksLikeFuseplanDocument(value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false
+  const v = value as Record<string, unknown>
+  return (typeof v.apiVersion === 'string' && v.apiVersion.startsWith('fuseplan/')) || v.kind === 'DeploymentProfile'
 }
 
 export function loadProfile(filePath: string, check?: ProfileChecker): LoadedProfile {

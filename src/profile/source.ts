@@ -60,7 +60,9 @@ export function parseSource(filePath: string, input: string | Buffer): SourceDoc
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, {
     lineCounter,
-    uniqueKeys: true,
+    // Duplicate keys are found below in one pass: the parser's own check compares each key with
+    // every earlier one, which is quadratic in the number of keys.
+    uniqueKeys: false,
     prettyErrors: false,
     strict: true,
     customTags: [],
@@ -86,12 +88,17 @@ export function parseSource(filePath: string, input: string | Buffer): SourceDoc
     seen.add(key)
     syntaxFindings.push({...finding(err.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax', message, range), severity: doc.errors.includes(err as never) ? 'error' : 'warning'})
   }
+  const duplicates = duplicateKeys(doc.contents)
+  for (const key of duplicates) {
+    const [start, end] = key.range ?? [0, 0]
+    syntaxFindings.push(finding('duplicate-key', humaniseYamlError('DUPLICATE_KEY', ''), toRange(start, end)))
+  }
   if (doc.errors.length === 0 && doc.contents === null) {
     syntaxFindings.push(finding('empty-file', 'Document is empty; expected a YAML mapping with `apiVersion` and `kind`.', FILE_START))
   }
 
   let value: unknown
-  if (doc.errors.length === 0) {
+  if (doc.errors.length === 0 && duplicates.length === 0) {
     try {
       value = doc.toJS({maxAliasCount: MAX_ALIAS_COUNT})
     } catch (error) {
@@ -121,6 +128,8 @@ export function nestingProblem(text: string): {line: number} | undefined {
   let line = 1
   let lineStart = true
   let indent = 0
+  // `- - - x` nests one sequence per dash on a single line.
+  let dashes = 0
   const indents: number[] = []
   for (let i = 0; i < text.length; i++) {
     const c = text[i]
@@ -128,11 +137,13 @@ export function nestingProblem(text: string): {line: number} | undefined {
       line++
       lineStart = true
       indent = 0
+      dashes = 0
       continue
     }
     if (lineStart) {
       if (c === ' ' || c === '-') {
         indent++
+        if (c === '-' && ++dashes > MAX_NESTING) return {line}
         continue
       }
       lineStart = false
@@ -157,6 +168,47 @@ export function nestingProblem(text: string): {line: number} | undefined {
   return undefined
 }
 
+/** Keys that repeat an earlier scalar key of the same mapping, in one linear walk. */
+function duplicateKeys(root: unknown): Node[] {
+  const out: Node[] = []
+  const stack: unknown[] = [root]
+  while (stack.length > 0) {
+    const node = stack.pop()
+    if (isMap(node)) {
+      const seen = new Set<unknown>()
+      for (const pair of node.items) {
+        if (isScalar(pair.key)) {
+          const k = pair.key.value
+          if (seen.has(k)) out.push(pair.key)
+          else seen.add(k)
+        }
+        stack.push(pair.key, pair.value)
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push(item)
+    }
+  }
+  return out.sort((a, b) => (a.range?.[0] ?? 0) - (b.range?.[0] ?? 0))
+}
+
+/** Per mapping, its pairs by key (first occurrence), built on first use: lookups stay O(1) with many keys. */
+const keyIndex = new WeakMap<object, Map<string, unknown>>()
+
+function pairByKey(map: {items: unknown[]}, key: string): unknown {
+  let index = keyIndex.get(map)
+  if (!index) {
+    index = new Map()
+    for (const p of map.items) {
+      if (isPair(p) && isScalar(p.key)) {
+        const k = String(p.key.value)
+        if (!index.has(k)) index.set(k, p)
+      }
+    }
+    keyIndex.set(map, index)
+  }
+  return index.get(key)
+}
+
 function nodeRange(node: Node | null | undefined, toRange: (s: number, e: number) => Range): Range | undefined {
   if (!node || !node.range) return undefined
   const [start, valueEnd] = node.range
@@ -170,7 +222,7 @@ function rangeOfPath(doc: Document, path: DocPath, wantKey: boolean, toRange: (s
     const part = path[i]
     const last = i === path.length - 1
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(part))
+      const pair = pairByKey(node, String(part)) as {key: unknown; value: unknown} | undefined
       if (!pair) return best
       if (last && wantKey) return nodeRange(pair.key as Node, toRange) ?? best
       // A key whose value is null (`key:`) has no value node: point at the key.
@@ -190,6 +242,7 @@ function rangeOfPath(doc: Document, path: DocPath, wantKey: boolean, toRange: (s
 function humaniseYamlError(code: string, message: string): string {
   // The yaml package's messages end with a source excerpt when prettyErrors is on; we keep them terse.
   const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')
+  if (/call stack/i.test(first)) return `Nesting too deep for fuseplan to read (more than ${MAX_NESTING} levels); flatten the structure.`
   switch (code) {
     case 'DUPLICATE_KEY':
       return 'Duplicate key: each key may appear only once in a mapping. Remove or rename the second one.'

@@ -86,6 +86,8 @@ function typeName(value: unknown): string {
   if (Array.isArray(value)) return 'a list'
   if (typeof value === 'object') return 'a mapping'
   if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`
+  if (typeof value === 'number' && Number.isNaN(value)) return 'NaN (`.nan`, not a number)'
+  if (typeof value === 'number' && !Number.isFinite(value)) return `${value > 0 ? '' : 'minus '}infinity (\`${value > 0 ? '' : '-'}.inf\`)`
   return `${typeof value} ${String(value)}`
 }
 

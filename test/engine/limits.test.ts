@@ -75,7 +75,7 @@ describe('CEL evaluation budget', () => {
 
   it('refuses too many comprehensions in one expression', () => {
     const many = Array.from({length: MAX_COMPREHENSIONS + 1}, () => 'facts.modalities.exists(m, m.required)').join(' || ')
-    expect(() => compile(many)).toThrow(/Too many comprehensions/)
+    expect(() => compile(many)).toThrow(/Too many macros/)
   })
 
   it('reports the cost bomb of a rule pack at its file:line:col', () => {

@@ -131,6 +131,8 @@ describe('config', () => {
       ['rules: [./team-rules]', 'overrides:', '  rare-modality: off', '  shifted-availability: error', '  big-genomics: {options: {maxFeatures: 100000}}', ''].join('\n'),
     )
     mkdirSync(join(dir, 'deploy'))
+    // The upward search stops at the repository root: mark `dir` as one.
+    mkdirSync(join(dir, '.git'))
     const rs = loadRuleSet({searchFrom: join(dir, 'deploy')})
     expect(rs.configPath).toBe(join(dir, 'fuseplan.config.yaml'))
     expect(rs.byId.get('rare-modality')!.enabled).toBe(false)

@@ -15,6 +15,7 @@ import {createHash} from 'node:crypto'
 import {STRATEGY_INFO} from '../../decision/strategies.js'
 import type {Decision, StrategyOption} from '../../decision/types.js'
 import type {RuleSet} from '../../engine/types.js'
+import {codeSpan, escapeMarkdown as md} from '../../util/text.js'
 import {cell, label, num, pct, showValue} from './util.js'
 
 export interface AdrOptions {
@@ -79,14 +80,14 @@ export function adrBody(d: Decision, ruleSet?: RuleSet): string {
     labelledSamples: number
     cohortCount: number
   }
-  const ruleTitle = (id: string): string => ruleSet?.byId.get(id)?.rule.title ?? id
+  const ruleTitle = (id: string): string => md(ruleSet?.byId.get(id)?.rule.title ?? id)
   const chosen = d.strategy ? d.options.find((o) => o.strategy === d.strategy) : undefined
 
   out.push(`# ${adrTitle(d)}`, '')
 
   // Context and Problem Statement
   out.push('## Context and Problem Statement', '')
-  if (d.profile.description) out.push(`${d.profile.description}.`.replace(/\.\.$/, '.'), '')
+  if (d.profile.description) out.push(md(`${d.profile.description}.`.replace(/\.\.$/, '.')), '')
   out.push(
     `The model for \`${d.profile.name}\` reads ${facts.modalities.length} modalit${facts.modalities.length === 1 ? 'y' : 'ies'}. ` +
       `In production they are not all present: about ${pct(facts.completeCaseShare)} of requests carry every modality. ` +
@@ -124,19 +125,19 @@ export function adrBody(d: Decision, ruleSet?: RuleSet): string {
   // Decision Outcome
   out.push('## Decision Outcome', '')
   if (chosen) {
-    const because = chosen.adjustments.filter((a) => a.delta > 0).map((a) => a.reason)
+    const because = chosen.adjustments.filter((a) => a.delta > 0).map((a) => md(a.reason))
     const ranked = [...d.options].sort((a, b) => Number(a.excluded) - Number(b.excluded) || b.score - a.score)
     out.push(`Chosen option: "${label(chosen.strategy)}", because ${because.length > 0 ? because.join('; ') : 'it has the highest score among the options no rule excludes'}.`, '')
     const beaten = d.options.filter((o) => o.excluded && o.score >= chosen.score)
     if (beaten.length > 0) {
-      out.push(`It is the best option that no rule excludes: ${beaten.map((o) => `${label(o.strategy).toLowerCase()} (score ${num(o.score)}) is excluded because ${o.exclusions.map((x) => x.reason).join('; ')}`).join('; ')}.`, '')
+      out.push(`It is the best option that no rule excludes: ${beaten.map((o) => `${label(o.strategy).toLowerCase()} (score ${num(o.score)}) is excluded because ${o.exclusions.map((x) => md(x.reason)).join('; ')}`).join('; ')}.`, '')
     }
     if (d.confidence) out.push(`**Confidence: ${d.confidence.level}.** ${d.confidence.note}`, '')
     out.push('| Option | Score | Estimated latency | Status |', '|---|---:|---:|---|')
     for (const o of ranked) out.push(`| ${label(o.strategy)} | ${num(o.score)} | ${num(o.latencyMs, 2)} ms | ${o.strategy === d.strategy ? 'chosen' : o.excluded ? 'excluded' : 'not chosen'} |`)
     out.push('')
   } else {
-    out.push(`No option is chosen. ${d.noStrategyReason ?? ''}`.trim(), '')
+    out.push(`No option is chosen. ${md(d.noStrategyReason ?? '')}`.trim(), '')
   }
 
   out.push('### Consequences', '')
@@ -199,10 +200,10 @@ export function adrBody(d: Decision, ruleSet?: RuleSet): string {
   out.push('### Transfer plan', '')
   if (d.transfer) {
     const t = d.transfer
-    out.push(t.reason, '')
+    out.push(md(t.reason), '')
     out.push(`Pre-train on \`${t.pretrainCohort}\`; fine-tune on ${t.finetuneCohorts.length > 0 ? t.finetuneCohorts.map((c) => `\`${c}\``).join(', ') : 'the remaining data'}; validate on each of ${t.validationCohorts.map((c) => `\`${c}\``).join(', ')} separately.`, '')
-    out.push(...t.steps.map((s, i) => `${i + 1}. ${upperFirst(s)}`), '')
-    if (t.biasChecks.length > 0) out.push('Bias checks:', '', ...bullets(t.biasChecks), '')
+    out.push(...t.steps.map((s, i) => `${i + 1}. ${md(upperFirst(s))}`), '')
+    if (t.biasChecks.length > 0) out.push('Bias checks:', '', ...bullets(t.biasChecks.map(md)), '')
   } else {
     out.push('None: no rule called for one (see `transfer-from-data-rich-cohort` in the trace).', '')
   }
@@ -217,7 +218,7 @@ export function adrBody(d: Decision, ruleSet?: RuleSet): string {
 
   out.push('### Findings', '')
   if (d.findings.length === 0) out.push('None.', '')
-  else out.push(...bullets(d.findings.map((f) => `${f.severity} \`${f.ruleId}\`${f.path ? ` at \`${f.path}\`` : ''}: ${f.message}`)), '')
+  else out.push(...bullets(d.findings.map((f) => `${f.severity} \`${f.ruleId}\`${f.path ? ` at ${codeSpan(f.path)}` : ''}: ${md(f.message)}`)), '')
 
   out.push('### Rules that decided it', '')
   out.push(`${d.trace.filter((t) => t.fired).length} of ${d.trace.filter((t) => !t.disabled).length} rules fired. \`fuseplan recommend --explain\` prints the full trace; \`fuseplan rules show ID\` documents a rule.`, '')

@@ -2,6 +2,7 @@
 // condition read and the effects it had; then the scores and the outcome.
 import type {Decision} from '../../decision/types.js'
 import type {RuleSet} from '../../engine/types.js'
+import {escapeControl} from '../../util/text.js'
 import {label, num, showValue} from './util.js'
 
 export function formatExplain(decision: Decision, ruleSet?: RuleSet): string {
@@ -41,5 +42,6 @@ export function formatExplain(decision: Decision, ruleSet?: RuleSet): string {
   lines.push('')
   if (decision.strategy) lines.push(`Recommended: ${label(decision.strategy)} (${decision.strategy}).`)
   else lines.push(`No strategy recommended: ${decision.noStrategyReason ?? 'every option is excluded'}`)
-  return `${lines.join('\n')}\n`
+  // Rule packs and profiles supply some of this text: no escape sequences reach the terminal.
+  return `${escapeControl(lines.join('\n'))}\n`
 }

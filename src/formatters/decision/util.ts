@@ -1,6 +1,7 @@
 // Small text helpers shared by the decision formatters.
 import {STRATEGY_INFO} from '../../decision/strategies.js'
 import type {Strategy} from '../../decision/types.js'
+import {escapeMarkdown} from '../../util/text.js'
 
 export function pct(x: number): string {
   return `${Number((x * 100).toFixed(1))}%`
@@ -23,7 +24,7 @@ export function showValue(v: unknown, max = 120): string {
   return s.length > max ? `${s.slice(0, max - 1)}…` : s
 }
 
-/** Escapes text for a Markdown table cell. */
+/** Escapes text for a Markdown table cell (one line, no HTML or Markdown syntax, no control characters). */
 export function cell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
+  return escapeMarkdown(s)
 }

@@ -8,13 +8,15 @@
 // become `%25`, `%0D`, `%0A`; in property values `:` and `,` become `%3A`, `%2C` as well.
 // A run without findings prints nothing.
 import type {Severity} from '../../findings.js'
+import {escapeControlKeepBreaks} from '../../util/text.js'
 import type {LintFormatter} from './types.js'
 import {normalizedRange, sortReports} from './util.js'
 
 const COMMAND: Record<Severity, string> = {error: 'error', warning: 'warning', info: 'notice'}
 
 export function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
+  // Control characters other than newlines (ESC, NUL...) would reach the runner's log raw: show them.
+  return escapeControlKeepBreaks(s).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
 }
 
 export function escapeProperty(s: string): string {
