@@ -1,4 +1,5 @@
 import {Args, Flags} from '@oclif/core'
+import {existsSync, statSync} from 'node:fs'
 import {resolve} from 'node:path'
 import {FuseplanCommand, useColor} from '../cli/base-command.js'
 import {BUNDLED_EXAMPLE, displayPath, loadProfileWithRules} from '../cli/load-profile.js'
@@ -47,6 +48,7 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
     report: Flags.string({description: 'Also write a self-contained HTML report (charts included, opens offline) to this file.'}),
     config: Flags.string({description: 'Config file for the rules that make the recommendation (default: fuseplan.config.yaml found upward from the profile).'}),
     rules: Flags.string({description: 'Extra rule folder; repeatable.', multiple: true}),
+    trust: Flags.boolean({description: 'Let a config file\'s `extends` and `rules` name paths outside the repository (or working directory).'}),
   }
 
   async run(): Promise<void> {
@@ -60,7 +62,9 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
       throw error
     }
     if (flags.report !== undefined && !/\.html?$/i.test(flags.report)) this.error(`--report ${flags.report}: the report is HTML; give a file name ending in .html.`, {exit: 2})
-    const {profile, ruleSet} = loadProfileWithRules(displayPath(file), {configPath: flags.config, rulesDirs: flags.rules, bundled: !args.profile}, 'nothing was evaluated')
+    // Refuse a folder before training, not after minutes of it.
+    if (flags.report !== undefined && existsSync(flags.report) && statSync(flags.report).isDirectory()) this.error(`--report ${flags.report} is a folder; give a file name ending in .html.`, {exit: 2})
+    const {profile, ruleSet} = loadProfileWithRules(displayPath(file), {configPath: flags.config, rulesDirs: flags.rules, bundled: !args.profile, trust: flags.trust}, 'nothing was evaluated')
     if (!args.profile) process.stderr.write(`No profile given: evaluating the bundled example ${displayPath(file)}.\n`)
 
     const progress = createProgress(process.stderr, {color: useColor(process.stderr)})

@@ -282,7 +282,7 @@ export function computeFacts(profile: Profile): Facts {
     }
   })
   const trainingAvailability: Record<string, number> = {}
-  for (const m of modalityFacts) if (!(m.name in trainingAvailability)) trainingAvailability[m.name] = m.trainingAvailability
+  for (const m of modalityFacts) if (!Object.hasOwn(trainingAvailability, m.name)) trainingAvailability[m.name] = m.trainingAvailability
 
   // Deployment presence.
   const served = modalityFacts.map((m) => m.servedAvailability)

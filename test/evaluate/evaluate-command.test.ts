@@ -1,5 +1,5 @@
 // Scenario tests: the real `fuseplan evaluate` (built CLI, real tfjs model code) at tiny settings.
-import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {runCli, tempDir} from '../helpers/run-cli.js'
@@ -64,6 +64,13 @@ describe('fuseplan evaluate', () => {
     const s = runCli(['evaluate', '--report', 'x.pdf'])
     expect(s.status).toBe(2)
     expect(s.stderr).toContain('.html')
+    // A folder named like a report is refused before any training starts.
+    const dir = tempDir()
+    mkdirSync(join(dir, 'r.html'))
+    const f = runCli(['evaluate', '--report', 'r.html'], {cwd: dir})
+    expect(f.status).toBe(2)
+    expect(f.stderr).toContain('r.html is a folder')
+    expect(f.stderr).not.toContain('training')
   })
 
   it('recommends with the same rules as recommend: fuseplan.config.yaml next to the profile applies', () => {

@@ -107,7 +107,7 @@ describe.runIf(hasCommand('evaluate'))('evaluate on hostile profiles', () => {
       fc.property(hostileProfileText, (text) => {
         const dir = next()
         writeFileSync(join(dir, 'profile.yaml'), text)
-        const r = fuseplan(['evaluate', 'profile.yaml', '--format', 'json', '--samples', '100', '--test-samples', '50', '--epochs', '1', '--candidates', 'late', '--max-input-size', '8', '--report', 'report.html'], {cwd: dir, timeoutMs: 60_000})
+        const r = fuseplan(['evaluate', 'profile.yaml', '--quick', '--format', 'json', '--samples', '100', '--test-samples', '50', '--epochs', '1', '--candidates', 'late', '--max-input-size', '8', '--report', 'report.html'], {cwd: dir, timeoutMs: 60_000})
         expectCleanExit(r, [0, 1, 2], `evaluate on:\n${text.slice(0, 800)}`)
         const left = readdirSync(dir).sort()
         expect(left).toEqual(r.status === 0 ? ['profile.yaml', 'report.html'] : ['profile.yaml'])

@@ -112,7 +112,7 @@ describe.runIf(has('init'))('init is deterministic', () => {
 describe.runIf(has('evaluate'))('evaluate is deterministic for a seed', () => {
   it('--format json --seed 3: same bytes twice (also from another folder)', () => {
     const [a, b] = twoCopies(exampleFiles())
-    const args = ['evaluate', EXAMPLES[0], '--format', 'json', '--seed', '3', '--samples', '300', '--test-samples', '100', '--epochs', '2', '--candidates', 'early/complete-case,late', '--max-input-size', '16']
+    const args = ['evaluate', EXAMPLES[0], '--quick', '--format', 'json', '--seed', '3', '--samples', '300', '--test-samples', '100', '--epochs', '2', '--candidates', 'early/complete-case,late', '--max-input-size', '16']
     const first = fuseplan(args, {cwd: a, timeoutMs: 120_000})
     expectCleanExit(first, [0, 1], 'evaluate')
     expect(fuseplan(args, {cwd: a, timeoutMs: 120_000, env: ELSEWHERE}).stdout).toBe(first.stdout)

@@ -90,7 +90,7 @@ describe.runIf(has('evaluate'))('evaluate --report interrupted', () => {
   it('a signal during training leaves no report and no temp file', async () => {
     for (const signal of SIGNALS) {
       const dir = tempDir('fuseplan-sig-evaluate-')
-      const r = await interrupt(['evaluate', EXAMPLE, '--report', 'report.html', '--samples', '400', '--test-samples', '100', '--epochs', '3'], dir, signal, {trigger: (err) => /training/i.test(err)})
+      const r = await interrupt(['evaluate', EXAMPLE, '--quick', '--report', 'report.html', '--samples', '400', '--test-samples', '100', '--epochs', '3'], dir, signal, {trigger: (err) => /training/i.test(err)})
       expect(r.signalled).toBe(true)
       expectInterruptedCleanly(r, `evaluate ${signal}`)
       expect(r.status === 0, 'evaluate finished before the signal').toBe(false)

@@ -91,7 +91,7 @@ describe('only commands that train load TensorFlow.js', () => {
   }, 60_000)
 
   it('the probe does see it when a command trains', () => {
-    const r = node([BIN, 'evaluate', 'examples/icu-deterioration.yaml', '--samples', '100', '--test-samples', '50', '--epochs', '1', '--candidates', 'late', '--max-input-size', '8'], ROOT, ['-r', probe])
+    const r = node([BIN, 'evaluate', 'examples/icu-deterioration.yaml', '--quick', '--samples', '100', '--test-samples', '50', '--epochs', '1', '--candidates', 'late', '--max-input-size', '8'], ROOT, ['-r', probe])
     expect(r.status, r.stderr).toBe(0)
     expect(r.stderr).toContain('TFJS-LOADED')
   }, 120_000)
