@@ -176,7 +176,7 @@ export async function runEvaluation(profile: Profile, options: EvaluateOptions, 
   const spec: MetricSpec = {metric, task: profile.task.type, classes: profile.task.type === 'multiclass' ? (profile.task.classes ?? 2) : 2}
   const higher = higherIsBetter(metric)
 
-  progress({kind: 'setup', message: 'simulating data'})
+  progress({kind: 'setup', message: 'building the simulated deployment'})
   const world = createSimulatedWorld(profile, {seed: options.seed, trainingSamples: options.samples, maxWidth: options.maxInputSize})
   const base = buildTrainingConfig(simulatedProfile(profile, world), decision) as TrainingConfig
   const names = base.modalities.map((m) => m.name)

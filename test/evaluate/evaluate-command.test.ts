@@ -25,7 +25,7 @@ describe('fuseplan evaluate', () => {
       expect(s.patterns.length).toBeGreaterThan(0)
       for (const p of s.patterns) expect(p).toEqual({present: expect.any(Array), share: expect.any(Number), metric: expect.any(Number)})
     }
-    expect(a.stderr).toContain('evaluate: training 1/2 early, complete cases (naive) (1 epochs)')
+    expect(a.stderr).toContain('evaluate: training 1/2 early, complete cases (naive), seed 3 (1 epoch)')
     const b = runCli(args)
     expect(b.stdout).toBe(a.stdout)
   })

@@ -35,9 +35,9 @@ describe('progress', () => {
     t = 30_000
     p.onProgress({kind: 'candidate', index: 5, total: 20, id: 'late', label: 'late', epochs: 10, seed: 8})
     // a quarter done in 30 s: 90 s to go
-    expect(chunks.at(-1)).toBe('\r\u001B[2K██████░░░░░░░░░░░░░░░░░░  25% 6/20 · epoch 0/10 · late (seed 8) · ETA 1:30')
+    expect(chunks.at(-1)).toBe('\r\u001B[2K██████░░░░░░░░░░░░░░░░░░  25% 6/20 · epoch 0/10 · late, seed 8 · ETA 1:30')
     t = 40_000
     p.onProgress({kind: 'epoch', index: 5, total: 20, id: 'late', epoch: 5, epochs: 10})
-    expect(chunks.at(-1)).toMatch(/ 28% 6\/20 · epoch 5\/10 · late \(seed 8\) · ETA 1:45$/)
+    expect(chunks.at(-1)).toMatch(/ 28% 6\/20 · epoch 5\/10 · late, seed 8 · ETA 1:45$/)
   })
 })

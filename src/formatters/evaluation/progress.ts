@@ -53,9 +53,9 @@ export function createProgress(
         else stream.write(`evaluate: ${e.message}\n`)
         break
       case 'candidate':
-        label = e.seed !== undefined ? `${e.label} (seed ${e.seed})` : e.label
+        label = e.seed !== undefined ? `${e.label}, seed ${e.seed}` : e.label
         if (tty) draw(e.index / e.total, `${e.index + 1}/${e.total} · epoch 0/${e.epochs} · ${label}${eta(e.index / e.total)}`)
-        else stream.write(`evaluate: training ${e.index + 1}/${e.total} ${label} (${e.epochs} epochs)${eta(e.index / e.total)}\n`)
+        else stream.write(`evaluate: training ${e.index + 1}/${e.total} ${label} (${e.epochs} epoch${e.epochs === 1 ? '' : 's'})${eta(e.index / e.total)}\n`)
         break
       case 'epoch': {
         const fraction = (e.index + e.epoch / e.epochs) / e.total
