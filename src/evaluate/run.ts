@@ -57,7 +57,7 @@ export interface EvaluateOptions {
 export const DEFAULTS = {
   seed: 7,
   seeds: 3,
-  testSamples: 2000,
+  testSamples: 1500,
   batchSize: 128,
   learningRates: [0.001, 0.003] as readonly number[],
   maxInputSize: SIMULATION_LIMITS.maxWidth,
@@ -206,8 +206,8 @@ export async function runEvaluation(profile: Profile, options: EvaluateOptions, 
       complete,
       deployment,
       ccRows: completeCaseRows(train),
-      sweepSets: rates.map((r) => sweepDataset(complete, r, swept, anchor, deriveSeed(seed, 'sweep'))),
-      patternSets: patterns.map((p) => imposePattern(complete, p.present)),
+      sweepSets: seed === seeds[0] ? rates.map((r) => sweepDataset(complete, r, swept, anchor, deriveSeed(seed, 'sweep'))) : [],
+      patternSets: seed === seeds[0] ? patterns.map((p) => imposePattern(complete, p.present)) : [],
     }
   }
 
@@ -253,9 +253,14 @@ export async function runEvaluation(profile: Profile, options: EvaluateOptions, 
         patterns: [],
         trainingSamples: trainSet.n,
       }
-      for (const d of data.sweepSets) run.sweep.push(await score(d))
-      run.complete = run.sweep[0]
-      for (const d of data.patternSets) run.patterns.push(await score(d))
+      // The sweep and the patterns on the first seed only (they describe robustness, not the verdict).
+      if (data.sweepSets.length > 0) {
+        for (const d of data.sweepSets) run.sweep.push(await score(d))
+        run.complete = run.sweep[0]
+        for (const d of data.patternSets) run.patterns.push(await score(d))
+      } else {
+        run.complete = await score(data.complete)
+      }
       if (cand.id === 'early/complete-case' && optional.length > 0) {
         // The same model with absent inputs mean-imputed (training means of the rows it saw)
         // instead of zero-filled: what zero-fill itself costs on this profile.
@@ -294,8 +299,6 @@ export async function runEvaluation(profile: Profile, options: EvaluateOptions, 
       list.push(run)
       runs.set(cand.id, list)
     }
-    // Keep only what the verdict needs from later seeds' datasets.
-    if (s > 0) data.sweepSets.length = 0
   }
   const firstData = first as SeedData
 
@@ -303,7 +306,7 @@ export async function runEvaluation(profile: Profile, options: EvaluateOptions, 
     const list = runs.get(cand.id) as SeedRun[]
     const dep = list.map((r) => r.deployment)
     const comp = list.map((r) => r.complete)
-    const sweep = rates.map((_, i) => mean(list.map((r) => r.sweep[i])))
+    const sweep = list[0].sweep
     const trainedAll = list.every((r) => r.trainingSamples > 0)
     return {
       id: cand.id,
@@ -318,7 +321,7 @@ export async function runEvaluation(profile: Profile, options: EvaluateOptions, 
       metrics: {complete: round(mean(comp)), deployment: round(mean(dep))},
       relativeRobustness: round(relativeRobustness(rates, sweep)),
       effectiveRobustness: null,
-      patterns: patterns.map((p, i): PatternResult => ({present: p.present, share: round(p.share), metric: round(mean(list.map((r) => r.patterns[i])))})),
+      patterns: patterns.map((p, i): PatternResult => ({present: p.present, share: round(p.share), metric: round(list[0].patterns[i])})),
       sweep: sweep.map((v) => round(v)),
     }
   })

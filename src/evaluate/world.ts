@@ -32,8 +32,8 @@ export const SIMULATION_LIMITS = {
   maxWidth: 1024,
   /** No modality is shrunk below this many values (or its own size when smaller). */
   minWidth: 16,
-  imageSide: {min: 8, max: 24},
-  steps: {min: 12, max: 48},
+  imageSide: {min: 8, max: 12},
+  steps: {min: 12, max: 24},
   maxChannels: 8,
 }
 
