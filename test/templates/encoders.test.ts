@@ -10,7 +10,8 @@ import {ENCODER_KINDS, encoderProblems, modelShape, validateTrainingConfig, type
 import {trainingConfigSchema} from '../../src/scaffold/training-config-schema.js'
 import {lintTrainingConfig} from '../../src/scaffold/lint-training-config.js'
 import {encoderFor} from '../../src/scaffold/training-config.js'
-import {initBackend} from '../../dist/templates/project/src/backend.js'
+import {initBackend, loadTf} from '../../dist/templates/project/src/backend.js'
+import {fusionLayers} from '../../dist/templates/project/src/model/layers.js'
 import {createWorld} from '../../dist/templates/project/src/data/synthetic.js'
 import {auroc} from '../../dist/templates/project/src/metrics.js'
 import {createModel, loadModel} from '../../dist/templates/project/src/model/index.js'
@@ -107,6 +108,24 @@ describe('encoder kinds: one list for the schema, lint, the validator and the mo
     expect(narrow.kind).toBe('mlp')
     expect(wide.dropout as number).toBeGreaterThan(narrow.dropout as number)
     expect(wide.l2 as number).toBeGreaterThan(narrow.l2 as number)
+  })
+})
+
+describe('FuseplanConvBlock', () => {
+  it('has the gradients of a stock convolution (checked against conv3d, which wasm can differentiate)', async () => {
+    const tf = await loadTf()
+    const layer = new (fusionLayers(tf).ConvBlock)({filters: 3, kernel: [3, 3], pool: [1, 1], seed: 1})
+    const x = tf.randomNormal([2, 5, 6, 2], 0, 1, 'float32', 1)
+    const r = tf.randomNormal([2, 5, 6, 3], 0, 1, 'float32', 2)
+    layer.apply(x)
+    const [kernel, bias] = layer.trainableWeights.map((w) => w.read())
+    const ours = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x) as never, r)), [kernel as never])
+    const oursDx = tf.grad((xx) => tf.sum(tf.mul(layer.apply(xx) as never, r)))(x)
+    const ref = (xx: never, w: never) => tf.sum(tf.mul(tf.relu(tf.add(tf.conv3d(tf.reshape(xx, [2, 1, 5, 6, 2]), tf.reshape(w, [1, 3, 3, 2, 3]), 1, 'same'), bias)).reshape([2, 5, 6, 3]), r))
+    const [refDx, refDw] = tf.grads(ref)([x, kernel])
+    const diff = (a: unknown, b: unknown) => tf.max(tf.abs(tf.sub(a as never, b as never))).dataSync()[0]
+    expect(diff(ours.grads[(kernel as unknown as {name: string}).name], refDw)).toBeLessThan(1e-4)
+    expect(diff(oursDx, refDx)).toBeLessThan(1e-4)
   })
 })
 

@@ -33,6 +33,7 @@ run(async () => {
   const fit = {epochs, batchSize: config.training.batchSize, learningRate: config.training.learningRate, seed: config.training.seed, patience: Math.max(4, Math.ceil(epochs / 3))}
   const onEpoch = (label: string) => (e: number, logs: {loss: number; valLoss?: number}) =>
     progress(label, e + 1, epochs, `loss ${fmt(logs.loss)}${logs.valLoss !== undefined ? ` val ${fmt(logs.valLoss)}` : ''}`)
+  const t0 = performance.now()
   const transfer = config.transfer
   if (transfer && data.cohort) {
     const pre = rowsOfCohorts(data, [transfer.pretrainCohort])
@@ -41,12 +42,11 @@ run(async () => {
       fit.learningRate /= 3
     }
   }
-  const t0 = performance.now()
   const result = await model.fit(data, {...fit, onEpoch: onEpoch('train')})
   const seconds = (performance.now() - t0) / 1000
   await model.save(values.out)
   const stopped = result.loss.length < epochs ? ` (stopped after ${result.loss.length} epochs: no better validation loss for ${fit.patience})` : ''
-  process.stderr.write(`trained in ${fmt(seconds, 1)} s${stopped}; kept epoch ${result.bestEpoch + 1}; saved to ${values.out}/\n`)
+  process.stderr.write(`trained in ${fmt(seconds, 1)} s${transfer && data.cohort ? ' (pre-training included)' : ''}${stopped}; kept epoch ${result.bestEpoch + 1}; saved to ${values.out}/\n`)
   // Judge the model on data it did not train on: synthetic deployment data, or the validation split.
   const classes = config.task.classes ?? 2
   let judged: {value: number; chance: number; on: string} | undefined
