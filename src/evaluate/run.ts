@@ -58,13 +58,13 @@ export const DEFAULTS = {
   seed: 7,
   seeds: 3,
   testSamples: 1500,
-  batchSize: 128,
-  learningRates: [0.001, 0.003] as readonly number[],
+  batchSize: 256,
+  learningRates: [0.002, 0.006] as readonly number[],
   maxInputSize: SIMULATION_LIMITS.maxWidth,
 }
 
 /** The training budget: every candidate gets at least this many optimizer steps and this many epochs. */
-export const TRAINING_BUDGET = {minSteps: 300, minEpochs: 10, maxEpochs: 100}
+export const TRAINING_BUDGET = {minSteps: 120, minEpochs: 6, maxEpochs: 100}
 
 /**
  * Epochs that give a training set of n samples (10% held out for validation) the budget's
