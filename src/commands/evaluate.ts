@@ -15,6 +15,9 @@ import {createProgress} from '../formatters/evaluation/progress.js'
 import {formatEvaluationTable} from '../formatters/evaluation/table.js'
 import {writeFileAtomic} from '../util/fs.js'
 
+/** A first look: smaller test sets beside the single seed and learning rate. */
+const QUICK_TEST_SAMPLES = 1000
+
 export default class Evaluate extends FuseplanCommand {
   static override summary = 'Check the recommendation empirically: train every candidate strategy on data simulated from the profile.'
   static override description = `Simulates the profile's deployment from the profile alone (its labelled sample size up to ${SIMULATION_LIMITS.maxTrainingSamples}, modality sizes shrunk by one common factor, images as small images, sequences with their timing, the declared interaction strength, cohorts, availabilities and missingness mechanisms), trains the candidate strategies with the model code \`fuseplan scaffold\` generates over several training seeds with the same budget and learning-rate grid, and reports the metric at full data, at the deployment presence mix, per presence pattern and along a missing-rate sweep, with MultiBench's relative and effective robustness.
@@ -37,9 +40,9 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
   static override flags = {
     seed: Flags.integer({description: 'Base seed: fixes the simulated world; the training seeds are SEED, SEED+1, ...', default: DEFAULTS.seed, min: 0, max: 2 ** 31 - 1}),
     seeds: Flags.integer({description: 'Training seeds (each draws its own training set, test sets, weights and masks).', default: DEFAULTS.seeds, min: 1, max: 50}),
-    quick: Flags.boolean({description: 'One training seed and one learning rate: a fast first look (no spread over seeds).', default: false}),
+    quick: Flags.boolean({description: 'One training seed, one learning rate and smaller test sets: a fast first look (no spread over seeds).', default: false}),
     samples: Flags.integer({description: `Training samples (default: the profile's labelledSamples, at most ${SIMULATION_LIMITS.maxTrainingSamples}).`, min: 20, max: 1_000_000}),
-    'test-samples': Flags.integer({description: 'Samples in each test set (full data, deployment mix).', default: DEFAULTS.testSamples, min: 50, max: 1_000_000}),
+    'test-samples': Flags.integer({description: `Samples in each test set (full data, deployment mix); default ${DEFAULTS.testSamples}, ${QUICK_TEST_SAMPLES} with --quick.`, min: 50, max: 1_000_000}),
     epochs: Flags.integer({description: `Training epochs per candidate (default: enough for ${TRAINING_BUDGET.minSteps} optimizer steps, at least ${TRAINING_BUDGET.minEpochs} epochs).`, min: 1, max: 10_000}),
     'batch-size': Flags.integer({description: 'Mini-batch size.', default: DEFAULTS.batchSize, min: 1, max: 65_536}),
     'max-input-size': Flags.integer({description: 'Widest simulated modality (flattened values); the others shrink by the same factor.', default: DEFAULTS.maxInputSize, min: 8, max: 1_000_000}),
@@ -77,7 +80,7 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
         learningRates: flags.quick ? [TRAINING_DEFAULTS.learningRate] : DEFAULTS.learningRates,
         samples: flags.samples,
         maxInputSize: flags['max-input-size'],
-        testSamples: flags['test-samples'],
+        testSamples: flags['test-samples'] ?? (flags.quick ? QUICK_TEST_SAMPLES : DEFAULTS.testSamples),
         epochs: flags.epochs,
         batchSize: flags['batch-size'],
         candidates,

@@ -240,6 +240,11 @@ export function buildVerdict(input: VerdictInput): Verdict {
         ': the recommended strategy is significantly worse in this simulation, so the simulation disagrees with the recommendation.'
   }
 
+  if (input.seeds === 1 && (kind === 'disagrees' || kind === 'within-noise')) {
+    // One seed measures the test set's noise only; training from another seed moves every candidate too.
+    text += ' With one training seed the standard error covers the test set only, not training variation: run without --quick (three seeds) before acting on it.'
+  }
+
   let baseline: string | null = null
   const naive = results.find((r) => r.id === 'early/complete-case')
   const compare = rec ?? best
