@@ -139,7 +139,7 @@ export function simulatedShapes(modalities: readonly Modality[], maxWidth: numbe
   })
 }
 
-/** Training presence by modality when there are no labelled cohorts: the modality's trainingAvailability, else its availability. */
+/** The cohorts that contribute training samples (unlabelled ones only pre-train, which is not simulated). */
 function labelledCohorts(profile: Profile) {
   return (profile.cohorts ?? []).filter((c) => (c.labelled ?? true) && c.size > 0)
 }
