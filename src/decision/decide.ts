@@ -76,8 +76,7 @@ export function decide(profile: Profile, options: DecideOptions = {}): Decision 
   let strategy: Strategy | null = null
   let noStrategyReason: string | undefined
   if (candidates.length > 0) {
-    const best = Math.max(...candidates.map((o) => o.score))
-    strategy = TIE_BREAK.find((s) => candidates.some((o) => o.strategy === s && o.score === best)) ?? null
+    strategy = highestScoring(candidates)
   } else {
     const overBudget = facts.strategiesOverBudget
     noStrategyReason =
@@ -123,14 +122,21 @@ export function decide(profile: Profile, options: DecideOptions = {}): Decision 
   }
 }
 
+/** The highest-scoring of the given options, ties broken by TIE_BREAK (null for none). */
+function highestScoring(options: readonly StrategyOption[]): Strategy | null {
+  if (options.length === 0) return null
+  const best = Math.max(...options.map((o) => o.score))
+  return TIE_BREAK.find((s) => options.some((o) => o.strategy === s && o.score === best)) ?? null
+}
+
 /** How far the chosen strategy is ahead of the best allowed alternative. */
 export function confidenceOf(strategy: Strategy, allowed: readonly StrategyOption[]): DecisionConfidence {
   const chosen = allowed.find((o) => o.strategy === strategy) as StrategyOption
   const rivals = allowed.filter((o) => o.strategy !== strategy)
   const name = strategy.charAt(0).toUpperCase() + strategy.slice(1)
   if (rivals.length === 0) return {level: 'high', margin: null, runnerUp: null, note: `${name} fusion is the only strategy no rule excludes.`}
-  const top = Math.max(...rivals.map((o) => o.score))
-  const runnerUp = TIE_BREAK.find((s) => rivals.some((o) => o.strategy === s && o.score === top)) as Strategy
+  const runnerUp = highestScoring(rivals) as Strategy
+  const top = (rivals.find((o) => o.strategy === runnerUp) as StrategyOption).score
   const margin = Math.round((chosen.score - top) * 1000) / 1000
   if (margin <= LOW_CONFIDENCE_MARGIN) {
     const gap = margin === 0 ? `ties with ${runnerUp} fusion and wins only on the tie-break order` : `is only ${margin} point${margin === 1 ? '' : 's'} ahead of ${runnerUp} fusion`
