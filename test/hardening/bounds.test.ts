@@ -3,6 +3,7 @@
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
+import {runInProcess} from '../helpers/in-process.js'
 import {compile} from '../../src/engine/cel.js'
 import {MAX_MODALITIES, MAX_PATTERNS} from '../../src/profile/schema.js'
 import {MAX_SOURCE_BYTES, parseSource} from '../../src/profile/source.js'
@@ -38,75 +39,75 @@ function profileWith(modalities: number, patterns = 0): string {
 }
 
 describe('bounded parsing', () => {
-  it('an alias bomb is refused with a message, not expanded', () => {
+  it('an alias bomb is refused with a message, not expanded', async () => {
     const report = lintSource(parseSource('bomb.yaml', BILLION_LAUGHS), true)!
     expect(report.findings.map((f) => f.message).join('\n')).toMatch(/alias/i)
     const dir = tempDir('fuseplan-bounds-')
     writeFileSync(join(dir, 'bomb.yaml'), BILLION_LAUGHS)
-    const r = fuseplan(['lint', 'bomb.yaml'], {cwd: dir, timeoutMs: 20_000})
+    const r = await runInProcess(['lint', 'bomb.yaml'], {cwd: dir, timeoutMs: 20_000})
     expectCleanExit(r, [1], 'lint of an alias bomb')
     expect(r.stdout).toMatch(/bomb\.yaml[\s\S]*alias/i)
     for (const command of [['recommend', 'bomb.yaml'], ['scaffold', 'bomb.yaml', '--out', 'proj']]) {
-      const rr = fuseplan(command, {cwd: dir, timeoutMs: 20_000})
+      const rr = await runInProcess(command, {cwd: dir, timeoutMs: 20_000})
       expectCleanExit(rr, [2], command.join(' '))
       expect(rr.stderr).toMatch(/alias/i)
     }
   })
 
-  it('a file over the size limit is refused before parsing, with its size and the limit', () => {
+  it('a file over the size limit is refused before parsing, with its size and the limit', async () => {
     const dir = tempDir('fuseplan-bounds-')
     const big = `${readExample()}\n# ${'x'.repeat(MAX_SOURCE_BYTES)}\n`
     writeFileSync(join(dir, 'big.yaml'), big)
-    const r = fuseplan(['lint', 'big.yaml', '--format', 'json'], {cwd: dir, timeoutMs: 20_000})
+    const r = await runInProcess(['lint', 'big.yaml', '--format', 'json'], {cwd: dir, timeoutMs: 20_000})
     expectCleanExit(r, [1], 'lint of a huge file')
     const [report] = JSON.parse(r.stdout) as {messages: {ruleId: string; message: string}[]}[]
     expect(report.messages[0].ruleId).toBe('file-too-large')
     expect(report.messages[0].message).toContain(String(MAX_SOURCE_BYTES))
-    const rec = fuseplan(['recommend', 'big.yaml'], {cwd: dir, timeoutMs: 20_000})
+    const rec = await runInProcess(['recommend', 'big.yaml'], {cwd: dir, timeoutMs: 20_000})
     expectCleanExit(rec, [2], 'recommend of a huge file')
     expect(rec.stderr).toContain(String(MAX_SOURCE_BYTES))
   })
 
-  it('deep nesting does not overflow the stack', () => {
+  it('deep nesting does not overflow the stack', async () => {
     for (const text of ['['.repeat(20_000), `a: ${'['.repeat(5000)}${']'.repeat(5000)}\n`, `${Array.from({length: 3000}, (_, i) => `${' '.repeat(i)}k:`).join('\n')} 1\n`, '{'.repeat(20_000)]) {
       const report = lintSource(parseSource('deep.yaml', text), true)
       expect(report!.findings.length).toBeGreaterThan(0)
     }
     const dir = tempDir('fuseplan-bounds-')
     writeFileSync(join(dir, 'deep.yaml'), `apiVersion: fuseplan/v1\nkind: DeploymentProfile\nname: ${'['.repeat(50_000)}\n`)
-    expectCleanExit(fuseplan(['lint', 'deep.yaml'], {cwd: dir}), [1], 'lint of deeply nested YAML')
+    expectCleanExit(await runInProcess(['lint', 'deep.yaml'], {cwd: dir}), [1], 'lint of deeply nested YAML')
   })
 })
 
 describe('caps on modalities and patterns', () => {
-  it(`more than ${MAX_MODALITIES} modalities or ${MAX_PATTERNS} patterns is a schema finding, and every command stays fast`, () => {
+  it(`more than ${MAX_MODALITIES} modalities or ${MAX_PATTERNS} patterns is a schema finding, and every command stays fast`, async () => {
     const dir = tempDir('fuseplan-bounds-')
     writeFileSync(join(dir, 'many-modalities.yaml'), profileWith(MAX_MODALITIES + 1))
     writeFileSync(join(dir, 'many-patterns.yaml'), profileWith(2, MAX_PATTERNS + 1))
     writeFileSync(join(dir, 'at-cap.yaml'), profileWith(MAX_MODALITIES, MAX_PATTERNS))
-    const r = fuseplan(['lint', 'many-modalities.yaml', 'many-patterns.yaml', '--format', 'json'], {cwd: dir})
+    const r = await runInProcess(['lint', 'many-modalities.yaml', 'many-patterns.yaml', '--format', 'json'], {cwd: dir})
     expectCleanExit(r, [1], 'lint over the caps')
     const reports = JSON.parse(r.stdout) as {filePath: string; messages: {message: string}[]}[]
     for (const rep of reports) expect(rep.messages.map((m) => m.message).join('\n')).toMatch(/more than \d+ items/)
     // At the caps, the decision (which looks at patterns and pairs of modalities) still finishes.
-    const rec = fuseplan(['recommend', 'at-cap.yaml', '--format', 'json', '--date', '2026-01-01'], {cwd: dir, timeoutMs: 30_000})
+    const rec = await runInProcess(['recommend', 'at-cap.yaml', '--format', 'json', '--date', '2026-01-01'], {cwd: dir, timeoutMs: 30_000})
     expectCleanExit(rec, [0, 1, 2], 'recommend at the caps')
   })
 })
 
 describe('CEL expression limits for rule packs', () => {
-  it('an expression over the AST size or nesting limit is refused at compile time', () => {
+  it('an expression over the AST size or nesting limit is refused at compile time', async () => {
     expect(() => compile(Array.from({length: 6000}, () => '1').join(' + '))).toThrow()
     expect(() => compile(`${'('.repeat(200)}1${')'.repeat(200)}`)).toThrow()
     expect(() => compile(`[${Array.from({length: 1000}, (_, i) => i).join(',')}]`)).toThrow()
     expect(compile('facts.minAvailability < 0.5').source).toBe('facts.minAvailability < 0.5')
   })
 
-  it('a rule pack with such an expression fails to load with file:line:col and exit 2', () => {
+  it('a rule pack with such an expression fails to load with file:line:col and exit 2', async () => {
     const dir = tempDir('fuseplan-bounds-')
     mkdirSync(join(dir, 'pack'))
     writeFileSync(join(dir, 'pack', 'huge.yaml'), rulePack(`${'('.repeat(200)}true${')'.repeat(200)}`))
-    const r = fuseplan(['lint', EXAMPLE, '--rules', 'pack'], {cwd: dir})
+    const r = await runInProcess(['lint', EXAMPLE, '--rules', 'pack'], {cwd: dir})
     expectCleanExit(r, [2], 'lint with a too-deep CEL expression')
     expect(r.stderr).toMatch(/huge\.yaml:\d+:\d+/)
   })

@@ -1,11 +1,12 @@
 // Hostile input to every command that reads a file: profiles (recommend, evaluate), answers files
-// (init), config files and rule packs (lint, recommend, rules). Through the real CLI: the exit code
-// each command documents, a message instead of a stack trace, no hang, and nothing written when the
-// command fails.
+// (init), config files and rule packs (lint, recommend, rules). Through the real CLI, run in process
+// (the process boundary is not under test here): the exit code each command documents, a message
+// instead of a stack trace, no hang, and nothing written when the command fails.
 import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
+import {runInProcess} from '../helpers/in-process.js'
 import {ROOT, tempDir} from '../helpers/run-cli.js'
 import {damage, expectCleanExit, fuseplan, hostileProfileText, mutate, mutation, nastyValue, runs, textMutation, toYaml, validProfile} from './fuzz-helpers.js'
 
@@ -24,13 +25,13 @@ function runDirs(prefix: string) {
 }
 
 describe.runIf(hasCommand('recommend'))('recommend on hostile profiles', () => {
-  it('exits 0, 1 or 2 with JSON or a message, never a stack trace or a hang', () => {
+  it('exits 0, 1 or 2 with JSON or a message, never a stack trace or a hang', async () => {
     const next = runDirs('fuseplan-fuzz-recommend-')
-    fc.assert(
-      fc.property(hostileProfileText, (text) => {
+    await fc.assert(
+      fc.asyncProperty(hostileProfileText, async (text) => {
         const dir = next()
         writeFileSync(join(dir, 'profile.yaml'), text)
-        const r = fuseplan(['recommend', 'profile.yaml', '--format', 'json', '--date', '2026-01-01'], {cwd: dir})
+        const r = await runInProcess(['recommend', 'profile.yaml', '--format', 'json', '--date', '2026-01-01'], {cwd: dir})
         expectCleanExit(r, [0, 1, 2], `recommend on:\n${text.slice(0, 800)}`)
         if (r.status === 2) expect(r.stderr).toMatch(/profile\.yaml:\d+:\d+|profile\.yaml/)
         else {
@@ -44,13 +45,13 @@ describe.runIf(hasCommand('recommend'))('recommend on hostile profiles', () => {
     )
   }, 270000)
 
-  it('--out on a failing profile writes nothing', () => {
+  it('--out on a failing profile writes nothing', async () => {
     const next = runDirs('fuseplan-fuzz-recommend-out-')
-    fc.assert(
-      fc.property(fc.tuple(validProfile, fc.array(mutation, {minLength: 1, maxLength: 3})), ([profile, ms]) => {
+    await fc.assert(
+      fc.asyncProperty(fc.tuple(validProfile, fc.array(mutation, {minLength: 1, maxLength: 3})), async ([profile, ms]) => {
         const dir = next()
         writeFileSync(join(dir, 'profile.yaml'), toYaml(mutate(profile, ms)))
-        const r = fuseplan(['recommend', 'profile.yaml', '--out', 'adr', '--date', '2026-01-01'], {cwd: dir})
+        const r = await runInProcess(['recommend', 'profile.yaml', '--out', 'adr', '--date', '2026-01-01'], {cwd: dir})
         expectCleanExit(r, [0, 1, 2], 'recommend --out')
         if (r.status !== 0) expect(existsSync(join(dir, 'adr')) ? readdirSync(join(dir, 'adr')) : []).toEqual([])
         else expect(readdirSync(join(dir, 'adr')).filter((f) => !f.endsWith('.md'))).toEqual([])
@@ -76,18 +77,18 @@ describe.runIf(hasCommand('init'))('init on hostile answers files', () => {
     }),
   )
 
-  it('exits 0, 1 or 2; on failure the target and no temp file exist; on success the profile lints', () => {
+  it('exits 0, 1 or 2; on failure the target and no temp file exist; on success the profile lints', async () => {
     const next = runDirs('fuseplan-fuzz-init-')
-    fc.assert(
-      fc.property(hostileAnswers, (text) => {
+    await fc.assert(
+      fc.asyncProperty(hostileAnswers, async (text) => {
         const dir = next()
         writeFileSync(join(dir, 'answers.yaml'), text)
-        const r = fuseplan(['init', '--answers', 'answers.yaml', '--yes', '--out', 'out.yaml'], {cwd: dir})
+        const r = await runInProcess(['init', '--answers', 'answers.yaml', '--yes', '--out', 'out.yaml'], {cwd: dir})
         expectCleanExit(r, [0, 1, 2], `init --answers on:\n${text.slice(0, 800)}`)
         const left = readdirSync(dir).sort()
         if (r.status === 0) {
           expect(left).toEqual(['answers.yaml', 'out.yaml'])
-          const lint = fuseplan(['lint', 'out.yaml', '--format', 'json'], {cwd: dir})
+          const lint = await runInProcess(['lint', 'out.yaml', '--format', 'json'], {cwd: dir})
           expectCleanExit(lint, [0, 1], 'lint of what init wrote')
           const [report] = JSON.parse(lint.stdout) as {errorCount: number; messages: unknown[]}[]
           expect(report.errorCount, JSON.stringify(report.messages)).toBe(0)
@@ -101,13 +102,13 @@ describe.runIf(hasCommand('init'))('init on hostile answers files', () => {
 })
 
 describe.runIf(hasCommand('evaluate'))('evaluate on hostile profiles', () => {
-  it('exits 0, 1 or 2, never a stack trace, never a hang, and --report is all or nothing', () => {
+  it('exits 0, 1 or 2, never a stack trace, never a hang, and --report is all or nothing', async () => {
     const next = runDirs('fuseplan-fuzz-evaluate-')
-    fc.assert(
-      fc.property(hostileProfileText, (text) => {
+    await fc.assert(
+      fc.asyncProperty(hostileProfileText, async (text) => {
         const dir = next()
         writeFileSync(join(dir, 'profile.yaml'), text)
-        const r = fuseplan(['evaluate', 'profile.yaml', '--quick', '--format', 'json', '--samples', '100', '--test-samples', '50', '--epochs', '1', '--candidates', 'late', '--max-input-size', '8', '--report', 'report.html'], {cwd: dir, timeoutMs: 60_000})
+        const r = await runInProcess(['evaluate', 'profile.yaml', '--quick', '--format', 'json', '--samples', '100', '--test-samples', '50', '--epochs', '1', '--candidates', 'late', '--max-input-size', '8', '--report', 'report.html'], {cwd: dir, timeoutMs: 60_000})
         expectCleanExit(r, [0, 1, 2], `evaluate on:\n${text.slice(0, 800)}`)
         const left = readdirSync(dir).sort()
         expect(left).toEqual(r.status === 0 ? ['profile.yaml', 'report.html'] : ['profile.yaml'])
@@ -167,14 +168,14 @@ const hostileConfig = fc.oneof(
 )
 
 describe('rule packs and config files', () => {
-  it('lint with a hostile rule pack: exit 0/1/2, problems at file:line:col, no stack, no hang', () => {
+  it('lint with a hostile rule pack: exit 0/1/2, problems at file:line:col, no stack, no hang', async () => {
     const next = runDirs('fuseplan-fuzz-pack-')
-    fc.assert(
-      fc.property(hostilePack, (pack) => {
+    await fc.assert(
+      fc.asyncProperty(hostilePack, async (pack) => {
         const dir = next()
         mkdirSync(join(dir, 'pack'))
         writeFileSync(join(dir, 'pack', 'team.yaml'), pack)
-        const r = fuseplan(['lint', EXAMPLE, '--rules', 'pack', '--format', 'json'], {cwd: dir})
+        const r = await runInProcess(['lint', EXAMPLE, '--rules', 'pack', '--format', 'json'], {cwd: dir})
         expectCleanExit(r, [0, 1, 2], `lint --rules with pack:\n${pack.slice(0, 1200)}`)
         if (r.status === 2) expect(r.stderr).toMatch(/team\.yaml:\d+:\d+|pack/)
         else expect((JSON.parse(r.stdout) as unknown[]).length).toBe(1)
@@ -183,35 +184,35 @@ describe('rule packs and config files', () => {
     )
   }, 270000)
 
-  it('recommend with a hostile rule pack: exit 0/1/2, no stack, no hang', () => {
+  it('recommend with a hostile rule pack: exit 0/1/2, no stack, no hang', async () => {
     if (!hasCommand('recommend')) return
     const next = runDirs('fuseplan-fuzz-pack-recommend-')
-    fc.assert(
-      fc.property(hostilePack, (pack) => {
+    await fc.assert(
+      fc.asyncProperty(hostilePack, async (pack) => {
         const dir = next()
         mkdirSync(join(dir, 'pack'))
         writeFileSync(join(dir, 'pack', 'team.yaml'), pack)
-        const r = fuseplan(['recommend', EXAMPLE, '--rules', 'pack', '--format', 'json', '--date', '2026-01-01'], {cwd: dir})
+        const r = await runInProcess(['recommend', EXAMPLE, '--rules', 'pack', '--format', 'json', '--date', '2026-01-01'], {cwd: dir})
         expectCleanExit(r, [0, 1, 2], `recommend --rules with pack:\n${pack.slice(0, 1200)}`)
       }),
       {numRuns: runs(15)},
     )
   }, 150000)
 
-  it('lint and rules list with a hostile config file: exit 0/1/2, no stack, no hang', () => {
+  it('lint and rules list with a hostile config file: exit 0/1/2, no stack, no hang', async () => {
     const next = runDirs('fuseplan-fuzz-config-')
-    fc.assert(
-      fc.property(hostileConfig, fc.boolean(), (config, viaFlag) => {
+    await fc.assert(
+      fc.asyncProperty(hostileConfig, fc.boolean(), async (config, viaFlag) => {
         const dir = next()
         mkdirSync(join(dir, 'pack'))
         writeFileSync(join(dir, 'pack', 'team.yaml'), VALID_PACK)
         writeFileSync(join(dir, 'fuseplan.config.yaml'), config)
         writeFileSync(join(dir, 'profile.yaml'), readFileSync(EXAMPLE))
-        const r = fuseplan(['lint', 'profile.yaml', '--format', 'json', ...(viaFlag ? ['--config', 'fuseplan.config.yaml'] : [])], {cwd: dir})
+        const r = await runInProcess(['lint', 'profile.yaml', '--format', 'json', ...(viaFlag ? ['--config', 'fuseplan.config.yaml'] : [])], {cwd: dir})
         expectCleanExit(r, [0, 1, 2], `lint with config:\n${config.slice(0, 1200)}`)
         if (r.status === 2) expect(r.stderr).toMatch(/fuseplan\.config\.yaml|team\.yaml|config|rule/i)
         if (hasCommand('rules')) {
-          const list = fuseplan(['rules', 'list'], {cwd: dir})
+          const list = await runInProcess(['rules', 'list'], {cwd: dir})
           expectCleanExit(list, [0, 1, 2], `rules list with config:\n${config.slice(0, 1200)}`)
         }
       }),
@@ -219,11 +220,11 @@ describe('rule packs and config files', () => {
     )
   }, 230000)
 
-  it('rules show with hostile ids: exit 0/1/2, no stack', () => {
+  it('rules show with hostile ids: exit 0/1/2, no stack', async () => {
     if (!hasCommand('rules')) return
-    fc.assert(
-      fc.property(fc.oneof(fc.constantFrom('__proto__', 'constructor', '../../../etc/passwd', '', '-', '--', '%s%s%s', 'early-fusion-needs-complete-data'), fc.string({maxLength: 20})), (id) => {
-        const r = fuseplan(['rules', 'show', id])
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.constantFrom('__proto__', 'constructor', '../../../etc/passwd', '', '-', '--', '%s%s%s', 'early-fusion-needs-complete-data'), fc.string({maxLength: 20})), async (id) => {
+        const r = await runInProcess(['rules', 'show', id])
         expectCleanExit(r, [0, 1, 2], `rules show ${JSON.stringify(id)}`)
       }),
       {numRuns: runs(10)},

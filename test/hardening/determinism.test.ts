@@ -1,10 +1,12 @@
 // Identical input gives byte-identical output: across runs, across folders (no absolute paths leak
-// into what is meant to be shared), across time zones and locales.
+// into what is meant to be shared), across time zones and locales. Runs in another time zone and
+// locale are spawned (a process reads its locale once, at start); the others run in process.
 import {copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {ROOT, tempDir} from '../helpers/run-cli.js'
+import {runInProcess} from '../helpers/in-process.js'
 import {expectCleanExit, fuseplan, toYaml, validProfile} from './fuzz-helpers.js'
 
 const has = (name: string) => existsSync(join(ROOT, 'dist', 'src', 'commands', `${name}.js`))
@@ -40,18 +42,18 @@ function readTree(dir: string): Record<string, string> {
 }
 
 describe('lint output is deterministic', () => {
-  it('json, sarif, junit and stylish: same bytes on a second run, from another folder, in another time zone and locale', () => {
+  it('json, sarif, junit and stylish: same bytes on a second run, from another folder, in another time zone and locale', async () => {
     const generated = fc.sample(validProfile, {numRuns: 6, seed: 42}).map(toYaml)
     const files = {...exampleFiles(), ...Object.fromEntries(generated.map((t, i) => [`gen-${i}.yaml`, t]))}
     const [a, b] = twoCopies(files)
     for (const format of ['json', 'sarif', 'junit', 'stylish']) {
-      const first = fuseplan(['lint', '.', '--format', format], {cwd: a})
+      const first = await runInProcess(['lint', '.', '--format', format], {cwd: a})
       expectCleanExit(first, [0, 1], `lint --format ${format}`)
       const again = fuseplan(['lint', '.', '--format', format], {cwd: a, env: ELSEWHERE})
       expect(again.stdout, `${format}: second run`).toBe(first.stdout)
       // From another checkout: the same report once the folder is swapped. ESLint's JSON shape carries
       // absolute filePaths by contract, SARIF names its SRCROOT base; stylish shows relative paths.
-      const elsewhere = fuseplan(['lint', '.', '--format', format], {cwd: b})
+      const elsewhere = await runInProcess(['lint', '.', '--format', format], {cwd: b})
       expect(elsewhere.stdout.split(b).join(a), `${format}: other folder`).toBe(first.stdout)
       if (format === 'stylish') expect(elsewhere.stdout).not.toContain(b)
       if (format === 'sarif') expect(elsewhere.stdout.split(b).length - 1, 'sarif: the folder appears only as SRCROOT').toBe(1)
@@ -60,32 +62,34 @@ describe('lint output is deterministic', () => {
 })
 
 describe.runIf(has('recommend'))('recommend output is deterministic', () => {
-  it('adr, json and yaml: same bytes across runs, folders, time zones and locales', () => {
+  it('adr, json and yaml: same bytes across runs, folders, time zones and locales', async () => {
     const [a, b] = twoCopies(exampleFiles())
     for (const example of EXAMPLES) {
       for (const format of ['adr', 'json', 'yaml']) {
         const args = ['recommend', example, '--format', format, '--date', '2026-01-01']
-        const first = fuseplan(args, {cwd: a})
+        const first = await runInProcess(args, {cwd: a})
         expectCleanExit(first, [0, 1], `recommend ${example} --format ${format}`)
-        expect(fuseplan(args, {cwd: a, env: ELSEWHERE}).stdout, `${example} ${format}: second run`).toBe(first.stdout)
-        expect(fuseplan(args, {cwd: b}).stdout, `${example} ${format}: other folder`).toBe(first.stdout)
+        // The prose format in a process started in another locale; every format in another time zone.
+        const again = format === 'adr' ? fuseplan(args, {cwd: a, env: ELSEWHERE}) : await runInProcess(args, {cwd: a, env: {TZ: ELSEWHERE.TZ}})
+        expect(again.stdout, `${example} ${format}: second run`).toBe(first.stdout)
+        expect((await runInProcess(args, {cwd: b})).stdout, `${example} ${format}: other folder`).toBe(first.stdout)
       }
     }
   }, 240_000)
 
-  it('--out writes the same ADR files in two folders', () => {
+  it('--out writes the same ADR files in two folders', async () => {
     const [a, b] = twoCopies(exampleFiles())
-    for (const dir of [a, b]) expectCleanExit(fuseplan(['recommend', EXAMPLES[0], '--out', 'adr', '--date', '2026-01-01'], {cwd: dir}), [0, 1], 'recommend --out')
+    for (const dir of [a, b]) expectCleanExit(await runInProcess(['recommend', EXAMPLES[0], '--out', 'adr', '--date', '2026-01-01'], {cwd: dir}), [0, 1], 'recommend --out')
     expect(readTree(join(b, 'adr'))).toEqual(readTree(join(a, 'adr')))
   }, 60_000)
 })
 
 describe.runIf(has('scaffold'))('scaffold trees are deterministic', () => {
-  it('the same profile gives byte-identical projects in two folders, in another time zone and locale', () => {
+  it('the same profile gives byte-identical projects in two folders, in another time zone and locale', async () => {
     const [a, b] = twoCopies(exampleFiles())
     for (const example of EXAMPLES.slice(0, 2)) {
       const out = `proj-${example.replace(/\.yaml$/, '')}`
-      expectCleanExit(fuseplan(['scaffold', example, '--out', out], {cwd: a}), [0], `scaffold ${example}`)
+      expectCleanExit(await runInProcess(['scaffold', example, '--out', out], {cwd: a}), [0], `scaffold ${example}`)
       expectCleanExit(fuseplan(['scaffold', example, '--out', out], {cwd: b, env: ELSEWHERE}), [0], `scaffold ${example} elsewhere`)
       const left = readTree(join(a, out))
       const right = readTree(join(b, out))
@@ -100,27 +104,28 @@ describe.runIf(has('scaffold'))('scaffold trees are deterministic', () => {
 })
 
 describe.runIf(has('init'))('init is deterministic', () => {
-  it('init --yes writes the same profile and answers twice', () => {
+  it('init --yes writes the same profile and answers twice', async () => {
     const [a, b] = twoCopies({})
     for (const [dir, env] of [[a, {}], [b, ELSEWHERE]] as const) {
-      expectCleanExit(fuseplan(['init', '--yes', '--out', 'p.yaml', '--save-answers', 'answers.yaml'], {cwd: dir, env}), [0], 'init --yes')
+      const args = ['init', '--yes', '--out', 'p.yaml', '--save-answers', 'answers.yaml']
+      expectCleanExit(env === ELSEWHERE ? fuseplan(args, {cwd: dir, env}) : await runInProcess(args, {cwd: dir}), [0], 'init --yes')
     }
     expect(readTree(b)).toEqual(readTree(a))
   }, 60_000)
 })
 
 describe.runIf(has('evaluate'))('evaluate is deterministic for a seed', () => {
-  it('--format json --seed 3: same bytes twice (also from another folder)', () => {
+  it('--format json --seed 3: same bytes twice (also from another folder)', async () => {
     const [a, b] = twoCopies(exampleFiles())
     const args = ['evaluate', EXAMPLES[0], '--quick', '--format', 'json', '--seed', '3', '--samples', '300', '--test-samples', '100', '--epochs', '2', '--candidates', 'early/complete-case,late', '--max-input-size', '16']
-    const first = fuseplan(args, {cwd: a, timeoutMs: 120_000})
+    const first = await runInProcess(args, {cwd: a, timeoutMs: 120_000})
     expectCleanExit(first, [0, 1], 'evaluate')
     expect(fuseplan(args, {cwd: a, timeoutMs: 120_000, env: ELSEWHERE}).stdout).toBe(first.stdout)
-    expect(fuseplan(args, {cwd: b, timeoutMs: 120_000}).stdout).toBe(first.stdout)
+    expect((await runInProcess(args, {cwd: b, timeoutMs: 120_000})).stdout).toBe(first.stdout)
   }, 300_000)
 })
 
-it('the examples folder is what the determinism tests read', () => {
+it('the examples folder is what the determinism tests read', async () => {
   expect(EXAMPLES.length).toBeGreaterThan(0)
   copyFileSync(join(ROOT, 'examples', EXAMPLES[0]), join(tempDir('fuseplan-det-'), 'x.yaml'))
 })

@@ -6,6 +6,7 @@ import {join, relative} from 'node:path'
 import fc from 'fast-check'
 import {parse} from 'yaml'
 import {describe, expect, it} from 'vitest'
+import {runInProcess} from '../helpers/in-process.js'
 import {ROOT, tempDir} from '../helpers/run-cli.js'
 import {damage, expectCleanExit, fuseplan, runs, textMutation, toYaml} from './fuzz-helpers.js'
 
@@ -53,12 +54,12 @@ function listTree(dir: string): string[] {
 }
 
 describe.runIf(hasScaffold)('scaffold refuses hostile names', () => {
-  it('a hostile profile, modality or cohort name is a schema error at file:line:col; nothing is written anywhere', () => {
+  it('a hostile profile, modality or cohort name is a schema error at file:line:col; nothing is written anywhere', async () => {
     for (const name of HOSTILE_NAMES) {
       const dir = tempDir('fuseplan-inject-')
       // All three at once: the schema reports every one, each at its own position.
       writeFileSync(join(dir, 'profile.yaml'), profile({name, modality: name, cohort: name}))
-      const r = fuseplan(['scaffold', 'profile.yaml', '--out', 'proj'], {cwd: dir})
+      const r = await runInProcess(['scaffold', 'profile.yaml', '--out', 'proj'], {cwd: dir})
       expectCleanExit(r, [2], `scaffold with name ${JSON.stringify(name)}`)
       expect(r.stderr).toMatch(/profile\.yaml:\d+:\d+/)
       expect(listTree(dir)).toEqual(['profile.yaml'])
@@ -67,10 +68,10 @@ describe.runIf(hasScaffold)('scaffold refuses hostile names', () => {
 })
 
 describe.runIf(hasScaffold)('scaffold keeps free text out of code', () => {
-  it('hostile descriptions end up as data only: no generated .ts file contains them, YAML and JSON read back the same text', () => {
+  it('hostile descriptions end up as data only: no generated .ts file contains them, YAML and JSON read back the same text', async () => {
     const dir = tempDir('fuseplan-inject-')
     writeFileSync(join(dir, 'profile.yaml'), profile({description: HOSTILE_TEXT, modalityDescription: HOSTILE_TEXT}))
-    const r = fuseplan(['scaffold', 'profile.yaml', '--out', 'proj'], {cwd: dir})
+    const r = await runInProcess(['scaffold', 'profile.yaml', '--out', 'proj'], {cwd: dir})
     expectCleanExit(r, [0], 'scaffold with hostile descriptions')
     const files = listTree(join(dir, 'proj')).filter((f) => !existsSync(join(dir, 'proj', f)) || !readdirSafe(join(dir, 'proj', f)))
     expect(files.length).toBeGreaterThan(5)
@@ -100,7 +101,7 @@ function readdirSafe(p: string): boolean {
 }
 
 describe.runIf(hasScaffold)('scaffold never writes outside --out', () => {
-  it('a symlink planted inside --out pointing elsewhere is not written through', () => {
+  it('a symlink planted inside --out pointing elsewhere is not written through', async () => {
     const dir = tempDir('fuseplan-inject-')
     const outside = join(dir, 'outside')
     mkdirSync(outside)
@@ -109,44 +110,44 @@ describe.runIf(hasScaffold)('scaffold never writes outside --out', () => {
     symlinkSync(outside, join(dir, 'proj', 'src'))
     symlinkSync(join(outside, 'readme-target.md'), join(dir, 'proj', 'README.md'))
     for (const extra of [[], ['--force']]) {
-      const r = fuseplan(['scaffold', 'profile.yaml', '--out', 'proj', ...extra], {cwd: dir})
+      const r = await runInProcess(['scaffold', 'profile.yaml', '--out', 'proj', ...extra], {cwd: dir})
       expectCleanExit(r, [0, 1, 2], `scaffold over planted symlinks ${extra.join(' ')}`)
       expect(listTree(outside), `files written through a symlink (${extra.join(' ')})`).toEqual([])
     }
   }, 60_000)
 
-  it('--out given as a path with .. segments writes only there', () => {
+  it('--out given as a path with .. segments writes only there', async () => {
     const dir = tempDir('fuseplan-inject-')
     mkdirSync(join(dir, 'work', 'deep'), {recursive: true})
     writeFileSync(join(dir, 'work', 'deep', 'profile.yaml'), profile({}))
-    const r = fuseplan(['scaffold', 'profile.yaml', '--out', '../../proj'], {cwd: join(dir, 'work', 'deep')})
+    const r = await runInProcess(['scaffold', 'profile.yaml', '--out', '../../proj'], {cwd: join(dir, 'work', 'deep')})
     expectCleanExit(r, [0], 'scaffold --out ../../proj')
     expect(readdirSync(dir).sort()).toEqual(['proj', 'work'])
     expect(listTree(join(dir, 'work'))).toEqual(['deep', join('deep', 'profile.yaml')])
   }, 60_000)
 
-  it('a hostile saved answers file (.fuseplan/answers.yaml) is a clear error, never a write elsewhere', () => {
+  it('a hostile saved answers file (.fuseplan/answers.yaml) is a clear error, never a write elsewhere', async () => {
     const base = tempDir('fuseplan-inject-base-')
     writeFileSync(join(base, 'profile.yaml'), profile({}))
-    const first = fuseplan(['scaffold', 'profile.yaml', '--out', 'proj'], {cwd: base})
+    const first = await runInProcess(['scaffold', 'profile.yaml', '--out', 'proj'], {cwd: base})
     expectCleanExit(first, [0], 'first scaffold')
     const saved = readFileSync(join(base, 'proj', '.fuseplan', 'answers.yaml'), 'utf8')
     const root = tempDir('fuseplan-inject-answers-')
     let n = 0
-    fc.assert(
-      fc.property(
+    await fc.assert(
+      fc.asyncProperty(
         fc.oneof(
           fc.array(textMutation, {minLength: 1, maxLength: 3}).map((ms) => damage(saved, ms)),
           fc.constantFrom('/etc/passwd', '../../../../../../etc/hostname', '../outside.yaml', '__proto__', '').map((p) => saved.replace(/^profile: .*$/m, `profile: ${JSON.stringify(p)}`)),
           fc.constantFrom('strategy: "../../x"', 'strategy: early; rm -rf /', 'strategy: {__proto__: 1}', 'out: /tmp', '__proto__: {polluted: true}').map((line) => `${saved}\n${line}\n`),
         ),
-        (answers) => {
+        async (answers) => {
           const dir = join(root, String(n++))
           mkdirSync(join(dir, 'proj', '.fuseplan'), {recursive: true})
           writeFileSync(join(dir, 'profile.yaml'), profile({}))
           writeFileSync(join(dir, 'proj', '.fuseplan', 'answers.yaml'), answers)
           const before = listTree(dir)
-          const r = fuseplan(['scaffold', '--out', 'proj'], {cwd: dir})
+          const r = await runInProcess(['scaffold', '--out', 'proj'], {cwd: dir})
           expectCleanExit(r, [0, 1, 2], `scaffold re-run with answers:\n${answers.slice(0, 600)}`)
           const after = listTree(dir)
           const outsideProj = after.filter((f) => !f.startsWith('proj'))

@@ -5,6 +5,7 @@ import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
+import {runInProcess} from '../helpers/in-process.js'
 import {checkProfile, defaultRuleSet} from '../../src/engine/index.js'
 import {lintSource} from '../../src/lint/lint.js'
 import {parseSource} from '../../src/profile/source.js'
@@ -32,9 +33,9 @@ function expectWellFormedReport(report: ReturnType<typeof lintText>, lines: numb
 }
 
 describe('lint, in process', () => {
-  it('never throws on hostile profile text and every finding is positioned', () => {
-    fc.assert(
-      fc.property(hostileProfileText, (text) => {
+  it('never throws on hostile profile text and every finding is positioned', async () => {
+    await fc.assert(
+      fc.asyncProperty(hostileProfileText, async (text) => {
         const report = lintText(text)
         expectWellFormedReport(report, text.split('\n').length)
         expect(prototypeIsClean()).toBe(true)
@@ -43,9 +44,9 @@ describe('lint, in process', () => {
     )
   }, 120_000)
 
-  it('never throws on arbitrary bytes', () => {
-    fc.assert(
-      fc.property(fc.uint8Array({maxLength: 400}), (bytes) => {
+  it('never throws on arbitrary bytes', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({maxLength: 400}), async (bytes) => {
         const report = lintText(Buffer.from(bytes))
         expectWellFormedReport(report, Buffer.from(bytes).toString('utf8').split('\n').length)
       }),
@@ -53,9 +54,9 @@ describe('lint, in process', () => {
     )
   }, 120_000)
 
-  it('a schema-valid generated profile is linted by the rule engine without an internal error', () => {
-    fc.assert(
-      fc.property(validProfile, (profile) => {
+  it('a schema-valid generated profile is linted by the rule engine without an internal error', async () => {
+    await fc.assert(
+      fc.asyncProperty(validProfile, async (profile) => {
         const report = lintText(toYaml(profile))
         expectWellFormedReport(report, 10_000)
         // Rules that cannot be evaluated report themselves as findings: none should on a valid profile.
@@ -66,7 +67,7 @@ describe('lint, in process', () => {
     )
   }, 120_000)
 
-  it('`__proto__`, `constructor` and `prototype` keys anywhere pollute nothing', () => {
+  it('`__proto__`, `constructor` and `prototype` keys anywhere pollute nothing', async () => {
     const texts = [
       'apiVersion: fuseplan/v1\nkind: DeploymentProfile\n__proto__:\n  polluted: yes\nname: x\n',
       'apiVersion: fuseplan/v1\nkind: DeploymentProfile\nname: x\ntask: {type: binary, labelledSamples: 10, __proto__: {polluted: 1}}\nmodalities:\n  - {name: a, type: tabular, features: 3, availability: 1, constructor: {prototype: {polluted: 1}}}\n',
@@ -83,11 +84,11 @@ describe('lint, in process', () => {
 })
 
 describe('lint, through the CLI', () => {
-  it('reports every file, exits 0 or 1, prints no stack trace and does not hang', () => {
+  it('reports every file, exits 0 or 1, prints no stack trace and does not hang', async () => {
     const root = tempDir('fuseplan-fuzz-lint-')
     let run = 0
-    fc.assert(
-      fc.property(fc.array(fc.oneof({weight: 5, arbitrary: hostileProfileText}, {weight: 1, arbitrary: fc.uint8Array({maxLength: 200}).map((b) => Buffer.from(b))}), {minLength: 1, maxLength: 8}), (docs) => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.oneof({weight: 5, arbitrary: hostileProfileText}, {weight: 1, arbitrary: fc.uint8Array({maxLength: 200}).map((b) => Buffer.from(b))}), {minLength: 1, maxLength: 8}), async (docs) => {
         const dir = join(root, String(run++))
         mkdirSync(dir)
         const files = docs.map((doc, i) => {
@@ -95,7 +96,7 @@ describe('lint, through the CLI', () => {
           writeFileSync(file, doc)
           return file
         })
-        const r = fuseplan(['lint', ...files, '--format', 'json'], {cwd: dir})
+        const r = await runInProcess(['lint', ...files, '--format', 'json'], {cwd: dir})
         expectCleanExit(r, [0, 1], `lint of ${files.length} files in ${dir}`)
         const reports = JSON.parse(r.stdout) as {filePath: string; messages: {line: number; column: number}[]}[]
         expect(reports.map((x) => x.filePath).sort()).toEqual(files.sort())
@@ -105,16 +106,16 @@ describe('lint, through the CLI', () => {
     )
   }, 120000)
 
-  it('the default stylish output on the same kind of input is clean too', () => {
+  it('the default stylish output on the same kind of input is clean too', async () => {
     const root = tempDir('fuseplan-fuzz-lint-stylish-')
     let run = 0
-    fc.assert(
-      fc.property(fc.array(hostileProfileText, {minLength: 1, maxLength: 5}), (docs) => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(hostileProfileText, {minLength: 1, maxLength: 5}), async (docs) => {
         const dir = join(root, String(run++))
         mkdirSync(dir)
         docs.forEach((doc, i) => writeFileSync(join(dir, `p${i}.yaml`), doc))
         // A directory walk: files that are not fuseplan documents are skipped, the rest reported.
-        const r = fuseplan(['lint', '.'], {cwd: dir})
+        const r = await runInProcess(['lint', '.'], {cwd: dir})
         expectCleanExit(r, [0, 1], `lint . in ${dir}`)
       }),
       {numRuns: runs(10)},

@@ -6,6 +6,7 @@ import {mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
+import {runInProcess} from '../helpers/in-process.js'
 import {decide} from '../../src/decision/decide.js'
 import {CelCompileError, CelLimitError, compile} from '../../src/engine/cel.js'
 import {loadConfig, RuleLoadError} from '../../src/engine/index.js'
@@ -81,13 +82,13 @@ describe('special files behind every path fuseplan reads (CLI)', () => {
     },
   ]
 
-  it('every entry point ends quickly with a clear message, never reading the special file', () => {
-    fc.assert(
-      fc.property(fc.constantFrom(...entryPoints), fc.constantFrom(...KINDS), (entry, kind) => {
+  it('every entry point ends quickly with a clear message, never reading the special file', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...entryPoints), fc.constantFrom(...KINDS), async (entry, kind) => {
         const dir = tempDir('fuseplan-fuzz-files-')
         writeFileSync(join(dir, 'p.yaml'), EXAMPLE_TEXT)
         const args = entry.args(dir, kind)
-        const r = fuseplan(args, {cwd: dir, timeoutMs: 20_000})
+        const r = await runInProcess(args, {cwd: dir, timeoutMs: 20_000})
         expectCleanExit(r, entry.exits, `${entry.what} on a ${kind}: ${args.join(' ')}`)
         expect(r.stderr + r.stdout).not.toMatch(/Internal error/)
       }),
@@ -138,15 +139,15 @@ describe('hostile CEL in rule packs (in process)', () => {
     )
   }, 300_000)
 
-  it('a pack of such rules ends in findings or a load error through the CLI', () => {
-    fc.assert(
-      fc.property(fc.array(hostileCel, {minLength: 1, maxLength: 4}), (whens) => {
+  it('a pack of such rules ends in findings or a load error through the CLI', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(hostileCel, {minLength: 1, maxLength: 4}), async (whens) => {
         const dir = tempDir('fuseplan-fuzz-cel-')
         writeFileSync(join(dir, 'p.yaml'), EXAMPLE_TEXT)
         mkdirSync(join(dir, 'pack'))
         const rules = whens.map((when, i) => `  - id: hostile-${i}\n    title: t\n    rationale: r\n    source: test\n    severity: warning\n    when: ${JSON.stringify(when)}\n    effects:\n      finding:\n        message: fired\n        path: modalities\n    examples:\n      fires: {}\n      passes: {}\n`)
         writeFileSync(join(dir, 'pack', 'r.yaml'), `rules:\n${rules.join('')}`)
-        const r = fuseplan(['lint', 'p.yaml', '--rules', 'pack'], {cwd: dir, timeoutMs: 60_000})
+        const r = await runInProcess(['lint', 'p.yaml', '--rules', 'pack'], {cwd: dir, timeoutMs: 60_000})
         expectCleanExit(r, [0, 1, 2], `lint with ${whens.join(' ; ')}`)
       }),
       {numRuns: runs(6)},
