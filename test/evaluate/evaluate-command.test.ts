@@ -2,14 +2,15 @@
 import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {runCli, tempDir} from '../helpers/run-cli.js'
+import {runInProcess} from '../helpers/in-process.js'
+import {tempDir} from '../helpers/run-cli.js'
 
 const TINY = ['--quick', '--samples', '240', '--test-samples', '200', '--epochs', '1', '--max-input-size', '8', '--candidates', 'early/complete-case,late']
 
 describe('fuseplan evaluate', () => {
-  it('prints the SPEC section 8 JSON on stdout, progress on stderr, and the same numbers for the same seed', () => {
+  it('prints the SPEC section 8 JSON on stdout, progress on stderr, and the same numbers for the same seed', async () => {
     const args = ['evaluate', 'examples/wearable-afib.yaml', '--format', 'json', '--seed', '3', ...TINY]
-    const a = runCli(args)
+    const a = await runInProcess(args)
     expect(a.stderr).not.toMatch(/at .*\.js:\d+/) // no stack trace
     expect(a.status).toBe(0)
     const json = JSON.parse(a.stdout)
@@ -26,14 +27,14 @@ describe('fuseplan evaluate', () => {
       for (const p of s.patterns) expect(p).toEqual({present: expect.any(Array), share: expect.any(Number), metric: expect.any(Number)})
     }
     expect(a.stderr).toContain('evaluate: training 1/2 early, complete cases (naive), seed 3 (1 epoch)')
-    const b = runCli(args)
+    const b = await runInProcess(args)
     expect(b.stdout).toBe(a.stdout)
   })
 
-  it('writes a self-contained HTML report and prints the table and chart', () => {
+  it('writes a self-contained HTML report and prints the table and chart', async () => {
     const dir = tempDir()
     const report = join(dir, 'out', 'report.html')
-    const r = runCli(['evaluate', 'examples/icu-deterioration.yaml', '--report', report, ...TINY])
+    const r = await runInProcess(['evaluate', 'examples/icu-deterioration.yaml', '--report', report, ...TINY])
     expect(r.status).toBe(0)
     expect(r.stdout).toContain('fuseplan evaluate: icu-deterioration')
     expect(r.stdout).toContain('Verdict: ')
@@ -45,11 +46,11 @@ describe('fuseplan evaluate', () => {
     expect(readdirSync(join(dir, 'out'))).toEqual(['report.html'])
   })
 
-  it('reports a broken profile at file:line:col with exit 2 and writes nothing', () => {
+  it('reports a broken profile at file:line:col with exit 2 and writes nothing', async () => {
     const dir = tempDir()
     const bad = readFileSync(new URL('../../examples/icu-deterioration.yaml', import.meta.url), 'utf8').replace('availability: 0.22', 'availability: 2.2')
     writeFileSync(join(dir, 'p.yaml'), bad)
-    const r = runCli(['evaluate', 'p.yaml', '--report', 'r.html', ...TINY], {cwd: dir})
+    const r = await runInProcess(['evaluate', 'p.yaml', '--report', 'r.html', ...TINY], {cwd: dir})
     expect(r.status).toBe(2)
     expect(r.stderr).toMatch(/p\.yaml:\d+:\d+/)
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/)
@@ -57,30 +58,30 @@ describe('fuseplan evaluate', () => {
     expect(existsSync(join(dir, 'r.html'))).toBe(false)
   })
 
-  it('rejects unknown candidates and non-HTML report names with exit 2', () => {
-    const r = runCli(['evaluate', '--candidates', 'late,transformer'])
+  it('rejects unknown candidates and non-HTML report names with exit 2', async () => {
+    const r = await runInProcess(['evaluate', '--candidates', 'late,transformer'])
     expect(r.status).toBe(2)
     expect(r.stderr).toContain('unknown candidate "transformer"')
-    const s = runCli(['evaluate', '--report', 'x.pdf'])
+    const s = await runInProcess(['evaluate', '--report', 'x.pdf'])
     expect(s.status).toBe(2)
     expect(s.stderr).toContain('.html')
     // A folder named like a report is refused before any training starts.
     const dir = tempDir()
     mkdirSync(join(dir, 'r.html'))
-    const f = runCli(['evaluate', '--report', 'r.html'], {cwd: dir})
+    const f = await runInProcess(['evaluate', '--report', 'r.html'], {cwd: dir})
     expect(f.status).toBe(2)
     expect(f.stderr).toContain('r.html is a folder')
     expect(f.stderr).not.toContain('training')
   })
 
-  it('recommends with the same rules as recommend: fuseplan.config.yaml next to the profile applies', () => {
+  it('recommends with the same rules as recommend: fuseplan.config.yaml next to the profile applies', async () => {
     const dir = tempDir()
     writeFileSync(join(dir, 'afib.yaml'), readFileSync(new URL('../../examples/wearable-afib.yaml', import.meta.url), 'utf8'))
-    const plain = runCli(['evaluate', 'afib.yaml', '--format', 'json', ...TINY], {cwd: dir})
+    const plain = await runInProcess(['evaluate', 'afib.yaml', '--format', 'json', ...TINY], {cwd: dir})
     expect(plain.status).toBe(0)
     expect(JSON.parse(plain.stdout).recommended).toBe('attention')
     writeFileSync(join(dir, 'fuseplan.config.yaml'), 'overrides:\n  temporal-favours-attention:\n    options: {minLabelledSamples: 100000}\n')
-    const configured = runCli(['evaluate', 'afib.yaml', '--format', 'json', ...TINY], {cwd: dir})
+    const configured = await runInProcess(['evaluate', 'afib.yaml', '--format', 'json', ...TINY], {cwd: dir})
     expect(configured.status).toBe(0)
     expect(JSON.parse(configured.stdout).recommended).toBe('intermediate')
   })
