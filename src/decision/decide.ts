@@ -6,7 +6,8 @@ import {defaultRuleSet, evaluateRules} from '../engine/index.js'
 import type {RuleSet} from '../engine/types.js'
 import type {Profile} from '../profile/types.js'
 import {buildMaskingPlan, maskingShortfalls} from './masking.js'
-import {STRATEGY_INFO, TIE_BREAK} from './strategies.js'
+import {TIE_BREAK} from '../profile/strategies.js'
+import {STRATEGY_INFO} from './strategies.js'
 import {STRATEGIES, type Decision, type DecisionConfidence, type EvaluationPlan, type Strategy, type StrategyOption, type TransferPlan} from './types.js'
 
 /** Missing rates of the robustness sweep in the evaluation plan. */

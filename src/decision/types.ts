@@ -1,15 +1,11 @@
 // The decision contract (SPEC sections 4 and 8). `fuseplan recommend --format json` serialises a
 // Decision; scaffold and evaluate read one. Keep keys stable: scripts outside the project read them.
-import type {Severity, DocPath} from '../findings.js'
+import type {Severity} from '../findings.js'
+import type {DecisionFinding, ScoreReason, TraceEntry} from '../engine/types.js'
+import type {Strategy} from '../profile/strategies.js'
 
-export const STRATEGIES = ['early', 'intermediate', 'late', 'attention'] as const
-export type Strategy = (typeof STRATEGIES)[number]
-
-export interface ScoreReason {
-  ruleId: string
-  delta: number
-  reason: string
-}
+export {STRATEGIES, type Strategy} from '../profile/strategies.js'
+export type {DecisionFinding, ScoreReason, TraceEntry} from '../engine/types.js'
 
 export interface StrategyOption {
   strategy: Strategy
@@ -65,26 +61,6 @@ export interface EvaluationPlan {
   patterns: {present: string[]; share: number}[]
   ablations: string[]
   robustnessSweep: {missingRates: number[]; modalities: string[]}
-}
-
-export interface DecisionFinding {
-  ruleId: string
-  severity: Severity
-  message: string
-  /** Dotted path into the profile, e.g. "modalities[1].availability". */
-  path: string
-  docPath: DocPath
-}
-
-export interface TraceEntry {
-  ruleId: string
-  fired: boolean
-  /** Fact and profile values the rule's condition read, by name. */
-  inputs: Record<string, unknown>
-  effects: string[]
-  error?: string
-  /** True when the config turned the rule off: it was not evaluated. */
-  disabled?: boolean
 }
 
 /** How clearly the rules separate the chosen strategy from the next one. */

@@ -1,7 +1,8 @@
 // Running a rule set over one profile: evaluate each enabled rule's condition (and forEach), collect
 // its effects, and record a trace entry for every rule, fired or not, with the values it read.
 import type {DocPath, Severity} from '../findings.js'
-import {STRATEGIES, type DecisionFinding, type ScoreReason, type Strategy, type TraceEntry} from '../decision/types.js'
+import {isStrategy, type Strategy} from '../profile/strategies.js'
+import type {DecisionFinding, ScoreReason, TraceEntry} from './types.js'
 import type {Profile} from '../profile/types.js'
 import type {Facts} from '../facts/index.js'
 import {evalNumber, evaluationErrorMessage, renderTemplate, type CelContext, type Template} from './cel.js'
@@ -61,7 +62,7 @@ function resolveRead(ctx: CelContext, path: string): unknown {
 }
 
 function asStrategy(value: string, ruleId: string): Strategy {
-  if ((STRATEGIES as readonly string[]).includes(value)) return value as Strategy
+  if (isStrategy(value)) return value
   throw new Error(`rule ${ruleId} named unknown strategy "${value}"`)
 }
 

@@ -5,6 +5,7 @@ import {lstatSync, readdirSync, statSync} from 'node:fs'
 import {join, relative} from 'node:path'
 import type {DocPath, Range} from '../findings.js'
 import {MAX_SOURCE_BYTES, parseSource, type SourceDocument} from '../profile/source.js'
+import {isStrategy, STRATEGIES} from '../profile/strategies.js'
 import {BoundedReadError, readBoundedFile} from '../util/read.js'
 import {escapeControlLine} from '../util/text.js'
 import {CelCompileError, compile, compileLazy, compileTemplate, type Compiled, type NumberOrExpr, type Template} from './cel.js'
@@ -30,7 +31,6 @@ export function formatProblem(p: LoadProblem): string {
 
 export const RULE_ID_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/
 const SEVERITIES = ['error', 'warning', 'info'] as const
-const STRATEGY_NAMES = ['early', 'intermediate', 'late', 'attention']
 const RULE_KEYS = ['id', 'title', 'rationale', 'source', 'severity', 'scope', 'options', 'when', 'forEach', 'effects', 'examples']
 
 /** Unknown keys reported one by one per mapping; the rest are counted in one problem. */
@@ -395,8 +395,8 @@ function parseRule(y: YamlFile, path: DocPath, raw: unknown, builtin: boolean): 
 
 function parseStrategy(y: YamlFile, path: DocPath, v: unknown): Template | undefined {
   const t = y.template(path, v, '`strategy`')
-  if (t && t.parts.length === 1 && typeof t.parts[0] === 'string' && !STRATEGY_NAMES.includes(t.parts[0])) {
-    y.error(path, `Unknown strategy \`${t.parts[0]}\`; use one of ${STRATEGY_NAMES.join(', ')} (or a {{ }} template).`)
+  if (t && t.parts.length === 1 && typeof t.parts[0] === 'string' && !isStrategy(t.parts[0])) {
+    y.error(path, `Unknown strategy \`${t.parts[0]}\`; use one of ${STRATEGIES.join(', ')} (or a {{ }} template).`)
     return undefined
   }
   return t

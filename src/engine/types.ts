@@ -1,6 +1,6 @@
 // Rule model: what a rule file (rules/*.yaml) holds once loaded and compiled.
-import type {Severity} from '../findings.js'
-import type {Strategy} from '../decision/types.js'
+import type {DocPath, Severity} from '../findings.js'
+import type {Strategy} from '../profile/strategies.js'
 import type {Compiled, Template, NumberOrExpr} from './cel.js'
 
 export type OptionValue = number | string | boolean
@@ -112,3 +112,31 @@ export interface RuleMeta {
 }
 
 export type {Strategy}
+
+// What evaluating the rules produces; the decision carries these as they are.
+
+export interface DecisionFinding {
+  ruleId: string
+  severity: Severity
+  message: string
+  /** Dotted path into the profile, e.g. "modalities[1].availability". */
+  path: string
+  docPath: DocPath
+}
+
+export interface ScoreReason {
+  ruleId: string
+  delta: number
+  reason: string
+}
+
+export interface TraceEntry {
+  ruleId: string
+  fired: boolean
+  /** Fact and profile values the rule's condition read, by name. */
+  inputs: Record<string, unknown>
+  effects: string[]
+  error?: string
+  /** True when the config turned the rule off: it was not evaluated. */
+  disabled?: boolean
+}

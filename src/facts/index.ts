@@ -3,7 +3,7 @@
 // JSON (numbers are doubles in CEL: write `1.0`, not `1`, in arithmetic). FACT_DOCS documents each
 // one; `fuseplan rules facts` and docs/rules.md list them.
 import type {Profile, Modality} from '../profile/types.js'
-import {STRATEGIES, type Strategy} from '../decision/types.js'
+import {STRATEGIES, type Strategy} from '../profile/strategies.js'
 import {encoderMs, estimateLatency} from './latency.js'
 
 /** A presence pattern counts for the evaluation plan when its share reaches this (SPEC 3/4: 1%). */

@@ -13,7 +13,7 @@
 // waits for its whole batch). Every constant is fuseplan's own default, not a measurement: give
 // `encoderLatencyMs` to replace the encoder defaults.
 import type {Modality, ModalityType, Profile} from '../profile/types.js'
-import type {Strategy} from '../decision/types.js'
+import type {Strategy} from '../profile/strategies.js'
 
 export const DEFAULT_ENCODER_MS: Record<ModalityType, number> = {
   tabular: 0.2,

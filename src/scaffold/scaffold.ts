@@ -12,6 +12,7 @@ import {createHash} from 'node:crypto'
 import {existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {basename, dirname, isAbsolute, join, relative, resolve, sep} from 'node:path'
 import type {Decision, Strategy} from '../decision/types.js'
+import {isStrategy} from '../profile/strategies.js'
 import type {Profile} from '../profile/types.js'
 import {ANSWERS_FILE, MANIFEST_FILE, generateProject, renderAnswers, type Answers} from './generate.js'
 import {buildTrainingConfig} from './training-config.js'
@@ -228,7 +229,7 @@ export function readAnswers(out: string, parse: (text: string) => unknown): Answ
     throw new ScaffoldError(`${file} is not a fuseplan answers file (no \`profile\`); pass the profile explicitly`, 2)
   }
   const strategy = value.strategy ?? null
-  if (strategy !== null && !['early', 'intermediate', 'late', 'attention'].includes(strategy)) throw new ScaffoldError(`${file}: unknown strategy ${String(strategy)}`, 2)
+  if (strategy !== null && !isStrategy(strategy)) throw new ScaffoldError(`${file}: unknown strategy ${String(strategy)}`, 2)
   const answers: Answers = {profile: value.profile, strategy}
   if (typeof value.config === 'string') answers.config = value.config
   if (Array.isArray(value.rules) && value.rules.every((r) => typeof r === 'string')) answers.rules = value.rules

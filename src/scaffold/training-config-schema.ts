@@ -2,6 +2,7 @@
 // project). Every property has a title and a description for yaml-language-server completion.
 
 import {MAX_MODALITIES, MAX_PATTERNS, MODALITY_NAME_SOURCE, share} from '../profile/schema.js'
+import {STRATEGIES} from '../profile/strategies.js'
 import {ENCODER_KINDS} from '../../templates/project/src/config.js'
 
 export const TRAINING_CONFIG_SCHEMA_ID = 'https://fuseplan.dev/schemas/v1/training-config.json'
@@ -33,7 +34,7 @@ export const trainingConfigSchema = {
     apiVersion: {title: 'API version', description: 'Always `fuseplan/v1`.', const: 'fuseplan/v1'},
     kind: {title: 'Kind', description: 'Always `TrainingConfig` for a training config.', const: 'TrainingConfig'},
     name: {title: 'Name', description: 'Name of the deployment profile this project was generated from.', type: 'string', pattern: '^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$'},
-    strategy: {title: 'Fusion strategy', description: 'Which model the project trains: `early`, `intermediate`, `late` or `attention` fusion.', enum: ['early', 'intermediate', 'late', 'attention']},
+    strategy: {title: 'Fusion strategy', description: `Which model the project trains: ${STRATEGIES.map((s) => `\`${s}\``).join(', ')} fusion.`, enum: [...STRATEGIES]},
     task: {
       title: 'Task',
       description: 'What the model predicts and the metric it is judged by.',

@@ -10,9 +10,9 @@ import {initBackend, loadTf} from '../../dist/templates/project/src/backend.js'
 import {createWorld} from '../../dist/templates/project/src/data/synthetic.js'
 import {fusionLayers} from '../../dist/templates/project/src/model/layers.js'
 import {createModel, loadModel, type FusionModel, type Variant} from '../../dist/templates/project/src/model/index.js'
+import {STRATEGIES} from '../../src/profile/strategies.js'
 import {tinyConfig} from './fixtures.js'
 
-const STRATEGIES = ['early', 'intermediate', 'late', 'attention'] as const
 const NAMES = ['ehr', 'cxr', 'genomics']
 let dir: string
 

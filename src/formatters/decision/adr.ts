@@ -13,6 +13,7 @@
 //   Decision, so identical input gives byte-identical output.
 import {createHash} from 'node:crypto'
 import {STRATEGY_INFO} from '../../decision/strategies.js'
+import {masksModalities} from '../../profile/strategies.js'
 import type {Decision, StrategyOption} from '../../decision/types.js'
 import type {RuleSet} from '../../engine/types.js'
 import {codeSpan, escapeMarkdown as md} from '../../util/text.js'
@@ -29,7 +30,7 @@ export interface AdrOptions {
 export function adrTitle(decision: Decision): string {
   if (!decision.strategy) return `No fusion strategy fits ${decision.profile.name}`
   const s = decision.strategy
-  const withMasking = s === 'intermediate' || s === 'attention' ? ' with modality masking' : ''
+  const withMasking = masksModalities(s) ? ' with modality masking' : ''
   const withTransfer = decision.transfer ? ' and transfer from a data-rich cohort' : ''
   return `Use ${label(s).toLowerCase()}${withMasking}${withTransfer} for ${decision.profile.name}`
 }
@@ -144,7 +145,7 @@ export function adrBody(d: Decision, ruleSet?: RuleSet): string {
   if (chosen) {
     const good = [...chosen.pros]
     const bad = [...chosen.cons]
-    if (chosen.strategy === 'intermediate' || chosen.strategy === 'attention') {
+    if (masksModalities(chosen.strategy)) {
       good.push('the masking plan below trains every modality at a missing rate at least as high as in production, so robustness covers the deployment (up to the largest missing rate seen in training)')
     }
     if (d.transfer) bad.push(`training takes two stages (pre-train on \`${d.transfer.pretrainCohort}\`, then fine-tune) and validation per cohort`)

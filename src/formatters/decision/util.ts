@@ -1,6 +1,5 @@
 // Small text helpers shared by the decision formatters.
-import {STRATEGY_INFO} from '../../decision/strategies.js'
-import type {Strategy} from '../../decision/types.js'
+import {STRATEGY_DEFINITIONS, type Strategy} from '../../profile/strategies.js'
 import {escapeMarkdown} from '../../util/text.js'
 
 export function pct(x: number): string {
@@ -12,7 +11,7 @@ export function num(x: number, digits = 3): string {
 }
 
 export function label(s: Strategy): string {
-  return STRATEGY_INFO[s].label
+  return STRATEGY_DEFINITIONS[s].label
 }
 
 /** A value as it appears in a trace: short, one line. */
