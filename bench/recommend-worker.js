@@ -5,7 +5,7 @@ import {performance} from 'node:perf_hooks'
 import {generateProfile} from './profiles.js'
 
 const {loadProfileText} = await import('../dist/src/profile/load.js')
-const {loadRuleSet} = await import('../dist/src/engine/index.js')
+const {loadRuleSet, profileChecker} = await import('../dist/src/engine/index.js')
 const {decide} = await import('../dist/src/decision/decide.js')
 
 const args = process.argv.slice(2)
@@ -20,7 +20,7 @@ const loadTimes = []
 for (let i = 0; profiles.length < wanted && i < wanted * 3; i++) {
   const {text} = generateProfile(i)
   const start = performance.now()
-  const loaded = loadProfileText(`bench-${i}.yaml`, text)
+  const loaded = loadProfileText(`bench-${i}.yaml`, text, profileChecker(ruleSet))
   loadTimes.push(performance.now() - start)
   if (loaded.profile && !loaded.findings.some((f) => f.severity === 'error')) profiles.push(loaded.profile)
 }

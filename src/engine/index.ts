@@ -5,6 +5,7 @@ import {dirname, join, relative, resolve, sep} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import type {DocPath} from '../findings.js'
 import {computeFacts} from '../facts/index.js'
+import type {ProfileChecker} from '../profile/load.js'
 import type {Profile} from '../profile/types.js'
 import {findConfig, loadConfig, type Config} from './config.js'
 import {evaluateRules} from './evaluate.js'
@@ -189,6 +190,11 @@ export function checkProfile(ruleSet: RuleSet, profile: Profile): DecisionFindin
     }
   }
   return findings
+}
+
+/** A checker for loadProfile: the rules of `ruleSet` (the bundled rules, no config, by default). */
+export function profileChecker(ruleSet: RuleSet = defaultRuleSet()): ProfileChecker {
+  return (profile) => checkProfile(ruleSet, profile).map((f) => ({ruleId: f.ruleId, severity: f.severity, message: f.message, docPath: f.docPath}))
 }
 
 export function ruleHelpUri(id: string): string {

@@ -1,7 +1,7 @@
 // Reading a profile from disk: parse with positions, validate against the schema, run the
-// cross-document checks. Everything that goes wrong comes back as positioned findings, never a throw.
-import {compareFindings, type Finding} from '../findings.js'
-import {checkProfileDocument, type ProfileProblem} from './checks.js'
+// cross-document checks the caller passes (the rule engine's, see engine/index.ts: the contract does
+// not know the rules). Everything that goes wrong comes back as positioned findings, never a throw.
+import {compareFindings, type DocPath, type Finding} from '../findings.js'
 import {BoundedReadError, readBoundedFile} from '../util/read.js'
 import {MAX_SOURCE_BYTES, parseSource, type SourceDocument} from './source.js'
 import type {Profile} from './types.js'
@@ -38,11 +38,22 @@ function parseErrorDocument(filePath: string, message: string, ruleId = 'file-un
   return {filePath, text: '', value: undefined, rangeOf: () => start, syntaxFindings: [{ruleId, severity: 'error', message, path: [], ...start}]}
 }
 
-/** The cross-document checks to run once the schema passes; the rule engine supplies its own. */
+/** A problem a cross-document check found, at a path into the profile. */
+export interface ProfileProblem {
+  ruleId: string
+  severity: 'error' | 'warning' | 'info'
+  message: string
+  docPath: DocPath
+}
+
+/** The cross-document checks to run once the schema passes; the rule engine supplies them. */
 export type ProfileChecker = (profile: Profile) => ProfileProblem[]
 
+/** No cross-document checks: syntax and schema only. */
+export const SCHEMA_ONLY: ProfileChecker = () => []
+
 /** Validates an already parsed document as a DeploymentProfile. */
-export function loadProfileSource(source: SourceDocument, check: ProfileChecker = checkProfileDocument): LoadedProfile {
+export function loadProfileSource(source: SourceDocument, check: ProfileChecker = SCHEMA_ONLY): LoadedProfile {
   if (source.syntaxFindings.some((f) => f.severity === 'error')) return {findings: source.syntaxFindings, source}
   // The schema's messages name unknown keys and quote values; for a file that is not a fuseplan
   // document at all (a key file, some other YAML) those are its content, so say only what it is not.

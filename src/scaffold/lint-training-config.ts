@@ -8,6 +8,7 @@
 import {dirname, resolve} from 'node:path'
 import type {ValidateFunction} from 'ajv/dist/2020.js'
 import type {DocPath, Finding, Range, Severity} from '../findings.js'
+import {profileChecker} from '../engine/index.js'
 import {loadProfile} from '../profile/load.js'
 import {compileSchema, schemaFindings} from '../profile/validate.js'
 import type {Profile} from '../profile/types.js'
@@ -78,7 +79,7 @@ export function lintTrainingConfig(doc: unknown, ctx: TrainingConfigLintContext)
   // The profile it came from.
   const src = config.source as Obj
   const profilePath = resolve(dirname(ctx.filePath), src.profile as string)
-  const loaded = loadProfile(profilePath)
+  const loaded = loadProfile(profilePath, profileChecker())
   if (loaded.findings.some((f) => f.ruleId === 'file-unreadable')) {
     add(TRAINING_CONFIG_RULES.profileMissing, 'warning', `The source profile ${src.profile as string} cannot be read, so drift cannot be checked. Fix source.profile (a path relative to this file).`, ['source', 'profile'])
     return findings

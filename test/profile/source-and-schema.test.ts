@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
+import {profileChecker} from '../../src/engine/index.js'
 import {loadProfileText} from '../../src/profile/load.js'
 import {nestingProblem, parseSource, MAX_SOURCE_BYTES} from '../../src/profile/source.js'
 
@@ -47,9 +48,10 @@ describe('profile validation', () => {
     expect(messages).toContain('`modalities[0].features` must be a whole number, not the string "lots".')
   })
 
-  it('reports cross-document problems with positions', () => {
+  it('reports the cross-document problems of the checker it is given, with positions', () => {
     const text = EXAMPLE.replace('modalities: [ehr, cxr]\n    availability: {cxr: 0.26}', 'modalities: [ehr, xray]\n    availability: {cxr: 0.26}')
-    const r = loadProfileText('x.yaml', text)
+    expect(loadProfileText('x.yaml', text).findings, 'schema only without a checker').toEqual([])
+    const r = loadProfileText('x.yaml', text, profileChecker())
     const f = r.findings.find((x) => x.message.includes('`xray`'))!
     expect(f.severity).toBe('error')
     expect(text.split('\n')[f.line - 1].slice(f.column - 1, f.column + 3)).toBe('xray')
