@@ -1,4 +1,4 @@
-// The masking plan (SPEC 4): derived from deployment availability a and training availability t.
+// The masking plan (docs/design.md#masking-plan): derived from deployment availability a and training availability t.
 //
 // Keeping a present modality with probability a/t reproduces the deployment presence rate, so the
 // drop probability is q = 1 - a/t when t > a, else 0. A floor (the `masking-drop-floor` rule) stops the

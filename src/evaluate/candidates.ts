@@ -1,4 +1,4 @@
-// The strategies `fuseplan evaluate` trains and compares (SPEC section 7). Each candidate is a
+// The strategies `fuseplan evaluate` trains and compares (docs/design.md#evaluate-the-decision-checked). Each candidate is a
 // fusion strategy plus the way it treats absent modalities. All of them run the model code the
 // scaffolded project ships (templates/project/src/model), so the check tests the code users get.
 import type {Strategy} from '../decision/types.js'

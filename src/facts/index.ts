@@ -1,12 +1,12 @@
 // Derived facts: everything the rules need that is not written in the profile directly, computed
 // once per profile, in code, and exposed to rule conditions as `facts.<name>`. Every fact is plain
 // JSON (numbers are doubles in CEL: write `1.0`, not `1`, in arithmetic). FACT_DOCS documents each
-// one; `fuseplan rules facts` and docs/rules.md list them.
+// one; docs/rules.md lists them.
 import type {Profile, Modality} from '../profile/types.js'
 import {STRATEGIES, type Strategy} from '../profile/strategies.js'
 import {encoderMs, estimateLatency} from './latency.js'
 
-/** A presence pattern counts for the evaluation plan when its share reaches this (SPEC 3/4: 1%). */
+/** A presence pattern counts for the evaluation plan when its share reaches this (docs/design.md#masking-plan: 1%). */
 export const SIGNIFICANT_PATTERN_SHARE = 0.01
 /** Enumeration of presence patterns under independence stops after this many patterns. */
 export const MAX_ENUMERATED_PATTERNS = 1000

@@ -1,4 +1,4 @@
-// The DeploymentProfile contract (SPEC section 2). The JSON Schema in ./schema.ts is the source of
+// The DeploymentProfile contract (docs/design.md#documents). The JSON Schema in ./schema.ts is the source of
 // truth for validation; these types mirror it for the code that reads a validated profile.
 import {MODALITY_NAME_SOURCE} from './schema.js'
 

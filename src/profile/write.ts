@@ -1,6 +1,6 @@
 // Serialising a Profile to the YAML people read and edit: the yaml-language-server modeline (so editors
 // complete and document every key from the published schema), a short comment per section, keys in the
-// order SPEC section 2 lists them, short lists and maps in flow style. Same profile, same bytes.
+// order docs/design.md#documents lists them, short lists and maps in flow style. Same profile, same bytes.
 import {stringify} from 'yaml'
 import {PROFILE_SCHEMA_ID} from './schema.js'
 import type {Cohort, Modality, Profile} from './types.js'

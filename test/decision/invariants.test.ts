@@ -1,4 +1,4 @@
-// SPEC section 3, decision invariants 1-9: each pinned on a profile built for it, and the universal
+// docs/design.md#decision-invariants, 1-9: each pinned on a profile built for it, and the universal
 // ones (2, 6, 9) also checked as properties over random profiles.
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'

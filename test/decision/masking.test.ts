@@ -1,4 +1,4 @@
-// The masking plan (SPEC 4, invariant 6) as properties over random availabilities.
+// The masking plan (docs/design.md#masking-plan, invariant 6) as properties over random availabilities.
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {computeFacts} from '../../src/facts/index.js'

@@ -8,7 +8,7 @@ import {tempDir} from '../helpers/run-cli.js'
 const TINY = ['--quick', '--samples', '240', '--test-samples', '200', '--epochs', '1', '--max-input-size', '8', '--candidates', 'early/complete-case,late']
 
 describe('fuseplan evaluate', () => {
-  it('prints the SPEC section 8 JSON on stdout, progress on stderr, and the same numbers for the same seed', async () => {
+  it('prints the JSON contract on stdout, progress on stderr, and the same numbers for the same seed', async () => {
     const args = ['evaluate', 'examples/wearable-afib.yaml', '--format', 'json', '--seed', '3', ...TINY]
     const a = await runInProcess(args)
     expect(a.stderr).not.toMatch(/at .*\.js:\d+/) // no stack trace

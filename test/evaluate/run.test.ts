@@ -59,7 +59,7 @@ const fakeCode: ModelCode = {
 const small = {seed: 5, seeds: 1, samples: 400, testSamples: 300, epochs: 2, batchSize: 32, maxInputSize: 8, learningRates: [0.003]}
 
 describe('runEvaluation', () => {
-  it('fills the SPEC section 8 contract and reports progress per candidate and epoch', async () => {
+  it('fills the JSON contract and reports progress per candidate and epoch', async () => {
     const events: ProgressEvent[] = []
     const r = await runEvaluation(example('icu-deterioration'), {...small, candidates: parseCandidates('all'), onProgress: (e) => events.push(e)}, fakeCode)
     expect(r.recommended).toBe('intermediate')

@@ -1,4 +1,4 @@
-// `fuseplan evaluate --format json`: the machine contract of SPEC section 8. Stable keys:
+// `fuseplan evaluate --format json`: the machine contract of docs/design.md#output-contracts. Stable keys:
 // recommended, empiricalBest, agrees, strategies[{strategy, variant, metrics: {complete, deployment},
 // relativeRobustness, effectiveRobustness, patterns: [{present, share, metric}]}]. Metrics that could
 // not be computed are null. Same result, same bytes (no timestamps, no timings).

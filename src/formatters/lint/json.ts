@@ -1,4 +1,4 @@
-// `--format json`: ESLint's JSON formatter shape (SPEC section 8), so tools that read
+// `--format json`: ESLint's JSON formatter shape (docs/design.md#output-contracts), so tools that read
 // `eslint -f json` output read fuseplan's too.
 //
 // One entry per linted file, clean or not, sorted by path:
