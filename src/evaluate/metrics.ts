@@ -4,41 +4,27 @@
 // and regression (the predicted value); `classes` scores per sample, row-major, for multiclass.
 import {auroc, auprc, macroF1} from '../../templates/project/src/metrics.js'
 
-export type MetricName = 'auroc' | 'auprc' | 'accuracy' | 'macro_f1' | 'rmse' | 'mae'
-export type TaskKind = 'binary' | 'multiclass' | 'regression'
+import {defaultMetricFor, METRIC_DEFINITIONS, METRICS_FOR_TASK, type MetricName, type TaskType} from '../profile/metrics.js'
 
-export const METRICS: readonly MetricName[] = ['auroc', 'auprc', 'accuracy', 'macro_f1', 'rmse', 'mae']
+export {METRICS, type MetricName} from '../profile/metrics.js'
+export type TaskKind = TaskType
 
-export const METRIC_LABELS: Record<MetricName, string> = {
-  auroc: 'AUROC',
-  auprc: 'AUPRC',
-  accuracy: 'accuracy',
-  macro_f1: 'macro-F1',
-  rmse: 'RMSE',
-  mae: 'MAE',
-}
+export const METRIC_LABELS = Object.fromEntries(Object.entries(METRIC_DEFINITIONS).map(([k, d]) => [k, d.label])) as Record<MetricName, string>
 
 /** Error metrics: lower is better. Everything else: higher is better. */
 export function higherIsBetter(metric: MetricName): boolean {
-  return metric !== 'rmse' && metric !== 'mae'
-}
-
-const DEFAULT_METRIC: Record<TaskKind, MetricName> = {binary: 'auroc', multiclass: 'accuracy', regression: 'rmse'}
-const ALLOWED: Record<TaskKind, readonly MetricName[]> = {
-  binary: ['auroc', 'auprc', 'accuracy', 'macro_f1'],
-  multiclass: ['auroc', 'accuracy', 'macro_f1'],
-  regression: ['rmse', 'mae'],
+  return METRIC_DEFINITIONS[metric].higherIsBetter
 }
 
 /**
  * The metric evaluate reports: the profile's `task.metric` when it makes sense for the task type,
- * otherwise the task's default (AUROC for binary, accuracy for multiclass, RMSE for regression).
+ * otherwise the task's default (AUROC for binary, macro-F1 for multiclass, RMSE for regression).
  * Returns a note when the profile's choice was replaced.
  */
 export function chooseMetric(task: TaskKind, requested: string | undefined): {metric: MetricName; note?: string} {
-  if (requested === undefined) return {metric: DEFAULT_METRIC[task]}
-  if ((ALLOWED[task] as readonly string[]).includes(requested)) return {metric: requested as MetricName}
-  const metric = DEFAULT_METRIC[task]
+  if (requested === undefined) return {metric: defaultMetricFor(task)}
+  if ((METRICS_FOR_TASK[task] as readonly string[]).includes(requested)) return {metric: requested as MetricName}
+  const metric = defaultMetricFor(task)
   return {metric, note: `task.metric ${requested} does not apply to a ${task} task; evaluate reports ${METRIC_LABELS[metric]} instead.`}
 }
 

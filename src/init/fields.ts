@@ -5,6 +5,7 @@
 import type {ValidateFunction} from 'ajv/dist/2020.js'
 import {profileSchema} from '../profile/schema.js'
 import {compileSchema} from '../profile/validate.js'
+import {METRICS, METRICS_FOR_TASK, TASK_TYPES, type MetricName, type TaskType} from '../profile/metrics.js'
 import {MODALITY_NAME_PATTERN, PROFILE_NAME_PATTERN} from '../profile/types.js'
 
 /** A problem with something the person gave us (flag, answers file, data file): exit code 2. */
@@ -142,8 +143,7 @@ export function checkDescription(raw: unknown): Checked<string> {
   return ok(text)
 }
 
-export const TASK_TYPES = ['binary', 'multiclass', 'regression'] as const
-export const METRICS = ['auroc', 'auprc', 'accuracy', 'macro_f1', 'rmse', 'mae'] as const
+export {METRICS, TASK_TYPES}
 export const INTERACTIONS = ['unknown', 'weak', 'strong'] as const
 export const MODALITY_TYPES = ['tabular', 'image', 'text', 'timeseries', 'omics', 'embedding'] as const
 export const MISSINGNESS = ['random', 'informative', 'by-design'] as const
@@ -157,17 +157,16 @@ export const checkMissingness = (raw: unknown) => checkEnum(raw, MISSINGNESS, 'M
 export const checkTiming = (raw: unknown) => checkEnum(raw, TIMINGS, 'Timing')
 export const checkHardware = (raw: unknown) => checkEnum(raw, HARDWARE, 'Hardware')
 
-export function metricsFor(taskType: string): readonly (typeof METRICS)[number][] {
-  if (taskType === 'regression') return ['rmse', 'mae']
-  if (taskType === 'multiclass') return ['accuracy', 'macro_f1', 'auroc']
-  return ['auroc', 'auprc', 'accuracy']
+/** The metrics that fit a task type, its default first. */
+export function metricsFor(taskType: string): readonly MetricName[] {
+  return METRICS_FOR_TASK[taskType as TaskType] ?? METRICS_FOR_TASK.binary
 }
 
-export function defaultMetric(taskType: string): (typeof METRICS)[number] {
+export function defaultMetric(taskType: string): MetricName {
   return metricsFor(taskType)[0]
 }
 
-export function checkMetric(raw: unknown, taskType: string): Checked<(typeof METRICS)[number]> {
+export function checkMetric(raw: unknown, taskType: string): Checked<MetricName> {
   const r = checkEnum(raw, METRICS, 'The metric')
   if (!r.ok) return r
   if (!metricsFor(taskType).includes(r.value)) {

@@ -1,6 +1,7 @@
 // JSON Schema (draft 2020-12) for `kind: DeploymentProfile`. `fuseplan schema` prints it; editors
 // running yaml-language-server use it through the modeline fuseplan writes into profiles.
 // Every property carries a title and a description: they are the completion docs users see.
+import {defaultMetricFor, METRICS, TASK_TYPES} from './metrics.js'
 
 export const PROFILE_SCHEMA_ID = 'https://fuseplan.dev/schemas/v1/deployment-profile.json'
 export const MAX_MODALITIES = 32
@@ -55,13 +56,13 @@ export const profileSchema = {
         type: {
           title: 'Task type',
           description: '`binary` classification, `multiclass` classification (give `classes`), or `regression`.',
-          enum: ['binary', 'multiclass', 'regression'],
+          enum: [...TASK_TYPES],
         },
         classes: {title: 'Classes', description: 'Number of classes for a `multiclass` task (2 to 1000).', type: 'integer', minimum: 2, maximum: 1000},
         metric: {
           title: 'Metric',
-          description: 'Metric to judge the model by: `auroc` (default for binary), `accuracy`, `macro_f1`, `rmse`, `mae`.',
-          enum: ['auroc', 'auprc', 'accuracy', 'macro_f1', 'rmse', 'mae'],
+          description: `Metric to judge the model by: ${METRICS.map((m) => `\`${m}\``).join(', ')}. Without one: ${TASK_TYPES.map((t) => `\`${defaultMetricFor(t)}\` for ${t}`).join(', ')}.`,
+          enum: [...METRICS],
         },
         labelledSamples: {
           title: 'Labelled samples',

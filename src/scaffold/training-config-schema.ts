@@ -2,6 +2,7 @@
 // project). Every property has a title and a description for yaml-language-server completion.
 
 import {MAX_MODALITIES, MAX_PATTERNS, MODALITY_NAME_SOURCE, share} from '../profile/schema.js'
+import {METRICS} from '../profile/metrics.js'
 import {STRATEGIES} from '../profile/strategies.js'
 import {ENCODER_KINDS} from '../../templates/project/src/config.js'
 
@@ -44,7 +45,7 @@ export const trainingConfigSchema = {
       properties: {
         type: {title: 'Task type', description: '`binary`, `multiclass` (with `classes`) or `regression`.', enum: ['binary', 'multiclass', 'regression']},
         classes: int('Classes', 'Number of classes of a multiclass task.', 2, 1000),
-        metric: {title: 'Metric', description: 'Metric used by `npm run evaluate`.', enum: ['auroc', 'auprc', 'accuracy', 'macro_f1', 'rmse', 'mae']},
+        metric: {title: 'Metric', description: 'Metric used by `npm run evaluate`.', enum: [...METRICS]},
       },
     },
     modalities: {

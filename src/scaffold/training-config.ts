@@ -1,6 +1,7 @@
 // profile + decision -> the training config (`fuseplan.training.yaml`) the scaffolded project runs on.
 // Values only: the generated model code is static and reads this file at run time.
 import type {Decision, Strategy} from '../decision/types.js'
+import {defaultMetricFor} from '../profile/metrics.js'
 import type {Modality, Profile} from '../profile/types.js'
 import {defaultEncoder, scaleInputs, type EncoderConfig, type Metric, type ModalityConfig, type ModalityType, type TrainingConfig} from '../../templates/project/src/config.js'
 
@@ -29,7 +30,7 @@ export const FUSION = {hidden: 32, heads: 2}
 
 export function defaultMetric(profile: Profile): Metric {
   if (profile.task.metric) return profile.task.metric as Metric
-  return profile.task.type === 'binary' ? 'auroc' : profile.task.type === 'multiclass' ? 'macro_f1' : 'rmse'
+  return defaultMetricFor(profile.task.type)
 }
 
 export function inputShapeOf(m: Modality): number[] {

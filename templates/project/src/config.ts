@@ -7,7 +7,8 @@ import {parse} from 'yaml'
 export const STRATEGIES = ['early', 'intermediate', 'late', 'attention'] as const
 export type Strategy = (typeof STRATEGIES)[number]
 export type TaskType = 'binary' | 'multiclass' | 'regression'
-export type Metric = 'auroc' | 'auprc' | 'accuracy' | 'macro_f1' | 'rmse' | 'mae'
+export const METRICS = ['auroc', 'auprc', 'accuracy', 'macro_f1', 'rmse', 'mae'] as const
+export type Metric = (typeof METRICS)[number]
 export type ModalityType = 'tabular' | 'image' | 'text' | 'timeseries' | 'omics' | 'embedding'
 export type Missingness = 'random' | 'informative' | 'by-design'
 export type Timing = 'static' | 'episodic' | 'continuous'
@@ -253,7 +254,7 @@ export function validateTrainingConfig(doc: unknown): TrainingConfig {
   str(d, 'strategy', '', STRATEGIES)
   const task = obj(d, 'task', '')
   const type = str(task, 'type', 'task', ['binary', 'multiclass', 'regression'])
-  str(task, 'metric', 'task', ['auroc', 'auprc', 'accuracy', 'macro_f1', 'rmse', 'mae'])
+  str(task, 'metric', 'task', METRICS)
   if (type === 'multiclass') int(task, 'classes', 'task', 2, 1000)
   const mods = arr(d, 'modalities', '')
   need(mods.length >= 1, 'modalities', 'expected at least one modality')
