@@ -1,7 +1,9 @@
 // Derived facts: everything the rules need that is not written in the profile directly, computed
 // once per profile, in code, and exposed to rule conditions as `facts.<name>`. Every fact is plain
-// JSON (numbers are doubles in CEL: write `1.0`, not `1`, in arithmetic). FACT_DOCS documents each
-// one; docs/rules.md lists them.
+// JSON (numbers are doubles in CEL: write `1.0`, not `1`, in arithmetic). Facts come in small groups,
+// each a function with the description of every fact it returns beside it (the compiler checks
+// that none lacks one); FACT_DOCS collects the descriptions for `rules list --facts` and
+// docs/rules.md.
 import type {Profile, Modality} from '../profile/types.js'
 import {STRATEGIES, type Strategy} from '../profile/strategies.js'
 import {encoderMs, estimateLatency} from './latency.js'
@@ -29,119 +31,308 @@ export interface ModalityFact {
   encoderMs: number
 }
 
-export interface Facts {
-  [key: string]: unknown
-  modalityCount: number
-  modalityNames: string[]
-  modalities: ModalityFact[]
-  minAvailability: number
-  maxAvailability: number
-  minAvailabilityModality: string
-  minTrainingAvailability: number
-  trainingAvailability: Record<string, number>
-  completeCaseShare: number
-  noModalityShare: number
-  expectedPresentModalities: number
-  patternsGiven: boolean
-  patternShareTotal: number
-  presencePatterns: {present: string[]; share: number}[]
-  significantPatternCount: number
-  patternsTruncated: boolean
-  labelledSamples: number
-  interactions: string
-  cohortCount: number
-  trainingSamples: number
-  labelledTrainingSamples: number
-  trainingCompleteCases: number
-  trainingMultiModalSamples: number
-  dataRichCohort: string | null
-  dataRichCohortIndex: number
-  dataRichCohortSize: number
-  dataRichCohortShare: number
-  dataRichCohortModalities: string[]
-  dataRichCohortMaxGap: number
-  dimensionalityRatio: number
-  largestModality: string
-  smallestModality: string
-  temporalModalities: string[]
-  episodicCount: number
-  continuousCount: number
-  informativeModalities: string[]
-  requiredModalities: string[]
-  alwaysPresentModalities: string[]
-  shiftedModalities: {name: string; index: number; availability: number; trainingAvailability: number; gap: number}[]
-  absentInTraining: {name: string; index: number; availability: number}[]
-  latencyBudgetMs: number | null
-  latencyEstimates: Record<Strategy, number>
-  latencyHeadroom: Record<Strategy, number> | null
-  strategiesOverBudget: {strategy: Strategy; estimateMs: number; budgetMs: number}[]
-  duplicateModalities: {name: string; index: number; firstIndex: number}[]
-  unknownCohortModalities: {cohort: string; cohortIndex: number; name: string; index: number}[]
-  unknownCohortAvailabilityKeys: {cohort: string; cohortIndex: number; name: string}[]
-  unknownPatternModalities: {patternIndex: number; name: string; index: number}[]
-  duplicatePatterns: {patternIndex: number; firstIndex: number; present: string[]}[]
-  trainingAvailabilityConflicts: {name: string; index: number; given: number; derived: number; gap: number}[]
-  patternMarginalGaps: {name: string; index: number; availability: number; implied: number; gap: number}[]
-}
 
 export interface FactDoc {
   name: string
   description: string
 }
 
-export const FACT_DOCS: FactDoc[] = [
-  {name: 'modalityCount', description: 'Number of modalities in the profile.'},
-  {name: 'modalityNames', description: 'Modality names in profile order.'},
-  {name: 'modalities', description: 'One entry per modality: name, index, type, size (flattened input size), availability, servedAvailability (1 when `required`), trainingAvailability and its source (given | cohorts | assumed), missingness, timing, required, encoderMs.'},
-  {name: 'minAvailability', description: 'Lowest deployment availability among served requests (a `required` modality counts as 1).'},
-  {name: 'maxAvailability', description: 'Highest deployment availability among served requests.'},
-  {name: 'minAvailabilityModality', description: 'Name of the modality with the lowest deployment availability.'},
-  {name: 'minTrainingAvailability', description: 'Lowest training availability over the modalities.'},
-  {name: 'trainingAvailability', description: 'Map modality -> training availability: as given, else the size-weighted share over cohorts (cohort `availability`, default 1 for a carried modality), else assumed equal to deployment availability.'},
-  {name: 'completeCaseShare', description: 'Expected share of deployment requests carrying every modality: the share of the all-modality pattern when `patterns` are given, else the product of availabilities.'},
-  {name: 'noModalityShare', description: 'Expected share of deployment requests carrying no modality at all (the empty pattern, or the product of 1 - availability).'},
-  {name: 'expectedPresentModalities', description: 'Expected number of modalities present in a request (sum of availabilities).'},
-  {name: 'patternsGiven', description: 'True when the profile lists observed presence `patterns`.'},
-  {name: 'patternShareTotal', description: 'Sum of the given pattern shares (0 without patterns).'},
-  {name: 'presencePatterns', description: 'Presence patterns with share >= 1%, largest first: the given patterns, or enumerated assuming independent presence.'},
-  {name: 'significantPatternCount', description: 'Number of presence patterns with share >= 1%.'},
-  {name: 'patternsTruncated', description: 'True when enumeration stopped at 1000 patterns.'},
-  {name: 'labelledSamples', description: '`task.labelledSamples`.'},
-  {name: 'interactions', description: '`task.interactions`, default "unknown".'},
-  {name: 'cohortCount', description: 'Number of training cohorts.'},
-  {name: 'trainingSamples', description: 'Total cohort size (or labelledSamples without cohorts).'},
-  {name: 'labelledTrainingSamples', description: 'Total size of cohorts marked `labelled` (labelled defaults to true).'},
-  {name: 'trainingCompleteCases', description: 'Expected number of training samples carrying every modality (presence independent within a cohort).'},
-  {name: 'trainingMultiModalSamples', description: 'Expected number of training samples carrying at least two modalities: what masking can drop from.'},
-  {name: 'dataRichCohort', description: 'The cohort richest in modalities (highest sum of per-modality availability; ties: larger, then by name), or null without cohorts.'},
-  {name: 'dataRichCohortIndex', description: 'Index of the data-rich cohort in `cohorts` (-1 without cohorts).'},
-  {name: 'dataRichCohortSize', description: 'Size of the data-rich cohort.'},
-  {name: 'dataRichCohortShare', description: 'Data-rich cohort size / total cohort size.'},
-  {name: 'dataRichCohortModalities', description: 'Modalities the data-rich cohort carries.'},
-  {name: 'dataRichCohortMaxGap', description: 'Largest |cohort availability - deployment availability| over the modalities: how far the data-rich cohort is from deployment.'},
-  {name: 'dimensionalityRatio', description: 'Largest flattened modality input size / smallest.'},
-  {name: 'largestModality', description: 'Modality with the largest flattened input size.'},
-  {name: 'smallestModality', description: 'Modality with the smallest flattened input size.'},
-  {name: 'temporalModalities', description: 'Modalities whose timing is episodic or continuous.'},
-  {name: 'episodicCount', description: 'Number of episodic modalities.'},
-  {name: 'continuousCount', description: 'Number of continuous modalities.'},
-  {name: 'informativeModalities', description: 'Modalities whose missingness is `informative`.'},
-  {name: 'requiredModalities', description: 'Modalities marked `required`.'},
-  {name: 'alwaysPresentModalities', description: 'Modalities present in every served request (availability 1 or required).'},
-  {name: 'shiftedModalities', description: 'Modalities more available at deployment than in training: {name, index, availability, trainingAvailability, gap}. Masking can only remove inputs, so it cannot simulate this shift.'},
-  {name: 'absentInTraining', description: 'Modalities present at deployment (availability > 0) but in no training sample.'},
-  {name: 'latencyBudgetMs', description: '`latency.budgetMs`, or null.'},
-  {name: 'latencyEstimates', description: 'Estimated per-request latency in ms per strategy (model documented in src/facts/latency.ts).'},
-  {name: 'latencyHeadroom', description: 'Per strategy, (budget - estimate) / budget; null without a budget.'},
-  {name: 'strategiesOverBudget', description: 'Strategies whose estimate exceeds the budget: {strategy, estimateMs, budgetMs}.'},
-  {name: 'duplicateModalities', description: 'Repeated modality names: {name, index, firstIndex}.'},
-  {name: 'unknownCohortModalities', description: 'Cohort `modalities` entries naming no modality: {cohort, cohortIndex, name, index}.'},
-  {name: 'unknownCohortAvailabilityKeys', description: 'Cohort `availability` keys that are not among the cohort\'s modalities: {cohort, cohortIndex, name}.'},
-  {name: 'unknownPatternModalities', description: 'Pattern `present` entries naming no modality: {patternIndex, name, index}.'},
-  {name: 'duplicatePatterns', description: 'Patterns listing the same modality set as an earlier one: {patternIndex, firstIndex, present}.'},
-  {name: 'trainingAvailabilityConflicts', description: 'Modalities whose given trainingAvailability differs from the cohort-derived one: {name, index, given, derived, gap}.'},
-  {name: 'patternMarginalGaps', description: 'When pattern shares add up to ~1: per modality, the availability implied by the patterns vs the one written: {name, index, availability, implied, gap}.'},
-]
+/** What every group reads: the profile, and the per-modality facts the others build on. */
+interface FactContext {
+  profile: Profile
+  cohorts: NonNullable<Profile['cohorts']>
+  patterns: NonNullable<Profile['patterns']>
+  names: string[]
+  known: Set<string>
+  modalityFacts: ModalityFact[]
+  /** Availability among served requests, per modality in profile order. */
+  served: number[]
+  totalCohortSize: number
+  /** Training availability derived from the cohorts, when there are cohorts. */
+  derivedTrainingAvailability: Map<string, number>
+}
+
+interface FactGroup<T extends object> {
+  docs: {[K in keyof T]: string}
+  compute: (ctx: FactContext) => T
+}
+
+/** A group of facts: how they are computed, and what each one means. */
+function factGroup<T extends object>(docs: {[K in keyof NoInfer<T>]: string}, compute: (ctx: FactContext) => T): FactGroup<T> {
+  return {docs, compute}
+}
+
+const modalityGroup = factGroup(
+  {
+    modalityCount: 'Number of modalities in the profile.',
+    modalityNames: 'Modality names in profile order.',
+    modalities:
+      'One entry per modality: name, index, type, size (flattened input size), availability, servedAvailability (1 when `required`), trainingAvailability and its source (given | cohorts | assumed), missingness, timing, required, encoderMs (the measured `encoderLatencyMs`, else a default estimate per modality type and size: see src/facts/latency.ts).',
+    minAvailability: 'Lowest deployment availability among served requests (a `required` modality counts as 1).',
+    maxAvailability: 'Highest deployment availability among served requests.',
+    minAvailabilityModality: 'Name of the modality with the lowest deployment availability.',
+    minTrainingAvailability: 'Lowest training availability over the modalities.',
+    trainingAvailability:
+      'Map modality -> training availability: as given, else the size-weighted share over cohorts (cohort `availability`, default 1 for a carried modality), else assumed equal to deployment availability.',
+  },
+  ({modalityFacts, names, served}) => {
+    const minIdx = served.reduce((best, a, i) => (a < served[best] ? i : best), 0)
+    const trainingAvailability: Record<string, number> = {}
+    for (const m of modalityFacts) if (!Object.hasOwn(trainingAvailability, m.name)) trainingAvailability[m.name] = m.trainingAvailability
+    return {
+      modalityCount: modalityFacts.length,
+      modalityNames: names,
+      modalities: modalityFacts,
+      minAvailability: modalityFacts.length ? served[minIdx] : 0,
+      maxAvailability: modalityFacts.length ? Math.max(...served) : 0,
+      minAvailabilityModality: modalityFacts.length ? modalityFacts[minIdx].name : '',
+      minTrainingAvailability: modalityFacts.length ? Math.min(...modalityFacts.map((m) => m.trainingAvailability)) : 0,
+      trainingAvailability,
+    }
+  },
+)
+
+const presenceGroup = factGroup(
+  {
+    completeCaseShare: 'Expected share of deployment requests carrying every modality: the share of the all-modality pattern when `patterns` are given, else the product of availabilities.',
+    noModalityShare: 'Expected share of deployment requests carrying no modality at all (the empty pattern, or the product of 1 - availability).',
+    expectedPresentModalities: 'Expected number of modalities present in a request (sum of availabilities).',
+    patternsGiven: 'True when the profile lists observed presence `patterns`.',
+    patternShareTotal: 'Sum of the given pattern shares (0 without patterns).',
+    presencePatterns: 'Presence patterns with share >= 1%, largest first: the given patterns, or enumerated assuming independent presence.',
+    significantPatternCount: 'Number of presence patterns with share >= 1%.',
+    patternsTruncated: 'True when enumeration stopped at 1000 patterns.',
+  },
+  ({patterns, names, known, modalityFacts, served}) => {
+    const patternShareTotal = r(patterns.reduce((s, p) => s + p.share, 0))
+    let completeCaseShare: number
+    let noModalityShare: number
+    let presencePatterns: {present: string[]; share: number}[]
+    let patternsTruncated = false
+    if (patterns.length > 0) {
+      const all = new Set(names)
+      completeCaseShare = r(patterns.filter((p) => all.size > 0 && [...all].every((n) => p.present.includes(n))).reduce((s, p) => s + p.share, 0))
+      noModalityShare = r(patterns.filter((p) => p.present.filter((n) => known.has(n)).length === 0).reduce((s, p) => s + p.share, 0))
+      presencePatterns = sortPatterns(patterns.filter((p) => p.share >= SIGNIFICANT_PATTERN_SHARE).map((p) => ({present: [...p.present], share: p.share})))
+    } else {
+      completeCaseShare = r(served.reduce((p, a) => p * a, 1))
+      noModalityShare = r(served.reduce((p, a) => p * (1 - a), 1))
+      const e = enumeratePatterns(modalityFacts.map((m) => ({name: m.name, p: m.servedAvailability})))
+      presencePatterns = sortPatterns(e.patterns)
+      patternsTruncated = e.truncated
+    }
+    return {
+      completeCaseShare,
+      noModalityShare,
+      expectedPresentModalities: r(served.reduce((s, a) => s + a, 0)),
+      patternsGiven: patterns.length > 0,
+      patternShareTotal,
+      presencePatterns,
+      significantPatternCount: presencePatterns.length,
+      patternsTruncated,
+    }
+  },
+)
+
+const trainingGroup = factGroup(
+  {
+    labelledSamples: '`task.labelledSamples`.',
+    interactions: '`task.interactions`, default "unknown" when the profile does not say.',
+    cohortCount: 'Number of training cohorts.',
+    trainingSamples: 'Total cohort size (or labelledSamples without cohorts).',
+    labelledTrainingSamples: 'Total size of cohorts marked `labelled` (labelled defaults to true).',
+    trainingCompleteCases: 'Expected number of training samples carrying every modality (presence independent within a cohort).',
+    trainingMultiModalSamples: 'Expected number of training samples carrying at least two modalities: what masking can drop from.',
+  },
+  ({profile, cohorts, names, modalityFacts, totalCohortSize}) => {
+    const labelledSamples = profile.task?.labelledSamples ?? 0
+    const expected =
+      cohorts.length > 0
+        ? {
+            complete: cohorts.reduce((s, c) => s + c.size * names.reduce((p, n) => p * cohortAvailability(c, n), 1), 0),
+            multiModal: cohorts.reduce((s, c) => s + c.size * atLeastTwo(names.map((n) => cohortAvailability(c, n))), 0),
+          }
+        : {
+            complete: labelledSamples * modalityFacts.reduce((p, m) => p * m.trainingAvailability, 1),
+            multiModal: labelledSamples * atLeastTwo(modalityFacts.map((m) => m.trainingAvailability)),
+          }
+    return {
+      labelledSamples,
+      interactions: profile.task?.interactions ?? 'unknown',
+      cohortCount: cohorts.length,
+      trainingSamples: cohorts.length > 0 ? totalCohortSize : labelledSamples,
+      labelledTrainingSamples: cohorts.length > 0 ? cohorts.filter((c) => c.labelled !== false).reduce((s, c) => s + c.size, 0) : labelledSamples,
+      trainingCompleteCases: Math.round(expected.complete),
+      trainingMultiModalSamples: Math.round(expected.multiModal),
+    }
+  },
+)
+
+const dataRichCohortGroup = factGroup(
+  {
+    dataRichCohort: 'The cohort richest in modalities (highest sum of per-modality availability; ties: larger, then by name), or null without cohorts.',
+    dataRichCohortIndex: 'Index of the data-rich cohort in `cohorts` (-1 without cohorts).',
+    dataRichCohortSize: 'Size of the data-rich cohort.',
+    dataRichCohortShare: 'Data-rich cohort size / total cohort size.',
+    dataRichCohortModalities: 'Modalities the data-rich cohort carries.',
+    dataRichCohortMaxGap: 'Largest |cohort availability - deployment availability| over the modalities: how far the data-rich cohort is from deployment.',
+  },
+  ({cohorts, names, modalityFacts, totalCohortSize}) => {
+    let rich = -1
+    let richScore = -1
+    cohorts.forEach((c, i) => {
+      const score = names.reduce((s, n) => s + cohortAvailability(c, n), 0)
+      if (rich < 0 || score > richScore + 1e-12 || (Math.abs(score - richScore) <= 1e-12 && (c.size > cohorts[rich].size || (c.size === cohorts[rich].size && c.name < cohorts[rich].name)))) {
+        rich = i
+        richScore = score
+      }
+    })
+    const richCohort = rich >= 0 ? cohorts[rich] : undefined
+    return {
+      dataRichCohort: richCohort?.name ?? null,
+      dataRichCohortIndex: rich,
+      dataRichCohortSize: richCohort?.size ?? 0,
+      dataRichCohortShare: richCohort && totalCohortSize > 0 ? r(richCohort.size / totalCohortSize) : 0,
+      dataRichCohortModalities: richCohort ? [...richCohort.modalities] : [],
+      dataRichCohortMaxGap: richCohort ? r(Math.max(0, ...modalityFacts.map((m) => Math.abs(cohortAvailability(richCohort, m.name) - m.servedAvailability)))) : 0,
+    }
+  },
+)
+
+const shapeAndTimingGroup = factGroup(
+  {
+    dimensionalityRatio: 'Largest flattened modality input size / smallest.',
+    largestModality: 'Modality with the largest flattened input size.',
+    smallestModality: 'Modality with the smallest flattened input size.',
+    temporalModalities: 'Modalities whose timing is episodic or continuous.',
+    episodicCount: 'Number of episodic modalities.',
+    continuousCount: 'Number of continuous modalities (`timing` defaults to static when the profile does not say).',
+  },
+  ({modalityFacts}) => {
+    let largest = 0
+    let smallest = 0
+    modalityFacts.forEach((m, i) => {
+      if (m.size > modalityFacts[largest].size) largest = i
+      if (m.size < modalityFacts[smallest].size) smallest = i
+    })
+    return {
+      dimensionalityRatio: modalityFacts.length ? r(modalityFacts[largest].size / modalityFacts[smallest].size) : 1,
+      largestModality: modalityFacts[largest]?.name ?? '',
+      smallestModality: modalityFacts[smallest]?.name ?? '',
+      temporalModalities: modalityFacts.filter((m) => m.timing === 'episodic' || m.timing === 'continuous').map((m) => m.name),
+      episodicCount: modalityFacts.filter((m) => m.timing === 'episodic').length,
+      continuousCount: modalityFacts.filter((m) => m.timing === 'continuous').length,
+    }
+  },
+)
+
+const modalityRolesGroup = factGroup(
+  {
+    informativeModalities: 'Modalities whose missingness is `informative` (`missingness` defaults to random when the profile does not say).',
+    requiredModalities: 'Modalities marked `required`.',
+    alwaysPresentModalities: 'Modalities present in every served request (availability 1 or required).',
+    shiftedModalities:
+      'Modalities more available at deployment than in training: {name, index, availability, trainingAvailability, gap}. Masking can only remove inputs, so it cannot simulate this shift.',
+    absentInTraining: 'Modalities present at deployment (availability > 0) but in no training sample.',
+  },
+  ({modalityFacts}) => ({
+    informativeModalities: modalityFacts.filter((m) => m.missingness === 'informative').map((m) => m.name),
+    requiredModalities: modalityFacts.filter((m) => m.required).map((m) => m.name),
+    alwaysPresentModalities: modalityFacts.filter((m) => m.servedAvailability >= 1).map((m) => m.name),
+    shiftedModalities: modalityFacts
+      .filter((m) => m.servedAvailability > m.trainingAvailability + 1e-9 && m.trainingAvailability > 0)
+      .map((m) => ({name: m.name, index: m.index, availability: m.servedAvailability, trainingAvailability: m.trainingAvailability, gap: r(m.servedAvailability - m.trainingAvailability)})),
+    absentInTraining: modalityFacts.filter((m) => m.trainingAvailability <= 0 && m.availability > 0).map((m) => ({name: m.name, index: m.index, availability: m.availability})),
+  }),
+)
+
+const latencyGroup = factGroup(
+  {
+    latencyBudgetMs: '`latency.budgetMs`, or null.',
+    latencyEstimates:
+      'Estimated per-request latency in ms per strategy, from each modality\'s encoderMs (measured when the profile gives `encoderLatencyMs`, else a default per type and size) and the fusion overhead (model documented in src/facts/latency.ts).',
+    latencyHeadroom: 'Per strategy, (budget - estimate) / budget; null without a budget.',
+    strategiesOverBudget: 'Strategies whose estimate exceeds the budget: {strategy, estimateMs, budgetMs}.',
+  },
+  ({profile}) => {
+    const latencyEstimates = estimateLatency(profile)
+    const budget = typeof profile.latency?.budgetMs === 'number' ? profile.latency.budgetMs : null
+    return {
+      latencyBudgetMs: budget,
+      latencyEstimates,
+      latencyHeadroom: budget === null ? null : (Object.fromEntries(STRATEGIES.map((s) => [s, r((budget - latencyEstimates[s]) / budget)])) as Record<Strategy, number>),
+      strategiesOverBudget: budget === null ? [] : STRATEGIES.filter((s) => latencyEstimates[s] > budget).map((s) => ({strategy: s, estimateMs: latencyEstimates[s], budgetMs: budget})),
+    }
+  },
+)
+
+/** Cross-document problems the schema cannot see; the profile-check rules report them. */
+const consistencyGroup = factGroup(
+  {
+    duplicateModalities: 'Repeated modality names: {name, index, firstIndex}.',
+    unknownCohortModalities: 'Cohort `modalities` entries naming no modality: {cohort, cohortIndex, name, index}.',
+    unknownCohortAvailabilityKeys: "Cohort `availability` keys that are not among the cohort's modalities: {cohort, cohortIndex, name}.",
+    unknownPatternModalities: 'Pattern `present` entries naming no modality: {patternIndex, name, index}.',
+    duplicatePatterns: 'Patterns listing the same modality set as an earlier one: {patternIndex, firstIndex, present}.',
+    trainingAvailabilityConflicts: 'Modalities whose given trainingAvailability differs from the cohort-derived one: {name, index, given, derived, gap}.',
+    patternMarginalGaps: 'When pattern shares add up to ~1: per modality, the availability implied by the patterns vs the one written: {name, index, availability, implied, gap}.',
+  },
+  ({profile, cohorts, patterns, known, modalityFacts, derivedTrainingAvailability}) => {
+    const firstIndex = new Map<string, number>()
+    const duplicateModalities: {name: string; index: number; firstIndex: number}[] = []
+    ;(profile.modalities ?? []).forEach((m, i) => {
+      const f = firstIndex.get(m.name)
+      if (f === undefined) firstIndex.set(m.name, i)
+      else duplicateModalities.push({name: m.name, index: i, firstIndex: f})
+    })
+    const unknownCohortModalities: {cohort: string; cohortIndex: number; name: string; index: number}[] = []
+    const unknownCohortAvailabilityKeys: {cohort: string; cohortIndex: number; name: string}[] = []
+    cohorts.forEach((c, ci) => {
+      c.modalities.forEach((name, j) => {
+        if (!known.has(name)) unknownCohortModalities.push({cohort: c.name, cohortIndex: ci, name, index: j})
+      })
+      for (const key of Object.keys(c.availability ?? {}).sort()) {
+        if (!c.modalities.includes(key)) unknownCohortAvailabilityKeys.push({cohort: c.name, cohortIndex: ci, name: key})
+      }
+    })
+    const unknownPatternModalities: {patternIndex: number; name: string; index: number}[] = []
+    const duplicatePatterns: {patternIndex: number; firstIndex: number; present: string[]}[] = []
+    const patternKeys = new Map<string, number>()
+    patterns.forEach((p, pi) => {
+      p.present.forEach((name, j) => {
+        if (!known.has(name)) unknownPatternModalities.push({patternIndex: pi, name, index: j})
+      })
+      const key = [...new Set(p.present)].sort().join(',')
+      const first = patternKeys.get(key)
+      if (first === undefined) patternKeys.set(key, pi)
+      else duplicatePatterns.push({patternIndex: pi, firstIndex: first, present: [...p.present]})
+    })
+    const trainingAvailabilityConflicts = modalityFacts.flatMap((m) => {
+      const derived = derivedTrainingAvailability.get(m.name)
+      return m.trainingAvailabilitySource === 'given' && derived !== undefined ? [{name: m.name, index: m.index, given: m.trainingAvailability, derived, gap: r(Math.abs(m.trainingAvailability - derived))}] : []
+    })
+    const patternShareTotal = r(patterns.reduce((s, p) => s + p.share, 0))
+    const patternMarginalGaps =
+      patterns.length > 0 && Math.abs(patternShareTotal - 1) <= 0.01
+        ? modalityFacts.map((m) => {
+            const implied = r(patterns.filter((p) => p.present.includes(m.name)).reduce((s, p) => s + p.share, 0))
+            return {name: m.name, index: m.index, availability: m.availability, implied, gap: r(Math.abs(implied - m.availability))}
+          })
+        : []
+    return {duplicateModalities, unknownCohortModalities, unknownCohortAvailabilityKeys, unknownPatternModalities, duplicatePatterns, trainingAvailabilityConflicts, patternMarginalGaps}
+  },
+)
+
+/** In the order `rules list --facts` and docs/rules.md list them. */
+const GROUPS = [modalityGroup, presenceGroup, trainingGroup, dataRichCohortGroup, shapeAndTimingGroup, modalityRolesGroup, latencyGroup, consistencyGroup] as const
+
+type FactsOf<G> = G extends FactGroup<infer T> ? T : never
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never
+
+/** Every fact a rule condition can read as `facts.<name>`. */
+export type Facts = UnionToIntersection<FactsOf<(typeof GROUPS)[number]>> & {[key: string]: unknown}
+
+export const FACT_DOCS: FactDoc[] = GROUPS.flatMap((g) => Object.entries(g.docs as Record<string, string>).map(([name, description]) => ({name, description})))
 
 export function modalitySize(m: Modality): number {
   if (typeof m.features === 'number') return m.features
@@ -206,66 +397,12 @@ function sortPatterns(ps: {present: string[]; share: number}[]): {present: strin
   return [...ps].sort((a, b) => b.share - a.share || b.present.length - a.present.length || a.present.join(',').localeCompare(b.present.join(',')))
 }
 
-export function computeFacts(profile: Profile): Facts {
-  const modalities = profile.modalities ?? []
-  const cohorts = profile.cohorts ?? []
-  const patterns = profile.patterns ?? []
-  const names = modalities.map((m) => m.name)
-  const known = new Set(names)
-
-  // Cross-document problems (lint rules read these).
-  const firstIndex = new Map<string, number>()
-  const duplicateModalities: Facts['duplicateModalities'] = []
-  modalities.forEach((m, i) => {
-    const f = firstIndex.get(m.name)
-    if (f === undefined) firstIndex.set(m.name, i)
-    else duplicateModalities.push({name: m.name, index: i, firstIndex: f})
-  })
-  const unknownCohortModalities: Facts['unknownCohortModalities'] = []
-  const unknownCohortAvailabilityKeys: Facts['unknownCohortAvailabilityKeys'] = []
-  cohorts.forEach((c, ci) => {
-    c.modalities.forEach((name, j) => {
-      if (!known.has(name)) unknownCohortModalities.push({cohort: c.name, cohortIndex: ci, name, index: j})
-    })
-    for (const key of Object.keys(c.availability ?? {}).sort()) {
-      if (!c.modalities.includes(key)) unknownCohortAvailabilityKeys.push({cohort: c.name, cohortIndex: ci, name: key})
-    }
-  })
-  const unknownPatternModalities: Facts['unknownPatternModalities'] = []
-  const duplicatePatterns: Facts['duplicatePatterns'] = []
-  const patternKeys = new Map<string, number>()
-  patterns.forEach((p, pi) => {
-    p.present.forEach((name, j) => {
-      if (!known.has(name)) unknownPatternModalities.push({patternIndex: pi, name, index: j})
-    })
-    const key = [...new Set(p.present)].sort().join(',')
-    const first = patternKeys.get(key)
-    if (first === undefined) patternKeys.set(key, pi)
-    else duplicatePatterns.push({patternIndex: pi, firstIndex: first, present: [...p.present]})
-  })
-
-  // Training availability per modality.
-  const totalCohortSize = cohorts.reduce((s, c) => s + c.size, 0)
-  const derived = new Map<string, number>()
-  if (totalCohortSize > 0) {
-    for (const name of names) derived.set(name, r(cohorts.reduce((s, c) => s + c.size * cohortAvailability(c, name), 0) / totalCohortSize))
-  }
-  const trainingAvailabilityConflicts: Facts['trainingAvailabilityConflicts'] = []
-  const modalityFacts: ModalityFact[] = modalities.map((m, index) => {
+/** The per-modality facts every group builds on; training availability as given, from cohorts, or assumed. */
+function modalityFactsOf(profile: Profile, derived: Map<string, number>): ModalityFact[] {
+  return (profile.modalities ?? []).map((m, index) => {
     const d = derived.get(m.name)
-    let t: number
-    let source: ModalityFact['trainingAvailabilitySource']
-    if (typeof m.trainingAvailability === 'number') {
-      t = m.trainingAvailability
-      source = 'given'
-      if (d !== undefined) trainingAvailabilityConflicts.push({name: m.name, index, given: t, derived: d, gap: r(Math.abs(t - d))})
-    } else if (d !== undefined) {
-      t = d
-      source = 'cohorts'
-    } else {
-      t = m.availability
-      source = 'assumed'
-    }
+    const [trainingAvailability, trainingAvailabilitySource]: [number, ModalityFact['trainingAvailabilitySource']] =
+      typeof m.trainingAvailability === 'number' ? [m.trainingAvailability, 'given'] : d !== undefined ? [d, 'cohorts'] : [m.availability, 'assumed']
     return {
       name: m.name,
       index,
@@ -273,136 +410,35 @@ export function computeFacts(profile: Profile): Facts {
       size: modalitySize(m),
       availability: m.availability,
       servedAvailability: m.required ? 1 : m.availability,
-      trainingAvailability: t,
-      trainingAvailabilitySource: source,
+      trainingAvailability,
+      trainingAvailabilitySource,
       missingness: m.missingness ?? 'random',
       timing: m.timing ?? 'static',
       required: m.required === true,
       encoderMs: encoderMs(m, profile.latency),
     }
   })
-  const trainingAvailability: Record<string, number> = {}
-  for (const m of modalityFacts) if (!Object.hasOwn(trainingAvailability, m.name)) trainingAvailability[m.name] = m.trainingAvailability
+}
 
-  // Deployment presence.
-  const served = modalityFacts.map((m) => m.servedAvailability)
-  const minIdx = served.reduce((best, a, i) => (a < served[best] ? i : best), 0)
-  const patternShareTotal = r(patterns.reduce((s, p) => s + p.share, 0))
-  let completeCaseShare: number
-  let noModalityShare: number
-  let presencePatterns: {present: string[]; share: number}[]
-  let patternsTruncated = false
-  if (patterns.length > 0) {
-    const all = new Set(names)
-    completeCaseShare = r(patterns.filter((p) => all.size > 0 && [...all].every((n) => p.present.includes(n))).reduce((s, p) => s + p.share, 0))
-    noModalityShare = r(patterns.filter((p) => p.present.filter((n) => known.has(n)).length === 0).reduce((s, p) => s + p.share, 0))
-    presencePatterns = sortPatterns(patterns.filter((p) => p.share >= SIGNIFICANT_PATTERN_SHARE).map((p) => ({present: [...p.present], share: p.share})))
-  } else {
-    completeCaseShare = r(served.reduce((p, a) => p * a, 1))
-    noModalityShare = r(served.reduce((p, a) => p * (1 - a), 1))
-    const e = enumeratePatterns(modalityFacts.map((m) => ({name: m.name, p: m.servedAvailability})))
-    presencePatterns = sortPatterns(e.patterns)
-    patternsTruncated = e.truncated
+export function computeFacts(profile: Profile): Facts {
+  const cohorts = profile.cohorts ?? []
+  const names = (profile.modalities ?? []).map((m) => m.name)
+  const totalCohortSize = cohorts.reduce((s, c) => s + c.size, 0)
+  const derivedTrainingAvailability = new Map<string, number>()
+  if (totalCohortSize > 0) {
+    for (const name of names) derivedTrainingAvailability.set(name, r(cohorts.reduce((s, c) => s + c.size * cohortAvailability(c, name), 0) / totalCohortSize))
   }
-  const patternMarginalGaps: Facts['patternMarginalGaps'] = []
-  if (patterns.length > 0 && Math.abs(patternShareTotal - 1) <= 0.01) {
-    modalityFacts.forEach((m) => {
-      const implied = r(patterns.filter((p) => p.present.includes(m.name)).reduce((s, p) => s + p.share, 0))
-      patternMarginalGaps.push({name: m.name, index: m.index, availability: m.availability, implied, gap: r(Math.abs(implied - m.availability))})
-    })
+  const modalityFacts = modalityFactsOf(profile, derivedTrainingAvailability)
+  const ctx: FactContext = {
+    profile,
+    cohorts,
+    patterns: profile.patterns ?? [],
+    names,
+    known: new Set(names),
+    modalityFacts,
+    served: modalityFacts.map((m) => m.servedAvailability),
+    totalCohortSize,
+    derivedTrainingAvailability,
   }
-
-  // Training data.
-  const labelledSamples = profile.task?.labelledSamples ?? 0
-  let trainingCompleteCases: number
-  let trainingMultiModalSamples: number
-  if (cohorts.length > 0) {
-    trainingCompleteCases = cohorts.reduce((s, c) => s + c.size * names.reduce((p, n) => p * cohortAvailability(c, n), 1), 0)
-    trainingMultiModalSamples = cohorts.reduce((s, c) => s + c.size * atLeastTwo(names.map((n) => cohortAvailability(c, n))), 0)
-  } else {
-    trainingCompleteCases = labelledSamples * modalityFacts.reduce((p, m) => p * m.trainingAvailability, 1)
-    trainingMultiModalSamples = labelledSamples * atLeastTwo(modalityFacts.map((m) => m.trainingAvailability))
-  }
-
-  // Data-rich cohort.
-  let rich = -1
-  let richScore = -1
-  cohorts.forEach((c, i) => {
-    const score = names.reduce((s, n) => s + cohortAvailability(c, n), 0)
-    if (rich < 0 || score > richScore + 1e-12 || (Math.abs(score - richScore) <= 1e-12 && (c.size > cohorts[rich].size || (c.size === cohorts[rich].size && c.name < cohorts[rich].name)))) {
-      rich = i
-      richScore = score
-    }
-  })
-  const richCohort = rich >= 0 ? cohorts[rich] : undefined
-
-  // Dimensionality.
-  let largest = 0
-  let smallest = 0
-  modalityFacts.forEach((m, i) => {
-    if (m.size > modalityFacts[largest].size) largest = i
-    if (m.size < modalityFacts[smallest].size) smallest = i
-  })
-
-  // Latency.
-  const latencyEstimates = estimateLatency(profile)
-  const budget = typeof profile.latency?.budgetMs === 'number' ? profile.latency.budgetMs : null
-  const latencyHeadroom = budget === null ? null : (Object.fromEntries(STRATEGIES.map((s) => [s, r((budget - latencyEstimates[s]) / budget)])) as Record<Strategy, number>)
-  const strategiesOverBudget = budget === null ? [] : STRATEGIES.filter((s) => latencyEstimates[s] > budget).map((s) => ({strategy: s, estimateMs: latencyEstimates[s], budgetMs: budget}))
-
-  return {
-    modalityCount: modalityFacts.length,
-    modalityNames: names,
-    modalities: modalityFacts,
-    minAvailability: modalityFacts.length ? served[minIdx] : 0,
-    maxAvailability: modalityFacts.length ? Math.max(...served) : 0,
-    minAvailabilityModality: modalityFacts.length ? modalityFacts[minIdx].name : '',
-    minTrainingAvailability: modalityFacts.length ? Math.min(...modalityFacts.map((m) => m.trainingAvailability)) : 0,
-    trainingAvailability,
-    completeCaseShare,
-    noModalityShare,
-    expectedPresentModalities: r(served.reduce((s, a) => s + a, 0)),
-    patternsGiven: patterns.length > 0,
-    patternShareTotal,
-    presencePatterns,
-    significantPatternCount: presencePatterns.length,
-    patternsTruncated,
-    labelledSamples,
-    interactions: profile.task?.interactions ?? 'unknown',
-    cohortCount: cohorts.length,
-    trainingSamples: cohorts.length > 0 ? totalCohortSize : labelledSamples,
-    labelledTrainingSamples: cohorts.length > 0 ? cohorts.filter((c) => c.labelled !== false).reduce((s, c) => s + c.size, 0) : labelledSamples,
-    trainingCompleteCases: Math.round(trainingCompleteCases),
-    trainingMultiModalSamples: Math.round(trainingMultiModalSamples),
-    dataRichCohort: richCohort?.name ?? null,
-    dataRichCohortIndex: rich,
-    dataRichCohortSize: richCohort?.size ?? 0,
-    dataRichCohortShare: richCohort && totalCohortSize > 0 ? r(richCohort.size / totalCohortSize) : 0,
-    dataRichCohortModalities: richCohort ? [...richCohort.modalities] : [],
-    dataRichCohortMaxGap: richCohort ? r(Math.max(0, ...modalityFacts.map((m) => Math.abs(cohortAvailability(richCohort, m.name) - m.servedAvailability)))) : 0,
-    dimensionalityRatio: modalityFacts.length ? r(modalityFacts[largest].size / modalityFacts[smallest].size) : 1,
-    largestModality: modalityFacts[largest]?.name ?? '',
-    smallestModality: modalityFacts[smallest]?.name ?? '',
-    temporalModalities: modalityFacts.filter((m) => m.timing === 'episodic' || m.timing === 'continuous').map((m) => m.name),
-    episodicCount: modalityFacts.filter((m) => m.timing === 'episodic').length,
-    continuousCount: modalityFacts.filter((m) => m.timing === 'continuous').length,
-    informativeModalities: modalityFacts.filter((m) => m.missingness === 'informative').map((m) => m.name),
-    requiredModalities: modalityFacts.filter((m) => m.required).map((m) => m.name),
-    alwaysPresentModalities: modalityFacts.filter((m) => m.servedAvailability >= 1).map((m) => m.name),
-    shiftedModalities: modalityFacts
-      .filter((m) => m.servedAvailability > m.trainingAvailability + 1e-9 && m.trainingAvailability > 0)
-      .map((m) => ({name: m.name, index: m.index, availability: m.servedAvailability, trainingAvailability: m.trainingAvailability, gap: r(m.servedAvailability - m.trainingAvailability)})),
-    absentInTraining: modalityFacts.filter((m) => m.trainingAvailability <= 0 && m.availability > 0).map((m) => ({name: m.name, index: m.index, availability: m.availability})),
-    latencyBudgetMs: budget,
-    latencyEstimates,
-    latencyHeadroom,
-    strategiesOverBudget,
-    duplicateModalities,
-    unknownCohortModalities,
-    unknownCohortAvailabilityKeys,
-    unknownPatternModalities,
-    duplicatePatterns,
-    trainingAvailabilityConflicts,
-    patternMarginalGaps,
-  }
+  return Object.assign({}, ...GROUPS.map((g) => g.compute(ctx))) as Facts
 }
