@@ -14,6 +14,7 @@
 // Tensorflow.js is imported only here, lazily, when training starts.
 import {decide} from '../decision/decide.js'
 import type {Decision, Strategy} from '../decision/types.js'
+import {computeFacts} from '../facts/index.js'
 import type {Profile} from '../profile/types.js'
 import {buildTrainingConfig} from '../scaffold/training-config.js'
 import type {TrainingConfig} from '../../templates/project/src/config.js'
@@ -111,26 +112,11 @@ export function simulatedProfile(profile: Profile, world: SimulatedWorld): Profi
   }
 }
 
-/** Deployment presence patterns to report: the decision's evaluation plan, else derived from the profile. */
+/** Deployment presence patterns to report: the decision's evaluation plan, else the facts' own (share >= 1%). */
 export function reportPatterns(profile: Profile, decision: Decision): {present: string[]; share: number}[] {
   const planned = decision.evaluation?.patterns ?? []
-  if (planned.length > 0) return planned.map((p) => ({present: [...p.present], share: p.share}))
-  if (profile.patterns && profile.patterns.length > 0) return profile.patterns.filter((p) => p.share >= 0.01).map((p) => ({present: [...p.present], share: p.share}))
-  // Independent presence: enumerate the patterns with share >= 1%.
-  const mods = profile.modalities
-  const out: {present: string[]; share: number}[] = []
-  const walk = (i: number, present: string[], share: number): void => {
-    if (share < 0.01) return
-    if (i === mods.length) {
-      if (present.length > 0) out.push({present, share})
-      return
-    }
-    const a = mods[i].required ? 1 : mods[i].availability
-    walk(i + 1, [...present, mods[i].name], share * a)
-    walk(i + 1, present, share * (1 - a))
-  }
-  walk(0, [], 1)
-  return out.sort((x, y) => y.share - x.share)
+  const patterns = planned.length > 0 ? planned : computeFacts(profile).presencePatterns
+  return patterns.filter((p) => p.present.length > 0).map((p) => ({present: [...p.present], share: p.share}))
 }
 
 function round(v: number, digits = 4): number {
@@ -167,16 +153,69 @@ const sd = (xs: readonly number[]) => {
   return Math.sqrt(xs.reduce((a, v) => a + (v - m) ** 2, 0) / (xs.length - 1))
 }
 
+/** Everything fixed before training: the simulated world, the shipped config, what is measured. */
+interface EvaluationPlan {
+  decision: Decision
+  spec: MetricSpec
+  higher: boolean
+  notes: string[]
+  world: SimulatedWorld
+  base: TrainingConfig
+  names: string[]
+  /** Modalities the robustness sweep drops, the rates, and the modality a sample always keeps. */
+  swept: string[]
+  kept: string[]
+  rates: number[]
+  anchor: string
+  patterns: {present: string[]; share: number}[]
+  optional: string[]
+  seeds: number[]
+  epochs: number
+  grid: number[]
+}
+
+/** Every candidate's runs, one per seed, and what the verdict needs from the seeds. */
+interface TrainingOutcome {
+  runs: Map<string, SeedRun[]>
+  chosenRate: Map<string, number>
+  firstData: SeedData
+  deploymentLabels: Float32Array[]
+}
+
 export async function runEvaluation(profile: Profile, options: EvaluateOptions, code?: ModelCode): Promise<EvaluationResult> {
   const progress = options.onProgress ?? (() => {})
+  progress({kind: 'setup', message: 'building the simulated deployment'})
+  const plan = planEvaluation(profile, options)
+  const modelCode = code ?? (await loadModelCode())
+  const outcome = await trainCandidates(plan, options, modelCode, progress)
+  const results = summariseRuns(plan, options.candidates, outcome)
+  const judged = judge(plan, results, outcome, options.judgeAll === true)
+  // Free the score arrays: they are not part of the result.
+  for (const list of outcome.runs.values()) for (const r of list) r.deploymentScores = null
+  return {
+    tool: 'fuseplan evaluate',
+    profile: {name: profile.name, ...(options.file ? {file: options.file} : {})},
+    recommended: plan.decision.strategy,
+    recommendedCandidate: judged.recommendedCandidate,
+    empiricalBest: {strategy: judged.best.strategy, variant: judged.best.variant, id: judged.best.id, deployment: judged.best.metrics.deployment},
+    agrees: judged.verdict.kind === 'agrees' || judged.verdict.kind === 'within-noise',
+    verdict: judged.verdict,
+    metric: {name: plan.spec.metric, label: METRIC_LABELS[plan.spec.metric], higherIsBetter: plan.higher},
+    strategies: results,
+    sweep: describeSweep(plan),
+    simulation: describeSimulation(profile, options, plan, outcome, modelCode.backend),
+    notes: plan.notes,
+    ...(judged.alternatives ? {alternatives: judged.alternatives} : {}),
+  }
+}
+
+/** Simulate: the world from the profile alone, the config scaffold would ship, the seeds and sets. */
+function planEvaluation(profile: Profile, options: EvaluateOptions): EvaluationPlan {
   const decision = options.decision ?? decide(profile)
   const notes: string[] = []
   const {metric, note} = chooseMetric(profile.task.type, profile.task.metric)
   if (note) notes.push(note)
   const spec: MetricSpec = {metric, task: profile.task.type, classes: profile.task.type === 'multiclass' ? (profile.task.classes ?? 2) : 2}
-  const higher = higherIsBetter(metric)
-
-  progress({kind: 'setup', message: 'building the simulated deployment'})
   const world = createSimulatedWorld(profile, {seed: options.seed, trainingSamples: options.samples, maxWidth: options.maxInputSize})
   const base = buildTrainingConfig(simulatedProfile(profile, world), decision) as TrainingConfig
   const names = base.modalities.map((m) => m.name)
@@ -189,31 +228,48 @@ export async function runEvaluation(profile: Profile, options: EvaluateOptions, 
   // The plan's rates stop short of 1; the areas are taken over [0, 1] as in MultiBench.
   const rates = [...(options.missingRates ?? DEFAULT_MISSING_RATES)].sort((a, b) => a - b)
   if (rates[0] !== 0) rates.unshift(0)
-  const anchor = [...base.modalities].sort((a, b) => Number(b.required) - Number(a.required) || b.availability - a.availability)[0].name
-  const kept = names.filter((n) => !swept.includes(n))
-  const patterns = reportPatterns(profile, decision)
-  const optional = base.modalities.filter((m) => !m.required && m.availability < 1).map((m) => m.name)
-  const seeds = Array.from({length: Math.max(1, options.seeds)}, (_, i) => options.seed + i)
-
-  const makeSeedData = (seed: number): SeedData => {
-    const train = world.sample(world.trainingSamples, {population: 'training', seed: deriveSeed(seed, 'train')})
-    const allPresent = Object.fromEntries(names.map((n) => [n, 1]))
-    const complete = world.sample(options.testSamples, {population: 'deployment', seed: deriveSeed(seed, 'test:complete'), presence: allPresent})
-    const deployment = world.sample(options.testSamples, {population: 'deployment', seed: deriveSeed(seed, 'test:deployment')})
-    return {
-      seed,
-      train,
-      complete,
-      deployment,
-      ccRows: completeCaseRows(train),
-      sweepSets: seed === seeds[0] ? rates.map((r) => sweepDataset(complete, r, swept, anchor, deriveSeed(seed, 'sweep'))) : [],
-      patternSets: seed === seeds[0] ? patterns.map((p) => imposePattern(complete, p.present)) : [],
-    }
+  return {
+    decision,
+    spec,
+    higher: higherIsBetter(metric),
+    notes,
+    world,
+    base,
+    names,
+    swept,
+    kept: names.filter((n) => !swept.includes(n)),
+    rates,
+    anchor: [...base.modalities].sort((a, b) => Number(b.required) - Number(a.required) || b.availability - a.availability)[0].name,
+    patterns: reportPatterns(profile, decision),
+    optional: base.modalities.filter((m) => !m.required && m.availability < 1).map((m) => m.name),
+    seeds: Array.from({length: Math.max(1, options.seeds)}, (_, i) => options.seed + i),
+    epochs: options.epochs ?? budgetEpochs(world.trainingSamples, options.batchSize),
+    grid: options.learningRates.length > 0 ? [...options.learningRates] : [base.training.learningRate],
   }
+}
 
-  const epochs = options.epochs ?? budgetEpochs(world.trainingSamples, options.batchSize)
-  const modelCode = code ?? (await loadModelCode())
-  const grid = options.learningRates.length > 0 ? [...options.learningRates] : [base.training.learningRate]
+/** One seed's training set and test sets; the sweep and pattern sets on the first seed only. */
+function seedData(plan: EvaluationPlan, testSamples: number, seed: number): SeedData {
+  const {world, names, rates, swept, anchor, patterns} = plan
+  const train = world.sample(world.trainingSamples, {population: 'training', seed: deriveSeed(seed, 'train')})
+  const allPresent = Object.fromEntries(names.map((n) => [n, 1]))
+  const complete = world.sample(testSamples, {population: 'deployment', seed: deriveSeed(seed, 'test:complete'), presence: allPresent})
+  const deployment = world.sample(testSamples, {population: 'deployment', seed: deriveSeed(seed, 'test:deployment')})
+  const first = seed === plan.seeds[0]
+  return {
+    seed,
+    train,
+    complete,
+    deployment,
+    ccRows: completeCaseRows(train),
+    sweepSets: first ? rates.map((r) => sweepDataset(complete, r, swept, anchor, deriveSeed(seed, 'sweep'))) : [],
+    patternSets: first ? patterns.map((p) => imposePattern(complete, p.present)) : [],
+  }
+}
+
+/** Train and measure: every candidate on every seed, the learning rate tuned on the first seed. */
+async function trainCandidates(plan: EvaluationPlan, options: EvaluateOptions, modelCode: ModelCode, progress: (e: ProgressEvent) => void): Promise<TrainingOutcome> {
+  const {spec, base, rates, patterns, optional, seeds, epochs, grid} = plan
   const total = options.candidates.length * (seeds.length + grid.length - 1)
   let job = 0
   const runs = new Map<string, SeedRun[]>()
@@ -273,13 +329,13 @@ export async function runEvaluation(profile: Profile, options: EvaluateOptions, 
     }
   }
 
-  let first: SeedData | null = null
+  let firstData: SeedData | null = null
   const deploymentLabels: Float32Array[] = []
   for (const [s, seed] of seeds.entries()) {
     progress({kind: 'setup', message: `simulating data (seed ${seed})`})
-    const data = makeSeedData(seed)
+    const data = seedData(plan, options.testSamples, seed)
     deploymentLabels.push(data.deployment.labels)
-    if (s === 0) first = data
+    if (s === 0) firstData = data
     for (const cand of options.candidates) {
       let run: SeedRun
       if (s === 0) {
@@ -300,9 +356,13 @@ export async function runEvaluation(profile: Profile, options: EvaluateOptions, 
       runs.set(cand.id, list)
     }
   }
-  const firstData = first as SeedData
+  return {runs, chosenRate, firstData: firstData as SeedData, deploymentLabels}
+}
 
-  const results: StrategyResult[] = options.candidates.map((cand) => {
+/** Measure: each candidate's means and spread over seeds, its sweep, patterns and robustness. */
+function summariseRuns(plan: EvaluationPlan, candidates: readonly Candidate[], {runs, chosenRate}: TrainingOutcome): StrategyResult[] {
+  const {rates, patterns, higher, notes} = plan
+  const results: StrategyResult[] = candidates.map((cand) => {
     const list = runs.get(cand.id) as SeedRun[]
     const dep = list.map((r) => r.deployment)
     const comp = list.map((r) => r.complete)
@@ -325,8 +385,7 @@ export async function runEvaluation(profile: Profile, options: EvaluateOptions, 
       sweep: sweep.map((v) => round(v)),
     }
   })
-  const untrained = results.filter((r) => Number.isNaN(r.metrics.deployment))
-  for (const r of untrained) notes.push(`${r.label}: no training sample carries every modality, so it could not be trained; its metrics are n/a.`)
+  for (const r of results.filter((r) => Number.isNaN(r.metrics.deployment))) notes.push(`${r.label}: no training sample carries every modality, so it could not be trained; its metrics are n/a.`)
 
   // Effective robustness against late fusion (needs the late curve).
   const late = results.find((r) => r.id === 'late')
@@ -338,15 +397,21 @@ export async function runEvaluation(profile: Profile, options: EvaluateOptions, 
   } else if (!late) {
     notes.push('Effective robustness is measured against late fusion, which was not among the candidates; it is reported as null.')
   }
-
-  const recommendedCandidate = candidateForStrategy(decision.strategy)
+  const recommendedCandidate = candidateForStrategy(plan.decision.strategy)
   for (const r of results) r.recommended = r.id === recommendedCandidate
+  return results
+}
+
+/** Judge: the verdict on the recommendation (and, for the decision benchmark, on every strategy). */
+function judge(plan: EvaluationPlan, results: StrategyResult[], {runs, firstData, deploymentLabels}: TrainingOutcome, judgeAll: boolean) {
+  const {spec, seeds, base, optional, decision} = plan
+  const recommendedCandidate = candidateForStrategy(decision.strategy)
   const trained = results.filter((r) => !Number.isNaN(r.metrics.deployment))
   const pool = trained.length > 0 ? trained : results
   const best = empiricalBest(spec, pool)
   const zeroChecks = (runs.get('early/complete-case') ?? []).map((r) => r.zeroFillCheck).filter((c): c is {zeroFilled: number; meanImputed: number} => c !== undefined)
   const zeroFillCheck = zeroChecks.length > 0 ? {zeroFilled: round(mean(zeroChecks.map((c) => c.zeroFilled))), meanImputed: round(mean(zeroChecks.map((c) => c.meanImputed)))} : null
-  const zeroFill = names.map((name) => ({name, zeroOffsetSd: round(zeroOffsetSd(firstData.train, name), 2)}))
+  const zeroFill = zeroFillOffsets(plan, firstData)
   const informative = base.modalities.filter((m) => m.missingness === 'informative' && !m.required && m.availability < 1).map((m) => m.name)
 
   /** The verdict as if `candidate` stood for the recommended strategy: per-seed and over seeds. */
@@ -392,8 +457,7 @@ export async function runEvaluation(profile: Profile, options: EvaluateOptions, 
       informative,
     })
   }
-  const verdict = judgeAs(decision.strategy, recommendedCandidate)
-  const alternatives = options.judgeAll
+  const alternatives = judgeAll
     ? Object.fromEntries(
         results
           .filter((r) => r.variant !== 'complete-case')
@@ -403,69 +467,64 @@ export async function runEvaluation(profile: Profile, options: EvaluateOptions, 
           }),
       )
     : undefined
-  // Free the score arrays: they are not part of the result.
-  for (const list of runs.values()) for (const r of list) r.deploymentScores = null
+  return {recommendedCandidate, best, verdict: judgeAs(decision.strategy, recommendedCandidate), alternatives}
+}
 
+/** How far zero lies from each modality's training mean, in SDs: what zero-fill pretends is a value. */
+function zeroFillOffsets(plan: EvaluationPlan, firstData: SeedData) {
+  return plan.names.map((name) => ({name, zeroOffsetSd: round(zeroOffsetSd(firstData.train, name), 2)}))
+}
+
+function describeSweep({swept, kept, rates, anchor, spec}: EvaluationPlan): EvaluationResult['sweep'] {
+  return {
+    missingRates: rates,
+    modalities: swept,
+    kept,
+    description:
+      `At missing rate r each of ${swept.length > 0 ? swept.join(', ') : '(no modality)'} is dropped from every complete test sample with probability r, independently` +
+      (kept.length > 0 ? `; ${kept.join(', ')} ${kept.length === 1 ? 'is' : 'are'} always kept` : `; a sample left with nothing keeps ${anchor}`) +
+      '. Relative robustness is the trapezoid area under the metric-vs-rate curve over [0, 1]; effective robustness is the area of the gap to the late-fusion curve shifted to the same clean metric (sign-flipped for error metrics).' +
+      (spec.metric === 'auroc' || spec.metric === 'auprc'
+        ? ' A curve can dip at middle rates and recover at r = 1: there the test set mixes presence patterns and a ranking metric pools the scores across them, so a model whose scores are not comparable between patterns loses more than on any single pattern.'
+        : ''),
+  }
+}
+
+function describeSimulation(profile: Profile, options: EvaluateOptions, plan: EvaluationPlan, {firstData}: TrainingOutcome, backend: string): EvaluationResult['simulation'] {
+  const {world, base, seeds, grid, epochs} = plan
   const trainAvail = observedAvailability(firstData.train)
   const deployAvail = observedAvailability(firstData.deployment)
   const scaled = world.modalities.filter((m) => m.size !== m.profileSize)
   const cap = SIMULATION_LIMITS.maxTrainingSamples
   return {
-    tool: 'fuseplan evaluate',
-    profile: {name: profile.name, ...(options.file ? {file: options.file} : {})},
-    recommended: decision.strategy,
-    recommendedCandidate,
-    empiricalBest: {strategy: best.strategy, variant: best.variant, id: best.id, deployment: best.metrics.deployment},
-    agrees: verdict.kind === 'agrees' || verdict.kind === 'within-noise',
-    verdict,
-    metric: {name: metric, label: METRIC_LABELS[metric], higherIsBetter: higher},
-    strategies: results,
-    sweep: {
-      missingRates: rates,
-      modalities: swept,
-      kept,
-      description:
-        `At missing rate r each of ${swept.length > 0 ? swept.join(', ') : '(no modality)'} is dropped from every complete test sample with probability r, independently` +
-        (kept.length > 0 ? `; ${kept.join(', ')} ${kept.length === 1 ? 'is' : 'are'} always kept` : `; a sample left with nothing keeps ${anchor}`) +
-        '. Relative robustness is the trapezoid area under the metric-vs-rate curve over [0, 1]; effective robustness is the area of the gap to the late-fusion curve shifted to the same clean metric (sign-flipped for error metrics).' +
-        (metric === 'auroc' || metric === 'auprc'
-          ? ' A curve can dip at middle rates and recover at r = 1: there the test set mixes presence patterns and a ranking metric pools the scores across them, so a model whose scores are not comparable between patterns loses more than on any single pattern.'
-          : ''),
-    },
-    simulation: {
-      seed: options.seed,
-      seeds,
-      trainingSamples: world.trainingSamples,
-      labelledSamples: profile.task.labelledSamples,
-      trainingSamplesCap: cap,
-      learningRates: grid,
-      testSamples: options.testSamples,
-      epochs,
-      batchSize: options.batchSize,
-      backend: modelCode.backend,
-      modalities: base.modalities.map((m, i) => ({
-        name: m.name,
-        inputSize: m.inputSize,
-        shape: [...m.inputShape],
-        scaledFrom: world.modalities[i].size !== world.modalities[i].profileSize ? world.modalities[i].profileSize : null,
-        availability: m.availability,
-        trainingAvailability: m.trainingAvailability,
-        simulatedTrainingAvailability: round(trainAvail[m.name]),
-        simulatedDeploymentAvailability: round(deployAvail[m.name]),
-      })),
-      completeCaseTrainingSamples: firstData.ccRows.length,
-      zeroFill,
-      truth: world.truth,
-      description:
-        `Data simulated from the profile alone (never from the rules): ${world.trainingSamples} training samples ` +
-        (world.capped ? `(the profile's ${profile.task.labelledSamples} labelled samples, capped at ${cap} for time) ` : options.samples !== undefined ? '(set by --samples) ' : "(the profile's labelled samples) ") +
-        `from its cohorts, ${options.testSamples} test samples each for full data and for the deployment presence mix, ${seeds.length} training seed${seeds.length === 1 ? '' : 's'}; ` +
-        (scaled.length > 0
-          ? `inputs shrunk by one common factor so their ratios survive (${scaled.map((m) => `${m.name} ${m.profileSize} -> ${m.size}`).join(', ')}).`
-          : "inputs at the profile's sizes."),
-    },
-    notes,
-    ...(alternatives ? {alternatives} : {}),
+    seed: options.seed,
+    seeds,
+    trainingSamples: world.trainingSamples,
+    labelledSamples: profile.task.labelledSamples,
+    trainingSamplesCap: cap,
+    learningRates: grid,
+    testSamples: options.testSamples,
+    epochs,
+    batchSize: options.batchSize,
+    backend,
+    modalities: base.modalities.map((m, i) => ({
+      name: m.name,
+      inputSize: m.inputSize,
+      shape: [...m.inputShape],
+      scaledFrom: world.modalities[i].size !== world.modalities[i].profileSize ? world.modalities[i].profileSize : null,
+      availability: m.availability,
+      trainingAvailability: m.trainingAvailability,
+      simulatedTrainingAvailability: round(trainAvail[m.name]),
+      simulatedDeploymentAvailability: round(deployAvail[m.name]),
+    })),
+    completeCaseTrainingSamples: firstData.ccRows.length,
+    zeroFill: zeroFillOffsets(plan, firstData),
+    truth: world.truth,
+    description:
+      `Data simulated from the profile alone (never from the rules): ${world.trainingSamples} training samples ` +
+      (world.capped ? `(the profile's ${profile.task.labelledSamples} labelled samples, capped at ${cap} for time) ` : options.samples !== undefined ? '(set by --samples) ' : "(the profile's labelled samples) ") +
+      `from its cohorts, ${options.testSamples} test samples each for full data and for the deployment presence mix, ${seeds.length} training seed${seeds.length === 1 ? '' : 's'}; ` +
+      (scaled.length > 0 ? `inputs shrunk by one common factor so their ratios survive (${scaled.map((m) => `${m.name} ${m.profileSize} -> ${m.size}`).join(', ')}).` : "inputs at the profile's sizes."),
   }
 }
 
