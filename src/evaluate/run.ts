@@ -18,12 +18,13 @@ import {computeFacts} from '../facts/index.js'
 import type {Profile} from '../profile/types.js'
 import {buildTrainingConfig} from '../scaffold/training-config.js'
 import type {TrainingConfig} from '../../templates/project/src/config.js'
+import {subset} from '../../templates/project/src/data/ops.js'
 import type {Dataset} from '../../templates/project/src/dataset.js'
 import {deriveSeed} from '../../templates/project/src/random.js'
 import {CANDIDATES, candidateForStrategy, type Candidate, type CandidateId} from './candidates.js'
 import {chooseMetric, computeMetric, higherIsBetter, METRIC_LABELS, type MetricSpec} from './metrics.js'
 import {DEFAULT_MISSING_RATES, effectiveRobustness, relativeRobustness} from './robustness.js'
-import {completeCaseRows, imposePattern, meanImpute, observedAvailability, presentMeans, subsetDataset, sweepDataset, zeroOffsetSd} from './simulate.js'
+import {completeCaseRows, imposePattern, meanImpute, observedAvailability, presentMeans, sweepDataset, zeroOffsetSd} from './simulate.js'
 import type {EvaluationResult, PatternResult, ProgressEvent, StrategyResult} from './types.js'
 import {buildVerdict, empiricalBest, gain, judgeSeed, pairedBootstrapSe, seedStandardError} from './verdict.js'
 import {createSimulatedWorld, SIMULATION_LIMITS, type SimulatedWorld} from './world.js'
@@ -278,7 +279,7 @@ async function trainCandidates(plan: EvaluationPlan, options: EvaluateOptions, m
   const trainOne = async (cand: Candidate, data: SeedData, learningRate: number): Promise<{run: SeedRun; valLoss: number}> => {
     const index = job++
     progress({kind: 'candidate', index, total, id: cand.id, label: cand.label, epochs, seed: data.seed})
-    const trainSet = cand.completeCasesOnly ? subsetDataset(data.train, data.ccRows) : data.train
+    const trainSet = cand.completeCasesOnly ? subset(data.train, data.ccRows) : data.train
     if (trainSet.n === 0) {
       progress({kind: 'done', index, total, id: cand.id})
       return {run: {deploymentScores: null, complete: Number.NaN, deployment: Number.NaN, sweep: rates.map(() => Number.NaN), patterns: patterns.map(() => Number.NaN), trainingSamples: 0}, valLoss: Number.NaN}

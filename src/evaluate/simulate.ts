@@ -1,32 +1,14 @@
-// Dataset surgery for the evaluation: keep or drop modalities per sample, pick subsets, and measure
-// what the simulation produced. The synthetic world itself (templates/project/src/data/synthetic.ts)
-// is the generated project's; everything here only rearranges its Datasets.
+// Dataset surgery for the evaluation: keep or drop modalities per sample, and measure what the
+// simulation produced. Removing modalities and taking row subsets are the generated project's own
+// operations (templates/project/src/data/ops.ts); this file only adds the views evaluate needs.
+import {removeWhere} from '../../templates/project/src/data/ops.js'
 import type {Dataset, ModalityBlock} from '../../templates/project/src/dataset.js'
 import {Rng, deriveSeed} from '../../templates/project/src/random.js'
-
-/** A copy of `data` where modality `name` of sample `i` is present only if it was and `keep(i, name)`. Absent rows are zeroed. */
-export function maskDataset(data: Dataset, keep: (i: number, name: string) => boolean): Dataset {
-  const modalities: Record<string, ModalityBlock> = {}
-  for (const [name, block] of Object.entries(data.modalities)) {
-    const values = new Float32Array(block.values)
-    const present = new Uint8Array(block.present)
-    for (let i = 0; i < data.n; i++) {
-      if (present[i] && !keep(i, name)) {
-        present[i] = 0
-        values.fill(0, i * block.size, (i + 1) * block.size)
-      }
-    }
-    modalities[name] = {size: block.size, values, present}
-  }
-  const out: Dataset = {n: data.n, modalities, labels: data.labels}
-  if (data.cohort) out.cohort = data.cohort
-  return out
-}
 
 /** Only the modalities of `present` kept, in every sample. */
 export function imposePattern(data: Dataset, present: readonly string[]): Dataset {
   const set = new Set(present)
-  return maskDataset(data, (_i, name) => set.has(name))
+  return removeWhere(data, (_i, name) => !set.has(name))
 }
 
 /**
@@ -49,28 +31,7 @@ export function sweepDataset(data: Dataset, rate: number, swept: readonly string
     }
     if (!any) (keep.get(anchor) as Uint8Array)[i] = 1
   }
-  return maskDataset(data, (i, name) => (keep.get(name) as Uint8Array)[i] === 1)
-}
-
-/** Samples `rows` of `data`, in that order. */
-export function subsetDataset(data: Dataset, rows: ArrayLike<number>): Dataset {
-  const n = rows.length
-  const modalities: Record<string, ModalityBlock> = {}
-  for (const [name, block] of Object.entries(data.modalities)) {
-    const values = new Float32Array(n * block.size)
-    const present = new Uint8Array(n)
-    for (let r = 0; r < n; r++) {
-      const i = rows[r]
-      values.set(block.values.subarray(i * block.size, (i + 1) * block.size), r * block.size)
-      present[r] = block.present[i]
-    }
-    modalities[name] = {size: block.size, values, present}
-  }
-  const labels = new Float32Array(n)
-  for (let r = 0; r < n; r++) labels[r] = data.labels[rows[r]]
-  const out: Dataset = {n, modalities, labels}
-  if (data.cohort) out.cohort = Array.from({length: n}, (_, r) => (data.cohort as string[])[rows[r]])
-  return out
+  return removeWhere(data, (i, name) => (keep.get(name) as Uint8Array)[i] === 0)
 }
 
 /** Indices of the samples that carry every modality. */
@@ -164,7 +125,7 @@ export function meanImpute(data: Dataset, means: Record<string, ArrayLike<number
       if (block.present[i]) continue
       for (let j = 0; j < block.size; j++) values[i * block.size + j] = m[j]
     }
-    modalities[name] = {size: block.size, values, present}
+    modalities[name] = block.steps ? {size: block.size, values, present, steps: block.steps} : {size: block.size, values, present}
   }
   const out: Dataset = {n: data.n, modalities, labels: data.labels}
   if (data.cohort) out.cohort = data.cohort

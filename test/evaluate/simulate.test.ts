@@ -1,7 +1,8 @@
 // The simulation's statistics: what evaluate trains and tests on must look like the profile.
 import {describe, expect, it} from 'vitest'
 import {decide} from '../../src/decision/decide.js'
-import {completeCaseRows, imposePattern, maskDataset, observedAvailability, observedPatterns, subsetDataset, sweepDataset, zeroOffsetSd} from '../../src/evaluate/simulate.js'
+import {completeCaseRows, imposePattern, meanImpute, observedAvailability, observedPatterns, sweepDataset, zeroOffsetSd} from '../../src/evaluate/simulate.js'
+import {removeWhere, subset} from '../../templates/project/src/data/ops.js'
 import {reportPatterns, simulatedProfile} from '../../src/evaluate/run.js'
 import {loadProfile} from '../../src/profile/load.js'
 import type {Profile} from '../../src/profile/types.js'
@@ -78,7 +79,7 @@ function tiny(): Dataset {
 
 describe('dataset views', () => {
   it('masking zeroes absent rows and never revives an absent modality', () => {
-    const d = maskDataset(tiny(), (i, name) => !(name === 'a' && i === 0))
+    const d = removeWhere(tiny(), (i, name) => name === 'a' && i === 0)
     expect(Array.from(d.modalities.a.present)).toEqual([0, 1, 1, 1])
     expect(Array.from(d.modalities.a.values.slice(0, 2))).toEqual([0, 0])
     expect(Array.from(d.modalities.b.present)).toEqual([1, 0, 1, 1])
@@ -88,9 +89,18 @@ describe('dataset views', () => {
   it('patterns, complete cases and subsets', () => {
     expect(Array.from(imposePattern(tiny(), ['b']).modalities.a.present)).toEqual([0, 0, 0, 0])
     expect(completeCaseRows(tiny())).toEqual([0, 2, 3])
-    const s = subsetDataset(tiny(), [3, 0])
+    const s = subset(tiny(), [3, 0])
     expect(Array.from(s.modalities.a.values)).toEqual([7, 8, 1, 2])
     expect(Array.from(s.labels)).toEqual([1, 0])
+  })
+
+  it('sequence step counts survive every view (the conv1d encoder masks padded steps by them)', () => {
+    const seq = tiny()
+    seq.modalities.a.steps = Uint32Array.from([1, 2, 2, 1])
+    expect(Array.from(subset(seq, [3, 0]).modalities.a.steps ?? [])).toEqual([1, 1])
+    expect(imposePattern(seq, ['a']).modalities.a.steps).toBeDefined()
+    expect(sweepDataset(seq, 0.5, ['a'], 'b', 1).modalities.a.steps).toBeDefined()
+    expect(meanImpute(seq, {a: [0, 0], b: [0, 0]}).modalities.a.steps).toBeDefined()
   })
 
   it('sweep: rate 0 keeps everything, rate 1 drops the swept modalities but keeps the anchor', () => {
