@@ -25,7 +25,9 @@ export class RuleLoadError extends Error {
 }
 
 export function formatProblem(p: LoadProblem): string {
-  return escapeControlLine(`${p.file}:${p.line}:${p.column}: ${p.message}`)
+  // A file named `::error ...` must not start a line a CI runner reads as a workflow command.
+  const file = /^\s*::/.test(p.file) ? `./${p.file.trimStart()}` : p.file
+  return escapeControlLine(`${file}:${p.line}:${p.column}: ${p.message}`)
 }
 
 export const RULE_ID_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/

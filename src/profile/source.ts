@@ -69,6 +69,8 @@ export function parseSource(filePath: string, input: string | Buffer): SourceDoc
     // Parse as YAML 1.2 core: no `<<` merge keys, no implicit timestamps or octal surprises.
     version: '1.2',
     schema: 'core',
+    // Problems become findings below; nothing goes to stderr on its own.
+    logLevel: 'error',
   })
 
   const toRange = (start: number, end: number): Range => {
@@ -88,17 +90,27 @@ export function parseSource(filePath: string, input: string | Buffer): SourceDoc
     seen.add(key)
     syntaxFindings.push({...finding(err.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax', message, range), severity: doc.errors.includes(err as never) ? 'error' : 'warning'})
   }
-  const duplicates = duplicateKeys(doc.contents)
+  const {duplicates, complex} = checkKeys(doc.contents)
   for (const key of duplicates) {
     const [start, end] = key.range ?? [0, 0]
     syntaxFindings.push(finding('duplicate-key', humaniseYamlError('DUPLICATE_KEY', ''), toRange(start, end)))
   }
-  if (doc.errors.length === 0 && doc.contents === null) {
+  for (const key of complex) {
+    const [start, end] = key.range ?? [0, 0]
+    syntaxFindings.push(finding('yaml-syntax', 'A key must be a plain word, not a list or mapping (`? [a] : 1`): fuseplan documents have no such keys.', toRange(start, end)))
+  }
+  // YAML takes a lone carriage return for a space, so a file saved with old Mac line endings is one
+  // long line (a leading comment then swallows it all): say so instead of "empty" or a stray error.
+  const crOnly = !text.includes('\n') && /\r(?!$)/.test(text.trimEnd())
+  if (crOnly) {
+    syntaxFindings.unshift(finding('yaml-syntax', 'Lines end with a carriage return alone, so YAML reads the whole file as one line. Save it with LF (or CRLF) line endings.', FILE_START))
+  }
+  if (doc.errors.length === 0 && doc.contents === null && !crOnly) {
     syntaxFindings.push(finding('empty-file', 'Document is empty; expected a YAML mapping with `apiVersion` and `kind`.', FILE_START))
   }
 
   let value: unknown
-  if (doc.errors.length === 0 && duplicates.length === 0) {
+  if (doc.errors.length === 0 && duplicates.length === 0 && complex.length === 0) {
     try {
       value = doc.toJS({maxAliasCount: MAX_ALIAS_COUNT})
     } catch (error) {
@@ -168,9 +180,10 @@ export function nestingProblem(text: string): {line: number} | undefined {
   return undefined
 }
 
-/** Keys that repeat an earlier scalar key of the same mapping, in one linear walk. */
-function duplicateKeys(root: unknown): Node[] {
+/** Keys that repeat an earlier scalar key of the same mapping, and keys that are collections, in one linear walk. */
+function checkKeys(root: unknown): {duplicates: Node[]; complex: Node[]} {
   const out: Node[] = []
+  const complex: Node[] = []
   const stack: unknown[] = [root]
   while (stack.length > 0) {
     const node = stack.pop()
@@ -181,14 +194,15 @@ function duplicateKeys(root: unknown): Node[] {
           const k = pair.key.value
           if (seen.has(k)) out.push(pair.key)
           else seen.add(k)
-        }
+        } else if (isMap(pair.key) || isSeq(pair.key)) complex.push(pair.key)
         stack.push(pair.key, pair.value)
       }
     } else if (isSeq(node)) {
       for (const item of node.items) stack.push(item)
     }
   }
-  return out.sort((a, b) => (a.range?.[0] ?? 0) - (b.range?.[0] ?? 0))
+  const byStart = (a: Node, b: Node) => (a.range?.[0] ?? 0) - (b.range?.[0] ?? 0)
+  return {duplicates: out.sort(byStart), complex: complex.sort(byStart)}
 }
 
 /** Per mapping, its pairs by key (first occurrence), built on first use: lookups stay O(1) with many keys. */

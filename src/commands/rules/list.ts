@@ -11,7 +11,7 @@ export default class RulesList extends FuseplanCommand {
   static override enableJsonFlag = true
   static override flags = {
     config: Flags.string({description: 'Config file (default: fuseplan.config.yaml found upward from the current folder).'}),
-    rules: Flags.string({description: 'Extra rule folder; repeatable.', multiple: true}),
+    rules: Flags.string({description: 'Extra rule folder; repeatable.', multiple: true, multipleNonGreedy: true}),
     facts: Flags.boolean({description: 'List the derived facts rule conditions can read instead.'}),
   }
 

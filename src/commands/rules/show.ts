@@ -14,7 +14,7 @@ export default class RulesShow extends FuseplanCommand {
 
   static override flags = {
     config: Flags.string({description: 'Config file (default: fuseplan.config.yaml found upward from the current folder).'}),
-    rules: Flags.string({description: 'Extra rule folder; repeatable.', multiple: true}),
+    rules: Flags.string({description: 'Extra rule folder; repeatable.', multiple: true, multipleNonGreedy: true}),
   }
 
   async run(): Promise<unknown> {
