@@ -5,7 +5,7 @@ import {SEVERITY_RANK, type Severity} from '../findings.js'
 import {getLintFormatter, LINT_FORMATS, type LintFormatName} from '../formatters/lint/index.js'
 import {listRuleMeta, RuleLoadError, type RuleSet} from '../engine/index.js'
 import {BUILTIN_RULES} from '../lint/builtin-rules.js'
-import {discoverFiles, MAX_DISCOVERED_FILES} from '../lint/discover.js'
+import {discoverFiles, maxDiscoveredEntries} from '../lint/discover.js'
 import {filterReports, summarise} from '../lint/lint.js'
 import {lintWithRules} from '../lint/run.js'
 import {writeFileAtomic} from '../util/fs.js'
@@ -46,7 +46,8 @@ Directories are searched for *.yaml and *.yml files; globs are expanded. Exit co
     const outputs = flags.output ?? []
     if (outputs.length > formats.length) this.error(`Got ${outputs.length} --output values for ${formats.length} --format values; give one --output per --format at most.`, {exit: 2})
 
-    const {files, unmatched, truncated} = discoverFiles(inputs, cwd)
+    const maxEntries = maxDiscoveredEntries()
+    const {files, unmatched, truncated} = discoverFiles(inputs, cwd, maxEntries)
     if (unmatched.length > 0) {
       this.error(`No files matching ${unmatched.map((u) => `"${u}"`).join(', ')} were found. Check the path or quote the glob.`, {exit: 2})
     }
@@ -92,7 +93,7 @@ Directories are searched for *.yaml and *.yml files; globs are expanded. Exit co
     // A run that stopped looking for files has not checked the repository: never let it pass.
     if (truncated.length > 0) {
       const where = truncated.map((t) => `"${escapeControlLine(t)}"`).join(', ')
-      process.stderr.write(`fuseplan: stopped searching ${where} after ${MAX_DISCOVERED_FILES.toLocaleString('en')} entries; the files after that were not linted. Lint narrower folders or globs.\n`)
+      process.stderr.write(`fuseplan: stopped searching ${where} after ${maxEntries.toLocaleString('en')} entries; the files after that were not linted. Lint narrower folders or globs (or raise FUSEPLAN_LINT_MAX_ENTRIES).\n`)
       this.exit(2)
     }
     if (failing || tooManyWarnings) this.exit(1)

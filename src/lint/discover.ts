@@ -6,8 +6,14 @@ import picomatch from 'picomatch'
 
 const YAML_FILE = /\.ya?ml$/i
 const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', '.fuseplan'])
-/** Stops a runaway glob (say, `/**`) from walking a whole disk. */
+/** Stops a runaway glob (say, `/**`) from walking a whole disk. A run that reaches it fails (exit 2). */
 export const MAX_DISCOVERED_FILES = 100_000
+
+/** The entry limit of a walk: FUSEPLAN_LINT_MAX_ENTRIES (a positive whole number) for very large repositories, else the default. */
+export function maxDiscoveredEntries(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.FUSEPLAN_LINT_MAX_ENTRIES)
+  return Number.isSafeInteger(n) && n > 0 ? n : MAX_DISCOVERED_FILES
+}
 
 export interface DiscoveredFile {
   path: string
