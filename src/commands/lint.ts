@@ -3,8 +3,7 @@ import {resolve} from 'node:path'
 import {FuseplanCommand, useColor} from '../cli/base-command.js'
 import {SEVERITY_RANK, type Severity} from '../findings.js'
 import {getLintFormatter, LINT_FORMATS, type LintFormatName} from '../formatters/lint/index.js'
-import {listRuleMeta, RuleLoadError, type RuleSet} from '../engine/index.js'
-import {BUILTIN_RULES} from '../lint/builtin-rules.js'
+import {builtinCheck, listRuleMeta, RuleLoadError, type RuleSet} from '../engine/index.js'
 import {discoverFiles, maxDiscoveredEntries} from '../lint/discover.js'
 import {filterReports, summarise} from '../lint/lint.js'
 import {lintWithRules} from '../lint/run.js'
@@ -68,8 +67,8 @@ Directories are searched for *.yaml and *.yml files; globs are expanded. Exit co
 
     const failRank = SEVERITY_RANK[flags['fail-severity'] as Severity]
     const summary = summarise(reports)
-    const rules = [...BUILTIN_RULES, ...uniqueRuleMeta(ruleSets)]
-    const ctx = {cwd, rules, toolVersion: this.config.version, failSeverity: flags['fail-severity'] as Severity, skipped: files.length - run.reports.length}
+    const rules = uniqueRuleMeta(ruleSets)
+    const ctx = {cwd, rules, toolVersion: this.config.version, failSeverity: flags['fail-severity'] as Severity, skipped: files.length - run.ignored - run.reports.length, ignored: run.ignored}
 
     const stdoutParts: string[] = []
     const targets = formats.map((format, i) => ({format, output: outputs[i] ?? '-'}))
@@ -103,5 +102,7 @@ Directories are searched for *.yaml and *.yml files; globs are expanded. Exit co
 function uniqueRuleMeta(sets: RuleSet[]) {
   const byId = new Map<string, ReturnType<typeof listRuleMeta>[number]>()
   for (const set of sets) for (const meta of listRuleMeta(set)) if (!byId.has(meta.id)) byId.set(meta.id, meta)
-  return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id))
+  const all = [...byId.values()]
+  // Built-in checks in their table's order, then the rules by id.
+  return [...all.filter((m) => builtinCheck(m.id)), ...all.filter((m) => !builtinCheck(m.id)).sort((a, b) => a.id.localeCompare(b.id))]
 }

@@ -2,6 +2,7 @@
 import type {Severity} from '../findings.js'
 import type {Strategy} from '../decision/types.js'
 import type {Compiled, Template, NumberOrExpr} from './cel.js'
+import type {BuiltinCheck} from './builtin-checks.js'
 
 export type OptionValue = number | string | boolean
 
@@ -94,12 +95,24 @@ export interface ConfiguredRule {
   options: Record<string, OptionValue>
 }
 
+/** A built-in check (see builtin-checks.ts) as configured: on or off, and its severity. */
+export interface ConfiguredCheck {
+  check: BuiltinCheck
+  enabled: boolean
+  severity: Severity
+}
+
 export interface RuleSet {
   rules: ConfiguredRule[]
+  /** The built-in checks, in the order of their table, with config overrides applied. */
+  checks: ConfiguredCheck[]
+  checksById: Map<string, ConfiguredCheck>
   /** Rule folders read, in order. */
   dirs: string[]
   /** Config file applied, if any. */
   configPath?: string
+  /** Absolute globs of files lint skips (the config's `ignores`). */
+  ignores: string[]
   byId: Map<string, ConfiguredRule>
 }
 
@@ -111,4 +124,4 @@ export interface RuleMeta {
   description: string
 }
 
-export type {Strategy}
+export type {Strategy, BuiltinCheck}

@@ -28,7 +28,8 @@ export function lintSource(source: SourceDocument, explicit: boolean, options: L
   const kind = kindOf(source.value)
   if (kind === PROFILE_KIND) {
     const check = options.checkProfileFor?.(source.filePath) ?? options.checkProfile
-    return {...base, kind, findings: loadProfileSource(source, check).findings}
+    const loaded = loadProfileSource(source, check)
+    return {...base, kind, findings: loaded.findings, ...(loaded.suppressed?.length ? {suppressed: loaded.suppressed} : {})}
   }
   const linter = kind === undefined ? undefined : options.kinds?.[kind]
   if (linter) return {...base, kind, findings: [...source.syntaxFindings, ...linter(source)]}

@@ -2,6 +2,7 @@
 // cross-document checks. Everything that goes wrong comes back as positioned findings, never a throw.
 import {compareFindings, type Finding} from '../findings.js'
 import {checkProfileDocument, type ProfileProblem} from './checks.js'
+import {applySuppressions} from './suppress.js'
 import {BoundedReadError, readBoundedFile} from '../util/read.js'
 import {MAX_SOURCE_BYTES, parseSource, type SourceDocument} from './source.js'
 import type {Profile} from './types.js'
@@ -11,6 +12,8 @@ export interface LoadedProfile {
   /** Set only when the document passed the schema (cross-document findings may still exist). */
   profile?: Profile
   findings: Finding[]
+  /** Findings silenced by `# fuseplan-disable...` comments: every command honours them alike. */
+  suppressed?: Finding[]
   source: SourceDocument
 }
 
@@ -59,7 +62,8 @@ export function loadProfileSource(source: SourceDocument, check: ProfileChecker 
   for (const problem of check(profile)) {
     findings.push({ruleId: problem.ruleId, severity: problem.severity, message: problem.message, path: problem.docPath, ...source.rangeOf(problem.docPath)})
   }
-  return {profile, findings: findings.sort(compareFindings), source}
+  const kept = applySuppressions(findings, source.text)
+  return {profile, findings: kept.findings.sort(compareFindings), suppressed: kept.suppressed, source}
 }
 
 /** A mapping with a fuseplan `apiVersion` or a `kind` of DeploymentProfile: its own keys may be named in messages. */

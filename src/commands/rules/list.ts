@@ -23,7 +23,10 @@ export default class RulesList extends FuseplanCommand {
     }
     const ruleSet = loadOrExit(this, {configPath: flags.config, rulesDirs: flags.rules})
     if (!this.jsonEnabled()) process.stdout.write(formatRuleList(ruleSet))
-    return listRuleMeta(ruleSet).map((m, i) => ({...m, enabled: ruleSet.rules[i].enabled, kind: ruleSet.rules[i].rule.category}))
+    const checks = ruleSet.checks.map((cc) => ({id: cc.check.id, enabled: cc.enabled, kind: 'check', configurable: cc.check.configurable}))
+    const rules = ruleSet.rules.map((cr) => ({id: cr.rule.id, enabled: cr.enabled, kind: cr.rule.category}))
+    const state = new Map([...checks, ...rules].map((x) => [x.id, x]))
+    return listRuleMeta(ruleSet).map((m) => ({...m, ...state.get(m.id)}))
   }
 }
 

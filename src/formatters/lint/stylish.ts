@@ -92,7 +92,8 @@ export const stylish: LintFormatter = (reports, ctx) => {
 
   const problems = total.error + total.warning + total.info
   if (problems === 0) {
-    const skipped = ctx.skipped ? ` (${plural(ctx.skipped, 'YAML file')} skipped: not fuseplan documents)` : ''
+    const notes = [ctx.skipped ? `${plural(ctx.skipped, 'YAML file')} skipped: not fuseplan documents` : '', ctx.ignored ? `${ctx.ignored} ignored by config` : ''].filter(Boolean)
+    const skipped = notes.length > 0 ? ` (${notes.join('; ')})` : ''
     return `${painter.green(`\u2714 ${plural(reports.length, 'file')} checked, no problems`)}${skipped}\n`
   }
 

@@ -33,6 +33,8 @@ export interface LintFormatContext {
   failSeverity?: Severity
   /** Optional: YAML files found by a folder walk or glob that were not fuseplan documents (not linted). */
   skipped?: number
+  /** Optional: files skipped because the config's `ignores` matches them. */
+  ignored?: number
 }
 
 export type LintFormatter = (reports: FileReport[], ctx: LintFormatContext) => string
