@@ -5,6 +5,8 @@ import {join, resolve, sep} from 'node:path'
 import picomatch from 'picomatch'
 
 const YAML_FILE = /\.ya?ml$/i
+/** fuseplan's own config (fuseplan.config.yaml) configures the lint; it is not a document to lint. */
+const CONFIG_FILE = /(^|[\\/])fuseplan\.config\.ya?ml$/
 const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', '.fuseplan'])
 /** Stops a runaway glob (say, `/**`) from walking a whole disk. A run that reaches it fails (exit 2). */
 export const MAX_DISCOVERED_FILES = 100_000
@@ -45,12 +47,12 @@ export function discoverFiles(inputs: string[], cwd: string, maxEntries = MAX_DI
     // saying why it is not read, rather than "no files matching".
     const budget = {left: maxEntries}
     if (stat && !stat.isDirectory()) add(absolute, true)
-    else if (stat?.isDirectory()) walk(absolute, (file) => YAML_FILE.test(file) && add(file, false), budget)
+    else if (stat?.isDirectory()) walk(absolute, (file) => YAML_FILE.test(file) && !CONFIG_FILE.test(file) && add(file, false), budget)
     else if (picomatch.scan(input).isGlob) {
       const {base} = picomatch.scan(input)
       const root = resolve(cwd, base || '.')
       const matches = picomatch(absolute.split(sep).join('/'), {dot: false})
-      if (statOrUndefined(root)?.isDirectory()) walk(root, (file) => matches(file.split(sep).join('/')) && add(file, false), budget)
+      if (statOrUndefined(root)?.isDirectory()) walk(root, (file) => !CONFIG_FILE.test(file) && matches(file.split(sep).join('/')) && add(file, false), budget)
     } else {
       unmatched.push(input)
       continue
