@@ -389,6 +389,10 @@ function parseRule(y: YamlFile, path: DocPath, raw: unknown, builtin: boolean): 
     forEach,
     effects,
     examples,
+    examplesAt: Object.fromEntries((['fires', 'passes'] as const).map((k) => {
+      const r = y.src.rangeOf([...path, 'examples', k], {key: true})
+      return [k, {file: y.displayPath, line: r.line, column: r.column}]
+    })) as Rule['examplesAt'],
     location: {file: y.displayPath, line: range.line, column: range.column},
     category: effects.findings.length > 0 ? 'lint' : 'decision',
     builtin,

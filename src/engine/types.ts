@@ -75,6 +75,8 @@ export interface Rule {
   forEach?: Compiled
   effects: RuleEffects
   examples: {fires: ProfilePatch; passes: ProfilePatch}
+  /** Where `examples.fires` and `examples.passes` are written, for a failing example's file:line:col. */
+  examplesAt?: {fires: Location; passes: Location}
   location: Location
   /**
    * What a finding of this rule is about: `profile` (the profile is wrong: recommend refuses it on an

@@ -30,7 +30,7 @@ function precompiledValidator(): ValidateFunction | undefined {
 }
 
 /** Compiled once per process, on first use, so commands that never validate do not pay for it. */
-function profileValidator(): ValidateFunction {
+export function profileValidator(): ValidateFunction {
   compiled ??= precompiledValidator() ?? newAjv().compile(profileSchema)
   return compiled
 }
