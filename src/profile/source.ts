@@ -81,10 +81,20 @@ export function parseSource(filePath: string, input: string | Buffer): SourceDoc
 
   const syntaxFindings: Finding[] = []
   const seen = new Set<string>()
+  let lines: string[] | undefined
   for (const err of [...doc.errors, ...doc.warnings]) {
     const [start, end] = err.pos
-    const range = toRange(start, end)
-    const message = humaniseYamlError(err.code, err.message)
+    let range = toRange(start, end)
+    let message = humaniseYamlError(err.code, err.message)
+    if (err.code === 'BLOCK_AS_IMPLICIT_KEY' || err.code === 'MULTILINE_IMPLICIT_KEY') {
+      // The parser blames the value before an over-indented key; point at the key's own line.
+      lines ??= text.split('\n')
+      const over = overIndentedLine(lines, range.line)
+      if (over) {
+        range = {line: over.line, column: over.column, endLine: over.line, endColumn: lines[over.line - 1].length + 1}
+        message = `This line is indented more than line ${over.line - 1} above it, so YAML reads it as part of that line's value. Indent it like the keys around it.`
+      }
+    }
     const key = `${range.line}:${range.column}:${message}`
     if (seen.has(key)) continue
     seen.add(key)
@@ -177,6 +187,16 @@ export function nestingProblem(text: string): {line: number} | undefined {
       depth--
     }
   }
+  return undefined
+}
+
+/** The line after `line` (1-based) when it is a `key:` indented deeper than `line`: the usual cause of "implicit key" errors. */
+function overIndentedLine(lines: string[], line: number): {line: number; column: number} | undefined {
+  const above = lines[line - 1]
+  const below = lines[line]
+  if (above === undefined || below === undefined) return undefined
+  const indent = (l: string) => /^ */.exec(l)![0].length
+  if (indent(below) > indent(above) && /^\s*[^\s#][^:#]*:(\s|$)/.test(below)) return {line: line + 1, column: indent(below) + 1}
   return undefined
 }
 

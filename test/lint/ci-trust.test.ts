@@ -103,3 +103,35 @@ describe('discovery limit, in process', () => {
     expect(discoverFiles(['.'], dir, 1)).toMatchObject({truncated: ['.'], unmatched: []})
   })
 })
+
+describe('every finding in one run', () => {
+  it('key typos (one finding each, with the key meant), a range error and a rule finding together; syntax errors at the mistake', () => {
+    const icu = readFileSync(new URL('../../examples/icu-deterioration.yaml', import.meta.url), 'utf8')
+    const three = icu
+      .replace('labelledSamples:', 'labeledSamples:')
+      .replace('availability: 0.22', 'availability: 1.4')
+      .replace('modalities: [ehr, cxr]', 'modalities: [ehr, cxr, xray]')
+      .replace('    missingness: random\n', '    misingness: random\n')
+    const lines = GOOD.split('\n')
+    lines[10] = `    ${lines[10].trim()}`
+    const dir = workspace({'three.yaml': three, 'indent.yaml': lines.join('\n')})
+    const r = runCli(['lint', 'three.yaml', 'indent.yaml'], {cwd: dir})
+    expect(r.stdout).toBe(
+      [
+        '',
+        'indent.yaml',
+        "  11:5  error  This line is indented more than line 10 above it, so YAML reads it as part of that line's value. Indent it like the keys around it  yaml-syntax",
+        '',
+        'three.yaml',
+        '  11:3   error  Unknown key `labeledSamples` in `task`; did you mean `labelledSamples`?           schema',
+        '  18:5   error  Unknown key `misingness` in `modalities[0]`; did you mean `missingness`?          schema',
+        '  25:19  error  `modalities[1].availability` is a share and must be between 0 and 1; got 1.4      schema',
+        '  40:28  error  Cohort `icu` names unknown modality `xray`. Known modalities: ehr, cxr, genomics  known-modality-references',
+        '',
+        '✖ 5 problems (5 errors, 0 warnings)',
+        '',
+      ].join('\n'),
+    )
+    expect(r.status).toBe(1)
+  })
+})
