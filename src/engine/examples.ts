@@ -1,7 +1,7 @@
 // Rule examples: every rule carries two profile patches, one on which it fires and one on which it
 // does not. A patch maps dotted paths (`modalities[1].availability`, `cohorts`) to values and is applied
 // to EXAMPLE_BASE_PROFILE below; `null` deletes the key. test/rules runs every bundled rule's examples;
-// a rule pack's are checked when it loads and by `fuseplan rules test DIR` (checkRuleExamples below).
+// `fuseplan rules test DIR` runs a rule pack's (checkRuleExamples below).
 import {computeFacts} from '../facts/index.js'
 import {profileValidator} from '../profile/validate.js'
 import type {Profile} from '../profile/types.js'

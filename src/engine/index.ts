@@ -9,7 +9,6 @@ import type {DecisionFinding} from '../decision/types.js'
 import type {Profile} from '../profile/types.js'
 import {findConfig, loadConfig, type Config} from './config.js'
 import {evaluateRules} from './evaluate.js'
-import {checkRuleExamples} from './examples.js'
 import {displayPath, listRuleFilesChecked, loadRuleFile, RuleLoadError, RULES_SNAPSHOT_VERSION, type LoadProblem, type RulesSnapshot} from './loader.js'
 import {BUILTIN_CHECKS, builtinCheck} from './builtin-checks.js'
 import type {ConfiguredCheck, ConfiguredRule, OptionValue, Rule, RuleMeta, RuleSet} from './types.js'
@@ -54,8 +53,6 @@ export interface LoadRuleSetOptions {
   precompiled?: boolean
   /** Let a config's `extends` and `rules` reach outside the repository or working directory (`--trust`). */
   trust?: boolean
-  /** Run rule packs' examples at load (default true; `fuseplan rules test` runs them itself). */
-  checkExamples?: boolean
 }
 
 /** Where `npm run build` writes the snapshot of the bundled rules (scripts/compile-rules.js). */
@@ -120,7 +117,7 @@ export function loadRuleSet(opts: LoadRuleSetOptions = {}): RuleSet {
   }
   if (problems.length > 0) throw new RuleLoadError(problems)
 
-  const key = `${opts.precompiled === false ? 'parsed' : ''}#${opts.trust ? 'trust' : ''}#${opts.checkExamples === false ? 'untested' : ''}#${configPath ?? ''}#${cacheKey([...(configPath ? [configPath] : []), ...files.map((f) => f.file)])}`
+  const key = `${opts.precompiled === false ? 'parsed' : ''}#${opts.trust ? 'trust' : ''}#${configPath ?? ''}#${cacheKey([...(configPath ? [configPath] : []), ...files.map((f) => f.file)])}`
   const cached = cache.get(key)
   if (cached) return cached
 
@@ -192,12 +189,6 @@ export function loadRuleSet(opts: LoadRuleSetOptions = {}): RuleSet {
   }
   if (problems.length > 0) throw new RuleLoadError(problems)
   const set: RuleSet = {rules: configured, checks, checksById, dirs, configPath, ignores: config?.ignores ?? [], byId}
-  // A rule pack's examples are its tests: one that does not do what it claims is refused at load
-  // (bundled rules are tested by the test suite and the build).
-  if (opts.checkExamples !== false) {
-    const failed = checkRuleExamples(set, configured.filter((cr) => !cr.rule.builtin))
-    if (failed.length > 0) throw new RuleLoadError(failed)
-  }
   cache.set(key, set)
   return set
 }

@@ -40,11 +40,12 @@ export function lintSource(source: SourceDocument, explicit: boolean, options: L
   if (!explicit && !lookalike) return undefined
   const list = known.map((k) => `\`${k}\``).join(' or ')
   const suggestion = kind === undefined ? undefined : closest(kind, known)
+  const shown = kind !== undefined && kind.length > 80 ? `${kind.slice(0, 80)}…` : kind
   let message: string
   if (kind === undefined && lookalike) message = `This looks like a fuseplan document but has no \`kind\`: add \`kind: ${lookalike}\` (fuseplan lints ${list}).`
   else if (kind === undefined) message = `Not a fuseplan document: expected a top-level \`kind\` of ${list}.`
-  else if (suggestion) message = `Unknown kind \`${kind}\`; did you mean \`${suggestion}\`? fuseplan lints ${list}.`
-  else message = `Unknown kind \`${kind}\`: fuseplan lints ${list}.`
+  else if (suggestion) message = `Unknown kind \`${shown}\`; did you mean \`${suggestion}\`? fuseplan lints ${list}.`
+  else message = `Unknown kind \`${shown}\`: fuseplan lints ${list}.`
   const path = kind === undefined ? [] : ['kind']
   return {...base, kind, findings: [{ruleId: 'unknown-kind', severity: 'error', message, path, ...source.rangeOf(path)}]}
 }

@@ -1,8 +1,8 @@
-// A rule pack's examples are its tests: checked when the pack loads, and by `fuseplan rules test DIR`.
+// A rule pack's examples are its tests: `fuseplan rules test DIR` runs them, like ESLint's RuleTester.
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {checkRuleExamples, loadRuleSet, RuleLoadError} from '../../src/engine/index.js'
+import {checkRuleExamples, loadRuleSet} from '../../src/engine/index.js'
 import {runCli, tempDir} from '../helpers/run-cli.js'
 
 const rule = (id: string, when: string, fires: string) => `  - id: ${id}
@@ -31,10 +31,9 @@ function pack(text: string): string {
 describe('rule pack examples', () => {
   it('are checked in process: a `fires` that does not fire is a problem at its file:line:col', () => {
     const dir = pack(GOOD + BAD)
-    const set = loadRuleSet({rulesDirs: [join(dir, 'pack')], noBuiltin: true, checkExamples: false})
+    const set = loadRuleSet({rulesDirs: [join(dir, 'pack')], noBuiltin: true})
     const problems = checkRuleExamples(set)
     expect(problems.map((p) => `${p.line}:${p.column} ${p.message}`)).toEqual(['23:7 Rule `never-fires`, example `fires`: the rule does not fire on it. Fix the condition or the example.'])
-    expect(() => loadRuleSet({rulesDirs: [join(dir, 'pack')]})).toThrow(RuleLoadError)
   })
 
   it('`fuseplan rules test DIR` exits 1 naming file:line when an example fails, 0 when all hold', () => {
@@ -44,12 +43,5 @@ describe('rule pack examples', () => {
     const good = runCli(['rules', 'test', 'pack'], {cwd: pack(GOOD)})
     expect(good.stdout).toBe('✔ big-omics\n\n1 rule, every example holds.\n')
     expect(good.status).toBe(0)
-  })
-
-  it('lint refuses a pack whose examples fail (exit 2), instead of running a rule that does not do what it says', () => {
-    const dir = pack(BAD)
-    const r = runCli(['lint', '--rules', 'pack', '.'], {cwd: dir})
-    expect(r.status).toBe(2)
-    expect(r.stderr).toContain('pack/rules.yaml:11:7: Rule `never-fires`, example `fires`: the rule does not fire on it.')
   })
 })

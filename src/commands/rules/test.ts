@@ -16,7 +16,7 @@ export default class RulesTest extends FuseplanCommand {
     const {args} = await this.parse(RulesTest)
     let ruleSet
     try {
-      ruleSet = loadRuleSet({rulesDirs: [args.dir], noBuiltin: true, checkExamples: false})
+      ruleSet = loadRuleSet({rulesDirs: [args.dir], noBuiltin: true})
     } catch (error) {
       if (!(error instanceof RuleLoadError)) throw error
       process.stderr.write(`${error.problems.map(formatProblem).join('\n')}\nfuseplan: the rule pack could not be loaded (${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}).\n`)
