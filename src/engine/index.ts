@@ -10,7 +10,7 @@ import type {Profile} from '../profile/types.js'
 import {findConfig, loadConfig, type Config} from './config.js'
 import {evaluateRules} from './evaluate.js'
 import {displayPath, listRuleFilesChecked, loadRuleFile, RuleLoadError, RULES_SNAPSHOT_VERSION, type LoadProblem, type RulesSnapshot} from './loader.js'
-import {BUILTIN_CHECKS, builtinCheck} from './builtin-checks.js'
+import {BUILTIN_CHECKS, builtinCheck} from '../builtin-checks.js'
 import type {ConfiguredCheck, ConfiguredRule, OptionValue, Rule, RuleMeta, RuleSet} from './types.js'
 
 export {RuleLoadError, formatProblem, type LoadProblem} from './loader.js'
@@ -18,7 +18,7 @@ export {checkRuleExamples} from './examples.js'
 export {evaluateRules, parseDocPath, type Evaluation, type MaskingSettings, type TransferContribution} from './evaluate.js'
 export {findConfig, loadConfig, CONFIG_FILE_NAMES} from './config.js'
 export type {ConfiguredCheck, ConfiguredRule, Rule, RuleMeta, RuleSet, OptionValue} from './types.js'
-export {BUILTIN_CHECKS, builtinCheck, type BuiltinCheck} from './builtin-checks.js'
+export {BUILTIN_CHECKS, builtinCheck, type BuiltinCheck} from '../builtin-checks.js'
 
 export const RULE_HELP_BASE = 'https://fuseplan.dev/rules/'
 

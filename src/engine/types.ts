@@ -2,7 +2,7 @@
 import type {Severity} from '../findings.js'
 import type {Strategy} from '../decision/types.js'
 import type {Compiled, Template, NumberOrExpr} from './cel.js'
-import type {BuiltinCheck} from './builtin-checks.js'
+import type {BuiltinCheck} from '../builtin-checks.js'
 
 export type OptionValue = number | string | boolean
 

@@ -92,7 +92,7 @@ export interface FactDoc {
 export const FACT_DOCS: FactDoc[] = [
   {name: 'modalityCount', description: 'Number of modalities in the profile.'},
   {name: 'modalityNames', description: 'Modality names in profile order.'},
-  {name: 'modalities', description: 'One entry per modality: name, index, type, size (flattened input size), availability, servedAvailability (1 when `required`), trainingAvailability and its source (given | cohorts | assumed), missingness, timing, required, encoderMs (the measured `encoderLatencyMs` when given, else a per-type default estimate).'},
+  {name: 'modalities', description: 'One entry per modality: name, index, type, size (flattened input size), availability, servedAvailability (1 when `required`), trainingAvailability and its source (given | cohorts | assumed), missingness, timing, required, encoderMs.'},
   {name: 'minAvailability', description: 'Lowest deployment availability among served requests (a `required` modality counts as 1).'},
   {name: 'maxAvailability', description: 'Highest deployment availability among served requests.'},
   {name: 'minAvailabilityModality', description: 'Name of the modality with the lowest deployment availability.'},

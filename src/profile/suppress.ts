@@ -10,7 +10,7 @@
 // Checks that every command applies (the schema, the parser's) cannot be suppressed: the file would
 // pass lint and still be refused by recommend.
 import type {Finding, Severity} from '../findings.js'
-import {builtinCheck} from '../engine/builtin-checks.js'
+import {builtinCheck} from '../builtin-checks.js'
 
 export interface Directive {
   kind: 'next-line' | 'file'

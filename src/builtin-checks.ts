@@ -5,7 +5,7 @@
 //
 // `configurable: false` marks the checks every command applies the same way: a profile that fails
 // one of them cannot be used by recommend, scaffold or evaluate, so lint may not let it pass either.
-import type {Severity} from '../findings.js'
+import type {Severity} from './findings.js'
 
 export interface BuiltinCheck {
   id: string
