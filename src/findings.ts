@@ -28,6 +28,8 @@ export interface FileReport {
   findings: Finding[]
   /** The raw source, kept for formatters that show a code frame. */
   source?: string
+  /** Findings silenced by a `# fuseplan-disable...` comment (ESLint's suppressedMessages). */
+  suppressed?: Finding[]
 }
 
 export const SEVERITY_RANK: Record<Severity, number> = {info: 0, warning: 1, error: 2}

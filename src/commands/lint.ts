@@ -3,12 +3,12 @@ import {resolve} from 'node:path'
 import {FuseplanCommand, useColor} from '../cli/base-command.js'
 import {SEVERITY_RANK, type Severity} from '../findings.js'
 import {getLintFormatter, LINT_FORMATS, type LintFormatName} from '../formatters/lint/index.js'
-import {listRuleMeta, RuleLoadError, type RuleSet} from '../engine/index.js'
-import {BUILTIN_RULES} from '../lint/builtin-rules.js'
-import {discoverFiles} from '../lint/discover.js'
+import {builtinCheck, listRuleMeta, RuleLoadError, type RuleSet} from '../engine/index.js'
+import {discoverFiles, maxDiscoveredEntries} from '../lint/discover.js'
 import {filterReports, summarise} from '../lint/lint.js'
 import {lintWithRules} from '../lint/run.js'
 import {writeFileAtomic} from '../util/fs.js'
+import {escapeControlLine} from '../util/text.js'
 
 export default class Lint extends FuseplanCommand {
   static override summary = 'Lint deployment profiles and generated training configs.'
@@ -27,13 +27,13 @@ Directories are searched for *.yaml and *.yml files; globs are expanded. Exit co
   }
 
   static override flags = {
-    format: Flags.string({char: 'f', description: 'Output format; repeat for several.', options: [...LINT_FORMATS], multiple: true, default: ['stylish']}),
-    output: Flags.string({char: 'o', description: 'Where the format at the same position goes (a file, or - for stdout); formats without one print to stdout.', multiple: true}),
+    format: Flags.string({char: 'f', description: 'Output format; repeat for several.', options: [...LINT_FORMATS], multiple: true, multipleNonGreedy: true, default: ['stylish']}),
+    output: Flags.string({char: 'o', description: 'Where the format at the same position goes (a file, or - for stdout); formats without one print to stdout.', multiple: true, multipleNonGreedy: true}),
     'fail-severity': Flags.string({description: 'Lowest severity that makes the run fail (exit 1).', options: ['error', 'warning', 'info'], default: 'error'}),
     'max-warnings': Flags.integer({description: 'Fail when there are more than this many warnings (-1: no limit).', default: -1, min: -1}),
     quiet: Flags.boolean({char: 'q', description: 'Report errors only.'}),
     config: Flags.string({char: 'c', description: 'Config file (default: fuseplan.config.yaml found upward from each linted file).'}),
-    rules: Flags.string({description: 'Extra rule folder (a rule pack); repeat for several.', multiple: true}),
+    rules: Flags.string({description: 'Extra rule folder (a rule pack); repeat for several.', multiple: true, multipleNonGreedy: true}),
     trust: Flags.boolean({description: 'Let a config file\'s `extends` and `rules` name paths outside the repository (or working directory). Off by default: in CI, a pull request can add a config.'}),
   }
 
@@ -45,7 +45,8 @@ Directories are searched for *.yaml and *.yml files; globs are expanded. Exit co
     const outputs = flags.output ?? []
     if (outputs.length > formats.length) this.error(`Got ${outputs.length} --output values for ${formats.length} --format values; give one --output per --format at most.`, {exit: 2})
 
-    const {files, unmatched} = discoverFiles(inputs, cwd)
+    const maxEntries = maxDiscoveredEntries()
+    const {files, unmatched, truncated} = discoverFiles(inputs, cwd, maxEntries)
     if (unmatched.length > 0) {
       this.error(`No files matching ${unmatched.map((u) => `"${u}"`).join(', ')} were found. Check the path or quote the glob.`, {exit: 2})
     }
@@ -66,8 +67,8 @@ Directories are searched for *.yaml and *.yml files; globs are expanded. Exit co
 
     const failRank = SEVERITY_RANK[flags['fail-severity'] as Severity]
     const summary = summarise(reports)
-    const rules = [...BUILTIN_RULES, ...uniqueRuleMeta(ruleSets)]
-    const ctx = {cwd, rules, toolVersion: this.config.version, failSeverity: flags['fail-severity'] as Severity}
+    const rules = uniqueRuleMeta(ruleSets)
+    const ctx = {cwd, rules, toolVersion: this.config.version, failSeverity: flags['fail-severity'] as Severity, skipped: files.length - run.ignored - run.reports.length, ignored: run.ignored}
 
     const stdoutParts: string[] = []
     const targets = formats.map((format, i) => ({format, output: outputs[i] ?? '-'}))
@@ -88,6 +89,12 @@ Directories are searched for *.yaml and *.yml files; globs are expanded. Exit co
     const failing = reports.some((r) => r.findings.some((f) => SEVERITY_RANK[f.severity] >= failRank))
     const tooManyWarnings = flags['max-warnings'] >= 0 && summary.warningCount > flags['max-warnings']
     if (tooManyWarnings) process.stderr.write(`fuseplan found too many warnings (maximum: ${flags['max-warnings']}).\n`)
+    // A run that stopped looking for files has not checked the repository: never let it pass.
+    if (truncated.length > 0) {
+      const where = truncated.map((t) => `"${escapeControlLine(t)}"`).join(', ')
+      process.stderr.write(`fuseplan: stopped searching ${where} after ${maxEntries.toLocaleString('en')} entries; the files after that were not linted. Lint narrower folders or globs (or raise FUSEPLAN_LINT_MAX_ENTRIES).\n`)
+      this.exit(2)
+    }
     if (failing || tooManyWarnings) this.exit(1)
   }
 }
@@ -95,5 +102,7 @@ Directories are searched for *.yaml and *.yml files; globs are expanded. Exit co
 function uniqueRuleMeta(sets: RuleSet[]) {
   const byId = new Map<string, ReturnType<typeof listRuleMeta>[number]>()
   for (const set of sets) for (const meta of listRuleMeta(set)) if (!byId.has(meta.id)) byId.set(meta.id, meta)
-  return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id))
+  const all = [...byId.values()]
+  // Built-in checks in their table's order, then the rules by id.
+  return [...all.filter((m) => builtinCheck(m.id)), ...all.filter((m) => !builtinCheck(m.id)).sort((a, b) => a.id.localeCompare(b.id))]
 }

@@ -6,8 +6,9 @@
 //     early-fusion-needs-complete-data: off     # off | error | warning | info
 //     shifted-availability: {severity: error}
 //     frequent-missingness-safe-start: {options: {minAvailability: 0.7}}
+//   ignores: ['legacy/**', '**/*.draft.yaml']   # files lint skips, globs relative to this file
 import {existsSync, realpathSync, statSync} from 'node:fs'
-import {dirname, join, relative, resolve, isAbsolute} from 'node:path'
+import {dirname, join, relative, resolve, isAbsolute, sep} from 'node:path'
 import type {DocPath, Severity} from '../findings.js'
 import {MAX_SOURCE_BYTES} from '../profile/source.js'
 import {BoundedReadError, readBoundedFile} from '../util/read.js'
@@ -28,6 +29,8 @@ export interface RuleOverride {
 export interface Config {
   path: string
   ruleDirs: string[]
+  /** Absolute globs (`/` separators) of files lint skips, from this config and those it extends. */
+  ignores: string[]
   overrides: Map<string, RuleOverride>
 }
 
@@ -100,7 +103,7 @@ export interface ConfigLoadOptions {
 }
 
 /** Keys a config file may have: a file with none of them is not a fuseplan config. */
-const CONFIG_KEYS = ['extends', 'rules', 'overrides']
+const CONFIG_KEYS = ['extends', 'rules', 'overrides', 'ignores']
 
 export function loadConfig(path: string, seen: string[] = [], options: ConfigLoadOptions = {}): Config {
   const abs = resolve(path)
@@ -115,7 +118,7 @@ export function loadConfig(path: string, seen: string[] = [], options: ConfigLoa
     throw new RuleLoadError([{file: shown, line: 1, column: 1, message: `Cannot read config file (${reason}).`}])
   }
   const y = new YamlFile(abs, text, shown)
-  const config: Config = {path: abs, ruleDirs: [], overrides: new Map()}
+  const config: Config = {path: abs, ruleDirs: [], ignores: [], overrides: new Map()}
   if (!y.ok) throw new RuleLoadError(y.problems)
   // A file that is not a config at all (say, `extends: /etc/passwd` or some other YAML) is refused
   // without naming its keys or values: they are its content, and may be secrets.
@@ -150,6 +153,7 @@ export function loadConfig(path: string, seen: string[] = [], options: ConfigLoa
   })
   for (const parent of parents) {
     config.ruleDirs.push(...parent.ruleDirs)
+    config.ignores.push(...parent.ignores)
     for (const [id, o] of parent.overrides) config.overrides.set(id, o)
   }
 
@@ -165,6 +169,12 @@ export function loadConfig(path: string, seen: string[] = [], options: ConfigLoa
     }
     if (!ok) return y.error(['rules', i], `Rule folder not found: ${d} (resolved to ${displayPath(dir)}).`)
     if (!config.ruleDirs.includes(dir)) config.ruleDirs.push(dir)
+  })
+
+  y.list(['ignores'], top.ignores, '`ignores` (a list of globs)').forEach((g, i) => {
+    if (typeof g !== 'string' || g.trim() === '' || g.startsWith('!')) return y.error(['ignores', i], 'Each `ignores` entry must be a glob of files to skip, relative to the config file (negation with `!` is not supported).')
+    const posixBase = base.split(sep).join('/')
+    config.ignores.push(isAbsolute(g) ? g.split(sep).join('/') : `${posixBase.replace(/\/$/, '')}/${g.replace(/^\.\//, '')}`)
   })
 
   if (top.overrides !== undefined) {

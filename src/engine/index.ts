@@ -3,19 +3,22 @@
 import {existsSync, readFileSync, statSync} from 'node:fs'
 import {dirname, join, relative, resolve, sep} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import type {DocPath} from '../findings.js'
+import type {DocPath, Severity} from '../findings.js'
 import {computeFacts} from '../facts/index.js'
 import type {ProfileChecker} from '../profile/load.js'
 import type {Profile} from '../profile/types.js'
 import {findConfig, loadConfig, type Config} from './config.js'
 import {evaluateRules} from './evaluate.js'
 import {displayPath, listRuleFilesChecked, loadRuleFile, RuleLoadError, RULES_SNAPSHOT_VERSION, type LoadProblem, type RulesSnapshot} from './loader.js'
-import type {ConfiguredRule, DecisionFinding, OptionValue, Rule, RuleMeta, RuleSet} from './types.js'
+import {BUILTIN_CHECKS, builtinCheck} from '../profile/builtin-checks.js'
+import type {ConfiguredCheck, ConfiguredRule, DecisionFinding, OptionValue, Rule, RuleMeta, RuleSet} from './types.js'
 
 export {RuleLoadError, formatProblem, type LoadProblem} from './loader.js'
+export {checkRuleExamples} from './examples.js'
 export {evaluateRules, parseDocPath, type Evaluation, type MaskingSettings, type TransferContribution} from './evaluate.js'
 export {findConfig, loadConfig, CONFIG_FILE_NAMES} from './config.js'
-export type {ConfiguredRule, Rule, RuleMeta, RuleSet, OptionValue} from './types.js'
+export type {ConfiguredCheck, ConfiguredRule, Rule, RuleMeta, RuleSet, OptionValue} from './types.js'
+export {BUILTIN_CHECKS, builtinCheck, type BuiltinCheck} from '../profile/builtin-checks.js'
 
 export const RULE_HELP_BASE = 'https://fuseplan.dev/rules/'
 
@@ -126,6 +129,11 @@ export function loadRuleSet(opts: LoadRuleSetOptions = {}): RuleSet {
     const loaded = loadRuleFile(file, builtin, snap)
     problems.push(...loaded.problems)
     for (const rule of loaded.rules) {
+      if (builtinCheck(rule.id)) {
+        const r = loaded.y.src.rangeOf(loaded.idPaths.get(rule) ?? ['id'])
+        problems.push({file: displayPath(file), line: r.line, column: r.column, message: `Rule id \`${rule.id}\` is a built-in check's (\`fuseplan rules show ${rule.id}\`); rename this rule.`})
+        continue
+      }
       const first = seen.get(rule.id)
       if (first) {
         const r = loaded.y.src.rangeOf(loaded.idPaths.get(rule) ?? ['id'])
@@ -143,7 +151,21 @@ export function loadRuleSet(opts: LoadRuleSetOptions = {}): RuleSet {
     options: Object.fromEntries(Object.entries(rule.options).map(([k, o]) => [k, o.default])) as Record<string, OptionValue>,
   }))
   const byId = new Map(configured.map((c) => [c.rule.id, c]))
+  const checks: ConfiguredCheck[] = BUILTIN_CHECKS.map((check) => ({check, enabled: true, severity: check.severity}))
+  const checksById = new Map(checks.map((c) => [c.check.id, c]))
   for (const [id, o] of config?.overrides ?? []) {
+    const cc = checksById.get(id)
+    if (cc) {
+      if (!cc.check.configurable) {
+        problems.push({...o.at, message: `\`${id}\` is a built-in check that cannot be overridden: recommend, scaffold and evaluate refuse a file that fails it, so lint must too.`})
+      } else if (Object.keys(o.options ?? {}).length > 0) {
+        problems.push({...o.at, message: `\`${id}\` is a built-in check and has no options; give it \`off\` or a severity.`})
+      } else {
+        if (o.enabled !== undefined) cc.enabled = o.enabled
+        if (o.severity !== undefined) cc.severity = o.severity
+      }
+      continue
+    }
     const cr = byId.get(id)
     if (!cr) {
       problems.push({...o.at, message: `Override names unknown rule \`${id}\`. \`fuseplan rules list\` shows the rule ids.`})
@@ -166,7 +188,7 @@ export function loadRuleSet(opts: LoadRuleSetOptions = {}): RuleSet {
     }
   }
   if (problems.length > 0) throw new RuleLoadError(problems)
-  const set: RuleSet = {rules: configured, dirs, configPath, byId}
+  const set: RuleSet = {rules: configured, checks, checksById, dirs, configPath, ignores: config?.ignores ?? [], byId}
   cache.set(key, set)
   return set
 }
@@ -201,13 +223,29 @@ export function ruleHelpUri(id: string): string {
   return `${RULE_HELP_BASE}${id}`
 }
 
-/** Metadata of every rule (SARIF `rules`, `fuseplan rules list`). Severity: the configured one, else the rule's, else "info". */
+/** Metadata of every built-in check, then every rule (SARIF `rules`). Severity: the configured one, else the rule's, else "info". */
 export function listRuleMeta(ruleSet: RuleSet = defaultRuleSet()): RuleMeta[] {
-  return ruleSet.rules.map((cr) => ({
+  const checks = ruleSet.checks.map((cc) => ({id: cc.check.id, title: cc.check.title, severity: cc.severity, helpUri: ruleHelpUri(cc.check.id), description: cc.check.description}))
+  const rules = ruleSet.rules.map((cr) => ({
     id: cr.rule.id,
     title: cr.rule.title,
     severity: cr.severity ?? cr.rule.severity ?? 'info',
     helpUri: ruleHelpUri(cr.rule.id),
     description: cr.rule.rationale,
   }))
+  return [...checks, ...rules]
+}
+
+/**
+ * A file's findings as the rule set configures them: built-in checks turned off are dropped and
+ * their severity set. (Rule findings already carry their configured severity.)
+ */
+export function applyCheckConfig<F extends {ruleId: string; severity: Severity}>(ruleSet: RuleSet, findings: F[]): F[] {
+  const out: F[] = []
+  for (const f of findings) {
+    const cc = ruleSet.checksById.get(f.ruleId)
+    if (!cc || !cc.check.configurable) out.push(f)
+    else if (cc.enabled) out.push(cc.severity === f.severity ? f : {...f, severity: cc.severity})
+  }
+  return out
 }

@@ -26,7 +26,9 @@ export class RuleLoadError extends Error {
 }
 
 export function formatProblem(p: LoadProblem): string {
-  return escapeControlLine(`${p.file}:${p.line}:${p.column}: ${p.message}`)
+  // A file named `::error ...` must not start a line a CI runner reads as a workflow command.
+  const file = /^\s*::/.test(p.file) ? `./${p.file.trimStart()}` : p.file
+  return escapeControlLine(`${file}:${p.line}:${p.column}: ${p.message}`)
 }
 
 export const RULE_ID_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/
@@ -387,6 +389,10 @@ function parseRule(y: YamlFile, path: DocPath, raw: unknown, builtin: boolean): 
     forEach,
     effects,
     examples,
+    examplesAt: Object.fromEntries((['fires', 'passes'] as const).map((k) => {
+      const r = y.src.rangeOf([...path, 'examples', k], {key: true})
+      return [k, {file: y.displayPath, line: r.line, column: r.column}]
+    })) as Rule['examplesAt'],
     location: {file: y.displayPath, line: range.line, column: range.column},
     category: effects.findings.length > 0 ? 'lint' : 'decision',
     builtin,

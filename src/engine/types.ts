@@ -2,6 +2,7 @@
 import type {DocPath, Severity} from '../findings.js'
 import type {Strategy} from '../profile/strategies.js'
 import type {Compiled, Template, NumberOrExpr} from './cel.js'
+import type {BuiltinCheck} from '../profile/builtin-checks.js'
 
 export type OptionValue = number | string | boolean
 
@@ -74,6 +75,8 @@ export interface Rule {
   forEach?: Compiled
   effects: RuleEffects
   examples: {fires: ProfilePatch; passes: ProfilePatch}
+  /** Where `examples.fires` and `examples.passes` are written, for a failing example's file:line:col. */
+  examplesAt?: {fires: Location; passes: Location}
   location: Location
   /**
    * What a finding of this rule is about: `profile` (the profile is wrong: recommend refuses it on an
@@ -94,12 +97,24 @@ export interface ConfiguredRule {
   options: Record<string, OptionValue>
 }
 
+/** A built-in check (see builtin-checks.ts) as configured: on or off, and its severity. */
+export interface ConfiguredCheck {
+  check: BuiltinCheck
+  enabled: boolean
+  severity: Severity
+}
+
 export interface RuleSet {
   rules: ConfiguredRule[]
+  /** The built-in checks, in the order of their table, with config overrides applied. */
+  checks: ConfiguredCheck[]
+  checksById: Map<string, ConfiguredCheck>
   /** Rule folders read, in order. */
   dirs: string[]
   /** Config file applied, if any. */
   configPath?: string
+  /** Absolute globs of files lint skips (the config's `ignores`). */
+  ignores: string[]
   byId: Map<string, ConfiguredRule>
 }
 
@@ -111,7 +126,7 @@ export interface RuleMeta {
   description: string
 }
 
-export type {Strategy}
+export type {Strategy, BuiltinCheck}
 
 // What evaluating the rules produces; the decision carries these as they are.
 

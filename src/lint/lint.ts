@@ -2,10 +2,10 @@
 // parser, the schema and the rules. A bad file is a finding, never an exception.
 import type {FileReport, Finding} from '../findings.js'
 import {loadProfileSource, type ProfileChecker} from '../profile/load.js'
-import {fastParse} from '../profile/fast-parse.js'
 import {unreadableDocument} from '../profile/load.js'
 import {MAX_SOURCE_BYTES, parseSource, type SourceDocument} from '../profile/source.js'
 import {readBoundedFile} from '../util/read.js'
+import {closest} from '../util/suggest.js'
 import type {DiscoveredFile} from './discover.js'
 
 /** Lints one document of a kind other than DeploymentProfile (e.g. a generated TrainingConfig). */
@@ -28,16 +28,24 @@ export function lintSource(source: SourceDocument, explicit: boolean, options: L
   const kind = kindOf(source.value)
   if (kind === PROFILE_KIND) {
     const check = options.checkProfileFor?.(source.filePath) ?? options.checkProfile
-    return {...base, kind, findings: loadProfileSource(source, check).findings}
+    const loaded = loadProfileSource(source, check)
+    return {...base, kind, findings: loaded.findings, ...(loaded.suppressed?.length ? {suppressed: loaded.suppressed} : {})}
   }
   const linter = kind === undefined ? undefined : options.kinds?.[kind]
   if (linter) return {...base, kind, findings: [...source.syntaxFindings, ...linter(source)]}
-  // A YAML file found by walking a folder that is not a fuseplan document is none of our business.
-  if (!explicit) return undefined
-  const known = [PROFILE_KIND, ...Object.keys(options.kinds ?? {})].map((k) => `\`${k}\``).join(' or ')
-  const message = kind === undefined
-    ? `Not a fuseplan document: expected a top-level \`kind\` of ${known}.`
-    : `Unknown kind \`${kind}\`: fuseplan lints ${known}.`
+  const known = [PROFILE_KIND, ...Object.keys(options.kinds ?? {})]
+  const lookalike = fuseplanLookalike(source.value, known)
+  // A YAML file found by walking a folder that is not a fuseplan document is none of our business;
+  // one that looks like a fuseplan document with a broken `kind` must not pass unseen.
+  if (!explicit && !lookalike) return undefined
+  const list = known.map((k) => `\`${k}\``).join(' or ')
+  const suggestion = kind === undefined ? undefined : closest(kind, known)
+  const shown = kind !== undefined && kind.length > 80 ? `${kind.slice(0, 80)}…` : kind
+  let message: string
+  if (kind === undefined && lookalike) message = `This looks like a fuseplan document but has no \`kind\`: add \`kind: ${lookalike}\` (fuseplan lints ${list}).`
+  else if (kind === undefined) message = `Not a fuseplan document: expected a top-level \`kind\` of ${list}.`
+  else if (suggestion) message = `Unknown kind \`${shown}\`; did you mean \`${suggestion}\`? fuseplan lints ${list}.`
+  else message = `Unknown kind \`${shown}\`: fuseplan lints ${list}.`
   const path = kind === undefined ? [] : ['kind']
   return {...base, kind, findings: [{ruleId: 'unknown-kind', severity: 'error', message, path, ...source.rangeOf(path)}]}
 }
@@ -51,38 +59,37 @@ export function lintFiles(files: DiscoveredFile[], options: LintOptions = {}): F
   return reports
 }
 
-/** Thrown by the fast path's rangeOf: the file has something to report, so read it with positions. */
-const NEEDS_POSITIONS = Symbol('needs positions')
-
-function lintFile(file: DiscoveredFile, options: LintOptions): FileReport | undefined {
+/** Reads a file with the same parser `recommend`, `scaffold` and `evaluate` use, so every file gets one verdict. */
+export function lintFile(file: DiscoveredFile, options: LintOptions): FileReport | undefined {
   let bytes: Buffer
   try {
     bytes = readBoundedFile(file.path, MAX_SOURCE_BYTES)
   } catch (error) {
     return lintSource(unreadableDocument(file.path, error), file.explicit, options)
   }
-  // Most files in CI are clean: confirm them with the fast parser, and only when a check wants a
-  // position (it found something) read the file again with the positional parser and start over.
-  const value = fastParse(bytes)
-  if (value !== undefined) {
-    const text = bytes.toString('utf8')
-    const fast: SourceDocument = {
-      filePath: file.path,
-      text,
-      value,
-      syntaxFindings: [],
-      rangeOf: () => {
-        throw NEEDS_POSITIONS
-      },
-    }
-    try {
-      const report = lintSource(fast, file.explicit, options)
-      if (report === undefined || report.findings.length === 0) return report
-    } catch (error) {
-      if (error !== NEEDS_POSITIONS) throw error
-    }
-  }
   return lintSource(parseSource(file.path, bytes), file.explicit, options)
+}
+
+/** Top-level keys only fuseplan documents have together. */
+const PROFILE_KEYS = ['task', 'modalities', 'cohorts', 'patterns', 'latency']
+const TRAINING_KEYS = ['modalities', 'masking', 'fusion', 'training', 'strategy']
+
+/**
+ * The kind a mapping without a known `kind` probably meant, or undefined when it does not look like
+ * a fuseplan document: a fuseplan `apiVersion`, a `kind` one typo away from a known one, or the
+ * top-level keys of a profile or a training config.
+ */
+function fuseplanLookalike(value: unknown, known: string[]): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined
+  const v = value as Record<string, unknown>
+  const byKind = typeof v.kind === 'string' ? closest(v.kind, known) : undefined
+  if (byKind) return byKind
+  const has = (keys: string[]) => keys.filter((k) => Object.hasOwn(v, k)).length
+  const training = has(TRAINING_KEYS) >= 3
+  if (training && known.includes('TrainingConfig')) return 'TrainingConfig'
+  if (has(PROFILE_KEYS) >= 2) return PROFILE_KIND
+  if (typeof v.apiVersion === 'string' && v.apiVersion.startsWith('fuseplan/')) return PROFILE_KIND
+  return undefined
 }
 
 function kindOf(value: unknown): string | undefined {

@@ -1,16 +1,20 @@
 // Reading a profile from disk: parse with positions, validate against the schema, run the
 // cross-document checks the caller passes (the rule engine's, see engine/index.ts: the contract does
 // not know the rules). Everything that goes wrong comes back as positioned findings, never a throw.
-import {compareFindings, type DocPath, type Finding} from '../findings.js'
+import {compareFindings, pathToString, type DocPath, type Finding} from '../findings.js'
+import {MAX_COHORTS, MAX_MODALITIES, MAX_PATTERNS} from './schema.js'
+import {applySuppressions} from './suppress.js'
 import {BoundedReadError, readBoundedFile} from '../util/read.js'
 import {MAX_SOURCE_BYTES, parseSource, type SourceDocument} from './source.js'
 import type {Profile} from './types.js'
-import {validateProfileSchema} from './validate.js'
+import {validateProfileSchema, type KeyTypo} from './validate.js'
 
 export interface LoadedProfile {
   /** Set only when the document passed the schema (cross-document findings may still exist). */
   profile?: Profile
   findings: Finding[]
+  /** Findings silenced by `# fuseplan-disable...` comments: every command honours them alike. */
+  suppressed?: Finding[]
   source: SourceDocument
 }
 
@@ -62,15 +66,65 @@ export function loadProfileSource(source: SourceDocument, check: ProfileChecker 
     const message = 'Not a fuseplan document: expected a mapping with `apiVersion: fuseplan/v1` and `kind: DeploymentProfile`.'
     return {findings: [{ruleId: 'unknown-kind', severity: 'error', message, path: [], ...start}], source}
   }
-  const schema = validateProfileSchema(source)
-  // In file order, so every consumer (commands, formatters, init) lists them top to bottom.
-  if (schema.length > 0) return {findings: [...source.syntaxFindings, ...schema].sort(compareFindings), source}
+  const typos: KeyTypo[] = []
+  const schema = validateProfileSchema(source, typos)
+  if (schema.length > 0) {
+    // The rules still run on what is valid, so one run reports every problem; the profile stays unusable.
+    const partial: Finding[] = []
+    for (const problem of checkValidPart(source.value, schema, typos, check)) {
+      partial.push({ruleId: problem.ruleId, severity: problem.severity, message: problem.message, path: problem.docPath, ...source.rangeOf(problem.docPath)})
+    }
+    const kept = applySuppressions(partial, source.text)
+    // In file order, so every consumer (commands, formatters, init) lists them top to bottom.
+    return {findings: [...source.syntaxFindings, ...schema, ...kept.findings].sort(compareFindings), suppressed: kept.suppressed, source}
+  }
   const profile = source.value as Profile
   const findings = [...source.syntaxFindings]
   for (const problem of check(profile)) {
     findings.push({ruleId: problem.ruleId, severity: problem.severity, message: problem.message, path: problem.docPath, ...source.rangeOf(problem.docPath)})
   }
-  return {profile, findings: findings.sort(compareFindings), source}
+  const kept = applySuppressions(findings, source.text)
+  return {profile, findings: kept.findings.sort(compareFindings), suppressed: kept.suppressed, source}
+}
+
+/**
+ * Cross-document checks on a profile that failed the schema: mistyped keys are read as the key they
+ * meant, and a rule's finding is kept only when the rule could be evaluated and does not point where
+ * the schema already does. Documents over the schema's size limits are not checked.
+ */
+function checkValidPart(value: unknown, schema: Finding[], typos: KeyTypo[], check: ProfileChecker): ProfileProblem[] {
+  if (!isPlainObject(value)) return []
+  const v = value as Record<string, unknown>
+  const sizes: [unknown, number][] = [[v.modalities, MAX_MODALITIES], [v.cohorts, MAX_COHORTS], [v.patterns, MAX_PATTERNS]]
+  if (!Array.isArray(v.modalities) || sizes.some(([list, max]) => list !== undefined && (!Array.isArray(list) || list.length > max))) return []
+  const repaired = structuredClone(value) as Record<string, unknown>
+  for (const {path, key, meant} of typos) {
+    const parent = at(repaired, path)
+    if (isPlainObject(parent) && Object.hasOwn(parent, key) && !Object.hasOwn(parent, meant)) {
+      parent[meant] = parent[key]
+      delete parent[key]
+    }
+  }
+  const flagged = schema.map((f) => pathToString(f.path))
+  // A finding at or under a flagged node repeats the schema's (a document-level schema error flags nothing).
+  const under = (p: string) => flagged.some((s) => s !== '' && (p === s || p.startsWith(`${s}.`) || p.startsWith(`${s}[`)))
+  let problems: ProfileProblem[]
+  try {
+    problems = check(repaired as unknown as Profile)
+  } catch {
+    return []
+  }
+  return problems.filter((p) => !/^Rule `[^`]+` could not be evaluated/.test(p.message) && !under(pathToString(p.docPath)))
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v)
+}
+
+function at(root: unknown, path: DocPath): unknown {
+  let node = root
+  for (const part of path) node = isPlainObject(node) || Array.isArray(node) ? (node as Record<string | number, unknown>)[part] : undefined
+  return node
 }
 
 /** A mapping with a fuseplan `apiVersion` or a `kind` of DeploymentProfile: its own keys may be named in messages. */

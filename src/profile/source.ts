@@ -69,6 +69,8 @@ export function parseSource(filePath: string, input: string | Buffer): SourceDoc
     // Parse as YAML 1.2 core: no `<<` merge keys, no implicit timestamps or octal surprises.
     version: '1.2',
     schema: 'core',
+    // Problems become findings below; nothing goes to stderr on its own.
+    logLevel: 'error',
   })
 
   const toRange = (start: number, end: number): Range => {
@@ -79,26 +81,46 @@ export function parseSource(filePath: string, input: string | Buffer): SourceDoc
 
   const syntaxFindings: Finding[] = []
   const seen = new Set<string>()
+  let lines: string[] | undefined
   for (const err of [...doc.errors, ...doc.warnings]) {
     const [start, end] = err.pos
-    const range = toRange(start, end)
-    const message = humaniseYamlError(err.code, err.message)
+    let range = toRange(start, end)
+    let message = humaniseYamlError(err.code, err.message)
+    if (err.code === 'BLOCK_AS_IMPLICIT_KEY' || err.code === 'MULTILINE_IMPLICIT_KEY') {
+      // The parser blames the value before an over-indented key; point at the key's own line.
+      lines ??= text.split('\n')
+      const over = overIndentedLine(lines, range.line)
+      if (over) {
+        range = {line: over.line, column: over.column, endLine: over.line, endColumn: lines[over.line - 1].length + 1}
+        message = `This line is indented more than line ${over.line - 1} above it, so YAML reads it as part of that line's value. Indent it like the keys around it.`
+      }
+    }
     const key = `${range.line}:${range.column}:${message}`
     if (seen.has(key)) continue
     seen.add(key)
     syntaxFindings.push({...finding(err.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax', message, range), severity: doc.errors.includes(err as never) ? 'error' : 'warning'})
   }
-  const duplicates = duplicateKeys(doc.contents)
+  const {duplicates, complex} = checkKeys(doc.contents)
   for (const key of duplicates) {
     const [start, end] = key.range ?? [0, 0]
     syntaxFindings.push(finding('duplicate-key', humaniseYamlError('DUPLICATE_KEY', ''), toRange(start, end)))
   }
-  if (doc.errors.length === 0 && doc.contents === null) {
+  for (const key of complex) {
+    const [start, end] = key.range ?? [0, 0]
+    syntaxFindings.push(finding('yaml-syntax', 'A key must be a plain word, not a list or mapping (`? [a] : 1`): fuseplan documents have no such keys.', toRange(start, end)))
+  }
+  // YAML takes a lone carriage return for a space, so a file saved with old Mac line endings is one
+  // long line (a leading comment then swallows it all): say so instead of "empty" or a stray error.
+  const crOnly = !text.includes('\n') && /\r(?!$)/.test(text.trimEnd())
+  if (crOnly) {
+    syntaxFindings.unshift(finding('yaml-syntax', 'Lines end with a carriage return alone, so YAML reads the whole file as one line. Save it with LF (or CRLF) line endings.', FILE_START))
+  }
+  if (doc.errors.length === 0 && doc.contents === null && !crOnly) {
     syntaxFindings.push(finding('empty-file', 'Document is empty; expected a YAML mapping with `apiVersion` and `kind`.', FILE_START))
   }
 
   let value: unknown
-  if (doc.errors.length === 0 && duplicates.length === 0) {
+  if (doc.errors.length === 0 && duplicates.length === 0 && complex.length === 0) {
     try {
       value = doc.toJS({maxAliasCount: MAX_ALIAS_COUNT})
     } catch (error) {
@@ -168,9 +190,20 @@ export function nestingProblem(text: string): {line: number} | undefined {
   return undefined
 }
 
-/** Keys that repeat an earlier scalar key of the same mapping, in one linear walk. */
-function duplicateKeys(root: unknown): Node[] {
+/** The line after `line` (1-based) when it is a `key:` indented deeper than `line`: the usual cause of "implicit key" errors. */
+function overIndentedLine(lines: string[], line: number): {line: number; column: number} | undefined {
+  const above = lines[line - 1]
+  const below = lines[line]
+  if (above === undefined || below === undefined) return undefined
+  const indent = (l: string) => /^ */.exec(l)![0].length
+  if (indent(below) > indent(above) && /^\s*[^\s#][^:#]*:(\s|$)/.test(below)) return {line: line + 1, column: indent(below) + 1}
+  return undefined
+}
+
+/** Keys that repeat an earlier scalar key of the same mapping, and keys that are collections, in one linear walk. */
+function checkKeys(root: unknown): {duplicates: Node[]; complex: Node[]} {
   const out: Node[] = []
+  const complex: Node[] = []
   const stack: unknown[] = [root]
   while (stack.length > 0) {
     const node = stack.pop()
@@ -181,14 +214,15 @@ function duplicateKeys(root: unknown): Node[] {
           const k = pair.key.value
           if (seen.has(k)) out.push(pair.key)
           else seen.add(k)
-        }
+        } else if (isMap(pair.key) || isSeq(pair.key)) complex.push(pair.key)
         stack.push(pair.key, pair.value)
       }
     } else if (isSeq(node)) {
       for (const item of node.items) stack.push(item)
     }
   }
-  return out.sort((a, b) => (a.range?.[0] ?? 0) - (b.range?.[0] ?? 0))
+  const byStart = (a: Node, b: Node) => (a.range?.[0] ?? 0) - (b.range?.[0] ?? 0)
+  return {duplicates: out.sort(byStart), complex: complex.sort(byStart)}
 }
 
 /** Per mapping, its pairs by key (first occurrence), built on first use: lookups stay O(1) with many keys. */

@@ -5,6 +5,7 @@ import type {Ajv2020, ErrorObject, ValidateFunction} from 'ajv/dist/2020.js'
 import type {DocPath, Finding} from '../findings.js'
 import type {SourceDocument} from './source.js'
 import {profileSchema} from './schema.js'
+import {closest} from '../util/suggest.js'
 
 /** Ajv options of every schema compiled here; scripts/compile-schemas.js precompiles the profile schema with them. */
 export const AJV_OPTIONS = {allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true} as const
@@ -30,7 +31,7 @@ function precompiledValidator(): ValidateFunction | undefined {
 }
 
 /** Compiled once per process, on first use, so commands that never validate do not pay for it. */
-function profileValidator(): ValidateFunction {
+export function profileValidator(): ValidateFunction {
   compiled ??= precompiledValidator() ?? newAjv().compile(profileSchema)
   return compiled
 }
@@ -39,19 +40,45 @@ export function compileSchema(schema: object): ValidateFunction {
   return newAjv().compile(schema)
 }
 
-export function validateProfileSchema(source: SourceDocument): Finding[] {
-  return schemaFindings(profileValidator(), source)
+export function validateProfileSchema(source: SourceDocument, typos?: KeyTypo[]): Finding[] {
+  return schemaFindings(profileValidator(), source, 'schema', profileSchema, typos)
+}
+
+/** A key the schema does not know that is probably a typo of `meant`. */
+export interface KeyTypo {
+  path: DocPath
+  key: string
+  meant: string
 }
 
 /** Runs a compiled validator and maps its errors to positioned findings (shared by every document kind). */
-export function schemaFindings(validate: ValidateFunction, source: SourceDocument, ruleId = 'schema'): Finding[] {
+export function schemaFindings(validate: ValidateFunction, source: SourceDocument, ruleId = 'schema', schema?: object, typos: KeyTypo[] = []): Finding[] {
   if (validate(source.value)) return []
   const errors = reduceErrors(validate.errors ?? [])
+  // A mistyped key is one mistake: report the unknown key with the one it meant, not also the missing one.
+  const missing = new Map<string, string[]>()
+  for (const e of errors) if (e.keyword === 'required') missing.set(e.instancePath, [...(missing.get(e.instancePath) ?? []), String((e.params as {missingProperty: string}).missingProperty)])
+  const meantBy = new Map<ErrorObject, string>()
+  const covered = new Set<string>()
+  for (const e of errors) {
+    if (e.keyword !== 'additionalProperties') continue
+    const key = String((e.params as {additionalProperty: string}).additionalProperty)
+    const gone = (missing.get(e.instancePath) ?? []).filter((m) => !covered.has(`${e.instancePath}\u0000${m}`))
+    const meant = closest(key, gone) ?? closest(key, allowedKeys(schema, e.schemaPath))
+    if (meant === undefined) continue
+    meantBy.set(e, meant)
+    if (gone.includes(meant)) covered.add(`${e.instancePath}\u0000${meant}`)
+    typos.push({path: pointerToPath(e.instancePath), key, meant})
+  }
   const findings: Finding[] = []
   const seen = new Set<string>()
   for (const err of errors) {
+    if (err.keyword === 'required' && covered.has(`${err.instancePath}\u0000${String((err.params as {missingProperty: string}).missingProperty)}`)) continue
     const path = pointerToPath(err.instancePath)
-    const {message, targetPath, atKey} = describe(err, path, source.value)
+    const described = describe(err, path, source.value)
+    const meant = meantBy.get(err)
+    const message = meant === undefined ? described.message : `Unknown key \`${String((err.params as {additionalProperty: string}).additionalProperty)}\` in ${path.length === 0 ? 'the document' : `\`${pathText(path)}\``}; did you mean \`${meant}\`?`
+    const {targetPath, atKey} = described
     const range = source.rangeOf(targetPath, {key: atKey})
     const key = `${range.line}:${range.column}:${message}`
     if (seen.has(key)) continue
@@ -59,6 +86,22 @@ export function schemaFindings(validate: ValidateFunction, source: SourceDocumen
     findings.push({ruleId, severity: 'error', message, path: targetPath, ...range})
   }
   return findings
+}
+
+/** The property names the schema allows where an additionalProperties error was raised. */
+function allowedKeys(schema: object | undefined, schemaPath: string): string[] {
+  if (!schema || !schemaPath.startsWith('#/')) return []
+  let node: unknown = schema
+  for (const part of pointerToPath(schemaPath.slice(1)).slice(0, -1)) {
+    if (node === null || typeof node !== 'object') return []
+    node = (node as Record<string, unknown>)[String(part)]
+  }
+  const props = (node as {properties?: object} | undefined)?.properties
+  return props && typeof props === 'object' ? Object.keys(props) : []
+}
+
+function pathText(path: DocPath): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[')
 }
 
 export function pointerToPath(pointer: string): DocPath {

@@ -9,7 +9,7 @@ import {dirname, resolve} from 'node:path'
 import type {ValidateFunction} from 'ajv/dist/2020.js'
 import type {DocPath, Finding, Range, Severity} from '../findings.js'
 import {profileChecker} from '../engine/index.js'
-import {loadProfile} from '../profile/load.js'
+import {loadProfile, type ProfileChecker} from '../profile/load.js'
 import {compileSchema, schemaFindings} from '../profile/validate.js'
 import type {Profile} from '../profile/types.js'
 import {profileHash} from '../decision/decide.js'
@@ -19,6 +19,8 @@ import {encoderProblems} from '../../templates/project/src/config.js'
 export interface TrainingConfigLintContext {
   filePath: string
   positionOf: (path: DocPath) => Range
+  /** The checks that apply to the source profile (its folder's config); default: the bundled ones. */
+  checkProfileFor?: (profilePath: string) => ProfileChecker
 }
 
 export const TRAINING_CONFIG_RULES = {
@@ -79,7 +81,8 @@ export function lintTrainingConfig(doc: unknown, ctx: TrainingConfigLintContext)
   // The profile it came from.
   const src = config.source as Obj
   const profilePath = resolve(dirname(ctx.filePath), src.profile as string)
-  const loaded = loadProfile(profilePath, profileChecker())
+  // The folder's config when lint supplies it, else the bundled rules.
+  const loaded = loadProfile(profilePath, ctx.checkProfileFor?.(profilePath) ?? profileChecker())
   if (loaded.findings.some((f) => f.ruleId === 'file-unreadable')) {
     add(TRAINING_CONFIG_RULES.profileMissing, 'warning', `The source profile ${src.profile as string} cannot be read, so drift cannot be checked. Fix source.profile (a path relative to this file).`, ['source', 'profile'])
     return findings

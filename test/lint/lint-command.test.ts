@@ -16,10 +16,10 @@ function workspace(files: Record<string, string | Buffer>): string {
 }
 
 describe('fuseplan lint', () => {
-  it('passes the bundled examples with exit 0 and prints nothing', () => {
+  it('passes the bundled examples with exit 0 and says how many files it checked', () => {
     const r = runCli(['lint', 'examples/'])
     expect(r.stderr).toBe('')
-    expect(r.stdout).toBe('')
+    expect(r.stdout).toBe('✔ 5 files checked, no problems\n')
     expect(r.status).toBe(0)
   })
 

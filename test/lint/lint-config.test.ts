@@ -23,7 +23,7 @@ describe('fuseplan lint with a config', () => {
     expect(file.messages.map((m: {ruleId: string; severity: number}) => [m.ruleId, m.severity])).toEqual([['shifted-availability', 1]])
     expect(runCli(['lint', 'deploy', '--fail-severity', 'warning'], {cwd: setup()}).status).toBe(1)
     expect(runCli(['lint', 'deploy', '--max-warnings', '0'], {cwd: setup()}).status).toBe(1)
-    expect(runCli(['lint', 'deploy', '--quiet'], {cwd: setup()}).stdout).toBe('')
+    expect(runCli(['lint', 'deploy', '--quiet'], {cwd: setup()}).stdout).toBe('✔ 1 file checked, no problems\n')
   })
 
   it('applies severity overrides and turns rules off from the config found upward', () => {
@@ -32,7 +32,7 @@ describe('fuseplan lint with a config', () => {
     expect(raised.stdout).toMatch(/error\s+cxr is present in 50% of deployment requests/)
     const off = runCli(['lint', 'deploy'], {cwd: setup('overrides:\n  shifted-availability: off\n')})
     expect(off.status).toBe(0)
-    expect(off.stdout).toBe('')
+    expect(off.stdout).toBe('✔ 1 file checked, no problems\n')
   })
 
   it('fails with exit 2 and file:line:col when the config names an unknown rule', () => {

@@ -28,3 +28,26 @@ describe('fuseplan lint on a TrainingConfig', () => {
     expect(drift.message).toMatch(/cxr.*0\.6.*Retrain/)
   })
 })
+
+describe('fuseplan lint on a TrainingConfig, with a config', () => {
+  it('judges the source profile under its folder config, and applies check overrides', () => {
+    const dir = tempDir()
+    // Pattern shares over 1: an error the team relaxed in its config.
+    const text = readFileSync(join(ROOT, 'examples', 'icu-deterioration.yaml'), 'utf8') + 'patterns:\n  - {present: [ehr], share: 0.8}\n  - {present: [ehr, cxr], share: 0.3}\n'
+    writeFileSync(join(dir, 'icu.yaml'), text)
+    writeFileSync(join(dir, 'fuseplan.config.yaml'), 'overrides:\n  pattern-shares-sum: off\n  training-config-drift: warning\n')
+    expect(runCli(['lint', 'icu.yaml'], {cwd: dir}).status).toBe(0)
+    expect(runCli(['scaffold', 'icu.yaml', '--out', 'project'], {cwd: dir}).status).toBe(0)
+
+    const clean = runCli(['lint', '.', '--format', 'json'], {cwd: dir})
+    expect(clean.stderr).toBe('')
+    expect((JSON.parse(clean.stdout) as {messages: unknown[]}[]).map((r) => r.messages)).toEqual([[], []])
+    expect(clean.status).toBe(0)
+
+    writeFileSync(join(dir, 'icu.yaml'), text.replace('availability: 0.22', 'availability: 0.6'))
+    const drifted = runCli(['lint', 'project', '--format', 'json'], {cwd: dir})
+    const [report] = JSON.parse(drifted.stdout) as {messages: {ruleId: string; severity: number}[]}[]
+    expect(report.messages.map((m) => [m.ruleId, m.severity]).sort()).toEqual([['training-config-drift', 1], ['training-config-profile-changed', 1]])
+    expect(drifted.status).toBe(0)
+  })
+})

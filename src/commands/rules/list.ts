@@ -11,7 +11,7 @@ export default class RulesList extends FuseplanCommand {
   static override enableJsonFlag = true
   static override flags = {
     config: Flags.string({description: 'Config file (default: fuseplan.config.yaml found upward from the current folder).'}),
-    rules: Flags.string({description: 'Extra rule folder; repeatable.', multiple: true}),
+    rules: Flags.string({description: 'Extra rule folder; repeatable.', multiple: true, multipleNonGreedy: true}),
     facts: Flags.boolean({description: 'List the derived facts rule conditions can read instead.'}),
   }
 
@@ -23,7 +23,10 @@ export default class RulesList extends FuseplanCommand {
     }
     const ruleSet = loadOrExit(this, {configPath: flags.config, rulesDirs: flags.rules})
     if (!this.jsonEnabled()) process.stdout.write(formatRuleList(ruleSet))
-    return listRuleMeta(ruleSet).map((m, i) => ({...m, enabled: ruleSet.rules[i].enabled, kind: ruleSet.rules[i].rule.category}))
+    const checks = ruleSet.checks.map((cc) => ({id: cc.check.id, enabled: cc.enabled, kind: 'check', configurable: cc.check.configurable}))
+    const rules = ruleSet.rules.map((cr) => ({id: cr.rule.id, enabled: cr.enabled, kind: cr.rule.category}))
+    const state = new Map([...checks, ...rules].map((x) => [x.id, x]))
+    return listRuleMeta(ruleSet).map((m) => ({...m, ...state.get(m.id)}))
   }
 }
 

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {FuseplanCommand} from '../../cli/base-command.js'
 import {ruleHelpUri} from '../../engine/index.js'
-import {formatRuleDoc, suggestIds} from '../../formatters/decision/rules.js'
+import {formatCheckDoc, formatRuleDoc, suggestIds} from '../../formatters/decision/rules.js'
 import {loadOrExit} from './list.js'
 
 export default class RulesShow extends FuseplanCommand {
@@ -14,15 +14,21 @@ export default class RulesShow extends FuseplanCommand {
 
   static override flags = {
     config: Flags.string({description: 'Config file (default: fuseplan.config.yaml found upward from the current folder).'}),
-    rules: Flags.string({description: 'Extra rule folder; repeatable.', multiple: true}),
+    rules: Flags.string({description: 'Extra rule folder; repeatable.', multiple: true, multipleNonGreedy: true}),
   }
 
   async run(): Promise<unknown> {
     const {args, flags} = await this.parse(RulesShow)
     const ruleSet = loadOrExit(this, {configPath: flags.config, rulesDirs: flags.rules})
+    const cc = ruleSet.checksById.get(args.id)
+    if (cc) {
+      if (!this.jsonEnabled()) process.stdout.write(formatCheckDoc(cc))
+      const c = cc.check
+      return {id: c.id, title: c.title, description: c.description, severity: cc.severity, kind: 'check', enabled: cc.enabled, configurable: c.configurable, appliesTo: c.appliesTo, helpUri: ruleHelpUri(c.id)}
+    }
     const cr = ruleSet.byId.get(args.id)
     if (!cr) {
-      const near = suggestIds(args.id, [...ruleSet.byId.keys()])
+      const near = suggestIds(args.id, [...ruleSet.checksById.keys(), ...ruleSet.byId.keys()])
       process.stderr.write(`No rule \`${args.id}\`.${near.length > 0 ? ` Did you mean ${near.map((n) => `\`${n}\``).join(', ')}?` : ''} \`fuseplan rules list\` shows every id.\n`)
       return this.exit(2)
     }

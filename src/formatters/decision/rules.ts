@@ -2,15 +2,16 @@
 import {stringify} from 'yaml'
 import {FACT_DOCS} from '../../facts/index.js'
 import {ruleHelpUri} from '../../engine/index.js'
-import type {ConfiguredRule, RuleSet} from '../../engine/types.js'
+import type {ConfiguredCheck, ConfiguredRule, RuleSet} from '../../engine/types.js'
 
 export function formatRuleList(ruleSet: RuleSet): string {
-  const rows = ruleSet.rules.map((cr) => [cr.rule.id, severityLabel(cr), cr.rule.title])
+  const checks = ruleSet.checks.map((cc) => [cc.check.id, cc.enabled ? cc.severity : 'off', `${cc.check.title} (built-in${cc.check.configurable ? '' : ', always on'})`])
+  const rows = [...checks, ...ruleSet.rules.map((cr) => [cr.rule.id, severityLabel(cr), cr.rule.title])]
   const w0 = Math.max(...rows.map((r) => r[0].length), 2)
   const w1 = Math.max(...rows.map((r) => r[1].length), 8)
   const lines = [`${'ID'.padEnd(w0)}  ${'SEVERITY'.padEnd(w1)}  TITLE`]
   for (const [id, sev, title] of rows) lines.push(`${id.padEnd(w0)}  ${sev.padEnd(w1)}  ${title}`)
-  lines.push('', `${ruleSet.rules.length} rules from ${ruleSet.dirs.length} folder${ruleSet.dirs.length === 1 ? '' : 's'}${ruleSet.configPath ? ` (config ${ruleSet.configPath})` : ''}. \`fuseplan rules show ID\` prints a rule's documentation.`)
+  lines.push('', `${ruleSet.checks.length} built-in checks and ${ruleSet.rules.length} rules from ${ruleSet.dirs.length} folder${ruleSet.dirs.length === 1 ? '' : 's'}${ruleSet.configPath ? ` (config ${ruleSet.configPath})` : ''}. \`fuseplan rules show ID\` prints a rule's documentation.`)
   return `${lines.join('\n')}\n`
 }
 
@@ -31,6 +32,18 @@ function indent(text: string, by = '  '): string {
     .split('\n')
     .map((l) => (l ? by + l : l))
     .join('\n')
+}
+
+export function formatCheckDoc(cc: ConfiguredCheck): string {
+  const c = cc.check
+  const out: string[] = [c.id, c.title, '']
+  const severity = cc.enabled ? `severity ${cc.severity}${cc.severity !== c.severity ? ` (default ${c.severity})` : ''}` : 'turned off by config'
+  out.push(`Kind:       built-in check, ${severity}`)
+  out.push(`Applies to: ${c.appliesTo === 'any' ? 'every file lint reads' : `${c.appliesTo} documents`}`)
+  out.push(`Config:     ${c.configurable ? 'can be turned off or given another severity in fuseplan.config.yaml, and suppressed by a comment' : 'always on: cannot be turned off, given another severity or suppressed'}`)
+  out.push(`Help:       ${ruleHelpUri(c.id)}`, '')
+  out.push('Description:', indent(wrap(c.description, 96)))
+  return `${out.join('\n')}\n`
 }
 
 export function formatRuleDoc(cr: ConfiguredRule): string {

@@ -7,7 +7,11 @@
 //   <blank line>
 //   ✖ 2 problems (1 error, 1 warning)
 //
-// Files without findings are not listed, and a run without any finding prints nothing at all.
+// Files without findings are not listed. A run without any finding prints one line saying how many
+// files were checked (and skipped), so a clean CI log shows that lint looked at something:
+//
+//   ✔ 4 files checked, no problems (2 YAML files skipped: not fuseplan documents)
+//
 // Info findings show as `info` and are counted in the summary only when there are some.
 // Colours (ANSI) only when ctx.color is true; control characters in data are shown escaped so a
 // hostile file cannot drive the terminal.
@@ -27,6 +31,14 @@ export function terminalSafe(s: string): string {
     if (ch === '\t') return '\\t'
     return `\\u${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`
   })
+}
+
+/**
+ * A CI runner reads any output line that starts with `::` (after blanks) as a workflow command, so a
+ * file or folder named `::error ...` must not start one: such a path is shown as `./::error ...`.
+ */
+export function safeLineStart(path: string): string {
+  return /^\s*::/.test(path) ? `./${path.trimStart()}` : path
 }
 
 /** Width in code points (what the table aligns on). */
@@ -64,7 +76,7 @@ export const stylish: LintFormatter = (reports, ctx) => {
     const sevW = Math.max(...rows.map((r) => r.severity.length))
     const msgW = Math.max(...rows.map((r) => width(r.message)))
 
-    out += `${painter.underline(terminalSafe(relPath))}\n`
+    out += `${painter.underline(safeLineStart(terminalSafe(relPath)))}\n`
     for (const r of rows) {
       const pos = `${r.line.padStart(lineW)}:${r.column}`
       const cells = [
@@ -79,7 +91,11 @@ export const stylish: LintFormatter = (reports, ctx) => {
   }
 
   const problems = total.error + total.warning + total.info
-  if (problems === 0) return ''
+  if (problems === 0) {
+    const notes = [ctx.skipped ? `${plural(ctx.skipped, 'YAML file')} skipped: not fuseplan documents` : '', ctx.ignored ? `${ctx.ignored} ignored by config` : ''].filter(Boolean)
+    const skipped = notes.length > 0 ? ` (${notes.join('; ')})` : ''
+    return `${painter.green(`\u2714 ${plural(reports.length, 'file')} checked, no problems`)}${skipped}\n`
+  }
 
   const parts = [plural(total.error, 'error'), plural(total.warning, 'warning')]
   if (total.info > 0) parts.push(`${total.info} info`)

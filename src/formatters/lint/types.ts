@@ -31,6 +31,10 @@ export interface LintFormatContext {
    * JUnit uses it to decide which findings turn a file's testcase into a failure.
    */
   failSeverity?: Severity
+  /** Optional: YAML files found by a folder walk or glob that were not fuseplan documents (not linted). */
+  skipped?: number
+  /** Optional: files skipped because the config's `ignores` matches them. */
+  ignored?: number
 }
 
 export type LintFormatter = (reports: FileReport[], ctx: LintFormatContext) => string

@@ -25,9 +25,9 @@ describe('lint formatter registry', () => {
     }
   })
 
-  it('only stylish and github print nothing for a clean run; the machine formats always print a document', () => {
+  it('only github prints nothing for a clean run; stylish says what it checked; the machine formats always print a document', () => {
     const clean = [{filePath: '/work/project/a.yaml', findings: []}]
-    expect(stylish(clean, ctx())).toBe('')
+    expect(stylish(clean, ctx())).toBe('✔ 1 file checked, no problems\n')
     expect(github(clean, ctx())).toBe('')
     for (const format of [json, sarif, junit]) expect(format(clean, ctx()).length).toBeGreaterThan(10)
   })

@@ -37,9 +37,16 @@ describe('stylish', () => {
     )
   })
 
-  it('prints nothing at all for a clean run, even with files', () => {
-    expect(stylish([], ctx())).toBe('')
-    expect(stylish([{filePath: '/work/project/a.yaml', findings: []}], ctx())).toBe('')
+  it('prints one line for a clean run: how many files were checked, and skipped', () => {
+    expect(stylish([], ctx())).toBe('✔ 0 files checked, no problems\n')
+    expect(stylish([{filePath: '/work/project/a.yaml', findings: []}], ctx())).toBe('✔ 1 file checked, no problems\n')
+    expect(stylish([{filePath: '/work/project/a.yaml', findings: []}], {...ctx(), skipped: 2})).toBe('✔ 1 file checked, no problems (2 YAML files skipped: not fuseplan documents)\n')
+  })
+
+  it('never starts a line with `::` (a CI runner would obey it as a workflow command)', () => {
+    const out = stylish([{filePath: '/work/project/::error file=README.md,line=1::Approved/p.yaml', findings: [finding()]}], ctx())
+    for (const line of out.split('\n')) expect(line.trimStart().startsWith('::'), line).toBe(false)
+    expect(out).toContain('./::error file=README.md,line=1::Approved/p.yaml')
   })
 
   it("keeps ESLint's summary wording (singular, no info part when there is none)", () => {
