@@ -2,7 +2,12 @@
 // modality, intermediate fusion) against a hand-written tfjs network of the same shape trained
 // with model.fit on the same rows, batch size and backend. Prints one JSON line.
 //
-//   node bench/encoders-worker.js [--rows N] [--epochs N]     (FUSEPLAN_BACKEND=cpu|wasm picks the backend)
+//   node bench/encoders-worker.js [--rows N] [--epochs N] [--runs N] [--only mlp,conv1d]
+//   (FUSEPLAN_BACKEND=cpu|wasm picks the backend)
+//
+// Each run trains every side once, back to back, and takes the median epoch time after the first
+// epoch; the ratio is taken per run (both sides saw the same machine load) and the medians over
+// the runs are reported. The mlp encoders train 3x the epochs: their epochs are short and noisy.
 //
 // Hand-written references: stock tf.layers (dense; conv2d/conv1d + average pooling + global
 // pooling) where the backend can train them, and the same shape built from the project's
@@ -16,6 +21,9 @@ const arg = (name, fallback) => {
 }
 const ROWS = arg('--rows', 640)
 const EPOCHS = arg('--epochs', 4)
+const RUNS = arg('--runs', 1)
+const onlyAt = process.argv.indexOf('--only')
+const ONLY = onlyAt >= 0 ? process.argv[onlyAt + 1].split(',') : null
 const BATCH = 64
 const SEED = 5
 
@@ -29,7 +37,11 @@ const {initBackend, loadTf} = await import('../dist/templates/project/src/backen
 const backend = await initBackend({quiet: true})
 const tf = await loadTf()
 const L = fusionLayers(tf)
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = Math.floor(s.length / 2)
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
 
 const ENCODERS = [
   ['mlp (tabular 12)', 'tabular', [12]],
@@ -40,15 +52,17 @@ const ENCODERS = [
 
 function configFor(type, shape) {
   const size = shape.reduce((a, s) => a * s, 1)
+  const encoder = defaultEncoder(type, shape, 16)
+  const epochs = encoder.kind === 'mlp' ? 3 * EPOCHS : EPOCHS
   return {
     apiVersion: 'fuseplan/v1', kind: 'TrainingConfig', name: 'bench', strategy: 'intermediate',
     task: {type: 'binary', metric: 'auroc'},
-    modalities: [{name: 'm', type, inputShape: shape, inputSize: size, encoder: defaultEncoder(type, shape, 16), availability: 1, trainingAvailability: 1, missingness: 'random', timing: 'static', required: true}],
+    modalities: [{name: 'm', type, inputShape: shape, inputSize: size, encoder, availability: 1, trainingAvailability: 1, missingness: 'random', timing: 'static', required: true}],
     cohorts: [],
     masking: {mode: 'independent', modalities: [{name: 'm', dropProbability: 0, effectiveMissingRate: 0}], floor: 0, warmupEpochs: 0, rampEpochs: 0, neverDropAll: true, placeholder: 'learned-shared-for-dropped-and-missing', presenceBits: true, covers: []},
     transfer: null,
     evaluation: {patterns: [], ablations: [], robustnessSweep: {missingRates: [], modalities: []}},
-    fusion: {hidden: 32, heads: 2}, training: {epochs: EPOCHS, batchSize: BATCH, learningRate: 0.003, seed: SEED},
+    fusion: {hidden: 32, heads: 2}, training: {epochs, batchSize: BATCH, learningRate: 0.003, seed: SEED},
     latency: {budgetMs: null, percentile: 99}, source: {profile: 'p.yaml', profileHash: 'sha256:0'},
   }
 }
@@ -57,7 +71,7 @@ async function generated(config, train) {
   const model = await createModel(config, {seed: SEED})
   const times = []
   let last = performance.now()
-  await model.fit(train, {epochs: EPOCHS, batchSize: BATCH, seed: SEED, validationSplit: 0, onEpoch: () => {
+  await model.fit(train, {epochs: config.training.epochs, batchSize: BATCH, seed: SEED, validationSplit: 0, onEpoch: () => {
     const now = performance.now()
     times.push(now - last)
     last = now
@@ -115,7 +129,7 @@ async function hand(config, train, stock) {
   const times = []
   let last = performance.now()
   try {
-    await model.fit([x, p], y, {epochs: EPOCHS, batchSize: BATCH, shuffle: true, verbose: 0, callbacks: {onEpochEnd: async () => {
+    await model.fit([x, p], y, {epochs: config.training.epochs, batchSize: BATCH, shuffle: true, verbose: 0, callbacks: {onEpochEnd: async () => {
       const now = performance.now()
       times.push(now - last)
       last = now
@@ -130,12 +144,28 @@ async function hand(config, train, stock) {
 }
 
 const results = []
+const round = (x) => (typeof x === 'number' ? Math.round(x * 10) / 10 : x)
 for (const [label, type, shape] of ENCODERS) {
+  if (ONLY && !ONLY.some((o) => label.startsWith(o))) continue
   const config = configFor(type, shape)
   const train = prepare(config, createWorld(config, SEED).sample(ROWS, {population: 'training', seed: SEED, resolution: 'model'}))
-  const gen = await generated(config, train)
-  const same = config.modalities[0].encoder.kind === 'mlp' ? null : await hand(config, train, false)
-  const stock = await hand(config, train, true)
-  results.push({encoder: label, generatedMs: gen, handSameLayersMs: same, handStockMs: stock})
+  const runs = []
+  for (let r = 0; r < RUNS; r++) {
+    const gen = await generated(config, train)
+    const same = config.modalities[0].encoder.kind === 'mlp' ? null : await hand(config, train, false)
+    const stock = await hand(config, train, true)
+    const ref = typeof same === 'number' ? same : stock
+    runs.push({generatedMs: gen, handSameLayersMs: same, handStockMs: stock, ratio: typeof ref === 'number' ? gen / ref : null})
+  }
+  const med = (key) => (runs.every((r) => typeof r[key] === 'number') ? median(runs.map((r) => r[key])) : runs[0][key])
+  results.push({
+    encoder: label,
+    epochs: config.training.epochs,
+    generatedMs: round(med('generatedMs')),
+    handSameLayersMs: round(med('handSameLayersMs')),
+    handStockMs: round(med('handStockMs')),
+    ratio: runs[0].ratio === null ? null : Math.round(med('ratio') * 100) / 100,
+    runRatios: runs.map((r) => (r.ratio === null ? null : Math.round(r.ratio * 100) / 100)),
+  })
 }
-process.stdout.write(JSON.stringify({backend, rows: ROWS, batchSize: BATCH, epochs: EPOCHS, results}) + '\n')
+process.stdout.write(JSON.stringify({backend, rows: ROWS, batchSize: BATCH, runs: RUNS, results}) + '\n')
