@@ -322,10 +322,11 @@ export function fusionLayers(tf: Tf): FusionLayers {
         let m = mask.reshape([n, T])
         if (H * W * r !== T) m = H * W * r > T ? tf.pad(m, [[0, 0], [0, H * W * r - T]]) : m.slice([0, 0], [n, H * W * r])
         const valid = tf.max(m.reshape([n, H * W, r]), 2).reshape([n, H * W, 1])
-        const sum = tf.sum(tf.mul(h, valid), 1)
-        const count = tf.maximum(tf.sum(valid, 1), 1)
         // Features are >= 0 (ReLU then averages), so zeroing padded positions keeps the max right.
-        return tf.concat([tf.div(sum, count), maxOverPositions(tf.mul(h, valid))], -1)
+        // One masked tensor serves the sum and the max (one product and its gradient, not two).
+        const masked = tf.mul(h, valid)
+        const count = tf.maximum(tf.sum(valid, 1), 1)
+        return tf.concat([tf.div(tf.sum(masked, 1), count), maxOverPositions(masked)], -1)
       })
     }
     override getConfig(): TF.serialization.ConfigDict {
