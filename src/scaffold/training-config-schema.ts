@@ -75,13 +75,15 @@ export const trainingConfigSchema = {
             properties: {
               kind: {
                 title: 'Encoder kind',
-                description: '`mlp`: dense layers over the flattened input; `conv2d`: conv blocks and global pooling over images [H, W, C] resized to `resize`; `conv1d`: conv blocks and masked global pooling over sequences [T, C].',
+                description: '`mlp`: dense layers over the flattened input; `conv2d`: conv blocks and global pooling over images [H, W, C] resized to `resize`; `conv1d`: conv blocks and masked global pooling over sequences [T, C]; `embedding1d`: token ids [T] (or [T, 1]) through a learned vector per id, then conv1d blocks and masked pooling (id 0 is padding).',
                 enum: [...ENCODER_KINDS],
               },
               embedding: int('Embedding size', 'Width of the modality embedding (the same for every modality under attention fusion).', 1, 4096),
               hidden: {title: 'Hidden layers', description: 'Units of each dense layer: the whole `mlp`, or after the pooling of a conv encoder.', type: 'array', maxItems: 8, items: {type: 'integer', minimum: 1, maximum: 4096}},
-              filters: {title: 'Filters', description: '`conv2d`/`conv1d`: filters of each conv block; each block halves the resolution.', type: 'array', minItems: 1, maxItems: 8, items: {type: 'integer', minimum: 1, maximum: 4096}},
-              kernel: {title: 'Kernel size', description: '`conv2d`/`conv1d`: odd kernel size (height and width, or steps).', type: 'integer', minimum: 1, maximum: 31},
+              filters: {title: 'Filters', description: '`conv2d`/`conv1d`/`embedding1d`: filters of each conv block; each block halves the resolution.', type: 'array', minItems: 1, maxItems: 8, items: {type: 'integer', minimum: 1, maximum: 4096}},
+              kernel: {title: 'Kernel size', description: '`conv2d`/`conv1d`/`embedding1d`: odd kernel size (height and width, or steps).', type: 'integer', minimum: 1, maximum: 31},
+              vocabulary: int('Vocabulary', '`embedding1d`: number of token ids (0 to vocabulary - 1, 0 is padding); your tokenizer\'s vocabulary size.', 2, 1e7),
+              tokenEmbedding: int('Token embedding size', '`embedding1d`: values in each token\'s learned vector.', 1, 4096),
               resize: {title: 'Resize', description: '`conv2d`: [height, width] images are resized to (area average) in the data pipeline before the encoder.', type: 'array', minItems: 2, maxItems: 2, items: {type: 'integer', minimum: 1, maximum: 4096}},
               dropout: {title: 'Dropout', description: 'Dropout rate before the embedding layer (0 = none).', type: 'number', minimum: 0, maximum: 0.9},
               l2: {title: 'L2 penalty', description: 'L2 weight penalty on the encoder\'s kernels (0 = none).', type: 'number', minimum: 0, maximum: 1},

@@ -43,8 +43,10 @@ const r6 = (x: number) => Math.round(x * 1e6) / 1e6
 
 /**
  * The encoder a modality gets from its type and (possibly scaled) shape: conv2d for images
- * [H, W(, C)] (resized to at most 32 pixels a side), conv1d for timeseries/text sequences [T, C],
- * an MLP with dropout and L2 for the rest. Pure; the scaffolded project's `defaultEncoder`.
+ * [H, W(, C)] (resized to at most 32 pixels a side), embedding1d for text as token ids (a profile
+ * `sequence` with 1 channel), conv1d for timeseries/text sequences [T, C], an MLP with dropout and
+ * L2 for the rest (precomputed text vectors and embeddings included). Pure; the scaffolded
+ * project's `defaultEncoder`.
  */
 export function encoderFor(modality: {type: ModalityType; inputShape: number[]}): EncoderConfig {
   return defaultEncoder(modality.type, modality.inputShape, EMBEDDING)

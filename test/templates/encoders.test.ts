@@ -1,5 +1,5 @@
-// Encoders per modality type: conv2d over (resized) images, conv1d over padded sequences, mlp for
-// the rest. The schema, `fuseplan lint`, the project's own validator and the model code agree on the
+// Encoders per modality type: conv2d over (resized) images, conv1d over padded sequences,
+// embedding1d over token ids, mlp for the rest. The schema, `fuseplan lint`, the project's own validator and the model code agree on the
 // kinds; models with conv encoders train, round-trip through save/load and predict with modalities
 // absent. Tiny shapes and few epochs keep it fast.
 import {mkdtempSync, rmSync} from 'node:fs'
@@ -16,6 +16,8 @@ import {createWorld} from '../../dist/templates/project/src/data/synthetic.js'
 import {auroc} from '../../dist/templates/project/src/metrics.js'
 import {createModel, loadModel} from '../../dist/templates/project/src/model/index.js'
 import {prepare, resizeImage} from '../../dist/templates/project/src/model/pipeline.js'
+import {jsonlLines, parseJsonl} from '../../dist/templates/project/src/data/loader.js'
+import {withoutModality} from '../../dist/templates/project/src/data/ops.js'
 import {tinyConfig} from './fixtures.js'
 
 let dir: string
@@ -76,6 +78,10 @@ describe('encoder kinds: one list for the schema, lint, the validator and the mo
     ['mlp with conv fields', [8], {kind: 'mlp', embedding: 8, filters: [4]}, false],
     ['resize on conv1d', [20, 3], {kind: 'conv1d', embedding: 8, resize: [4, 4]}, false],
     ['an even kernel', [8, 8, 1], {kind: 'conv2d', embedding: 8, kernel: 4}, false],
+    ['embedding1d on token ids [T, 1]', [20, 1], {kind: 'embedding1d', embedding: 8, vocabulary: 50, tokenEmbedding: 4}, true],
+    ['embedding1d on token ids [T]', [20], {kind: 'embedding1d', embedding: 8}, true],
+    ['embedding1d on a vector per step', [20, 3], {kind: 'embedding1d', embedding: 8}, false],
+    ['a vocabulary on conv1d', [20, 3], {kind: 'conv1d', embedding: 8, vocabulary: 50}, false],
   ]
   it.each(cases)('%s: validator and lint agree', (_, shape, encoder, ok) => {
     const config = tinyConfig('intermediate')
@@ -103,6 +109,8 @@ describe('encoder kinds: one list for the schema, lint, the validator and the mo
     expect(encoderFor({type: 'timeseries', inputShape: [512, 2]}).kind).toBe('conv1d')
     expect(encoderFor({type: 'text', inputShape: [64, 16]}).kind).toBe('conv1d')
     expect(encoderFor({type: 'text', inputShape: [384]}).kind).toBe('mlp')
+    expect(encoderFor({type: 'text', inputShape: [128, 1]})).toMatchObject({kind: 'embedding1d', vocabulary: 8192})
+    expect(encoderFor({type: 'embedding', inputShape: [768]}).kind).toBe('mlp')
     const narrow = encoderFor({type: 'tabular', inputShape: [12]})
     const wide = encoderFor({type: 'omics', inputShape: [2000]})
     expect(narrow.kind).toBe('mlp')
@@ -126,6 +134,29 @@ describe('FuseplanConvBlock', () => {
     const diff = (a: unknown, b: unknown) => tf.max(tf.abs(tf.sub(a as never, b as never))).dataSync()[0]
     expect(diff(ours.grads[(kernel as unknown as {name: string}).name], refDw)).toBeLessThan(1e-4)
     expect(diff(oursDx, refDx)).toBeLessThan(1e-4)
+  })
+})
+
+describe('FuseplanTokenEmbedding and the global max pooling', () => {
+  it('have the gradients of a one-hot lookup and of tf.max', async () => {
+    const tf = await loadTf()
+    const L = fusionLayers(tf)
+    const layer = new L.TokenEmbedding({vocabulary: 7, width: 3, seed: 1})
+    const ids = tf.tensor2d([[1, 2, 2, 0], [6, 1, 3, 3]])
+    const r = tf.randomNormal([2, 4, 3], 0, 1, 'float32', 2)
+    layer.apply(ids)
+    const table = layer.trainableWeights[0].read()
+    const ours = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(ids) as never, r)), [table as never])
+    const ref = tf.grad((t) => tf.sum(tf.mul(tf.matMul(tf.oneHot(tf.cast(ids, 'int32'), 7).reshape([8, 7]), t).reshape([2, 4, 3]), r)))(table)
+    const diff = (a: unknown, b: unknown) => tf.max(tf.abs(tf.sub(a as never, b as never))).dataSync()[0]
+    expect(diff(ours.grads[(table as unknown as {name: string}).name], ref)).toBeLessThan(1e-5)
+    // Ties included: every position equal to the max gets the gradient, as with tf.max.
+    const pool = new L.GlobalPool({})
+    const x = tf.tensor4d([1, 5, 5, 2, 0, 3, 3, 3], [2, 1, 2, 2])
+    const w = tf.tensor2d([[1, 2, 3, 4], [5, 6, 7, 8]])
+    const g = tf.grad((xx) => tf.sum(tf.mul(pool.apply(xx) as never, w)))(x)
+    const gRef = tf.grad((xx) => tf.sum(tf.mul(tf.concat([tf.mean(xx.reshape([2, 2, 2]), 1), tf.max(xx.reshape([2, 2, 2]), 1)], -1), w)))(x)
+    expect(Array.from(g.dataSync())).toEqual(Array.from(gRef.dataSync()))
   })
 })
 
@@ -206,6 +237,70 @@ describe('a model with conv2d and conv1d encoders', () => {
     const result = await model.fit(world.sample(64, {population: 'training', seed: 2}), {epochs: 1, batchSize: 32, seed: 3})
     expect(result.loss.every(Number.isFinite)).toBe(true)
     expect((await model.predict(world.sample(10, {population: 'deployment', seed: 9, presence: {photo: 0, ecg: 0}}))).every(Number.isFinite)).toBe(true)
+    model.dispose()
+  })
+})
+
+describe('a model with an embedding1d (token ids) encoder', () => {
+  // notes: token ids [32, 1] over 100 ids, often shorter than 32 (padded with 0); ehr: tabular.
+  const base = tinyConfig('intermediate')
+  const notes = modality({name: 'notes', type: 'text', inputShape: [32, 1], inputSize: 32, encoder: {kind: 'embedding1d', embedding: 16, vocabulary: 100, tokenEmbedding: 8, filters: [8]}, availability: 0.7, trainingAvailability: 0.7, timing: 'episodic', required: false})
+  const config: TrainingConfig = {
+    ...base,
+    modalities: [modality({name: 'ehr', inputShape: [6], inputSize: 6, encoder: encoderFor({type: 'tabular', inputShape: [6]})}), notes],
+    masking: {...base.masking, modalities: [{name: 'ehr', dropProbability: 0, effectiveMissingRate: 0}, {name: 'notes', dropProbability: 0.2, effectiveMissingRate: 0.4}]},
+    evaluation: {...base.evaluation, robustnessSweep: {missingRates: [0, 1], modalities: ['notes']}},
+    training: {epochs: 6, batchSize: 32, learningRate: 0.01, seed: 7},
+  }
+  const world = createWorld(config, 1)
+
+  it('synthetic texts are token ids with padding, and the loader round-trips them', () => {
+    const data = world.sample(50, {population: 'training', seed: 2})
+    const block = data.modalities.notes
+    expect(block.values.every((v) => Number.isInteger(v) && v >= 0 && v < 100)).toBe(true)
+    const steps = block.steps as Uint32Array
+    const i = Array.from(steps).findIndex((s, r) => s < 32 && block.present[r] === 1)
+    expect(i).toBeGreaterThanOrEqual(0)
+    expect(Array.from(block.values.subarray(i * 32 + steps[i], (i + 1) * 32)).every((v) => v === 0)).toBe(true)
+    const back = parseJsonl(config, jsonlLines(config, data).join('\n'), 'f.jsonl')
+    expect(Array.from(back.modalities.notes.values)).toEqual(Array.from(block.values))
+    expect(Array.from(back.modalities.notes.steps as Uint32Array).filter((_, r) => block.present[r])).toEqual(Array.from(steps).filter((_, r) => block.present[r]))
+    expect(() => parseJsonl(config, '{"label": 1, "inputs": {"ehr": [1, 2, 3, 4, 5, 6], "notes": [3, 100]}}', 'f.jsonl')).toThrow(/f\.jsonl:1: modality notes holds token ids, integers 0\.\.99 \(encoder\.vocabulary\); found 100/)
+    expect(() => parseJsonl(config, '{"label": 1, "inputs": {"notes": [3, 1.5]}}', 'f.jsonl')).toThrow(/token ids/)
+  })
+
+  it('learns from the text, ignores padding, round-trips through save/load, predicts with the text absent', {timeout: 60_000}, async () => {
+    const model = await createModel(config)
+    const result = await model.fit(world.sample(600, {population: 'training', seed: 2}), {epochs: 6, batchSize: 32, seed: 3, validationSplit: 0})
+    expect(result.loss.at(-1) as number).toBeLessThan(result.loss[0])
+    // The same rows with and without their text: the text adds what the ehr does not show.
+    const test = world.sample(400, {population: 'deployment', seed: 4, presence: {notes: 1}})
+    const withText = auroc(test.labels, await model.predict(test))
+    expect(withText).toBeGreaterThan(auroc(test.labels, await model.predict(withoutModality(test, 'notes'))) + 0.03)
+
+    const data = world.sample(30, {population: 'deployment', seed: 5, presence: {notes: 1}})
+    const before = await model.predict(data)
+    // Ids written past a text's length, or id 0 anywhere, are padding: the prediction does not move.
+    const block = data.modalities.notes
+    const r = Array.from(block.steps as Uint32Array).findIndex((s) => s < 31)
+    const padded = block.values.slice()
+    padded.fill(7, r * 32 + (block.steps as Uint32Array)[r], (r + 1) * 32)
+    const moved = await model.predict({...data, modalities: {...data.modalities, notes: {...block, values: padded}}})
+    expect(moved[r]).toBeCloseTo(before[r], 5)
+
+    await model.save(path.join(dir, 'tokens'))
+    const loaded = await loadModel(path.join(dir, 'tokens'))
+    expect(Array.from(await loaded.predict(data))).toEqual(Array.from(before))
+    const without = world.sample(20, {population: 'deployment', seed: 6, presence: {notes: 0}})
+    expect((await loaded.predict(without)).every(Number.isFinite)).toBe(true)
+    loaded.dispose()
+    model.dispose()
+  })
+
+  it.each(['early', 'late', 'attention'] as const)('%s fusion builds and trains with it', async (strategy) => {
+    const model = await createModel(config, {strategy})
+    const result = await model.fit(world.sample(64, {population: 'training', seed: 2}), {epochs: 1, batchSize: 32, seed: 3})
+    expect(result.loss.every(Number.isFinite)).toBe(true)
     model.dispose()
   })
 })

@@ -10,6 +10,7 @@ import {initBackend, loadTf} from '../../dist/templates/project/src/backend.js'
 import {createWorld} from '../../dist/templates/project/src/data/synthetic.js'
 import {fusionLayers} from '../../dist/templates/project/src/model/layers.js'
 import {createModel, loadModel, type FusionModel, type Variant} from '../../dist/templates/project/src/model/index.js'
+import {computeStats, presenceOf} from '../../dist/templates/project/src/model/pipeline.js'
 import {STRATEGIES} from '../../src/profile/strategies.js'
 import {tinyConfig} from './fixtures.js'
 
@@ -85,6 +86,46 @@ describe('reproducibility', () => {
       model.dispose()
     }
     expect(runs[1]).toEqual(runs[0])
+  })
+})
+
+describe('the L2 penalty', () => {
+  it('updates the weights as differentiating it would, and is part of the logged loss', async () => {
+    // One batch, no masking or dropout: fit() against the same step with the penalty in the tape.
+    const base = tinyConfig('intermediate')
+    const config: TrainingConfig = {
+      ...base,
+      modalities: base.modalities.map((m) => ({...m, encoder: {...m.encoder, l2: 0.05, dropout: 0}})),
+      masking: {...base.masking, modalities: base.masking.modalities.map((m) => ({...m, dropProbability: 0}))},
+    }
+    const data = createWorld(config, 1).sample(48, {population: 'training', seed: 2})
+    const fitted = await createModel(config, {seed: 3})
+    const {loss} = await fitted.fit(data, {epochs: 1, batchSize: 64, seed: 3, validationSplit: 0})
+    const tf = await loadTf()
+    // The model's private parts, to replay the step by hand.
+    const ref = (await createModel(config, {seed: 3})) as unknown as {
+      net: {apply: (x: unknown, o: unknown) => never; trainableWeights: {read: () => never}[]}
+      tensors: (...a: unknown[]) => never[]
+      fills: (s: unknown) => unknown
+      rowLoss: (o: never, y: never) => never
+      l2Terms: () => {v: never; l2: number}[]
+    }
+    const rows = Uint32Array.from({length: data.n}, (_, i) => i)
+    const stats = computeStats(config, data, rows)
+    const inputs = ref.tensors(data, rows, presenceOf(config, data, rows), stats, ref.fills(stats))
+    const y = tf.tensor1d(data.labels)
+    const terms = ref.l2Terms()
+    expect(terms.length).toBeGreaterThan(0)
+    const cost = tf.train.adam(config.training.learningRate).minimize(() => {
+      const dataLoss = tf.mean(ref.rowLoss(ref.net.apply(inputs, {training: true}), y as never))
+      return terms.reduce((acc, t) => tf.add(acc, tf.mul(tf.sum(tf.square(t.v)), t.l2)), dataLoss) as never
+    }, true, ref.net.trainableWeights.map((w) => w.read()))
+    expect(loss[0]).toBeCloseTo((cost as unknown as {dataSync: () => Float32Array}).dataSync()[0], 5)
+    const weights = (m: unknown) => (m as typeof ref).net.trainableWeights.map((w) => Array.from((w.read() as {dataSync: () => Float32Array}).dataSync()))
+    const a = weights(fitted).flat()
+    const b = weights(ref).flat()
+    expect(a.length).toBe(b.length)
+    expect(Math.max(...a.map((v, i) => Math.abs(v - b[i])))).toBeLessThan(1e-6)
   })
 })
 

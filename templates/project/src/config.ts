@@ -22,10 +22,13 @@ export const MODALITY_NAME = /^[a-z][a-z0-9_]{0,39}$/
  *           images [H, W, C] (or [H, W]) resized to `resize` by the data pipeline;
  *   conv1d  the same over sequences [T, C] (or [T]), time-major; padded steps (see `steps` in
  *           dataset.ts) are masked out of the pooling.
+ *   embedding1d  text as token ids [T] (or [T, 1]): a learned vector per id (`vocabulary` ids of
+ *           `tokenEmbedding` values; id 0 is padding), then conv1d blocks and the same masked
+ *           pooling. Precomputed text vectors use mlp.
  * Every field but `kind` and `embedding` is optional: a missing one takes the default for the
  * modality's shape (`defaultEncoder`), so switching `kind` in the YAML is enough to retrain.
  */
-export const ENCODER_KINDS = ['mlp', 'conv2d', 'conv1d'] as const
+export const ENCODER_KINDS = ['mlp', 'conv2d', 'conv1d', 'embedding1d'] as const
 export type EncoderKind = (typeof ENCODER_KINDS)[number]
 
 export interface EncoderConfig {
@@ -34,10 +37,14 @@ export interface EncoderConfig {
   embedding: number
   /** Dense layers: the whole mlp, or after the pooling of a conv encoder. */
   hidden?: number[]
-  /** conv2d/conv1d: filters of each conv block; each block halves the resolution. */
+  /** conv2d/conv1d/embedding1d: filters of each conv block; each block halves the resolution. */
   filters?: number[]
-  /** conv2d/conv1d: odd kernel size (height and width for conv2d, steps for conv1d). */
+  /** conv2d/conv1d/embedding1d: odd kernel size (height and width for conv2d, else steps). */
   kernel?: number
+  /** embedding1d: number of token ids (0 .. vocabulary-1; 0 is padding). */
+  vocabulary?: number
+  /** embedding1d: values per token vector. */
+  tokenEmbedding?: number
   /** conv2d: [height, width] the images are resized to (area average) before the encoder. */
   resize?: number[]
   /** Dropout rate before the embedding (0 = none). */
@@ -50,6 +57,8 @@ export type ResolvedEncoder = Required<EncoderConfig>
 
 /** Longest image side the default conv2d encoder reads: larger images are resized down to it. */
 export const IMAGE_SIDE = 32
+/** Default embedding1d vocabulary: set it to the tokenizer's in fuseplan.training.yaml. */
+export const VOCABULARY = 8192
 
 function mlpHidden(size: number): number[] {
   return [size <= 16 ? 16 : size <= 256 ? 32 : 64]
@@ -57,8 +66,9 @@ function mlpHidden(size: number): number[] {
 
 /**
  * The default encoder of a modality from its type and shape: conv2d for images [H, W(, C)],
- * conv1d for sequences [T, C] of timeseries or text, an MLP for everything else (wider inputs get
- * more dropout and L2). `fuseplan scaffold` writes exactly this.
+ * embedding1d for text as token ids [T, 1], conv1d for other sequences [T, C] of timeseries or
+ * text (a vector per token), an MLP for everything else (text vectors and embeddings included;
+ * wider inputs get more dropout and L2). `fuseplan scaffold` writes exactly this.
  */
 export function defaultEncoder(type: ModalityType, inputShape: number[], embedding = 16): EncoderConfig {
   const size = inputShape.reduce((a, s) => a * s, 1)
@@ -66,6 +76,9 @@ export function defaultEncoder(type: ModalityType, inputShape: number[], embeddi
     const [h, w] = inputShape
     const f = Math.min(1, IMAGE_SIDE / Math.max(h, w))
     return {kind: 'conv2d', embedding, filters: [8, 16], kernel: 3, resize: [Math.max(1, Math.round(h * f)), Math.max(1, Math.round(w * f))], hidden: [], dropout: 0.1, l2: 1e-4}
+  }
+  if (type === 'text' && inputShape.length === 2 && inputShape[1] === 1) {
+    return {kind: 'embedding1d', embedding, vocabulary: VOCABULARY, tokenEmbedding: 16, filters: [16], kernel: 5, hidden: [], dropout: 0.1, l2: 1e-4}
   }
   if ((type === 'timeseries' || type === 'text') && inputShape.length === 2) {
     return {kind: 'conv1d', embedding, filters: [16, 16], kernel: 5, hidden: [], dropout: 0.1, l2: 1e-4}
@@ -77,8 +90,8 @@ export function defaultEncoder(type: ModalityType, inputShape: number[], embeddi
 /** The modality's encoder with every optional field filled from the defaults of its kind and shape. */
 export function resolveEncoder(m: Pick<ModalityConfig, 'type' | 'inputShape' | 'encoder'>): ResolvedEncoder {
   const e = m.encoder
-  const asType: ModalityType = e.kind === 'conv2d' ? 'image' : e.kind === 'conv1d' ? 'timeseries' : 'tabular'
-  const shape = e.kind === 'conv1d' && m.inputShape.length === 1 ? [m.inputShape[0], 1] : m.inputShape
+  const asType: ModalityType = e.kind === 'conv2d' ? 'image' : e.kind === 'conv1d' ? 'timeseries' : e.kind === 'embedding1d' ? 'text' : 'tabular'
+  const shape = (e.kind === 'conv1d' || e.kind === 'embedding1d') && m.inputShape.length === 1 ? [m.inputShape[0], 1] : m.inputShape
   const d = defaultEncoder(e.kind === 'mlp' ? (m.type === 'omics' ? 'omics' : 'tabular') : asType, e.kind === 'mlp' ? [shape.reduce((a, s) => a * s, 1)] : shape, e.embedding)
   return {
     kind: e.kind,
@@ -87,6 +100,8 @@ export function resolveEncoder(m: Pick<ModalityConfig, 'type' | 'inputShape' | '
     filters: e.filters ?? d.filters ?? [],
     kernel: e.kernel ?? d.kernel ?? 1,
     resize: e.resize ?? d.resize ?? [],
+    vocabulary: e.vocabulary ?? d.vocabulary ?? 0,
+    tokenEmbedding: e.tokenEmbedding ?? d.tokenEmbedding ?? 0,
     dropout: e.dropout ?? d.dropout ?? 0,
     l2: e.l2 ?? d.l2 ?? 0,
   }
@@ -94,7 +109,7 @@ export function resolveEncoder(m: Pick<ModalityConfig, 'type' | 'inputShape' | '
 
 /**
  * Shape of one sample as the model reads it: conv2d [h, w, C] (the resize, never larger than the
- * input), conv1d [T, C], mlp [inputSize].
+ * input), conv1d [T, C], embedding1d [T] (token ids), mlp [inputSize].
  */
 export function modelShape(m: Pick<ModalityConfig, 'type' | 'inputShape' | 'inputSize' | 'encoder'>): number[] {
   const e = resolveEncoder(m)
@@ -103,6 +118,7 @@ export function modelShape(m: Pick<ModalityConfig, 'type' | 'inputShape' | 'inpu
     return [Math.min(h, e.resize[0]), Math.min(w, e.resize[1]), c]
   }
   if (e.kind === 'conv1d') return m.inputShape.length === 1 ? [m.inputShape[0], 1] : [...m.inputShape]
+  if (e.kind === 'embedding1d') return [m.inputShape[0]]
   return [m.inputSize]
 }
 
@@ -120,8 +136,12 @@ export function encoderProblems(m: {inputShape: number[]; encoder: Record<string
   const rank = m.inputShape.length
   if (e.kind === 'conv2d' && rank !== 2 && rank !== 3) out.push(['kind', `conv2d reads images [height, width, channels]; inputShape [${m.inputShape.join(', ')}] has ${rank} dimension(s) (use mlp)`])
   if (e.kind === 'conv1d' && rank !== 1 && rank !== 2) out.push(['kind', `conv1d reads sequences [steps, channels]; inputShape [${m.inputShape.join(', ')}] has ${rank} dimensions (use conv2d or mlp)`])
+  if (e.kind === 'embedding1d' && !(rank === 1 || (rank === 2 && m.inputShape[1] === 1))) out.push(['kind', `embedding1d reads token ids [steps] or [steps, 1]; inputShape [${m.inputShape.join(', ')}] is not (use conv1d for a vector per step, mlp for one vector)`])
   if (e.resize !== undefined && e.kind !== 'conv2d') out.push(['resize', 'only conv2d encoders resize their input'])
   if ((e.filters !== undefined || e.kernel !== undefined) && e.kind === 'mlp') out.push([e.filters !== undefined ? 'filters' : 'kernel', 'mlp encoders have no conv blocks (filters, kernel); use hidden'])
+  for (const key of ['vocabulary', 'tokenEmbedding']) {
+    if (e[key] !== undefined && e.kind !== 'embedding1d') out.push([key, `only embedding1d encoders have ${key}`])
+  }
   if (typeof e.kernel === 'number' && e.kernel % 2 !== 1) out.push(['kernel', 'the kernel size must be odd'])
   if (Array.isArray(e.resize) && e.resize.length !== 2) out.push(['resize', 'expected [height, width]'])
   return out
@@ -278,8 +298,12 @@ export function validateTrainingConfig(doc: unknown): TrainingConfig {
       if (enc[key] === undefined) continue
       const list = arr(enc, key, `${w}.encoder`)
       need(list.every((h) => Number.isInteger(h) && (h as number) >= 1 && (h as number) <= 4096), `${w}.encoder.${key}`, 'expected integers 1..4096')
+      // The schema's minItems: pooling assumes the non-negative output of at least one conv block.
+      if (key === 'filters') need(list.length >= 1, `${w}.encoder.filters`, 'expected at least one conv block')
     }
     if (enc.kernel !== undefined) int(enc, 'kernel', `${w}.encoder`, 1, 31)
+    if (enc.vocabulary !== undefined) int(enc, 'vocabulary', `${w}.encoder`, 2, 1e7)
+    if (enc.tokenEmbedding !== undefined) int(enc, 'tokenEmbedding', `${w}.encoder`, 1, 4096)
     if (enc.dropout !== undefined) num(enc, 'dropout', `${w}.encoder`, 0, 0.9)
     if (enc.l2 !== undefined) num(enc, 'l2', `${w}.encoder`, 0, 1)
     const [problem] = encoderProblems({inputShape: shape as number[], encoder: enc})

@@ -10,6 +10,8 @@
 //   encoder's `resize`, or to [H, W] for an mlp encoder; values are on the 0..255 scale.
 // - Sequences ([T, C], time-major) may be shorter than T: `[[0.1, 72], [0.2, 75], ...]` with at most
 //   T steps; the rest is padding that the conv1d encoder masks out.
+// - Token ids (an embedding1d encoder) are a list of at most T integers, 0 .. vocabulary-1:
+//   `"notes": [101, 2023, 2003, 102]`; id 0 is padding wherever it appears.
 // - `label`: 0/1 for binary, the class index for multiclass, the value for regression. Optional for
 //   prediction requests.
 // - `cohort` (optional): the training cohort, used by the transfer plan.
@@ -25,7 +27,8 @@ import {decodeImage, encodeJpeg, toChannels} from './images.js'
 export {DataError} from './errors.js'
 
 const isImage = (m: ModalityConfig) => m.type === 'image' && (m.inputShape.length === 2 || m.inputShape.length === 3)
-const isSequence = (m: ModalityConfig) => m.inputShape.length === 2 && (m.type === 'timeseries' || m.type === 'text' || resolveEncoder(m).kind === 'conv1d')
+const isTokens = (m: ModalityConfig) => resolveEncoder(m).kind === 'embedding1d'
+const isSequence = (m: ModalityConfig) => isTokens(m) || (m.inputShape.length === 2 && (m.type === 'timeseries' || m.type === 'text' || resolveEncoder(m).kind === 'conv1d'))
 /** Shape a modality is stored in by the loader: conv2d images at their resize, the rest as given. */
 const storedShape = (m: ModalityConfig) => (isImage(m) && resolveEncoder(m).kind === 'conv2d' ? modelShape(m) : m.inputShape)
 
@@ -94,7 +97,12 @@ export function toDataset(config: TrainingConfig, samples: Sample[], where: (i: 
       }
       const flat: number[] = []
       if (!flatten(v, flat)) throw new DataError(`${where(i)}: modality ${m.name} must be numbers (nested arrays allowed), or null when absent`)
-      const step = m.inputShape[1]
+      const step = m.inputShape[1] ?? 1
+      if (isTokens(m)) {
+        const vocabulary = resolveEncoder(m).vocabulary
+        const bad = flat.find((id) => !Number.isInteger(id) || id < 0 || id >= vocabulary)
+        if (bad !== undefined) throw new DataError(`${where(i)}: modality ${m.name} holds token ids, integers 0..${vocabulary - 1} (encoder.vocabulary); found ${bad}`)
+      }
       const shorter = block.steps && flat.length > 0 && flat.length < m.inputSize && flat.length % step === 0
       if (flat.length !== m.inputSize && !shorter) {
         const hint = block.steps ? ` or up to ${m.inputShape[0]} steps of ${step}` : ''
@@ -157,6 +165,8 @@ export function jsonlLines(config: TrainingConfig, data: Dataset, images?: {dir:
         const file = path.join(images.dir, `${images.prefix}${i}-${m.name}.jpg`)
         writeFileSync(file, encodeJpeg(row, 0, H, W, C))
         inputs[m.name] = path.relative(images.base, file).split(path.sep).join('/')
+      } else if (isTokens(m)) {
+        inputs[m.name] = Array.from(row.subarray(0, Math.min(b.size, b.steps ? b.steps[i] : b.size)))
       } else if (isSequence(m)) {
         const [T, C] = m.inputShape
         const steps = Math.min(T, b.steps ? b.steps[i] : T)

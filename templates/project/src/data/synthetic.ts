@@ -15,6 +15,10 @@
 //   - sequences ([T, C] of type timeseries or text) have temporal structure: per channel a level,
 //     plus an oscillation whose amplitude and period follow the same kind of features, plus AR(1)
 //     noise; non-static sequences are often shorter than T (padded at the end, see `steps`);
+//   - token ids (an embedding1d encoder) are text with topics: mostly common words (ids skewed to
+//     the low end of the vocabulary), plus words from three topics whose frequency follows the
+//     same three features, so the label shows in which words a text uses, not where; lengths vary
+//     as for sequences, padded with id 0;
 // Presence:
 //   - training population: cohorts in proportion to their sizes, each carrying its modalities with
 //     its per-cohort availability (without cohorts: each modality's trainingAvailability);
@@ -30,9 +34,10 @@ import {modelShape, resolveEncoder, type ModalityConfig, type TrainingConfig} fr
 import {Rng, deriveSeed} from '../random.js'
 
 /** Structured generators for images and sequences (the rest uses per-feature loadings). */
-type Structure = 'image' | 'sequence' | 'flat'
+type Structure = 'image' | 'sequence' | 'tokens' | 'flat'
 
-export function structureOf(m: Pick<ModalityConfig, 'type' | 'inputShape'>): Structure {
+export function structureOf(m: Pick<ModalityConfig, 'type' | 'inputShape' | 'encoder'>): Structure {
+  if (resolveEncoder(m).kind === 'embedding1d') return 'tokens'
   if (m.type === 'image' && (m.inputShape.length === 2 || m.inputShape.length === 3)) return 'image'
   if ((m.type === 'timeseries' || m.type === 'text') && m.inputShape.length === 2) return 'sequence'
   return 'flat'
@@ -41,6 +46,9 @@ export function structureOf(m: Pick<ModalityConfig, 'type' | 'inputShape'>): Str
 /** Latent features of a structured modality: `a_k*z + b_k*s_m + noise_k`. */
 const STRUCTURED_FEATURES = 3
 const FEATURE_NOISE = 0.35
+/** Token ids: words per topic, and the share of topic words in a text of average topics. */
+const TOPIC_WORDS = 6
+const TOPIC_RATE = 0.15
 
 export type Population = 'training' | 'deployment'
 
@@ -68,6 +76,8 @@ export interface SyntheticWorld {
 interface ModalityTruth {
   cfg: ModalityConfig
   structure: Structure
+  /** Token ids: the words of each topic (one topic per latent feature). */
+  topics: Uint32Array[]
   /** Structured modalities: loadings of each latent feature on z and on s_m, and per-channel weights. */
   featShared: Float64Array
   featSpecific: Float64Array
@@ -100,13 +110,15 @@ export function createWorld(config: TrainingConfig, seed: number): SyntheticWorl
     const d = cfg.inputSize
     const [o0, o1, s0, s1] = SCALES[cfg.type] ?? SCALES.tabular
     const structure = structureOf(cfg)
-    const channels = structure === 'flat' ? 1 : (cfg.inputShape.at(-1) as number)
+    const channels = structure === 'flat' || structure === 'tokens' ? 1 : (cfg.inputShape.at(-1) as number)
+    const vocabulary = structure === 'tokens' ? resolveEncoder(cfg).vocabulary : 0
     const t: ModalityTruth = {
       cfg,
       structure,
       featShared: Float64Array.from({length: STRUCTURED_FEATURES}, () => 0.8 * rng.normal()),
       featSpecific: Float64Array.from({length: STRUCTURED_FEATURES}, () => (0.7 + 0.5 * rng.next()) * (rng.next() < 0.5 ? -1 : 1)),
       channelWeight: Float64Array.from({length: channels}, () => (0.5 + rng.next()) * (rng.next() < 0.5 ? -1 : 1)),
+      topics: vocabulary > 0 ? Array.from({length: STRUCTURED_FEATURES}, () => Uint32Array.from({length: TOPIC_WORDS}, () => 1 + rng.int(vocabulary - 1))) : [],
       loadShared: new Float32Array(d),
       loadSpecific: new Float32Array(d),
       noise: new Float32Array(d),
@@ -195,7 +207,7 @@ export function createWorld(config: TrainingConfig, seed: number): SyntheticWorl
     mods.forEach((t, m) => {
       const size = shapes[m].reduce((a, v) => a * v, 1)
       blocks[t.cfg.name] = {size, values: new Float32Array(n * size), present: new Uint8Array(n)}
-      if (t.structure === 'sequence') blocks[t.cfg.name].steps = new Uint32Array(n)
+      if (t.structure === 'sequence' || t.structure === 'tokens') blocks[t.cfg.name].steps = new Uint32Array(n)
     })
     const feats = new Float64Array(STRUCTURED_FEATURES)
     const labels = new Float32Array(n)
@@ -244,6 +256,7 @@ export function createWorld(config: TrainingConfig, seed: number): SyntheticWorl
           const nuisance = [r.normal(), r.normal(), r.normal(), r.normal(), r.next(), r.next()]
           if (!present[m]) continue
           if (t.structure === 'image') renderImage(t, shapes[m], feats, nuisance, px, block.values, i * block.size)
+          else if (t.structure === 'tokens') (block.steps as Uint32Array)[i] = renderTokens(t, block.size, feats, nuisance, px, block.values, i * block.size)
           else (block.steps as Uint32Array)[i] = renderSequence(t, shapes[m], feats, nuisance, px, block.values, i * block.size)
           continue
         }
@@ -347,6 +360,27 @@ function renderSequence(t: ModalityTruth, shape: number[], f: Float64Array, nuis
       const v = level + amp * gain * Math.sin((2 * Math.PI * k) / period + phase) + ar
       out[offset + k * C + c] = t.offset[c] + t.scale[c] * v
     }
+  }
+  return length
+}
+
+/**
+ * One text of token ids into `out` (T ids), returning its length: each word is from topic k with
+ * probability TOPIC_RATE * exp(feature k) (a random word of the topic), else a common word (ids
+ * skewed to the low end, never 0). Non-static texts are shorter than T half of the time.
+ */
+function renderTokens(t: ModalityTruth, T: number, f: Float64Array, nuisance: number[], px: Rng, out: Float32Array, offset: number): number {
+  const length = t.cfg.timing !== 'static' && nuisance[4] < 0.5 ? Math.max(1, Math.floor(T * (0.5 + 0.5 * nuisance[5]))) : T
+  const vocabulary = resolveEncoder(t.cfg).vocabulary
+  const rates = Array.from(f, (v) => TOPIC_RATE * Math.exp(Math.max(-3, Math.min(1.5, v))))
+  for (let k = 0; k < length; k++) {
+    let u = px.next()
+    let id = 0
+    for (let topic = 0; topic < rates.length && id === 0; topic++) {
+      if (u < rates[topic]) id = t.topics[topic][px.int(TOPIC_WORDS)]
+      u -= rates[topic]
+    }
+    out[offset + k] = id || 1 + Math.floor((vocabulary - 1) * px.next() ** 6)
   }
   return length
 }

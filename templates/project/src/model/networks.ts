@@ -1,13 +1,15 @@
 // The four fusion networks, built with the tfjs functional API from the training config.
 //
 // Inputs (in order): one `x_<i>` per modality in the shape its encoder reads (`modelShape`:
-// flattened for mlp, [h, w, C] for conv2d, [T, C] for conv1d), standardised; then - for every
-// network that reads presence - one `p_<i>` per modality (1 present, 0 absent or dropped); then one
-// step mask `s_<i>` (T, 1) per conv1d modality. Layer names use the modality's index, never its
+// flattened for mlp, [h, w, C] for conv2d, [T, C] for conv1d, [T] token ids for embedding1d),
+// standardised (token ids are not); then - for every network that reads presence - one `p_<i>` per
+// modality (1 present, 0 absent or dropped); then one step mask `s_<i>` (T, 1) per conv1d or
+// embedding1d modality. Layer names use the modality's index, never its
 // name from the profile; every encoder layer is named `enc_<i>_...` (the L2 penalty finds them so).
 //
 //   encoder_i     mlp: dense (ReLU) per hidden layer -> dropout -> dense embedding
 //                 conv2d/conv1d: conv blocks -> global mean+max pool -> hidden dense -> dropout -> dense embedding
+//                 embedding1d: token vectors -> the conv1d encoder over them
 //   early         concat(x..., [p...]) -> dense -> dense -> output            (p only with indicators;
 //                 conv modalities enter through their pooled conv features, not raw pixels)
 //   intermediate  encoder_i(x_i) -> PresenceGate(placeholder_i) ; concat(..., p) -> dense -> output
@@ -46,7 +48,7 @@ export function buildNetwork(tf: Tf, config: TrainingConfig, spec: NetworkSpec):
   const ps = spec.presenceInputs ? config.modalities.map((_, i) => tf.input({shape: [1], name: `p_${i}`})) : []
   const masks = new Map<number, TF.SymbolicTensor>()
   kinds.forEach((e, i) => {
-    if (e.kind === 'conv1d') masks.set(i, tf.input({shape: [shapesIn[i][0], 1], name: `s_${i}`}))
+    if (e.kind === 'conv1d' || e.kind === 'embedding1d') masks.set(i, tf.input({shape: [shapesIn[i][0], 1], name: `s_${i}`}))
   })
   const inputs = [...xs, ...ps, ...masks.values()]
   const presence = ps.length > 0 ? concat(ps, 'presence') : undefined
@@ -58,9 +60,13 @@ export function buildNetwork(tf: Tf, config: TrainingConfig, spec: NetworkSpec):
     const p = encoderPrefix(i)
     let h: TF.SymbolicTensor = xs[i]
     if (e.kind !== 'mlp') {
-      const is1d = e.kind === 'conv1d'
+      const is1d = e.kind !== 'conv2d'
       let [H, W] = is1d ? [1, shapesIn[i][0]] : shapesIn[i]
-      if (is1d) h = tf.layers.reshape({targetShape: [1, ...shapesIn[i]], name: `${p}steps`}).apply(h) as TF.SymbolicTensor
+      if (e.kind === 'embedding1d') {
+        h = new L.TokenEmbedding({name: `${p}tokens`, vocabulary: e.vocabulary, width: e.tokenEmbedding, seed: seed++}).apply(h) as TF.SymbolicTensor
+      }
+      const channels = e.kind === 'embedding1d' ? e.tokenEmbedding : (shapesIn[i][1] as number)
+      if (is1d) h = tf.layers.reshape({targetShape: [1, W, channels], name: `${p}steps`}).apply(h) as TF.SymbolicTensor
       let stride = 1
       e.filters.forEach((f, l) => {
         const pool = [H >= 2 ? 2 : 1, W >= 2 ? 2 : 1]

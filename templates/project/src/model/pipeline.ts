@@ -13,6 +13,8 @@
 //     presence indicators beside it, the others ignore absent inputs (placeholders, masked
 //     attention, skipped late-fusion models).
 // Padded steps of a sequence are 0 (the mean) and masked out by the conv1d encoder's pooling.
+// Token ids (embedding1d) are read as they are, never standardised: an absent text is all padding
+// (id 0), and padding - past `steps` or id 0 anywhere - is masked out of the pooling.
 import type {Dataset, ModalityBlock} from '../dataset.js'
 import {modelShape, modelSize, resolveEncoder, type ModalityConfig, type TrainingConfig} from '../config.js'
 
@@ -84,13 +86,19 @@ export function prepare(config: TrainingConfig, data: Dataset): Dataset {
 /** Channels standardised together: C for conv encoders, every feature on its own for mlp. */
 function statsWidth(m: ModalityConfig): number {
   const kind = resolveEncoder(m).kind
-  return kind === 'mlp' ? modelSize(m) : (modelShape(m).at(-1) as number)
+  return kind === 'mlp' ? modelSize(m) : kind === 'embedding1d' ? 1 : (modelShape(m).at(-1) as number)
+}
+
+/** Whether the modality is read as a padded sequence (conv1d, embedding1d). */
+const isSequenceEncoder = (m: ModalityConfig) => {
+  const kind = resolveEncoder(m).kind
+  return kind === 'conv1d' || kind === 'embedding1d'
 }
 
 /** Valid steps of row r of a sequence block (all of them when the block has no `steps`). */
 function validValues(m: ModalityConfig, block: ModalityBlock, r: number): number {
-  if (!block.steps || resolveEncoder(m).kind !== 'conv1d') return block.size
-  const C = modelShape(m).at(-1) as number
+  if (!block.steps || !isSequenceEncoder(m)) return block.size
+  const C = resolveEncoder(m).kind === 'conv1d' ? (modelShape(m).at(-1) as number) : 1
   return Math.min(block.size, block.steps[r] * C)
 }
 
@@ -98,6 +106,11 @@ export function computeStats(config: TrainingConfig, data: Dataset, rows: Uint32
   const mean: Record<string, number[]> = {}
   const std: Record<string, number[]> = {}
   for (const m of config.modalities) {
+    if (resolveEncoder(m).kind === 'embedding1d') {
+      mean[m.name] = [0]
+      std[m.name] = [1]
+      continue
+    }
     const block = data.modalities[m.name]
     const d = block.size
     const width = statsWidth(m)
@@ -200,21 +213,26 @@ export function batchInputs(
 }
 
 /**
- * Step masks (rows x T) of the conv1d modalities, in config order: 1 for a valid step, 0 for
- * padding. Rows where the modality is absent are all ones (their embedding is replaced anyway).
+ * Step masks (rows x T) of the conv1d and embedding1d modalities, in config order: 1 for a valid
+ * step, 0 for padding (past `steps`; for token ids, also id 0). Rows where the modality is absent
+ * are all ones (their embedding is replaced anyway).
  */
 export function stepMasks(config: TrainingConfig, data: Dataset, rows: ArrayLike<number>, presence: Uint8Array): Float32Array[] {
   const k = config.modalities.length
   const out: Float32Array[] = []
   config.modalities.forEach((m, j) => {
-    if (resolveEncoder(m).kind !== 'conv1d') return
+    if (!isSequenceEncoder(m)) return
     const T = modelShape(m)[0]
-    const steps = data.modalities[m.name].steps
+    const block = data.modalities[m.name]
+    const steps = block.steps
+    const tokens = resolveEncoder(m).kind === 'embedding1d'
     const mask = new Float32Array(rows.length * T).fill(1)
-    if (steps) {
+    if (steps || tokens) {
       for (let i = 0; i < rows.length; i++) {
         if (!presence[i * k + j]) continue
-        mask.fill(0, i * T + Math.min(T, Math.max(1, steps[rows[i]])), (i + 1) * T)
+        const valid = steps ? Math.min(T, Math.max(1, steps[rows[i]])) : T
+        mask.fill(0, i * T + valid, (i + 1) * T)
+        if (tokens) for (let t = 0; t < valid; t++) if (block.values[rows[i] * T + t] === 0) mask[i * T + t] = 0
       }
     }
     out.push(mask)
