@@ -2,6 +2,7 @@ import {confirm, checkbox, input, select} from '@inquirer/prompts'
 import {Errors, Flags} from '@oclif/core'
 import {existsSync, statSync} from 'node:fs'
 import {resolve} from 'node:path'
+import {invocation} from '../cli/invocation.js'
 import {displayPath} from '../cli/load-profile.js'
 import {pathToString} from '../findings.js'
 import {FuseplanCommand} from '../cli/base-command.js'
@@ -43,7 +44,8 @@ Spec syntax (values may be "double-quoted" to contain commas):
 
   static override flags = {
     out: Flags.string({char: 'o', description: 'Profile file to write.', default: 'fuseplan.profile.yaml', helpValue: 'FILE'}),
-    force: Flags.boolean({char: 'f', description: 'Overwrite the profile file if it exists.'}),
+    // No short form: -f is --format in every other command.
+    force: Flags.boolean({description: 'Overwrite the profile file (and the --save-answers file) if it exists.'}),
     yes: Flags.boolean({char: 'y', description: 'Take the defaults for everything not given by a flag or answers file; no prompts.'}),
     answers: Flags.string({description: 'Replay an answers file (from --save-answers, or an existing profile).', helpValue: 'FILE', helpGroup: 'ANSWERS'}),
     'save-answers': Flags.string({description: 'Also save the answers, to replay later with --answers.', helpValue: 'FILE', helpGroup: 'ANSWERS'}),
@@ -155,6 +157,11 @@ Spec syntax (values may be "double-quoted" to contain commas):
         if (!go) return fail('Nothing written.', 1)
       }
 
+      if (profile.modalities.length === 1) {
+        process.stderr.write(
+          `warning: ${escapeControl(displayPath(out))} has one modality; fusion combines two or more, so fuseplan has nothing to fuse yet. Add the others (${interactive ? 'answer Yes to "Add another modality?"' : '--modality "name=...,type=..."'}).\n`,
+        )
+      }
       writeFileAtomic(out, text)
       if (flags['save-answers']) {
         writeFileAtomic(
@@ -170,7 +177,8 @@ Spec syntax (values may be "double-quoted" to contain commas):
       }
       if (!json) {
         say(`Wrote ${displayPath(out)}${flags['save-answers'] ? ` and answers to ${displayPath(resolve(flags['save-answers']))}` : ''}.`)
-        say(`Next: fuseplan lint ${displayPath(out)}   fuseplan recommend ${displayPath(out)}`)
+        const bin = invocation(this.config.root)
+        say(`Next: ${bin} lint ${displayPath(out)}   ${bin} recommend ${displayPath(out)}`)
       }
       return profile
     } catch (error) {

@@ -92,6 +92,11 @@ function renderPackageJson(template: string, input: GenerateInput): string {
   return `${JSON.stringify(pkg, null, 2)}\n`
 }
 
+/** Three decimals, as the ADR prints them: the README and the ADR show the same numbers. */
+function roundTo3(x: number): string {
+  return String(Number(x.toFixed(3)))
+}
+
 function pct(x: number): string {
   return `${Math.round(x * 1000) / 10}%`
 }
@@ -102,7 +107,7 @@ function renderReadme(template: string, input: GenerateInput): string {
     const mask = config.masking.modalities.find((x) => x.name === m.name)
     const size = m.inputShape.join('×')
     const enc = m.encoder.kind === 'conv2d' && m.encoder.resize ? `conv2d at ${m.encoder.resize.join('×')}` : m.encoder.kind
-    return `| ${codeSpan(m.name)} | ${m.type} | ${size} | ${enc} | ${pct(m.availability)} | ${pct(m.trainingAvailability)} | ${mask ? mask.dropProbability : 0} | ${m.required ? 'yes' : 'no'} |`
+    return `| ${codeSpan(m.name)} | ${m.type} | ${size} | ${enc} | ${pct(m.availability)} | ${pct(m.trainingAvailability)} | ${mask ? roundTo3(mask.dropProbability) : 0} | ${m.required ? 'yes' : 'no'} |`
   })
   const recommended = decision.strategy
   let choice = `fuseplan recommended **${config.strategy}** fusion for this deployment.`

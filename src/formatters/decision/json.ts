@@ -1,4 +1,4 @@
-// `fuseplan recommend --format json`: the Decision object (SPEC 8 contract), pretty-printed. Key
+// `fuseplan recommend --format json`: the Decision object (the documented contract, including the rule trace), pretty-printed. Key
 // order follows construction order in decide(), which is fixed, so output is byte-stable.
 import type {Decision} from '../../decision/types.js'
 
