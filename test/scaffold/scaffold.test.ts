@@ -98,6 +98,12 @@ describe('fuseplan scaffold', () => {
     // fuseplan is not a dependency of the generated project: no command that assumes it is.
     expect(readme).not.toMatch(/npx fuseplan/)
     expect(readme).toContain('node path/to/fuseplan/bin/run.js lint fuseplan.training.yaml')
+    // Drop probabilities at the precision the ADR prints (the config keeps the exact value).
+    const cxrDrop = parse(readFileSync(join(dir, 'fuseplan.training.yaml'), 'utf8')).masking.modalities.find((m: {name: string}) => m.name === 'cxr').dropProbability
+    expect(String(cxrDrop).length).toBeGreaterThan(5)
+    const shown = String(Number(cxrDrop.toFixed(3)))
+    expect(readme).toMatch(new RegExp(`\\| \`cxr\` \\|[^\\n]*\\| ${shown.replace('.', '\\.')} \\| no \\|`))
+    expect(runCli(['recommend', ICU]).stdout).toMatch(new RegExp(`\\| cxr \\| [\\d.]+ \\| [\\d.]+ \\| ${shown.replace('.', '\\.')} \\|`))
     expect(readFileSync(join(dir, 'fuseplan.training.yaml'), 'utf8')).toMatch(/kind: conv2d\n\s+embedding: 16\n\s+filters: \[ 8, 16 \]\n\s+kernel: 3\n\s+resize: \[ 32, 32 \]/)
     // The generated config lints clean.
     const lint = runCli(['lint', join(dir, 'fuseplan.training.yaml'), '--format', 'json'])
