@@ -92,3 +92,16 @@ describe('one CLI vocabulary', () => {
     expect(runCli(['init', '--yes', '-f'], {cwd: tempDir()}).status).toBe(2)
   })
 })
+
+describe('editor completion', () => {
+  it('the schemas shipped in the package are what `fuseplan schema` prints, and the examples point at them', () => {
+    expect(readFileSync(join(ROOT, 'schemas', 'deployment-profile.schema.json'), 'utf8')).toBe(runCli(['schema']).stdout)
+    const dir = tempDir()
+    const out = join(dir, 'tc.json')
+    expect(runCli(['schema', '--kind', 'training-config', '-o', out]).status).toBe(0)
+    expect(readFileSync(join(ROOT, 'schemas', 'training-config.schema.json'), 'utf8')).toBe(readFileSync(out, 'utf8'))
+    for (const f of readdirSync(join(ROOT, 'examples')).filter((x) => x.endsWith('.yaml'))) {
+      expect(readFileSync(join(ROOT, 'examples', f), 'utf8').split('\n')[0], f).toBe('# yaml-language-server: $schema=../schemas/deployment-profile.schema.json')
+    }
+  })
+})

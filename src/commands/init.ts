@@ -1,7 +1,7 @@
 import {confirm, checkbox, input, select} from '@inquirer/prompts'
 import {Errors, Flags} from '@oclif/core'
 import {existsSync, statSync} from 'node:fs'
-import {resolve} from 'node:path'
+import {dirname, resolve} from 'node:path'
 import {invocation} from '../cli/invocation.js'
 import {displayPath} from '../cli/load-profile.js'
 import {pathToString} from '../findings.js'
@@ -12,6 +12,7 @@ import {collectProfile, type PromptFns} from '../init/flow.js'
 import {lintProfileText, previewDecision, summarise} from '../init/summary.js'
 import {readSmallText, suppliedFromFlags} from '../init/supplied.js'
 import type {Profile} from '../profile/types.js'
+import {schemaRefFrom} from '../profile/shipped-schema.js'
 import {profileToYaml} from '../profile/write.js'
 import {writeFileAtomic} from '../util/fs.js'
 import {escapeControl} from '../util/text.js'
@@ -132,7 +133,8 @@ Spec syntax (values may be "double-quoted" to contain commas):
       }
       const profile = await collectProfile({supplied, measurement, interactive, prompts, say})
 
-      const text = profileToYaml(profile)
+      // The modeline names the schema shipped with this fuseplan, relative to the profile: editors resolve it offline.
+      const text = profileToYaml(profile, {schema: schemaRefFrom(dirname(out), 'deployment-profile')})
       const check = await lintProfileText(out, text)
       const errors = check.findings.filter((f) => f.severity === 'error')
       if (!check.profile || errors.length > 0) {

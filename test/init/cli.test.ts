@@ -1,7 +1,7 @@
 // Scenario tests: the built CLI (`node bin/run.js init ...`, run `npx tsc` first) with stdin not a
 // terminal, pinning exit codes, messages and the files written.
 import {existsSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
-import {join} from 'node:path'
+import {join, relative} from 'node:path'
 import {parse} from 'yaml'
 import {describe, expect, it} from 'vitest'
 import {loadProfileText} from '../../src/profile/load.js'
@@ -31,7 +31,7 @@ const ICU_FLAGS = [
   '--hardware', 'cpu',
 ]
 
-const ICU_EXPECTED = `# yaml-language-server: $schema=https://fuseplan.dev/schemas/v1/deployment-profile.json
+const ICU_EXPECTED_BODY = `
 # Deployment profile for fuseplan (written by \`fuseplan init\`; edit freely).
 # Check it with \`fuseplan lint FILE\`; see the architecture it leads to with \`fuseplan recommend FILE\`.
 apiVersion: fuseplan/v1
@@ -92,6 +92,11 @@ latency:
   hardware: cpu
 `
 
+/** The expected profile written into `dir`: its modeline points at the shipped schema, relative to `dir`. */
+function icuExpected(dir: string): string {
+  return `# yaml-language-server: $schema=${relative(dir, join(ROOT, 'schemas', 'deployment-profile.schema.json'))}${ICU_EXPECTED_BODY}`
+}
+
 describe('fuseplan init without a terminal', () => {
   it('fails at once with exit 2 and a one-line hint, writing nothing, when neither --yes nor --answers is given', () => {
     const dir = tempDir()
@@ -111,7 +116,12 @@ describe('fuseplan init without a terminal', () => {
     expect(r.stdout).toContain('Wrote fuseplan.profile.yaml.')
     const file = join(dir, 'fuseplan.profile.yaml')
     const first = readFileSync(file, 'utf8')
-    expect(first.split('\n')[0]).toBe('# yaml-language-server: $schema=https://fuseplan.dev/schemas/v1/deployment-profile.json')
+    // The modeline names a schema file the user has (the one shipped in the package), relative to the profile.
+    const modeline = /^# yaml-language-server: \$schema=(\S+)$/.exec(first.split('\n')[0])
+    expect(modeline?.[1]).toMatch(/^\.\.?\/.*schemas\/deployment-profile\.schema\.json$/)
+    expect(readFileSync(join(dir, modeline![1]), 'utf8')).toBe(runCli(['schema']).stdout)
+    expect(r.stdout).toContain(`Next: node ${join(ROOT, 'bin', 'run.js')} lint fuseplan.profile.yaml`)
+    expect(r.stderr).toContain('warning: fuseplan.profile.yaml has one modality; fusion combines two or more')
     lintClean(file)
     expect(parse(first)).toEqual({
       apiVersion: 'fuseplan/v1',
@@ -131,7 +141,7 @@ describe('fuseplan init without a terminal', () => {
     const r = runCli(['init', '--yes', '--out', 'icu.yaml', ...ICU_FLAGS], {cwd: dir})
     expect(r.stderr).toBe('')
     expect(r.status, r.stderr).toBe(0)
-    expect(readFileSync(join(dir, 'icu.yaml'), 'utf8')).toBe(ICU_EXPECTED)
+    expect(readFileSync(join(dir, 'icu.yaml'), 'utf8')).toBe(icuExpected(dir))
     expect(r.stdout).toContain('modality cxr       image, 224x224x1, available in 22% of requests, informative, episodic')
     // The labelled-samples default is what the labelled cohorts hold.
     expect(r.stdout).toContain('18,000 labelled samples')
@@ -146,7 +156,7 @@ describe('fuseplan init without a terminal', () => {
     expect(answers).not.toContain('yaml-language-server')
     const r = runCli(['init', '--answers', 'answers.yaml', '--out', 'b.yaml'], {cwd: dir})
     expect(r.status, r.stderr).toBe(0)
-    expect(readFileSync(join(dir, 'b.yaml'), 'utf8')).toBe(ICU_EXPECTED)
+    expect(readFileSync(join(dir, 'b.yaml'), 'utf8')).toBe(icuExpected(dir))
     // A flag refines a replayed answer.
     const c = runCli(['init', '--answers', 'answers.yaml', '--out', 'c.yaml', '--modality', 'name=cxr,availability=0.3'], {cwd: dir})
     expect(c.status, c.stderr).toBe(0)

@@ -16,6 +16,7 @@ const ICU = 'examples/icu-deterioration.yaml'
 const EXPECTED_FILES = [
   '.fuseplan/answers.yaml',
   '.fuseplan/manifest.json',
+  '.fuseplan/training-config.schema.json',
   '.gitignore',
   'README.md',
   'fuseplan.training.yaml',
@@ -98,6 +99,10 @@ describe('fuseplan scaffold', () => {
     // fuseplan is not a dependency of the generated project: no command that assumes it is.
     expect(readme).not.toMatch(/npx fuseplan/)
     expect(readme).toContain('node path/to/fuseplan/bin/run.js lint fuseplan.training.yaml')
+    // The config's modeline resolves to the schema written into the project: `fuseplan schema --kind training-config`.
+    const config = readFileSync(join(dir, 'fuseplan.training.yaml'), 'utf8')
+    expect(config.split('\n')[0]).toBe('# yaml-language-server: $schema=./.fuseplan/training-config.schema.json')
+    expect(readFileSync(join(dir, '.fuseplan/training-config.schema.json'), 'utf8')).toBe(runCli(['schema', '--kind', 'training-config']).stdout)
     // Drop probabilities at the precision the ADR prints (the config keeps the exact value).
     const cxrDrop = parse(readFileSync(join(dir, 'fuseplan.training.yaml'), 'utf8')).masking.modalities.find((m: {name: string}) => m.name === 'cxr').dropProbability
     expect(String(cxrDrop).length).toBeGreaterThan(5)
