@@ -1,7 +1,7 @@
 import {confirm, checkbox, input, select} from '@inquirer/prompts'
 import {Errors, Flags} from '@oclif/core'
-import {existsSync, statSync} from 'node:fs'
-import {dirname, resolve} from 'node:path'
+import {existsSync, rmSync, statSync} from 'node:fs'
+import {basename, dirname, join, resolve} from 'node:path'
 import {invocation} from '../cli/invocation.js'
 import {displayPath} from '../cli/load-profile.js'
 import {pathToString} from '../findings.js'
@@ -14,6 +14,8 @@ import {readSmallText, suppliedFromFlags} from '../init/supplied.js'
 import type {Profile} from '../profile/types.js'
 import {schemaRefFrom} from '../profile/shipped-schema.js'
 import {profileToYaml} from '../profile/write.js'
+import {parse as parseYaml} from 'yaml'
+import {readBoundedFile} from '../util/read.js'
 import {writeFileAtomic} from '../util/fs.js'
 import {escapeControl} from '../util/text.js'
 
@@ -131,32 +133,55 @@ Spec syntax (values may be "double-quoted" to contain commas):
         confirm: (c) => confirm(c, context),
         checkbox: (c) => checkbox(c, context),
       }
-      const profile = await collectProfile({supplied, measurement, interactive, prompts, say})
-
-      // The modeline names the schema shipped with this fuseplan, relative to the profile: editors resolve it offline.
-      const text = profileToYaml(profile, {schema: schemaRefFrom(dirname(out), 'deployment-profile')})
-      const check = await lintProfileText(out, text)
-      const errors = check.findings.filter((f) => f.severity === 'error')
-      if (!check.profile || errors.length > 0) {
-        // The file was not written, so point at profile keys rather than at lines of a file that does not exist.
-        const lines = errors.map((f) => `  ${pathToString(f.path) || 'profile'}: ${f.message} (${f.ruleId})`)
-        return fail(`The answers do not make a valid profile, so nothing was written:\n${lines.join('\n')}`)
+      // Answers of an unfinished run (declined at "Write ...?") can be resumed: they become the defaults.
+      const draft = draftPath(out)
+      let previous: Partial<Profile> | undefined
+      if (interactive && existsSync(draft)) {
+        const saved = readDraft(draft)
+        if (saved && (await prompts.confirm({message: `Resume from the answers you left in ${displayPath(draft)} (they become the defaults)?`, default: true}))) previous = saved
       }
+      let profile: Profile
+      let text: string
+      for (;;) {
+        profile = await collectProfile({supplied, measurement, interactive, prompts, say, previous})
 
-      if (!json) {
-        say('')
-        for (const line of summarise(profile)) say(line)
-        const preview = await previewDecision(profile)
-        if (preview) say(preview.strategy ? `Recommended: ${preview.strategy} fusion — ${preview.why}` : `No strategy fits: ${preview.why}`)
-        for (const f of check.findings.filter((x) => x.severity !== 'error')) say(`  ${f.severity}: ${f.message} (${f.ruleId})`)
-        say('')
-      }
-      if (interactive) {
-        const go = await prompts.confirm({
-          message: outExists ? `Overwrite the existing ${displayPath(out)}?` : `Write ${displayPath(out)}?`,
-          default: !outExists,
+        // The modeline names the schema shipped with this fuseplan, relative to the profile: editors resolve it offline.
+        text = profileToYaml(profile, {schema: schemaRefFrom(dirname(out), 'deployment-profile')})
+        const check = await lintProfileText(out, text)
+        const errors = check.findings.filter((f) => f.severity === 'error')
+        if (!check.profile || errors.length > 0) {
+          // The file was not written, so point at profile keys rather than at lines of a file that does not exist.
+          const lines = errors.map((f) => `  ${pathToString(f.path) || 'profile'}: ${f.message} (${f.ruleId})`)
+          if (!interactive) return fail(`The answers do not make a valid profile, so nothing was written:\n${lines.join('\n')}`)
+          say(`The answers do not make a valid profile yet:\n${lines.join('\n')}`)
+        } else {
+          if (!json) {
+            say('')
+            for (const line of summarise(profile)) say(line)
+            const preview = await previewDecision(profile)
+            if (preview) say(preview.strategy ? `Recommended: ${preview.strategy} fusion — ${preview.why}` : `No strategy fits: ${preview.why}`)
+            for (const f of check.findings.filter((x) => x.severity !== 'error')) say(`  ${f.severity}: ${f.message} (${f.ruleId})`)
+            say('')
+          }
+          if (!interactive) break
+          const go = await prompts.confirm({
+            message: outExists ? `Overwrite the existing ${displayPath(out)}?` : `Write ${displayPath(out)}?`,
+            default: !outExists,
+          })
+          if (go) break
+        }
+        // Declined (or invalid): keep every answer, and offer to go back rather than start over.
+        writeFileAtomic(draft, draftText(profile))
+        const next = await prompts.select<'change' | 'quit'>({
+          message: 'What now?',
+          choices: [
+            {value: 'change', name: 'Change an answer', description: 'Go through the questions again; each of your answers is the default, so Enter keeps it.'},
+            {value: 'quit', name: 'Quit without writing', description: `Your answers stay in ${displayPath(draft)}; running the same init again offers to resume from them.`},
+          ],
+          default: 'change',
         })
-        if (!go) return fail('Nothing written.', 1)
+        if (next === 'quit') return fail(`Nothing written. Your answers are in ${displayPath(draft)}: run the same \`init\` again to resume from them.`, 1)
+        previous = profile
       }
 
       if (profile.modalities.length === 1) {
@@ -165,6 +190,7 @@ Spec syntax (values may be "double-quoted" to contain commas):
         )
       }
       writeFileAtomic(out, text)
+      rmSync(draft, {force: true})
       if (flags['save-answers']) {
         writeFileAtomic(
           resolve(flags['save-answers']),
@@ -203,5 +229,24 @@ function sameFile(a: string, b: string): boolean {
     return sa.dev === sb.dev && sa.ino === sb.ino
   } catch {
     return false
+  }
+}
+
+/** Where the answers of a run declined at "Write ...?" wait to be resumed: hidden, beside the profile. */
+function draftPath(out: string): string {
+  return join(dirname(out), `.${basename(out)}.draft`)
+}
+
+function draftText(profile: Profile): string {
+  return profileToYaml(profile, {kind: 'InitAnswers', bare: true, noModeline: true, header: ['Answers of an unfinished `fuseplan init`: the next run offers to resume from them. Safe to delete.']})
+}
+
+/** The answers of a draft, or undefined when the file is not one (it is only ever a source of defaults). */
+function readDraft(file: string): Partial<Profile> | undefined {
+  try {
+    const value = parseYaml(readBoundedFile(file, 1 << 20).toString('utf8'), {maxAliasCount: 10}) as unknown
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Partial<Profile>) : undefined
+  } catch {
+    return undefined
   }
 }
