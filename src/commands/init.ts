@@ -8,6 +8,7 @@ import {pathToString} from '../findings.js'
 import {FuseplanCommand} from '../cli/base-command.js'
 import {measureData, parseMapSpec, readMappingFile, type ColumnMapping, type Measurement} from '../init/data.js'
 import {InitInputError} from '../init/fields.js'
+import {guessMapping, mappingAsFlags} from '../init/guess.js'
 import {collectProfile, type PromptFns} from '../init/flow.js'
 import {lintProfileText, previewDecision, summarise} from '../init/summary.js'
 import {readSmallText, suppliedFromFlags} from '../init/supplied.js'
@@ -112,11 +113,19 @@ Spec syntax (values may be "double-quoted" to contain commas):
 
     try {
       const supplied = suppliedFromFlags(flags)
+      const context = {output: promptOut}
+      const prompts: PromptFns = {
+        input: (c) => input(c, context),
+        select: (c) => select(c, context),
+        confirm: (c) => confirm(c, context),
+        checkbox: (c) => checkbox(c, context),
+      }
       let measurement: Measurement | undefined
       if (flags['from-data']) {
         const mappings: ColumnMapping[] = []
         if (flags.mapping) mappings.push(...readMappingFile(flags.mapping, readSmallText(flags.mapping)))
         for (const spec of flags.map ?? []) mappings.push(parseMapSpec(spec))
+        if (mappings.length === 0) mappings.push(...(await this.guessedMapping(flags['from-data'], flags.label, flags['data-format'], interactive, prompts, say)))
         measurement = await measureData(flags['from-data'], mappings, {label: flags.label, format: flags['data-format'] as 'csv' | 'jsonl' | undefined})
       } else if (flags.map || flags.mapping || flags.label) {
         return fail('--map, --mapping and --label describe a data file; pass it with --from-data FILE.')
@@ -126,13 +135,6 @@ Spec syntax (values may be "double-quoted" to contain commas):
         if (outExists) say(`Note: ${displayPath(out)} exists; you will be asked before it is replaced.`)
       }
 
-      const context = {output: promptOut}
-      const prompts: PromptFns = {
-        input: (c) => input(c, context),
-        select: (c) => select(c, context),
-        confirm: (c) => confirm(c, context),
-        checkbox: (c) => checkbox(c, context),
-      }
       // Answers of an unfinished run (declined at "Write ...?") can be resumed: they become the defaults.
       const draft = draftPath(out)
       let previous: Partial<Profile> | undefined
@@ -217,6 +219,23 @@ Spec syntax (values may be "double-quoted" to contain commas):
       }
       throw error
     }
+  }
+
+  /** No --map: guess the modalities from the column names, show the guess, and have it confirmed. */
+  private async guessedMapping(file: string, label: string | undefined, format: string | undefined, interactive: boolean, prompts: PromptFns, say: (line: string) => void): Promise<ColumnMapping[]> {
+    // One pass with every column in one group lists the columns (and reports a malformed file at its place).
+    const all = await measureData(file, [{modality: 'all', columns: ['*'], where: '--from-data'}], {format: format as 'csv' | 'jsonl' | undefined})
+    const guess = guessMapping(all.modalities[0].columns, label)
+    if (guess.length === 0) {
+      throw new InitInputError(`--from-data needs to know which columns belong to which modality, and no column name suggests one: pass --map "ehr=age,hr,bp_*" (once per modality) or --mapping FILE.`)
+    }
+    say(`No --map given; the modalities guessed from the column names of ${file}:`)
+    for (const m of guess) say(`  ${m.modality}: ${m.columns.join(', ')}`)
+    say(`  (as flags: ${mappingAsFlags(guess)})`)
+    if (interactive && !(await prompts.confirm({message: 'Use this mapping?', default: true}))) {
+      throw new InitInputError(`Nothing written. Pass the mapping you want with --map, one per modality; the guess above as flags is a start: ${mappingAsFlags(guess)}`)
+    }
+    return guess
   }
 }
 

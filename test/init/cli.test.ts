@@ -320,9 +320,20 @@ describe('fuseplan init --from-data', () => {
     expect(r.stderr.trim()).toBe('--map "cxr=xray_*": `xray_*` matches no column of the data. The columns are: id, age, hr, bp_sys, bp_dia, cxr_path, note, label.')
   })
 
-  it('needs a mapping', () => {
-    const r = runCli(['init', '--yes', '--from-data', join(FIX, 'icu-sample.csv')], {cwd: tempDir()})
-    expect(r.status, r.stderr + r.stdout).toBe(2)
-    expect(r.stderr).toContain('pass --map "ehr=age,hr,bp_*"')
+  it('without --map, guesses the modalities from the column names and says so', () => {
+    const dir = tempDir()
+    const r = runCli(['init', '--yes', '--from-data', join(FIX, 'derm-sample.csv'), '--label', 'label', '--out', 'p.yaml'], {cwd: dir})
+    expect(r.status, r.stderr + r.stdout).toBe(0)
+    expect(r.stdout).toContain(
+      [
+        `No --map given; the modalities guessed from the column names of ${join(FIX, 'derm-sample.csv')}:`,
+        '  ehr: ehr_age, ehr_bmi, ehr_smoker',
+        '  photo: photo_path',
+        '  (as flags: --map "ehr=ehr_age,ehr_bmi,ehr_smoker" --map "photo=photo_path")',
+      ].join('\n'),
+    )
+    expect(r.stdout).toContain('Not mapped to any modality: patient_id')
+    const profile = parse(readFileSync(join(dir, 'p.yaml'), 'utf8'))
+    expect(profile.modalities.map((m: {name: string; type: string; availability: number}) => `${m.name}:${m.type}:${m.availability}`)).toEqual(['ehr:tabular:0.75', 'photo:image:0.75'])
   })
 })

@@ -119,4 +119,16 @@ describe('fuseplan init: going back and resuming', () => {
     expect(profile.task.labelledSamples).toBe(6000)
     expect(readdirSync(dir)).toEqual(['my.yaml']) // the draft is gone once the profile is written
   })
+
+  it('--from-data without --map asks to confirm the guessed mapping; No writes nothing and shows the flags to pass', async () => {
+    const out = join(dir, 'p.yaml')
+    const run = Init.run(['--out', out, '--from-data', join(ROOT, 'test', 'fixtures', 'init', 'derm-sample.csv'), '--label', 'label'], ROOT)
+    await screen.next()
+    expect(screen.getScreen()).toContain('Use this mapping?')
+    screen.type('n')
+    screen.keypress('enter')
+    expect(await exitCodeOf(run)).toBe(2)
+    expect(stderr.join('')).toContain('Pass the mapping you want with --map, one per modality; the guess above as flags is a start: --map "ehr=ehr_age,ehr_bmi,ehr_smoker" --map "photo=photo_path"')
+    expect(readdirSync(dir)).toEqual([])
+  })
 })
