@@ -109,9 +109,14 @@ Exit code: 0 on success (also when edited files were kept), 1 when no strategy f
     lines.push(`${dryRun && !failed ? 'Dry run: ' : ''}${plan.strategy} fusion project in ${shownOut}/`)
     for (const f of plan.files) {
       // A .new file is reported on the line of the file it belongs to, unless it is the problem.
-      if (f.status === 'unchanged' || (f.sidecar && f.status !== 'conflict')) continue
+      if (f.status === 'unchanged' || (f.sidecar && f.status !== 'conflict' && f.status !== 'removed')) continue
       const label = LABELS[f.status][dryRun ? 1 : 0]
-      const note = f.status === 'kept' ? `${f.reason}; ${f.newVersion ? `fuseplan's new version ${dryRun ? 'would go' : 'is'} in ${f.newVersion}` : 'fuseplan\'s version did not change'}` : f.reason
+      const note =
+        f.status === 'kept'
+          ? `${f.reason}; ${f.newVersion ? `fuseplan's new version ${dryRun ? 'would go' : 'is'} in ${f.newVersion}` : 'fuseplan\'s version did not change'}`
+          : f.sidecar && f.status === 'removed'
+            ? 'merged: your file now matches fuseplan\'s version, or fuseplan\'s version moved on'
+            : f.reason
       lines.push(`  ${label.padEnd(12)} ${f.path}${note ? `  (${note})` : ''}`)
     }
     const main = plan.files.filter((f) => !f.sidecar)
@@ -132,7 +137,7 @@ Exit code: 0 on success (also when edited files were kept), 1 when no strategy f
     if (!failed && waiting > 0) lines.push(`${waiting} .new file${waiting === 1 ? '' : 's'} from an earlier run still wait${waiting === 1 ? 's' : ''} to be merged.`)
     if (!dryRun && !failed) {
       const written = plan.files.filter((f) => f.status === 'added' || f.status === 'changed' || f.status === 'removed')
-      lines.push(written.length === 0 ? 'Nothing to do: the project is up to date.' : `Next: cd ${shownOut} && npm install && npm test`)
+      lines.push(written.length > 0 ? `Next: cd ${shownOut} && npm install && npm test` : waiting > 0 ? 'Nothing else to do.' : 'Nothing to do: the project is up to date.')
     }
     if (dryRun && !failed) lines.push('Nothing was written (--dry-run).')
     process.stdout.write(`${lines.join('\n')}\n`)
