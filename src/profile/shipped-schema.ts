@@ -2,7 +2,7 @@
 // writes: a relative path to a file the user has resolves in every editor, a web address only if
 // someone hosts it. `fuseplan schema` prints the same schemas (a test keeps the files in step).
 import {existsSync} from 'node:fs'
-import {dirname, join, relative, sep} from 'node:path'
+import {dirname, join, relative, resolve, sep} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 export const SCHEMA_FILES = {
@@ -20,8 +20,21 @@ export function shippedSchemaPath(kind: keyof typeof SCHEMA_FILES): string {
   throw new Error(`cannot find schemas/${SCHEMA_FILES[kind]} in the fuseplan package`)
 }
 
-/** The modeline target for a YAML file in `folder`: the shipped schema, relative to that folder (POSIX). */
+/**
+ * The modeline target for a YAML file in `folder`. When the project has fuseplan as a dependency
+ * (`node_modules/fuseplan` in the folder or above it), the path to its schema relative to the file:
+ * the same on every machine that installs the project. Otherwise (a checkout, npx) the absolute path
+ * of the schema shipped with the running fuseplan, which resolves on this machine; the README says
+ * how to keep a copy in the repository instead.
+ */
 export function schemaRefFrom(folder: string, kind: keyof typeof SCHEMA_FILES): string {
-  const rel = relative(folder, shippedSchemaPath(kind)).split(sep).join('/')
-  return rel.startsWith('.') ? rel : `./${rel}`
+  for (let dir = resolve(folder); ; dir = dirname(dir)) {
+    const installed = join(dir, 'node_modules', 'fuseplan', 'schemas', SCHEMA_FILES[kind])
+    if (existsSync(installed)) {
+      const rel = relative(resolve(folder), installed).split(sep).join('/')
+      return rel.startsWith('.') ? rel : `./${rel}`
+    }
+    if (dirname(dir) === dir) break
+  }
+  return shippedSchemaPath(kind).split(sep).join('/')
 }

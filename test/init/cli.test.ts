@@ -1,7 +1,7 @@
 // Scenario tests: the built CLI (`node bin/run.js init ...`, run `npx tsc` first) with stdin not a
 // terminal, pinning exit codes, messages and the files written.
-import {existsSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
-import {join, relative} from 'node:path'
+import {existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
 import {parse} from 'yaml'
 import {describe, expect, it} from 'vitest'
 import {loadProfileText} from '../../src/profile/load.js'
@@ -92,9 +92,9 @@ latency:
   hardware: cpu
 `
 
-/** The expected profile written into `dir`: its modeline points at the shipped schema, relative to `dir`. */
-function icuExpected(dir: string): string {
-  return `# yaml-language-server: $schema=${relative(dir, join(ROOT, 'schemas', 'deployment-profile.schema.json'))}${ICU_EXPECTED_BODY}`
+/** The expected profile: outside a project with fuseplan installed, the modeline names the running fuseplan's schema. */
+function icuExpected(_dir: string): string {
+  return `# yaml-language-server: $schema=${join(ROOT, 'schemas', 'deployment-profile.schema.json')}${ICU_EXPECTED_BODY}`
 }
 
 describe('fuseplan init without a terminal', () => {
@@ -118,8 +118,15 @@ describe('fuseplan init without a terminal', () => {
     const first = readFileSync(file, 'utf8')
     // The modeline names a schema file the user has (the one shipped in the package), relative to the profile.
     const modeline = /^# yaml-language-server: \$schema=(\S+)$/.exec(first.split('\n')[0])
-    expect(modeline?.[1]).toMatch(/^\.\.?\/.*schemas\/deployment-profile\.schema\.json$/)
-    expect(readFileSync(join(dir, modeline![1]), 'utf8')).toBe(runCli(['schema']).stdout)
+    expect(modeline?.[1]).toBe(join(ROOT, 'schemas', 'deployment-profile.schema.json'))
+    expect(readFileSync(modeline![1], 'utf8')).toBe(runCli(['schema']).stdout)
+    // In a project with fuseplan as a dependency, the path is relative to the profile: the same on every machine.
+    const project = tempDir()
+    mkdirSync(join(project, 'node_modules', 'fuseplan', 'schemas'), {recursive: true})
+    writeFileSync(join(project, 'node_modules', 'fuseplan', 'schemas', 'deployment-profile.schema.json'), '{}')
+    mkdirSync(join(project, 'deploy'))
+    expect(runCli(['init', '--yes', '--out', 'deploy/p.yaml'], {cwd: project}).status).toBe(0)
+    expect(readFileSync(join(project, 'deploy', 'p.yaml'), 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=../node_modules/fuseplan/schemas/deployment-profile.schema.json')
     expect(r.stdout).toContain(`Next: node ${join(ROOT, 'bin', 'run.js')} lint fuseplan.profile.yaml`)
     expect(r.stderr).toContain('warning: fuseplan.profile.yaml has one modality; fusion combines two or more')
     lintClean(file)
