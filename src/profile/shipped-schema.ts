@@ -1,6 +1,6 @@
 // The JSON Schemas shipped in the package (`schemas/`), for the yaml-language-server modeline fuseplan
 // writes: a relative path to a file the user has resolves in every editor, a web address only if
-// someone hosts it. `fuseplan schema` prints the same schemas (a test keeps the files in step).
+// someone hosts it. The build writes them (scripts/compile-schemas.js) from the source `fuseplan schema` prints.
 import {existsSync} from 'node:fs'
 import {dirname, join, relative, resolve, sep} from 'node:path'
 import {fileURLToPath} from 'node:url'
