@@ -5,7 +5,7 @@
 // it was compiled from; src/profile/validate.ts uses it only when that hash matches the schema it
 // has, and compiles at run time otherwise, so a stale file can never validate against an old schema.
 import {createHash} from 'node:crypto'
-import {renameSync, writeFileSync} from 'node:fs'
+import {mkdirSync, renameSync, writeFileSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 import {Ajv2020} from 'ajv/dist/2020.js'
 import standaloneCode from 'ajv/dist/standalone/index.js'
@@ -29,3 +29,14 @@ const temp = `${target}.${process.pid}.tmp`
 writeFileSync(temp, code)
 renameSync(temp, target)
 process.stdout.write(`schema.validate.cjs: profile schema precompiled (${code.length} bytes)\n`)
+
+// The schemas as files in the package (`schemas/`), for the yaml-language-server modelines of profiles
+// and training configs: generated here, never committed, so they cannot drift from the source.
+const {trainingConfigSchema} = await import(join(root, 'dist', 'src', 'scaffold', 'training-config-schema.js'))
+mkdirSync(join(root, 'schemas'), {recursive: true})
+for (const [file, schema] of [['deployment-profile.schema.json', profileSchema], ['training-config.schema.json', trainingConfigSchema]]) {
+  const path = join(root, 'schemas', file)
+  writeFileSync(`${path}.${process.pid}.tmp`, `${JSON.stringify(schema, null, 2)}\n`)
+  renameSync(`${path}.${process.pid}.tmp`, path)
+}
+process.stdout.write('schemas/: deployment-profile.schema.json, training-config.schema.json\n')

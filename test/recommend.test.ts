@@ -29,7 +29,7 @@ describe('fuseplan recommend', () => {
     await expect(a.stdout).toMatchFileSnapshot('./fixtures/recommend/wearable.adr.md')
   })
 
-  it('--format json gives the Decision contract', () => {
+  it('--format json gives the documented Decision contract', () => {
     const r = runCli(['recommend', WEARABLE, '--format', 'json'])
     expect(r.status).toBe(0)
     const d = JSON.parse(r.stdout)

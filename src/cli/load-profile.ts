@@ -40,7 +40,7 @@ export interface RuleOptions {
  * checked by those rules. On a broken rule set or an invalid profile it prints every problem as a
  * compiler-style line and exits 2; `consequence` says what did not happen ("nothing was written").
  */
-export function loadProfileWithRules(profilePath: string, options: RuleOptions, consequence: string): {profile: Profile; ruleSet: RuleSet} {
+export function loadProfileWithRules(profilePath: string, options: RuleOptions, consequence: string): {profile: Profile; ruleSet: RuleSet; findings: Finding[]} {
   let ruleSet: RuleSet
   try {
     ruleSet = loadRuleSet({configPath: options.configPath, rulesDirs: options.rulesDirs, searchFrom: options.bundled ? undefined : dirname(profilePath), trust: options.trust})
@@ -62,5 +62,6 @@ export function loadProfileWithRules(profilePath: string, options: RuleOptions, 
     process.stderr.write(`fuseplan: ${what}; ${consequence}. Fix the error${shown.length === 1 ? '' : 's'} above (\`fuseplan lint ${profilePath}\` lists every finding).\n`)
     throw new Errors.ExitError(2)
   }
-  return {profile: loaded.profile, ruleSet}
+  // What remains (warnings, notes, outcomes) is positioned too, for commands that show it.
+  return {profile: loaded.profile, ruleSet, findings: loaded.findings}
 }

@@ -1,17 +1,22 @@
 import {confirm, checkbox, input, select} from '@inquirer/prompts'
 import {Errors, Flags} from '@oclif/core'
-import {existsSync, statSync} from 'node:fs'
-import {resolve} from 'node:path'
+import {existsSync, rmSync, statSync} from 'node:fs'
+import {basename, dirname, join, resolve} from 'node:path'
+import {invocation} from '../cli/invocation.js'
 import {displayPath} from '../cli/load-profile.js'
 import {pathToString} from '../findings.js'
 import {FuseplanCommand} from '../cli/base-command.js'
 import {measureData, parseMapSpec, readMappingFile, type ColumnMapping, type Measurement} from '../init/data.js'
 import {InitInputError} from '../init/fields.js'
+import {guessMapping, mappingAsFlags} from '../init/guess.js'
 import {collectProfile, type PromptFns} from '../init/flow.js'
 import {lintProfileText, previewDecision, summarise} from '../init/summary.js'
 import {readSmallText, suppliedFromFlags} from '../init/supplied.js'
 import type {Profile} from '../profile/types.js'
+import {schemaRefFrom} from '../profile/shipped-schema.js'
 import {profileToYaml} from '../profile/write.js'
+import {parse as parseYaml} from 'yaml'
+import {readBoundedFile} from '../util/read.js'
 import {writeFileAtomic} from '../util/fs.js'
 import {escapeControl} from '../util/text.js'
 
@@ -43,7 +48,8 @@ Spec syntax (values may be "double-quoted" to contain commas):
 
   static override flags = {
     out: Flags.string({char: 'o', description: 'Profile file to write.', default: 'fuseplan.profile.yaml', helpValue: 'FILE'}),
-    force: Flags.boolean({char: 'f', description: 'Overwrite the profile file if it exists.'}),
+    // No short form: -f is --format in every other command.
+    force: Flags.boolean({description: 'Overwrite the profile file (and the --save-answers file) if it exists.'}),
     yes: Flags.boolean({char: 'y', description: 'Take the defaults for everything not given by a flag or answers file; no prompts.'}),
     answers: Flags.string({description: 'Replay an answers file (from --save-answers, or an existing profile).', helpValue: 'FILE', helpGroup: 'ANSWERS'}),
     'save-answers': Flags.string({description: 'Also save the answers, to replay later with --answers.', helpValue: 'FILE', helpGroup: 'ANSWERS'}),
@@ -107,11 +113,19 @@ Spec syntax (values may be "double-quoted" to contain commas):
 
     try {
       const supplied = suppliedFromFlags(flags)
+      const context = {output: promptOut}
+      const prompts: PromptFns = {
+        input: (c) => input(c, context),
+        select: (c) => select(c, context),
+        confirm: (c) => confirm(c, context),
+        checkbox: (c) => checkbox(c, context),
+      }
       let measurement: Measurement | undefined
       if (flags['from-data']) {
         const mappings: ColumnMapping[] = []
         if (flags.mapping) mappings.push(...readMappingFile(flags.mapping, readSmallText(flags.mapping)))
         for (const spec of flags.map ?? []) mappings.push(parseMapSpec(spec))
+        if (mappings.length === 0) mappings.push(...(await this.guessedMapping(flags['from-data'], flags.label, flags['data-format'], interactive, prompts, say)))
         measurement = await measureData(flags['from-data'], mappings, {label: flags.label, format: flags['data-format'] as 'csv' | 'jsonl' | undefined})
       } else if (flags.map || flags.mapping || flags.label) {
         return fail('--map, --mapping and --label describe a data file; pass it with --from-data FILE.')
@@ -121,41 +135,64 @@ Spec syntax (values may be "double-quoted" to contain commas):
         if (outExists) say(`Note: ${displayPath(out)} exists; you will be asked before it is replaced.`)
       }
 
-      const context = {output: promptOut}
-      const prompts: PromptFns = {
-        input: (c) => input(c, context),
-        select: (c) => select(c, context),
-        confirm: (c) => confirm(c, context),
-        checkbox: (c) => checkbox(c, context),
+      // Answers of an unfinished run (declined at "Write ...?") can be resumed: they become the defaults.
+      const draft = draftPath(out)
+      let previous: Partial<Profile> | undefined
+      if (interactive && existsSync(draft)) {
+        const saved = readDraft(draft)
+        if (saved && (await prompts.confirm({message: `Resume from the answers you left in ${displayPath(draft)} (they become the defaults)?`, default: true}))) previous = saved
       }
-      const profile = await collectProfile({supplied, measurement, interactive, prompts, say})
+      let profile: Profile
+      let text: string
+      for (;;) {
+        profile = await collectProfile({supplied, measurement, interactive, prompts, say, previous})
 
-      const text = profileToYaml(profile)
-      const check = await lintProfileText(out, text)
-      const errors = check.findings.filter((f) => f.severity === 'error')
-      if (!check.profile || errors.length > 0) {
-        // The file was not written, so point at profile keys rather than at lines of a file that does not exist.
-        const lines = errors.map((f) => `  ${pathToString(f.path) || 'profile'}: ${f.message} (${f.ruleId})`)
-        return fail(`The answers do not make a valid profile, so nothing was written:\n${lines.join('\n')}`)
-      }
-
-      if (!json) {
-        say('')
-        for (const line of summarise(profile)) say(line)
-        const preview = await previewDecision(profile)
-        if (preview) say(preview.strategy ? `Recommended: ${preview.strategy} fusion — ${preview.why}` : `No strategy fits: ${preview.why}`)
-        for (const f of check.findings.filter((x) => x.severity !== 'error')) say(`  ${f.severity}: ${f.message} (${f.ruleId})`)
-        say('')
-      }
-      if (interactive) {
-        const go = await prompts.confirm({
-          message: outExists ? `Overwrite the existing ${displayPath(out)}?` : `Write ${displayPath(out)}?`,
-          default: !outExists,
+        // The modeline names the schema shipped with this fuseplan, relative to the profile: editors resolve it offline.
+        text = profileToYaml(profile, {schema: schemaRefFrom(dirname(out), 'deployment-profile')})
+        const check = await lintProfileText(out, text)
+        const errors = check.findings.filter((f) => f.severity === 'error')
+        if (!check.profile || errors.length > 0) {
+          // The file was not written, so point at profile keys rather than at lines of a file that does not exist.
+          const lines = errors.map((f) => `  ${pathToString(f.path) || 'profile'}: ${f.message} (${f.ruleId})`)
+          if (!interactive) return fail(`The answers do not make a valid profile, so nothing was written:\n${lines.join('\n')}`)
+          say(`The answers do not make a valid profile yet:\n${lines.join('\n')}`)
+        } else {
+          if (!json) {
+            say('')
+            for (const line of summarise(profile)) say(line)
+            const preview = await previewDecision(profile)
+            if (preview) say(preview.strategy ? `Recommended: ${preview.strategy} fusion — ${preview.why}` : `No strategy fits: ${preview.why}`)
+            for (const f of check.findings.filter((x) => x.severity !== 'error')) say(`  ${f.severity}: ${f.message} (${f.ruleId})`)
+            say('')
+          }
+          if (!interactive) break
+          const go = await prompts.confirm({
+            message: outExists ? `Overwrite the existing ${displayPath(out)}?` : `Write ${displayPath(out)}?`,
+            default: !outExists,
+          })
+          if (go) break
+        }
+        // Declined (or invalid): keep every answer, and offer to go back rather than start over.
+        writeFileAtomic(draft, draftText(profile))
+        const next = await prompts.select<'change' | 'quit'>({
+          message: 'What now?',
+          choices: [
+            {value: 'change', name: 'Change an answer', description: 'Go through the questions again; each of your answers is the default, so Enter keeps it.'},
+            {value: 'quit', name: 'Quit without writing', description: `Your answers stay in ${displayPath(draft)}; running the same init again offers to resume from them.`},
+          ],
+          default: 'change',
         })
-        if (!go) return fail('Nothing written.', 1)
+        if (next === 'quit') return fail(`Nothing written. Your answers are in ${displayPath(draft)}: run the same \`init\` again to resume from them.`, 1)
+        previous = profile
       }
 
+      if (profile.modalities.length === 1) {
+        process.stderr.write(
+          `warning: ${escapeControl(displayPath(out))} has one modality; fusion combines two or more, so fuseplan has nothing to fuse yet. Add the others (${interactive ? 'answer Yes to "Add another modality?"' : '--modality "name=...,type=..."'}).\n`,
+        )
+      }
       writeFileAtomic(out, text)
+      rmSync(draft, {force: true})
       if (flags['save-answers']) {
         writeFileAtomic(
           resolve(flags['save-answers']),
@@ -170,7 +207,8 @@ Spec syntax (values may be "double-quoted" to contain commas):
       }
       if (!json) {
         say(`Wrote ${displayPath(out)}${flags['save-answers'] ? ` and answers to ${displayPath(resolve(flags['save-answers']))}` : ''}.`)
-        say(`Next: fuseplan lint ${displayPath(out)}   fuseplan recommend ${displayPath(out)}`)
+        const bin = invocation(this.config.root)
+        say(`Next: ${bin} lint ${displayPath(out)}   ${bin} recommend ${displayPath(out)}`)
       }
       return profile
     } catch (error) {
@@ -181,6 +219,23 @@ Spec syntax (values may be "double-quoted" to contain commas):
       }
       throw error
     }
+  }
+
+  /** No --map: guess the modalities from the column names, show the guess, and have it confirmed. */
+  private async guessedMapping(file: string, label: string | undefined, format: string | undefined, interactive: boolean, prompts: PromptFns, say: (line: string) => void): Promise<ColumnMapping[]> {
+    // One pass with every column in one group lists the columns (and reports a malformed file at its place).
+    const all = await measureData(file, [{modality: 'all', columns: ['*'], where: '--from-data'}], {format: format as 'csv' | 'jsonl' | undefined})
+    const guess = guessMapping(all.modalities[0].columns, label)
+    if (guess.length === 0) {
+      throw new InitInputError(`--from-data needs to know which columns belong to which modality, and no column name suggests one: pass --map "ehr=age,hr,bp_*" (once per modality) or --mapping FILE.`)
+    }
+    say(`No --map given; the modalities guessed from the column names of ${file}:`)
+    for (const m of guess) say(`  ${m.modality}: ${m.columns.join(', ')}`)
+    say(`  (as flags: ${mappingAsFlags(guess)})`)
+    if (interactive && !(await prompts.confirm({message: 'Use this mapping?', default: true}))) {
+      throw new InitInputError(`Nothing written. Pass the mapping you want with --map, one per modality; the guess above as flags is a start: ${mappingAsFlags(guess)}`)
+    }
+    return guess
   }
 }
 
@@ -193,5 +248,24 @@ function sameFile(a: string, b: string): boolean {
     return sa.dev === sb.dev && sa.ino === sb.ino
   } catch {
     return false
+  }
+}
+
+/** Where the answers of a run declined at "Write ...?" wait to be resumed: hidden, beside the profile. */
+function draftPath(out: string): string {
+  return join(dirname(out), `.${basename(out)}.draft`)
+}
+
+function draftText(profile: Profile): string {
+  return profileToYaml(profile, {kind: 'InitAnswers', bare: true, noModeline: true, header: ['Answers of an unfinished `fuseplan init`: the next run offers to resume from them. Safe to delete.']})
+}
+
+/** The answers of a draft, or undefined when the file is not one (it is only ever a source of defaults). */
+function readDraft(file: string): Partial<Profile> | undefined {
+  try {
+    const value = parseYaml(readBoundedFile(file, 1 << 20).toString('utf8'), {maxAliasCount: 10}) as unknown
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Partial<Profile>) : undefined
+  } catch {
+    return undefined
   }
 }

@@ -1,9 +1,10 @@
 import {Args, Flags} from '@oclif/core'
 import {existsSync, statSync} from 'node:fs'
 import {FuseplanCommand} from '../cli/base-command.js'
-import {BUNDLED_EXAMPLE, displayPath, loadProfileWithRules} from '../cli/load-profile.js'
+import {BUNDLED_EXAMPLE, displayPath, formatFindingLine, loadProfileWithRules} from '../cli/load-profile.js'
 import {decide} from '../decision/decide.js'
 import {writeAdr} from '../decision/records.js'
+import {escapeControlLine} from '../util/text.js'
 import {DECISION_FORMATS, decisionFormatters, formatExplain, type DecisionFormatName} from '../formatters/decision/index.js'
 
 export default class Recommend extends FuseplanCommand {
@@ -24,9 +25,14 @@ Exit code: 0 with a recommendation, 1 when no strategy fits (the output says why
   }
 
   static override flags = {
-    format: Flags.string({char: 'f', description: 'Output format.', options: [...DECISION_FORMATS], default: 'adr'}),
-    explain: Flags.boolean({description: 'Print the rule trace (every rule, the values it read, its effects) instead of the decision.'}),
-    out: Flags.string({description: 'Write the ADR into this folder as NNNN-<title>.md (next free number; supersedes the previous ADR for the profile when the decision changed).'}),
+    format: Flags.string({char: 'f', description: 'Output format on stdout (json and yaml include the rule trace).', options: [...DECISION_FORMATS], default: 'adr'}),
+    explain: Flags.boolean({
+      description: 'Print the rule trace (every rule, the values it read, its effects) as text instead of the ADR. With --format json or yaml the trace is the `trace` field of that output, which always carries it; with --out the trace is printed and the ADR written.',
+    }),
+    out: Flags.string({
+      description: 'Write the ADR into this folder (an ADR folder such as docs/adr) as NNNN-<title>.md, instead of printing it. A new ADR (next free number, superseding the previous one for the profile) is written only when the decision changed: the strategy, the masking plan or the transfer plan. Otherwise the existing ADR is kept and the run says so. Findings are printed to stderr either way.',
+      helpValue: 'DIR',
+    }),
     date: Flags.string({description: 'Date for the ADR, YYYY-MM-DD (default: today, UTC). Pin it for reproducible output.'}),
     config: Flags.string({description: 'Config file (default: fuseplan.config.yaml found upward from the profile).'}),
     rules: Flags.string({description: 'Extra rule folder; repeatable.', multiple: true}),
@@ -47,9 +53,15 @@ Exit code: 0 with a recommendation, 1 when no strategy fits (the output says why
     const bundled = args.profile === undefined
     const profilePath = args.profile ?? displayPath(BUNDLED_EXAMPLE)
 
-    const {profile, ruleSet} = loadProfileWithRules(profilePath, {configPath: flags.config, rulesDirs: flags.rules, bundled, trust: flags.trust}, 'nothing to recommend')
+    const {profile, ruleSet, findings} = loadProfileWithRules(profilePath, {configPath: flags.config, rulesDirs: flags.rules, bundled, trust: flags.trust}, 'nothing to recommend')
 
     const decision = decide(profile, {ruleSet, date})
+    if (profile.modalities.length === 1) {
+      // The engine still ranks the options, but with one input there is nothing to fuse: say so first.
+      process.stderr.write(
+        `fuseplan: note: ${profilePath} describes one modality (${escapeControlLine(profile.modalities[0].name)}); fusion combines two or more, so the recommendation below has nothing to fuse. Add the other inputs the model will read.\n`,
+      )
+    }
 
     if (flags.out) {
       if (!decision.strategy) {
@@ -60,11 +72,17 @@ Exit code: 0 with a recommendation, 1 when no strategy fits (the output says why
       const result = writeAdr(flags.out, decision, {date, ruleSet})
       if (flags.explain) process.stdout.write(formatExplain(decision, ruleSet))
       if (result.action === 'unchanged') process.stdout.write(`Unchanged: ${result.file} already records this decision; no new ADR written.\n`)
-      else process.stdout.write(`Wrote ${result.file}${result.superseded ? ` (supersedes ${result.superseded})` : ''}\n`)
+      else if (result.action === 'same-decision') {
+        process.stdout.write(`Kept ${result.file}: it records the same decision (strategy, masking plan, transfer plan); other details of the profile changed, which does not call for a new ADR.\n`)
+      } else process.stdout.write(`Wrote ${result.file}${result.superseded ? ` (supersedes ${result.superseded})` : ''}\n`)
+      // The ADR lists the findings, but nobody reads a file they did not expect to change.
+      const shown = findings.filter((f) => f.severity !== 'info')
+      if (shown.length > 0) process.stderr.write(`${shown.map((f) => formatFindingLine(profilePath, f)).join('\n')}\n`)
       return
     }
 
-    if (flags.explain) process.stdout.write(formatExplain(decision, ruleSet))
+    // JSON and YAML are for scripts: they already hold the trace, and text mixed in would break them.
+    if (flags.explain && flags.format === 'adr') process.stdout.write(formatExplain(decision, ruleSet))
     else process.stdout.write(decisionFormatters[flags.format as DecisionFormatName](decision, {date, ruleSet}))
 
     if (!decision.strategy) {

@@ -12,7 +12,7 @@ export default class Schema extends FuseplanCommand {
   static override examples = ['<%= config.bin %> schema > deployment-profile.schema.json', '<%= config.bin %> schema --kind training-config --out training-config.schema.json']
   static override flags = {
     kind: Flags.string({description: 'Which document kind.', options: Object.keys(SCHEMAS), default: 'deployment-profile'}),
-    out: Flags.string({description: 'Write the schema to this file instead of stdout.'}),
+    out: Flags.string({char: 'o', description: 'Write the schema to this file instead of stdout.', helpValue: 'FILE'}),
   }
 
   async run(): Promise<void> {

@@ -1,10 +1,12 @@
 // An ADR folder (`recommend --out DIR`): files named NNNN-slug.md. A new recommendation gets the next
-// free number. When the latest ADR written for the same profile has the same decision hash, nothing is
-// written; otherwise the new ADR supersedes it and the old one's status becomes "superseded by ...".
+// free number. When the latest ADR written for the same profile records the same decision (its
+// `decision-key`: strategy, masking plan, transfer plan), nothing is written, even if other details
+// (sample counts, latency estimates) moved; otherwise the new ADR supersedes it and the old one's
+// status becomes "superseded by ...". ADRs written before the key existed compare the body hash.
 // Files are written atomically (temp file + rename): a failure never leaves half an ADR behind.
 import {existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {basename, dirname, join} from 'node:path'
-import {adrBody, adrSlug, decisionHash, formatAdr} from '../formatters/decision/adr.js'
+import {adrBody, adrSlug, decisionHash, decisionKey, formatAdr} from '../formatters/decision/adr.js'
 import type {RuleSet} from '../engine/types.js'
 import {writeFileAtomic} from '../util/fs.js'
 import {readBoundedFile} from '../util/read.js'
@@ -21,11 +23,13 @@ export interface AdrRecord {
   status?: string
   profile?: string
   decisionHash?: string
+  decisionKey?: string
 }
 
 export interface WriteAdrResult {
-  action: 'created' | 'unchanged'
-  /** The ADR written, or the existing one that already says the same. */
+  /** `unchanged`: the latest ADR says exactly this; `same-decision`: it records this decision, details differ. */
+  action: 'created' | 'unchanged' | 'same-decision'
+  /** The ADR written, or the existing one that already records the decision. */
   file: string
   /** The ADR the new one supersedes, if any. */
   superseded?: string
@@ -59,7 +63,7 @@ export function listAdrs(dir: string): AdrRecord[] {
       continue
     }
     const fm = readFrontMatter(text)
-    records.push({file: name, number: Number(m[1]), status: fm.status, profile: fm.profile, decisionHash: fm['decision-hash']})
+    records.push({file: name, number: Number(m[1]), status: fm.status, profile: fm.profile, decisionHash: fm['decision-hash'], decisionKey: fm['decision-key']})
   }
   return records
 }
@@ -138,6 +142,7 @@ export function writeAdr(dir: string, decision: Decision, options: {date: string
 
 function writeAdrLocked(dir: string, decision: Decision, options: {date: string; ruleSet?: RuleSet}): WriteAdrResult {
   const hash = decisionHash(adrBody(decision, options.ruleSet))
+  const key = decisionKey(decision)
   // The lock keeps other fuseplan runs out; the exclusive create still refuses to replace a file
   // someone else put there meanwhile, and the number moves on.
   for (let attempt = 0; attempt < 100; attempt++) {
@@ -145,6 +150,7 @@ function writeAdrLocked(dir: string, decision: Decision, options: {date: string;
     const mine = records.filter((r) => r.profile === decision.profile.name && !(r.status ?? '').startsWith('superseded'))
     const latest = mine.length > 0 ? mine[mine.length - 1] : undefined
     if (latest && latest.decisionHash === hash) return {action: 'unchanged', file: join(dir, latest.file)}
+    if (latest && latest.decisionKey === key) return {action: 'same-decision', file: join(dir, latest.file)}
 
     const next = records.reduce((max, r) => Math.max(max, r.number), 0) + 1
     if (next > 9999) throw new Error(`${dir} already holds ADR 9999; fuseplan numbers ADRs with four digits.`)

@@ -242,8 +242,17 @@ export function checkSequence(raw: unknown): Checked<{length: number; channels: 
 }
 
 export function checkLatencyMs(raw: unknown, what: string, allowZero: boolean): Checked<number> {
-  const n = readNumber(raw)
-  if (n === undefined) return bad(`${what} must be a number of milliseconds, e.g. 100; got ${show(raw)}.`)
+  // "300ms" and "0.3 s" are accepted as "40%" and "6,000" are: the unit people write is not an error.
+  let value = raw
+  if (typeof raw === 'string') {
+    const unit = /^\s*(.*?)\s*(ms|s)\s*$/i.exec(raw)
+    if (unit && unit[1] !== '') {
+      const n = readNumber(unit[1])
+      value = n === undefined ? raw : unit[2].toLowerCase() === 's' ? Math.round(n * 1e6) / 1e3 : n
+    }
+  }
+  const n = readNumber(value)
+  if (n === undefined) return bad(`${what} must be a number of milliseconds, e.g. 100 or 100ms; got ${show(raw)}.`)
   if (allowZero ? n < 0 : n <= 0) return bad(`${what} must be ${allowZero ? 'zero or more' : 'more than 0'} milliseconds; got ${n}.`)
   if (n > 1e6) return bad(`${what} must be at most 1,000,000 ms; got ${n}.`)
   return ok(n)

@@ -58,6 +58,11 @@ export interface FlowOptions {
   prompts?: PromptFns
   /** Where section introductions and notes go (the prompt's output stream). */
   say?: (line: string) => void
+  /**
+   * Answers of an earlier pass (going back from the summary, or a saved draft): they become the
+   * defaults of the prompts, so Enter keeps each one. Never used without prompts.
+   */
+  previous?: Partial<Profile>
 }
 
 export const DEFAULT_NAME = 'my-model'
@@ -84,6 +89,7 @@ class Flow {
   private readonly say: (line: string) => void
   private readonly supplied: Supplied
   private readonly data?: Measurement
+  private readonly prev: Partial<Profile>
   /** Modalities whose availability was confirmed unchanged from the measurement (patterns stay consistent). */
   private measuredAvailabilityKept = true
 
@@ -91,6 +97,7 @@ class Flow {
     this.say = o.say ?? (() => {})
     this.supplied = o.supplied
     this.data = o.measurement
+    this.prev = o.interactive && o.previous && typeof o.previous === 'object' ? o.previous : {}
     if (o.interactive && !o.prompts) throw new Error('interactive flow needs prompt functions')
   }
 
@@ -144,8 +151,9 @@ class Flow {
     const s = this.supplied
     if (this.data) this.introduceData(this.data)
     if (this.ask) this.say('About the model. The name is a slug (lower-case letters, digits, dashes) used in file names and reports.')
-    const name = await this.text({given: s.name, check: checkProfileName, message: 'Profile name', default: this.data ? slugDefault(this.data.cohortName) : DEFAULT_NAME})
-    const description = await this.text({given: s.description, check: checkDescription, message: 'One-line description (optional)', default: ''})
+    const p = this.prev
+    const name = await this.text({given: s.name, check: checkProfileName, message: 'Profile name', default: str(p.name) ?? (this.data ? slugDefault(this.data.cohortName) : DEFAULT_NAME)})
+    const description = await this.text({given: s.description, check: checkDescription, message: 'One-line description (optional)', default: str(p.description) ?? ''})
     const task = await this.task()
     const modalities = await this.modalities()
     const cohorts = await this.cohorts(modalities)
@@ -187,12 +195,13 @@ class Flow {
 
   private async task(): Promise<Task> {
     const g = this.supplied.task
+    const pt: Partial<Task> = this.prev.task ?? {}
     if (this.ask) this.say('The task: what the model predicts.')
     const type = await this.choose({
       given: g.type,
       check: checkTaskType,
       message: 'Task type',
-      default: 'binary',
+      default: pick(pt.type, ['binary', 'multiclass', 'regression'] as const) ?? 'binary',
       choices: [
         {value: 'binary', description: 'Two classes, e.g. deteriorates within 24 h or not.'},
         {value: 'multiclass', description: 'One of N classes.'},
@@ -200,20 +209,20 @@ class Flow {
       ],
     })
     let classes: number | undefined
-    if (type === 'multiclass') classes = await this.text({given: g.classes, check: checkClasses, message: 'Number of classes', default: '3'})
+    if (type === 'multiclass') classes = await this.text({given: g.classes, check: checkClasses, message: 'Number of classes', default: str(pt.classes) ?? '3'})
     else if (g.classes) throw new InitInputError(`${g.classes.where}: \`classes\` applies only to a multiclass task; this task is ${type}.`)
     const metric = await this.choose({
       given: g.metric,
       check: (raw) => checkMetric(raw, type),
       message: 'Metric to judge the model by',
-      default: defaultMetric(type),
+      default: pick(pt.metric, metricsFor(type)) ?? defaultMetric(type),
       choices: metricsFor(type).map((value) => ({value, description: METRIC_DESCRIPTIONS[value]})),
     })
     const interactions = await this.choose<Interactions>({
       given: g.interactions,
       check: checkInteractions,
       message: 'Does the label depend on interactions between modalities?',
-      default: 'unknown',
+      default: pick(pt.interactions, ['unknown', 'weak', 'strong'] as const) ?? 'unknown',
       choices: [
         {value: 'unknown', description: 'Not known yet (the usual answer).'},
         {value: 'weak', description: 'Each modality is informative on its own; combining them adds little beyond the sum.'},
@@ -232,7 +241,7 @@ class Flow {
       given: this.supplied.task.labelledSamples,
       check: checkLabelledSamples,
       message: 'Labelled training samples (all cohorts together)',
-      default: String(this.labelledDefault(cohorts)),
+      default: str(this.prev.task?.labelledSamples) ?? String(this.labelledDefault(cohorts)),
     })
   }
 
@@ -260,9 +269,14 @@ class Flow {
       out.push(await this.modality({name: 'tabular', where: 'defaults', fields: {}}, out))
       return out
     }
+    const before = Array.isArray(this.prev.modalities) ? this.prev.modalities.length : 0
     for (;;) {
       out.push(await this.modality(undefined, out))
-      const more = await this.o.prompts!.confirm({message: `Add another modality? (${out.length} so far)`, default: out.length === 1})
+      // One default for every round (Yes), so Enter never drops a modality; an earlier pass's count wins.
+      const more = await this.o.prompts!.confirm({
+        message: `Add another modality? (${out.length} so far: ${out.map((m) => m.name).join(', ')}; answer n when done)`,
+        default: before > 0 ? out.length < before : true,
+      })
       if (!more) return out
       if (out.length >= 32) {
         this.say('That is the most a profile can hold (32).')
@@ -287,12 +301,14 @@ class Flow {
     const taken = before.map((m) => m.name)
     const measured = given ? this.data?.modalities.find((m) => m.name === given.name) : undefined
     const label = given ? `\`${given.name}\`` : `modality ${before.length + 1}`
+    // The same modality of an earlier pass (by position when asked one by one, else by name).
+    const pm: Partial<Modality> = (given ? this.prev.modalities?.find((x) => x?.name === given.name) : this.prev.modalities?.[before.length]) ?? {}
     if (this.ask && given) this.say(`Modality ${given.name}:`)
     const type = await this.choose({
       given: f.type,
       check: checkModalityType,
       message: given ? `Type of ${given.name}` : 'Type of the next modality',
-      default: defaultType(given?.name),
+      default: pick(pm.type, Object.keys(TYPE_DESCRIPTIONS) as ModalityType[]) ?? defaultType(given?.name),
       choices: Object.entries(TYPE_DESCRIPTIONS).map(([value, description]) => ({value: value as ModalityType, description})),
     })
     let name: string
@@ -301,7 +317,7 @@ class Flow {
       if (!r.ok) throw new InitInputError(`${given.fields.name?.where ?? given.where}: ${r.message}`)
       name = r.value
     } else {
-      let suggestion: string = type
+      let suggestion: string = str(pm.name) && !taken.includes(pm.name as string) ? (pm.name as string) : type
       for (let i = 2; taken.includes(suggestion); i++) suggestion = `${type}_${i}`
       name = await this.text({check: (raw) => checkModalityName(raw, taken), message: 'Name (e.g. ehr, cxr, notes)', default: suggestion})
     }
@@ -316,12 +332,14 @@ class Flow {
         given: f.features,
         check: checkFeatures,
         message: `Number of input features of ${name}`,
-        default: String(measured?.features ?? (DEFAULT_FEATURES[type] || 32)),
+        default: str(pm.features) ?? String(measured?.features ?? (DEFAULT_FEATURES[type] || 32)),
       })
     } else if (kind === 'shape') {
-      m.shape = await this.text({given: f.shape, check: checkShape, message: `Input shape of ${name} (e.g. 224x224x1 for a grey-scale image)`, default: '224x224x3'})
+      const shape = Array.isArray(pm.shape) ? pm.shape.join('x') : undefined
+      m.shape = await this.text({given: f.shape, check: checkShape, message: `Input shape of ${name} (e.g. 224x224x1 for a grey-scale image)`, default: shape ?? '224x224x3'})
     } else {
-      m.sequence = await this.text({given: f.sequence, check: checkSequence, message: `Size of ${name}: time steps x channels (e.g. 96x4)`, default: '96x4'})
+      const seq = pm.sequence && typeof pm.sequence === 'object' ? `${pm.sequence.length}x${pm.sequence.channels}` : undefined
+      m.sequence = await this.text({given: f.sequence, check: checkSequence, message: `Size of ${name}: time steps x channels (e.g. 96x4)`, default: seq ?? '96x4'})
     }
 
     const availabilityDefault = measured ? measured.availability : before.length === 0 ? 1 : 0.5
@@ -329,7 +347,7 @@ class Flow {
       given: f.availability,
       check: (raw) => checkShare(raw, `The availability of ${name}`),
       message: `Availability of ${name}: share of inference requests where it is present`,
-      default: String(availabilityDefault),
+      default: str(pm.availability) ?? String(availabilityDefault),
     })
     if (measured && m.availability !== measured.availability) this.measuredAvailabilityKept = false
     if (f.trainingAvailability) m.trainingAvailability = this.fromGiven(f.trainingAvailability, (raw) => checkShare(raw, `The training availability of ${name}`))
@@ -339,7 +357,7 @@ class Flow {
         given: f.missingness,
         check: checkMissingness,
         message: `Why is ${name} missing when it is?`,
-        default: 'random',
+        default: pick(pm.missingness, ['random', 'informative', 'by-design'] as const) ?? 'random',
         choices: [
           {value: 'random', description: 'Unrelated to the outcome (a sensor dropped out, an upload failed).'},
           {value: 'informative', description: 'Its absence says something about the outcome (a test was not ordered because the patient looked well).'},
@@ -351,7 +369,7 @@ class Flow {
       given: f.timing,
       check: checkTiming,
       message: `How does ${name} arrive over time?`,
-      default: type === 'timeseries' ? 'continuous' : 'static',
+      default: pick(pm.timing, ['static', 'episodic', 'continuous'] as const) ?? (type === 'timeseries' ? 'continuous' : 'static'),
       choices: [
         {value: 'static', description: 'Once per request, fixed (demographics, a genotype).'},
         {value: 'episodic', description: 'Now and then (an imaging study, a lab panel).'},
@@ -363,7 +381,7 @@ class Flow {
         given: f.required,
         what: `\`required\` of ${label}`,
         message: `Are requests without ${name} rejected upstream (required, so never dropped in training)?`,
-        default: false,
+        default: pm.required === true,
       })
       if (required) m.required = true
     }
@@ -371,7 +389,7 @@ class Flow {
       given: f.encoderLatencyMs,
       check: (raw): Checked<number | undefined> => (raw === '' || raw === undefined || raw === null ? {ok: true, value: undefined} : checkLatencyMs(raw, `The encoder latency of ${name}`, true)),
       message: `Measured encoder latency of ${name} in ms (optional; Enter for fuseplan's estimate)`,
-      default: '',
+      default: str(pm.encoderLatencyMs) ?? '',
     })
     if (latency !== undefined) m.encoderLatencyMs = latency
     if (f.description) {
@@ -421,11 +439,12 @@ class Flow {
       return out
     }
     if (!this.ask) return out
-    let more = await this.o.prompts!.confirm({message: 'Describe a training cohort?', default: true})
+    const earlier = Array.isArray(this.prev.cohorts) ? this.prev.cohorts.length : undefined
+    let more = await this.o.prompts!.confirm({message: 'Describe a training cohort?', default: earlier === undefined ? true : earlier > 0})
     while (more) {
       out.push(await this.cohort(undefined, names, out))
       if (out.length >= 64) break
-      more = await this.o.prompts!.confirm({message: `Add another cohort? (${out.length} so far)`, default: false})
+      more = await this.o.prompts!.confirm({message: `Add another cohort? (${out.length} so far)`, default: earlier !== undefined && out.length < earlier})
     }
     return out
   }
@@ -433,6 +452,7 @@ class Flow {
   private async cohort(given: SuppliedCohort | undefined, modalityNames: string[], before: Cohort[]): Promise<Cohort> {
     const f = given?.fields ?? {}
     const taken = before.map((c) => c.name)
+    const pc: Partial<Cohort> = (given ? this.prev.cohorts?.find((x) => x?.name === given.name) : this.prev.cohorts?.[before.length]) ?? {}
     const fromData = given && this.data && given.name === this.data.cohortName && !this.supplied.cohorts?.some((c) => c.name === given.name)
     let name: string
     if (given) {
@@ -441,15 +461,16 @@ class Flow {
       name = r.value
       if (this.ask) this.say(`Cohort ${name}:`)
     } else {
-      name = await this.text({check: (raw) => checkCohortName(raw, taken), message: 'Cohort name', default: before.length === 0 ? 'main' : `cohort_${before.length + 1}`})
+      const earlierName = str(pc.name) && !taken.includes(pc.name as string) ? pc.name : undefined
+      name = await this.text({check: (raw) => checkCohortName(raw, taken), message: 'Cohort name', default: earlierName ?? (before.length === 0 ? 'main' : `cohort_${before.length + 1}`)})
     }
     const size = await this.text({
       given: f.size,
       check: checkCohortSize,
       message: `Number of samples in ${name}`,
-      default: String(fromData ? this.data!.rows : 1000),
+      default: str(pc.size) ?? String(fromData ? this.data!.rows : 1000),
     })
-    const labelled = await this.yesNo({given: f.labelled, what: `\`labelled\` of cohort ${name}`, message: `Do the samples of ${name} carry labels?`, default: true})
+    const labelled = await this.yesNo({given: f.labelled, what: `\`labelled\` of cohort ${name}`, message: `Do the samples of ${name} carry labels?`, default: pc.labelled !== false})
 
     let carried: string[]
     if (f.modalities) {
@@ -468,7 +489,7 @@ class Flow {
     } else if (this.ask) {
       carried = await this.o.prompts!.checkbox({
         message: `Which modalities does ${name} carry? (space to toggle, enter to confirm)`,
-        choices: modalityNames.map((value) => ({value, checked: true})),
+        choices: modalityNames.map((value) => ({value, checked: Array.isArray(pc.modalities) ? pc.modalities.includes(value) : true})),
         validate: (selected) => (selected.length > 0 ? true : 'Pick at least one modality: a cohort with no inputs cannot train anything.'),
       })
     } else {
@@ -489,7 +510,7 @@ class Flow {
         given: given?.shares[m],
         check: (raw) => checkShare(raw, `The share of ${name} samples with ${m}`),
         message: `Share of ${name} samples that have ${m}`,
-        default: String(measured?.availability ?? 1),
+        default: str(pc.availability?.[m]) ?? String(measured?.availability ?? 1),
       })
       if (share < 1) availability[m] = share
     }
@@ -549,16 +570,16 @@ class Flow {
       given: g.budgetMs,
       check: (raw): Checked<number | undefined> => (typeof raw === 'string' && /^\s*none\s*$/i.test(raw) ? {ok: true, value: undefined} : checkLatencyMs(raw, 'The latency budget', false)),
       message: 'Latency budget per request in ms (or "none")',
-      default: String(DEFAULT_LATENCY_BUDGET_MS),
+      default: this.prev.task && !this.prev.latency ? 'none' : (str(this.prev.latency?.budgetMs) ?? String(DEFAULT_LATENCY_BUDGET_MS)),
     })
     if (budget === undefined) return undefined
     const latency: Latency = {budgetMs: budget}
-    latency.percentile = await this.text({given: g.percentile, check: checkPercentile, message: 'Percentile the budget applies to (99 = p99)', default: '99'})
+    latency.percentile = await this.text({given: g.percentile, check: checkPercentile, message: 'Percentile the budget applies to (99 = p99)', default: str(this.prev.latency?.percentile) ?? '99'})
     latency.hardware = await this.choose<Hardware>({
       given: g.hardware,
       check: checkHardware,
       message: 'Inference hardware',
-      default: 'cpu',
+      default: pick(this.prev.latency?.hardware, ['cpu', 'gpu'] as const) ?? 'cpu',
       choices: [
         {value: 'cpu', description: 'CPU serving.'},
         {value: 'gpu', description: 'GPU serving.'},
@@ -587,6 +608,16 @@ function defaultType(name: string | undefined): ModalityType {
   if (/gen|omic|rna|dna|snp|protein|methyl/.test(name)) return 'omics'
   if (/emb|vector/.test(name)) return 'embedding'
   return 'tabular'
+}
+
+/** An earlier answer as prompt text, or undefined when there is none (drafts are read loosely). */
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined
+}
+
+/** An earlier answer when it is one of the choices. */
+function pick<V extends string>(value: unknown, choices: readonly V[]): V | undefined {
+  return typeof value === 'string' && (choices as readonly string[]).includes(value) ? (value as V) : undefined
 }
 
 function slugDefault(text: string): string {

@@ -14,6 +14,8 @@ export interface WriteOptions {
   explicitEmpty?: boolean
   /** Leave out the per-section comments. */
   bare?: boolean
+  /** The modeline's schema: a path relative to the written file (see shipped-schema.ts) or an address. Default: the schema's $id. */
+  schema?: string
   /** Leave out the yaml-language-server modeline (for documents that are not profiles). */
   noModeline?: boolean
 }
@@ -102,7 +104,7 @@ function nested(value: unknown, indent: string): string[] {
 
 /** The profile as commented YAML text, ending with a newline. */
 export function profileToYaml(profile: Profile, options: WriteOptions = {}): string {
-  const lines: string[] = options.noModeline ? [] : [`# yaml-language-server: $schema=${PROFILE_SCHEMA_ID}`]
+  const lines: string[] = options.noModeline ? [] : [`# yaml-language-server: $schema=${options.schema ?? PROFILE_SCHEMA_ID}`]
   for (const h of options.header ?? DEFAULT_HEADER) lines.push(h === '' ? '#' : `# ${h}`)
   const section = (key: keyof typeof SECTION_COMMENTS) => {
     lines.push('')

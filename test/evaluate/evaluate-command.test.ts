@@ -44,6 +44,11 @@ describe('fuseplan evaluate', () => {
     expect(html).toContain('Chart.js v4')
     expect(html).not.toMatch(/<script[^>]+src=/)
     expect(readdirSync(join(dir, 'out'))).toEqual(['report.html'])
+    // Bar charts start at zero, and a modality that is never absent gets no zero-fill offset.
+    expect(html).toContain('var floor = 0;')
+    expect(html.match(/y: \{min: floor/g)).toHaveLength(2)
+    expect(html).toMatch(/<tr><td>ehr<\/td>.*<td>never absent<\/td><\/tr>/)
+    expect(html).toMatch(/<tr><td>cxr<\/td>.*<td>\d+(\.\d)?<\/td><\/tr>/)
   })
 
   it('reports a broken profile at file:line:col with exit 2 and writes nothing', async () => {

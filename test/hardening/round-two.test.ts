@@ -316,7 +316,8 @@ describe('6. no ADR is lost under concurrent recommend --out', () => {
     const dir = tempDir('fuseplan-round2-race-')
     const args: string[][] = []
     for (let i = 1; i <= 6; i++) {
-      writeFileSync(join(dir, `v${i}.yaml`), EXAMPLE_TEXT.replace(/availability: 0\.22\b/, `availability: 0.2${i}`))
+      // Six distinct masking plans (0.25 and 0.26 would share one: the floor): six decisions.
+      writeFileSync(join(dir, `v${i}.yaml`), EXAMPLE_TEXT.replace(/availability: 0\.22\b/, `availability: 0.2${i - 1}`))
       args.push(['recommend', `v${i}.yaml`, '--out', 'adr', '--date', '2026-01-01'])
     }
     expect(await runAll(dir, args)).toEqual(Array(6).fill(0))

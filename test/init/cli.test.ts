@@ -1,6 +1,6 @@
 // Scenario tests: the built CLI (`node bin/run.js init ...`, run `npx tsc` first) with stdin not a
 // terminal, pinning exit codes, messages and the files written.
-import {existsSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {parse} from 'yaml'
 import {describe, expect, it} from 'vitest'
@@ -31,7 +31,7 @@ const ICU_FLAGS = [
   '--hardware', 'cpu',
 ]
 
-const ICU_EXPECTED = `# yaml-language-server: $schema=https://fuseplan.dev/schemas/v1/deployment-profile.json
+const ICU_EXPECTED_BODY = `
 # Deployment profile for fuseplan (written by \`fuseplan init\`; edit freely).
 # Check it with \`fuseplan lint FILE\`; see the architecture it leads to with \`fuseplan recommend FILE\`.
 apiVersion: fuseplan/v1
@@ -92,6 +92,11 @@ latency:
   hardware: cpu
 `
 
+/** The expected profile: outside a project with fuseplan installed, the modeline names the running fuseplan's schema. */
+function icuExpected(_dir: string): string {
+  return `# yaml-language-server: $schema=${join(ROOT, 'schemas', 'deployment-profile.schema.json')}${ICU_EXPECTED_BODY}`
+}
+
 describe('fuseplan init without a terminal', () => {
   it('fails at once with exit 2 and a one-line hint, writing nothing, when neither --yes nor --answers is given', () => {
     const dir = tempDir()
@@ -111,7 +116,19 @@ describe('fuseplan init without a terminal', () => {
     expect(r.stdout).toContain('Wrote fuseplan.profile.yaml.')
     const file = join(dir, 'fuseplan.profile.yaml')
     const first = readFileSync(file, 'utf8')
-    expect(first.split('\n')[0]).toBe('# yaml-language-server: $schema=https://fuseplan.dev/schemas/v1/deployment-profile.json')
+    // The modeline names a schema file the user has (the one shipped in the package), relative to the profile.
+    const modeline = /^# yaml-language-server: \$schema=(\S+)$/.exec(first.split('\n')[0])
+    expect(modeline?.[1]).toBe(join(ROOT, 'schemas', 'deployment-profile.schema.json'))
+    expect(readFileSync(modeline![1], 'utf8')).toBe(runCli(['schema']).stdout)
+    // In a project with fuseplan as a dependency, the path is relative to the profile: the same on every machine.
+    const project = tempDir()
+    mkdirSync(join(project, 'node_modules', 'fuseplan', 'schemas'), {recursive: true})
+    writeFileSync(join(project, 'node_modules', 'fuseplan', 'schemas', 'deployment-profile.schema.json'), '{}')
+    mkdirSync(join(project, 'deploy'))
+    expect(runCli(['init', '--yes', '--out', 'deploy/p.yaml'], {cwd: project}).status).toBe(0)
+    expect(readFileSync(join(project, 'deploy', 'p.yaml'), 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=../node_modules/fuseplan/schemas/deployment-profile.schema.json')
+    expect(r.stdout).toContain(`Next: node ${join(ROOT, 'bin', 'run.js')} lint fuseplan.profile.yaml`)
+    expect(r.stderr).toContain('warning: fuseplan.profile.yaml has one modality; fusion combines two or more')
     lintClean(file)
     expect(parse(first)).toEqual({
       apiVersion: 'fuseplan/v1',
@@ -131,7 +148,7 @@ describe('fuseplan init without a terminal', () => {
     const r = runCli(['init', '--yes', '--out', 'icu.yaml', ...ICU_FLAGS], {cwd: dir})
     expect(r.stderr).toBe('')
     expect(r.status, r.stderr).toBe(0)
-    expect(readFileSync(join(dir, 'icu.yaml'), 'utf8')).toBe(ICU_EXPECTED)
+    expect(readFileSync(join(dir, 'icu.yaml'), 'utf8')).toBe(icuExpected(dir))
     expect(r.stdout).toContain('modality cxr       image, 224x224x1, available in 22% of requests, informative, episodic')
     // The labelled-samples default is what the labelled cohorts hold.
     expect(r.stdout).toContain('18,000 labelled samples')
@@ -146,7 +163,7 @@ describe('fuseplan init without a terminal', () => {
     expect(answers).not.toContain('yaml-language-server')
     const r = runCli(['init', '--answers', 'answers.yaml', '--out', 'b.yaml'], {cwd: dir})
     expect(r.status, r.stderr).toBe(0)
-    expect(readFileSync(join(dir, 'b.yaml'), 'utf8')).toBe(ICU_EXPECTED)
+    expect(readFileSync(join(dir, 'b.yaml'), 'utf8')).toBe(icuExpected(dir))
     // A flag refines a replayed answer.
     const c = runCli(['init', '--answers', 'answers.yaml', '--out', 'c.yaml', '--modality', 'name=cxr,availability=0.3'], {cwd: dir})
     expect(c.status, c.stderr).toBe(0)
@@ -310,9 +327,20 @@ describe('fuseplan init --from-data', () => {
     expect(r.stderr.trim()).toBe('--map "cxr=xray_*": `xray_*` matches no column of the data. The columns are: id, age, hr, bp_sys, bp_dia, cxr_path, note, label.')
   })
 
-  it('needs a mapping', () => {
-    const r = runCli(['init', '--yes', '--from-data', join(FIX, 'icu-sample.csv')], {cwd: tempDir()})
-    expect(r.status, r.stderr + r.stdout).toBe(2)
-    expect(r.stderr).toContain('pass --map "ehr=age,hr,bp_*"')
+  it('without --map, guesses the modalities from the column names and says so', () => {
+    const dir = tempDir()
+    const r = runCli(['init', '--yes', '--from-data', join(FIX, 'derm-sample.csv'), '--label', 'label', '--out', 'p.yaml'], {cwd: dir})
+    expect(r.status, r.stderr + r.stdout).toBe(0)
+    expect(r.stdout).toContain(
+      [
+        `No --map given; the modalities guessed from the column names of ${join(FIX, 'derm-sample.csv')}:`,
+        '  ehr: ehr_age, ehr_bmi, ehr_smoker',
+        '  photo: photo_path',
+        '  (as flags: --map "ehr=ehr_age,ehr_bmi,ehr_smoker" --map "photo=photo_path")',
+      ].join('\n'),
+    )
+    expect(r.stdout).toContain('Not mapped to any modality: patient_id')
+    const profile = parse(readFileSync(join(dir, 'p.yaml'), 'utf8'))
+    expect(profile.modalities.map((m: {name: string; type: string; availability: number}) => `${m.name}:${m.type}:${m.availability}`)).toEqual(['ehr:tabular:0.75', 'photo:image:0.75'])
   })
 })

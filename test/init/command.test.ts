@@ -62,9 +62,13 @@ describe('fuseplan init (in-process, fake terminal)', () => {
     await screen.next()
     expect(screen.getScreen()).toContain(`Overwrite the existing`)
     screen.keypress('enter') // default: no
+    await screen.next()
+    expect(screen.getScreen()).toContain('What now?')
+    screen.keypress('down')
+    screen.keypress('enter') // quit without writing
     expect(await exitCodeOf(run)).toBe(1)
     expect(readFileSync(out, 'utf8')).toBe('keep me\n')
-    expect(stderr.join('')).toContain('Nothing written.')
+    expect(stderr.join('')).toContain('Nothing written. Your answers are in')
     expect(existsSync(join(dir, 'answers.yaml'))).toBe(false)
   })
 

@@ -16,6 +16,7 @@ const ICU = 'examples/icu-deterioration.yaml'
 const EXPECTED_FILES = [
   '.fuseplan/answers.yaml',
   '.fuseplan/manifest.json',
+  '.fuseplan/training-config.schema.json',
   '.gitignore',
   'README.md',
   'fuseplan.training.yaml',
@@ -86,7 +87,7 @@ describe('fuseplan scaffold', () => {
     expect(config.modalities.map((m: {name: string}) => m.name)).toEqual(['ehr', 'cxr', 'genomics'])
     expect(parse(readFileSync(join(dir, '.fuseplan/answers.yaml'), 'utf8'))).toEqual({profile: '../../../../examples/icu-deterioration.yaml', strategy: null})
     const manifest = JSON.parse(readFileSync(join(dir, '.fuseplan/manifest.json'), 'utf8'))
-    expect(Object.keys(manifest.files)).toEqual(EXPECTED_FILES.filter((f) => !f.startsWith('.fuseplan/')))
+    expect(Object.keys(manifest.files)).toEqual(EXPECTED_FILES.filter((f) => f !== '.fuseplan/answers.yaml' && f !== '.fuseplan/manifest.json'))
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
     expect(pkg.name).toBe('icu-deterioration')
     // jpeg-js and pngjs decode images in plain JavaScript: no native download at install.
@@ -98,6 +99,16 @@ describe('fuseplan scaffold', () => {
     // fuseplan is not a dependency of the generated project: no command that assumes it is.
     expect(readme).not.toMatch(/npx fuseplan/)
     expect(readme).toContain('node path/to/fuseplan/bin/run.js lint fuseplan.training.yaml')
+    // The config's modeline resolves to the schema written into the project: `fuseplan schema --kind training-config`.
+    const configText = readFileSync(join(dir, 'fuseplan.training.yaml'), 'utf8')
+    expect(configText.split('\n')[0]).toBe('# yaml-language-server: $schema=./.fuseplan/training-config.schema.json')
+    expect(readFileSync(join(dir, '.fuseplan/training-config.schema.json'), 'utf8')).toBe(runCli(['schema', '--kind', 'training-config']).stdout)
+    // Drop probabilities at the precision the ADR prints (the config keeps the exact value).
+    const cxrDrop = parse(readFileSync(join(dir, 'fuseplan.training.yaml'), 'utf8')).masking.modalities.find((m: {name: string}) => m.name === 'cxr').dropProbability
+    expect(String(cxrDrop).length).toBeGreaterThan(5)
+    const shown = String(Number(cxrDrop.toFixed(3)))
+    expect(readme).toMatch(new RegExp(`\\| \`cxr\` \\|[^\\n]*\\| ${shown.replace('.', '\\.')} \\| no \\|`))
+    expect(runCli(['recommend', ICU]).stdout).toMatch(new RegExp(`\\| cxr \\| [\\d.]+ \\| [\\d.]+ \\| ${shown.replace('.', '\\.')} \\|`))
     expect(readFileSync(join(dir, 'fuseplan.training.yaml'), 'utf8')).toMatch(/kind: conv2d\n\s+embedding: 16\n\s+filters: \[ 8, 16 \]\n\s+kernel: 3\n\s+resize: \[ 32, 32 \]/)
     // The generated config lints clean.
     const lint = runCli(['lint', join(dir, 'fuseplan.training.yaml'), '--format', 'json'])
@@ -134,33 +145,81 @@ describe('fuseplan scaffold', () => {
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('chosen with `--strategy`')
   })
 
-  it('never overwrites a file edited since generation without --force, and says which', () => {
+  it('re-scaffold: updates what you did not edit, keeps what you did, puts the new version beside it (exit 0)', () => {
     const dir = out('edited')
     expect(runCli(['scaffold', ICU, '--out', dir]).status).toBe(0)
     const edited = join(dir, 'src/model/networks.ts')
-    writeFileSync(edited, '// my own network\n')
+    const mine = `${readFileSync(edited, 'utf8')}// my own note\n`
+    writeFileSync(edited, mine)
     const again = runCli(['scaffold', ICU, '--out', dir, '--strategy', 'late'])
-    expect(again.status).toBe(1)
-    expect(again.stderr).toContain('not overwriting 1 file(s) you changed: src/model/networks.ts (edited since generation). Re-run with --force')
-    expect(again.stdout).toContain('would keep   src/model/networks.ts')
-    expect(again.stdout).toMatch(/\d+ to update, 1 edited \(kept\), \d+ unchanged/)
-    expect(readFileSync(edited, 'utf8')).toBe('// my own network\n')
-    // Nothing else changed either: the run was refused as a whole.
-    expect(parse(readFileSync(join(dir, 'fuseplan.training.yaml'), 'utf8')).strategy).toBe('intermediate')
-    const forced = runCli(['scaffold', ICU, '--out', dir, '--strategy', 'late', '--force'])
+    expect(again.status).toBe(0)
+    // The strategy warning once, nothing else on stderr.
+    expect(again.stderr).toBe('warning: using late fusion instead of the recommended intermediate\n')
+    expect(again.stdout).toBe(
+      [
+        `late fusion project in ${relative(ROOT, dir)}/`,
+        '  updated      .fuseplan/answers.yaml',
+        '  updated      .fuseplan/manifest.json',
+        '  updated      README.md',
+        '  updated      fuseplan.training.yaml',
+        '  updated      package.json',
+        "  kept         src/model/networks.ts  (edited since generation; fuseplan's version did not change)",
+        `5 updated, 1 edited (kept), ${EXPECTED_FILES.length - 6} unchanged`,
+        `Next: cd ${relative(ROOT, dir)} && npm install && npm test`,
+        '',
+      ].join('\n'),
+    )
+    expect(readFileSync(edited, 'utf8')).toBe(mine)
+    expect(parse(readFileSync(join(dir, 'fuseplan.training.yaml'), 'utf8')).strategy).toBe('late')
+    expect(existsSync(`${edited}.new`)).toBe(false)
+
+    // fuseplan's own version of the edited file moves on: the new version goes beside it.
+    const manifestPath = join(dir, '.fuseplan/manifest.json')
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'))
+    manifest.files['src/model/networks.ts'] = 'sha256:0000' // as if an older fuseplan had generated another version
+    writeFileSync(manifestPath, JSON.stringify(manifest))
+    const merge = runCli(['scaffold', '--out', dir])
+    expect(merge.status).toBe(0)
+    expect(merge.stdout).toContain("  kept         src/model/networks.ts  (edited since generation; fuseplan's new version is in src/model/networks.ts.new)")
+    expect(merge.stdout).toContain('Wrote 1 .new file beside your edited files: merge what you want from each, then delete it.')
+    expect(readFileSync(edited, 'utf8')).toBe(mine)
+    const template = readFileSync(join(ROOT, 'templates/project/src/model/networks.ts'), 'utf8')
+    expect(readFileSync(`${edited}.new`, 'utf8')).toBe(template)
+    // Still waiting on the next run: kept, not rewritten, not reported as new work.
+    const waiting = runCli(['scaffold', '--out', dir])
+    expect(waiting.stdout).toContain("fuseplan's new version is in src/model/networks.ts.new")
+    expect(waiting.stdout).toContain('1 .new file from an earlier run still waits to be merged.\nNothing else to do.')
+    // Taking fuseplan's version resolves it: the .new file goes away.
+    writeFileSync(edited, template)
+    const resolved = runCli(['scaffold', '--out', dir])
+    expect(resolved.status).toBe(0)
+    expect(existsSync(`${edited}.new`)).toBe(false)
+    expect(resolved.stdout).toContain('  removed      src/model/networks.ts.new  (merged: ')
+    expect(resolved.stdout).not.toContain('kept')
+    // --force overwrites an edit.
+    writeFileSync(edited, mine)
+    const forced = runCli(['scaffold', '--out', dir, '--force'])
     expect(forced.status).toBe(0)
     expect(forced.stdout).toContain('updated      src/model/networks.ts')
-    expect(readFileSync(edited, 'utf8')).toBe(readFileSync(join(ROOT, 'templates/project/src/model/networks.ts'), 'utf8'))
+    expect(readFileSync(edited, 'utf8')).toBe(template)
   })
 
-  it('treats existing files it did not generate as the user\'s', () => {
+  it('keeps existing files it did not generate, writes its version beside them, and refuses a .new it did not write', () => {
     const dir = out('foreign')
     mkdirSync(dir, {recursive: true})
     writeFileSync(join(dir, 'README.md'), '# mine\n')
+    writeFileSync(join(dir, 'package.json.new'), '{}\n')
+    writeFileSync(join(dir, 'package.json'), '{"name": "mine"}\n')
     const r = runCli(['scaffold', ICU, '--out', dir])
     expect(r.status).toBe(1)
-    expect(r.stderr).toContain('README.md (exists and was not generated by fuseplan)')
-    expect(listFiles(dir)).toEqual(['README.md'])
+    expect(r.stderr).toContain('fuseplan: nothing was written: package.json.new: fuseplan would write its new version of package.json here, but this file is not one it wrote.')
+    expect(listFiles(dir)).toEqual(['README.md', 'package.json', 'package.json.new'])
+    rmSync(join(dir, 'package.json.new'))
+    const ok = runCli(['scaffold', ICU, '--out', dir])
+    expect(ok.status).toBe(0)
+    expect(ok.stdout).toContain("kept         README.md  (exists and was not generated by fuseplan; fuseplan's new version is in README.md.new)")
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toBe('# mine\n')
+    expect(readFileSync(join(dir, 'README.md.new'), 'utf8')).toContain('fuseplan')
   })
 
   it('re-runs from the saved answers and shows what changed after the profile changed', () => {

@@ -89,7 +89,7 @@ describe('lintTrainingConfig', () => {
   it('a freshly generated config next to its profile is clean', () => {
     const {config} = project('clean')
     expect(lintFile(config)).toEqual([])
-    expect(readFileSync(config, 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=https://fuseplan.dev/schemas/v1/training-config.json')
+    expect(readFileSync(config, 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=./.fuseplan/training-config.schema.json')
   })
 
   it('schema errors point at the field', () => {

@@ -1,9 +1,10 @@
 // The decision as an Architecture Decision Record in MADR 4 form.
 //
 // Format choices:
-// - YAML front matter carries MADR's `status` and `date`, plus `profile`, `profile-hash` and
-//   `decision-hash`: `recommend --out` reads them back to find the ADR a profile last produced and to
-//   tell whether anything changed (the decision hash covers the body, which never contains the date).
+// - YAML front matter carries MADR's `status` and `date`, plus `profile`, `profile-hash`,
+//   `decision-hash` and `decision-key`: `recommend --out` reads them back to find the ADR a profile
+//   last produced. The key covers only the decision (strategy, masking plan, transfer plan): a new ADR
+//   is written when it changes, not when a sample count does. The hash covers the body (never the date).
 // - A fresh recommendation is `proposed`: people accept it in review, the tool does not.
 // - Sections follow MADR 4: Context and Problem Statement, Decision Drivers, Considered Options,
 //   Decision Outcome (Consequences, Confirmation), Pros and Cons of the Options, More Information.
@@ -43,9 +44,32 @@ export function adrSlug(decision: Decision): string {
   return slug.length <= 80 ? slug : slug.slice(0, slug.lastIndexOf('-', 80))
 }
 
-/** Hash of the ADR body: what `--out` compares to decide whether a new ADR is needed. */
+/** Hash of the ADR body: tells `--out` whether an ADR says exactly the same. */
 export function decisionHash(body: string): string {
   return `sha256:${createHash('sha256').update(body).digest('hex').slice(0, 16)}`
+}
+
+/**
+ * Hash of what was decided: the strategy, the masking plan and the transfer plan, with numbers at the
+ * precision the ADR prints. `--out` writes a new ADR (superseding the old) only when this changes.
+ */
+export function decisionKey(d: Decision): string {
+  const r = (x: number): number => Math.round(x * 1000) / 1000
+  const mk = d.masking
+  const key = {
+    strategy: d.strategy,
+    masking: {
+      mode: mk.mode,
+      floor: r(mk.floor),
+      warmupEpochs: mk.warmupEpochs,
+      rampEpochs: mk.rampEpochs,
+      presenceBits: mk.presenceBits,
+      modalities: mk.modalities.map((m) => [m.name, r(m.dropProbability), m.required]),
+      patterns: (mk.patterns ?? []).map((p) => [p.present, r(p.share)]),
+    },
+    transfer: d.transfer ? {pretrain: d.transfer.pretrainCohort, finetune: d.transfer.finetuneCohorts, validate: d.transfer.validationCohorts} : null,
+  }
+  return `sha256:${createHash('sha256').update(JSON.stringify(key)).digest('hex').slice(0, 16)}`
 }
 
 export function formatAdr(decision: Decision, options: AdrOptions): string {
@@ -57,6 +81,7 @@ export function formatAdr(decision: Decision, options: AdrOptions): string {
     `profile: ${decision.profile.name}`,
     `profile-hash: "${decision.profile.hash}"`,
     `decision-hash: "${decisionHash(body)}"`,
+    `decision-key: "${decisionKey(decision)}"`,
     '---',
     '',
   ]
@@ -89,16 +114,26 @@ export function adrBody(d: Decision, ruleSet?: RuleSet): string {
   // Context and Problem Statement
   out.push('## Context and Problem Statement', '')
   if (d.profile.description) out.push(md(`${d.profile.description}.`.replace(/\.\.$/, '.')), '')
+  const n = facts.modalities.length
+  // "Not all present: about 100%" reads as a contradiction; say what the numbers mean instead.
+  const presence =
+    n === 1
+      ? `Fusion combines two or more modalities: with one there is nothing to fuse, and the options below differ only in their encoders. Add the other inputs to the profile to get a meaningful decision. `
+      : facts.completeCaseShare >= 1 - 1e-9
+        ? 'In production every request carries all of them. '
+        : pct(facts.completeCaseShare) === '100%'
+          ? 'In production nearly every request (more than 99.9%) carries every modality. '
+        : `In production they are not all present: about ${pct(facts.completeCaseShare)} of requests carry every modality. `
   out.push(
-    `The model for \`${d.profile.name}\` reads ${facts.modalities.length} modalit${facts.modalities.length === 1 ? 'y' : 'ies'}. ` +
-      `In production they are not all present: about ${pct(facts.completeCaseShare)} of requests carry every modality. ` +
+    `The model for \`${d.profile.name}\` reads ${n} modalit${n === 1 ? 'y' : 'ies'}. ` +
+      presence +
       `Training has ${Number(facts.labelledSamples).toLocaleString('en-US')} labelled samples${facts.cohortCount > 0 ? ` from ${facts.cohortCount} cohort${facts.cohortCount === 1 ? '' : 's'}` : ''}.`,
     '',
   )
   out.push('| Modality | Type | Input size | Deployment availability | Training availability | Missingness | Timing |')
   out.push('|---|---|---:|---:|---:|---|---|')
   for (const m of facts.modalities) {
-    out.push(`| ${m.name}${m.required ? ' (required)' : ''} | ${m.type} | ${m.size.toLocaleString('en-US')} | ${pct(m.availability)} | ${pct(m.trainingAvailability)} | ${m.missingness} | ${m.timing} |`)
+    out.push(`| ${m.name}${m.required ? ' (required)' : ''} | ${m.type} | ${m.size.toLocaleString('en-US')} | ${pct(m.availability)} | ${pct(m.trainingAvailability)} | ${m.required || m.availability >= 1 ? 'never missing' : m.missingness} | ${m.timing} |`)
   }
   out.push('')
   out.push('Which fusion strategy, masking plan and transfer plan keep the model accurate when modalities are missing, within the latency budget?', '')

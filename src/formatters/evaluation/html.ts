@@ -86,7 +86,8 @@ export function formatEvaluationHtml(result: EvaluationResult): string {
       (mo) =>
         `<tr><td>${e(mo.name)}</td><td>${mo.inputSize}${mo.scaledFrom !== null ? ` <span class="note">(from ${mo.scaledFrom})</span>` : ''}</td>` +
         `<td>${num(mo.trainingAvailability, 2)}</td><td>${num(mo.simulatedTrainingAvailability, 2)}</td><td>${num(mo.availability, 2)}</td><td>${num(mo.simulatedDeploymentAvailability, 2)}</td>` +
-        `<td>${num(sim.zeroFill.find((z) => z.name === mo.name)?.zeroOffsetSd, 1)}</td></tr>`,
+        // Zero-fill happens only to a modality that goes missing; for one that never does the offset means nothing.
+        `<td>${mo.simulatedDeploymentAvailability < 1 ? num(sim.zeroFill.find((z) => z.name === mo.name)?.zeroOffsetSd, 1) : 'never absent'}</td></tr>`,
     )
     .join('\n')
   const data = {
