@@ -3,6 +3,7 @@
 import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
+import {runInProcess} from './helpers/in-process.js'
 import {parse} from 'yaml'
 import {ROOT, runCli, tempDir} from './helpers/run-cli.js'
 
@@ -11,8 +12,8 @@ const WEARABLE = join(FIX, 'wearable.yaml')
 const DATE = ['--date', '2026-01-15']
 
 describe('fuseplan recommend', () => {
-  it('with no argument decides the bundled example and prints a MADR ADR', () => {
-    const r = runCli(['recommend', ...DATE])
+  it('with no argument decides the bundled example and prints a MADR ADR', async () => {
+    const r = await runInProcess(['recommend', ...DATE])
     expect(r.status).toBe(0)
     expect(r.stdout.startsWith('---\nstatus: proposed\ndate: 2026-01-15\nprofile: icu-deterioration\n')).toBe(true)
     for (const h of ['## Context and Problem Statement', '## Decision Drivers', '## Considered Options', '## Decision Outcome', '### Consequences', '### Confirmation', '## Pros and Cons of the Options', '### Rules that decided it']) {
@@ -22,15 +23,15 @@ describe('fuseplan recommend', () => {
   })
 
   it('pins the whole ADR for a fixture profile, byte for byte, run after run', async () => {
-    const a = runCli(['recommend', WEARABLE, ...DATE])
-    const b = runCli(['recommend', WEARABLE, ...DATE])
+    const a = await runInProcess(['recommend', WEARABLE, ...DATE])
+    const b = await runInProcess(['recommend', WEARABLE, ...DATE])
     expect(a.status).toBe(0)
     expect(a.stdout).toBe(b.stdout)
     await expect(a.stdout).toMatchFileSnapshot('./fixtures/recommend/wearable.adr.md')
   })
 
-  it('--format json gives the documented Decision contract', () => {
-    const r = runCli(['recommend', WEARABLE, '--format', 'json'])
+  it('--format json gives the documented Decision contract', async () => {
+    const r = await runInProcess(['recommend', WEARABLE, '--format', 'json'])
     expect(r.status).toBe(0)
     const d = JSON.parse(r.stdout)
     expect(d.strategy).toBe('attention')
@@ -52,14 +53,14 @@ describe('fuseplan recommend', () => {
     expect(d.trace.find((t: {ruleId: string}) => t.ruleId === 'temporal-favours-attention')).toMatchObject({fired: true, inputs: {'facts.continuousCount': 1, 'facts.labelledSamples': 42000}})
   })
 
-  it('--format yaml carries the same object', () => {
-    const y = runCli(['recommend', WEARABLE, '--format', 'yaml'])
-    const j = runCli(['recommend', WEARABLE, '--format', 'json'])
+  it('--format yaml carries the same object', async () => {
+    const y = await runInProcess(['recommend', WEARABLE, '--format', 'yaml'])
+    const j = await runInProcess(['recommend', WEARABLE, '--format', 'json'])
     expect(parse(y.stdout)).toEqual(JSON.parse(j.stdout))
   })
 
-  it('--explain prints every rule, the values it read and its effects', () => {
-    const r = runCli(['recommend', WEARABLE, '--explain'])
+  it('--explain prints every rule, the values it read and its effects', async () => {
+    const r = await runInProcess(['recommend', WEARABLE, '--explain'])
     expect(r.status).toBe(0)
     expect(r.stdout).toMatch(/^\[FIRED\] temporal-favours-attention - /m)
     expect(r.stdout).toMatch(/read: facts.continuousCount = 1, facts.episodicCount = 1/)
@@ -68,39 +69,39 @@ describe('fuseplan recommend', () => {
     expect(r.stdout).toMatch(/Recommended: Attention-based fusion \(attention\)\.\n$/)
   })
 
-  it('exits 1 and says why when no strategy fits the latency budget', () => {
-    const r = runCli(['recommend', join(FIX, 'too-slow.yaml'), '--format', 'json'])
+  it('exits 1 and says why when no strategy fits the latency budget', async () => {
+    const r = await runInProcess(['recommend', join(FIX, 'too-slow.yaml'), '--format', 'json'])
     expect(r.status).toBe(1)
     expect(JSON.parse(r.stdout).strategy).toBeNull()
     expect(r.stderr).toMatch(/no strategy recommended for too-slow: No strategy fits the latency budget of 20 ms: the estimates are early 43.05 ms/)
     const out = tempDir()
-    const w = runCli(['recommend', join(FIX, 'too-slow.yaml'), '--out', out])
+    const w = await runInProcess(['recommend', join(FIX, 'too-slow.yaml'), '--out', out])
     expect(w.status).toBe(1)
     expect(w.stderr).toMatch(/No ADR written/)
     expect(readdirSync(out)).toEqual([])
   })
 
-  it('exits 2 with file:line:col on an invalid profile', () => {
-    const dup = runCli(['recommend', 'test/fixtures/recommend/duplicate.yaml'])
+  it('exits 2 with file:line:col on an invalid profile', async () => {
+    const dup = await runInProcess(['recommend', 'test/fixtures/recommend/duplicate.yaml'])
     expect(dup.status).toBe(2)
     expect(dup.stdout).toBe('')
     expect(dup.stderr).toMatch(/^test\/fixtures\/recommend\/duplicate\.yaml:7:12: error: Modality `ehr` is already defined at modalities\[0\]; names must be unique\. \[unique-modality-names\]$/m)
-    const schema = runCli(['recommend', 'test/fixtures/recommend/schema-error.yaml'])
+    const schema = await runInProcess(['recommend', 'test/fixtures/recommend/schema-error.yaml'])
     expect(schema.status).toBe(2)
     expect(schema.stderr).toMatch(/^test\/fixtures\/recommend\/schema-error\.yaml:9:19: error: /m)
-    const missing = runCli(['recommend', 'nope.yaml'])
+    const missing = await runInProcess(['recommend', 'nope.yaml'])
     expect(missing.status).toBe(2)
     expect(missing.stderr).toMatch(/nope\.yaml:1:1: error: Cannot read nope\.yaml: no such file/)
     expect(`${dup.stderr}${schema.stderr}${missing.stderr}`).not.toMatch(/\n\s+at /)
   })
 
-  it('rejects a malformed --date', () => {
-    const r = runCli(['recommend', WEARABLE, '--date', '2026-02-30'])
+  it('rejects a malformed --date', async () => {
+    const r = await runInProcess(['recommend', WEARABLE, '--date', '2026-02-30'])
     expect(r.status).toBe(2)
     expect(r.stderr).toMatch(/--date must be a calendar date written YYYY-MM-DD/)
   })
 
-  it('--out numbers ADRs, skips unchanged decisions, and supersedes changed ones', () => {
+  it('--out numbers ADRs, skips unchanged decisions, and supersedes changed ones', async () => {
     const dir = tempDir()
     const adrs = join(dir, 'docs', 'adr')
     mkdirSync(adrs, {recursive: true})
@@ -108,20 +109,20 @@ describe('fuseplan recommend', () => {
     const profile = join(dir, 'afib.yaml')
     writeFileSync(profile, readFileSync(WEARABLE, 'utf8'))
 
-    const first = runCli(['recommend', profile, '--out', adrs, ...DATE])
+    const first = await runInProcess(['recommend', profile, '--out', adrs, ...DATE])
     expect(first.status).toBe(0)
     const name = '0002-use-attention-based-fusion-with-modality-masking-and-transfer-from-a-data-rich.md'
     expect(first.stdout).toBe(`Wrote ${join(adrs, name)}\n`)
     const written = readFileSync(join(adrs, name), 'utf8')
-    expect(written).toBe(runCli(['recommend', profile, ...DATE]).stdout)
+    expect(written).toBe((await runInProcess(['recommend', profile, ...DATE])).stdout)
 
-    const again = runCli(['recommend', profile, '--out', adrs, '--date', '2026-03-01'])
+    const again = await runInProcess(['recommend', profile, '--out', adrs, '--date', '2026-03-01'])
     expect(again.status).toBe(0)
     expect(again.stdout).toBe(`Unchanged: ${join(adrs, name)} already records this decision; no new ADR written.\n`)
     expect(readdirSync(adrs).filter((f) => f.endsWith('.md'))).toHaveLength(2)
 
     writeFileSync(profile, readFileSync(WEARABLE, 'utf8').replace('labelledSamples: 42000', 'labelledSamples: 1500').replace('interactions: strong', 'interactions: weak'))
-    const changed = runCli(['recommend', profile, '--out', adrs, '--date', '2026-03-01'])
+    const changed = await runInProcess(['recommend', profile, '--out', adrs, '--date', '2026-03-01'])
     expect(changed.status).toBe(0)
     const next = readdirSync(adrs).filter((f) => f.startsWith('0003-'))
     expect(next).toEqual(['0003-use-late-fusion-and-transfer-from-a-data-rich-cohort-for-afib-screening.md'])
@@ -136,32 +137,32 @@ describe('fuseplan recommend', () => {
     expect(readdirSync(adrs).some((f) => f.endsWith('.tmp'))).toBe(false)
   })
 
-  it('--rules adds a rule pack; a broken pack is reported at file:line:col with exit 2', () => {
+  it('--rules adds a rule pack; a broken pack is reported at file:line:col with exit 2', async () => {
     const dir = tempDir()
     mkdirSync(join(dir, 'pack'))
     writeFileSync(
       join(dir, 'pack', 'strict.yaml'),
       ['id: interpretable-late', 'title: Interpretability demands favour late fusion', 'rationale: Per-modality models can be explained one by one to clinicians reviewing a prediction.', 'source: team policy', 'when: facts.modalityCount >= 2', 'effects:', '  score:', '    - {strategy: late, delta: 10, reason: the review board needs per-modality explanations}', 'examples:', '  fires: {}', '  passes: {modalities: [{name: ehr, type: tabular, features: 10, availability: 1.0}]}', ''].join('\n'),
     )
-    const r = runCli(['recommend', WEARABLE, '--rules', join(dir, 'pack'), '--format', 'json'])
+    const r = await runInProcess(['recommend', WEARABLE, '--rules', join(dir, 'pack'), '--format', 'json'])
     expect(r.status).toBe(0)
     expect(JSON.parse(r.stdout).strategy).toBe('late')
     writeFileSync(join(dir, 'pack', 'broken.yaml'), 'id: broken-rule\ntitle: x\nrationale: y\nsource: z\nwhen: facts.nope +\n')
-    const bad = runCli(['recommend', WEARABLE, '--rules', join(dir, 'pack')])
+    const bad = await runInProcess(['recommend', WEARABLE, '--rules', join(dir, 'pack')])
     expect(bad.status).toBe(2)
     expect(bad.stderr).toMatch(/broken\.yaml:5:19: Invalid CEL in rule `when` condition/)
     expect(bad.stderr).toMatch(/broken\.yaml:1:1: Missing rule `effects`/)
   })
 
-  it('honours fuseplan.config.yaml next to the profile (option override changes the decision)', () => {
+  it('honours fuseplan.config.yaml next to the profile (option override changes the decision)', async () => {
     const dir = tempDir()
     writeFileSync(join(dir, 'afib.yaml'), readFileSync(WEARABLE, 'utf8'))
     writeFileSync(join(dir, 'fuseplan.config.yaml'), 'overrides:\n  temporal-favours-attention:\n    options: {minLabelledSamples: 100000}\n  rare-modality: off\n')
-    const r = runCli(['recommend', join(dir, 'afib.yaml'), '--format', 'json'])
+    const r = await runInProcess(['recommend', join(dir, 'afib.yaml'), '--format', 'json'])
     expect(r.status).toBe(0)
     expect(JSON.parse(r.stdout).strategy).toBe('intermediate')
     expect(JSON.parse(r.stdout).trace.find((t: {ruleId: string}) => t.ruleId === 'rare-modality')).toEqual({ruleId: 'rare-modality', fired: false, inputs: {}, effects: [], disabled: true})
-    const x = runCli(['recommend', join(dir, 'afib.yaml'), '--explain'])
+    const x = await runInProcess(['recommend', join(dir, 'afib.yaml'), '--explain'])
     expect(x.stdout).toMatch(/^\[off  \] rare-modality - /m)
     expect(x.stdout).toMatch(/, 1 turned off by config\.\n/)
     expect(x.stdout).toMatch(/read: .*options\.minLabelledSamples = 100000/)
@@ -169,16 +170,16 @@ describe('fuseplan recommend', () => {
 })
 
 describe('fuseplan rules', () => {
-  it('list shows every rule with its severity or kind', () => {
-    const r = runCli(['rules', 'list'])
+  it('list shows every rule with its severity or kind', async () => {
+    const r = await runInProcess(['rules', 'list'])
     expect(r.status).toBe(0)
     expect(r.stdout).toMatch(/^ID +SEVERITY +TITLE$/m)
     expect(r.stdout).toMatch(/^unique-modality-names +error +Modality names must be unique$/m)
     expect(r.stdout).toMatch(/^early-fusion-needs-complete-data +decision +Early fusion is excluded/m)
   })
 
-  it('show prints the doc of a rule', () => {
-    const r = runCli(['rules', 'show', 'early-fusion-needs-complete-data'])
+  it('show prints the doc of a rule', async () => {
+    const r = await runInProcess(['rules', 'show', 'early-fusion-needs-complete-data'])
     expect(r.status).toBe(0)
     expect(r.stdout).toMatch(/^early-fusion-needs-complete-data\nEarly fusion is excluded when any modality is missing at deployment\n/)
     expect(r.stdout).toMatch(/Defined in: rules\/strategy\.yaml:\d+:\d+/)
@@ -188,14 +189,14 @@ describe('fuseplan rules', () => {
     expect(r.stdout).toMatch(/Examples .*\n {2}Fires with:\n {4}\(the base profile as is\)\n {2}Does not fire with:\n {4}modalities\[1\]\.availability: 1/)
   })
 
-  it('show suggests ids for a typo and exits 2', () => {
-    const r = runCli(['rules', 'show', 'early-fusion-needs-complete'])
+  it('show suggests ids for a typo and exits 2', async () => {
+    const r = await runInProcess(['rules', 'show', 'early-fusion-needs-complete'])
     expect(r.status).toBe(2)
     expect(r.stderr).toMatch(/No rule `early-fusion-needs-complete`\. Did you mean `early-fusion-needs-complete-data`\?/)
   })
 
-  it('list --facts documents the derived facts', () => {
-    const r = runCli(['rules', 'list', '--facts'])
+  it('list --facts documents the derived facts', async () => {
+    const r = await runInProcess(['rules', 'list', '--facts'])
     expect(r.stdout).toMatch(/^facts\.completeCaseShare +Expected share of deployment requests carrying every modality/m)
   })
 })

@@ -4,6 +4,7 @@ import {existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync} from 'n
 import {join} from 'node:path'
 import {parse} from 'yaml'
 import {describe, expect, it} from 'vitest'
+import {runInProcess} from '../helpers/in-process.js'
 import {loadProfileText} from '../../src/profile/load.js'
 import {ROOT, runCli, tempDir} from '../helpers/run-cli.js'
 
@@ -98,7 +99,7 @@ function icuExpected(_dir: string): string {
 }
 
 describe('fuseplan init without a terminal', () => {
-  it('fails at once with exit 2 and a one-line hint, writing nothing, when neither --yes nor --answers is given', () => {
+  it('fails at once with exit 2 and a one-line hint, writing nothing, when neither --yes nor --answers is given', async () => {
     const dir = tempDir()
     const r = runCli(['init'], {cwd: dir})
     expect(r.status, r.stderr + r.stdout).toBe(2)
@@ -109,9 +110,9 @@ describe('fuseplan init without a terminal', () => {
     expect(readdirSync(dir)).toEqual([])
   })
 
-  it('--yes writes a default profile that lints clean, byte-identical on every run', () => {
+  it('--yes writes a default profile that lints clean, byte-identical on every run', async () => {
     const dir = tempDir()
-    const r = runCli(['init', '--yes'], {cwd: dir})
+    const r = await runInProcess(['init', '--yes'], {cwd: dir})
     expect(r.status, r.stderr).toBe(0)
     expect(r.stdout).toContain('Wrote fuseplan.profile.yaml.')
     const file = join(dir, 'fuseplan.profile.yaml')
@@ -119,13 +120,13 @@ describe('fuseplan init without a terminal', () => {
     // The modeline names a schema file the user has (the one shipped in the package), relative to the profile.
     const modeline = /^# yaml-language-server: \$schema=(\S+)$/.exec(first.split('\n')[0])
     expect(modeline?.[1]).toBe(join(ROOT, 'schemas', 'deployment-profile.schema.json'))
-    expect(readFileSync(modeline![1], 'utf8')).toBe(runCli(['schema']).stdout)
+    expect(readFileSync(modeline![1], 'utf8')).toBe((await runInProcess(['schema'])).stdout)
     // In a project with fuseplan as a dependency, the path is relative to the profile: the same on every machine.
     const project = tempDir()
     mkdirSync(join(project, 'node_modules', 'fuseplan', 'schemas'), {recursive: true})
     writeFileSync(join(project, 'node_modules', 'fuseplan', 'schemas', 'deployment-profile.schema.json'), '{}')
     mkdirSync(join(project, 'deploy'))
-    expect(runCli(['init', '--yes', '--out', 'deploy/p.yaml'], {cwd: project}).status).toBe(0)
+    expect((await runInProcess(['init', '--yes', '--out', 'deploy/p.yaml'], {cwd: project})).status).toBe(0)
     expect(readFileSync(join(project, 'deploy', 'p.yaml'), 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=../node_modules/fuseplan/schemas/deployment-profile.schema.json')
     expect(r.stdout).toContain(`Next: node ${join(ROOT, 'bin', 'run.js')} lint fuseplan.profile.yaml`)
     expect(r.stderr).toContain('warning: fuseplan.profile.yaml has one modality; fusion combines two or more')
@@ -138,14 +139,14 @@ describe('fuseplan init without a terminal', () => {
       modalities: [{name: 'tabular', type: 'tabular', features: 32, availability: 1, timing: 'static'}],
       latency: {budgetMs: 100, percentile: 99, hardware: 'cpu'},
     })
-    expect(runCli(['init', '--yes', '--force'], {cwd: dir}).status, 'second run').toBe(0)
+    expect((await runInProcess(['init', '--yes', '--force'], {cwd: dir})).status, 'second run').toBe(0)
     expect(readFileSync(file, 'utf8')).toBe(first)
     expect(readdirSync(dir)).toEqual(['fuseplan.profile.yaml']) // no temp files left beside it
   })
 
-  it('builds the whole profile from flags alone', () => {
+  it('builds the whole profile from flags alone', async () => {
     const dir = tempDir()
-    const r = runCli(['init', '--yes', '--out', 'icu.yaml', ...ICU_FLAGS], {cwd: dir})
+    const r = await runInProcess(['init', '--yes', '--out', 'icu.yaml', ...ICU_FLAGS], {cwd: dir})
     expect(r.stderr).toBe('')
     expect(r.status, r.stderr).toBe(0)
     expect(readFileSync(join(dir, 'icu.yaml'), 'utf8')).toBe(icuExpected(dir))
@@ -155,87 +156,87 @@ describe('fuseplan init without a terminal', () => {
     lintClean(join(dir, 'icu.yaml'))
   })
 
-  it('saves answers and replays them to the same bytes (--save-answers / --answers)', () => {
+  it('saves answers and replays them to the same bytes (--save-answers / --answers)', async () => {
     const dir = tempDir()
-    expect(runCli(['init', '--yes', '--out', 'a.yaml', '--save-answers', 'answers.yaml', ...ICU_FLAGS], {cwd: dir}).status).toBe(0)
+    expect((await runInProcess(['init', '--yes', '--out', 'a.yaml', '--save-answers', 'answers.yaml', ...ICU_FLAGS], {cwd: dir})).status).toBe(0)
     const answers = readFileSync(join(dir, 'answers.yaml'), 'utf8')
     expect(answers).toContain('kind: InitAnswers')
     expect(answers).not.toContain('yaml-language-server')
-    const r = runCli(['init', '--answers', 'answers.yaml', '--out', 'b.yaml'], {cwd: dir})
+    const r = await runInProcess(['init', '--answers', 'answers.yaml', '--out', 'b.yaml'], {cwd: dir})
     expect(r.status, r.stderr).toBe(0)
     expect(readFileSync(join(dir, 'b.yaml'), 'utf8')).toBe(icuExpected(dir))
     // A flag refines a replayed answer.
-    const c = runCli(['init', '--answers', 'answers.yaml', '--out', 'c.yaml', '--modality', 'name=cxr,availability=0.3'], {cwd: dir})
+    const c = await runInProcess(['init', '--answers', 'answers.yaml', '--out', 'c.yaml', '--modality', 'name=cxr,availability=0.3'], {cwd: dir})
     expect(c.status, c.stderr).toBe(0)
     expect(parse(readFileSync(join(dir, 'c.yaml'), 'utf8')).modalities[1]).toEqual({
       name: 'cxr', type: 'image', shape: [224, 224, 1], availability: 0.3, missingness: 'informative', timing: 'episodic', encoderLatencyMs: 35,
     })
   })
 
-  it('takes an existing profile as answers and writes it back unchanged in content', () => {
+  it('takes an existing profile as answers and writes it back unchanged in content', async () => {
     const dir = tempDir()
     for (const name of ['icu-deterioration.yaml', 'wearable-afib.yaml']) {
       const example = join(ROOT, 'examples', name)
-      const r = runCli(['init', '--answers', example, '--out', name], {cwd: dir})
+      const r = await runInProcess(['init', '--answers', example, '--out', name], {cwd: dir})
       expect(r.status, r.stderr).toBe(0)
       expect(parse(readFileSync(join(dir, name), 'utf8'))).toEqual(parse(readFileSync(example, 'utf8')))
     }
   })
 
-  it('points at the bad value in an answers file with file:line:col', () => {
+  it('points at the bad value in an answers file with file:line:col', async () => {
     const dir = tempDir()
     writeFileSync(join(dir, 'answers.yaml'), 'name: x\nmodalities:\n  - name: ehr\n    type: tabular\n    features: 3\n    availability: 1.5\n')
-    const r = runCli(['init', '--answers', 'answers.yaml'], {cwd: dir})
+    const r = await runInProcess(['init', '--answers', 'answers.yaml'], {cwd: dir})
     expect(r.status, r.stderr + r.stdout).toBe(2)
     expect(r.stderr.trim()).toBe('answers.yaml:6:19: The availability of ehr is a share and must be between 0 and 1; got 1.5.')
     expect(readdirSync(dir)).toEqual(['answers.yaml'])
   })
 
-  it('explains a malformed flag spec and exits 2', () => {
+  it('explains a malformed flag spec and exits 2', async () => {
     const dir = tempDir()
-    const unknown = runCli(['init', '--yes', '--modality', 'name=cxr,kind=image'], {cwd: dir})
+    const unknown = await runInProcess(['init', '--yes', '--modality', 'name=cxr,kind=image'], {cwd: dir})
     expect(unknown.status, unknown.stderr + unknown.stdout).toBe(2)
     expect(unknown.stderr).toContain('--modality "name=cxr,kind=image": unknown key `kind`.')
-    const badShare = runCli(['init', '--yes', '--modality', 'name=cxr,type=image,availability=1.2'], {cwd: dir})
+    const badShare = await runInProcess(['init', '--yes', '--modality', 'name=cxr,type=image,availability=1.2'], {cwd: dir})
     expect(badShare.status, badShare.stderr + badShare.stdout).toBe(2)
     expect(badShare.stderr.trim()).toBe('--modality "name=cxr,type=image,availability=1.2": The availability of cxr is a share and must be between 0 and 1; got 1.2.')
-    const badCohort = runCli(['init', '--yes', '--modality', 'name=ehr,availability=1', '--cohort', 'name=icu,size=10,modalities=ehr+cxr'], {cwd: dir})
+    const badCohort = await runInProcess(['init', '--yes', '--modality', 'name=ehr,availability=1', '--cohort', 'name=icu,size=10,modalities=ehr+cxr'], {cwd: dir})
     expect(badCohort.status, badCohort.stderr + badCohort.stdout).toBe(2)
     expect(badCohort.stderr).toContain('cohort icu names unknown modality `cxr`; the modalities are ehr.')
-    const badName = runCli(['init', '--yes', '--name', 'ICU Model'], {cwd: dir})
+    const badName = await runInProcess(['init', '--yes', '--name', 'ICU Model'], {cwd: dir})
     expect(badName.stderr).toContain('--name: The name must be a slug')
     expect(badName.stderr).toContain('(try `icu-model`)')
     expect(readdirSync(dir)).toEqual([])
   })
 
-  it('runs the lint rules on the assembled profile and writes nothing when they find an error', () => {
+  it('runs the lint rules on the assembled profile and writes nothing when they find an error', async () => {
     const dir = tempDir()
-    const r = runCli(['init', '--yes', '--modality', 'name=a,availability=0.5'], {cwd: dir})
+    const r = await runInProcess(['init', '--yes', '--modality', 'name=a,availability=0.5'], {cwd: dir})
     expect(r.status, r.stderr + r.stdout).toBe(2)
     expect(r.stderr).toContain('The answers do not make a valid profile, so nothing was written:\n  modalities: About 50% of requests would carry no modality at all.')
     expect(r.stderr).toContain('(request-without-modality)')
     expect(readdirSync(dir)).toEqual([])
   })
 
-  it('refuses to overwrite an existing file without --force', () => {
+  it('refuses to overwrite an existing file without --force', async () => {
     const dir = tempDir()
     writeFileSync(join(dir, 'fuseplan.profile.yaml'), 'mine\n')
-    const r = runCli(['init', '--yes'], {cwd: dir})
+    const r = await runInProcess(['init', '--yes'], {cwd: dir})
     expect(r.status, r.stderr + r.stdout).toBe(2)
     expect(r.stderr).toContain('fuseplan.profile.yaml already exists; pass --force to overwrite it')
     expect(readFileSync(join(dir, 'fuseplan.profile.yaml'), 'utf8')).toBe('mine\n')
-    expect(runCli(['init', '--yes', '--force'], {cwd: dir}).status, 'second run').toBe(0)
+    expect((await runInProcess(['init', '--yes', '--force'], {cwd: dir})).status, 'second run').toBe(0)
     expect(readFileSync(join(dir, 'fuseplan.profile.yaml'), 'utf8')).toContain('kind: DeploymentProfile')
   })
 
-  it('--json prints the written profile as JSON on stdout', () => {
+  it('--json prints the written profile as JSON on stdout', async () => {
     const dir = tempDir()
-    const r = runCli(['init', '--yes', '--json', '--name', 'j'], {cwd: dir})
+    const r = await runInProcess(['init', '--yes', '--json', '--name', 'j'], {cwd: dir})
     expect(r.status, r.stderr).toBe(0)
     const json = JSON.parse(r.stdout)
     expect(json).toEqual(parse(readFileSync(join(dir, 'fuseplan.profile.yaml'), 'utf8')))
     expect(json.name).toBe('j')
-    const bad = runCli(['init', '--yes', '--json', '--name', 'J J', '--out', 'other.yaml'], {cwd: dir})
+    const bad = await runInProcess(['init', '--yes', '--json', '--name', 'J J', '--out', 'other.yaml'], {cwd: dir})
     expect(bad.status, bad.stderr + bad.stdout).toBe(2)
     expect(JSON.parse(bad.stdout).error.message).toContain('--name: The name must be a slug')
     expect(existsSync(join(dir, 'other.yaml'))).toBe(false)
@@ -243,9 +244,9 @@ describe('fuseplan init without a terminal', () => {
 })
 
 describe('fuseplan init --from-data', () => {
-  it('measures a CSV sample: availability, features, patterns, size, labels', () => {
+  it('measures a CSV sample: availability, features, patterns, size, labels', async () => {
     const dir = tempDir()
-    const r = runCli(['init', '--yes', '--from-data', join(FIX, 'icu-sample.csv'), '--map', 'ehr=age,hr,bp_*', '--map', 'cxr=cxr_path', '--map', 'notes=note', '--label', 'label'], {cwd: dir})
+    const r = await runInProcess(['init', '--yes', '--from-data', join(FIX, 'icu-sample.csv'), '--map', 'ehr=age,hr,bp_*', '--map', 'cxr=cxr_path', '--map', 'notes=note', '--label', 'label'], {cwd: dir})
     expect(r.stderr).toBe('')
     expect(r.status, r.stderr).toBe(0)
     expect(r.stdout).toContain('10 rows (CSV)')
@@ -273,9 +274,9 @@ describe('fuseplan init --from-data', () => {
     lintClean(file)
   })
 
-  it('takes the mapping from a YAML file, and flags still override measured values', () => {
+  it('takes the mapping from a YAML file, and flags still override measured values', async () => {
     const dir = tempDir()
-    const r = runCli(
+    const r = await runInProcess(
       ['init', '--yes', '--from-data', join(FIX, 'icu-sample.csv'), '--mapping', join(FIX, 'mapping.yaml'), '--modality', 'name=cxr,type=tabular,availability=0.4', '--name', 'from-file'],
       {cwd: dir},
     )
@@ -285,9 +286,9 @@ describe('fuseplan init --from-data', () => {
     expect(p.task.labelledSamples).toBe(10)
   })
 
-  it('measures a JSON Lines sample, counting array-valued columns by their length', () => {
+  it('measures a JSON Lines sample, counting array-valued columns by their length', async () => {
     const dir = tempDir()
-    const r = runCli(['init', '--yes', '--from-data', join(FIX, 'wear-sample.jsonl'), '--map', 'vitals=age,hr', '--map', 'emb=emb', '--map', 'ecg=ecg', '--label', 'y'], {cwd: dir})
+    const r = await runInProcess(['init', '--yes', '--from-data', join(FIX, 'wear-sample.jsonl'), '--map', 'vitals=age,hr', '--map', 'emb=emb', '--map', 'ecg=ecg', '--label', 'y'], {cwd: dir})
     expect(r.stderr).toBe('')
     expect(r.status, r.stderr).toBe(0)
     const p = parse(readFileSync(join(dir, 'fuseplan.profile.yaml'), 'utf8'))
@@ -312,24 +313,24 @@ describe('fuseplan init --from-data', () => {
     ['short-row.csv', '3:4: row has 2 fields but the header has 3; the row ends here'],
     ['stray-quote.csv', '2:4: a double quote inside an unquoted field'],
     ['bad.jsonl', '2:9: invalid JSON'],
-  ])('reports the first problem of %s as file:line:col, exit 2, nothing written', (name, expected) => {
+  ])('reports the first problem of %s as file:line:col, exit 2, nothing written', async (name, expected) => {
     const dir = tempDir()
-    const real = runCli(['init', '--yes', '--out', join(dir, 'p.yaml'), '--from-data', name, '--map', name.endsWith('.jsonl') ? 'x=a' : 'x=a,b,c'], {cwd: FIX})
+    const real = await runInProcess(['init', '--yes', '--out', join(dir, 'p.yaml'), '--from-data', name, '--map', name.endsWith('.jsonl') ? 'x=a' : 'x=a,b,c'], {cwd: FIX})
     expect(real.status, real.stderr + real.stdout).toBe(2)
     expect(real.stderr.trim()).toMatch(new RegExp(`^${name.replace('.', '\\.')}:${expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))
     expect(existsSync(join(dir, 'p.yaml'))).toBe(false)
   })
 
-  it('names the columns when a mapping matches none of them', () => {
+  it('names the columns when a mapping matches none of them', async () => {
     const dir = tempDir()
-    const r = runCli(['init', '--yes', '--from-data', join(FIX, 'icu-sample.csv'), '--map', 'ehr=age', '--map', 'cxr=xray_*'], {cwd: dir})
+    const r = await runInProcess(['init', '--yes', '--from-data', join(FIX, 'icu-sample.csv'), '--map', 'ehr=age', '--map', 'cxr=xray_*'], {cwd: dir})
     expect(r.status, r.stderr + r.stdout).toBe(2)
     expect(r.stderr.trim()).toBe('--map "cxr=xray_*": `xray_*` matches no column of the data. The columns are: id, age, hr, bp_sys, bp_dia, cxr_path, note, label.')
   })
 
-  it('without --map, guesses the modalities from the column names and says so', () => {
+  it('without --map, guesses the modalities from the column names and says so', async () => {
     const dir = tempDir()
-    const r = runCli(['init', '--yes', '--from-data', join(FIX, 'derm-sample.csv'), '--label', 'label', '--out', 'p.yaml'], {cwd: dir})
+    const r = await runInProcess(['init', '--yes', '--from-data', join(FIX, 'derm-sample.csv'), '--label', 'label', '--out', 'p.yaml'], {cwd: dir})
     expect(r.status, r.stderr + r.stdout).toBe(0)
     expect(r.stdout).toContain(
       [

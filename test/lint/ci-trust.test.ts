@@ -3,6 +3,7 @@
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
+import {runInProcess} from '../helpers/in-process.js'
 import {runCli, tempDir} from '../helpers/run-cli.js'
 
 const GOOD = readFileSync(new URL('../../examples/retail-complete.yaml', import.meta.url), 'utf8')
@@ -22,7 +23,7 @@ interface JsonReport {
 }
 
 describe('no silent skips', () => {
-  it('reports a profile with a misspelled or missing kind found by walking a folder; skips other YAML', () => {
+  it('reports a profile with a misspelled or missing kind found by walking a folder; skips other YAML', async () => {
     const dir = workspace({
       'deploy/good.yaml': GOOD,
       'deploy/typo.yaml': GOOD.replace('kind: DeploymentProfile', 'kind: DeploymentProfle').replace('availability: 1.0', 'availability: 1.4'),
@@ -30,7 +31,7 @@ describe('no silent skips', () => {
       'deploy/workflow.yaml': 'on: push\njobs: {}\n',
     })
     // The ESLint habit: the short flag, then the folder.
-    const r = runCli(['lint', '-f', 'json', 'deploy/'], {cwd: dir})
+    const r = await runInProcess(['lint', '-f', 'json', 'deploy/'], {cwd: dir})
     expect(r.status).toBe(1)
     const reports = JSON.parse(r.stdout) as JsonReport[]
     expect(reports.map((x) => x.filePath.slice(dir.length + 1))).toEqual(['deploy/good.yaml', 'deploy/nokind.yaml', 'deploy/typo.yaml'])
@@ -38,31 +39,31 @@ describe('no silent skips', () => {
     expect(reports[2].messages[0].message).toContain('did you mean `DeploymentProfile`?')
     expect(reports[1].messages[0].message).toContain('has no `kind`: add `kind: DeploymentProfile`')
 
-    const stylish = runCli(['lint', 'deploy'], {cwd: dir})
+    const stylish = await runInProcess(['lint', 'deploy'], {cwd: dir})
     expect(stylish.stdout).toContain('✖ 2 problems (2 errors, 0 warnings)')
   })
 
-  it('fails the run when the folder walk stops at its entry limit, instead of passing what it did not see', () => {
+  it('fails the run when the folder walk stops at its entry limit, instead of passing what it did not see', async () => {
     // The limit is 100,000 entries; a lower one keeps the test fast (creating 100,001 files takes seconds).
     const dir = tempDir()
     mkdirSync(join(dir, 'big'))
     for (let i = 0; i <= 50; i++) writeFileSync(join(dir, 'big', `f${String(i).padStart(3, '0')}.txt`), '')
     writeFileSync(join(dir, 'big', 'zzz.yaml'), 'apiVersion: fuseplan/v1\nkind: DeploymentProfile\n')
-    const r = runCli(['lint', 'big'], {cwd: dir, env: {FUSEPLAN_LINT_MAX_ENTRIES: '50'}})
+    const r = await runInProcess(['lint', 'big'], {cwd: dir, env: {FUSEPLAN_LINT_MAX_ENTRIES: '50'}})
     expect(r.status).toBe(2)
     expect(r.stderr).toContain('fuseplan: stopped searching "big" after 50 entries; the files after that were not linted.')
     // Exactly at the limit nothing is missed.
-    expect(runCli(['lint', 'big'], {cwd: dir, env: {FUSEPLAN_LINT_MAX_ENTRIES: '52'}}).status).toBe(1)
+    expect((await runInProcess(['lint', 'big'], {cwd: dir, env: {FUSEPLAN_LINT_MAX_ENTRIES: '52'}})).status).toBe(1)
   })
 })
 
 describe('repeatable flags', () => {
-  it('--format, --output and --rules take one value each and leave the paths alone', () => {
+  it('--format, --output and --rules take one value each and leave the paths alone', async () => {
     const dir = workspace({'a.yaml': GOOD, 'b.yaml': GOOD.replace('name: retail-demand', 'name: Retail'), 'pack/.keep': ''})
-    const r = runCli(['lint', '--format', 'json', 'a.yaml', 'b.yaml'], {cwd: dir})
+    const r = await runInProcess(['lint', '--format', 'json', 'a.yaml', 'b.yaml'], {cwd: dir})
     expect(r.status).toBe(1)
     expect((JSON.parse(r.stdout) as JsonReport[]).map((x) => x.filePath.slice(dir.length + 1))).toEqual(['a.yaml', 'b.yaml'])
-    const out = runCli(['lint', '--rules', 'pack', '--format', 'sarif', '--output', 'out.sarif', 'a.yaml', 'b.yaml'], {cwd: dir})
+    const out = await runInProcess(['lint', '--rules', 'pack', '--format', 'sarif', '--output', 'out.sarif', 'a.yaml', 'b.yaml'], {cwd: dir})
     expect(out.status).toBe(1)
     expect(out.stdout).toBe('')
     const sarif = JSON.parse(readFileSync(join(dir, 'out.sarif'), 'utf8')) as {runs: {artifacts: unknown[]}[]}
@@ -71,10 +72,10 @@ describe('repeatable flags', () => {
 })
 
 describe('github format', () => {
-  it('no path a pull request controls starts a line with `::`', () => {
+  it('no path a pull request controls starts a line with `::`', async () => {
     const evil = '::error file=README.md,line=1::Approved'
     const dir = workspace({[`${evil}/p.yaml`]: GOOD.replace('name: retail-demand', 'name: Retail')})
-    const r = runCli(['lint', '--format', 'github', '.'], {cwd: dir})
+    const r = await runInProcess(['lint', '--format', 'github', '.'], {cwd: dir})
     expect(r.status).toBe(1)
     const lines = r.stdout.split('\n')
     const commands = lines.filter((l) => l.trimStart().startsWith('::'))
@@ -85,9 +86,9 @@ describe('github format', () => {
 })
 
 describe('a clean run', () => {
-  it('says how many files it checked and how many YAML files it skipped', () => {
+  it('says how many files it checked and how many YAML files it skipped', async () => {
     const dir = workspace({'deploy/a.yaml': GOOD, 'deploy/b.yaml': GOOD, 'deploy/ci.yaml': 'on: push\n'})
-    const r = runCli(['lint', 'deploy'], {cwd: dir})
+    const r = await runInProcess(['lint', 'deploy'], {cwd: dir})
     expect(r.status).toBe(0)
     expect(r.stdout).toBe('✔ 2 files checked, no problems (1 YAML file skipped: not fuseplan documents)\n')
   })
@@ -105,7 +106,7 @@ describe('discovery limit, in process', () => {
 })
 
 describe('every finding in one run', () => {
-  it('key typos (one finding each, with the key meant), a range error and a rule finding together; syntax errors at the mistake', () => {
+  it('key typos (one finding each, with the key meant), a range error and a rule finding together; syntax errors at the mistake', async () => {
     const icu = readFileSync(new URL('../../examples/icu-deterioration.yaml', import.meta.url), 'utf8')
     const three = icu
       .replace('labelledSamples:', 'labeledSamples:')
@@ -115,7 +116,7 @@ describe('every finding in one run', () => {
     const lines = GOOD.split('\n')
     lines[10] = `    ${lines[10].trim()}`
     const dir = workspace({'three.yaml': three, 'indent.yaml': lines.join('\n')})
-    const r = runCli(['lint', 'three.yaml', 'indent.yaml'], {cwd: dir})
+    const r = await runInProcess(['lint', 'three.yaml', 'indent.yaml'], {cwd: dir})
     expect(r.stdout).toBe(
       [
         '',

@@ -3,6 +3,7 @@
 import {copyFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
+import {runInProcess} from '../helpers/in-process.js'
 import {ROOT, runCli, tempDir} from '../helpers/run-cli.js'
 
 const FORMATS = ['stylish', 'json', 'sarif', 'github', 'junit'] as const
@@ -12,7 +13,7 @@ describe.each(['clean', 'broken'])('fuseplan lint on the %s profile', (name) => 
   copyFileSync(join(ROOT, 'test', 'fixtures', 'lint', `${name}.yaml`), join(dir, `${name}.yaml`))
 
   it.each(FORMATS)('--format %s', async (format) => {
-    const r = runCli(['lint', `${name}.yaml`, '--format', format], {cwd: dir})
+    const r = await runInProcess(['lint', `${name}.yaml`, '--format', format], {cwd: dir})
     expect(r.stderr).toBe('')
     expect(r.status).toBe(name === 'clean' ? 0 : 1)
     // JSON carries absolute paths (as ESLint's does); pin it relative to the temporary folder.

@@ -5,6 +5,7 @@ import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {Errors} from '@oclif/core'
 import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest'
+import {runInProcess} from '../helpers/in-process.js'
 import {loadProfileWithRules} from '../../src/cli/load-profile.js'
 import {lintWithRules} from '../../src/lint/run.js'
 import {runCli, tempDir} from '../helpers/run-cli.js'
@@ -58,7 +59,7 @@ afterAll(() => {
 })
 
 describe('one verdict', () => {
-  it('lint passes a fuzzed file exactly when recommend accepts it', () => {
+  it('lint passes a fuzzed file exactly when recommend accepts it', async () => {
     let n = 0
     fc.assert(
       fc.property(fc.oneof({weight: 3, arbitrary: trickyMutation}, {weight: 1, arbitrary: hostileProfileText}), (text) => {
@@ -70,7 +71,7 @@ describe('one verdict', () => {
     )
   }, 120_000)
 
-  it('the examples pass both', () => {
+  it('the examples pass both', async () => {
     for (const [i, text] of EXAMPLES.entries()) {
       const file = join(dir, `example-${i}.yaml`)
       writeFileSync(file, text)
@@ -81,7 +82,7 @@ describe('one verdict', () => {
 })
 
 describe('one verdict, through the CLI', () => {
-  it('lint fails the files recommend refuses: CR-only lines, 0b numbers, complex keys', () => {
+  it('lint fails the files recommend refuses: CR-only lines, 0b numbers, complex keys', async () => {
     const icu = EXAMPLES[0]
     const cases: Record<string, string> = {
       'cr.yaml': `# a comment\n${icu}`.replace(/\n/g, '\r'),
@@ -90,23 +91,23 @@ describe('one verdict, through the CLI', () => {
     }
     const cwd = tempDir()
     for (const [name, text] of Object.entries(cases)) writeFileSync(join(cwd, name), text)
-    const lint = runCli(['lint', '--format', 'json', ...Object.keys(cases)], {cwd})
+    const lint = await runInProcess(['lint', '--format', 'json', ...Object.keys(cases)], {cwd})
     expect(lint.status).toBe(1)
     const byFile = Object.fromEntries((JSON.parse(lint.stdout) as {filePath: string; errorCount: number; messages: {ruleId: string; message: string}[]}[]).map((r) => [r.filePath.slice(cwd.length + 1), r]))
     for (const name of Object.keys(cases)) expect(byFile[name].errorCount, name).toBeGreaterThan(0)
     expect(byFile['cr.yaml'].messages[0].message).toContain('carriage return')
     expect(byFile['complex.yaml'].messages[0].message).toContain('plain word')
     // The in-process property covers recommend on each; one run checks the parser is quiet on stderr.
-    const r = runCli(['recommend', 'complex.yaml'], {cwd})
+    const r = await runInProcess(['recommend', 'complex.yaml'], {cwd})
     expect(r.status).toBe(2)
     expect(r.stderr).not.toContain('Warning')
     for (const name of Object.keys(cases)) expect(recommendAccepts(join(cwd, name)), name).toBe(false)
   })
 
-  it('a comment ending in a lone carriage return hides the rest of its line from both', () => {
+  it('a comment ending in a lone carriage return hides the rest of its line from both', async () => {
     const cwd = tempDir()
     writeFileSync(join(cwd, 'note.yaml'), EXAMPLES[2].replace('task:\n', 'task:\n  # note\r    labelledSamples: -5\n'))
-    expect(runCli(['lint', 'note.yaml'], {cwd}).status).toBe(0)
+    expect((await runInProcess(['lint', 'note.yaml'], {cwd})).status).toBe(0)
     expect(recommendAccepts(join(cwd, 'note.yaml'))).toBe(true)
   })
 })

@@ -2,6 +2,7 @@
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
+import {runInProcess} from '../helpers/in-process.js'
 import {PROFILE_SCHEMA_ID} from '../../src/profile/schema.js'
 import {TRAINING_CONFIG_SCHEMA_ID} from '../../src/scaffold/training-config-schema.js'
 import {runCli, tempDir} from '../helpers/run-cli.js'
@@ -20,8 +21,8 @@ function undocumented(node: unknown, path = '#'): string[] {
 }
 
 describe('fuseplan schema', () => {
-  it('prints the DeploymentProfile schema by default, every field documented', () => {
-    const r = runCli(['schema'])
+  it('prints the DeploymentProfile schema by default, every field documented', async () => {
+    const r = await runInProcess(['schema'])
     expect(r.status).toBe(0)
     const schema = JSON.parse(r.stdout)
     expect(schema.$id).toBe(PROFILE_SCHEMA_ID)
@@ -29,14 +30,14 @@ describe('fuseplan schema', () => {
     expect(undocumented(schema)).toEqual([])
   })
 
-  it('prints the TrainingConfig schema with --kind and writes to --out', () => {
+  it('prints the TrainingConfig schema with --kind and writes to --out', async () => {
     const dir = tempDir()
-    const r = runCli(['schema', '--kind', 'training-config', '--out', join(dir, 's.json')])
+    const r = await runInProcess(['schema', '--kind', 'training-config', '--out', join(dir, 's.json')])
     expect(r.status).toBe(0)
     expect(r.stdout).toBe('')
     const schema = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8'))
     expect(schema.$id).toBe(TRAINING_CONFIG_SCHEMA_ID)
     expect(undocumented(schema)).toEqual([])
-    expect(runCli(['schema', '--kind', 'nope']).status).toBe(2)
+    expect((await runInProcess(['schema', '--kind', 'nope'])).status).toBe(2)
   })
 })

@@ -4,6 +4,7 @@ import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
+import {runInProcess} from '../helpers/in-process.js'
 import {BUILTIN_CHECKS, listRuleMeta, loadRuleSet, RuleLoadError} from '../../src/engine/index.js'
 import {runCli} from '../helpers/run-cli.js'
 
@@ -32,13 +33,13 @@ function loadProblems(dir: string): string[] {
 }
 
 describe('built-in checks', () => {
-  it('are in the rule metadata every format uses, before the rules', () => {
+  it('are in the rule metadata every format uses, before the rules', async () => {
     const ids = listRuleMeta(loadRuleSet()).map((m) => m.id)
     expect(ids.slice(0, BUILTIN_CHECKS.length)).toEqual(BUILTIN_CHECKS.map((c) => c.id))
     for (const id of ['schema', 'yaml-syntax', 'unknown-kind', 'training-config-drift', 'unused-disable-directive']) expect(ids).toContain(id)
   })
 
-  it('configurable ones take off and a severity; the others are refused at file:line:col', () => {
+  it('configurable ones take off and a severity; the others are refused at file:line:col', async () => {
     const ok = configDir('overrides:\n  unknown-kind: warning\n  training-config-drift: off\n')
     const set = loadRuleSet({configPath: join(ok, 'fuseplan.config.yaml')})
     expect(set.checksById.get('unknown-kind')).toMatchObject({enabled: true, severity: 'warning'})
@@ -50,22 +51,22 @@ describe('built-in checks', () => {
     ])
   })
 
-  it('a rule pack cannot take a built-in check id', () => {
+  it('a rule pack cannot take a built-in check id', async () => {
     const dir = configDir('rules: [./pack]\n', {'pack/r.yaml': 'id: schema\ntitle: t\nrationale: r\nsource: s\nseverity: info\nwhen: "true"\neffects: {finding: {message: m, path: name}}\nexamples: {fires: {}, passes: {}}\n'})
     expect(loadProblems(dir).join('\n')).toContain("Rule id `schema` is a built-in check's")
   })
 
-  it('are documented in docs/rules.md', () => {
+  it('are documented in docs/rules.md', async () => {
     const doc = readFileSync(new URL('../../docs/rules.md', import.meta.url), 'utf8')
     for (const c of BUILTIN_CHECKS) expect(doc, c.id).toContain(`| \`${c.id}\` |`)
   })
 
-  it('through the CLI: `rules show schema` documents it and `rules list` lists it', () => {
-    const show = runCli(['rules', 'show', 'schema'])
+  it('through the CLI: `rules show schema` documents it and `rules list` lists it', async () => {
+    const show = await runInProcess(['rules', 'show', 'schema'])
     expect(show.status).toBe(0)
     expect(show.stdout).toContain('Kind:       built-in check, severity error')
     expect(show.stdout).toContain('always on: cannot be turned off')
-    const list = runCli(['rules', 'list', '--json'])
+    const list = await runInProcess(['rules', 'list', '--json'])
     const rows = JSON.parse(list.stdout) as {id: string; kind: string; configurable?: boolean}[]
     expect(rows.find((r) => r.id === 'unknown-kind')).toMatchObject({kind: 'check', configurable: true})
     expect(rows.filter((r) => r.kind === 'check')).toHaveLength(BUILTIN_CHECKS.length)

@@ -2,6 +2,7 @@
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
+import {runInProcess} from '../helpers/in-process.js'
 import {checkRuleExamples, loadRuleSet} from '../../src/engine/index.js'
 import {runCli, tempDir} from '../helpers/run-cli.js'
 
@@ -29,18 +30,18 @@ function pack(text: string): string {
 }
 
 describe('rule pack examples', () => {
-  it('are checked in process: a `fires` that does not fire is a problem at its file:line:col', () => {
+  it('are checked in process: a `fires` that does not fire is a problem at its file:line:col', async () => {
     const dir = pack(GOOD + BAD)
     const set = loadRuleSet({rulesDirs: [join(dir, 'pack')], noBuiltin: true})
     const problems = checkRuleExamples(set)
     expect(problems.map((p) => `${p.line}:${p.column} ${p.message}`)).toEqual(['23:7 Rule `never-fires`, example `fires`: the rule does not fire on it. Fix the condition or the example.'])
   })
 
-  it('`fuseplan rules test DIR` exits 1 naming file:line when an example fails, 0 when all hold', () => {
-    const bad = runCli(['rules', 'test', 'pack'], {cwd: pack(GOOD + BAD)})
+  it('`fuseplan rules test DIR` exits 1 naming file:line when an example fails, 0 when all hold', async () => {
+    const bad = await runInProcess(['rules', 'test', 'pack'], {cwd: pack(GOOD + BAD)})
     expect(bad.status).toBe(1)
     expect(bad.stdout).toBe('✔ big-omics\n✖ never-fires\n\npack/rules.yaml:23:7: Rule `never-fires`, example `fires`: the rule does not fire on it. Fix the condition or the example.\n')
-    const good = runCli(['rules', 'test', 'pack'], {cwd: pack(GOOD)})
+    const good = await runInProcess(['rules', 'test', 'pack'], {cwd: pack(GOOD)})
     expect(good.stdout).toBe('✔ big-omics\n\n1 rule, every example holds.\n')
     expect(good.status).toBe(0)
   })

@@ -3,6 +3,7 @@ import {createHash} from 'node:crypto'
 import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {join, relative} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
+import {runInProcess} from '../helpers/in-process.js'
 import {parse} from 'yaml'
 import {ROOT, runCli} from '../helpers/run-cli.js'
 
@@ -72,9 +73,9 @@ function out(name: string): string {
 }
 
 describe('fuseplan scaffold', () => {
-  it('writes the project, its training config, manifest and answers', () => {
+  it('writes the project, its training config, manifest and answers', async () => {
     const dir = out('fresh')
-    const r = runCli(['scaffold', ICU, '--out', dir])
+    const r = await runInProcess(['scaffold', ICU, '--out', dir])
     expect(r.stderr).toBe('')
     expect(r.status).toBe(0)
     expect(listFiles(dir)).toEqual(EXPECTED_FILES)
@@ -102,28 +103,28 @@ describe('fuseplan scaffold', () => {
     // The config's modeline resolves to the schema written into the project: `fuseplan schema --kind training-config`.
     const configText = readFileSync(join(dir, 'fuseplan.training.yaml'), 'utf8')
     expect(configText.split('\n')[0]).toBe('# yaml-language-server: $schema=./.fuseplan/training-config.schema.json')
-    expect(readFileSync(join(dir, '.fuseplan/training-config.schema.json'), 'utf8')).toBe(runCli(['schema', '--kind', 'training-config']).stdout)
+    expect(readFileSync(join(dir, '.fuseplan/training-config.schema.json'), 'utf8')).toBe((await runInProcess(['schema', '--kind', 'training-config'])).stdout)
     // Drop probabilities at the precision the ADR prints (the config keeps the exact value).
     const cxrDrop = parse(readFileSync(join(dir, 'fuseplan.training.yaml'), 'utf8')).masking.modalities.find((m: {name: string}) => m.name === 'cxr').dropProbability
     expect(String(cxrDrop).length).toBeGreaterThan(5)
     const shown = String(Number(cxrDrop.toFixed(3)))
     expect(readme).toMatch(new RegExp(`\\| \`cxr\` \\|[^\\n]*\\| ${shown.replace('.', '\\.')} \\| no \\|`))
-    expect(runCli(['recommend', ICU]).stdout).toMatch(new RegExp(`\\| cxr \\| [\\d.]+ \\| [\\d.]+ \\| ${shown.replace('.', '\\.')} \\|`))
+    expect((await runInProcess(['recommend', ICU])).stdout).toMatch(new RegExp(`\\| cxr \\| [\\d.]+ \\| [\\d.]+ \\| ${shown.replace('.', '\\.')} \\|`))
     expect(readFileSync(join(dir, 'fuseplan.training.yaml'), 'utf8')).toMatch(/kind: conv2d\n\s+embedding: 16\n\s+filters: \[ 8, 16 \]\n\s+kernel: 3\n\s+resize: \[ 32, 32 \]/)
     // The generated config lints clean.
-    const lint = runCli(['lint', join(dir, 'fuseplan.training.yaml'), '--format', 'json'])
+    const lint = await runInProcess(['lint', join(dir, 'fuseplan.training.yaml'), '--format', 'json'])
     if (lint.status === 0) expect(JSON.parse(lint.stdout)[0].messages).toEqual([])
   })
 
-  it('is deterministic: same input, byte-identical project', () => {
-    expect(runCli(['scaffold', ICU, '--out', out('det-a')]).status).toBe(0)
-    expect(runCli(['scaffold', ICU, '--out', out('det-b')]).status).toBe(0)
+  it('is deterministic: same input, byte-identical project', async () => {
+    expect((await runInProcess(['scaffold', ICU, '--out', out('det-a')])).status).toBe(0)
+    expect((await runInProcess(['scaffold', ICU, '--out', out('det-b')])).status).toBe(0)
     expect(treeHash(out('det-a'))).toBe(treeHash(out('det-b')))
   })
 
-  it('--dry-run lists the files and writes nothing', () => {
+  it('--dry-run lists the files and writes nothing', async () => {
     const dir = out('dry')
-    const r = runCli(['scaffold', ICU, '--out', dir, '--dry-run'])
+    const r = await runInProcess(['scaffold', ICU, '--out', dir, '--dry-run'])
     expect(r.status).toBe(0)
     expect(r.stdout).toContain('Dry run: intermediate fusion project')
     expect(r.stdout).toContain('  would add    fuseplan.training.yaml')
@@ -132,9 +133,9 @@ describe('fuseplan scaffold', () => {
     expect(readdirSync(base).filter((f) => f.includes('fuseplan-') && f.endsWith('.tmp'))).toEqual([])
   })
 
-  it('--strategy overrides the recommendation and warns when the engine excluded it', () => {
+  it('--strategy overrides the recommendation and warns when the engine excluded it', async () => {
     const dir = out('override')
-    const r = runCli(['scaffold', ICU, '--out', dir, '--strategy', 'early', '--json'])
+    const r = await runInProcess(['scaffold', ICU, '--out', dir, '--strategy', 'early', '--json'])
     expect(r.status).toBe(0)
     expect(r.stderr).toMatch(/^warning: early fusion was excluded by the rule engine: /)
     const result = JSON.parse(r.stdout)
@@ -145,13 +146,13 @@ describe('fuseplan scaffold', () => {
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('chosen with `--strategy`')
   })
 
-  it('re-scaffold: updates what you did not edit, keeps what you did, puts the new version beside it (exit 0)', () => {
+  it('re-scaffold: updates what you did not edit, keeps what you did, puts the new version beside it (exit 0)', async () => {
     const dir = out('edited')
-    expect(runCli(['scaffold', ICU, '--out', dir]).status).toBe(0)
+    expect((await runInProcess(['scaffold', ICU, '--out', dir])).status).toBe(0)
     const edited = join(dir, 'src/model/networks.ts')
     const mine = `${readFileSync(edited, 'utf8')}// my own note\n`
     writeFileSync(edited, mine)
-    const again = runCli(['scaffold', ICU, '--out', dir, '--strategy', 'late'])
+    const again = await runInProcess(['scaffold', ICU, '--out', dir, '--strategy', 'late'])
     expect(again.status).toBe(0)
     // The strategy warning once, nothing else on stderr.
     expect(again.stderr).toBe('warning: using late fusion instead of the recommended intermediate\n')
@@ -178,7 +179,7 @@ describe('fuseplan scaffold', () => {
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'))
     manifest.files['src/model/networks.ts'] = 'sha256:0000' // as if an older fuseplan had generated another version
     writeFileSync(manifestPath, JSON.stringify(manifest))
-    const merge = runCli(['scaffold', '--out', dir])
+    const merge = await runInProcess(['scaffold', '--out', dir])
     expect(merge.status).toBe(0)
     expect(merge.stdout).toContain("  kept         src/model/networks.ts  (edited since generation; fuseplan's new version is in src/model/networks.ts.new)")
     expect(merge.stdout).toContain('Wrote 1 .new file beside your edited files: merge what you want from each, then delete it.')
@@ -186,55 +187,55 @@ describe('fuseplan scaffold', () => {
     const template = readFileSync(join(ROOT, 'templates/project/src/model/networks.ts'), 'utf8')
     expect(readFileSync(`${edited}.new`, 'utf8')).toBe(template)
     // Still waiting on the next run: kept, not rewritten, not reported as new work.
-    const waiting = runCli(['scaffold', '--out', dir])
+    const waiting = await runInProcess(['scaffold', '--out', dir])
     expect(waiting.stdout).toContain("fuseplan's new version is in src/model/networks.ts.new")
     expect(waiting.stdout).toContain('1 .new file from an earlier run still waits to be merged.\nNothing else to do.')
     // Taking fuseplan's version resolves it: the .new file goes away.
     writeFileSync(edited, template)
-    const resolved = runCli(['scaffold', '--out', dir])
+    const resolved = await runInProcess(['scaffold', '--out', dir])
     expect(resolved.status).toBe(0)
     expect(existsSync(`${edited}.new`)).toBe(false)
     expect(resolved.stdout).toContain('  removed      src/model/networks.ts.new  (merged: ')
     expect(resolved.stdout).not.toContain('kept')
     // --force overwrites an edit.
     writeFileSync(edited, mine)
-    const forced = runCli(['scaffold', '--out', dir, '--force'])
+    const forced = await runInProcess(['scaffold', '--out', dir, '--force'])
     expect(forced.status).toBe(0)
     expect(forced.stdout).toContain('updated      src/model/networks.ts')
     expect(readFileSync(edited, 'utf8')).toBe(template)
   })
 
-  it('keeps existing files it did not generate, writes its version beside them, and refuses a .new it did not write', () => {
+  it('keeps existing files it did not generate, writes its version beside them, and refuses a .new it did not write', async () => {
     const dir = out('foreign')
     mkdirSync(dir, {recursive: true})
     writeFileSync(join(dir, 'README.md'), '# mine\n')
     writeFileSync(join(dir, 'package.json.new'), '{}\n')
     writeFileSync(join(dir, 'package.json'), '{"name": "mine"}\n')
-    const r = runCli(['scaffold', ICU, '--out', dir])
+    const r = await runInProcess(['scaffold', ICU, '--out', dir])
     expect(r.status).toBe(1)
     expect(r.stderr).toContain('fuseplan: nothing was written: package.json.new: fuseplan would write its new version of package.json here, but this file is not one it wrote.')
     expect(listFiles(dir)).toEqual(['README.md', 'package.json', 'package.json.new'])
     rmSync(join(dir, 'package.json.new'))
-    const ok = runCli(['scaffold', ICU, '--out', dir])
+    const ok = await runInProcess(['scaffold', ICU, '--out', dir])
     expect(ok.status).toBe(0)
     expect(ok.stdout).toContain("kept         README.md  (exists and was not generated by fuseplan; fuseplan's new version is in README.md.new)")
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toBe('# mine\n')
     expect(readFileSync(join(dir, 'README.md.new'), 'utf8')).toContain('fuseplan')
   })
 
-  it('re-runs from the saved answers and shows what changed after the profile changed', () => {
+  it('re-runs from the saved answers and shows what changed after the profile changed', async () => {
     const work = join(base, 'rerun')
     mkdirSync(work, {recursive: true})
     const profile = join(work, 'profile.yaml')
     writeFileSync(profile, readFileSync(join(ROOT, ICU), 'utf8'))
     const dir = join(work, 'project')
-    expect(runCli(['scaffold', profile, '--out', dir]).status).toBe(0)
-    const same = runCli(['scaffold', '--out', dir])
+    expect((await runInProcess(['scaffold', profile, '--out', dir])).status).toBe(0)
+    const same = await runInProcess(['scaffold', '--out', dir])
     expect(same.status).toBe(0)
     expect(same.stdout).toContain(`${EXPECTED_FILES.length} unchanged`)
     expect(same.stdout).toContain('Nothing to do: the project is up to date.')
     writeFileSync(profile, readFileSync(profile, 'utf8').replace('availability: 0.22', 'availability: 0.12'))
-    const changed = runCli(['scaffold', '--out', dir])
+    const changed = await runInProcess(['scaffold', '--out', dir])
     expect(changed.status).toBe(0)
     expect(changed.stdout).toContain('updated      fuseplan.training.yaml')
     expect(changed.stdout).toContain('updated      README.md')
@@ -242,19 +243,19 @@ describe('fuseplan scaffold', () => {
     expect(parse(readFileSync(join(dir, 'fuseplan.training.yaml'), 'utf8')).modalities[1].availability).toBe(0.12)
   })
 
-  it('profile errors: file:line:col, exit 2, nothing written', () => {
+  it('profile errors: file:line:col, exit 2, nothing written', async () => {
     const work = join(base, 'bad')
     mkdirSync(work, {recursive: true})
     const profile = join(work, 'bad.yaml')
     writeFileSync(profile, readFileSync(join(ROOT, ICU), 'utf8').replace('availability: 0.22', 'availability: 1.5'))
-    const r = runCli(['scaffold', profile, '--out', join(work, 'project')])
+    const r = await runInProcess(['scaffold', profile, '--out', join(work, 'project')])
     expect(r.status).toBe(2)
     expect(r.stderr).toMatch(/bad\.yaml:\d+:\d+: error: /)
     expect(r.stderr).toContain('nothing was written')
     expect(existsSync(join(work, 'project'))).toBe(false)
   })
 
-  it('rejects names that try path traversal or code injection', () => {
+  it('rejects names that try path traversal or code injection', async () => {
     const work = join(base, 'evil')
     mkdirSync(work, {recursive: true})
     const text = readFileSync(join(ROOT, ICU), 'utf8')
@@ -263,7 +264,7 @@ describe('fuseplan scaffold', () => {
       ['modality.yaml', text.replace('- name: cxr', "- name: \"cxr'); process.exit(1); //\"").replace('modalities: [ehr, cxr]', 'modalities: [ehr]').replace('modalities: [ehr, cxr, genomics]', 'modalities: [ehr, genomics]').replace('availability: {cxr: 0.26}', '').replace('availability: {cxr: 0.4}', '')],
     ]) {
       writeFileSync(join(work, file), evil)
-      const r = runCli(['scaffold', join(work, file), '--out', join(work, 'project')])
+      const r = await runInProcess(['scaffold', join(work, file), '--out', join(work, 'project')])
       expect(r.status).toBe(2)
       expect(r.stderr).toMatch(new RegExp(`${file.replace('.', '\\.')}:\\d+:\\d+: error: `))
     }
@@ -271,51 +272,51 @@ describe('fuseplan scaffold', () => {
     expect(existsSync(join(base, 'escape'))).toBe(false)
   })
 
-  it('never writes through a symlinked folder that leads outside --out', () => {
+  it('never writes through a symlinked folder that leads outside --out', async () => {
     const work = join(base, 'symlink')
     const outside = join(work, 'outside')
     const dir = join(work, 'project')
     mkdirSync(outside, {recursive: true})
     mkdirSync(dir, {recursive: true})
     symlinkSync(outside, join(dir, 'src'))
-    const r = runCli(['scaffold', ICU, '--out', dir])
+    const r = await runInProcess(['scaffold', ICU, '--out', dir])
     expect(r.status).toBe(2)
     expect(r.stderr).toMatch(/refusing to write src\/.*resolves outside/)
     expect(readdirSync(outside)).toEqual([])
     expect(readdirSync(dir)).toEqual(['src']) // only the user's symlink
   })
 
-  it('ignores a tampered manifest entry pointing outside --out', () => {
+  it('ignores a tampered manifest entry pointing outside --out', async () => {
     const dir = out('tampered')
-    expect(runCli(['scaffold', ICU, '--out', dir]).status).toBe(0)
+    expect((await runInProcess(['scaffold', ICU, '--out', dir])).status).toBe(0)
     const victim = join(base, 'tampered', 'victim.txt')
     writeFileSync(victim, 'keep me')
     const manifestFile = join(dir, '.fuseplan/manifest.json')
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'))
     manifest.files['../victim.txt'] = `sha256:${createHash('sha256').update('keep me').digest('hex')}`
     writeFileSync(manifestFile, JSON.stringify(manifest))
-    const r = runCli(['scaffold', ICU, '--out', dir, '--strategy', 'late'])
+    const r = await runInProcess(['scaffold', ICU, '--out', dir, '--strategy', 'late'])
     expect(r.status).toBe(0)
     expect(readFileSync(victim, 'utf8')).toBe('keep me')
   })
 
-  it('escapes profile text in the README and refuses an --out that is a file', () => {
+  it('escapes profile text in the README and refuses an --out that is a file', async () => {
     const work = join(base, 'markup')
     mkdirSync(work, {recursive: true})
     const profile = join(work, 'p.yaml')
     writeFileSync(profile, readFileSync(join(ROOT, ICU), 'utf8').replace('description: 24-hour deterioration risk for adult ICU stays', 'description: "<script>alert(1)</script> [click](http://evil) `code`"'))
-    expect(runCli(['scaffold', profile, '--out', join(work, 'project')]).status).toBe(0)
+    expect((await runInProcess(['scaffold', profile, '--out', join(work, 'project')])).status).toBe(0)
     const readme = readFileSync(join(work, 'project', 'README.md'), 'utf8')
     expect(readme).toContain('&lt;script&gt;alert\\(1\\)&lt;/script&gt; \\[click\\]\\(http://evil\\) \\`code\\`')
     expect(readme).not.toContain('<script>')
     writeFileSync(join(work, 'file'), 'x')
-    const r = runCli(['scaffold', profile, '--out', join(work, 'file')])
+    const r = await runInProcess(['scaffold', profile, '--out', join(work, 'file')])
     expect(r.status).toBe(2)
     expect(r.stderr).toContain('exists and is not a folder')
   })
 
-  it('without a profile or saved answers, explains what to do (exit 2)', () => {
-    const r = runCli(['scaffold', '--out', out('none')])
+  it('without a profile or saved answers, explains what to do (exit 2)', async () => {
+    const r = await runInProcess(['scaffold', '--out', out('none')])
     expect(r.status).toBe(2)
     expect(r.stderr).toContain('give a profile')
   })
