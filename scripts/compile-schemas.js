@@ -32,7 +32,7 @@ process.stdout.write(`schema.validate.cjs: profile schema precompiled (${code.le
 
 // The schemas as files in the package (`schemas/`), for the yaml-language-server modelines of profiles
 // and training configs: generated here, never committed, so they cannot drift from the source.
-const {trainingConfigSchema} = await import(join(root, 'dist', 'src', 'scaffold', 'training-config-schema.js'))
+const {trainingConfigSchema} = await import(join(root, 'dist', 'src', 'profile', 'training-config-schema.js'))
 mkdirSync(join(root, 'schemas'), {recursive: true})
 for (const [file, schema] of [['deployment-profile.schema.json', profileSchema], ['training-config.schema.json', trainingConfigSchema]]) {
   const path = join(root, 'schemas', file)

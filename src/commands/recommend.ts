@@ -5,6 +5,7 @@ import {BUNDLED_EXAMPLE, displayPath, formatFindingLine, loadProfileWithRules} f
 import {decide} from '../decision/decide.js'
 import {writeAdr} from '../decision/records.js'
 import {escapeControlLine} from '../util/text.js'
+import {adrRendering} from '../formatters/decision/adr.js'
 import {DECISION_FORMATS, decisionFormatters, formatExplain, type DecisionFormatName} from '../formatters/decision/index.js'
 
 export default class Recommend extends FuseplanCommand {
@@ -69,7 +70,7 @@ Exit code: 0 with a recommendation, 1 when no strategy fits (the output says why
         process.stderr.write(`fuseplan: no strategy recommended for ${decision.profile.name}: ${decision.noStrategyReason}\nNo ADR written.\n`)
         return this.exit(1)
       }
-      const result = writeAdr(flags.out, decision, {date, ruleSet})
+      const result = writeAdr(flags.out, decision, adrRendering(decision, {date, ruleSet}))
       if (flags.explain) process.stdout.write(formatExplain(decision, ruleSet))
       if (result.action === 'unchanged') process.stdout.write(`Unchanged: ${result.file} already records this decision; no new ADR written.\n`)
       else if (result.action === 'same-decision') {

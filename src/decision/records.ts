@@ -6,8 +6,6 @@
 // Files are written atomically (temp file + rename): a failure never leaves half an ADR behind.
 import {existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {basename, dirname, join} from 'node:path'
-import {adrBody, adrSlug, decisionHash, decisionKey, formatAdr} from '../formatters/decision/adr.js'
-import type {RuleSet} from '../engine/types.js'
 import {writeFileAtomic} from '../util/fs.js'
 import {readBoundedFile} from '../util/read.js'
 import {withoutInterruption} from '../util/signals.js'
@@ -24,6 +22,22 @@ export interface AdrRecord {
   profile?: string
   decisionHash?: string
   decisionKey?: string
+}
+
+/**
+ * How one decision reads as an ADR. The ADR formatter supplies it (formatters/decision/adr.ts,
+ * `adrRendering`): the record keeping here numbers, supersedes and compares, and does not know how a
+ * decision is printed.
+ */
+export interface AdrRendering {
+  /** File name after the number: `0007-<slug>.md`. */
+  slug: string
+  /** Hash of the ADR body: equal means the latest record already says exactly this. */
+  bodyHash: string
+  /** Key of the decision itself (strategy, masking plan, transfer plan): equal means no new ADR. */
+  decisionKey: string
+  /** The whole ADR text, superseding `supersedes` when given. */
+  render(supersedes?: {file: string; number: number}): string
 }
 
 export interface WriteAdrResult {
@@ -134,15 +148,15 @@ export function setFrontMatterStatus(text: string, status: string): string {
   return updated + text.slice(end + 1)
 }
 
-export function writeAdr(dir: string, decision: Decision, options: {date: string; ruleSet?: RuleSet}): WriteAdrResult {
+export function writeAdr(dir: string, decision: Decision, rendering: AdrRendering): WriteAdrResult {
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new Error(`--out ${dir} exists and is not a folder.`)
   mkdirSync(dir, {recursive: true})
-  return withoutInterruption(() => withFolderLock(dir, () => writeAdrLocked(dir, decision, options)))
+  return withoutInterruption(() => withFolderLock(dir, () => writeAdrLocked(dir, decision, rendering)))
 }
 
-function writeAdrLocked(dir: string, decision: Decision, options: {date: string; ruleSet?: RuleSet}): WriteAdrResult {
-  const hash = decisionHash(adrBody(decision, options.ruleSet))
-  const key = decisionKey(decision)
+function writeAdrLocked(dir: string, decision: Decision, rendering: AdrRendering): WriteAdrResult {
+  const hash = rendering.bodyHash
+  const key = rendering.decisionKey
   // The lock keeps other fuseplan runs out; the exclusive create still refuses to replace a file
   // someone else put there meanwhile, and the number moves on.
   for (let attempt = 0; attempt < 100; attempt++) {
@@ -155,8 +169,8 @@ function writeAdrLocked(dir: string, decision: Decision, options: {date: string;
     const next = records.reduce((max, r) => Math.max(max, r.number), 0) + 1
     if (next > 9999) throw new Error(`${dir} already holds ADR 9999; fuseplan numbers ADRs with four digits.`)
     const number = String(next).padStart(4, '0')
-    const file = `${number}-${adrSlug(decision)}.md`
-    const text = formatAdr(decision, {date: options.date, ruleSet: options.ruleSet, supersedes: latest ? {file: latest.file, number: latest.number} : undefined})
+    const file = `${number}-${rendering.slug}.md`
+    const text = rendering.render(latest ? {file: latest.file, number: latest.number} : undefined)
     if (!createExclusive(join(dir, file), text)) continue
     if (latest) {
       const oldPath = join(dir, latest.file)

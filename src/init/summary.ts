@@ -42,20 +42,10 @@ export interface DecisionPreview {
 
 type DecideFn = (profile: Profile) => unknown
 
-/**
- * Loads the rule engine's `decide` if it is there. Imported lazily, and by a computed specifier so the
- * build does not depend on it: init must keep working while the engine is missing or broken.
- */
+/** The rule engine's `decide`, imported on first use: init's questions do not wait for the engine to load. */
 async function loadDecide(): Promise<DecideFn | undefined> {
-  for (const spec of ['../decision/decide.js', '../decision/decide.ts']) {
-    try {
-      const mod = (await import(new URL(spec, import.meta.url).href)) as {decide?: DecideFn}
-      if (typeof mod.decide === 'function') return mod.decide
-    } catch {
-      // try the next candidate
-    }
-  }
-  return undefined
+  const mod = await import('../decision/decide.js')
+  return mod.decide
 }
 
 /** The recommendation and one line of why, or undefined when the engine is unavailable or fails. */

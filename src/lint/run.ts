@@ -9,7 +9,7 @@ import {applyCheckConfig, checkProfile, loadRuleSet, type RuleSet} from '../engi
 import type {FileReport} from '../findings.js'
 import {applySuppressions, directiveFindings} from '../profile/suppress.js'
 import type {Profile} from '../profile/types.js'
-import {lintTrainingConfig} from '../scaffold/lint-training-config.js'
+import {lintTrainingConfig} from './training-config.js'
 import type {DiscoveredFile} from './discover.js'
 import {lintFiles} from './lint.js'
 

@@ -11,7 +11,7 @@ import {parseSource} from '../../src/profile/source.js'
 import {loadProfile} from '../../src/profile/load.js'
 import type {Profile} from '../../src/profile/types.js'
 import {renderTrainingConfig} from '../../src/scaffold/generate.js'
-import {lintTrainingConfig} from '../../src/scaffold/lint-training-config.js'
+import {lintTrainingConfig} from '../../src/lint/training-config.js'
 import {buildTrainingConfig} from '../../src/scaffold/training-config.js'
 import {validateTrainingConfig} from '../../templates/project/src/config.js'
 

@@ -15,6 +15,7 @@
 import {createHash} from 'node:crypto'
 import {STRATEGY_INFO} from '../../decision/strategies.js'
 import {masksModalities} from '../../profile/strategies.js'
+import type {AdrRendering} from '../../decision/records.js'
 import type {Decision, StrategyOption} from '../../decision/types.js'
 import type {RuleSet} from '../../engine/types.js'
 import {codeSpan, escapeMarkdown as md} from '../../util/text.js'
@@ -277,4 +278,14 @@ function lowerFirst(s: string): string {
 
 function upperFirst(s: string): string {
   return s ? s[0].toUpperCase() + s.slice(1) : s
+}
+
+/** What the ADR folder's record keeping needs to write this decision (decision/records.ts). */
+export function adrRendering(decision: Decision, options: {date: string; ruleSet?: RuleSet}): AdrRendering {
+  return {
+    slug: adrSlug(decision),
+    bodyHash: decisionHash(adrBody(decision, options.ruleSet)),
+    decisionKey: decisionKey(decision),
+    render: (supersedes) => formatAdr(decision, {date: options.date, ruleSet: options.ruleSet, supersedes}),
+  }
 }

@@ -1,9 +1,9 @@
 // JSON Schema (draft 2020-12) for `kind: TrainingConfig` (fuseplan.training.yaml in a scaffolded
 // project). Every property has a title and a description for yaml-language-server completion.
 
-import {MAX_MODALITIES, MAX_PATTERNS, MODALITY_NAME_SOURCE, share} from '../profile/schema.js'
-import {METRICS} from '../profile/metrics.js'
-import {STRATEGIES} from '../profile/strategies.js'
+import {MAX_MODALITIES, MAX_PATTERNS, MODALITY_NAME_SOURCE, share} from './schema.js'
+import {METRICS} from './metrics.js'
+import {STRATEGIES} from './strategies.js'
 import {ENCODER_KINDS} from '../../templates/project/src/config.js'
 
 export const TRAINING_CONFIG_SCHEMA_ID = 'https://fuseplan.dev/schemas/v1/training-config.json'
