@@ -33,8 +33,14 @@ mkdirSync(CACHE, {recursive: true})
 
 const scenarioDir = join(ROOT, 'bench', 'decisions')
 const files = [
-  ...readdirSync(scenarioDir).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(scenarioDir, f)),
-  ...readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(ROOT, 'examples', f)),
+  ...readdirSync(scenarioDir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => join(scenarioDir, f)),
+  ...readdirSync(join(ROOT, 'examples'))
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => join(ROOT, 'examples', f)),
 ]
 
 /** Hash of everything the simulation's numbers depend on: the profile and the simulation and model code. */
@@ -47,7 +53,12 @@ function simulationKey(file) {
     ...['world.js', 'candidates.js', 'simulate.js', 'metrics.js'].map((f) => join(ROOT, 'dist', 'src', 'evaluate', f)),
     ...['model', 'data'].flatMap((d) => {
       const dir = join(ROOT, 'dist', 'templates', 'project', 'src', d)
-      return existsSync(dir) ? readdirSync(dir).sort().filter((f) => f.endsWith('.js')).map((f) => join(dir, f)) : []
+      return existsSync(dir)
+        ? readdirSync(dir)
+            .sort()
+            .filter((f) => f.endsWith('.js'))
+            .map((f) => join(dir, f))
+        : []
     }),
   ]
   for (const f of code) if (existsSync(f)) h.update(readFileSync(f))
@@ -109,13 +120,13 @@ const lines = [
   '# Decisions against their evidence',
   '',
   'Written by `npm run bench:decisions` (bench/decisions.js); do not edit by hand. For every scenario profile in',
-  '`bench/decisions/` (at least two in each strategy\'s home regime) and every bundled example, the rule engine\'s',
+  "`bench/decisions/` (at least two in each strategy's home regime) and every bundled example, the rule engine's",
   'recommendation is compared with `fuseplan evaluate` at its defaults: the simulated deployment, every candidate',
   `trained with the same budget and learning-rate grid over ${seeds} training seeds.`,
   '',
   'A run (one profile, one seed) agrees when the recommended strategy is the best candidate at the deployment',
   'presence mix or within 2 paired bootstrap standard errors of it in that seed. The verdict over seeds uses the',
-  'standard error over seeds (`evaluate`\'s own rule).',
+  "standard error over seeds (`evaluate`'s own rule).",
   '',
   `**${agreeing} of ${runs.length} profile x seed runs agree (${runs.length > 0 ? Math.round((100 * agreeing) / runs.length) : 0}%).**`,
   '',
@@ -133,7 +144,7 @@ const lines = [
       ' |',
   ),
   '',
-  'Cells: the deployment metric (AUROC, or the profile\'s metric), mean ± standard deviation over the seeds; the',
+  "Cells: the deployment metric (AUROC, or the profile's metric), mean ± standard deviation over the seeds; the",
   'recommended candidate in bold. "naive" is early fusion trained on complete cases and zero-filled; "early" is early',
   'fusion as scaffold ships it (mean fill, presence indicators, masking).',
   '',

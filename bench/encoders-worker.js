@@ -85,15 +85,30 @@ function configFor(type, shape) {
   const encoder = defaultEncoder(type, shape, 16)
   const epochs = encoder.kind === 'mlp' ? 3 * EPOCHS : EPOCHS
   return {
-    apiVersion: 'fuseplan/v1', kind: 'TrainingConfig', name: 'bench', strategy: 'intermediate',
+    apiVersion: 'fuseplan/v1',
+    kind: 'TrainingConfig',
+    name: 'bench',
+    strategy: 'intermediate',
     task: {type: 'binary', metric: 'auroc'},
     modalities: [{name: 'm', type, inputShape: shape, inputSize: size, encoder, availability: 1, trainingAvailability: 1, missingness: 'random', timing: 'static', required: true}],
     cohorts: [],
-    masking: {mode: 'independent', modalities: [{name: 'm', dropProbability: 0, effectiveMissingRate: 0}], floor: 0, warmupEpochs: 0, rampEpochs: 0, neverDropAll: true, placeholder: 'learned-shared-for-dropped-and-missing', presenceBits: true, covers: []},
+    masking: {
+      mode: 'independent',
+      modalities: [{name: 'm', dropProbability: 0, effectiveMissingRate: 0}],
+      floor: 0,
+      warmupEpochs: 0,
+      rampEpochs: 0,
+      neverDropAll: true,
+      placeholder: 'learned-shared-for-dropped-and-missing',
+      presenceBits: true,
+      covers: [],
+    },
     transfer: null,
     evaluation: {patterns: [], ablations: [], robustnessSweep: {missingRates: [], modalities: []}},
-    fusion: {hidden: 32, heads: 2}, training: {epochs, batchSize: BATCH, learningRate: 0.003, seed: SEED},
-    latency: {budgetMs: null, percentile: 99}, source: {profile: 'p.yaml', profileHash: 'sha256:0'},
+    fusion: {hidden: 32, heads: 2},
+    training: {epochs, batchSize: BATCH, learningRate: 0.003, seed: SEED},
+    latency: {budgetMs: null, percentile: 99},
+    source: {profile: 'p.yaml', profileHash: 'sha256:0'},
   }
 }
 
@@ -101,11 +116,17 @@ async function generated(config, train) {
   const model = await createModel(config, {seed: SEED})
   const times = []
   let last = clock()
-  await model.fit(train, {epochs: config.training.epochs, batchSize: BATCH, seed: SEED, validationSplit: 0, onEpoch: () => {
-    const now = clock()
-    times.push(now - last)
-    last = now
-  }})
+  await model.fit(train, {
+    epochs: config.training.epochs,
+    batchSize: BATCH,
+    seed: SEED,
+    validationSplit: 0,
+    onEpoch: () => {
+      const now = clock()
+      times.push(now - last)
+      last = now
+    },
+  })
   model.dispose()
   return median(times.slice(1))
 }
@@ -164,11 +185,19 @@ async function hand(config, train, stock) {
   const times = []
   let last = clock()
   try {
-    await model.fit([x, p], y, {epochs: config.training.epochs, batchSize: BATCH, shuffle: true, verbose: 0, callbacks: {onEpochEnd: async () => {
-      const now = clock()
-      times.push(now - last)
-      last = now
-    }}})
+    await model.fit([x, p], y, {
+      epochs: config.training.epochs,
+      batchSize: BATCH,
+      shuffle: true,
+      verbose: 0,
+      callbacks: {
+        onEpochEnd: async () => {
+          const now = clock()
+          times.push(now - last)
+          last = now
+        },
+      },
+    })
     return median(times.slice(1))
   } catch (error) {
     return String(error.message).slice(0, 80)

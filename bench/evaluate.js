@@ -64,7 +64,12 @@ async function referenceEpoch() {
 
 function evaluateOnce() {
   const start = performance.now()
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'run.js'), 'evaluate', PROFILE, '--format', 'json'], {cwd: ROOT, encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}, maxBuffer: 64 * 2 ** 20})
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'run.js'), 'evaluate', PROFILE, '--format', 'json'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: {...process.env, NO_COLOR: '1'},
+    maxBuffer: 64 * 2 ** 20,
+  })
   const ms = performance.now() - start
   if (r.status !== 0) throw new Error(`evaluate failed (exit ${r.status}): ${r.stderr.slice(-2000)}`)
   const json = JSON.parse(r.stdout)

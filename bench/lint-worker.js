@@ -28,4 +28,6 @@ for (let i = 0; i < 3; i++) {
 }
 const first = results[0]
 const warm = results.slice(1).sort((a, b) => a.cpuMs - b.cpuMs)[0]
-process.stdout.write(`${JSON.stringify({files: first.files, first, warm, perSecondWallFirst: (first.files / first.wallMs) * 1000, perSecondCpuFirst: (first.files / first.cpuMs) * 1000, perSecondCpuWarm: (warm.files / warm.cpuMs) * 1000})}\n`)
+process.stdout.write(
+  `${JSON.stringify({files: first.files, first, warm, perSecondWallFirst: (first.files / first.wallMs) * 1000, perSecondCpuFirst: (first.files / first.cpuMs) * 1000, perSecondCpuWarm: (warm.files / warm.cpuMs) * 1000})}\n`,
+)

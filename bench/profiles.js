@@ -98,7 +98,15 @@ export function generateProfile(index, seed = 20261126) {
   if (r() < 0.7) {
     const rich = Math.max(200, Math.floor(labelled * (0.05 + r() * 0.3)))
     lines.push('cohorts:')
-    lines.push('  - name: general', `    size: ${labelled - Math.min(rich, labelled - 1)}`, '    labelled: true', `    modalities: [${modalities.slice(0, Math.max(1, Math.ceil(count / 2))).map((m) => m.name).join(', ')}]`)
+    lines.push(
+      '  - name: general',
+      `    size: ${labelled - Math.min(rich, labelled - 1)}`,
+      '    labelled: true',
+      `    modalities: [${modalities
+        .slice(0, Math.max(1, Math.ceil(count / 2)))
+        .map((m) => m.name)
+        .join(', ')}]`,
+    )
     lines.push('  - name: enrolled', `    size: ${Math.min(rich, labelled - 1)}`, '    labelled: true')
     const carried = modalities.map((m) => m.name)
     if (defect === 'unknown-cohort-modality') carried.push('mri')

@@ -39,4 +39,6 @@ const q = (values, p) => {
   const s = [...values].sort((a, b) => a - b)
   return s[Math.min(s.length - 1, Math.floor(p * s.length))]
 }
-process.stdout.write(`${JSON.stringify({profiles: profiles.length, median: q(times, 0.5), p90: q(times, 0.9), max: Math.max(...times), loadMedian: q(loadTimes, 0.5), loadP90: q(loadTimes, 0.9), ruleSetMs, strategies})}\n`)
+process.stdout.write(
+  `${JSON.stringify({profiles: profiles.length, median: q(times, 0.5), p90: q(times, 0.9), max: Math.max(...times), loadMedian: q(loadTimes, 0.5), loadP90: q(loadTimes, 0.9), ruleSetMs, strategies})}\n`,
+)

@@ -229,8 +229,22 @@ function benchLint() {
     ['clean, once started (marginal)', fmtMs(cleanMarginal), cleanOnceStarted.toFixed(0)],
     ['clean, in process, first pass (CPU time)', fmtMs(cleanInProcess.first.cpuMs), cleanInProcess.perSecondCpuFirst.toFixed(0)],
   ])
-  process.stdout.write(`  clean corpus (${cleanNames.length} distinct clean profiles, repeated): ${cleanOnceStarted.toFixed(0)}/s once started ${cleanOnceStarted >= 2000 ? 'MET' : 'NOT MET'} for the all-clean case\n`)
-  results.sections.lint = {files: fileCount, defective: corpus.defective, times: t, marginalMs, onceStartedPerSecond: onceStarted, cliPerSecond: fuseplanThroughput, inProcess, reported: reports.length, failing, spectral, clean: {distinct: cleanNames.length, times: tc, marginalMs: cleanMarginal, onceStartedPerSecond: cleanOnceStarted, inProcess: cleanInProcess}}
+  process.stdout.write(
+    `  clean corpus (${cleanNames.length} distinct clean profiles, repeated): ${cleanOnceStarted.toFixed(0)}/s once started ${cleanOnceStarted >= 2000 ? 'MET' : 'NOT MET'} for the all-clean case\n`,
+  )
+  results.sections.lint = {
+    files: fileCount,
+    defective: corpus.defective,
+    times: t,
+    marginalMs,
+    onceStartedPerSecond: onceStarted,
+    cliPerSecond: fuseplanThroughput,
+    inProcess,
+    reported: reports.length,
+    failing,
+    spectral,
+    clean: {distinct: cleanNames.length, times: tc, marginalMs: cleanMarginal, onceStartedPerSecond: cleanOnceStarted, inProcess: cleanInProcess},
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -275,7 +289,9 @@ function benchTrain() {
 }
 
 function benchEvaluate() {
-  const scripts = readdirSync(join(ROOT, 'bench')).filter((f) => /^evaluate.*\.js$/.test(f)).sort()
+  const scripts = readdirSync(join(ROOT, 'bench'))
+    .filter((f) => /^evaluate.*\.js$/.test(f))
+    .sort()
   if (scripts.length === 0) {
     process.stdout.write('  skipped: no bench/evaluate*.js\n')
     return

@@ -34,7 +34,10 @@ process.stdout.write(`schema.validate.cjs: profile schema precompiled (${code.le
 // and training configs: generated here, never committed, so they cannot drift from the source.
 const {trainingConfigSchema} = await import(join(root, 'dist', 'src', 'profile', 'training-config-schema.js'))
 mkdirSync(join(root, 'schemas'), {recursive: true})
-for (const [file, schema] of [['deployment-profile.schema.json', profileSchema], ['training-config.schema.json', trainingConfigSchema]]) {
+for (const [file, schema] of [
+  ['deployment-profile.schema.json', profileSchema],
+  ['training-config.schema.json', trainingConfigSchema],
+]) {
   const path = join(root, 'schemas', file)
   writeFileSync(`${path}.${process.pid}.tmp`, `${JSON.stringify(schema, null, 2)}\n`)
   renameSync(`${path}.${process.pid}.tmp`, path)

@@ -5,7 +5,7 @@ import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {runInProcess} from './helpers/in-process.js'
-import {ROOT, runCli, tempDir} from './helpers/run-cli.js'
+import {ROOT, tempDir} from './helpers/run-cli.js'
 
 const WEARABLE = join(ROOT, 'test', 'fixtures', 'recommend', 'wearable.yaml')
 const DATE = ['--date', '2026-01-15']
@@ -28,7 +28,9 @@ describe('recommend --out: ADR history', () => {
     writeFileSync(profile, text.replace('labelledSamples: 42000', 'labelledSamples: 42100'))
     const same = await runInProcess(['recommend', profile, '--out', adrs, ...DATE])
     expect(same.status).toBe(0)
-    expect(same.stdout).toBe(`Kept ${join(adrs, name)}: it records the same decision (strategy, masking plan, transfer plan); other details of the profile changed, which does not call for a new ADR.\n`)
+    expect(same.stdout).toBe(
+      `Kept ${join(adrs, name)}: it records the same decision (strategy, masking plan, transfer plan); other details of the profile changed, which does not call for a new ADR.\n`,
+    )
     expect(readdirSync(adrs).filter((f) => f.endsWith('.md'))).toEqual([name])
     expect(readFileSync(join(adrs, name), 'utf8')).toMatch(/^---\nstatus: proposed\n/)
 
@@ -42,7 +44,9 @@ describe('recommend --out: ADR history', () => {
 
   it('--help says when a new ADR is written', async () => {
     const help = (await runInProcess(['recommend', '--help'])).stdout.replace(/\s+/g, ' ')
-    expect(help).toContain('A new ADR (next free number, superseding the previous one for the profile) is written only when the decision changed: the strategy, the masking plan or the transfer plan. Otherwise the existing ADR is kept and the run says so.')
+    expect(help).toContain(
+      'A new ADR (next free number, superseding the previous one for the profile) is written only when the decision changed: the strategy, the masking plan or the transfer plan. Otherwise the existing ADR is kept and the run says so.',
+    )
     expect(help).toContain('With --format json or yaml the trace is the `trace` field')
   })
 })

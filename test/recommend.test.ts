@@ -1,11 +1,11 @@
 // Scenario tests for `fuseplan recommend` and `fuseplan rules`: the real CLI (bin/run.js, built dist/),
 // pinning stdout, exit codes and the files written.
-import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {runInProcess} from './helpers/in-process.js'
 import {parse} from 'yaml'
-import {ROOT, runCli, tempDir} from './helpers/run-cli.js'
+import {ROOT, tempDir} from './helpers/run-cli.js'
 
 const FIX = join(ROOT, 'test', 'fixtures', 'recommend')
 const WEARABLE = join(FIX, 'wearable.yaml')
@@ -16,7 +16,16 @@ describe('fuseplan recommend', () => {
     const r = await runInProcess(['recommend', ...DATE])
     expect(r.status).toBe(0)
     expect(r.stdout.startsWith('---\nstatus: proposed\ndate: 2026-01-15\nprofile: icu-deterioration\n')).toBe(true)
-    for (const h of ['## Context and Problem Statement', '## Decision Drivers', '## Considered Options', '## Decision Outcome', '### Consequences', '### Confirmation', '## Pros and Cons of the Options', '### Rules that decided it']) {
+    for (const h of [
+      '## Context and Problem Statement',
+      '## Decision Drivers',
+      '## Considered Options',
+      '## Decision Outcome',
+      '### Consequences',
+      '### Confirmation',
+      '## Pros and Cons of the Options',
+      '### Rules that decided it',
+    ]) {
       expect(r.stdout).toContain(`\n${h}\n`)
     }
     expect(r.stdout).toMatch(/Chosen option: "Intermediate fusion"/)
@@ -47,7 +56,13 @@ describe('fuseplan recommend', () => {
     expect(ecg.effectiveMissingRate).toBeCloseTo(0.55, 6)
     expect(d.transfer.pretrainCohort).toBe('study')
     expect(d.findings).toEqual([
-      {ruleId: 'shifted-availability', severity: 'warning', message: expect.stringMatching(/^visit_notes is present in 30% of deployment requests but only 25% of training samples/), path: 'modalities[2].availability', docPath: ['modalities', 2, 'availability']},
+      {
+        ruleId: 'shifted-availability',
+        severity: 'warning',
+        message: expect.stringMatching(/^visit_notes is present in 30% of deployment requests but only 25% of training samples/),
+        path: 'modalities[2].availability',
+        docPath: ['modalities', 2, 'availability'],
+      },
     ])
     expect(d.trace.length).toBeGreaterThan(20)
     expect(d.trace.find((t: {ruleId: string}) => t.ruleId === 'temporal-favours-attention')).toMatchObject({fired: true, inputs: {'facts.continuousCount': 1, 'facts.labelledSamples': 42000}})
@@ -142,7 +157,20 @@ describe('fuseplan recommend', () => {
     mkdirSync(join(dir, 'pack'))
     writeFileSync(
       join(dir, 'pack', 'strict.yaml'),
-      ['id: interpretable-late', 'title: Interpretability demands favour late fusion', 'rationale: Per-modality models can be explained one by one to clinicians reviewing a prediction.', 'source: team policy', 'when: facts.modalityCount >= 2', 'effects:', '  score:', '    - {strategy: late, delta: 10, reason: the review board needs per-modality explanations}', 'examples:', '  fires: {}', '  passes: {modalities: [{name: ehr, type: tabular, features: 10, availability: 1.0}]}', ''].join('\n'),
+      [
+        'id: interpretable-late',
+        'title: Interpretability demands favour late fusion',
+        'rationale: Per-modality models can be explained one by one to clinicians reviewing a prediction.',
+        'source: team policy',
+        'when: facts.modalityCount >= 2',
+        'effects:',
+        '  score:',
+        '    - {strategy: late, delta: 10, reason: the review board needs per-modality explanations}',
+        'examples:',
+        '  fires: {}',
+        '  passes: {modalities: [{name: ehr, type: tabular, features: 10, availability: 1.0}]}',
+        '',
+      ].join('\n'),
     )
     const r = await runInProcess(['recommend', WEARABLE, '--rules', join(dir, 'pack'), '--format', 'json'])
     expect(r.status).toBe(0)
@@ -163,7 +191,7 @@ describe('fuseplan recommend', () => {
     expect(JSON.parse(r.stdout).strategy).toBe('intermediate')
     expect(JSON.parse(r.stdout).trace.find((t: {ruleId: string}) => t.ruleId === 'rare-modality')).toEqual({ruleId: 'rare-modality', fired: false, inputs: {}, effects: [], disabled: true})
     const x = await runInProcess(['recommend', join(dir, 'afib.yaml'), '--explain'])
-    expect(x.stdout).toMatch(/^\[off  \] rare-modality - /m)
+    expect(x.stdout).toMatch(/^\[off {2}\] rare-modality - /m)
     expect(x.stdout).toMatch(/, 1 turned off by config\.\n/)
     expect(x.stdout).toMatch(/read: .*options\.minLabelledSamples = 100000/)
   })

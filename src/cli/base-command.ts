@@ -53,7 +53,18 @@ const ERRNO_REASONS: Record<string, string> = {
 export function fileSystemProblem(err: Error & {code?: string; syscall?: string; path?: string; dest?: string}): string | undefined {
   const reason = err.code ? ERRNO_REASONS[err.code] : undefined
   if (!reason || typeof err.syscall !== 'string') return undefined
-  const verb: Record<string, string> = {open: 'write', mkdir: 'create the folder', rename: 'write', link: 'write', unlink: 'remove', rmdir: 'remove', write: 'write', scandir: 'read the folder', stat: 'read', lstat: 'read'}
+  const verb: Record<string, string> = {
+    open: 'write',
+    mkdir: 'create the folder',
+    rename: 'write',
+    link: 'write',
+    unlink: 'remove',
+    rmdir: 'remove',
+    write: 'write',
+    scandir: 'read the folder',
+    stat: 'read',
+    lstat: 'read',
+  }
   const target = err.dest ?? err.path
   const what = target ? ` ${target.replace(/\/\.([^/]+)\.\d+\.\d+\.tmp$/, '/$1')}` : ''
   return `Cannot ${verb[err.syscall] ?? err.syscall}${what}: ${reason}.`

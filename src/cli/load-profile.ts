@@ -47,7 +47,9 @@ export function loadProfileWithRules(profilePath: string, options: RuleOptions, 
   } catch (error) {
     if (!(error instanceof RuleLoadError)) throw error
     const n = error.problems.length
-    process.stderr.write(`${error.problems.map((p) => escapeControlLine(formatProblem(p))).join('\n')}\nfuseplan: the rule set could not be loaded (${n} problem${n === 1 ? '' : 's'}); ${consequence}.\n`)
+    process.stderr.write(
+      `${error.problems.map((p) => escapeControlLine(formatProblem(p))).join('\n')}\nfuseplan: the rule set could not be loaded (${n} problem${n === 1 ? '' : 's'}); ${consequence}.\n`,
+    )
     throw new Errors.ExitError(2)
   }
   const loaded = loadProfile(profilePath, (p) => checkProfile(ruleSet, p))

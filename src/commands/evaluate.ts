@@ -39,7 +39,11 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
     quick: Flags.boolean({description: 'One training seed, one learning rate and smaller test sets: a fast first look (no spread over seeds).', default: false}),
     samples: Flags.integer({description: `Training samples (default: the profile's labelledSamples, at most ${SIMULATION_LIMITS.maxTrainingSamples}).`, min: 20, max: 1_000_000}),
     'test-samples': Flags.integer({description: `Samples in each test set (full data, deployment mix); default ${DEFAULTS.testSamples}, ${QUICK_TEST_SAMPLES} with --quick.`, min: 50, max: 1_000_000}),
-    epochs: Flags.integer({description: `Training epochs per candidate (default: enough for ${TRAINING_BUDGET.minSteps} optimizer steps, at least ${TRAINING_BUDGET.minEpochs} epochs).`, min: 1, max: 10_000}),
+    epochs: Flags.integer({
+      description: `Training epochs per candidate (default: enough for ${TRAINING_BUDGET.minSteps} optimizer steps, at least ${TRAINING_BUDGET.minEpochs} epochs).`,
+      min: 1,
+      max: 10_000,
+    }),
     'batch-size': Flags.integer({description: 'Mini-batch size.', default: DEFAULTS.batchSize, min: 1, max: 65_536}),
     'max-input-size': Flags.integer({description: 'Widest simulated modality (flattened values); the others shrink by the same factor.', default: DEFAULTS.maxInputSize, min: 8, max: 1_000_000}),
     candidates: Flags.string({description: `Comma list of candidates: ${CANDIDATE_IDS.join(', ')} (or all).`, default: 'all'}),
@@ -47,7 +51,7 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
     report: Flags.string({description: 'Also write a self-contained HTML report (charts included, opens offline) to this file.'}),
     config: Flags.string({description: 'Config file for the rules that make the recommendation (default: fuseplan.config.yaml found upward from the profile).'}),
     rules: Flags.string({description: 'Extra rule folder; repeatable.', multiple: true}),
-    trust: Flags.boolean({description: 'Let a config file\'s `extends` and `rules` name paths outside the repository (or working directory).'}),
+    trust: Flags.boolean({description: "Let a config file's `extends` and `rules` name paths outside the repository (or working directory)."}),
   }
 
   async run(): Promise<void> {

@@ -28,13 +28,18 @@ Directories are searched for *.yaml and *.yml files; globs are expanded. Exit co
 
   static override flags = {
     format: Flags.string({char: 'f', description: 'Output format; repeat for several.', options: [...LINT_FORMATS], multiple: true, multipleNonGreedy: true, default: ['stylish']}),
-    output: Flags.string({char: 'o', description: 'Where the format at the same position goes (a file, or - for stdout); formats without one print to stdout.', multiple: true, multipleNonGreedy: true}),
+    output: Flags.string({
+      char: 'o',
+      description: 'Where the format at the same position goes (a file, or - for stdout); formats without one print to stdout.',
+      multiple: true,
+      multipleNonGreedy: true,
+    }),
     'fail-severity': Flags.string({description: 'Lowest severity that makes the run fail (exit 1).', options: ['error', 'warning', 'info'], default: 'error'}),
     'max-warnings': Flags.integer({description: 'Fail when there are more than this many warnings (-1: no limit).', default: -1, min: -1}),
     quiet: Flags.boolean({char: 'q', description: 'Report errors only.'}),
     config: Flags.string({char: 'c', description: 'Config file (default: fuseplan.config.yaml found upward from each linted file).'}),
     rules: Flags.string({description: 'Extra rule folder (a rule pack); repeat for several.', multiple: true, multipleNonGreedy: true}),
-    trust: Flags.boolean({description: 'Let a config file\'s `extends` and `rules` name paths outside the repository (or working directory). Off by default: in CI, a pull request can add a config.'}),
+    trust: Flags.boolean({description: "Let a config file's `extends` and `rules` name paths outside the repository (or working directory). Off by default: in CI, a pull request can add a config."}),
   }
 
   async run(): Promise<void> {
@@ -92,7 +97,9 @@ Directories are searched for *.yaml and *.yml files; globs are expanded. Exit co
     // A run that stopped looking for files has not checked the repository: never let it pass.
     if (truncated.length > 0) {
       const where = truncated.map((t) => `"${escapeControlLine(t)}"`).join(', ')
-      process.stderr.write(`fuseplan: stopped searching ${where} after ${maxEntries.toLocaleString('en')} entries; the files after that were not linted. Lint narrower folders or globs (or raise FUSEPLAN_LINT_MAX_ENTRIES).\n`)
+      process.stderr.write(
+        `fuseplan: stopped searching ${where} after ${maxEntries.toLocaleString('en')} entries; the files after that were not linted. Lint narrower folders or globs (or raise FUSEPLAN_LINT_MAX_ENTRIES).\n`,
+      )
       this.exit(2)
     }
     if (failing || tooManyWarnings) this.exit(1)

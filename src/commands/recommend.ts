@@ -28,16 +28,18 @@ Exit code: 0 with a recommendation, 1 when no strategy fits (the output says why
   static override flags = {
     format: Flags.string({char: 'f', description: 'Output format on stdout (json and yaml include the rule trace).', options: [...DECISION_FORMATS], default: 'adr'}),
     explain: Flags.boolean({
-      description: 'Print the rule trace (every rule, the values it read, its effects) as text instead of the ADR. With --format json or yaml the trace is the `trace` field of that output, which always carries it; with --out the trace is printed and the ADR written.',
+      description:
+        'Print the rule trace (every rule, the values it read, its effects) as text instead of the ADR. With --format json or yaml the trace is the `trace` field of that output, which always carries it; with --out the trace is printed and the ADR written.',
     }),
     out: Flags.string({
-      description: 'Write the ADR into this folder (an ADR folder such as docs/adr) as NNNN-<title>.md, instead of printing it. A new ADR (next free number, superseding the previous one for the profile) is written only when the decision changed: the strategy, the masking plan or the transfer plan. Otherwise the existing ADR is kept and the run says so. Findings are printed to stderr either way.',
+      description:
+        'Write the ADR into this folder (an ADR folder such as docs/adr) as NNNN-<title>.md, instead of printing it. A new ADR (next free number, superseding the previous one for the profile) is written only when the decision changed: the strategy, the masking plan or the transfer plan. Otherwise the existing ADR is kept and the run says so. Findings are printed to stderr either way.',
       helpValue: 'DIR',
     }),
     date: Flags.string({description: 'Date for the ADR, YYYY-MM-DD (default: today, UTC). Pin it for reproducible output.'}),
     config: Flags.string({description: 'Config file (default: fuseplan.config.yaml found upward from the profile).'}),
     rules: Flags.string({description: 'Extra rule folder; repeatable.', multiple: true}),
-    trust: Flags.boolean({description: 'Let a config file\'s `extends` and `rules` name paths outside the repository (or working directory). Off by default: in CI, a pull request can add a config.'}),
+    trust: Flags.boolean({description: "Let a config file's `extends` and `rules` name paths outside the repository (or working directory). Off by default: in CI, a pull request can add a config."}),
   }
 
   async run(): Promise<void> {

@@ -37,7 +37,7 @@ Exit code: 0 on success (also when edited files were kept), 1 when no strategy f
     out: Flags.string({char: 'o', description: 'Folder of the project (created if needed).', required: true, helpValue: 'DIR'}),
     strategy: Flags.string({char: 's', description: 'Use this strategy instead of the recommended one.', options: [...STRATEGIES]}),
     'dry-run': Flags.boolean({description: 'List what would be written; write nothing.'}),
-    force: Flags.boolean({description: 'Overwrite files you edited since generation (default: keep them and write fuseplan\'s new version beside them as <file>.new).'}),
+    force: Flags.boolean({description: "Overwrite files you edited since generation (default: keep them and write fuseplan's new version beside them as <file>.new)."}),
     json: Flags.boolean({description: 'Print the result as JSON.'}),
     config: Flags.string({description: 'Config file (default: fuseplan.config.yaml found upward from the profile).'}),
     rules: Flags.string({description: 'Extra rule folder; repeatable.', multiple: true}),
@@ -113,9 +113,9 @@ Exit code: 0 on success (also when edited files were kept), 1 when no strategy f
       const label = LABELS[f.status][dryRun ? 1 : 0]
       const note =
         f.status === 'kept'
-          ? `${f.reason}; ${f.newVersion ? `fuseplan's new version ${dryRun ? 'would go' : 'is'} in ${f.newVersion}` : 'fuseplan\'s version did not change'}`
+          ? `${f.reason}; ${f.newVersion ? `fuseplan's new version ${dryRun ? 'would go' : 'is'} in ${f.newVersion}` : "fuseplan's version did not change"}`
           : f.sidecar && f.status === 'removed'
-            ? 'merged: your file now matches fuseplan\'s version, or fuseplan\'s version moved on'
+            ? "merged: your file now matches fuseplan's version, or fuseplan's version moved on"
             : f.reason
       lines.push(`  ${label.padEnd(12)} ${f.path}${note ? `  (${note})` : ''}`)
     }

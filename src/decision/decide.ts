@@ -51,7 +51,10 @@ export function decide(profile: Profile, options: DecideOptions = {}): Decision 
   if (shortfalls.length > 0) {
     const what = shortfalls.map((s) => `${s.name} (${s.effective} < ${s.deployment})`).join(', ')
     for (const s of ['intermediate', 'attention'] as const) {
-      ev.exclusions[s].push({ruleId: MASKING_GUARD_ID, reason: `The masking plan cannot reach the deployment missing rate for ${what}, so this strategy would meet more missingness in production than in training.`})
+      ev.exclusions[s].push({
+        ruleId: MASKING_GUARD_ID,
+        reason: `The masking plan cannot reach the deployment missing rate for ${what}, so this strategy would meet more missingness in production than in training.`,
+      })
     }
   }
 

@@ -12,10 +12,7 @@ export const STRATEGY_INFO: Record<Strategy, StrategyInfo> = {
   early: {
     summary: 'Concatenate the inputs of all modalities and train one model on the result.',
     pros: ['one model is the simplest thing to train, version and serve', 'it can learn low-level interactions between modalities'],
-    cons: [
-      'an absent modality must be filled in, and a zero-filled input looks exactly like a present input whose values are zero',
-      'the largest input dominates the concatenated vector',
-    ],
+    cons: ['an absent modality must be filled in, and a zero-filled input looks exactly like a present input whose values are zero', 'the largest input dominates the concatenated vector'],
   },
   intermediate: {
     summary: 'One encoder per modality; their embeddings are fused and a joint head predicts.',
@@ -33,4 +30,3 @@ export const STRATEGY_INFO: Record<Strategy, StrategyInfo> = {
     cons: ['it learns to down-weight absent modalities only when trained with modality masking', 'it needs more labelled data and more compute than the other options'],
   },
 }
-

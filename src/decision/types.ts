@@ -1,6 +1,5 @@
 // The decision contract (docs/design.md#output-contracts). `fuseplan recommend --format json` serialises a
 // Decision; scaffold and evaluate read one. Keep keys stable: scripts outside the project read them.
-import type {Severity} from '../findings.js'
 import type {DecisionFinding, ScoreReason, TraceEntry} from '../engine/types.js'
 import type {Strategy} from '../profile/strategies.js'
 

@@ -169,7 +169,10 @@ export interface Compiled {
 }
 
 export class CelCompileError extends Error {
-  constructor(message: string, readonly offset: number) {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
     super(message)
   }
 }
@@ -279,12 +282,18 @@ function budgetOf(node: unknown, count: {n: number}): Budget {
     const b = budgetOf(body, count)
     const depth = Math.max(r.depth, b.depth + 1)
     if (depth > MAX_COMPREHENSION_DEPTH) {
-      throw new CelCompileError(`Comprehensions nested ${depth} deep; fuseplan allows at most ${MAX_COMPREHENSION_DEPTH} (a map/filter/all/exists inside another one, no deeper), to bound evaluation time. Compute the inner part as a fact or split the rule.`, at)
+      throw new CelCompileError(
+        `Comprehensions nested ${depth} deep; fuseplan allows at most ${MAX_COMPREHENSION_DEPTH} (a map/filter/all/exists inside another one, no deeper), to bound evaluation time. Compute the inner part as a fact or split the rule.`,
+        at,
+      )
     }
     const length = isNode(receiver) && receiver.op === 'list' && Array.isArray(receiver.args) ? receiver.args.length : ASSUMED_DATA_LENGTH
     const steps = r.steps + length * (1 + b.steps)
     if (steps > MAX_ESTIMATED_STEPS) {
-      throw new CelCompileError(`Expression may take about ${steps.toLocaleString('en-US')} evaluation steps; fuseplan allows ${MAX_ESTIMATED_STEPS.toLocaleString('en-US')} (list literals count their length, data lists ${ASSUMED_DATA_LENGTH}). Use shorter lists or less nesting.`, at)
+      throw new CelCompileError(
+        `Expression may take about ${steps.toLocaleString('en-US')} evaluation steps; fuseplan allows ${MAX_ESTIMATED_STEPS.toLocaleString('en-US')} (list literals count their length, data lists ${ASSUMED_DATA_LENGTH}). Use shorter lists or less nesting.`,
+        at,
+      )
     }
     return {depth, steps, at}
   }

@@ -47,7 +47,7 @@ export function trustRoot(from: string, cwd: string = process.cwd()): string {
   } catch {
     dir = dirname(dir)
   }
-  for (let d = dir; ; ) {
+  for (let d = dir; ;) {
     if (existsSync(join(d, '.git'))) return d
     const parent = dirname(d)
     if (parent === d) break
@@ -172,7 +172,8 @@ export function loadConfig(path: string, seen: string[] = [], options: ConfigLoa
   })
 
   y.list(['ignores'], top.ignores, '`ignores` (a list of globs)').forEach((g, i) => {
-    if (typeof g !== 'string' || g.trim() === '' || g.startsWith('!')) return y.error(['ignores', i], 'Each `ignores` entry must be a glob of files to skip, relative to the config file (negation with `!` is not supported).')
+    if (typeof g !== 'string' || g.trim() === '' || g.startsWith('!'))
+      return y.error(['ignores', i], 'Each `ignores` entry must be a glob of files to skip, relative to the config file (negation with `!` is not supported).')
     const posixBase = base.split(sep).join('/')
     config.ignores.push(isAbsolute(g) ? g.split(sep).join('/') : `${posixBase.replace(/\/$/, '')}/${g.replace(/^\.\//, '')}`)
   })

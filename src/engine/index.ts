@@ -137,7 +137,12 @@ export function loadRuleSet(opts: LoadRuleSetOptions = {}): RuleSet {
       const first = seen.get(rule.id)
       if (first) {
         const r = loaded.y.src.rangeOf(loaded.idPaths.get(rule) ?? ['id'])
-        problems.push({file: displayPath(file), line: r.line, column: r.column, message: `Duplicate rule id \`${rule.id}\`: already defined at ${first.location.file}:${first.location.line}:${first.location.column}. Rule ids must be unique; rename this one.`})
+        problems.push({
+          file: displayPath(file),
+          line: r.line,
+          column: r.column,
+          message: `Duplicate rule id \`${rule.id}\`: already defined at ${first.location.file}:${first.location.line}:${first.location.column}. Rule ids must be unique; rename this one.`,
+        })
         continue
       }
       seen.set(rule.id, rule)

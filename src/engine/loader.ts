@@ -46,7 +46,11 @@ export class YamlFile {
   readonly lazyCel: boolean
   /** The text's lines, split once on first need (many problems in one file stay linear). */
   private lines?: string[]
-  constructor(readonly file: string, text: string | SourceDocument, readonly displayPath: string) {
+  constructor(
+    readonly file: string,
+    text: string | SourceDocument,
+    readonly displayPath: string,
+  ) {
     this.src = typeof text === 'string' ? parseSource(displayPath, text) : text
     this.lazyCel = typeof text !== 'string'
     for (const f of this.src.syntaxFindings) if (f.severity === 'error') this.problems.push({file: displayPath, line: f.line, column: f.column, message: f.message})
@@ -75,7 +79,7 @@ export class YamlFile {
 
   map(path: DocPath, v: unknown, what: string): Record<string, unknown> | undefined {
     if (this.isMap(v)) return v
-    this.error(path, v === undefined ? `Missing ${what.replace(/^Rule /, "rule ")}.` : `${what} must be a mapping.`)
+    this.error(path, v === undefined ? `Missing ${what.replace(/^Rule /, 'rule ')}.` : `${what} must be a mapping.`)
     return undefined
   }
 
@@ -389,10 +393,12 @@ function parseRule(y: YamlFile, path: DocPath, raw: unknown, builtin: boolean): 
     forEach,
     effects,
     examples,
-    examplesAt: Object.fromEntries((['fires', 'passes'] as const).map((k) => {
-      const r = y.src.rangeOf([...path, 'examples', k], {key: true})
-      return [k, {file: y.displayPath, line: r.line, column: r.column}]
-    })) as Rule['examplesAt'],
+    examplesAt: Object.fromEntries(
+      (['fires', 'passes'] as const).map((k) => {
+        const r = y.src.rangeOf([...path, 'examples', k], {key: true})
+        return [k, {file: y.displayPath, line: r.line, column: r.column}]
+      }),
+    ) as Rule['examplesAt'],
     location: {file: y.displayPath, line: range.line, column: range.column},
     category: effects.findings.length > 0 ? 'lint' : 'decision',
     builtin,
@@ -492,7 +498,10 @@ function parseExamples(y: YamlFile, path: DocPath, raw: unknown): Rule['examples
   if (m.fires === undefined) y.error(path, 'Rule `examples` needs `fires`: a profile patch on which the rule fires.')
   if (m.passes === undefined) y.error(path, 'Rule `examples` needs `passes`: a profile patch on which the rule does not fire.')
   if (!fires || !passes) return undefined
-  for (const [which, patch] of [['fires', fires], ['passes', passes]] as const) {
+  for (const [which, patch] of [
+    ['fires', fires],
+    ['passes', passes],
+  ] as const) {
     for (const key of Object.keys(patch)) {
       if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])*$/.test(key) || /(^|\.)(__proto__|constructor|prototype)(\.|\[|$)/.test(key)) {
         y.error([...path, which, key], `Example patch key \`${key}\` must be a profile path like \`modalities[1].availability\`.`, {key: true})

@@ -282,7 +282,10 @@ async function trainCandidates(plan: EvaluationPlan, options: EvaluateOptions, m
     const trainSet = cand.completeCasesOnly ? subset(data.train, data.ccRows) : data.train
     if (trainSet.n === 0) {
       progress({kind: 'done', index, total, id: cand.id})
-      return {run: {deploymentScores: null, complete: Number.NaN, deployment: Number.NaN, sweep: rates.map(() => Number.NaN), patterns: patterns.map(() => Number.NaN), trainingSamples: 0}, valLoss: Number.NaN}
+      return {
+        run: {deploymentScores: null, complete: Number.NaN, deployment: Number.NaN, sweep: rates.map(() => Number.NaN), patterns: patterns.map(() => Number.NaN), trainingSamples: 0},
+        valLoss: Number.NaN,
+      }
     }
     const config: TrainingConfig = {...base, strategy: cand.strategy}
     const model = await modelCode.createModel(config, {strategy: cand.strategy, variant: cand.modelVariant, seed: deriveSeed(data.seed, `init:${cand.id}`)})
@@ -440,7 +443,13 @@ function judge(plan: EvaluationPlan, results: StrategyResult[], {runs, firstData
         }
       }
       const judged = judgeSeed(spec, seedResults, rec?.id ?? null, seedSe)
-      perSeed.push({seed, best: seedBest.id, agrees: judged.agrees, margin: judged.margin === null ? null : round(judged.margin), standardError: seedSe === null || Number.isNaN(seedSe) ? null : round(seedSe)})
+      perSeed.push({
+        seed,
+        best: seedBest.id,
+        agrees: judged.agrees,
+        margin: judged.margin === null ? null : round(judged.margin),
+        standardError: seedSe === null || Number.isNaN(seedSe) ? null : round(seedSe),
+      })
     }
     const se = rec && other ? seedStandardError(seedDiffs, bootVars) : Number.NaN
     return buildVerdict({
@@ -523,9 +532,15 @@ function describeSimulation(profile: Profile, options: EvaluateOptions, plan: Ev
     truth: world.truth,
     description:
       `Data simulated from the profile alone (never from the rules): ${world.trainingSamples} training samples ` +
-      (world.capped ? `(the profile's ${profile.task.labelledSamples} labelled samples, capped at ${cap} for time) ` : options.samples !== undefined ? '(set by --samples) ' : "(the profile's labelled samples) ") +
+      (world.capped
+        ? `(the profile's ${profile.task.labelledSamples} labelled samples, capped at ${cap} for time) `
+        : options.samples !== undefined
+          ? '(set by --samples) '
+          : "(the profile's labelled samples) ") +
       `from its cohorts, ${options.testSamples} test samples each for full data and for the deployment presence mix, ${seeds.length} training seed${seeds.length === 1 ? '' : 's'}; ` +
-      (scaled.length > 0 ? `inputs shrunk by one common factor so their ratios survive (${scaled.map((m) => `${m.name} ${m.profileSize} -> ${m.size}`).join(', ')}).` : "inputs at the profile's sizes."),
+      (scaled.length > 0
+        ? `inputs shrunk by one common factor so their ratios survive (${scaled.map((m) => `${m.name} ${m.profileSize} -> ${m.size}`).join(', ')}).`
+        : "inputs at the profile's sizes."),
   }
 }
 

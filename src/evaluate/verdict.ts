@@ -151,12 +151,7 @@ function signedFmt(v: number): string {
 /** A difference below this between zero-fill and mean imputation counts as "about the same". */
 export const ZERO_FILL_COST = 0.02
 
-export function zeroFillExplanation(
-  zeroFill: readonly ZeroFillModality[],
-  optional: readonly string[],
-  check: {zeroFilled: number; meanImputed: number} | null = null,
-  spec?: MetricSpec,
-): string {
+export function zeroFillExplanation(zeroFill: readonly ZeroFillModality[], optional: readonly string[], check: {zeroFilled: number; meanImputed: number} | null = null, spec?: MetricSpec): string {
   const base = zeroFillOffsets(zeroFill, optional)
   if (!check || !spec || Number.isNaN(check.zeroFilled) || Number.isNaN(check.meanImputed)) return base
   const label = METRIC_LABELS[spec.metric]

@@ -281,7 +281,7 @@ export function createSimulatedWorld(profile: Profile, options: WorldOptions): S
   const strength = INTERACTION_STRENGTH[profile.task.interactions ?? 'unknown']
   const raw = mods.map(() => 0.6 + 0.8 * rng.next())
   const norm = Math.sqrt(raw.reduce((s, v) => s + v * v, 0))
-  const additive = raw.map((v) => (strength.additive * v) / norm * (rng.next() < 0.5 ? -1 : 1))
+  const additive = raw.map((v) => ((strength.additive * v) / norm) * (rng.next() < 0.5 ? -1 : 1))
   const pairs: [number, number][] = []
   for (let p = 0; p < K; p++) for (let q = p + 1; q < K; q++) pairs.push([p, q])
   const pairWeight = pairs.length > 0 ? strength.products / Math.sqrt(pairs.length) : 0

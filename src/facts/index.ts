@@ -31,7 +31,6 @@ export interface ModalityFact {
   encoderMs: number
 }
 
-
 export interface FactDoc {
   name: string
   description: string
@@ -250,7 +249,7 @@ const latencyGroup = factGroup(
   {
     latencyBudgetMs: '`latency.budgetMs`, or null.',
     latencyEstimates:
-      'Estimated per-request latency in ms per strategy, from each modality\'s encoderMs (measured when the profile gives `encoderLatencyMs`, else a default per type and size) and the fusion overhead (model documented in src/facts/latency.ts).',
+      "Estimated per-request latency in ms per strategy, from each modality's encoderMs (measured when the profile gives `encoderLatencyMs`, else a default per type and size) and the fusion overhead (model documented in src/facts/latency.ts).",
     latencyHeadroom: 'Per strategy, (budget - estimate) / budget; null without a budget.',
     strategiesOverBudget: 'Strategies whose estimate exceeds the budget: {strategy, estimateMs, budgetMs}.',
   },
@@ -309,7 +308,9 @@ const consistencyGroup = factGroup(
     })
     const trainingAvailabilityConflicts = modalityFacts.flatMap((m) => {
       const derived = derivedTrainingAvailability.get(m.name)
-      return m.trainingAvailabilitySource === 'given' && derived !== undefined ? [{name: m.name, index: m.index, given: m.trainingAvailability, derived, gap: r(Math.abs(m.trainingAvailability - derived))}] : []
+      return m.trainingAvailabilitySource === 'given' && derived !== undefined
+        ? [{name: m.name, index: m.index, given: m.trainingAvailability, derived, gap: r(Math.abs(m.trainingAvailability - derived))}]
+        : []
     })
     const patternShareTotal = r(patterns.reduce((s, p) => s + p.share, 0))
     const patternMarginalGaps =

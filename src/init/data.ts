@@ -104,7 +104,13 @@ export function readMappingFile(display: string, text: string): ColumnMapping[] 
     const where = at([...prefix, modality])
     const name = checkModalityName(modality)
     if (!name.ok) throw new InitInputError(`${where}: ${name.message}`)
-    const columns = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter((s) => s !== '') : value
+    const columns =
+      typeof value === 'string'
+        ? value
+            .split(',')
+            .map((s) => s.trim())
+            .filter((s) => s !== '')
+        : value
     if (!Array.isArray(columns) || columns.length === 0 || columns.some((c) => typeof c !== 'string' || c === '')) {
       throw new InitInputError(`${where}: \`${modality}\` needs a list of column names or globs, e.g. [age, "bp_*"].`)
     }
@@ -245,9 +251,7 @@ export async function measureData(file: string, mappings: ColumnMapping[], optio
     presentRows: tally.present[i],
     availability: roundShare(tally.present[i] / tally.rows),
   }))
-  const allPatterns = [...tally.patterns.entries()]
-    .map(([key, rows]) => ({key, rows}))
-    .sort((a, b) => b.rows - a.rows || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  const allPatterns = [...tally.patterns.entries()].map(([key, rows]) => ({key, rows})).sort((a, b) => b.rows - a.rows || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
   // A profile lists at most MAX_PATTERNS patterns: keep the most frequent ones; the rest are left
   // out (their rows still count in each modality's availability), and the summary says how many.
   const kept = allPatterns.slice(0, MAX_PATTERNS)
@@ -282,7 +286,10 @@ export async function measureData(file: string, mappings: ColumnMapping[], optio
 
 export function cohortNameFor(file: string): string {
   const stem = basename(file).replace(/\.[^.]*$/, '')
-  let name = stem.replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^[^A-Za-z]+/, '').slice(0, 64)
+  let name = stem
+    .replace(/[^A-Za-z0-9_-]+/g, '_')
+    .replace(/^[^A-Za-z]+/, '')
+    .slice(0, 64)
   if (name === '') name = 'data'
   return name
 }
@@ -358,7 +365,10 @@ async function measureJsonl(file: string, tally: Tally, noteColumn: (c: string) 
       const message = error instanceof Error ? error.message : String(error)
       const pos = /position (\d+)/.exec(message)
       const column = pos ? Number(pos[1]) + 1 : line.length + 1
-      const reason = message.replace(/^(Unexpected token|Expected)/, (m) => m.toLowerCase()).replace(/ in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '')
+      const reason = message
+        .replace(/^(Unexpected token|Expected)/, (m) => m.toLowerCase())
+        .replace(/ in JSON at position \d+.*$/, '')
+        .replace(/\s*\(line \d+ column \d+\)$/, '')
       throw new DataFormatError(`invalid JSON: ${reason}`, lineNo, column)
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {

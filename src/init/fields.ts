@@ -10,7 +10,10 @@ import {MODALITY_NAME_PATTERN, PROFILE_NAME_PATTERN} from '../profile/types.js'
 
 /** A problem with something the person gave us (flag, answers file, data file): exit code 2. */
 export class InitInputError extends Error {
-  constructor(message: string, readonly exitCode = 2) {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
     super(message)
     this.name = 'InitInputError'
   }
@@ -119,9 +122,7 @@ export function checkProfileName(raw: unknown): Checked<string> {
   if (text === '') return bad('The name cannot be empty: use a short slug such as `icu-deterioration`.')
   if (!PROFILE_NAME_PATTERN.test(text) || !schemaAccepts(S.name, text)) {
     const suggestion = slugify(text)
-    return bad(
-      `The name must be a slug: lower-case letters, digits and dashes, at most 64 characters, not starting or ending with a dash${suggestion ? ` (try \`${suggestion}\`)` : ''}.`,
-    )
+    return bad(`The name must be a slug: lower-case letters, digits and dashes, at most 64 characters, not starting or ending with a dash${suggestion ? ` (try \`${suggestion}\`)` : ''}.`)
   }
   return ok(text)
 }
@@ -186,10 +187,12 @@ export function checkModalityName(raw: unknown, taken: readonly string[] = []): 
   if (text === undefined) return bad(`A modality name must be an identifier such as \`ehr\`, not ${kindOf(raw)}.`)
   if (text === '') return bad('The modality name cannot be empty: use a short identifier such as `ehr` or `chest_xray`.')
   if (!MODALITY_NAME_PATTERN.test(text) || !schemaAccepts(M.name, text)) {
-    const suggestion = text.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^[^a-z]+/, '').slice(0, 40)
-    return bad(
-      `A modality name starts with a lower-case letter, then up to 39 lower-case letters, digits or underscores${suggestion && suggestion !== text ? ` (try \`${suggestion}\`)` : ''}.`,
-    )
+    const suggestion = text
+      .toLowerCase()
+      .replace(/[^a-z0-9_]+/g, '_')
+      .replace(/^[^a-z]+/, '')
+      .slice(0, 40)
+    return bad(`A modality name starts with a lower-case letter, then up to 39 lower-case letters, digits or underscores${suggestion && suggestion !== text ? ` (try \`${suggestion}\`)` : ''}.`)
   }
   if (taken.includes(text)) return bad(`There is already a modality called \`${text}\`; modality names must be unique.`)
   return ok(text)
@@ -208,7 +211,12 @@ export function checkCohortName(raw: unknown, taken: readonly string[] = []): Ch
 export function checkShape(raw: unknown): Checked<number[]> {
   let parts: unknown[]
   if (Array.isArray(raw)) parts = raw
-  else if (typeof raw === 'string') parts = raw.trim().replace(/^\[|\]$/g, '').split(/\s*[x×*,]\s*|\s+/i).filter((s) => s !== '')
+  else if (typeof raw === 'string')
+    parts = raw
+      .trim()
+      .replace(/^\[|\]$/g, '')
+      .split(/\s*[x×*,]\s*|\s+/i)
+      .filter((s) => s !== '')
   else parts = []
   const dims = parts.map((p) => readNumber(p))
   if (dims.length === 0 || dims.some((d) => d === undefined || !Number.isInteger(d) || d < 1)) {

@@ -179,14 +179,18 @@ class Flow {
   private introduceData(m: Measurement): void {
     this.say(`Measured ${m.file}: ${m.rows} rows (${m.format.toUpperCase()}).`)
     for (const mod of m.modalities) {
-      this.say(`  ${mod.name}: ${mod.columns.length} column${mod.columns.length === 1 ? '' : 's'}, ${mod.features} feature${mod.features === 1 ? '' : 's'}, present in ${mod.presentRows} row${mod.presentRows === 1 ? '' : 's'} (${fmtShare(mod.availability)})`)
+      this.say(
+        `  ${mod.name}: ${mod.columns.length} column${mod.columns.length === 1 ? '' : 's'}, ${mod.features} feature${mod.features === 1 ? '' : 's'}, present in ${mod.presentRows} row${mod.presentRows === 1 ? '' : 's'} (${fmtShare(mod.availability)})`,
+      )
     }
     // The most frequent patterns; with many modalities there can be thousands.
     for (const p of m.patterns.slice(0, SHOWN_PATTERNS)) this.say(`  pattern {${p.present.join(', ')}}: ${p.rows} row${p.rows === 1 ? '' : 's'} (${fmtShare(p.share)})`)
     const notShown = m.patterns.length - Math.min(m.patterns.length, SHOWN_PATTERNS)
     if (notShown > 0) this.say(`  …and ${notShown} more pattern${notShown === 1 ? '' : 's'} (all written to the profile).`)
     if (m.otherPatterns.count > 0) {
-      this.say(`  ${m.otherPatterns.count} rarer pattern${m.otherPatterns.count === 1 ? '' : 's'} (${m.otherPatterns.rows} rows, ${fmtShare(m.otherPatterns.rows / m.rows)}) left out: a profile lists at most ${m.patterns.length}.`)
+      this.say(
+        `  ${m.otherPatterns.count} rarer pattern${m.otherPatterns.count === 1 ? '' : 's'} (${m.otherPatterns.rows} rows, ${fmtShare(m.otherPatterns.rows / m.rows)}) left out: a profile lists at most ${m.patterns.length}.`,
+      )
     }
     if (m.rowsWithNone > 0) this.say(`  ${m.rowsWithNone} row${m.rowsWithNone === 1 ? ' has' : 's have'} none of the mapped modalities.`)
     if (m.unmappedColumns.length > 0) this.say(`  Not mapped to any modality: ${m.unmappedColumns.join(', ')}`)
@@ -621,7 +625,12 @@ function pick<V extends string>(value: unknown, choices: readonly V[]): V | unde
 }
 
 function slugDefault(text: string): string {
-  const slug = text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64).replace(/-+$/, '')
+  const slug = text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64)
+    .replace(/-+$/, '')
   return slug || DEFAULT_NAME
 }
 

@@ -12,7 +12,11 @@ const REFERENCE_COLUMN = /^([a-z][a-z0-9]*)_(path|file|filename|url|uri|image|im
 const TEXT_COLUMN = /^(note|notes|text|report|reports|narrative|summary|comment|comments)$/i
 
 function modalityName(raw: string): string | undefined {
-  const name = raw.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^[^a-z]+/, '').slice(0, 40)
+  const name = raw
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/^[^a-z]+/, '')
+    .slice(0, 40)
   return checkModalityName(name).ok ? name : undefined
 }
 
@@ -26,7 +30,7 @@ export function guessMapping(columns: readonly string[], label?: string): Column
   const groups = new Map<string, string[]>()
   const add = (name: string, column: string) => groups.set(name, [...(groups.get(name) ?? []), column])
   const inputs = columns.filter((c) => c !== label && !ID_COLUMN.test(c) && !LABEL_COLUMN.test(c))
-  const prefixOf = (c: string): string | undefined => (/^([a-z][a-z0-9]*)_./i.exec(c)?.[1] ?? undefined)
+  const prefixOf = (c: string): string | undefined => /^([a-z][a-z0-9]*)_./i.exec(c)?.[1] ?? undefined
   const prefixCount = new Map<string, number>()
   for (const c of inputs) {
     const p = prefixOf(c)

@@ -12,20 +12,7 @@ export interface Given {
   where: string
 }
 
-export const MODALITY_KEYS = [
-  'name',
-  'type',
-  'features',
-  'shape',
-  'sequence',
-  'availability',
-  'trainingAvailability',
-  'missingness',
-  'timing',
-  'encoderLatencyMs',
-  'required',
-  'description',
-] as const
+export const MODALITY_KEYS = ['name', 'type', 'features', 'shape', 'sequence', 'availability', 'trainingAvailability', 'missingness', 'timing', 'encoderLatencyMs', 'required', 'description'] as const
 export type ModalityKey = (typeof MODALITY_KEYS)[number]
 export const SIZE_KEYS = ['features', 'shape', 'sequence'] as const
 

@@ -39,7 +39,6 @@ export const DRIFT_TOLERANCE = 1e-6
 let validator: ValidateFunction | undefined
 
 type Obj = Record<string, unknown>
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 export function lintTrainingConfig(doc: unknown, ctx: TrainingConfigLintContext): Finding[] {
   validator ??= compileSchema(trainingConfigSchema)
@@ -58,16 +57,25 @@ export function lintTrainingConfig(doc: unknown, ctx: TrainingConfigLintContext)
     if (seen.has(m.name as string)) add(TRAINING_CONFIG_RULES.consistency, 'error', `Duplicate modality \`${m.name as string}\`.`, ['modalities', i, 'name'])
     seen.add(m.name as string)
     const product = (m.inputShape as number[]).reduce((a, s) => a * s, 1)
-    if (product !== m.inputSize) add(TRAINING_CONFIG_RULES.consistency, 'error', `inputSize is ${m.inputSize as number} but inputShape [${(m.inputShape as number[]).join(', ')}] holds ${product} values.`, ['modalities', i, 'inputSize'])
+    if (product !== m.inputSize)
+      add(TRAINING_CONFIG_RULES.consistency, 'error', `inputSize is ${m.inputSize as number} but inputShape [${(m.inputShape as number[]).join(', ')}] holds ${product} values.`, [
+        'modalities',
+        i,
+        'inputSize',
+      ])
     // The same check as the project's own config validator, so both accept the same encoders.
     for (const [field, message] of encoderProblems({inputShape: m.inputShape as number[], encoder: m.encoder as Obj})) {
       add(TRAINING_CONFIG_RULES.consistency, 'error', `Encoder of \`${m.name as string}\`: ${message}.`, ['modalities', i, 'encoder', field])
     }
   })
   const masking = config.masking as Obj
-  for (const [key, list] of [['modalities', masking.modalities], ['covers', masking.covers]] as const) {
+  for (const [key, list] of [
+    ['modalities', masking.modalities],
+    ['covers', masking.covers],
+  ] as const) {
     ;(list as Obj[]).forEach((m, i) => {
-      if (!names.includes(m.name as string)) add(TRAINING_CONFIG_RULES.consistency, 'error', `masking.${key} names \`${m.name as string}\`, which is not one of the modalities (${names.join(', ')}).`, ['masking', key, i, 'name'])
+      if (!names.includes(m.name as string))
+        add(TRAINING_CONFIG_RULES.consistency, 'error', `masking.${key} names \`${m.name as string}\`, which is not one of the modalities (${names.join(', ')}).`, ['masking', key, i, 'name'])
     })
   }
   if (config.strategy === 'attention') {
@@ -84,7 +92,10 @@ export function lintTrainingConfig(doc: unknown, ctx: TrainingConfigLintContext)
   // The folder's config when lint supplies it, else the bundled rules.
   const loaded = loadProfile(profilePath, ctx.checkProfileFor?.(profilePath) ?? profileChecker())
   if (loaded.findings.some((f) => f.ruleId === 'file-unreadable')) {
-    add(TRAINING_CONFIG_RULES.profileMissing, 'warning', `The source profile ${src.profile as string} cannot be read, so drift cannot be checked. Fix source.profile (a path relative to this file).`, ['source', 'profile'])
+    add(TRAINING_CONFIG_RULES.profileMissing, 'warning', `The source profile ${src.profile as string} cannot be read, so drift cannot be checked. Fix source.profile (a path relative to this file).`, [
+      'source',
+      'profile',
+    ])
     return findings
   }
   if (!loaded.profile || loaded.findings.some((f) => f.severity === 'error')) {
@@ -93,14 +104,18 @@ export function lintTrainingConfig(doc: unknown, ctx: TrainingConfigLintContext)
   }
   const profile: Profile = loaded.profile
   if (profileHash(profile) !== src.profileHash) {
-    add(TRAINING_CONFIG_RULES.profileChanged, 'warning', 'profile changed since generation: re-run scaffold (`fuseplan scaffold --out <project>`) to regenerate this config.', ['source', 'profileHash'])
+    add(TRAINING_CONFIG_RULES.profileChanged, 'warning', 'profile changed since generation: re-run scaffold (`fuseplan scaffold --out <project>`) to regenerate this config.', [
+      'source',
+      'profileHash',
+    ])
   }
   const profileNames = profile.modalities.map((m) => m.name)
   for (const n of profileNames.filter((n) => !names.includes(n))) {
     add(TRAINING_CONFIG_RULES.modalities, 'error', `The profile has modality \`${n}\`, which this training config does not: re-run scaffold and retrain.`, ['modalities'])
   }
   modalities.forEach((m, i) => {
-    if (!profileNames.includes(m.name as string)) add(TRAINING_CONFIG_RULES.modalities, 'error', `Modality \`${m.name as string}\` is no longer in the profile: re-run scaffold and retrain.`, ['modalities', i, 'name'])
+    if (!profileNames.includes(m.name as string))
+      add(TRAINING_CONFIG_RULES.modalities, 'error', `Modality \`${m.name as string}\` is no longer in the profile: re-run scaffold and retrain.`, ['modalities', i, 'name'])
   })
 
   // Drift: deployment availability outside the range the masking plan covers.

@@ -95,7 +95,11 @@ export function loadProfileSource(source: SourceDocument, check: ProfileChecker 
 function checkValidPart(value: unknown, schema: Finding[], typos: KeyTypo[], check: ProfileChecker): ProfileProblem[] {
   if (!isPlainObject(value)) return []
   const v = value as Record<string, unknown>
-  const sizes: [unknown, number][] = [[v.modalities, MAX_MODALITIES], [v.cohorts, MAX_COHORTS], [v.patterns, MAX_PATTERNS]]
+  const sizes: [unknown, number][] = [
+    [v.modalities, MAX_MODALITIES],
+    [v.cohorts, MAX_COHORTS],
+    [v.patterns, MAX_PATTERNS],
+  ]
   if (!Array.isArray(v.modalities) || sizes.some(([list, max]) => list !== undefined && (!Array.isArray(list) || list.length > max))) return []
   const repaired = structuredClone(value) as Record<string, unknown>
   for (const {path, key, meant} of typos) {

@@ -31,8 +31,7 @@ export const profileSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   $id: PROFILE_SCHEMA_ID,
   title: 'fuseplan DeploymentProfile',
-  description:
-    'Where a multimodal model will be deployed: which modalities exist, how often each is present at inference, which training cohorts carry which modalities, and the latency budget.',
+  description: 'Where a multimodal model will be deployed: which modalities exist, how often each is present at inference, which training cohorts carry which modalities, and the latency budget.',
   type: 'object',
   additionalProperties: false,
   required: ['apiVersion', 'kind', 'name', 'task', 'modalities'],
@@ -73,8 +72,7 @@ export const profileSchema = {
         },
         interactions: {
           title: 'Cross-modal interactions',
-          description:
-            'Whether the label depends on interactions between modalities: `weak` (each modality is informative on its own), `strong`, or `unknown` (default).',
+          description: 'Whether the label depends on interactions between modalities: `weak` (each modality is informative on its own), `strong`, or `unknown` (default).',
           enum: ['unknown', 'weak', 'strong'],
         },
       },
@@ -121,14 +119,8 @@ export const profileSchema = {
               channels: {title: 'Channels', description: 'Values per time step.', type: 'integer', minimum: 1, maximum: 1e5},
             },
           },
-          availability: share(
-            'Deployment availability',
-            'Share (0..1) of inference requests in production in which this modality is present.',
-          ),
-          trainingAvailability: share(
-            'Training availability',
-            'Share (0..1) of training samples carrying this modality. Derived from `cohorts` when omitted.',
-          ),
+          availability: share('Deployment availability', 'Share (0..1) of inference requests in production in which this modality is present.'),
+          trainingAvailability: share('Training availability', 'Share (0..1) of training samples carrying this modality. Derived from `cohorts` when omitted.'),
           missingness: {
             title: 'Missingness mechanism',
             description:
@@ -142,7 +134,7 @@ export const profileSchema = {
           },
           encoderLatencyMs: {
             title: 'Encoder latency (ms)',
-            description: 'Measured per-sample cost of this modality\'s encoder in milliseconds. A default per type is used when omitted.',
+            description: "Measured per-sample cost of this modality's encoder in milliseconds. A default per type is used when omitted.",
             type: 'number',
             minimum: 0,
             maximum: 1e6,
@@ -180,7 +172,7 @@ export const profileSchema = {
           },
           description: {title: 'Description', description: 'Who is in this cohort.', type: 'string', maxLength: 2000},
           size: {title: 'Size', description: 'Number of samples in the cohort.', type: 'integer', minimum: 1, maximum: 1e12},
-          labelled: {title: 'Labelled', description: 'Whether the cohort\'s samples carry labels (default true).', type: 'boolean'},
+          labelled: {title: 'Labelled', description: "Whether the cohort's samples carry labels (default true).", type: 'boolean'},
           modalities: {
             title: 'Modalities carried',
             description: 'Names of the modalities this cohort carries.',
@@ -191,10 +183,10 @@ export const profileSchema = {
           },
           availability: {
             title: 'Availability within the cohort',
-            description: 'Share (0..1) of the cohort\'s samples that have each modality; 1 when not given.',
+            description: "Share (0..1) of the cohort's samples that have each modality; 1 when not given.",
             type: 'object',
             propertyNames: {pattern: '^[a-z][a-z0-9_]{0,39}$'},
-            additionalProperties: share('Share', 'Share of this cohort\'s samples that carry the modality.'),
+            additionalProperties: share('Share', "Share of this cohort's samples that carry the modality."),
           },
         },
       },

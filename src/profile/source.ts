@@ -124,9 +124,10 @@ export function parseSource(filePath: string, input: string | Buffer): SourceDoc
     try {
       value = doc.toJS({maxAliasCount: MAX_ALIAS_COUNT})
     } catch (error) {
-      const message = error instanceof Error && /alias/i.test(error.message)
-        ? `Too many YAML aliases: expanding them would exceed ${MAX_ALIAS_COUNT} nodes (an alias bomb?). Write the values out instead.`
-        : `Could not read the YAML document: ${error instanceof Error ? error.message : String(error)}`
+      const message =
+        error instanceof Error && /alias/i.test(error.message)
+          ? `Too many YAML aliases: expanding them would exceed ${MAX_ALIAS_COUNT} nodes (an alias bomb?). Write the values out instead.`
+          : `Could not read the YAML document: ${error instanceof Error ? error.message : String(error)}`
       syntaxFindings.push(finding('yaml-syntax', message, FILE_START))
     }
   }

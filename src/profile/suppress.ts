@@ -104,13 +104,23 @@ export function applySuppressions(findings: Finding[], text: string): Suppressio
  */
 export function directiveFindings(directives: Directive[], known: (id: string) => boolean, reportUnused: boolean): Finding[] {
   const out: Finding[] = []
-  const at = (d: Directive, ruleId: string, severity: Severity, message: string): Finding => ({ruleId, severity, message, path: [], line: d.line, column: d.column, endLine: d.line, endColumn: d.column})
+  const at = (d: Directive, ruleId: string, severity: Severity, message: string): Finding => ({
+    ruleId,
+    severity,
+    message,
+    path: [],
+    line: d.line,
+    column: d.column,
+    endLine: d.line,
+    endColumn: d.column,
+  })
   for (const d of directives) {
     const what = d.kind === 'file' ? '`fuseplan-disable`' : '`fuseplan-disable-next-line`'
     if (d.ruleIds.length === 0) out.push(at(d, 'invalid-disable-directive', 'error', `${what} needs the rule ids it silences, e.g. \`# ${what.slice(1, -1)} shifted-availability -- reason\`.`))
     for (const id of d.ruleIds) {
       if (!known(id)) out.push(at(d, 'invalid-disable-directive', 'error', `${what} names \`${id.slice(0, 80)}\`, which is not a rule id (\`fuseplan rules list\` shows them).`))
-      else if (!suppressible(id)) out.push(at(d, 'invalid-disable-directive', 'error', `\`${id}\` cannot be suppressed: recommend, scaffold and evaluate refuse a file that fails it. Fix the file instead.`))
+      else if (!suppressible(id))
+        out.push(at(d, 'invalid-disable-directive', 'error', `\`${id}\` cannot be suppressed: recommend, scaffold and evaluate refuse a file that fails it. Fix the file instead.`))
       else if (reportUnused && !d.used.has(id)) {
         const where = d.kind === 'file' ? 'in this file' : d.from === d.to ? `on line ${d.from}` : `on lines ${d.from}-${d.to}`
         out.push(at(d, 'unused-disable-directive', 'warning', `Unused suppression: no \`${id}\` finding ${where}. Remove \`${id}\` from the comment.`))

@@ -77,7 +77,10 @@ export function schemaFindings(validate: ValidateFunction, source: SourceDocumen
     const path = pointerToPath(err.instancePath)
     const described = describe(err, path, source.value)
     const meant = meantBy.get(err)
-    const message = meant === undefined ? described.message : `Unknown key \`${String((err.params as {additionalProperty: string}).additionalProperty)}\` in ${path.length === 0 ? 'the document' : `\`${pathText(path)}\``}; did you mean \`${meant}\`?`
+    const message =
+      meant === undefined
+        ? described.message
+        : `Unknown key \`${String((err.params as {additionalProperty: string}).additionalProperty)}\` in ${path.length === 0 ? 'the document' : `\`${pathText(path)}\``}; did you mean \`${meant}\`?`
     const {targetPath, atKey} = described
     const range = source.rangeOf(targetPath, {key: atKey})
     const key = `${range.line}:${range.column}:${message}`
@@ -101,7 +104,10 @@ function allowedKeys(schema: object | undefined, schemaPath: string): string[] {
 }
 
 function pathText(path: DocPath): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[')
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : p))
+    .join('.')
+    .replace(/\.\[/g, '[')
 }
 
 export function pointerToPath(pointer: string): DocPath {
@@ -144,7 +150,13 @@ function valueAt(root: unknown, path: DocPath): unknown {
 }
 
 function describe(err: ErrorObject, path: DocPath, root: unknown): {message: string; targetPath: DocPath; atKey: boolean} {
-  const where = path.length === 0 ? 'The document' : `\`${path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[')}\``
+  const where =
+    path.length === 0
+      ? 'The document'
+      : `\`${path
+          .map((p) => (typeof p === 'number' ? `[${p}]` : p))
+          .join('.')
+          .replace(/\.\[/g, '[')}\``
   const value = valueAt(root, path)
   const p = err.params as Record<string, unknown>
   const field = path.length > 0 ? where : 'The document'

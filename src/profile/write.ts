@@ -32,10 +32,7 @@ const SECTION_COMMENTS = {
     'modality is present. missingness: why it is absent (random | informative | by-design).',
     'timing: how it arrives (static | episodic | continuous).',
   ],
-  cohorts: [
-    'Training subpopulations: their size and the modalities they carry. availability here is the',
-    "share of the cohort's samples that have the modality (1 when not listed).",
-  ],
+  cohorts: ['Training subpopulations: their size and the modalities they carry. availability here is the', "share of the cohort's samples that have the modality (1 when not listed)."],
   patterns: ['Joint presence at deployment: which modalities arrive together, and the share of requests.'],
   latency: ['How fast one prediction must be (milliseconds at the given percentile).'],
   constraints: ['Other constraints on the architecture.'],
@@ -72,7 +69,14 @@ function modalityLines(m: Modality): string[] {
   put('type', yamlScalar(m.type))
   if (m.features !== undefined) put('features', yamlScalar(m.features))
   if (m.shape !== undefined) put('shape', flowList(m.shape))
-  if (m.sequence !== undefined) put('sequence', flowMap([['length', m.sequence.length], ['channels', m.sequence.channels]]))
+  if (m.sequence !== undefined)
+    put(
+      'sequence',
+      flowMap([
+        ['length', m.sequence.length],
+        ['channels', m.sequence.channels],
+      ]),
+    )
   put('availability', yamlScalar(m.availability))
   if (m.trainingAvailability !== undefined) put('trainingAvailability', yamlScalar(m.trainingAvailability))
   if (m.missingness !== undefined) put('missingness', yamlScalar(m.missingness))

@@ -186,10 +186,19 @@ export function planScaffold(input: PlanInput): ScaffoldPlan {
     else if (!lstatSync(target).isFile()) throw new ScaffoldError(`cannot write ${sideRel}: a folder or special file is in the way`, 1)
     else if (sha256(readFileSync(target)) === sha256(text)) files.push({path: sideRel, status: 'unchanged', sidecar: true})
     else if (previous?.pending?.[sideRel] === sha256(readFileSync(target))) files.push({path: sideRel, status: 'changed', sidecar: true})
-    else files.push({path: sideRel, status: 'conflict', reason: `fuseplan would write its new version of ${sideRel.slice(0, -NEW_VERSION_SUFFIX.length)} here, but this file is not one it wrote`, sidecar: true})
+    else
+      files.push({
+        path: sideRel,
+        status: 'conflict',
+        reason: `fuseplan would write its new version of ${sideRel.slice(0, -NEW_VERSION_SUFFIX.length)} here, but this file is not one it wrote`,
+        sidecar: true,
+      })
     contents.set(sideRel, text)
   }
-  const manifest: Manifest = {generator: 'fuseplan', files: Object.fromEntries([...contents.entries()].filter(([p]) => p !== ANSWERS_FILE && p !== MANIFEST_FILE && !sidecars.has(p)).map(([p, c]) => [p, sha256(c)]))}
+  const manifest: Manifest = {
+    generator: 'fuseplan',
+    files: Object.fromEntries([...contents.entries()].filter(([p]) => p !== ANSWERS_FILE && p !== MANIFEST_FILE && !sidecars.has(p)).map(([p, c]) => [p, sha256(c)])),
+  }
   if (Object.keys(pending).length > 0) manifest.pending = pending
   const manifestText = `${JSON.stringify(manifest, null, 2)}\n`
   contents.set(MANIFEST_FILE, manifestText)
@@ -228,7 +237,10 @@ export function writeScaffold(plan: ScaffoldPlan): void {
 function writeScaffoldNow(plan: ScaffoldPlan): void {
   const conflicts = plan.files.filter((f) => f.status === 'conflict')
   if (conflicts.length > 0) {
-    throw new ScaffoldError(`nothing was written: ${conflicts.map((c) => `${c.path}: ${c.reason}`).join('; ')}. Move ${conflicts.length === 1 ? 'it' : 'them'} away, or re-run with --force to overwrite your edits instead.`, 1)
+    throw new ScaffoldError(
+      `nothing was written: ${conflicts.map((c) => `${c.path}: ${c.reason}`).join('; ')}. Move ${conflicts.length === 1 ? 'it' : 'them'} away, or re-run with --force to overwrite your edits instead.`,
+      1,
+    )
   }
   const toWrite = plan.files.filter((f) => f.status === 'added' || f.status === 'changed').map((f) => f.path)
   if (toWrite.length === 0 && plan.stale.length === 0) return

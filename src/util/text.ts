@@ -4,9 +4,9 @@
 
 // C0 controls except tab and newline, DEL, C1 controls, and the bidi overrides/isolates that can
 // make text read differently from what it is.
-// eslint-disable-next-line no-control-regex
+
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
-// eslint-disable-next-line no-control-regex
+
 const CONTROL_OR_NEWLINE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
 
 function visible(c: string): string {
@@ -22,7 +22,6 @@ export function escapeControl(s: string): string {
   return s.replace(CONTROL, visible)
 }
 
-// eslint-disable-next-line no-control-regex
 const CONTROL_BUT_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
 
 /** Like escapeControl, but carriage returns stay too (for formats that encode line breaks themselves). */

@@ -53,7 +53,9 @@ function importsOf(text: string): (string | null)[] {
 function edges() {
   const result: {from: string; to: string | null}[] = []
   for (const file of sourceFiles('src')) {
-    const text = readFileSync(join(ROOT, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '')
+    const text = readFileSync(join(ROOT, file), 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/^\s*\/\/.*$/gm, '')
     for (const spec of importsOf(text)) {
       if (spec === null) result.push({from: file, to: null})
       else if (spec.startsWith('.')) result.push({from: file, to: relative(ROOT, resolve(ROOT, dirname(file), spec)).replace(/\.js$/, '.ts')})

@@ -21,7 +21,13 @@ describe('invariant 1: complete, small, balanced data allows early fusion', () =
   it('keeps favouring early fusion for a large complete cohort (measured: docs/decisions.md), not for several cohorts', () => {
     const big = {...p, task: {...p.task, labelledSamples: 200000}, cohorts: [{name: 'all', size: 200000, modalities: ['sales', 'prices', 'store']}]}
     expect(decide(big).strategy).toBe('early')
-    const two = {...big, cohorts: [{name: 'a', size: 100000, modalities: ['sales', 'prices', 'store']}, {name: 'b', size: 100000, modalities: ['sales', 'prices', 'store']}]}
+    const two = {
+      ...big,
+      cohorts: [
+        {name: 'a', size: 100000, modalities: ['sales', 'prices', 'store']},
+        {name: 'b', size: 100000, modalities: ['sales', 'prices', 'store']},
+      ],
+    }
     expect(decide(two).trace.find((t) => t.ruleId === 'complete-data-allows-early-fusion')!.fired).toBe(false)
   })
 })
@@ -46,7 +52,11 @@ describe('invariant 3: frequent missingness with little data (or no masking) giv
   it('little labelled data', () => {
     const p = profile({
       task: {type: 'binary', labelledSamples: 1200},
-      modalities: [modality('ehr', {features: 100}), modality('img', {type: 'image', shape: [64, 64, 1], availability: 0.3}), modality('txt', {type: 'text', features: 256, availability: 0.5, timing: 'episodic'})],
+      modalities: [
+        modality('ehr', {features: 100}),
+        modality('img', {type: 'image', shape: [64, 64, 1], availability: 0.3}),
+        modality('txt', {type: 'text', features: 256, availability: 0.5, timing: 'episodic'}),
+      ],
     })
     expect(decide(p).strategy).toBe('late')
   })
@@ -86,14 +96,25 @@ describe('invariant 4: high- and low-dimensional modalities with masking favour 
 describe('invariant 5: timing, enough labels and headroom favour attention fusion', () => {
   const base = profile({
     task: {type: 'binary', labelledSamples: 30000},
-    modalities: [modality('survey', {features: 30}), modality('ecg', {type: 'timeseries', sequence: {length: 256, channels: 2}, availability: 0.5, timing: 'continuous'}), modality('notes', {type: 'text', features: 384, availability: 0.4, timing: 'episodic'})],
+    modalities: [
+      modality('survey', {features: 30}),
+      modality('ecg', {type: 'timeseries', sequence: {length: 256, channels: 2}, availability: 0.5, timing: 'continuous'}),
+      modality('notes', {type: 'text', features: 384, availability: 0.4, timing: 'episodic'}),
+    ],
     latency: {budgetMs: 200, percentile: 99},
   })
   it('recommends attention', () => {
     expect(decide(base).strategy).toBe('attention')
   })
   it('two episodic modalities count too', () => {
-    const p = {...base, modalities: [modality('survey'), modality('labs', {availability: 0.5, timing: 'episodic' as const}), modality('notes', {type: 'text' as const, features: 384, availability: 0.4, timing: 'episodic' as const})]}
+    const p = {
+      ...base,
+      modalities: [
+        modality('survey'),
+        modality('labs', {availability: 0.5, timing: 'episodic' as const}),
+        modality('notes', {type: 'text' as const, features: 384, availability: 0.4, timing: 'episodic' as const}),
+      ],
+    }
     expect(decide(p).strategy).toBe('attention')
   })
   it('not when interactions are weak', () => {
@@ -113,7 +134,11 @@ describe('invariant 6: intermediate/attention only with a masking plan covering 
   it('effective missing rate >= deployment missing rate, required never dropped, floor applied', () => {
     const p = profile({
       task: {type: 'binary', labelledSamples: 30000},
-      modalities: [modality('ehr', {required: true, availability: 0.9}), modality('img', {type: 'image', shape: [128, 128, 1], availability: 0.2, trainingAvailability: 0.5}), modality('labs', {features: 20, availability: 1})],
+      modalities: [
+        modality('ehr', {required: true, availability: 0.9}),
+        modality('img', {type: 'image', shape: [128, 128, 1], availability: 0.2, trainingAvailability: 0.5}),
+        modality('labs', {features: 20, availability: 1}),
+      ],
     })
     const d = decide(p)
     expect(['intermediate', 'attention']).toContain(d.strategy)
@@ -224,15 +249,17 @@ describe('determinism', () => {
 function arbProfile(): fc.Arbitrary<Profile> {
   const types = ['tabular', 'image', 'text', 'timeseries', 'omics', 'embedding'] as const
   const arbModality = (i: number): fc.Arbitrary<Modality> =>
-    fc.record({
-      type: fc.constantFrom(...types),
-      features: fc.integer({min: 1, max: 100000}),
-      availability: fc.oneof(fc.constant(1), fc.double({min: 0.01, max: 1, noNaN: true})),
-      trainingAvailability: fc.option(fc.double({min: 0.01, max: 1, noNaN: true}), {nil: undefined}),
-      timing: fc.constantFrom('static', 'episodic', 'continuous'),
-      missingness: fc.constantFrom('random', 'informative', 'by-design'),
-      required: fc.boolean(),
-    }).map((m) => ({name: `m${i}`, ...m}) as Modality)
+    fc
+      .record({
+        type: fc.constantFrom(...types),
+        features: fc.integer({min: 1, max: 100000}),
+        availability: fc.oneof(fc.constant(1), fc.double({min: 0.01, max: 1, noNaN: true})),
+        trainingAvailability: fc.option(fc.double({min: 0.01, max: 1, noNaN: true}), {nil: undefined}),
+        timing: fc.constantFrom('static', 'episodic', 'continuous'),
+        missingness: fc.constantFrom('random', 'informative', 'by-design'),
+        required: fc.boolean(),
+      })
+      .map((m) => ({name: `m${i}`, ...m}) as Modality)
   return fc
     .record({
       n: fc.integer({min: 1, max: 5}),

@@ -42,9 +42,17 @@ describe('masking plan', () => {
   })
 
   it('samples target patterns when patterns are given', () => {
-    const p = profile({patterns: [{present: ['a'], share: 0.7}, {present: ['a', 'b'], share: 0.3}]})
+    const p = profile({
+      patterns: [
+        {present: ['a'], share: 0.7},
+        {present: ['a', 'b'], share: 0.3},
+      ],
+    })
     const plan = buildMaskingPlan(computeFacts(p), {mode: 'patterns', notes: [], sources: {}})
     expect(plan.mode).toBe('patterns')
-    expect(plan.patterns).toEqual([{present: ['a'], share: 0.7}, {present: ['a', 'b'], share: 0.3}])
+    expect(plan.patterns).toEqual([
+      {present: ['a'], share: 0.7},
+      {present: ['a', 'b'], share: 0.3},
+    ])
   })
 })

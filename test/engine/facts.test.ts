@@ -59,7 +59,15 @@ describe('facts', () => {
   })
 
   it('given patterns drive complete-case share and the pattern list', () => {
-    const g = computeFacts(profile({patterns: [{present: ['a'], share: 0.6}, {present: ['a', 'b'], share: 0.395}, {present: ['b'], share: 0.005}]}))
+    const g = computeFacts(
+      profile({
+        patterns: [
+          {present: ['a'], share: 0.6},
+          {present: ['a', 'b'], share: 0.395},
+          {present: ['b'], share: 0.005},
+        ],
+      }),
+    )
     expect(g.completeCaseShare).toBe(0.395)
     expect(g.presencePatterns.map((x) => x.present)).toEqual([['a'], ['a', 'b']])
     expect(g.patternShareTotal).toBe(1)

@@ -146,7 +146,11 @@ describe('config', () => {
   })
 
   it('reports unknown rules, unknown options and wrong option types at their position', () => {
-    const dir = pack({'fuseplan.config.yaml': ['overrides:', '  no-such-rule: off', '  rare-modality:', '    options: {treshold: 0.1}', '  shifted-availability:', '    options:', '      tolerance: "high"', ''].join('\n')})
+    const dir = pack({
+      'fuseplan.config.yaml': ['overrides:', '  no-such-rule: off', '  rare-modality:', '    options: {treshold: 0.1}', '  shifted-availability:', '    options:', '      tolerance: "high"', ''].join(
+        '\n',
+      ),
+    })
     const p = problems(() => loadRuleSet({configPath: join(dir, 'fuseplan.config.yaml')}))
     expect(p.map((x) => [x.line, x.column])).toEqual([
       [2, 3],
@@ -179,6 +183,12 @@ describe('rule metadata for SARIF', () => {
   it('lists every rule with a help URI', () => {
     const meta = listRuleMeta(loadRuleSet())
     const r = meta.find((m) => m.id === 'unique-modality-names')!
-    expect(r).toEqual({id: 'unique-modality-names', title: 'Modality names must be unique', severity: 'error', helpUri: 'https://fuseplan.dev/rules/unique-modality-names', description: expect.any(String)})
+    expect(r).toEqual({
+      id: 'unique-modality-names',
+      title: 'Modality names must be unique',
+      severity: 'error',
+      helpUri: 'https://fuseplan.dev/rules/unique-modality-names',
+      description: expect.any(String),
+    })
   })
 })

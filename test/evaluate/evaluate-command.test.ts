@@ -21,7 +21,12 @@ describe('fuseplan evaluate', () => {
     const naive = json.strategies.find((s: {strategy: string; variant: string}) => s.strategy === 'early' && s.variant === 'complete-case')
     expect(naive).toBeDefined()
     for (const s of json.strategies) {
-      expect(s).toMatchObject({strategy: expect.any(String), variant: expect.any(String), metrics: {complete: expect.any(Number), deployment: expect.any(Number)}, relativeRobustness: expect.any(Number)})
+      expect(s).toMatchObject({
+        strategy: expect.any(String),
+        variant: expect.any(String),
+        metrics: {complete: expect.any(Number), deployment: expect.any(Number)},
+        relativeRobustness: expect.any(Number),
+      })
       expect('effectiveRobustness' in s).toBe(true)
       expect(s.patterns.length).toBeGreaterThan(0)
       for (const p of s.patterns) expect(p).toEqual({present: expect.any(Array), share: expect.any(Number), metric: expect.any(Number)})

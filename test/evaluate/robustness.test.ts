@@ -10,7 +10,12 @@ describe('MultiBench robustness on hand-computed curves', () => {
 
   it('relative robustness is the area under the curve; a flat curve keeps its clean value', () => {
     expect(relativeRobustness([0, 0.5, 1], [0.8, 0.7, 0.5])).toBeCloseTo(0.675, 12)
-    expect(relativeRobustness(DEFAULT_MISSING_RATES, DEFAULT_MISSING_RATES.map(() => 0.9))).toBeCloseTo(0.9, 12)
+    expect(
+      relativeRobustness(
+        DEFAULT_MISSING_RATES,
+        DEFAULT_MISSING_RATES.map(() => 0.9),
+      ),
+    ).toBeCloseTo(0.9, 12)
   })
 
   it('effective robustness is the area of the gap to late fusion shifted to the same clean value', () => {

@@ -51,7 +51,7 @@ describe('simulated data follow the profile', () => {
     }
   })
 
-  it('the reported patterns are the decision plan\'s (share >= 1%)', () => {
+  it("the reported patterns are the decision plan's (share >= 1%)", () => {
     const profile = example('icu-deterioration')
     const pats = reportPatterns(profile, decide(profile))
     expect(pats.every((p) => p.share >= 0.01)).toBe(true)

@@ -8,7 +8,22 @@ const spec = {metric: 'auroc' as const, task: 'binary' as const, classes: 2}
 
 function result(id: CandidateId, deployment: number, complete = deployment + 0.02, trainingSamples = 1000): StrategyResult {
   const c = CANDIDATES.find((x) => x.id === id)!
-  return {id, strategy: c.strategy, variant: c.variant, label: c.label, recommended: false, trainingSamples, learningRate: 0.003, seeds: {deployment: [deployment], complete: [complete]}, spread: 0, metrics: {complete, deployment}, relativeRobustness: 0.7, effectiveRobustness: 0, patterns: [], sweep: [complete, deployment]}
+  return {
+    id,
+    strategy: c.strategy,
+    variant: c.variant,
+    label: c.label,
+    recommended: false,
+    trainingSamples,
+    learningRate: 0.003,
+    seeds: {deployment: [deployment], complete: [complete]},
+    spread: 0,
+    metrics: {complete, deployment},
+    relativeRobustness: 0.7,
+    effectiveRobustness: 0,
+    patterns: [],
+    sweep: [complete, deployment],
+  }
 }
 
 const base = {spec, zeroFill: [{name: 'cxr', zeroOffsetSd: 7.4}], optional: ['cxr'], seeds: 1, perSeed: []}
@@ -34,7 +49,9 @@ describe('verdict wording', () => {
     expect(noisy.text).toContain('late fusion scored the best AUROC at the deployment presence mix, 0.810, 0.010 above the recommended intermediate fusion with masking (0.800)'.replace(/^l/, 'L'))
     expect(noisy.text).toMatch(/^The simulation agrees with the recommendation within noise\./)
     expect(noisy.text).toContain('1.7 standard errors (0.006), not significantly worse')
-    expect(noisy.rule).toMatch(/agrees when it is the best candidate .* or not significantly worse than the best \(a gap of at most 2 standard errors\); it disagrees only when it is significantly worse/)
+    expect(noisy.rule).toMatch(
+      /agrees when it is the best candidate .* or not significantly worse than the best \(a gap of at most 2 standard errors\); it disagrees only when it is significantly worse/,
+    )
     const clear = buildVerdict({...base, results, recommended: 'intermediate', recommendedCandidate: 'intermediate', standardError: 0.002})
     expect(clear.kind).toBe('disagrees')
     expect(clear.text).toContain('5.0 standard errors (0.002): the recommended strategy is significantly worse in this simulation, so the simulation disagrees with the recommendation.')

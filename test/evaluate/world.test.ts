@@ -27,7 +27,7 @@ const corr = (xs: number[], ys: number[]) => {
 }
 
 describe('the simulated world follows the profile', () => {
-  it('trains on the profile\'s labelled samples, up to a stated cap', () => {
+  it("trains on the profile's labelled samples, up to a stated cap", () => {
     const small = load('bench/decisions/late-omics-small.yaml')
     expect(createSimulatedWorld(small, {seed: 1}).trainingSamples).toBe(600)
     expect(createSimulatedWorld(small, {seed: 1}).capped).toBe(false)
@@ -84,7 +84,14 @@ describe('the simulated world follows the profile', () => {
     const d = w.sample(3000, {population: 'deployment', seed: 9, presence: {photo: 1, dermoscopy: 1, metadata: 1}})
     const photo = d.modalities.photo
     const labels = Array.from(d.labels)
-    const pixelCorr = Array.from({length: photo.size}, (_, j) => Math.abs(corr(labels.map((_, i) => photo.values[i * photo.size + j]), labels)))
+    const pixelCorr = Array.from({length: photo.size}, (_, j) =>
+      Math.abs(
+        corr(
+          labels.map((_, i) => photo.values[i * photo.size + j]),
+          labels,
+        ),
+      ),
+    )
     pixelCorr.sort((a, b) => a - b)
     // Some pixels (the signal's place) correlate with the outcome far more than the typical pixel.
     expect(pixelCorr.at(-1) as number).toBeGreaterThan(4 * pixelCorr[Math.floor(pixelCorr.length / 2)])
@@ -95,10 +102,11 @@ describe('the simulated world follows the profile', () => {
     const [t, c] = [monitor.size / 4, 4]
     const a: number[] = []
     const b: number[] = []
-    for (let i = 0; i < 200; i++) for (let step = 0; step + 1 < t; step++) {
-      a.push(monitor.values[i * monitor.size + step * c + 2])
-      b.push(monitor.values[i * monitor.size + (step + 1) * c + 2])
-    }
+    for (let i = 0; i < 200; i++)
+      for (let step = 0; step + 1 < t; step++) {
+        a.push(monitor.values[i * monitor.size + step * c + 2])
+        b.push(monitor.values[i * monitor.size + (step + 1) * c + 2])
+      }
     expect(corr(a, b)).toBeGreaterThan(0.4)
   })
 
@@ -111,8 +119,13 @@ describe('the simulated world follows the profile', () => {
     let p0 = 0
     let n0 = 0
     for (let i = 0; i < d.n; i++) {
-      if (d.labels[i] === 1) (n1++, (p1 += lactate[i]))
-      else (n0++, (p0 += lactate[i]))
+      if (d.labels[i] === 1) {
+        n1++
+        p1 += lactate[i]
+      } else {
+        n0++
+        p0 += lactate[i]
+      }
     }
     expect(p1 / n1).toBeGreaterThan(p0 / n0 + 0.1)
     expect(Math.abs((p1 + p0) / d.n - 0.3)).toBeLessThan(0.03)

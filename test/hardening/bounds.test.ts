@@ -9,7 +9,7 @@ import {MAX_MODALITIES, MAX_PATTERNS} from '../../src/profile/schema.js'
 import {MAX_SOURCE_BYTES, parseSource} from '../../src/profile/source.js'
 import {lintSource} from '../../src/lint/lint.js'
 import {ROOT, tempDir} from '../helpers/run-cli.js'
-import {expectCleanExit, fuseplan, rulePack, toYaml} from './fuzz-helpers.js'
+import {expectCleanExit, rulePack, toYaml} from './fuzz-helpers.js'
 
 const EXAMPLE = join(ROOT, 'examples', 'icu-deterioration.yaml')
 
@@ -47,7 +47,10 @@ describe('bounded parsing', () => {
     const r = await runInProcess(['lint', 'bomb.yaml'], {cwd: dir, timeoutMs: 20_000})
     expectCleanExit(r, [1], 'lint of an alias bomb')
     expect(r.stdout).toMatch(/bomb\.yaml[\s\S]*alias/i)
-    for (const command of [['recommend', 'bomb.yaml'], ['scaffold', 'bomb.yaml', '--out', 'proj']]) {
+    for (const command of [
+      ['recommend', 'bomb.yaml'],
+      ['scaffold', 'bomb.yaml', '--out', 'proj'],
+    ]) {
       const rr = await runInProcess(command, {cwd: dir, timeoutMs: 20_000})
       expectCleanExit(rr, [2], command.join(' '))
       expect(rr.stderr).toMatch(/alias/i)

@@ -71,10 +71,12 @@ describe.runIf(hasCommand('init'))('init on hostile answers files', () => {
   const hostileAnswers = fc.oneof(
     hostileProfileText,
     fc.array(textMutation, {minLength: 1, maxLength: 3}).map((ms) => damage(saved, ms)),
-    fc.array(fc.tuple(fc.constantFrom('name', 'description', 'task', 'modalities', 'cohorts', 'patterns', 'latency', 'constraints', '__proto__', 'extra'), nastyValue), {minLength: 1, maxLength: 3}).map((pairs) => {
-      const lines = saved.split('\n').filter((l) => !pairs.some(([k]) => l.startsWith(`${k}:`)))
-      return `${lines.join('\n')}\n${toYaml(Object.fromEntries(pairs))}`
-    }),
+    fc
+      .array(fc.tuple(fc.constantFrom('name', 'description', 'task', 'modalities', 'cohorts', 'patterns', 'latency', 'constraints', '__proto__', 'extra'), nastyValue), {minLength: 1, maxLength: 3})
+      .map((pairs) => {
+        const lines = saved.split('\n').filter((l) => !pairs.some(([k]) => l.startsWith(`${k}:`)))
+        return `${lines.join('\n')}\n${toYaml(Object.fromEntries(pairs))}`
+      }),
   )
 
   it('exits 0, 1 or 2; on failure the target and no temp file exist; on success the profile lints', async () => {
@@ -108,7 +110,28 @@ describe.runIf(hasCommand('evaluate'))('evaluate on hostile profiles', () => {
       fc.asyncProperty(hostileProfileText, async (text) => {
         const dir = next()
         writeFileSync(join(dir, 'profile.yaml'), text)
-        const r = await runInProcess(['evaluate', 'profile.yaml', '--quick', '--format', 'json', '--samples', '100', '--test-samples', '50', '--epochs', '1', '--candidates', 'late', '--max-input-size', '8', '--report', 'report.html'], {cwd: dir, timeoutMs: 60_000})
+        const r = await runInProcess(
+          [
+            'evaluate',
+            'profile.yaml',
+            '--quick',
+            '--format',
+            'json',
+            '--samples',
+            '100',
+            '--test-samples',
+            '50',
+            '--epochs',
+            '1',
+            '--candidates',
+            'late',
+            '--max-input-size',
+            '8',
+            '--report',
+            'report.html',
+          ],
+          {cwd: dir, timeoutMs: 60_000},
+        )
         expectCleanExit(r, [0, 1, 2], `evaluate on:\n${text.slice(0, 800)}`)
         const left = readdirSync(dir).sort()
         expect(left).toEqual(r.status === 0 ? ['profile.yaml', 'report.html'] : ['profile.yaml'])
@@ -149,21 +172,55 @@ overrides:
 `
 
 const celFragment = fc.oneof(
-  fc.constantFrom('facts.minAvailability', 'profile.modalities', 'size(profile.modalities)', 'options.threshold', 'item', 'facts.nope.deeper', '1/0', '"a" + 1', 'profile.modalities.all(m, m.availability > 0)', 'profile.name.matches("(")', '[1,2,3].map(x, x * x)', 'true ? 1 : "a"', '((((((((((1))))))))))', 'has(profile.patterns)', 'dyn(1) == dyn("1")', '9223372036854775807 + 1', 'int("x")', 'profile["__proto__"]', '{}.a'),
+  fc.constantFrom(
+    'facts.minAvailability',
+    'profile.modalities',
+    'size(profile.modalities)',
+    'options.threshold',
+    'item',
+    'facts.nope.deeper',
+    '1/0',
+    '"a" + 1',
+    'profile.modalities.all(m, m.availability > 0)',
+    'profile.name.matches("(")',
+    '[1,2,3].map(x, x * x)',
+    'true ? 1 : "a"',
+    '((((((((((1))))))))))',
+    'has(profile.patterns)',
+    'dyn(1) == dyn("1")',
+    '9223372036854775807 + 1',
+    'int("x")',
+    'profile["__proto__"]',
+    '{}.a',
+  ),
   fc.string({maxLength: 30}),
 )
 
 const hostilePack = fc.oneof(
   fc.array(textMutation, {minLength: 1, maxLength: 3}).map((ms) => damage(VALID_PACK, ms)),
-  fc.tuple(celFragment, celFragment, fc.constantFrom('<', '&&', '||', '+', '==', 'in')).map(([a, b, op]) => VALID_PACK.replace('facts.minAvailability < options.threshold', `${a} ${op} ${b}`.replace(/\n/g, ' ').replace(/^([>|&*!%@`'"{[#?:-])/, '($1'))),
-  fc.tuple(fc.constantFrom('id', 'title', 'severity', 'when', 'source', 'rationale', 'path', 'message', 'default'), fc.oneof(nastyValue.map((v) => JSON.stringify(v) ?? 'null'), fc.constantFrom('"{{ item.nope }}"', '"{{ }}"', '"{{ 1/0 }}"', '"{{ {{ }} }}"', '"../../../etc"', '"modalities[999999999999]"', '"a.b.c.d.e.f.g"'))).map(([key, v]) => VALID_PACK.replace(new RegExp(`(\\n\\s+${key}:) [^\\n]*`), `$1 ${v}`)),
+  fc
+    .tuple(celFragment, celFragment, fc.constantFrom('<', '&&', '||', '+', '==', 'in'))
+    .map(([a, b, op]) => VALID_PACK.replace('facts.minAvailability < options.threshold', `${a} ${op} ${b}`.replace(/\n/g, ' ').replace(/^([>|&*!%@`'"{[#?:-])/, '($1'))),
+  fc
+    .tuple(
+      fc.constantFrom('id', 'title', 'severity', 'when', 'source', 'rationale', 'path', 'message', 'default'),
+      fc.oneof(
+        nastyValue.map((v) => JSON.stringify(v) ?? 'null'),
+        fc.constantFrom('"{{ item.nope }}"', '"{{ }}"', '"{{ 1/0 }}"', '"{{ {{ }} }}"', '"../../../etc"', '"modalities[999999999999]"', '"a.b.c.d.e.f.g"'),
+      ),
+    )
+    .map(([key, v]) => VALID_PACK.replace(new RegExp(`(\\n\\s+${key}:) [^\\n]*`), `$1 ${v}`)),
   fc.anything({maxDepth: 3}).map(toYaml),
 )
 
 const hostileConfig = fc.oneof(
   fc.array(textMutation, {minLength: 1, maxLength: 3}).map((ms) => damage(VALID_CONFIG, ms)),
-  fc.tuple(fc.constantFrom('rules', 'extends', 'overrides', '__proto__', 'other'), nastyValue).map(([k, v]) => `${VALID_CONFIG}${toYaml({[k]: v})}`.replace(/^(rules|overrides|extends):.*\n(?=[\s\S]*^\1:)/m, '')),
-  fc.tuple(fc.constantFrom('unique-modality-names', 'team-rare-modality', 'no-such-rule', '__proto__', 'constructor'), nastyValue).map(([id, v]) => `rules: [./pack]\noverrides:\n  ${toYaml({[id]: v}).replace(/\n/g, '\n  ')}`),
+  fc
+    .tuple(fc.constantFrom('rules', 'extends', 'overrides', '__proto__', 'other'), nastyValue)
+    .map(([k, v]) => `${VALID_CONFIG}${toYaml({[k]: v})}`.replace(/^(rules|overrides|extends):.*\n(?=[\s\S]*^\1:)/m, '')),
+  fc
+    .tuple(fc.constantFrom('unique-modality-names', 'team-rare-modality', 'no-such-rule', '__proto__', 'constructor'), nastyValue)
+    .map(([id, v]) => `rules: [./pack]\noverrides:\n  ${toYaml({[id]: v}).replace(/\n/g, '\n  ')}`),
   fc.constantFrom('extends: [./fuseplan.config.yaml]\n', 'extends: /etc/passwd\n', 'extends: [../../../../../../../../etc/hostname]\n', 'rules: [./pack, ./pack, ./pack]\n'),
 )
 
@@ -223,10 +280,13 @@ describe('rule packs and config files', () => {
   it('rules show with hostile ids: exit 0/1/2, no stack', async () => {
     if (!hasCommand('rules')) return
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.constantFrom('__proto__', 'constructor', '../../../etc/passwd', '', '-', '--', '%s%s%s', 'early-fusion-needs-complete-data'), fc.string({maxLength: 20})), async (id) => {
-        const r = await runInProcess(['rules', 'show', id])
-        expectCleanExit(r, [0, 1, 2], `rules show ${JSON.stringify(id)}`)
-      }),
+      fc.asyncProperty(
+        fc.oneof(fc.constantFrom('__proto__', 'constructor', '../../../etc/passwd', '', '-', '--', '%s%s%s', 'early-fusion-needs-complete-data'), fc.string({maxLength: 20})),
+        async (id) => {
+          const r = await runInProcess(['rules', 'show', id])
+          expectCleanExit(r, [0, 1, 2], `rules show ${JSON.stringify(id)}`)
+        },
+      ),
       {numRuns: runs(10)},
     )
   }, 110000)

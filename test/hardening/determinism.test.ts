@@ -10,7 +10,9 @@ import {runInProcess} from '../helpers/in-process.js'
 import {expectCleanExit, fuseplan, toYaml, validProfile} from './fuzz-helpers.js'
 
 const has = (name: string) => existsSync(join(ROOT, 'dist', 'src', 'commands', `${name}.js`))
-const EXAMPLES = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.yaml')).sort()
+const EXAMPLES = readdirSync(join(ROOT, 'examples'))
+  .filter((f) => f.endsWith('.yaml'))
+  .sort()
 
 /** Other clocks and locales: output must not depend on them. */
 const ELSEWHERE = {TZ: 'Pacific/Kiritimati', LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8'}
@@ -106,7 +108,10 @@ describe.runIf(has('scaffold'))('scaffold trees are deterministic', () => {
 describe.runIf(has('init'))('init is deterministic', () => {
   it('init --yes writes the same profile and answers twice', async () => {
     const [a, b] = twoCopies({})
-    for (const [dir, env] of [[a, {}], [b, ELSEWHERE]] as const) {
+    for (const [dir, env] of [
+      [a, {}],
+      [b, ELSEWHERE],
+    ] as const) {
       const args = ['init', '--yes', '--out', 'p.yaml', '--save-answers', 'answers.yaml']
       expectCleanExit(env === ELSEWHERE ? fuseplan(args, {cwd: dir, env}) : await runInProcess(args, {cwd: dir}), [0], 'init --yes')
     }
@@ -117,7 +122,25 @@ describe.runIf(has('init'))('init is deterministic', () => {
 describe.runIf(has('evaluate'))('evaluate is deterministic for a seed', () => {
   it('--format json --seed 3: same bytes twice (also from another folder)', async () => {
     const [a, b] = twoCopies(exampleFiles())
-    const args = ['evaluate', EXAMPLES[0], '--quick', '--format', 'json', '--seed', '3', '--samples', '300', '--test-samples', '100', '--epochs', '2', '--candidates', 'early/complete-case,late', '--max-input-size', '16']
+    const args = [
+      'evaluate',
+      EXAMPLES[0],
+      '--quick',
+      '--format',
+      'json',
+      '--seed',
+      '3',
+      '--samples',
+      '300',
+      '--test-samples',
+      '100',
+      '--epochs',
+      '2',
+      '--candidates',
+      'early/complete-case,late',
+      '--max-input-size',
+      '16',
+    ]
     const first = await runInProcess(args, {cwd: a, timeoutMs: 120_000})
     expectCleanExit(first, [0, 1], 'evaluate')
     expect(fuseplan(args, {cwd: a, timeoutMs: 120_000, env: ELSEWHERE}).stdout).toBe(first.stdout)

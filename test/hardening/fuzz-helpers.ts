@@ -50,7 +50,10 @@ export function expectCleanExit(r: SpawnResult, allowed: number[], what: string)
 // Valid profiles
 
 const MODALITY_TYPES = ['tabular', 'image', 'text', 'timeseries', 'omics', 'embedding'] as const
-const share = fc.oneof(fc.constantFrom(0, 0.01, 0.05, 0.5, 0.8, 0.95, 0.99, 1), fc.double({min: 0, max: 1, noNaN: true}).map((x) => Math.round(x * 1000) / 1000))
+const share = fc.oneof(
+  fc.constantFrom(0, 0.01, 0.05, 0.5, 0.8, 0.95, 0.99, 1),
+  fc.double({min: 0, max: 1, noNaN: true}).map((x) => Math.round(x * 1000) / 1000),
+)
 const modalityName = fc.stringMatching(/^[a-z][a-z0-9_]{0,11}$/)
 
 const size = fc.oneof(
@@ -83,9 +86,21 @@ export const validProfile = fc
     labelled: fc.integer({min: 1, max: 2_000_000}),
     interactions: fc.constantFrom('unknown', 'weak', 'strong', undefined),
     mods: fc.array(modality, {minLength: 6, maxLength: 6}),
-    cohorts: fc.option(fc.array(fc.record({size: fc.integer({min: 1, max: 100_000}), labelled: fc.boolean(), pick: fc.array(fc.boolean(), {minLength: 6, maxLength: 6}), shares: fc.array(share, {minLength: 6, maxLength: 6})}), {minLength: 1, maxLength: 3})),
+    cohorts: fc.option(
+      fc.array(
+        fc.record({
+          size: fc.integer({min: 1, max: 100_000}),
+          labelled: fc.boolean(),
+          pick: fc.array(fc.boolean(), {minLength: 6, maxLength: 6}),
+          shares: fc.array(share, {minLength: 6, maxLength: 6}),
+        }),
+        {minLength: 1, maxLength: 3},
+      ),
+    ),
     patterns: fc.option(fc.array(fc.record({pick: fc.array(fc.boolean(), {minLength: 6, maxLength: 6}), share}), {minLength: 1, maxLength: 4})),
-    latency: fc.option(fc.record({budgetMs: fc.double({min: 0.5, max: 5000, noNaN: true}).map((x) => Math.round(x * 10) / 10), hardware: fc.constantFrom('cpu', 'gpu'), batch: fc.integer({min: 1, max: 64})})),
+    latency: fc.option(
+      fc.record({budgetMs: fc.double({min: 0.5, max: 5000, noNaN: true}).map((x) => Math.round(x * 10) / 10), hardware: fc.constantFrom('cpu', 'gpu'), batch: fc.integer({min: 1, max: 64})}),
+    ),
   })
   .map((g) => {
     const modalities = g.names.map((name, i) => ({name, ...g.mods[i]}))
@@ -119,7 +134,37 @@ export const validProfile = fc
 
 /** Values that have broken parsers and validators before. */
 export const nastyValue = fc.oneof(
-  fc.constantFrom<unknown>(null, true, false, 0, -1, 1.5, 1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, '', ' ', '0', 'NaN', '.inf', '__proto__', '../../etc/passwd', '${process.exit(1)}', '`rm -rf /`', "'; DROP TABLE", '"quoted"', '<script>', '\u0000', '\u202e', '🙂', 'a'.repeat(5000), [], {}, [[[[[]]]]], {__proto__: null}),
+  fc.constantFrom<unknown>(
+    null,
+    true,
+    false,
+    0,
+    -1,
+    1.5,
+    1e308,
+    -1e308,
+    Number.MAX_SAFE_INTEGER + 2,
+    '',
+    ' ',
+    '0',
+    'NaN',
+    '.inf',
+    '__proto__',
+    '../../etc/passwd',
+    '${process.exit(1)}',
+    '`rm -rf /`',
+    "'; DROP TABLE",
+    '"quoted"',
+    '<script>',
+    '\u0000',
+    '\u202e',
+    '🙂',
+    'a'.repeat(5000),
+    [],
+    {},
+    [[[[[]]]]],
+    {__proto__: null},
+  ),
   fc.string({maxLength: 40}),
   fc.double(),
   fc.integer(),
@@ -144,11 +189,7 @@ function parentOf(root: unknown, path: Path): Record<string | number, unknown> |
   return node && typeof node === 'object' ? node : undefined
 }
 
-export type Mutation =
-  | {kind: 'set'; at: number; value: unknown}
-  | {kind: 'delete'; at: number}
-  | {kind: 'addKey'; at: number; key: string; value: unknown}
-  | {kind: 'duplicate'; at: number}
+export type Mutation = {kind: 'set'; at: number; value: unknown} | {kind: 'delete'; at: number} | {kind: 'addKey'; at: number; key: string; value: unknown} | {kind: 'duplicate'; at: number}
 
 export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({kind: fc.constant('set' as const), at: fc.nat(), value: nastyValue}),
@@ -193,7 +234,14 @@ export function toYaml(value: unknown): string {
 /** Text-level damage: truncation, stray characters, tabs, anchors and aliases, BOMs, CRLF. */
 export const textMutation = fc.oneof(
   fc.record({kind: fc.constant('truncate' as const), at: fc.double({min: 0, max: 1, noNaN: true})}),
-  fc.record({kind: fc.constant('insert' as const), at: fc.double({min: 0, max: 1, noNaN: true}), text: fc.oneof(fc.constantFrom(':', '- ', '\t', '&a ', '*a', '!!binary ', '!custom ', '{', '[', '"', "'", '\n', '\r\n', '#', '%YAML 1.1\n---\n', '---\n', '...\n', '<<: *a\n', '\u0000', '\ufeff', '? '), fc.string({maxLength: 6}))}),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.double({min: 0, max: 1, noNaN: true}),
+    text: fc.oneof(
+      fc.constantFrom(':', '- ', '\t', '&a ', '*a', '!!binary ', '!custom ', '{', '[', '"', "'", '\n', '\r\n', '#', '%YAML 1.1\n---\n', '---\n', '...\n', '<<: *a\n', '\u0000', '\ufeff', '? '),
+      fc.string({maxLength: 6}),
+    ),
+  }),
   fc.record({kind: fc.constant('crlf' as const)}),
   fc.record({kind: fc.constant('bom' as const)}),
 )

@@ -8,7 +8,7 @@ import {parse} from 'yaml'
 import {describe, expect, it} from 'vitest'
 import {runInProcess} from '../helpers/in-process.js'
 import {ROOT, tempDir} from '../helpers/run-cli.js'
-import {damage, expectCleanExit, fuseplan, runs, textMutation, toYaml} from './fuzz-helpers.js'
+import {damage, expectCleanExit, runs, textMutation, toYaml} from './fuzz-helpers.js'
 
 const hasScaffold = existsSync(join(ROOT, 'dist', 'src', 'commands', 'scaffold.js'))
 
@@ -31,7 +31,8 @@ const HOSTILE_NAMES = [
 ]
 
 /** The free-text fields that are allowed to hold anything. */
-const HOSTILE_TEXT = "Ends */ a comment, `${process.exit(4242)}`, {{ 7*7 }}, <%= 1 %>, </script><script>alert(4242)</script>, \"quotes\" 'quotes' \\ backslash, ](javascript:alert(4242)) | table | --- \u202e"
+const HOSTILE_TEXT =
+  'Ends */ a comment, `${process.exit(4242)}`, {{ 7*7 }}, <%= 1 %>, </script><script>alert(4242)</script>, "quotes" \'quotes\' \\ backslash, ](javascript:alert(4242)) | table | --- \u202e'
 
 function profile(overrides: {name?: string; modality?: string; cohort?: string; description?: string; modalityDescription?: string}): string {
   return toYaml({

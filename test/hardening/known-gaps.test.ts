@@ -7,7 +7,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {runInProcess} from '../helpers/in-process.js'
 import {BIN, ROOT, tempDir} from '../helpers/run-cli.js'
-import {expectCleanExit, fuseplan, rulePack} from './fuzz-helpers.js'
+import {expectCleanExit, rulePack} from './fuzz-helpers.js'
 import {readFileSync} from 'node:fs'
 
 const EXAMPLE = join(ROOT, 'examples', 'icu-deterioration.yaml')

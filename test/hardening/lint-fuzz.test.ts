@@ -10,7 +10,7 @@ import {checkProfile, defaultRuleSet} from '../../src/engine/index.js'
 import {lintSource} from '../../src/lint/lint.js'
 import {parseSource} from '../../src/profile/source.js'
 import {tempDir} from '../helpers/run-cli.js'
-import {expectCleanExit, fuseplan, hostileProfileText, prototypeIsClean, runs, validProfile, toYaml} from './fuzz-helpers.js'
+import {expectCleanExit, hostileProfileText, prototypeIsClean, runs, validProfile, toYaml} from './fuzz-helpers.js'
 
 const SEVERITIES = new Set(['error', 'warning', 'info'])
 
@@ -88,20 +88,23 @@ describe('lint, through the CLI', () => {
     const root = tempDir('fuseplan-fuzz-lint-')
     let run = 0
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.oneof({weight: 5, arbitrary: hostileProfileText}, {weight: 1, arbitrary: fc.uint8Array({maxLength: 200}).map((b) => Buffer.from(b))}), {minLength: 1, maxLength: 8}), async (docs) => {
-        const dir = join(root, String(run++))
-        mkdirSync(dir)
-        const files = docs.map((doc, i) => {
-          const file = join(dir, `doc-${i}.yaml`)
-          writeFileSync(file, doc)
-          return file
-        })
-        const r = await runInProcess(['lint', ...files, '--format', 'json'], {cwd: dir})
-        expectCleanExit(r, [0, 1], `lint of ${files.length} files in ${dir}`)
-        const reports = JSON.parse(r.stdout) as {filePath: string; messages: {line: number; column: number}[]}[]
-        expect(reports.map((x) => x.filePath).sort()).toEqual(files.sort())
-        for (const rep of reports) for (const m of rep.messages) expect(m.line >= 1 && m.column >= 1).toBe(true)
-      }),
+      fc.asyncProperty(
+        fc.array(fc.oneof({weight: 5, arbitrary: hostileProfileText}, {weight: 1, arbitrary: fc.uint8Array({maxLength: 200}).map((b) => Buffer.from(b))}), {minLength: 1, maxLength: 8}),
+        async (docs) => {
+          const dir = join(root, String(run++))
+          mkdirSync(dir)
+          const files = docs.map((doc, i) => {
+            const file = join(dir, `doc-${i}.yaml`)
+            writeFileSync(file, doc)
+            return file
+          })
+          const r = await runInProcess(['lint', ...files, '--format', 'json'], {cwd: dir})
+          expectCleanExit(r, [0, 1], `lint of ${files.length} files in ${dir}`)
+          const reports = JSON.parse(r.stdout) as {filePath: string; messages: {line: number; column: number}[]}[]
+          expect(reports.map((x) => x.filePath).sort()).toEqual(files.sort())
+          for (const rep of reports) for (const m of rep.messages) expect(m.line >= 1 && m.column >= 1).toBe(true)
+        },
+      ),
       {numRuns: runs(20)},
     )
   }, 120000)

@@ -17,21 +17,54 @@ import {loadProfileText} from '../../src/profile/load.js'
 import type {Profile} from '../../src/profile/types.js'
 import {escapeControl, escapeMarkdown} from '../../src/util/text.js'
 import {ROOT, tempDir} from '../helpers/run-cli.js'
-import {expectCleanExit, fuseplan, runs} from './fuzz-helpers.js'
+import {expectCleanExit, runs} from './fuzz-helpers.js'
 
 const EXAMPLE = join(ROOT, 'examples', 'icu-deterioration.yaml')
 const EXAMPLE_TEXT = readFileSync(EXAMPLE, 'utf8')
-// eslint-disable-next-line no-control-regex
+
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/
 
 /** Text an attacker would put in a description, a key or a rule message. */
 const hostileText = fc.oneof(
   fc.string({maxLength: 60}),
   fc.string({unit: 'binary', maxLength: 60}),
-  fc.array(
-    fc.constantFrom('<script>', '</div>', '<img src=x onerror=1>', '# ', '\n# h\n', '---', '\n---\n', '::error::', '::set-output name=x::', '\u001b[31m', '\u001b]0;t\u0007', '\u0000', '\u202e', '`', '```', '|', '[a](http://x)', '![i](x)', '[r]: http://x', '&amp;', '&#60;', '\\', '*', '_', '> ', '- ', '1. ', '\r\n', 'status: accepted', 'text'),
-    {maxLength: 12},
-  ).map((parts) => parts.join('')),
+  fc
+    .array(
+      fc.constantFrom(
+        '<script>',
+        '</div>',
+        '<img src=x onerror=1>',
+        '# ',
+        '\n# h\n',
+        '---',
+        '\n---\n',
+        '::error::',
+        '::set-output name=x::',
+        '\u001b[31m',
+        '\u001b]0;t\u0007',
+        '\u0000',
+        '\u202e',
+        '`',
+        '```',
+        '|',
+        '[a](http://x)',
+        '![i](x)',
+        '[r]: http://x',
+        '&amp;',
+        '&#60;',
+        '\\',
+        '*',
+        '_',
+        '> ',
+        '- ',
+        '1. ',
+        '\r\n',
+        'status: accepted',
+        'text',
+      ),
+      {maxLength: 12},
+    )
+    .map((parts) => parts.join('')),
 )
 
 // ---------------------------------------------------------------------------------------------
@@ -61,7 +94,11 @@ describe('special files behind every path fuseplan reads (CLI)', () => {
     {what: 'init --answers', args: (dir, kind) => ['init', '--yes', '--answers', place(dir, 'answers.yaml', kind)], exits: [2]},
     {what: 'init --mapping', args: (dir, kind) => ['init', '--yes', '--from-data', 'd.csv', '--mapping', place(dir, 'map.yaml', kind)], exits: [2]},
     {what: 'init --from-data', args: (dir, kind) => ['init', '--yes', '--data-format', 'csv', '--map', 'a=a', '--from-data', place(dir, 'd.csv', kind)], exits: [2]},
-    {what: 'lint with such a config', args: (dir, kind) => (kind === 'device' ? ['lint', 'p.yaml', '--config', '/dev/zero'] : (place(dir, 'fuseplan.config.yaml', kind), ['lint', 'p.yaml'])), exits: [0, 2]},
+    {
+      what: 'lint with such a config',
+      args: (dir, kind) => (kind === 'device' ? ['lint', 'p.yaml', '--config', '/dev/zero'] : (place(dir, 'fuseplan.config.yaml', kind), ['lint', 'p.yaml'])),
+      exits: [0, 2],
+    },
     {
       what: 'extends: such a file (--trust)',
       args: (dir, kind) => {
@@ -100,18 +137,20 @@ describe('special files behind every path fuseplan reads (CLI)', () => {
 // ---------------------------------------------------------------------------------------------
 
 /** CEL built from pieces that blow up: binds that double, concatenation, comprehensions, regexes. */
-const hostileCel: fc.Arbitrary<string> = fc.letrec<{expr: string}>((tie) => ({
-  expr: fc.oneof(
-    {depthSize: 'small', withCrossShrink: true},
-    fc.constantFrom('[1, 2, 3]', "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!'", 'profile.modalities', `[${Array.from({length: 400}, (_, i) => i).join(',')}]`, "'x'", 'x'),
-    fc.tuple(tie('expr'), tie('expr')).map(([a, b]) => `cel.bind(x, ${a}, ${b})`),
-    tie('expr').map((a) => `cel.bind(x, ${a}, cel.bind(x, x + x, cel.bind(x, x + x, cel.bind(x, x + x, x + x))))`),
-    fc.tuple(tie('expr'), tie('expr')).map(([a, b]) => `(${a} + ${b})`),
-    tie('expr').map((a) => `${a}.map(y, [y, y, y])`),
-    tie('expr').map((a) => `[1, 2, 3].map(y, ${a})`),
-    fc.tuple(tie('expr'), fc.constantFrom('^(a+)+$', '(a|aa)*b', '(.*a){20}', '^(a|a?)+$', '(x+x+)+y', '[', '(a)\\\\1', '(?=a)')).map(([a, re]) => `string(${a}).matches('${re}')`),
-  ),
-})).expr.map((e) => `size(${e}) >= 0`)
+const hostileCel: fc.Arbitrary<string> = fc
+  .letrec<{expr: string}>((tie) => ({
+    expr: fc.oneof(
+      {depthSize: 'small', withCrossShrink: true},
+      fc.constantFrom('[1, 2, 3]', "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!'", 'profile.modalities', `[${Array.from({length: 400}, (_, i) => i).join(',')}]`, "'x'", 'x'),
+      fc.tuple(tie('expr'), tie('expr')).map(([a, b]) => `cel.bind(x, ${a}, ${b})`),
+      tie('expr').map((a) => `cel.bind(x, ${a}, cel.bind(x, x + x, cel.bind(x, x + x, cel.bind(x, x + x, x + x))))`),
+      fc.tuple(tie('expr'), tie('expr')).map(([a, b]) => `(${a} + ${b})`),
+      tie('expr').map((a) => `${a}.map(y, [y, y, y])`),
+      tie('expr').map((a) => `[1, 2, 3].map(y, ${a})`),
+      fc.tuple(tie('expr'), fc.constantFrom('^(a+)+$', '(a|aa)*b', '(.*a){20}', '^(a|a?)+$', '(x+x+)+y', '[', '(a)\\\\1', '(?=a)')).map(([a, re]) => `string(${a}).matches('${re}')`),
+    ),
+  }))
+  .expr.map((e) => `size(${e}) >= 0`)
 
 describe('hostile CEL in rule packs (in process)', () => {
   it('compiles to a load error, or evaluates to a value or an evaluation error: no crash, no hang', () => {
@@ -145,7 +184,10 @@ describe('hostile CEL in rule packs (in process)', () => {
         const dir = tempDir('fuseplan-fuzz-cel-')
         writeFileSync(join(dir, 'p.yaml'), EXAMPLE_TEXT)
         mkdirSync(join(dir, 'pack'))
-        const rules = whens.map((when, i) => `  - id: hostile-${i}\n    title: t\n    rationale: r\n    source: test\n    severity: warning\n    when: ${JSON.stringify(when)}\n    effects:\n      finding:\n        message: fired\n        path: modalities\n    examples:\n      fires: {}\n      passes: {}\n`)
+        const rules = whens.map(
+          (when, i) =>
+            `  - id: hostile-${i}\n    title: t\n    rationale: r\n    source: test\n    severity: warning\n    when: ${JSON.stringify(when)}\n    effects:\n      finding:\n        message: fired\n        path: modalities\n    examples:\n      fires: {}\n      passes: {}\n`,
+        )
         writeFileSync(join(dir, 'pack', 'r.yaml'), `rules:\n${rules.join('')}`)
         const r = await runInProcess(['lint', 'p.yaml', '--rules', 'pack'], {cwd: dir, timeoutMs: 60_000})
         expectCleanExit(r, [0, 1, 2], `lint with ${whens.join(' ; ')}`)

@@ -20,7 +20,7 @@ import {expectCleanExit, fuseplan, rulePack} from './fuzz-helpers.js'
 
 const EXAMPLE = join(ROOT, 'examples', 'icu-deterioration.yaml')
 const EXAMPLE_TEXT = readFileSync(EXAMPLE, 'utf8')
-// eslint-disable-next-line no-control-regex
+
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/
 
 function project(): string {
@@ -36,9 +36,7 @@ function mkfifo(path: string): void {
 
 /** A pack of rules: [id, when] pairs, each a warning finding when it fires. */
 function pack(rules: [string, string][]): string {
-  return `rules:\n${rules
-    .map(([id, when]) => rulePack(when).replace('rules:\n', '').replace('id: team-limit', `id: ${id}`))
-    .join('')}`
+  return `rules:\n${rules.map(([id, when]) => rulePack(when).replace('rules:\n', '').replace('id: team-limit', `id: ${id}`)).join('')}`
 }
 
 /** `cel.bind` nested `n` times, each doubling a 400-element list. */
@@ -88,7 +86,7 @@ describe('1. bounded reads: only regular files within the limit are read', () =>
     expect(ext.stderr).toMatch(/not a regular file/)
   }, 60_000)
 
-  it("a TrainingConfig whose source.profile is /dev/zero gets a finding, and nothing is read from it", async () => {
+  it('a TrainingConfig whose source.profile is /dev/zero gets a finding, and nothing is read from it', async () => {
     const dir = project()
     const profile = loadProfile(EXAMPLE).profile!
     const config = buildTrainingConfig(profile, decide(profile, {date: '2026-01-01'}), {profilePath: '/dev/zero'})
@@ -166,7 +164,9 @@ describe('2. rule packs cannot crash or hang the process', () => {
     const ctx = {profile: {}, facts: {}, options: {}}
     expect(() => bomb.run(ctx)).toThrow(CelLimitError)
     expect(() => bomb.run(ctx)).toThrow(/grew past/)
-    const long = compile(`cel.bind(s, '${'x'.repeat(400)}', cel.bind(s, s + s, cel.bind(s, s + s, cel.bind(s, s + s, cel.bind(s, s + s, cel.bind(s, s + s, cel.bind(s, s + s, cel.bind(s, s + s, cel.bind(s, s + s, size(s) > 0)))))))))`)
+    const long = compile(
+      `cel.bind(s, '${'x'.repeat(400)}', cel.bind(s, s + s, cel.bind(s, s + s, cel.bind(s, s + s, cel.bind(s, s + s, cel.bind(s, s + s, cel.bind(s, s + s, cel.bind(s, s + s, cel.bind(s, s + s, size(s) > 0)))))))))`,
+    )
     expect(() => long.run(ctx)).toThrow(CelLimitError)
     // Ordinary expressions are untouched by the guard.
     expect(compile('[1, 2, 3].map(x, x * 2).size() == 3').run(ctx)).toBe(true)
@@ -369,7 +369,7 @@ describe('9. from-data with many presence patterns', () => {
   it('12 modalities present at random: a valid profile with at most 256 patterns, a short summary', async () => {
     const dir = tempDir('fuseplan-round2-data-')
     let seed = 42
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
     const cols = Array.from({length: 12}, (_, i) => `m${i}`)
     const rows = Array.from({length: 40_000}, () => cols.map(() => (rand() < 0.5 ? '1' : '')).join(','))
     writeFileSync(join(dir, 'data.csv'), `${cols.join(',')}\n${rows.join('\n')}\n`)

@@ -90,7 +90,9 @@ describe.runIf(has('evaluate'))('evaluate --report interrupted', () => {
   it('a signal during training leaves no report and no temp file', async () => {
     for (const signal of SIGNALS) {
       const dir = tempDir('fuseplan-sig-evaluate-')
-      const r = await interrupt(['evaluate', EXAMPLE, '--quick', '--report', 'report.html', '--samples', '400', '--test-samples', '100', '--epochs', '3'], dir, signal, {trigger: (err) => /training/i.test(err)})
+      const r = await interrupt(['evaluate', EXAMPLE, '--quick', '--report', 'report.html', '--samples', '400', '--test-samples', '100', '--epochs', '3'], dir, signal, {
+        trigger: (err) => /training/i.test(err),
+      })
       expect(r.signalled).toBe(true)
       expectInterruptedCleanly(r, `evaluate ${signal}`)
       expect(r.status === 0, 'evaluate finished before the signal').toBe(false)
@@ -121,16 +123,20 @@ describe('single-file writers interrupted at random moments', () => {
     })
   }
 
-  it.each(cases.map((c) => [c.name, c] as const))('%s: the file is complete or absent, no temp file', async (_name, c) => {
-    for (const delayMs of [30, 200, 400, 600, 800, 1000]) {
-      const dir = tempDir('fuseplan-sig-')
-      const r = await interrupt(c.args, dir, SIGNALS[delayMs % 2], {delayMs})
-      expectInterruptedCleanly(r, `${c.name} after ${delayMs} ms`)
-      if (existsSync(join(dir, c.target))) c.check(dir)
-      expectNoTempFiles(dir)
-      expect(readdirSync(dir).filter((f) => f !== c.target)).toEqual([])
-    }
-  }, 180_000)
+  it.each(cases.map((c) => [c.name, c] as const))(
+    '%s: the file is complete or absent, no temp file',
+    async (_name, c) => {
+      for (const delayMs of [30, 200, 400, 600, 800, 1000]) {
+        const dir = tempDir('fuseplan-sig-')
+        const r = await interrupt(c.args, dir, SIGNALS[delayMs % 2], {delayMs})
+        expectInterruptedCleanly(r, `${c.name} after ${delayMs} ms`)
+        if (existsSync(join(dir, c.target))) c.check(dir)
+        expectNoTempFiles(dir)
+        expect(readdirSync(dir).filter((f) => f !== c.target)).toEqual([])
+      }
+    },
+    180_000,
+  )
 
   it('a failed write (target folder is a file) leaves nothing behind', () => {
     if (!has('recommend')) return

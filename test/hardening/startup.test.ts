@@ -13,7 +13,13 @@ function commandIds(dir: string): string[] {
   return readdirSync(dir, {recursive: true})
     .map(String)
     .filter((f) => f.endsWith('.js'))
-    .map((f) => f.replace(/\.js$/, '').split('/').filter((p, i, all) => !(p === 'index' && i === all.length - 1)).join(':'))
+    .map((f) =>
+      f
+        .replace(/\.js$/, '')
+        .split('/')
+        .filter((p, i, all) => !(p === 'index' && i === all.length - 1))
+        .join(':'),
+    )
     .sort()
 }
 
@@ -51,7 +57,8 @@ describe('oclif manifest', () => {
     cpSync(join(ROOT, 'scripts'), join(pkg, 'scripts'), {recursive: true})
     symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'))
     writeFileSync(join(pkg, 'package.json'), JSON.stringify({name: 'mini', version: '1.0.0', type: 'module', oclif: {bin: 'mini', commands: './dist/src/commands', topicSeparator: ' '}}))
-    const command = (word: string) => `import {Command} from '@oclif/core'\nexport default class C extends Command {\n  static summary = '${word} command'\n  async run() { this.log('${word} ran') }\n}\n`
+    const command = (word: string) =>
+      `import {Command} from '@oclif/core'\nexport default class C extends Command {\n  static summary = '${word} command'\n  async run() { this.log('${word} ran') }\n}\n`
     writeFileSync(join(pkg, 'dist', 'src', 'commands', 'hello.js'), command('hello'))
     expect(node(['scripts/oclif-manifest.js'], pkg).status).toBe(0)
     expect(node(['bin/run.js', 'hello'], pkg).stdout).toBe('hello ran\n')
@@ -83,15 +90,23 @@ describe('only commands that train load TensorFlow.js', () => {
     [['schema']],
     [['evaluate', '--help']],
     [['scaffold', 'examples/icu-deterioration.yaml', '--out', '__OUT__', '--dry-run']],
-  ])('fuseplan %j does not', (args) => {
-    const out = join(tempDir('fuseplan-probe-out-'), 'proj')
-    const r = node([BIN, ...args.map((a) => a.replace('__OUT__', out))], ROOT, ['-r', probe])
-    expect(r.status === 0 || r.status === 1, r.stderr).toBe(true)
-    expect(r.stderr).not.toContain('TFJS-LOADED')
-  }, 60_000)
+  ])(
+    'fuseplan %j does not',
+    (args) => {
+      const out = join(tempDir('fuseplan-probe-out-'), 'proj')
+      const r = node([BIN, ...args.map((a) => a.replace('__OUT__', out))], ROOT, ['-r', probe])
+      expect(r.status === 0 || r.status === 1, r.stderr).toBe(true)
+      expect(r.stderr).not.toContain('TFJS-LOADED')
+    },
+    60_000,
+  )
 
   it('the probe does see it when a command trains', () => {
-    const r = node([BIN, 'evaluate', 'examples/icu-deterioration.yaml', '--quick', '--samples', '100', '--test-samples', '50', '--epochs', '1', '--candidates', 'late', '--max-input-size', '8'], ROOT, ['-r', probe])
+    const r = node(
+      [BIN, 'evaluate', 'examples/icu-deterioration.yaml', '--quick', '--samples', '100', '--test-samples', '50', '--epochs', '1', '--candidates', 'late', '--max-input-size', '8'],
+      ROOT,
+      ['-r', probe],
+    )
     expect(r.status, r.stderr).toBe(0)
     expect(r.stderr).toContain('TFJS-LOADED')
   }, 120_000)

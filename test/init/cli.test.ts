@@ -17,19 +17,32 @@ function lintClean(file: string): void {
 }
 
 const ICU_FLAGS = [
-  '--name', 'icu-deterioration',
-  '--description', 'Deterioration risk: adult ICU, 24 h',
-  '--task-type', 'binary',
-  '--metric', 'auroc',
-  '--interactions', 'unknown',
-  '--modality', 'name=ehr,type=tabular,features=120,availability=1,timing=continuous,required=true,latency=2',
-  '--modality', 'name=cxr,type=image,shape=224x224x1,availability=0.22,missingness=informative,timing=episodic,latency=35',
-  '--modality', 'name=genomics,type=omics,features=2000,availability=5%,missingness=by-design,timing=static',
-  '--cohort', 'name=icu,size=16500,modalities=ehr+cxr,cxr=0.26',
-  '--cohort', 'name=enrolled,size=1500,modalities=ehr+cxr+genomics,cxr=0.4',
-  '--latency-budget', '200',
-  '--latency-percentile', 'p99',
-  '--hardware', 'cpu',
+  '--name',
+  'icu-deterioration',
+  '--description',
+  'Deterioration risk: adult ICU, 24 h',
+  '--task-type',
+  'binary',
+  '--metric',
+  'auroc',
+  '--interactions',
+  'unknown',
+  '--modality',
+  'name=ehr,type=tabular,features=120,availability=1,timing=continuous,required=true,latency=2',
+  '--modality',
+  'name=cxr,type=image,shape=224x224x1,availability=0.22,missingness=informative,timing=episodic,latency=35',
+  '--modality',
+  'name=genomics,type=omics,features=2000,availability=5%,missingness=by-design,timing=static',
+  '--cohort',
+  'name=icu,size=16500,modalities=ehr+cxr,cxr=0.26',
+  '--cohort',
+  'name=enrolled,size=1500,modalities=ehr+cxr+genomics,cxr=0.4',
+  '--latency-budget',
+  '200',
+  '--latency-percentile',
+  'p99',
+  '--hardware',
+  'cpu',
 ]
 
 const ICU_EXPECTED_BODY = `
@@ -169,7 +182,13 @@ describe('fuseplan init without a terminal', () => {
     const c = await runInProcess(['init', '--answers', 'answers.yaml', '--out', 'c.yaml', '--modality', 'name=cxr,availability=0.3'], {cwd: dir})
     expect(c.status, c.stderr).toBe(0)
     expect(parse(readFileSync(join(dir, 'c.yaml'), 'utf8')).modalities[1]).toEqual({
-      name: 'cxr', type: 'image', shape: [224, 224, 1], availability: 0.3, missingness: 'informative', timing: 'episodic', encoderLatencyMs: 35,
+      name: 'cxr',
+      type: 'image',
+      shape: [224, 224, 1],
+      availability: 0.3,
+      missingness: 'informative',
+      timing: 'episodic',
+      encoderLatencyMs: 35,
     })
   })
 
@@ -246,7 +265,9 @@ describe('fuseplan init without a terminal', () => {
 describe('fuseplan init --from-data', () => {
   it('measures a CSV sample: availability, features, patterns, size, labels', async () => {
     const dir = tempDir()
-    const r = await runInProcess(['init', '--yes', '--from-data', join(FIX, 'icu-sample.csv'), '--map', 'ehr=age,hr,bp_*', '--map', 'cxr=cxr_path', '--map', 'notes=note', '--label', 'label'], {cwd: dir})
+    const r = await runInProcess(['init', '--yes', '--from-data', join(FIX, 'icu-sample.csv'), '--map', 'ehr=age,hr,bp_*', '--map', 'cxr=cxr_path', '--map', 'notes=note', '--label', 'label'], {
+      cwd: dir,
+    })
     expect(r.stderr).toBe('')
     expect(r.status, r.stderr).toBe(0)
     expect(r.stdout).toContain('10 rows (CSV)')
@@ -257,7 +278,11 @@ describe('fuseplan init --from-data', () => {
     const p = parse(readFileSync(file, 'utf8'))
     expect(p.name).toBe('icu-sample')
     expect(p.task.labelledSamples).toBe(9)
-    expect(p.modalities.map((m: {name: string; availability: number}) => [m.name, m.availability])).toEqual([['ehr', 0.7], ['cxr', 0.4], ['notes', 0.4]])
+    expect(p.modalities.map((m: {name: string; availability: number}) => [m.name, m.availability])).toEqual([
+      ['ehr', 0.7],
+      ['cxr', 0.4],
+      ['notes', 0.4],
+    ])
     expect(p.modalities[0].features).toBe(4)
     // cxr is one column of file paths: its type is guessed as image, so its size is an image shape.
     expect(p.modalities[1]).toMatchObject({type: 'image', shape: [224, 224, 3]})

@@ -55,8 +55,27 @@ describe('fuseplan init (in-process, fake terminal)', () => {
     const out = join(dir, 'profile.yaml')
     writeFileSync(out, 'keep me\n')
     const run = Init.run(
-      ['--out', out, '--name', 'x', '--description', '', '--task-type', 'binary', '--metric', 'auroc', '--interactions', 'weak', '--labelled-samples', '10',
-        '--modality', 'name=a,type=tabular,features=2,availability=1,timing=static,required=false,latency=1', '--no-cohorts', '--latency-budget', 'none'],
+      [
+        '--out',
+        out,
+        '--name',
+        'x',
+        '--description',
+        '',
+        '--task-type',
+        'binary',
+        '--metric',
+        'auroc',
+        '--interactions',
+        'weak',
+        '--labelled-samples',
+        '10',
+        '--modality',
+        'name=a,type=tabular,features=2,availability=1,timing=static,required=false,latency=1',
+        '--no-cohorts',
+        '--latency-budget',
+        'none',
+      ],
       ROOT,
     )
     await screen.next()
@@ -74,7 +93,10 @@ describe('fuseplan init (in-process, fake terminal)', () => {
 
   it('with --answers on a terminal, asks only what the answers file leaves open', async () => {
     const answers = join(dir, 'answers.yaml')
-    writeFileSync(answers, 'name: replayed\ndescription: ""\ntask: {type: binary, metric: auroc, labelledSamples: 50, interactions: weak}\nmodalities:\n  - {name: ehr, type: tabular, features: 3, availability: 1, timing: static, required: false, encoderLatencyMs: 1}\ncohorts: []\n')
+    writeFileSync(
+      answers,
+      'name: replayed\ndescription: ""\ntask: {type: binary, metric: auroc, labelledSamples: 50, interactions: weak}\nmodalities:\n  - {name: ehr, type: tabular, features: 3, availability: 1, timing: static, required: false, encoderLatencyMs: 1}\ncohorts: []\n',
+    )
     const out = join(dir, 'profile.yaml')
     const run = Init.run(['--answers', answers, '--out', out], ROOT)
     await screen.next()

@@ -51,7 +51,10 @@ describe('CSV parser (RFC 4180)', () => {
   })
 
   it('gives the same records however the input is split into chunks', () => {
-    const cell = fc.oneof(fc.constantFrom('', 'a', 'NaN', ' x ', '1.5'), fc.string({maxLength: 6}).map((s) => `"${s.replace(/"/g, '""')}"`))
+    const cell = fc.oneof(
+      fc.constantFrom('', 'a', 'NaN', ' x ', '1.5'),
+      fc.string({maxLength: 6}).map((s) => `"${s.replace(/"/g, '""')}"`),
+    )
     const row = fc.array(cell, {minLength: 1, maxLength: 4}).map((cells) => cells.join(','))
     const doc = fc.tuple(fc.array(row, {minLength: 1, maxLength: 6}), fc.constantFrom('\n', '\r\n'))
     fc.assert(

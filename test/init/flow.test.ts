@@ -97,7 +97,10 @@ describe('init prompt flow', () => {
     supplied.name = {raw: 'x', where: '--name'}
     supplied.description = {raw: '', where: '--description'}
     supplied.task = {type: {raw: 'binary', where: 'f'}, metric: {raw: 'auroc', where: 'f'}, interactions: {raw: 'weak', where: 'f'}, labelledSamples: {raw: '100', where: 'f'}}
-    supplied.modalities = [parseModalitySpec('name=ehr,type=tabular,features=3,timing=static,required=false,latency=1'), parseModalitySpec('name=cxr,type=image,shape=8x8,timing=episodic,missingness=random,latency=1')]
+    supplied.modalities = [
+      parseModalitySpec('name=ehr,type=tabular,features=3,timing=static,required=false,latency=1'),
+      parseModalitySpec('name=cxr,type=image,shape=8x8,timing=episodic,missingness=random,latency=1'),
+    ]
     supplied.cohorts = []
     supplied.noLatency = {raw: null, where: 'f'}
     const run = collectProfile({supplied, interactive: true, prompts})
@@ -208,7 +211,10 @@ describe('init prompt flow from data', () => {
     const profile = await run
     expect(said).toContain('  ehr: 4 columns, 4 features, present in 7 rows (70%)')
     expect(said).toContain('  2 rows have none of the mapped modalities.')
-    expect(profile.modalities.map((m) => [m.name, m.availability])).toEqual([['ehr', 0.7], ['cxr', 0.4]])
+    expect(profile.modalities.map((m) => [m.name, m.availability])).toEqual([
+      ['ehr', 0.7],
+      ['cxr', 0.4],
+    ])
     expect(profile.cohorts).toEqual([{name: 'sample', size: 10, labelled: true, modalities: ['ehr', 'cxr'], availability: {ehr: 0.7, cxr: 0.4}}])
     expect(profile.task.labelledSamples).toBe(9)
     expect(profile.patterns).toEqual([
@@ -222,7 +228,10 @@ describe('init prompt flow from data', () => {
   it('drops the measured patterns, saying why, when an availability is edited', async () => {
     const supplied = fixedRest()
     supplied.name = {raw: 'x', where: 'f'}
-    supplied.modalities = [parseModalitySpec('name=ehr,type=tabular,availability=1,timing=static,required=false,latency=1'), parseModalitySpec('name=cxr,type=image,shape=8x8,timing=static,missingness=random,latency=1')]
+    supplied.modalities = [
+      parseModalitySpec('name=ehr,type=tabular,availability=1,timing=static,required=false,latency=1'),
+      parseModalitySpec('name=cxr,type=image,shape=8x8,timing=static,missingness=random,latency=1'),
+    ]
     supplied.cohorts = []
     supplied.task.labelledSamples = {raw: 9, where: 'f'}
     const said: string[] = []

@@ -56,7 +56,25 @@ async function enterUntil(stop: string, max = 40): Promise<number> {
 }
 
 // Everything but the modalities from flags, so the prompts are the modality loop and the final choice.
-const FLAGS = ['--name', 'clinic', '--description', '', '--task-type', 'binary', '--metric', 'auroc', '--interactions', 'weak', '--labelled-samples', '6,000', '--no-cohorts', '--latency-percentile', '99', '--hardware', 'cpu']
+const FLAGS = [
+  '--name',
+  'clinic',
+  '--description',
+  '',
+  '--task-type',
+  'binary',
+  '--metric',
+  'auroc',
+  '--interactions',
+  'weak',
+  '--labelled-samples',
+  '6,000',
+  '--no-cohorts',
+  '--latency-percentile',
+  '99',
+  '--hardware',
+  'cpu',
+]
 
 describe('fuseplan init: going back and resuming', () => {
   it('Enter adds the third modality; No at "Write" goes back with the answers as defaults; quitting keeps them for a resume', async () => {

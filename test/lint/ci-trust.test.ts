@@ -4,7 +4,7 @@ import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {runInProcess} from '../helpers/in-process.js'
-import {runCli, tempDir} from '../helpers/run-cli.js'
+import {tempDir} from '../helpers/run-cli.js'
 
 const GOOD = readFileSync(new URL('../../examples/retail-complete.yaml', import.meta.url), 'utf8')
 

@@ -3,7 +3,7 @@ import {mkdirSync, readFileSync, writeFileSync, existsSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {runInProcess} from '../helpers/in-process.js'
-import {runCli, tempDir} from '../helpers/run-cli.js'
+import {tempDir} from '../helpers/run-cli.js'
 
 const GOOD = readFileSync(new URL('../../examples/retail-complete.yaml', import.meta.url), 'utf8')
 
@@ -25,7 +25,9 @@ describe('fuseplan lint', () => {
   })
 
   it('reports schema problems at file:line:col with exit 1', async () => {
-    const dir = workspace({'p.yaml': GOOD.replace('availability: 1.0\n    missingness: random\n    timing: static\n  - name: prices', 'availability: 1.7\n    missingness: random\n    timing: static\n  - name: prices')})
+    const dir = workspace({
+      'p.yaml': GOOD.replace('availability: 1.0\n    missingness: random\n    timing: static\n  - name: prices', 'availability: 1.7\n    missingness: random\n    timing: static\n  - name: prices'),
+    })
     const r = await runInProcess(['lint', 'p.yaml', '--format', 'json'], {cwd: dir})
     expect(r.status).toBe(1)
     const [file] = JSON.parse(r.stdout)

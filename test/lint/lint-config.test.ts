@@ -3,7 +3,7 @@ import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {runInProcess} from '../helpers/in-process.js'
-import {runCli, tempDir} from '../helpers/run-cli.js'
+import {tempDir} from '../helpers/run-cli.js'
 
 // A profile with one rule finding: cxr is more available at deployment (0.5) than in training (0.26).
 const SHIFTED = readFileSync(new URL('../../examples/icu-deterioration.yaml', import.meta.url), 'utf8').replace('availability: 0.22', 'availability: 0.5')

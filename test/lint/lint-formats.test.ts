@@ -4,7 +4,7 @@ import {copyFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {runInProcess} from '../helpers/in-process.js'
-import {ROOT, runCli, tempDir} from '../helpers/run-cli.js'
+import {ROOT, tempDir} from '../helpers/run-cli.js'
 
 const FORMATS = ['stylish', 'json', 'sarif', 'github', 'junit'] as const
 

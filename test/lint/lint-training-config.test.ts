@@ -3,7 +3,7 @@ import {copyFileSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {runInProcess} from '../helpers/in-process.js'
-import {ROOT, runCli, tempDir} from '../helpers/run-cli.js'
+import {ROOT, tempDir} from '../helpers/run-cli.js'
 
 describe('fuseplan lint on a TrainingConfig', () => {
   it('is clean right after scaffold and reports drift when the deployment changes', async () => {
@@ -48,7 +48,10 @@ describe('fuseplan lint on a TrainingConfig, with a config', () => {
     writeFileSync(join(dir, 'icu.yaml'), text.replace('availability: 0.22', 'availability: 0.6'))
     const drifted = await runInProcess(['lint', 'project', '--format', 'json'], {cwd: dir})
     const [report] = JSON.parse(drifted.stdout) as {messages: {ruleId: string; severity: number}[]}[]
-    expect(report.messages.map((m) => [m.ruleId, m.severity]).sort()).toEqual([['training-config-drift', 1], ['training-config-profile-changed', 1]])
+    expect(report.messages.map((m) => [m.ruleId, m.severity]).sort()).toEqual([
+      ['training-config-drift', 1],
+      ['training-config-profile-changed', 1],
+    ])
     expect(drifted.status).toBe(0)
   })
 })

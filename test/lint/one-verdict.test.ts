@@ -8,7 +8,7 @@ import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest'
 import {runInProcess} from '../helpers/in-process.js'
 import {loadProfileWithRules} from '../../src/cli/load-profile.js'
 import {lintWithRules} from '../../src/lint/run.js'
-import {runCli, tempDir} from '../helpers/run-cli.js'
+import {tempDir} from '../helpers/run-cli.js'
 import {hostileProfileText, runs} from '../hardening/fuzz-helpers.js'
 
 const EXAMPLES = ['icu-deterioration', 'fraud-realtime', 'retail-complete', 'wearable-afib'].map((n) => readFileSync(new URL(`../../examples/${n}.yaml`, import.meta.url), 'utf8'))
@@ -33,7 +33,40 @@ function recommendAccepts(file: string): boolean {
 }
 
 // Text that two YAML readers are known to read differently: line breaks, number forms, complex keys, tags.
-const TRICKY = ['\r', '\r\n', '\t', '0b101', '0o17', '0x1F', '1_000', '+1', '.5', '1e3', '.inf', '~', 'null', 'yes', 'on', '? ', '? [cxr] : 0.26', '{? [a] : 1}', '!!str ', '&a ', '*a', '<<: ', '# note\r    ', '"\\u0041"', "'x'", '|', '>-', '- ', ': ', '---\n', '...\n', '%YAML 1.1\n---\n']
+const TRICKY = [
+  '\r',
+  '\r\n',
+  '\t',
+  '0b101',
+  '0o17',
+  '0x1F',
+  '1_000',
+  '+1',
+  '.5',
+  '1e3',
+  '.inf',
+  '~',
+  'null',
+  'yes',
+  'on',
+  '? ',
+  '? [cxr] : 0.26',
+  '{? [a] : 1}',
+  '!!str ',
+  '&a ',
+  '*a',
+  '<<: ',
+  '# note\r    ',
+  '"\\u0041"',
+  "'x'",
+  '|',
+  '>-',
+  '- ',
+  ': ',
+  '---\n',
+  '...\n',
+  '%YAML 1.1\n---\n',
+]
 
 const trickyMutation = fc.tuple(fc.nat(EXAMPLES.length - 1), fc.array(fc.tuple(fc.nat(4000), fc.constantFrom(...TRICKY), fc.boolean()), {minLength: 1, maxLength: 3})).map(([e, edits]) => {
   let text = EXAMPLES[e]
@@ -93,7 +126,9 @@ describe('one verdict, through the CLI', () => {
     for (const [name, text] of Object.entries(cases)) writeFileSync(join(cwd, name), text)
     const lint = await runInProcess(['lint', '--format', 'json', ...Object.keys(cases)], {cwd})
     expect(lint.status).toBe(1)
-    const byFile = Object.fromEntries((JSON.parse(lint.stdout) as {filePath: string; errorCount: number; messages: {ruleId: string; message: string}[]}[]).map((r) => [r.filePath.slice(cwd.length + 1), r]))
+    const byFile = Object.fromEntries(
+      (JSON.parse(lint.stdout) as {filePath: string; errorCount: number; messages: {ruleId: string; message: string}[]}[]).map((r) => [r.filePath.slice(cwd.length + 1), r]),
+    )
     for (const name of Object.keys(cases)) expect(byFile[name].errorCount, name).toBeGreaterThan(0)
     expect(byFile['cr.yaml'].messages[0].message).toContain('carriage return')
     expect(byFile['complex.yaml'].messages[0].message).toContain('plain word')

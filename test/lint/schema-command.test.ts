@@ -5,7 +5,7 @@ import {describe, expect, it} from 'vitest'
 import {runInProcess} from '../helpers/in-process.js'
 import {PROFILE_SCHEMA_ID} from '../../src/profile/schema.js'
 import {TRAINING_CONFIG_SCHEMA_ID} from '../../src/profile/training-config-schema.js'
-import {runCli, tempDir} from '../helpers/run-cli.js'
+import {tempDir} from '../helpers/run-cli.js'
 
 /** Every property schema below `node` has a title and a description (editors show them). */
 function undocumented(node: unknown, path = '#'): string[] {

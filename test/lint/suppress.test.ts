@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {runInProcess} from '../helpers/in-process.js'
 import {applySuppressions, directiveFindings, parseDirectives} from '../../src/profile/suppress.js'
-import {runCli, tempDir} from '../helpers/run-cli.js'
+import {tempDir} from '../helpers/run-cli.js'
 import type {Finding} from '../../src/findings.js'
 
 const ICU = readFileSync(new URL('../../examples/icu-deterioration.yaml', import.meta.url), 'utf8')

@@ -6,7 +6,6 @@ import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import {runInProcess} from '../helpers/in-process.js'
 import {BUILTIN_CHECKS, listRuleMeta, loadRuleSet, RuleLoadError} from '../../src/engine/index.js'
-import {runCli} from '../helpers/run-cli.js'
 
 const root = mkdtempSync(join(tmpdir(), 'fuseplan-checks-'))
 afterAll(() => rmSync(root, {recursive: true, force: true}))
@@ -52,7 +51,9 @@ describe('built-in checks', () => {
   })
 
   it('a rule pack cannot take a built-in check id', async () => {
-    const dir = configDir('rules: [./pack]\n', {'pack/r.yaml': 'id: schema\ntitle: t\nrationale: r\nsource: s\nseverity: info\nwhen: "true"\neffects: {finding: {message: m, path: name}}\nexamples: {fires: {}, passes: {}}\n'})
+    const dir = configDir('rules: [./pack]\n', {
+      'pack/r.yaml': 'id: schema\ntitle: t\nrationale: r\nsource: s\nseverity: info\nwhen: "true"\neffects: {finding: {message: m, path: name}}\nexamples: {fires: {}, passes: {}}\n',
+    })
     expect(loadProblems(dir).join('\n')).toContain("Rule id `schema` is a built-in check's")
   })
 

@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {runInProcess} from '../helpers/in-process.js'
 import {checkRuleExamples, loadRuleSet} from '../../src/engine/index.js'
-import {runCli, tempDir} from '../helpers/run-cli.js'
+import {tempDir} from '../helpers/run-cli.js'
 
 const rule = (id: string, when: string, fires: string) => `  - id: ${id}
     title: A rule pack rule for the example tests

@@ -5,7 +5,7 @@ import {join, relative} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import {runInProcess} from '../helpers/in-process.js'
 import {parse} from 'yaml'
-import {ROOT, runCli} from '../helpers/run-cli.js'
+import {ROOT} from '../helpers/run-cli.js'
 
 // Inside the repo (.tmp/ is git-ignored) so relative profile paths are the same in every run.
 const TMP = join(ROOT, '.tmp')
@@ -64,7 +64,11 @@ function listFiles(dir: string): string[] {
 
 function treeHash(dir: string): string {
   const h = createHash('sha256')
-  for (const f of listFiles(dir)) h.update(f).update('\0').update(readFileSync(join(dir, f))).update('\0')
+  for (const f of listFiles(dir))
+    h.update(f)
+      .update('\0')
+      .update(readFileSync(join(dir, f)))
+      .update('\0')
   return h.digest('hex')
 }
 
@@ -261,7 +265,15 @@ describe('fuseplan scaffold', () => {
     const text = readFileSync(join(ROOT, ICU), 'utf8')
     for (const [file, evil] of [
       ['name.yaml', text.replace('name: icu-deterioration', 'name: ../../escape')],
-      ['modality.yaml', text.replace('- name: cxr', "- name: \"cxr'); process.exit(1); //\"").replace('modalities: [ehr, cxr]', 'modalities: [ehr]').replace('modalities: [ehr, cxr, genomics]', 'modalities: [ehr, genomics]').replace('availability: {cxr: 0.26}', '').replace('availability: {cxr: 0.4}', '')],
+      [
+        'modality.yaml',
+        text
+          .replace('- name: cxr', '- name: "cxr\'); process.exit(1); //"')
+          .replace('modalities: [ehr, cxr]', 'modalities: [ehr]')
+          .replace('modalities: [ehr, cxr, genomics]', 'modalities: [ehr, genomics]')
+          .replace('availability: {cxr: 0.26}', '')
+          .replace('availability: {cxr: 0.4}', ''),
+      ],
     ]) {
       writeFileSync(join(work, file), evil)
       const r = await runInProcess(['scaffold', join(work, file), '--out', join(work, 'project')])
@@ -304,7 +316,10 @@ describe('fuseplan scaffold', () => {
     const work = join(base, 'markup')
     mkdirSync(work, {recursive: true})
     const profile = join(work, 'p.yaml')
-    writeFileSync(profile, readFileSync(join(ROOT, ICU), 'utf8').replace('description: 24-hour deterioration risk for adult ICU stays', 'description: "<script>alert(1)</script> [click](http://evil) `code`"'))
+    writeFileSync(
+      profile,
+      readFileSync(join(ROOT, ICU), 'utf8').replace('description: 24-hour deterioration risk for adult ICU stays', 'description: "<script>alert(1)</script> [click](http://evil) `code`"'),
+    )
     expect((await runInProcess(['scaffold', profile, '--out', join(work, 'project')])).status).toBe(0)
     const readme = readFileSync(join(work, 'project', 'README.md'), 'utf8')
     expect(readme).toContain('&lt;script&gt;alert\\(1\\)&lt;/script&gt; \\[click\\]\\(http://evil\\) \\`code\\`')

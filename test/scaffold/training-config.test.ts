@@ -98,7 +98,10 @@ describe('lintTrainingConfig', () => {
     const findings = lintFile(config)
     expect(findings).toHaveLength(1)
     expect(findings[0]).toMatchObject({ruleId: 'training-config-schema', severity: 'error', path: ['strategy']})
-    const line = readFileSync(config, 'utf8').split('\n').findIndex((l) => l.startsWith('strategy:')) + 1
+    const line =
+      readFileSync(config, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.startsWith('strategy:')) + 1
     expect(findings[0].line).toBe(line)
   })
 

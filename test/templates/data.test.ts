@@ -64,7 +64,12 @@ describe('synthetic world', () => {
   })
 
   it('uses deployment patterns when given, and presence overrides them', () => {
-    const cfg = tinyConfig('late', {patterns: [{present: ['ehr'], share: 0.7}, {present: ['ehr', 'cxr', 'genomics'], share: 0.3}]})
+    const cfg = tinyConfig('late', {
+      patterns: [
+        {present: ['ehr'], share: 0.7},
+        {present: ['ehr', 'cxr', 'genomics'], share: 0.3},
+      ],
+    })
     const data = createWorld(cfg, 1).sample(4000, {population: 'deployment', seed: 5})
     const full = rowsWithPattern(data, ['ehr', 'cxr', 'genomics'], ['ehr', 'cxr', 'genomics']).length / data.n
     expect(full).toBeCloseTo(0.3, 1)
@@ -161,7 +166,11 @@ describe('data loader and dataset operations', () => {
     const cfg = tinyConfig('late')
     cfg.modalities[1] = {...cfg.modalities[1], inputShape: [4, 4], inputSize: 16}
     const image = Array.from({length: 4}, (_, r) => Array.from({length: 4}, (_, c) => r * 4 + c))
-    const text = [`{"label": 1, "inputs": {"ehr": ${JSON.stringify(ehr)}, "cxr": null}}`, '# comment', `{"label": 0, "cohort": "x", "inputs": {"ehr": ${JSON.stringify(ehr)}, "cxr": ${JSON.stringify(image)}}}`].join('\n')
+    const text = [
+      `{"label": 1, "inputs": {"ehr": ${JSON.stringify(ehr)}, "cxr": null}}`,
+      '# comment',
+      `{"label": 0, "cohort": "x", "inputs": {"ehr": ${JSON.stringify(ehr)}, "cxr": ${JSON.stringify(image)}}}`,
+    ].join('\n')
     const data = parseJsonl(cfg, text, 'f.jsonl')
     expect(data.n).toBe(2)
     expect(Array.from(data.modalities.cxr.present)).toEqual([0, 1])

@@ -48,14 +48,36 @@ function multimodal(strategy: TrainingConfig['strategy'] = 'intermediate'): Trai
     ...base,
     modalities: [
       modality({name: 'ehr', inputShape: [6], inputSize: 6, encoder: encoderFor({type: 'tabular', inputShape: [6]})}),
-      modality({name: 'photo', type: 'image', inputShape: [12, 12, 3], inputSize: 432, encoder: {...encoderFor({type: 'image', inputShape: [12, 12, 3]}), resize: [8, 8]}, availability: 0.6, trainingAvailability: 0.6, required: false}),
-      modality({name: 'ecg', type: 'timeseries', inputShape: [24, 2], inputSize: 48, encoder: encoderFor({type: 'timeseries', inputShape: [24, 2]}), availability: 0.5, trainingAvailability: 0.5, timing: 'continuous', required: false}),
+      modality({
+        name: 'photo',
+        type: 'image',
+        inputShape: [12, 12, 3],
+        inputSize: 432,
+        encoder: {...encoderFor({type: 'image', inputShape: [12, 12, 3]}), resize: [8, 8]},
+        availability: 0.6,
+        trainingAvailability: 0.6,
+        required: false,
+      }),
+      modality({
+        name: 'ecg',
+        type: 'timeseries',
+        inputShape: [24, 2],
+        inputSize: 48,
+        encoder: encoderFor({type: 'timeseries', inputShape: [24, 2]}),
+        availability: 0.5,
+        trainingAvailability: 0.5,
+        timing: 'continuous',
+        required: false,
+      }),
     ],
-    masking: {...base.masking, modalities: [
-      {name: 'ehr', dropProbability: 0, effectiveMissingRate: 0},
-      {name: 'photo', dropProbability: 0.2, effectiveMissingRate: 0.5},
-      {name: 'ecg', dropProbability: 0.2, effectiveMissingRate: 0.6},
-    ]},
+    masking: {
+      ...base.masking,
+      modalities: [
+        {name: 'ehr', dropProbability: 0, effectiveMissingRate: 0},
+        {name: 'photo', dropProbability: 0.2, effectiveMissingRate: 0.5},
+        {name: 'ecg', dropProbability: 0.2, effectiveMissingRate: 0.6},
+      ],
+    },
     evaluation: {...base.evaluation, robustnessSweep: {missingRates: [0, 1], modalities: ['photo', 'ecg']}},
     training: {epochs: 6, batchSize: 32, learningRate: 0.01, seed: 7},
   }
@@ -142,7 +164,10 @@ describe('FuseplanTokenEmbedding and the global max pooling', () => {
     const tf = await loadTf()
     const L = fusionLayers(tf)
     const layer = new L.TokenEmbedding({vocabulary: 7, width: 3, seed: 1})
-    const ids = tf.tensor2d([[1, 2, 2, 0], [6, 1, 3, 3]])
+    const ids = tf.tensor2d([
+      [1, 2, 2, 0],
+      [6, 1, 3, 3],
+    ])
     const r = tf.randomNormal([2, 4, 3], 0, 1, 'float32', 2)
     layer.apply(ids)
     const table = layer.trainableWeights[0].read()
@@ -153,7 +178,10 @@ describe('FuseplanTokenEmbedding and the global max pooling', () => {
     // Ties included: every position equal to the max gets the gradient, as with tf.max.
     const pool = new L.GlobalPool({})
     const x = tf.tensor4d([1, 5, 5, 2, 0, 3, 3, 3], [2, 1, 2, 2])
-    const w = tf.tensor2d([[1, 2, 3, 4], [5, 6, 7, 8]])
+    const w = tf.tensor2d([
+      [1, 2, 3, 4],
+      [5, 6, 7, 8],
+    ])
     const g = tf.grad((xx) => tf.sum(tf.mul(pool.apply(xx) as never, w)))(x)
     const gRef = tf.grad((xx) => tf.sum(tf.mul(tf.concat([tf.mean(xx.reshape([2, 2, 2]), 1), tf.max(xx.reshape([2, 2, 2]), 1)], -1), w)))(x)
     expect(Array.from(g.dataSync())).toEqual(Array.from(gRef.dataSync()))
@@ -244,11 +272,27 @@ describe('a model with conv2d and conv1d encoders', () => {
 describe('a model with an embedding1d (token ids) encoder', () => {
   // notes: token ids [32, 1] over 100 ids, often shorter than 32 (padded with 0); ehr: tabular.
   const base = tinyConfig('intermediate')
-  const notes = modality({name: 'notes', type: 'text', inputShape: [32, 1], inputSize: 32, encoder: {kind: 'embedding1d', embedding: 16, vocabulary: 100, tokenEmbedding: 8, filters: [8]}, availability: 0.7, trainingAvailability: 0.7, timing: 'episodic', required: false})
+  const notes = modality({
+    name: 'notes',
+    type: 'text',
+    inputShape: [32, 1],
+    inputSize: 32,
+    encoder: {kind: 'embedding1d', embedding: 16, vocabulary: 100, tokenEmbedding: 8, filters: [8]},
+    availability: 0.7,
+    trainingAvailability: 0.7,
+    timing: 'episodic',
+    required: false,
+  })
   const config: TrainingConfig = {
     ...base,
     modalities: [modality({name: 'ehr', inputShape: [6], inputSize: 6, encoder: encoderFor({type: 'tabular', inputShape: [6]})}), notes],
-    masking: {...base.masking, modalities: [{name: 'ehr', dropProbability: 0, effectiveMissingRate: 0}, {name: 'notes', dropProbability: 0.2, effectiveMissingRate: 0.4}]},
+    masking: {
+      ...base.masking,
+      modalities: [
+        {name: 'ehr', dropProbability: 0, effectiveMissingRate: 0},
+        {name: 'notes', dropProbability: 0.2, effectiveMissingRate: 0.4},
+      ],
+    },
     evaluation: {...base.evaluation, robustnessSweep: {missingRates: [0, 1], modalities: ['notes']}},
     training: {epochs: 6, batchSize: 32, learningRate: 0.01, seed: 7},
   }
@@ -265,7 +309,9 @@ describe('a model with an embedding1d (token ids) encoder', () => {
     const back = parseJsonl(config, jsonlLines(config, data).join('\n'), 'f.jsonl')
     expect(Array.from(back.modalities.notes.values)).toEqual(Array.from(block.values))
     expect(Array.from(back.modalities.notes.steps as Uint32Array).filter((_, r) => block.present[r])).toEqual(Array.from(steps).filter((_, r) => block.present[r]))
-    expect(() => parseJsonl(config, '{"label": 1, "inputs": {"ehr": [1, 2, 3, 4, 5, 6], "notes": [3, 100]}}', 'f.jsonl')).toThrow(/f\.jsonl:1: modality notes holds token ids, integers 0\.\.99 \(encoder\.vocabulary\); found 100/)
+    expect(() => parseJsonl(config, '{"label": 1, "inputs": {"ehr": [1, 2, 3, 4, 5, 6], "notes": [3, 100]}}', 'f.jsonl')).toThrow(
+      /f\.jsonl:1: modality notes holds token ids, integers 0\.\.99 \(encoder\.vocabulary\); found 100/,
+    )
     expect(() => parseJsonl(config, '{"label": 1, "inputs": {"notes": [3, 1.5]}}', 'f.jsonl')).toThrow(/token ids/)
   })
 

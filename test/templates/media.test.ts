@@ -42,7 +42,17 @@ describe('images and sequences in the data files', () => {
     writeFileSync(path.join(dir, 'img', 'b.jpg'), encodeJpeg(new Float32Array(256).fill(120), 0, 16, 16, 1, 95))
     const ehr = Array.from({length: 12}, (_, i) => i)
     const text = [
-      JSON.stringify({label: 1, inputs: {ehr, cxr: 'img/a.png', genomics: [[1, 2], [3, 4]]}}),
+      JSON.stringify({
+        label: 1,
+        inputs: {
+          ehr,
+          cxr: 'img/a.png',
+          genomics: [
+            [1, 2],
+            [3, 4],
+          ],
+        },
+      }),
       JSON.stringify({label: 0, inputs: {ehr, cxr: 'img/b.jpg', genomics: null}}),
     ].join('\n')
     const data = parseJsonl(config(), text, path.join(dir, 'train.jsonl'))

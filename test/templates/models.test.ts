@@ -116,10 +116,14 @@ describe('the L2 penalty', () => {
     const y = tf.tensor1d(data.labels)
     const terms = ref.l2Terms()
     expect(terms.length).toBeGreaterThan(0)
-    const cost = tf.train.adam(config.training.learningRate).minimize(() => {
-      const dataLoss = tf.mean(ref.rowLoss(ref.net.apply(inputs, {training: true}), y as never))
-      return terms.reduce((acc, t) => tf.add(acc, tf.mul(tf.sum(tf.square(t.v)), t.l2)), dataLoss) as never
-    }, true, ref.net.trainableWeights.map((w) => w.read()))
+    const cost = tf.train.adam(config.training.learningRate).minimize(
+      () => {
+        const dataLoss = tf.mean(ref.rowLoss(ref.net.apply(inputs, {training: true}), y as never))
+        return terms.reduce((acc, t) => tf.add(acc, tf.mul(tf.sum(tf.square(t.v)), t.l2)), dataLoss) as never
+      },
+      true,
+      ref.net.trainableWeights.map((w) => w.read()),
+    )
     expect(loss[0]).toBeCloseTo((cost as unknown as {dataSync: () => Float32Array}).dataSync()[0], 5)
     const weights = (m: unknown) => (m as typeof ref).net.trainableWeights.map((w) => Array.from((w.read() as {dataSync: () => Float32Array}).dataSync()))
     const a = weights(fitted).flat()
@@ -191,7 +195,17 @@ describe('custom layers', () => {
     const values = (await pooled.data()) as Float32Array
     expect(isFiniteArray(values)).toBe(true)
     // Changing a masked token does not change the output of a row.
-    const changed = tf.tidy(() => tokens.add(tf.tensor3d([[[0], [100], [100]], [[0], [0], [0]], [[0], [0], [0]]]).tile([1, 1, 8])))
+    const changed = tf.tidy(() =>
+      tokens.add(
+        tf
+          .tensor3d([
+            [[0], [100], [100]],
+            [[0], [0], [0]],
+            [[0], [0], [0]],
+          ])
+          .tile([1, 1, 8]),
+      ),
+    )
     const pooled2 = pool.apply([attention.apply([changed, mask]) as import('@tensorflow/tfjs').Tensor, mask]) as import('@tensorflow/tfjs').Tensor
     const v2 = (await pooled2.data()) as Float32Array
     for (let i = 0; i < 8; i++) expect(v2[i]).toBeCloseTo(values[i], 4)
@@ -221,8 +235,16 @@ describe('backend selection', () => {
 
   it('honours FUSEPLAN_BACKEND and prints the choice once', () => {
     const script = `import('./dist/templates/project/src/backend.js').then(async (b) => { const n = await b.initBackend(); await b.initBackend(); console.log(n) })`
-    for (const [wanted, expected] of [['cpu', 'cpu'], ['wasm', 'wasm'], ['tensorflow', 'wasm']] as const) {
-      const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {cwd: path.resolve(import.meta.dirname, '../..'), env: {...process.env, FUSEPLAN_BACKEND: wanted}, encoding: 'utf8'})
+    for (const [wanted, expected] of [
+      ['cpu', 'cpu'],
+      ['wasm', 'wasm'],
+      ['tensorflow', 'wasm'],
+    ] as const) {
+      const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: path.resolve(import.meta.dirname, '../..'),
+        env: {...process.env, FUSEPLAN_BACKEND: wanted},
+        encoding: 'utf8',
+      })
       expect(run.status).toBe(0)
       expect(run.stdout.trim()).toBe(expected)
       expect(run.stderr.match(/tfjs backend: /g)).toHaveLength(1)

@@ -24,7 +24,17 @@ export default class RulesShow extends FuseplanCommand {
     if (cc) {
       if (!this.jsonEnabled()) process.stdout.write(formatCheckDoc(cc))
       const c = cc.check
-      return {id: c.id, title: c.title, description: c.description, severity: cc.severity, kind: 'check', enabled: cc.enabled, configurable: c.configurable, appliesTo: c.appliesTo, helpUri: ruleHelpUri(c.id)}
+      return {
+        id: c.id,
+        title: c.title,
+        description: c.description,
+        severity: cc.severity,
+        kind: 'check',
+        enabled: cc.enabled,
+        configurable: c.configurable,
+        appliesTo: c.appliesTo,
+        helpUri: ruleHelpUri(c.id),
+      }
     }
     const cr = ruleSet.byId.get(args.id)
     if (!cr) {

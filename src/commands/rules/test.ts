@@ -19,7 +19,9 @@ export default class RulesTest extends FuseplanCommand {
       ruleSet = loadRuleSet({rulesDirs: [args.dir], noBuiltin: true})
     } catch (error) {
       if (!(error instanceof RuleLoadError)) throw error
-      process.stderr.write(`${error.problems.map(formatProblem).join('\n')}\nfuseplan: the rule pack could not be loaded (${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}).\n`)
+      process.stderr.write(
+        `${error.problems.map(formatProblem).join('\n')}\nfuseplan: the rule pack could not be loaded (${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}).\n`,
+      )
       return this.exit(2)
     }
     const problems = checkRuleExamples(ruleSet)

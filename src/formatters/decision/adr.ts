@@ -16,7 +16,7 @@ import {createHash} from 'node:crypto'
 import {STRATEGY_INFO} from '../../decision/strategies.js'
 import {masksModalities} from '../../profile/strategies.js'
 import type {AdrRendering} from '../../decision/records.js'
-import type {Decision, StrategyOption} from '../../decision/types.js'
+import type {Decision} from '../../decision/types.js'
 import type {RuleSet} from '../../engine/types.js'
 import {codeSpan, escapeMarkdown as md} from '../../util/text.js'
 import {cell, label, num, pct, showValue} from './util.js'
@@ -95,10 +95,6 @@ function bullets(items: string[]): string[] {
   return items.map((i) => `* ${i}`)
 }
 
-function optionLine(o: StrategyOption): string {
-  return `${label(o.strategy)} (score ${num(o.score)}${o.excluded ? ', excluded' : ''})`
-}
-
 export function adrBody(d: Decision, ruleSet?: RuleSet): string {
   const out: string[] = []
   const facts = d.facts as Record<string, unknown> & {
@@ -124,7 +120,7 @@ export function adrBody(d: Decision, ruleSet?: RuleSet): string {
         ? 'In production every request carries all of them. '
         : pct(facts.completeCaseShare) === '100%'
           ? 'In production nearly every request (more than 99.9%) carries every modality. '
-        : `In production they are not all present: about ${pct(facts.completeCaseShare)} of requests carry every modality. `
+          : `In production they are not all present: about ${pct(facts.completeCaseShare)} of requests carry every modality. `
   out.push(
     `The model for \`${d.profile.name}\` reads ${n} modalit${n === 1 ? 'y' : 'ies'}. ` +
       presence +
@@ -134,7 +130,9 @@ export function adrBody(d: Decision, ruleSet?: RuleSet): string {
   out.push('| Modality | Type | Input size | Deployment availability | Training availability | Missingness | Timing |')
   out.push('|---|---|---:|---:|---:|---|---|')
   for (const m of facts.modalities) {
-    out.push(`| ${m.name}${m.required ? ' (required)' : ''} | ${m.type} | ${m.size.toLocaleString('en-US')} | ${pct(m.availability)} | ${pct(m.trainingAvailability)} | ${m.required || m.availability >= 1 ? 'never missing' : m.missingness} | ${m.timing} |`)
+    out.push(
+      `| ${m.name}${m.required ? ' (required)' : ''} | ${m.type} | ${m.size.toLocaleString('en-US')} | ${pct(m.availability)} | ${pct(m.trainingAvailability)} | ${m.required || m.availability >= 1 ? 'never missing' : m.missingness} | ${m.timing} |`,
+    )
   }
   out.push('')
   out.push('Which fusion strategy, masking plan and transfer plan keep the model accurate when modalities are missing, within the latency budget?', '')
@@ -167,7 +165,10 @@ export function adrBody(d: Decision, ruleSet?: RuleSet): string {
     out.push(`Chosen option: "${label(chosen.strategy)}", because ${because.length > 0 ? because.join('; ') : 'it has the highest score among the options no rule excludes'}.`, '')
     const beaten = d.options.filter((o) => o.excluded && o.score >= chosen.score)
     if (beaten.length > 0) {
-      out.push(`It is the best option that no rule excludes: ${beaten.map((o) => `${label(o.strategy).toLowerCase()} (score ${num(o.score)}) is excluded because ${o.exclusions.map((x) => md(x.reason)).join('; ')}`).join('; ')}.`, '')
+      out.push(
+        `It is the best option that no rule excludes: ${beaten.map((o) => `${label(o.strategy).toLowerCase()} (score ${num(o.score)}) is excluded because ${o.exclusions.map((x) => md(x.reason)).join('; ')}`).join('; ')}.`,
+        '',
+      )
     }
     if (d.confidence) out.push(`**Confidence: ${d.confidence.level}.** ${d.confidence.note}`, '')
     out.push('| Option | Score | Estimated latency | Status |', '|---|---:|---:|---|')
@@ -182,7 +183,9 @@ export function adrBody(d: Decision, ruleSet?: RuleSet): string {
     const good = [...chosen.pros]
     const bad = [...chosen.cons]
     if (masksModalities(chosen.strategy)) {
-      good.push('the masking plan below trains every modality at a missing rate at least as high as in production, so robustness covers the deployment (up to the largest missing rate seen in training)')
+      good.push(
+        'the masking plan below trains every modality at a missing rate at least as high as in production, so robustness covers the deployment (up to the largest missing rate seen in training)',
+      )
     }
     if (d.transfer) bad.push(`training takes two stages (pre-train on \`${d.transfer.pretrainCohort}\`, then fine-tune) and validation per cohort`)
     out.push(...good.map((g) => `* Good, because ${lowerFirst(g)}`), ...bad.map((b) => `* Bad, because ${lowerFirst(b)}`), '')
@@ -192,7 +195,10 @@ export function adrBody(d: Decision, ruleSet?: RuleSet): string {
 
   out.push('### Confirmation', '')
   const confirm: string[] = []
-  if (d.evaluation.patterns.length > 0) confirm.push(`Report the metric on each presence pattern with share >= 1% (${d.evaluation.patterns.length} pattern${d.evaluation.patterns.length === 1 ? '' : 's'}, listed below), not only on complete cases.`)
+  if (d.evaluation.patterns.length > 0)
+    confirm.push(
+      `Report the metric on each presence pattern with share >= 1% (${d.evaluation.patterns.length} pattern${d.evaluation.patterns.length === 1 ? '' : 's'}, listed below), not only on complete cases.`,
+    )
   if (d.evaluation.ablations.length > 0) confirm.push(`Run the leave-one-modality-out ablations (${d.evaluation.ablations.join(', ')}).`)
   confirm.push(`Sweep the missing rate (${d.evaluation.robustnessSweep.missingRates.map((r) => pct(r)).join(', ')}) and compare the robustness curve with late fusion's.`)
   if (d.latency.budgetMs !== null) confirm.push(`Benchmark p${num(d.latency.percentile ?? 99, 1)} latency against the ${num(d.latency.budgetMs, 2)} ms budget on the target hardware.`)
@@ -226,7 +232,9 @@ export function adrBody(d: Decision, ruleSet?: RuleSet): string {
   out.push('|---|---:|---:|---:|---:|---:|---|---|')
   for (const m of mk.modalities) {
     const cov = mk.covers.find((c) => c.name === m.name)
-    out.push(`| ${m.name} | ${num(m.deploymentAvailability)} | ${num(m.trainingAvailability)} | ${num(m.dropProbability)} | ${num(m.effectiveMissingRate)} | ${num(1 - m.deploymentAvailability)} | ${cov ? `${num(cov.minAvailability)} to ${num(cov.maxAvailability)}` : ''} | ${cell(m.note ?? '')} |`)
+    out.push(
+      `| ${m.name} | ${num(m.deploymentAvailability)} | ${num(m.trainingAvailability)} | ${num(m.dropProbability)} | ${num(m.effectiveMissingRate)} | ${num(1 - m.deploymentAvailability)} | ${cov ? `${num(cov.minAvailability)} to ${num(cov.maxAvailability)}` : ''} | ${cell(m.note ?? '')} |`,
+    )
   }
   out.push('')
   if (mk.patterns && mk.patterns.length > 0) {
@@ -238,7 +246,10 @@ export function adrBody(d: Decision, ruleSet?: RuleSet): string {
   if (d.transfer) {
     const t = d.transfer
     out.push(md(t.reason), '')
-    out.push(`Pre-train on \`${t.pretrainCohort}\`; fine-tune on ${t.finetuneCohorts.length > 0 ? t.finetuneCohorts.map((c) => `\`${c}\``).join(', ') : 'the remaining data'}; validate on each of ${t.validationCohorts.map((c) => `\`${c}\``).join(', ')} separately.`, '')
+    out.push(
+      `Pre-train on \`${t.pretrainCohort}\`; fine-tune on ${t.finetuneCohorts.length > 0 ? t.finetuneCohorts.map((c) => `\`${c}\``).join(', ') : 'the remaining data'}; validate on each of ${t.validationCohorts.map((c) => `\`${c}\``).join(', ')} separately.`,
+      '',
+    )
     out.push(...t.steps.map((s, i) => `${i + 1}. ${md(upperFirst(s))}`), '')
     if (t.biasChecks.length > 0) out.push('Bias checks:', '', ...bullets(t.biasChecks.map(md)), '')
   } else {
@@ -250,15 +261,24 @@ export function adrBody(d: Decision, ruleSet?: RuleSet): string {
   out.push(...bullets(d.evaluation.patterns.map((p) => `{${p.present.join(', ') || 'nothing'}}: ${pct(p.share)}`)), '')
 
   out.push('### Latency', '')
-  out.push(`Estimates per request (model in \`src/facts/latency.ts\`; set measured \`encoderLatencyMs\` to sharpen them)${d.latency.budgetMs !== null ? ` against a budget of ${num(d.latency.budgetMs, 2)} ms` : ''}:`, '')
-  out.push(...bullets(d.options.map((o) => `${label(o.strategy)}: ${num(o.latencyMs, 2)} ms${d.latency.budgetMs !== null ? (o.latencyMs > d.latency.budgetMs ? ' (over budget)' : ' (fits)') : ''}`)), '')
+  out.push(
+    `Estimates per request (model in \`src/facts/latency.ts\`; set measured \`encoderLatencyMs\` to sharpen them)${d.latency.budgetMs !== null ? ` against a budget of ${num(d.latency.budgetMs, 2)} ms` : ''}:`,
+    '',
+  )
+  out.push(
+    ...bullets(d.options.map((o) => `${label(o.strategy)}: ${num(o.latencyMs, 2)} ms${d.latency.budgetMs !== null ? (o.latencyMs > d.latency.budgetMs ? ' (over budget)' : ' (fits)') : ''}`)),
+    '',
+  )
 
   out.push('### Findings', '')
   if (d.findings.length === 0) out.push('None.', '')
   else out.push(...bullets(d.findings.map((f) => `${f.severity} \`${f.ruleId}\`${f.path ? ` at ${codeSpan(f.path)}` : ''}: ${md(f.message)}`)), '')
 
   out.push('### Rules that decided it', '')
-  out.push(`${d.trace.filter((t) => t.fired).length} of ${d.trace.filter((t) => !t.disabled).length} rules fired. \`fuseplan recommend --explain\` prints the full trace; \`fuseplan rules show ID\` documents a rule.`, '')
+  out.push(
+    `${d.trace.filter((t) => t.fired).length} of ${d.trace.filter((t) => !t.disabled).length} rules fired. \`fuseplan recommend --explain\` prints the full trace; \`fuseplan rules show ID\` documents a rule.`,
+    '',
+  )
   out.push('| Rule | Fired | Values read | Effects |', '|---|---|---|---|')
   const ordered = [...d.trace.filter((t) => t.fired || t.error), ...d.trace.filter((t) => !t.fired && !t.error)]
   for (const t of ordered) {

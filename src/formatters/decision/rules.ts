@@ -11,7 +11,10 @@ export function formatRuleList(ruleSet: RuleSet): string {
   const w1 = Math.max(...rows.map((r) => r[1].length), 8)
   const lines = [`${'ID'.padEnd(w0)}  ${'SEVERITY'.padEnd(w1)}  TITLE`]
   for (const [id, sev, title] of rows) lines.push(`${id.padEnd(w0)}  ${sev.padEnd(w1)}  ${title}`)
-  lines.push('', `${ruleSet.checks.length} built-in checks and ${ruleSet.rules.length} rules from ${ruleSet.dirs.length} folder${ruleSet.dirs.length === 1 ? '' : 's'}${ruleSet.configPath ? ` (config ${ruleSet.configPath})` : ''}. \`fuseplan rules show ID\` prints a rule's documentation.`)
+  lines.push(
+    '',
+    `${ruleSet.checks.length} built-in checks and ${ruleSet.rules.length} rules from ${ruleSet.dirs.length} folder${ruleSet.dirs.length === 1 ? '' : 's'}${ruleSet.configPath ? ` (config ${ruleSet.configPath})` : ''}. \`fuseplan rules show ID\` prints a rule's documentation.`,
+  )
   return `${lines.join('\n')}\n`
 }
 
@@ -40,7 +43,9 @@ export function formatCheckDoc(cc: ConfiguredCheck): string {
   const severity = cc.enabled ? `severity ${cc.severity}${cc.severity !== c.severity ? ` (default ${c.severity})` : ''}` : 'turned off by config'
   out.push(`Kind:       built-in check, ${severity}`)
   out.push(`Applies to: ${c.appliesTo === 'any' ? 'every file lint reads' : `${c.appliesTo} documents`}`)
-  out.push(`Config:     ${c.configurable ? 'can be turned off or given another severity in fuseplan.config.yaml, and suppressed by a comment' : 'always on: cannot be turned off, given another severity or suppressed'}`)
+  out.push(
+    `Config:     ${c.configurable ? 'can be turned off or given another severity in fuseplan.config.yaml, and suppressed by a comment' : 'always on: cannot be turned off, given another severity or suppressed'}`,
+  )
   out.push(`Help:       ${ruleHelpUri(c.id)}`, '')
   out.push('Description:', indent(wrap(c.description, 96)))
   return `${out.join('\n')}\n`
@@ -50,7 +55,9 @@ export function formatRuleDoc(cr: ConfiguredRule): string {
   const r = cr.rule
   const out: string[] = []
   out.push(r.id, r.title, '')
-  out.push(`Kind:       ${r.category === 'lint' ? `lint rule, severity ${cr.severity ?? r.severity ?? 'warning'}${cr.severity && cr.severity !== r.severity ? ` (default ${r.severity})` : ''}` : 'decision rule (scores, exclusions, plans)'}${cr.enabled ? '' : ' - turned off by config'}`)
+  out.push(
+    `Kind:       ${r.category === 'lint' ? `lint rule, severity ${cr.severity ?? r.severity ?? 'warning'}${cr.severity && cr.severity !== r.severity ? ` (default ${r.severity})` : ''}` : 'decision rule (scores, exclusions, plans)'}${cr.enabled ? '' : ' - turned off by config'}`,
+  )
   out.push(`Defined in: ${r.location.file}:${r.location.line}:${r.location.column}${r.builtin ? '' : ' (rule pack)'}`)
   out.push(`Help:       ${ruleHelpUri(r.id)}`, '')
   out.push('Rationale:', indent(wrap(r.rationale, 96)), '')

@@ -78,10 +78,16 @@ export function formatSweepChart(result: EvaluationResult, opts: ChartOptions): 
     hi += 0.01
   }
   const cfg = {height: opts.height ?? 12, min: lo, max: hi, format: (x: number) => x.toFixed(3).padStart(8)}
-  const chart = opts.color ? asciichart.plot(data, {...cfg, colors}) : monochrome(data, series.map((s) => MARKERS[s.id]), cfg)
+  const chart = opts.color
+    ? asciichart.plot(data, {...cfg, colors})
+    : monochrome(
+        data,
+        series.map((s) => MARKERS[s.id]),
+        cfg,
+      )
   const lines = chart.split('\n')
   // The x axis: find the column where the plot starts (right after the y-axis glyph).
-  // eslint-disable-next-line no-control-regex
+
   const plain = (lines.at(-1) ?? '').replace(/\u001B\[[0-9;]*m/g, '')
   const axisAt = Math.max(plain.indexOf('┤'), plain.indexOf('┼'))
   const start = axisAt + 1

@@ -94,7 +94,16 @@ export function formatEvaluationHtml(result: EvaluationResult): string {
     metric: m.label,
     higherIsBetter: m.higherIsBetter,
     rates: result.sweep.missingRates,
-    series: result.strategies.map((s) => ({legend: s.label, short: SHORT_NAMES[s.id], color: CANDIDATE_COLORS[s.id], sweep: s.sweep, patterns: s.patterns.map((p) => p.metric), complete: s.metrics.complete, deployment: s.metrics.deployment, recommended: s.recommended})),
+    series: result.strategies.map((s) => ({
+      legend: s.label,
+      short: SHORT_NAMES[s.id],
+      color: CANDIDATE_COLORS[s.id],
+      sweep: s.sweep,
+      patterns: s.patterns.map((p) => p.metric),
+      complete: s.metrics.complete,
+      deployment: s.metrics.deployment,
+      recommended: s.recommended,
+    })),
     // Multi-line axis labels: one modality per line, then the deployment share.
     patterns: pats.map((p) => [...p.present.map((name, i) => (i === 0 ? name : `+${name}`)), `(${(p.share * 100).toFixed(1)}%)`]),
   }

@@ -14,10 +14,7 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`
 }
 
-export function createProgress(
-  stream: ProgressStream,
-  opts: {color: boolean; now?: () => number},
-): {onProgress: (e: ProgressEvent) => void; finish: () => void} {
+export function createProgress(stream: ProgressStream, opts: {color: boolean; now?: () => number}): {onProgress: (e: ProgressEvent) => void; finish: () => void} {
   const tty = stream.isTTY === true
   const now = opts.now ?? Date.now
   const started = now()

@@ -37,7 +37,6 @@ export {paint, type Paint} from '../ansi.js'
 
 /** Visible width (ANSI escapes do not count). */
 export function width(s: string): number {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/\u001B\[[0-9;]*m/g, '').length
 }
 

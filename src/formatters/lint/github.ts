@@ -28,14 +28,7 @@ export const github: LintFormatter = (reports, ctx) => {
   for (const {relPath, findings} of sortReports(reports, ctx.cwd)) {
     for (const f of findings) {
       const {line, column, endLine, endColumn} = normalizedRange(f)
-      const props = [
-        `file=${escapeProperty(relPath)}`,
-        `line=${line}`,
-        `col=${column}`,
-        `endLine=${endLine}`,
-        `endColumn=${endColumn}`,
-        `title=${escapeProperty(f.ruleId)}`,
-      ]
+      const props = [`file=${escapeProperty(relPath)}`, `line=${line}`, `col=${column}`, `endLine=${endLine}`, `endColumn=${endColumn}`, `title=${escapeProperty(f.ruleId)}`]
       out += `::${COMMAND[f.severity]} ${props.join(',')}::${escapeData(f.message)}\n`
     }
   }

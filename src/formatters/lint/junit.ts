@@ -22,7 +22,6 @@ import type {Finding} from '../../findings.js'
 import type {LintFormatter} from './types.js'
 import {atLeast, countSeverities, normalizedRange, plural, sortReports} from './util.js'
 
-// eslint-disable-next-line no-control-regex
 const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 
 function replaceNonXml(s: string): string {

@@ -118,8 +118,7 @@ export const sarif: LintFormatter = (reports, ctx) => {
     })
   }
   const unknown = new Map<string, Severity>()
-  for (const {findings} of files)
-    for (const f of findings) if (!ruleIndex.has(f.ruleId) && !unknown.has(f.ruleId)) unknown.set(f.ruleId, f.severity)
+  for (const {findings} of files) for (const f of findings) if (!ruleIndex.has(f.ruleId) && !unknown.has(f.ruleId)) unknown.set(f.ruleId, f.severity)
   for (const id of [...unknown.keys()].sort(compareStrings)) {
     const builtin = pipelineRule(id)
     const title = builtin?.title ?? `Findings reported by ${id}.`

@@ -24,7 +24,6 @@ const SEVERITY_COLOR: Record<Severity, keyof Paint> = {error: 'red', warning: 'y
 
 /** Show control characters (newlines, ESC...) as escapes instead of sending them to the terminal. */
 export function terminalSafe(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]/g, (ch) => {
     if (ch === '\n') return '\\n'
     if (ch === '\r') return '\\r'

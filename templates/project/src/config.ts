@@ -135,10 +135,13 @@ export function encoderProblems(m: {inputShape: number[]; encoder: Record<string
   const out: [string, string][] = []
   const rank = m.inputShape.length
   if (e.kind === 'conv2d' && rank !== 2 && rank !== 3) out.push(['kind', `conv2d reads images [height, width, channels]; inputShape [${m.inputShape.join(', ')}] has ${rank} dimension(s) (use mlp)`])
-  if (e.kind === 'conv1d' && rank !== 1 && rank !== 2) out.push(['kind', `conv1d reads sequences [steps, channels]; inputShape [${m.inputShape.join(', ')}] has ${rank} dimensions (use conv2d or mlp)`])
-  if (e.kind === 'embedding1d' && !(rank === 1 || (rank === 2 && m.inputShape[1] === 1))) out.push(['kind', `embedding1d reads token ids [steps] or [steps, 1]; inputShape [${m.inputShape.join(', ')}] is not (use conv1d for a vector per step, mlp for one vector)`])
+  if (e.kind === 'conv1d' && rank !== 1 && rank !== 2)
+    out.push(['kind', `conv1d reads sequences [steps, channels]; inputShape [${m.inputShape.join(', ')}] has ${rank} dimensions (use conv2d or mlp)`])
+  if (e.kind === 'embedding1d' && !(rank === 1 || (rank === 2 && m.inputShape[1] === 1)))
+    out.push(['kind', `embedding1d reads token ids [steps] or [steps, 1]; inputShape [${m.inputShape.join(', ')}] is not (use conv1d for a vector per step, mlp for one vector)`])
   if (e.resize !== undefined && e.kind !== 'conv2d') out.push(['resize', 'only conv2d encoders resize their input'])
-  if ((e.filters !== undefined || e.kernel !== undefined) && e.kind === 'mlp') out.push([e.filters !== undefined ? 'filters' : 'kernel', 'mlp encoders have no conv blocks (filters, kernel); use hidden'])
+  if ((e.filters !== undefined || e.kernel !== undefined) && e.kind === 'mlp')
+    out.push([e.filters !== undefined ? 'filters' : 'kernel', 'mlp encoders have no conv blocks (filters, kernel); use hidden'])
   for (const key of ['vocabulary', 'tokenEmbedding']) {
     if (e[key] !== undefined && e.kind !== 'embedding1d') out.push([key, `only embedding1d encoders have ${key}`])
   }
@@ -297,7 +300,11 @@ export function validateTrainingConfig(doc: unknown): TrainingConfig {
     for (const key of ['hidden', 'filters', 'resize']) {
       if (enc[key] === undefined) continue
       const list = arr(enc, key, `${w}.encoder`)
-      need(list.every((h) => Number.isInteger(h) && (h as number) >= 1 && (h as number) <= 4096), `${w}.encoder.${key}`, 'expected integers 1..4096')
+      need(
+        list.every((h) => Number.isInteger(h) && (h as number) >= 1 && (h as number) <= 4096),
+        `${w}.encoder.${key}`,
+        'expected integers 1..4096',
+      )
       // The schema's minItems: pooling assumes the non-negative output of at least one conv block.
       if (key === 'filters') need(list.length >= 1, `${w}.encoder.filters`, 'expected at least one conv block')
     }

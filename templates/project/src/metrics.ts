@@ -95,7 +95,10 @@ export function score(metric: Metric, task: TaskType, labels: ArrayLike<number>,
     // One-vs-rest macro AUROC.
     const per: number[] = []
     for (let c = 0; c < classes; c++) {
-      const v = auroc(Array.from(labels, (y) => (y === c ? 1 : 0)), Array.from({length: n}, (_, r) => predictions[r * classes + c]))
+      const v = auroc(
+        Array.from(labels, (y) => (y === c ? 1 : 0)),
+        Array.from({length: n}, (_, r) => predictions[r * classes + c]),
+      )
       if (!Number.isNaN(v)) per.push(v)
     }
     return per.length ? per.reduce((a, b) => a + b, 0) / per.length : NaN
@@ -128,7 +131,12 @@ export function macroF1(labels: ArrayLike<number>, predicted: ArrayLike<number>,
 export function chance(metric: Metric, task: TaskType, labels: ArrayLike<number>, classes = 2): number {
   if (task === 'regression') {
     const mean = Array.from(labels).reduce((a, b) => a + b, 0) / Math.max(1, labels.length)
-    return score(metric, task, labels, Array.from(labels, () => mean))
+    return score(
+      metric,
+      task,
+      labels,
+      Array.from(labels, () => mean),
+    )
   }
   if (metric === 'auroc') return 0.5
   const counts = new Array<number>(classes).fill(0)

@@ -28,10 +28,7 @@ describe('github (workflow commands)', () => {
   })
 
   it('escapes a hostile rule id and path so they cannot end the property list or the command', () => {
-    const out = github(
-      [{filePath: 'we,ird:na%me\n.yaml', findings: [{ruleId: 'a::b,c', severity: 'error', message: '::error::fake', line: 2, column: 3, endLine: 2, endColumn: 4, path: []}]}],
-      ctx(),
-    )
+    const out = github([{filePath: 'we,ird:na%me\n.yaml', findings: [{ruleId: 'a::b,c', severity: 'error', message: '::error::fake', line: 2, column: 3, endLine: 2, endColumn: 4, path: []}]}], ctx())
     expect(out).toBe('::error file=we%2Cird%3Ana%25me%0A.yaml,line=2,col=3,endLine=2,endColumn=4,title=a%3A%3Ab%2Cc::::error::fake\n')
   })
 })

@@ -71,10 +71,7 @@ describe('json (ESLint shape)', () => {
   })
 
   it('keeps info findings out of messages (ESLint has only 1 and 2) and counts them apart', () => {
-    const [r] = toEslintResults(
-      [{filePath: 'a.yaml', findings: [{ruleId: 'r', severity: 'info', message: 'fyi', line: 2, column: 3, endLine: 2, endColumn: 4, path: []}]}],
-      ctx(),
-    )
+    const [r] = toEslintResults([{filePath: 'a.yaml', findings: [{ruleId: 'r', severity: 'info', message: 'fyi', line: 2, column: 3, endLine: 2, endColumn: 4, path: []}]}], ctx())
     expect(r.messages).toEqual([])
     expect(r.errorCount + r.warningCount).toBe(0)
     expect(r.infoCount).toBe(1)
@@ -83,10 +80,7 @@ describe('json (ESLint shape)', () => {
   })
 
   it('reports a file-level finding at 1:1 and repairs an end before the start', () => {
-    const [r] = toEslintResults(
-      [{filePath: 'a.yaml', findings: [{ruleId: 'yaml-syntax', severity: 'error', message: 'x', line: 1, column: 1, endLine: 0, endColumn: 0, path: []}]}],
-      ctx(),
-    )
+    const [r] = toEslintResults([{filePath: 'a.yaml', findings: [{ruleId: 'yaml-syntax', severity: 'error', message: 'x', line: 1, column: 1, endLine: 0, endColumn: 0, path: []}]}], ctx())
     expect(r.messages[0]).toMatchObject({line: 1, column: 1, endLine: 1, endColumn: 1})
   })
 

@@ -14,9 +14,14 @@ import {parseXml} from './xml-check.js'
 // Text with everything that breaks formats: markup, quotes, %, separators, controls, unicode.
 const nasty = fc.oneof(
   fc.string({unit: 'binary', maxLength: 30}),
-  fc.string({unit: fc.constantFrom('<', '>', '&', '"', "'", '%', ',', ':', '\n', '\r', '\t', '\u0000', '\u001B', ']]>', 'ü', '😀', '\uD800', '\uFFFE', ' ', 'a', '/', '\\', '#', '?', '..'), maxLength: 20}),
+  fc.string({
+    unit: fc.constantFrom('<', '>', '&', '"', "'", '%', ',', ':', '\n', '\r', '\t', '\u0000', '\u001B', ']]>', 'ü', '😀', '\uD800', '\uFFFE', ' ', 'a', '/', '\\', '#', '?', '..'),
+    maxLength: 20,
+  }),
 )
-const segment = fc.string({unit: fc.constantFrom('a', 'b', ' ', '%', ',', ':', '#', '?', '<', '&', '"', 'ü', '😀', '\uD800', '\n', '.', '-'), minLength: 1, maxLength: 8}).filter((s) => s !== '.' && s !== '..')
+const segment = fc
+  .string({unit: fc.constantFrom('a', 'b', ' ', '%', ',', ':', '#', '?', '<', '&', '"', 'ü', '😀', '\uD800', '\n', '.', '-'), minLength: 1, maxLength: 8})
+  .filter((s) => s !== '.' && s !== '..')
 const filePath = fc.oneof(
   fc.array(segment, {minLength: 1, maxLength: 3}).map((parts) => `/work/project/${parts.join('/')}.yaml`),
   fc.array(segment, {minLength: 1, maxLength: 2}).map((parts) => parts.join('/')),
@@ -33,10 +38,10 @@ const finding: fc.Arbitrary<Finding> = fc.record({
   endColumn: position,
   path: fc.array(fc.oneof(fc.string({maxLength: 5}), fc.nat(9)), {maxLength: 3}),
 })
-const reports: fc.Arbitrary<FileReport[]> = fc.uniqueArray(
-  fc.record({filePath, findings: fc.array(finding, {maxLength: 4}), source: fc.option(nasty, {nil: undefined})}),
-  {maxLength: 5, selector: (r) => r.filePath},
-)
+const reports: fc.Arbitrary<FileReport[]> = fc.uniqueArray(fc.record({filePath, findings: fc.array(finding, {maxLength: 4}), source: fc.option(nasty, {nil: undefined})}), {
+  maxLength: 5,
+  selector: (r) => r.filePath,
+})
 
 const RUNS = {numRuns: 150}
 
@@ -123,7 +128,6 @@ describe('formatter properties', () => {
   it('stylish: no control character from data reaches the terminal', () => {
     fc.assert(
       fc.property(reports, (rs) => {
-        // eslint-disable-next-line no-control-regex
         expect(stylish(rs, ctx()).replace(/\n/g, '')).not.toMatch(/[\u0000-\u001F\u007F-\u009F]/)
       }),
       RUNS,

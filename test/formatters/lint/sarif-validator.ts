@@ -74,12 +74,11 @@ export function runValidator(bin: string, file: string): ValidatorRun {
     level: r.level ?? 'warning',
     text: text(r.message),
   }))
-  const notifications: ValidatorFinding[] = (run.invocations ?? []).flatMap(
-    (inv: {toolExecutionNotifications?: unknown[]; toolConfigurationNotifications?: unknown[]}) =>
-      [...(inv.toolExecutionNotifications ?? []), ...(inv.toolConfigurationNotifications ?? [])].map((n) => {
-        const note = n as {descriptor?: {id?: string}; level?: string; message: {text?: string}}
-        return {ruleId: note.descriptor?.id ?? '', level: note.level ?? 'warning', text: note.message.text ?? ''}
-      }),
+  const notifications: ValidatorFinding[] = (run.invocations ?? []).flatMap((inv: {toolExecutionNotifications?: unknown[]; toolConfigurationNotifications?: unknown[]}) =>
+    [...(inv.toolExecutionNotifications ?? []), ...(inv.toolConfigurationNotifications ?? [])].map((n) => {
+      const note = n as {descriptor?: {id?: string}; level?: string; message: {text?: string}}
+      return {ruleId: note.descriptor?.id ?? '', level: note.level ?? 'warning', text: note.message.text ?? ''}
+    }),
   )
   return {status: res.status, stdout: res.stdout, results, notifications}
 }

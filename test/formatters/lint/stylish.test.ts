@@ -27,7 +27,7 @@ describe('stylish', () => {
         '  1:1  error  Flow sequence is not closed  yaml-syntax',
         '',
         'profiles/icu.yaml',
-        "   9:19  error    availability must be <= 1, got \"1.5\" & that's <bad>             schema",
+        '   9:19  error    availability must be <= 1, got "1.5" & that\'s <bad>             schema',
         '  14:19  warning  cxr is present in 90% of requests but 20% of training samples   availability-shift',
         '  30:5   info     Pattern {ehr, notes} has share 0.4%:\\nit will not be validated  pattern-coverage',
         '',
@@ -76,7 +76,7 @@ describe('stylish', () => {
   it('never sends control characters from data to the terminal', () => {
     const evil = 'name \u001B[2J\u0007 with\ttab\r\nand\u009B'
     const out = stylish([{filePath: 'evil\u001B.yaml', findings: [finding({message: evil, ruleId: 'x\u001By'})]}], ctx())
-    // eslint-disable-next-line no-control-regex
+
     expect(out.replace(/\n/g, '')).not.toMatch(/[\u0000-\u001F\u007F-\u009F]/)
     expect(out).toContain('name \\u001B[2J\\u0007 with\\ttab\\r\\nand\\u009B')
     expect(out).toContain('evil\\u001B.yaml')

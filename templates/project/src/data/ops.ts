@@ -57,7 +57,10 @@ export function dropAtRate(data: Dataset, names: string[], rate: number, seed: n
     const survivors = present.filter((m) => !(draws.get(m) !== undefined && (draws.get(m) as Float64Array)[r] < rate))
     if (present.length > 0 && survivors.length === 0) {
       // Keep the present modality whose draw was highest (deterministic).
-      keep.set(r, present.reduce((best, m) => ((draws.get(m) as Float64Array)[r] > (draws.get(best) as Float64Array)[r] ? m : best)))
+      keep.set(
+        r,
+        present.reduce((best, m) => ((draws.get(m) as Float64Array)[r] > (draws.get(best) as Float64Array)[r] ? m : best)),
+      )
     }
   }
   return removeWhere(data, (r, m) => {

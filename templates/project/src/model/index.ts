@@ -108,7 +108,17 @@ class TfFusionModel implements FusionModel {
   }
 
   private fills(stats: Stats): Record<string, Float32Array> {
-    return Object.fromEntries(this.config.modalities.map((m) => [m.name, fillVector(stats, m.name, this.opts.fill, modelShape(m).reduce((a, s) => a * s, 1))]))
+    return Object.fromEntries(
+      this.config.modalities.map((m) => [
+        m.name,
+        fillVector(
+          stats,
+          m.name,
+          this.opts.fill,
+          modelShape(m).reduce((a, s) => a * s, 1),
+        ),
+      ]),
+    )
   }
 
   private tensors(data: Dataset, rows: ArrayLike<number>, presence: Uint8Array, stats: Stats, fills: Record<string, Float32Array>): TF.Tensor[] {
@@ -358,10 +368,7 @@ class TfFusionModel implements FusionModel {
   }
 }
 
-export async function createModel(
-  config: TrainingConfig,
-  opts: {strategy?: Strategy; variant?: Variant; seed?: number; quiet?: boolean} = {},
-): Promise<FusionModel> {
+export async function createModel(config: TrainingConfig, opts: {strategy?: Strategy; variant?: Variant; seed?: number; quiet?: boolean} = {}): Promise<FusionModel> {
   const strategy = opts.strategy ?? config.strategy
   const variant = opts.variant ?? 'default'
   if (!STRATEGIES.includes(strategy)) throw new Error(`unknown strategy ${String(strategy)}`)

@@ -133,9 +133,7 @@ export function fusionLayers(tf: Tf): FusionLayers {
       const d = shapes(inputShape)[0].at(-1) as number
       if (d % this.heads !== 0) throw new Error(`attention width ${d} is not divisible by ${this.heads} heads`)
       const names = ['query', 'key', 'value', 'output']
-      this.w = names.map((n, i) =>
-        this.addWeight(`${n}_kernel`, [d, d], 'float32', tf.initializers.glorotUniform({seed: this.seed === undefined ? undefined : this.seed + i})),
-      )
+      this.w = names.map((n, i) => this.addWeight(`${n}_kernel`, [d, d], 'float32', tf.initializers.glorotUniform({seed: this.seed === undefined ? undefined : this.seed + i})))
       this.b = names.map((n) => this.addWeight(`${n}_bias`, [d], 'float32', tf.initializers.zeros()))
       this.built = true
     }
@@ -158,7 +156,10 @@ export function fusionLayers(tf: Tf): FusionLayers {
         const keyMask = tf.mul(tf.sub(1, presence), MASK_NEG).reshape([n, 1, 1, k])
         scores = tf.add(scores, keyMask)
         const att = tf.softmax(scores, -1)
-        const out = tf.matMul(att, v).transpose([0, 2, 1, 3]).reshape([n * k, d])
+        const out = tf
+          .matMul(att, v)
+          .transpose([0, 2, 1, 3])
+          .reshape([n * k, d])
         const projected = tf.add(tf.matMul(out, this.w[3].read()), this.b[3].read()).reshape([n, k, d])
         // Absent query rows carry nothing downstream.
         return tf.mul(projected, presence.reshape([n, k, 1]))
@@ -228,12 +229,17 @@ export function fusionLayers(tf: Tf): FusionLayers {
         // dx: the incoming gradient convolved with the flipped kernel, in and out channels swapped.
         const dx = tf.conv2d(d, tf.transpose(tf.reverse(ws, [0, 1]), [0, 1, 3, 2]) as TF.Tensor4D, 1, 'same')
         // dW: the padded input (channels as batch) convolved with the gradient (batch as channels).
-        const xp = tf.pad(xs, [[0, 0], [(kh - 1) / 2, (kh - 1) / 2], [(kw - 1) / 2, (kw - 1) / 2], [0, 0]])
+        const xp = tf.pad(xs, [
+          [0, 0],
+          [(kh - 1) / 2, (kh - 1) / 2],
+          [(kw - 1) / 2, (kw - 1) / 2],
+          [0, 0],
+        ])
         const dw = tf.conv2d(tf.transpose(xp, [3, 1, 2, 0]) as TF.Tensor4D, tf.transpose(d, [1, 2, 0, 3]) as TF.Tensor4D, 1, 'valid')
         return [dx, tf.transpose(dw, [1, 2, 0, 3])]
       },
     }
-  }) as unknown as Parameters<Tf["customGrad"]>[0])
+  }) as unknown as Parameters<Tf['customGrad']>[0])
 
   class ConvBlock extends Layer {
     static className = 'FuseplanConvBlock'
@@ -269,7 +275,13 @@ export function fusionLayers(tf: Tf): FusionLayers {
         const [n, H, W, F] = h.shape as [number, number, number, number]
         const H2 = Math.ceil(H / ph)
         const W2 = Math.ceil(W / pw)
-        if (H2 * ph !== H || W2 * pw !== W) h = tf.pad(h, [[0, 0], [0, H2 * ph - H], [0, W2 * pw - W], [0, 0]])
+        if (H2 * ph !== H || W2 * pw !== W)
+          h = tf.pad(h, [
+            [0, 0],
+            [0, H2 * ph - H],
+            [0, W2 * pw - W],
+            [0, 0],
+          ])
         // Average pooling as reshape + mean: its gradient is a broadcast, much cheaper than AvgPoolGrad on wasm.
         return tf.mean(h.reshape([n, H2, ph, W2, pw, F]), [2, 4])
       })
@@ -320,7 +332,14 @@ export function fusionLayers(tf: Tf): FusionLayers {
         const T = mask.shape[1] as number
         const r = this.stride
         let m = mask.reshape([n, T])
-        if (H * W * r !== T) m = H * W * r > T ? tf.pad(m, [[0, 0], [0, H * W * r - T]]) : m.slice([0, 0], [n, H * W * r])
+        if (H * W * r !== T)
+          m =
+            H * W * r > T
+              ? tf.pad(m, [
+                  [0, 0],
+                  [0, H * W * r - T],
+                ])
+              : m.slice([0, 0], [n, H * W * r])
         const valid = tf.max(m.reshape([n, H * W, r]), 2).reshape([n, H * W, 1])
         // Features are >= 0 (ReLU then averages), so zeroing padded positions keeps the max right.
         // One masked tensor serves the sum and the max (one product and its gradient, not two).
@@ -336,16 +355,18 @@ export function fusionLayers(tf: Tf): FusionLayers {
 
   /** Rows of `table` (V,d) at the ids (n,T); ids outside 0..V-1 are clamped. */
   const lookup = (x: Tensor, table: Tensor): Tensor =>
-    (tf.customGrad(((ids: Tensor, t: Tensor, save: (ts: Tensor[]) => void) => {
-      const [V, d] = t.shape as [number, number]
-      const index = tf.cast(tf.clipByValue(ids, 0, V - 1), 'int32').expandDims(-1)
-      save([index])
-      return {
-        value: tf.gatherND(t, index),
-        // The ids get no gradient; the table gets each position's gradient added at its id.
-        gradFunc: (dy: Tensor, saved: Tensor[]) => [tf.zerosLike(ids), tf.scatterND(saved[0].reshape([-1, 1]), dy.reshape([-1, d]), [V, d])],
-      }
-    }) as unknown as Parameters<Tf['customGrad']>[0]) as unknown as (a: Tensor, b: Tensor) => Tensor)(x, table)
+    (
+      tf.customGrad(((ids: Tensor, t: Tensor, save: (ts: Tensor[]) => void) => {
+        const [V, d] = t.shape as [number, number]
+        const index = tf.cast(tf.clipByValue(ids, 0, V - 1), 'int32').expandDims(-1)
+        save([index])
+        return {
+          value: tf.gatherND(t, index),
+          // The ids get no gradient; the table gets each position's gradient added at its id.
+          gradFunc: (dy: Tensor, saved: Tensor[]) => [tf.zerosLike(ids), tf.scatterND(saved[0].reshape([-1, 1]), dy.reshape([-1, d]), [V, d])],
+        }
+      }) as unknown as Parameters<Tf['customGrad']>[0]) as unknown as (a: Tensor, b: Tensor) => Tensor
+    )(x, table)
 
   class TokenEmbedding extends Layer {
     static className = 'FuseplanTokenEmbedding'

@@ -34,13 +34,10 @@ export interface NetworkSpec {
 export function buildNetwork(tf: Tf, config: TrainingConfig, spec: NetworkSpec): TF.LayersModel {
   const L = fusionLayers(tf)
   const C = outputUnits(config)
-  const K = config.modalities.length
   let seed = spec.seed >>> 0
   const init = () => tf.initializers.glorotUniform({seed: seed++})
-  const dense = (units: number, name: string, activation: 'relu' | 'linear' = 'relu') =>
-    tf.layers.dense({units, activation, name, kernelInitializer: init(), biasInitializer: 'zeros'})
-  const concat = (xs: TF.SymbolicTensor[], name: string): TF.SymbolicTensor =>
-    xs.length === 1 ? xs[0] : (tf.layers.concatenate({name}).apply(xs) as TF.SymbolicTensor)
+  const dense = (units: number, name: string, activation: 'relu' | 'linear' = 'relu') => tf.layers.dense({units, activation, name, kernelInitializer: init(), biasInitializer: 'zeros'})
+  const concat = (xs: TF.SymbolicTensor[], name: string): TF.SymbolicTensor => (xs.length === 1 ? xs[0] : (tf.layers.concatenate({name}).apply(xs) as TF.SymbolicTensor))
 
   const shapesIn = config.modalities.map((m) => modelShape(m))
   const kinds = config.modalities.map((m) => resolveEncoder(m))
@@ -101,9 +98,7 @@ export function buildNetwork(tf: Tf, config: TrainingConfig, spec: NetworkSpec):
     }
     case 'intermediate': {
       if (!presence) throw new Error('intermediate fusion needs presence inputs')
-      const gated = config.modalities.map(
-        (_, i) => new L.PresenceGate({name: `placeholder_${i}`, seed: seed++}).apply([encoder(i), ps[i]]) as TF.SymbolicTensor,
-      )
+      const gated = config.modalities.map((_, i) => new L.PresenceGate({name: `placeholder_${i}`, seed: seed++}).apply([encoder(i), ps[i]]) as TF.SymbolicTensor)
       const parts = config.masking.presenceBits ? [...gated, presence] : gated
       let h = concat(parts, 'fusion_concat')
       h = dense(hidden, 'fusion_dense').apply(h) as TF.SymbolicTensor
@@ -116,9 +111,7 @@ export function buildNetwork(tf: Tf, config: TrainingConfig, spec: NetworkSpec):
       for (const e of kinds) {
         if (e.embedding !== width) throw new Error('attention fusion needs the same encoder.embedding for every modality')
       }
-      const gated = config.modalities.map(
-        (_, i) => new L.PresenceGate({name: `placeholder_${i}`, seed: seed++}).apply([encoder(i), ps[i]]) as TF.SymbolicTensor,
-      )
+      const gated = config.modalities.map((_, i) => new L.PresenceGate({name: `placeholder_${i}`, seed: seed++}).apply([encoder(i), ps[i]]) as TF.SymbolicTensor)
       const tokens = new L.StackTokens({name: 'tokens', typeEmbedding: true, seed: seed++}).apply(gated) as TF.SymbolicTensor
       const attended = new L.MaskedAttention({name: 'attention', heads: config.fusion.heads, seed: (seed += 4)}).apply([tokens, presence]) as TF.SymbolicTensor
       const residual = tf.layers.add({name: 'attention_residual'}).apply([tokens, attended]) as TF.SymbolicTensor

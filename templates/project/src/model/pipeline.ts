@@ -180,14 +180,7 @@ export function presenceOf(config: TrainingConfig, data: Dataset, rows: ArrayLik
  * size) per modality, with `presence` (rows x K, possibly masked) deciding which rows are filled
  * instead of read.
  */
-export function batchInputs(
-  config: TrainingConfig,
-  data: Dataset,
-  rows: ArrayLike<number>,
-  presence: Uint8Array,
-  stats: Stats,
-  fills: Record<string, Float32Array>,
-): Float32Array[] {
+export function batchInputs(config: TrainingConfig, data: Dataset, rows: ArrayLike<number>, presence: Uint8Array, stats: Stats, fills: Record<string, Float32Array>): Float32Array[] {
   const k = config.modalities.length
   return config.modalities.map((m, j) => {
     const block = data.modalities[m.name]

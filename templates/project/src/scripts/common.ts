@@ -21,7 +21,10 @@ export function getData(config: TrainingConfig, opts: {file?: string; fallback: 
   const file = opts.file ?? (existsSync(opts.fallback) ? opts.fallback : undefined)
   if (file) return {data: loadJsonl(config, file), source: file}
   const world = createWorld(config, config.training.seed)
-  return {data: world.sample(opts.n, {population: opts.population, seed: opts.seed, resolution: 'model'}), source: `synthetic ${opts.population} data (${opts.n} samples; put real data in ${opts.fallback})`}
+  return {
+    data: world.sample(opts.n, {population: opts.population, seed: opts.seed, resolution: 'model'}),
+    source: `synthetic ${opts.population} data (${opts.n} samples; put real data in ${opts.fallback})`,
+  }
 }
 
 /**

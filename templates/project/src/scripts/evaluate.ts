@@ -23,7 +23,13 @@ run(async () => {
   })
   const config = loadConfig(values.config)
   const model = await loadModel(values.model, {quiet: false})
-  const {data, source} = getData(config, {file: values.data, fallback: 'data/test.jsonl', population: 'deployment', n: syntheticSamples(config, values.samples, 2000), seed: deriveSeed(config.training.seed, 'test')})
+  const {data, source} = getData(config, {
+    file: values.data,
+    fallback: 'data/test.jsonl',
+    population: 'deployment',
+    n: syntheticSamples(config, values.samples, 2000),
+    seed: deriveSeed(config.training.seed, 'test'),
+  })
   const names = config.modalities.map((m) => m.name)
   const metric = config.task.metric
   const classes = config.task.classes ?? 2
@@ -59,9 +65,24 @@ run(async () => {
   console.log(`${config.strategy} fusion, ${metric} on ${source}: ${fmt(overall)} (chance ${fmt(base)})\n`)
   for (const w of warnings) console.log(`warning: ${w}\n`)
   console.log('Per presence pattern')
-  console.log(table(['present', 'share', 'n', metric], patterns.map((p) => [p.present.join(' + ') || '(none)', fmt(p.share, 3), String(p.n), fmt(p.metric)])))
+  console.log(
+    table(
+      ['present', 'share', 'n', metric],
+      patterns.map((p) => [p.present.join(' + ') || '(none)', fmt(p.share, 3), String(p.n), fmt(p.metric)]),
+    ),
+  )
   console.log('\nLeave one modality out')
-  console.log(table(['without', metric, 'change'], ablations.map((a) => [a.without, fmt(a.metric), fmt(a.metric - overall)])))
+  console.log(
+    table(
+      ['without', metric, 'change'],
+      ablations.map((a) => [a.without, fmt(a.metric), fmt(a.metric - overall)]),
+    ),
+  )
   console.log(`\nRobustness sweep (${swept.join(', ') || 'no optional modality'} removed at each rate)`)
-  console.log(table(['missing rate', metric], sweep.map((s) => [fmt(s.missingRate, 2), fmt(s.metric)])))
+  console.log(
+    table(
+      ['missing rate', metric],
+      sweep.map((s) => [fmt(s.missingRate, 2), fmt(s.metric)]),
+    ),
+  )
 })

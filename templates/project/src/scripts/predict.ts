@@ -22,13 +22,16 @@ run(async () => {
     const whole = JSON.parse(text) as unknown
     docs = Array.isArray(whole) ? whole : [whole]
   } catch {
-    docs = text.split(/\r?\n/).filter((l) => l.trim() !== '').map((l, i) => {
-      try {
-        return JSON.parse(l) as unknown
-      } catch {
-        throw new Error(`${where}:${i + 1}: not valid JSON`)
-      }
-    })
+    docs = text
+      .split(/\r?\n/)
+      .filter((l) => l.trim() !== '')
+      .map((l, i) => {
+        try {
+          return JSON.parse(l) as unknown
+        } catch {
+          throw new Error(`${where}:${i + 1}: not valid JSON`)
+        }
+      })
   }
   const samples: Sample[] = docs.map((d, i) => checkSample(config, d, `${where} request ${i + 1}`, false))
   // Image paths in a request file are relative to that file; on stdin, to the current folder.

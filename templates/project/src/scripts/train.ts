@@ -26,7 +26,13 @@ run(async () => {
   const backend = await initBackend()
   const epochs = values.epochs ? Number(values.epochs) : config.training.epochs
   if (!Number.isInteger(epochs) || epochs < 1) throw new Error('--epochs must be a positive integer')
-  const {data, source} = getData(config, {file: values.data, fallback: 'data/train.jsonl', population: 'training', n: syntheticSamples(config, values.samples), seed: deriveSeed(config.training.seed, 'train')})
+  const {data, source} = getData(config, {
+    file: values.data,
+    fallback: 'data/train.jsonl',
+    population: 'training',
+    n: syntheticSamples(config, values.samples),
+    seed: deriveSeed(config.training.seed, 'train'),
+  })
   process.stderr.write(`training ${config.strategy} fusion on ${source}, backend ${backend}\n`)
   const model = await createModel(config)
   // Stop when validation loss has not improved for a third of the epochs (at least 4).
@@ -51,7 +57,11 @@ run(async () => {
   const classes = config.task.classes ?? 2
   let judged: {value: number; chance: number; on: string} | undefined
   if (!values.data && source.startsWith('synthetic')) {
-    const test = createWorld(config, config.training.seed).sample(syntheticSamples(config, undefined, 1000), {population: 'deployment', seed: deriveSeed(config.training.seed, 'holdout'), resolution: 'model'})
+    const test = createWorld(config, config.training.seed).sample(syntheticSamples(config, undefined, 1000), {
+      population: 'deployment',
+      seed: deriveSeed(config.training.seed, 'holdout'),
+      resolution: 'model',
+    })
     const m = score(config.task.metric, config.task.type, test.labels, await model.predict(test), classes)
     const c = chance(config.task.metric, config.task.type, test.labels, classes)
     console.log(`${config.task.metric} on synthetic deployment data: ${fmt(m)} (chance ${fmt(c)})`)
