@@ -1,4 +1,4 @@
-// npm run predict -- request.json        (or pipe the request on stdin)
+// npm run predict -- data/request.json   (or pipe the request on stdin)
 // A request is one JSON object (or JSON Lines, one per line) in the data format, without a label:
 //   {"inputs": {"ehr": [...], "cxr": null}}
 // Any modality may be absent (null or missing); images may be PNG/JPEG paths, sequences shorter
