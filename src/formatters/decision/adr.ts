@@ -16,7 +16,7 @@ import {createHash} from 'node:crypto'
 import {STRATEGY_INFO} from '../../decision/strategies.js'
 import {masksModalities} from '../../profile/strategies.js'
 import type {AdrRendering} from '../../decision/records.js'
-import type {Decision} from '../../decision/types.js'
+import type {Decision, StrategyOption} from '../../decision/types.js'
 import type {RuleSet} from '../../engine/types.js'
 import {codeSpan, escapeMarkdown as md} from '../../util/text.js'
 import {cell, label, num, pct, showValue} from './util.js'
@@ -95,20 +95,36 @@ function bullets(items: string[]): string[] {
   return items.map((i) => `* ${i}`)
 }
 
+type AdrFacts = Record<string, unknown> & {
+  modalities: {name: string; type: string; size: number; availability: number; trainingAvailability: number; missingness: string; timing: string; required: boolean}[]
+  completeCaseShare: number
+  labelledSamples: number
+  cohortCount: number
+}
+
+/** The ADR's Markdown body, one function per MADR section, in MADR's order. */
 export function adrBody(d: Decision, ruleSet?: RuleSet): string {
-  const out: string[] = []
-  const facts = d.facts as Record<string, unknown> & {
-    modalities: {name: string; type: string; size: number; availability: number; trainingAvailability: number; missingness: string; timing: string; required: boolean}[]
-    completeCaseShare: number
-    labelledSamples: number
-    cohortCount: number
-  }
-  const ruleTitle = (id: string): string => md(ruleSet?.byId.get(id)?.rule.title ?? id)
   const chosen = d.strategy ? d.options.find((o) => o.strategy === d.strategy) : undefined
+  return [
+    `# ${adrTitle(d)}`,
+    '',
+    ...contextSection(d),
+    ...driversSection(d, ruleSet),
+    ...optionsSection(d),
+    ...outcomeSection(d, chosen),
+    ...consequencesSection(d, chosen),
+    ...confirmationSection(d),
+    ...prosAndConsSection(d),
+    ...maskingSection(d),
+    ...transferSection(d),
+    ...evaluationLatencyAndRulesSection(d),
+  ].join('\n')
+}
 
-  out.push(`# ${adrTitle(d)}`, '')
-
-  // Context and Problem Statement
+/** Context and Problem Statement: the modalities, how often they are all present, the training data. */
+function contextSection(d: Decision): string[] {
+  const out: string[] = []
+  const facts = d.facts as AdrFacts
   out.push('## Context and Problem Statement', '')
   if (d.profile.description) out.push(md(`${d.profile.description}.`.replace(/\.\.$/, '.')), '')
   const n = facts.modalities.length
@@ -137,7 +153,13 @@ export function adrBody(d: Decision, ruleSet?: RuleSet): string {
   out.push('')
   out.push('Which fusion strategy, masking plan and transfer plan keep the model accurate when modalities are missing, within the latency budget?', '')
 
-  // Decision Drivers
+  return out
+}
+
+/** Decision Drivers: the rules that scored, excluded or planned a transfer, the budget, missingness. */
+function driversSection(d: Decision, ruleSet?: RuleSet): string[] {
+  const out: string[] = []
+  const ruleTitle = (id: string): string => md(ruleSet?.byId.get(id)?.rule.title ?? id)
   out.push('## Decision Drivers', '')
   const drivers: string[] = []
   const seen = new Set<string>()
@@ -153,11 +175,21 @@ export function adrBody(d: Decision, ruleSet?: RuleSet): string {
   drivers.push('Missingness is the default, not an edge case: the model must degrade gracefully when inputs are absent')
   out.push(...bullets(drivers), '')
 
-  // Considered Options
+  return out
+}
+
+/** Considered Options: every strategy, in one line. */
+function optionsSection(d: Decision): string[] {
+  const out: string[] = []
   out.push('## Considered Options', '')
   out.push(...bullets(d.options.map((o) => `${label(o.strategy)}: ${STRATEGY_INFO[o.strategy].summary}`)), '')
 
-  // Decision Outcome
+  return out
+}
+
+/** Decision Outcome: the choice, why, what was excluded, the confidence and the ranking. */
+function outcomeSection(d: Decision, chosen: StrategyOption | undefined): string[] {
+  const out: string[] = []
   out.push('## Decision Outcome', '')
   if (chosen) {
     const because = chosen.adjustments.filter((a) => a.delta > 0).map((a) => md(a.reason))
@@ -178,6 +210,12 @@ export function adrBody(d: Decision, ruleSet?: RuleSet): string {
     out.push(`No option is chosen. ${md(d.noStrategyReason ?? '')}`.trim(), '')
   }
 
+  return out
+}
+
+/** Consequences: the chosen strategy's pros and cons, masking and transfer included. */
+function consequencesSection(d: Decision, chosen: StrategyOption | undefined): string[] {
+  const out: string[] = []
   out.push('### Consequences', '')
   if (chosen) {
     const good = [...chosen.pros]
@@ -193,6 +231,12 @@ export function adrBody(d: Decision, ruleSet?: RuleSet): string {
     out.push('* Bad, because nothing can ship until the budget, the encoders or the modalities change', '')
   }
 
+  return out
+}
+
+/** Confirmation: how to check the decision holds (patterns, ablations, sweep, latency, evaluate, lint). */
+function confirmationSection(d: Decision): string[] {
+  const out: string[] = []
   out.push('### Confirmation', '')
   const confirm: string[] = []
   if (d.evaluation.patterns.length > 0)
@@ -206,7 +250,12 @@ export function adrBody(d: Decision, ruleSet?: RuleSet): string {
   confirm.push('`fuseplan lint` on later versions of the profile flags deployment availability outside the range the masking plan covers.')
   out.push(...bullets(confirm), '')
 
-  // Pros and Cons
+  return out
+}
+
+/** Pros and Cons of the Options. */
+function prosAndConsSection(d: Decision): string[] {
+  const out: string[] = []
   out.push('## Pros and Cons of the Options', '')
   for (const o of d.options) {
     out.push(`### ${label(o.strategy)}`, '')
@@ -217,7 +266,12 @@ export function adrBody(d: Decision, ruleSet?: RuleSet): string {
     out.push('')
   }
 
-  // More Information
+  return out
+}
+
+/** More Information, the masking plan. */
+function maskingSection(d: Decision): string[] {
+  const out: string[] = []
   out.push('## More Information', '')
   out.push('### Masking plan', '')
   const mk = d.masking
@@ -242,6 +296,12 @@ export function adrBody(d: Decision, ruleSet?: RuleSet): string {
     out.push(...bullets(mk.patterns.map((p) => `{${p.present.join(', ')}}: ${pct(p.share)}`)), '')
   }
 
+  return out
+}
+
+/** More Information, the transfer plan. */
+function transferSection(d: Decision): string[] {
+  const out: string[] = []
   out.push('### Transfer plan', '')
   if (d.transfer) {
     const t = d.transfer
@@ -256,6 +316,12 @@ export function adrBody(d: Decision, ruleSet?: RuleSet): string {
     out.push('None: no rule called for one (see `transfer-from-data-rich-cohort` in the trace).', '')
   }
 
+  return out
+}
+
+/** More Information: the evaluation plan, latency, findings and the rules that fired. */
+function evaluationLatencyAndRulesSection(d: Decision): string[] {
+  const out: string[] = []
   out.push('### Evaluation plan', '')
   out.push('Presence patterns to validate on (share >= 1%):', '')
   out.push(...bullets(d.evaluation.patterns.map((p) => `{${p.present.join(', ') || 'nothing'}}: ${pct(p.share)}`)), '')
@@ -289,7 +355,7 @@ export function adrBody(d: Decision, ruleSet?: RuleSet): string {
     out.push(`| \`${t.ruleId}\` | ${t.disabled ? 'off (config)' : t.error ? 'error' : t.fired ? 'yes' : 'no'} | ${cell(read)} | ${cell(effects)} |`)
   }
   out.push('')
-  return out.join('\n')
+  return out
 }
 
 function lowerFirst(s: string): string {
