@@ -65,48 +65,9 @@ tr.best td{font-weight:600}
 code{background:#eef1f5;padding:1px 4px;border-radius:3px}
 `
 
+/** A self-contained HTML report: the verdict, then one section per measurement, then the charts' script. */
 export function formatEvaluationHtml(result: EvaluationResult): string {
-  const m = result.metric
   const e = escapeHtml
-  const best = result.empiricalBest.id
-  const sim = result.simulation
-  const rows = result.strategies
-    .map(
-      (s) =>
-        `<tr${s.id === best ? ' class="best"' : ''}><td><span class="swatch" style="background:${CANDIDATE_COLORS[s.id]}"></span>${e(s.label)}${s.recommended ? ' <em>(recommended)</em>' : ''}${s.id === best ? ' ★' : ''}</td>` +
-        `<td>${s.trainingSamples}</td><td>${num(s.metrics.complete)}</td><td>${num(s.metrics.deployment)}</td><td>${sim.seeds.length > 1 ? num(s.spread) : ''}</td><td>${num(s.relativeRobustness)}</td><td>${signed(s.effectiveRobustness)}</td></tr>`,
-    )
-    .join('\n')
-  const pats = result.strategies[0]?.patterns ?? []
-  const patternRows = pats
-    .map((p, i) => `<tr><td>${e(patternName(p.present))}</td><td>${(p.share * 100).toFixed(1)}%</td>${result.strategies.map((s) => `<td>${num(s.patterns[i]?.metric)}</td>`).join('')}</tr>`)
-    .join('\n')
-  const modalityRows = sim.modalities
-    .map(
-      (mo) =>
-        `<tr><td>${e(mo.name)}</td><td>${mo.inputSize}${mo.scaledFrom !== null ? ` <span class="note">(from ${mo.scaledFrom})</span>` : ''}</td>` +
-        `<td>${num(mo.trainingAvailability, 2)}</td><td>${num(mo.simulatedTrainingAvailability, 2)}</td><td>${num(mo.availability, 2)}</td><td>${num(mo.simulatedDeploymentAvailability, 2)}</td>` +
-        // Zero-fill happens only to a modality that goes missing; for one that never does the offset means nothing.
-        `<td>${mo.simulatedDeploymentAvailability < 1 ? num(sim.zeroFill.find((z) => z.name === mo.name)?.zeroOffsetSd, 1) : 'never absent'}</td></tr>`,
-    )
-    .join('\n')
-  const data = {
-    metric: m.label,
-    higherIsBetter: m.higherIsBetter,
-    rates: result.sweep.missingRates,
-    series: result.strategies.map((s) => ({
-      legend: s.label,
-      short: SHORT_NAMES[s.id],
-      color: CANDIDATE_COLORS[s.id],
-      sweep: s.sweep,
-      patterns: s.patterns.map((p) => p.metric),
-      complete: s.metrics.complete,
-      deployment: s.metrics.deployment,
-      recommended: s.recommended,
-    })),
-    // Multi-line axis labels: one modality per line, then the deployment share.
-    patterns: pats.map((p) => [...p.present.map((name, i) => (i === 0 ? name : `+${name}`)), `(${(p.share * 100).toFixed(1)}%)`]),
-  }
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -118,7 +79,7 @@ export function formatEvaluationHtml(result: EvaluationResult): string {
 <body>
 <main>
 <h1>Evaluation of the fusion recommendation: ${e(result.profile.name)}</h1>
-<p class="sub">fuseplan evaluate · ${e(m.label)} (${m.higherIsBetter ? 'higher' : 'lower'} is better) · ${sim.seeds.length === 1 ? `seed ${sim.seeds[0]}` : `${sim.seeds.length} training seeds`} · ${sim.trainingSamples} training samples · ${sim.epochs} epochs · ${e(sim.backend)} backend</p>
+<p class="sub">fuseplan evaluate · ${e(result.metric.label)} (${result.metric.higherIsBetter ? 'higher' : 'lower'} is better) · ${result.simulation.seeds.length === 1 ? `seed ${result.simulation.seeds[0]}` : `${result.simulation.seeds.length} training seeds`} · ${result.simulation.trainingSamples} training samples · ${result.simulation.epochs} epochs · ${e(result.simulation.backend)} backend</p>
 <div class="badges"><span>recommended: <b>${e(result.recommended ?? 'none')}</b></span><span>best at deployment: <b>${e(result.empiricalBest.id)}</b> (${num(result.empiricalBest.deployment)})</span><span class="${result.agrees ? 'yes' : 'no'}">agrees: ${result.verdict.kind === 'agrees' ? 'yes' : result.verdict.kind === 'within-noise' ? 'yes, within noise' : 'no'}</span></div>
 <div class="verdict">
 <p><b>Verdict.</b> ${e(result.verdict.text)}</p>
@@ -129,43 +90,8 @@ ${result.verdict.presence ? `<p><b>Presence.</b> ${e(result.verdict.presence)}</
 ${result.notes.map((n) => `<p class="note">${e(n)}</p>`).join('\n')}
 </div>
 
-<h2>Candidates</h2>
-<table>
-<thead><tr><th>candidate</th><th>trained on</th><th>${e(m.label)}, full data</th><th>${e(m.label)}, deployment</th><th>± sd over seeds</th><th>relative robustness</th><th>effective robustness</th></tr></thead>
-<tbody>
-${rows}
-</tbody>
-</table>
-<p class="note">Relative robustness: trapezoid area under the ${e(m.label)}-vs-missing-rate curve over [0, 1] (MultiBench). Effective robustness: area of the gap to the late-fusion curve shifted to the same full-data ${e(m.label)}; positive means it degrades less than late fusion.</p>
-
-<h2>${e(m.label)} vs missing rate</h2>
-<div class="chart"><canvas id="sweep" aria-label="metric versus missing rate"></canvas></div>
-<p class="note">${e(result.sweep.description)}</p>
-
-<h2>${e(m.label)} per presence pattern</h2>
-<div class="chart"><canvas id="patterns" aria-label="metric per presence pattern"></canvas></div>
-<table>
-<thead><tr><th>pattern</th><th>deployment share</th>${result.strategies.map((s) => `<th>${e(SHORT_NAMES[s.id])}</th>`).join('')}</tr></thead>
-<tbody>
-${patternRows}
-</tbody>
-</table>
-<p class="note">Each pattern is measured on the full-data test set with only that pattern's modalities kept, so every pattern is scored on the same samples.</p>
-
-<h2>Full data (grey) vs deployment (colour)</h2>
-<div class="chart short"><canvas id="deployment" aria-label="full data versus deployment"></canvas></div>
-
-<h2>Simulation</h2>
-<p class="note">${e(sim.description)}</p>
-<table>
-<thead><tr><th>modality</th><th>input size</th><th>training availability</th><th>simulated</th><th>deployment availability</th><th>simulated</th><th>zero lies (SD from mean)</th></tr></thead>
-<tbody>
-${modalityRows}
-</tbody>
-</table>
-<p class="note">${sim.completeCaseTrainingSamples} of ${sim.trainingSamples} simulated training samples carry every modality (the naive baseline trains on these).</p>
-</main>
-<script type="application/json" id="fuseplan-data">${scriptJson(data)}</script>
+${candidatesSection(result)}${sweepSection(result)}${patternsSection(result)}${deploymentSection()}${simulationSection(result)}</main>
+<script type="application/json" id="fuseplan-data">${scriptJson(chartData(result))}</script>
 <script>
 ${chartJsSource()}
 </script>
@@ -207,4 +133,116 @@ ${chartJsSource()}
 </body>
 </html>
 `
+}
+
+function candidatesSection(result: EvaluationResult): string {
+  const m = result.metric
+  const e = escapeHtml
+  const best = result.empiricalBest.id
+  const sim = result.simulation
+  const rows = result.strategies
+    .map(
+      (s) =>
+        `<tr${s.id === best ? ' class="best"' : ''}><td><span class="swatch" style="background:${CANDIDATE_COLORS[s.id]}"></span>${e(s.label)}${s.recommended ? ' <em>(recommended)</em>' : ''}${s.id === best ? ' ★' : ''}</td>` +
+        `<td>${s.trainingSamples}</td><td>${num(s.metrics.complete)}</td><td>${num(s.metrics.deployment)}</td><td>${sim.seeds.length > 1 ? num(s.spread) : ''}</td><td>${num(s.relativeRobustness)}</td><td>${signed(s.effectiveRobustness)}</td></tr>`,
+    )
+    .join('\n')
+
+  return `<h2>Candidates</h2>
+<table>
+<thead><tr><th>candidate</th><th>trained on</th><th>${e(m.label)}, full data</th><th>${e(m.label)}, deployment</th><th>± sd over seeds</th><th>relative robustness</th><th>effective robustness</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>
+<p class="note">Relative robustness: trapezoid area under the ${e(m.label)}-vs-missing-rate curve over [0, 1] (MultiBench). Effective robustness: area of the gap to the late-fusion curve shifted to the same full-data ${e(m.label)}; positive means it degrades less than late fusion.</p>
+
+`
+}
+
+function sweepSection(result: EvaluationResult): string {
+  const m = result.metric
+  const e = escapeHtml
+  return `<h2>${e(m.label)} vs missing rate</h2>
+<div class="chart"><canvas id="sweep" aria-label="metric versus missing rate"></canvas></div>
+<p class="note">${e(result.sweep.description)}</p>
+
+`
+}
+
+function patternsSection(result: EvaluationResult): string {
+  const m = result.metric
+  const e = escapeHtml
+  const pats = result.strategies[0]?.patterns ?? []
+
+  const patternRows = pats
+    .map((p, i) => `<tr><td>${e(patternName(p.present))}</td><td>${(p.share * 100).toFixed(1)}%</td>${result.strategies.map((s) => `<td>${num(s.patterns[i]?.metric)}</td>`).join('')}</tr>`)
+    .join('\n')
+
+  return `<h2>${e(m.label)} per presence pattern</h2>
+<div class="chart"><canvas id="patterns" aria-label="metric per presence pattern"></canvas></div>
+<table>
+<thead><tr><th>pattern</th><th>deployment share</th>${result.strategies.map((s) => `<th>${e(SHORT_NAMES[s.id])}</th>`).join('')}</tr></thead>
+<tbody>
+${patternRows}
+</tbody>
+</table>
+<p class="note">Each pattern is measured on the full-data test set with only that pattern's modalities kept, so every pattern is scored on the same samples.</p>
+
+`
+}
+
+function deploymentSection(): string {
+  return `<h2>Full data (grey) vs deployment (colour)</h2>
+<div class="chart short"><canvas id="deployment" aria-label="full data versus deployment"></canvas></div>
+
+`
+}
+
+function simulationSection(result: EvaluationResult): string {
+  const e = escapeHtml
+  const sim = result.simulation
+  const modalityRows = sim.modalities
+    .map(
+      (mo) =>
+        `<tr><td>${e(mo.name)}</td><td>${mo.inputSize}${mo.scaledFrom !== null ? ` <span class="note">(from ${mo.scaledFrom})</span>` : ''}</td>` +
+        `<td>${num(mo.trainingAvailability, 2)}</td><td>${num(mo.simulatedTrainingAvailability, 2)}</td><td>${num(mo.availability, 2)}</td><td>${num(mo.simulatedDeploymentAvailability, 2)}</td>` +
+        // Zero-fill happens only to a modality that goes missing; for one that never does the offset means nothing.
+        `<td>${mo.simulatedDeploymentAvailability < 1 ? num(sim.zeroFill.find((z) => z.name === mo.name)?.zeroOffsetSd, 1) : 'never absent'}</td></tr>`,
+    )
+    .join('\n')
+
+  return `<h2>Simulation</h2>
+<p class="note">${e(sim.description)}</p>
+<table>
+<thead><tr><th>modality</th><th>input size</th><th>training availability</th><th>simulated</th><th>deployment availability</th><th>simulated</th><th>zero lies (SD from mean)</th></tr></thead>
+<tbody>
+${modalityRows}
+</tbody>
+</table>
+<p class="note">${sim.completeCaseTrainingSamples} of ${sim.trainingSamples} simulated training samples carry every modality (the naive baseline trains on these).</p>
+`
+}
+
+/** What the charts draw, as JSON in the page. */
+function chartData(result: EvaluationResult) {
+  const m = result.metric
+  const pats = result.strategies[0]?.patterns ?? []
+  return {
+    metric: m.label,
+    higherIsBetter: m.higherIsBetter,
+    rates: result.sweep.missingRates,
+    series: result.strategies.map((s) => ({
+      legend: s.label,
+      short: SHORT_NAMES[s.id],
+      color: CANDIDATE_COLORS[s.id],
+      sweep: s.sweep,
+      patterns: s.patterns.map((p) => p.metric),
+      complete: s.metrics.complete,
+      deployment: s.metrics.deployment,
+      recommended: s.recommended,
+    })),
+    // Multi-line axis labels: one modality per line, then the deployment share.
+    patterns: pats.map((p) => [...p.present.map((name, i) => (i === 0 ? name : `+${name}`)), `(${(p.share * 100).toFixed(1)}%)`]),
+  }
 }
