@@ -6,16 +6,8 @@ import {displayPath, loadProfileWithRules} from '../cli/load-profile.js'
 import {decide} from '../decision/decide.js'
 import {STRATEGIES, type Strategy} from '../decision/types.js'
 import {ANSWERS_FILE} from '../scaffold/generate.js'
-import {planScaffold, readAnswers, ScaffoldError, writeScaffold, type FileStatus} from '../scaffold/scaffold.js'
-
-const LABELS: Record<FileStatus, [string, string]> = {
-  added: ['added', 'would add'],
-  changed: ['updated', 'would update'],
-  unchanged: ['unchanged', 'unchanged'],
-  kept: ['kept', 'would keep'],
-  conflict: ['in the way', 'in the way'],
-  removed: ['removed', 'would remove'],
-}
+import {scaffoldFormatters} from '../formatters/scaffold/index.js'
+import {planScaffold, readAnswers, ScaffoldError, writeScaffold, type ScaffoldPlan} from '../scaffold/scaffold.js'
 
 export default class Scaffold extends FuseplanCommand {
   static override summary = 'Generate a TensorFlow.js starter project that implements the recommended fusion strategy and masking plan.'
@@ -90,56 +82,9 @@ Exit code: 0 on success (also when edited files were kept), 1 when no strategy f
     this.report(plan, dryRun, json, false)
   }
 
-  private report(plan: ReturnType<typeof planScaffold>, dryRun: boolean, json: boolean, failed: boolean): void {
-    const shownOut = displayPath(plan.out)
+  private report(plan: ScaffoldPlan, dryRun: boolean, json: boolean, failed: boolean): void {
     for (const w of plan.warnings) process.stderr.write(`warning: ${w}\n`)
-    if (json) {
-      if (failed) return
-      const result = {
-        out: shownOut,
-        strategy: plan.strategy,
-        recommended: plan.recommended,
-        dryRun,
-        files: plan.files.map((f) => ({path: f.path, status: f.status, ...(f.reason ? {reason: f.reason} : {}), ...(f.newVersion ? {newVersion: f.newVersion} : {})})),
-      }
-      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
-      return
-    }
-    const lines: string[] = []
-    lines.push(`${dryRun && !failed ? 'Dry run: ' : ''}${plan.strategy} fusion project in ${shownOut}/`)
-    for (const f of plan.files) {
-      // A .new file is reported on the line of the file it belongs to, unless it is the problem.
-      if (f.status === 'unchanged' || (f.sidecar && f.status !== 'conflict' && f.status !== 'removed')) continue
-      const label = LABELS[f.status][dryRun ? 1 : 0]
-      const note =
-        f.status === 'kept'
-          ? `${f.reason}; ${f.newVersion ? `fuseplan's new version ${dryRun ? 'would go' : 'is'} in ${f.newVersion}` : "fuseplan's version did not change"}`
-          : f.sidecar && f.status === 'removed'
-            ? "merged: your file now matches fuseplan's version, or fuseplan's version moved on"
-            : f.reason
-      lines.push(`  ${label.padEnd(12)} ${f.path}${note ? `  (${note})` : ''}`)
-    }
-    const main = plan.files.filter((f) => !f.sidecar)
-    const count = (s: FileStatus) => main.filter((f) => f.status === s).length
-    const summary = (['added', 'changed', 'removed', 'kept', 'unchanged'] as FileStatus[])
-      .filter((s) => count(s) > 0)
-      .map((s) => {
-        const word = dryRun
-          ? {added: 'to add', changed: 'to update', removed: 'to remove', kept: 'edited (kept)', conflict: '', unchanged: 'unchanged'}[s]
-          : {added: 'added', changed: 'updated', removed: 'removed', kept: 'edited (kept)', conflict: '', unchanged: 'unchanged'}[s]
-        return `${count(s)} ${word}`
-      })
-    lines.push(summary.join(', '))
-    const sidecars = plan.files.filter((f) => f.sidecar && f.status !== 'removed')
-    const fresh = sidecars.filter((f) => f.status === 'added' || f.status === 'changed').length
-    const waiting = sidecars.filter((f) => f.status === 'unchanged').length
-    if (!failed && fresh > 0) lines.push(`${dryRun ? 'Would write' : 'Wrote'} ${fresh} .new file${fresh === 1 ? '' : 's'} beside your edited files: merge what you want from each, then delete it.`)
-    if (!failed && waiting > 0) lines.push(`${waiting} .new file${waiting === 1 ? '' : 's'} from an earlier run still wait${waiting === 1 ? 's' : ''} to be merged.`)
-    if (!dryRun && !failed) {
-      const written = plan.files.filter((f) => f.status === 'added' || f.status === 'changed' || f.status === 'removed')
-      lines.push(written.length > 0 ? `Next: cd ${shownOut} && npm install && npm test` : waiting > 0 ? 'Nothing else to do.' : 'Nothing to do: the project is up to date.')
-    }
-    if (dryRun && !failed) lines.push('Nothing was written (--dry-run).')
-    process.stdout.write(`${lines.join('\n')}\n`)
+    if (json && failed) return
+    process.stdout.write(scaffoldFormatters[json ? 'json' : 'text'](plan, {out: displayPath(plan.out), dryRun, failed}))
   }
 }
