@@ -1,24 +1,13 @@
 // A mistyped command ("recomend") names the nearest real one instead of only "not found". oclif runs
 // this hook for any id it cannot resolve; the plugin that usually does this is not a dependency.
 import {Errors, type Hook} from '@oclif/core'
+import {editDistance} from '../util/suggest.js'
 import {escapeControlLine} from '../util/text.js'
-
-/** Edit distance between two short strings (insertions, deletions, substitutions, transpositions). */
-export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({length: a.length + 1}, (_, i) => Array.from({length: b.length + 1}, (_, j) => (i === 0 ? j : j === 0 ? i : 0)))
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1)
-    }
-  }
-  return d[a.length][b.length]
-}
 
 /** The command ids closest to `id` (ties all returned), or none when nothing is close. */
 export function closestCommands(id: string, ids: readonly string[]): string[] {
   const typed = id.replace(/:/g, ' ').toLowerCase()
-  const scored = ids.map((c) => ({c, d: editDistance(typed, c.replace(/:/g, ' '))}))
+  const scored = ids.map((c) => ({c, d: editDistance(typed, c.replace(/:/g, ' '), {ignoreCase: false, transpositions: true})}))
   const best = Math.min(...scored.map((s) => s.d))
   // Up to a third of the word may be wrong: "recomend", "sheme", "lnit" — not "x".
   if (!Number.isFinite(best) || best > Math.max(1, Math.floor(typed.length / 3))) return []

@@ -1,20 +1,28 @@
 // "Did you mean": the known words closest to a mistyped one, for unknown keys, kinds and rule ids.
 
-/** Levenshtein distance, case-insensitive (a wrong case is a typo too), bounded by the longer word. */
-export function editDistance(a: string, b: string): number {
-  a = a.toLowerCase()
-  b = b.toLowerCase()
-  const dp = Array.from({length: b.length + 1}, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0]
-    dp[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j]
-      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
-      prev = tmp
-    }
+/**
+ * Edit distance: insertions, deletions and substitutions (Levenshtein), plus swaps of two adjacent
+ * letters when `transpositions` is set ("lnit" is one edit from "lint"). Case-insensitive unless
+ * `ignoreCase` is false (a wrong case is a typo too). Bounded by the longer word.
+ */
+export function editDistance(a: string, b: string, {ignoreCase = true, transpositions = false}: {ignoreCase?: boolean; transpositions?: boolean} = {}): number {
+  if (ignoreCase) {
+    a = a.toLowerCase()
+    b = b.toLowerCase()
   }
-  return dp[b.length]
+  // Three rows of the dynamic programme: i - 2 (for a swap), i - 1 and i.
+  let before: number[] = []
+  let prev = Array.from({length: b.length + 1}, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i]
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
+      if (transpositions && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) cur[j] = Math.min(cur[j], before[j - 2] + 1)
+    }
+    before = prev
+    prev = cur
+  }
+  return prev[b.length]
 }
 
 /**

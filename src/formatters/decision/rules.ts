@@ -3,6 +3,7 @@ import {stringify} from 'yaml'
 import {FACT_DOCS} from '../../facts/index.js'
 import {ruleHelpUri} from '../../engine/index.js'
 import type {ConfiguredCheck, ConfiguredRule, RuleSet} from '../../engine/types.js'
+import {editDistance} from '../../util/suggest.js'
 
 export function formatRuleList(ruleSet: RuleSet): string {
   const checks = ruleSet.checks.map((cc) => [cc.check.id, cc.enabled ? cc.severity : 'off', `${cc.check.title} (built-in${cc.check.configurable ? '' : ', always on'})`])
@@ -99,21 +100,8 @@ function wrap(text: string, width: number): string {
 
 /** Closest rule ids to a mistyped one (shared prefix or small edit distance). */
 export function suggestIds(id: string, ids: string[]): string[] {
-  const dist = (a: string, b: string): number => {
-    const dp = Array.from({length: b.length + 1}, (_, j) => j)
-    for (let i = 1; i <= a.length; i++) {
-      let prev = dp[0]
-      dp[0] = i
-      for (let j = 1; j <= b.length; j++) {
-        const tmp = dp[j]
-        dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
-        prev = tmp
-      }
-    }
-    return dp[b.length]
-  }
   return ids
-    .map((x) => ({x, d: x.includes(id) || id.includes(x) ? 0 : dist(id, x)}))
+    .map((x) => ({x, d: x.includes(id) || id.includes(x) ? 0 : editDistance(id, x, {ignoreCase: false})}))
     .filter((c) => c.d <= Math.max(3, Math.floor(id.length / 3)))
     .sort((a, b) => a.d - b.d || a.x.localeCompare(b.x))
     .slice(0, 3)
