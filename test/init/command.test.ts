@@ -3,42 +3,17 @@
 import {screen} from '@inquirer/testing/vitest'
 import {existsSync, readdirSync, writeFileSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest'
+import {describe, expect, it} from 'vitest'
 import Init from '../../src/commands/init.js'
-import {ROOT, tempDir} from '../helpers/run-cli.js'
+import {ROOT} from '../helpers/run-cli.js'
+import {exitCodeOf, useFakeTerminal} from './fake-terminal.js'
 
-let dir: string
-let stderr: string[]
-
-beforeEach(() => {
-  dir = tempDir('fuseplan-init-cmd-')
-  stderr = []
-  Object.defineProperty(process.stdin, 'isTTY', {value: true, configurable: true})
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr.push(String(chunk))
-    return true
-  })
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
-})
-
-afterEach(() => {
-  vi.restoreAllMocks()
-  Object.defineProperty(process.stdin, 'isTTY', {value: undefined, configurable: true})
-})
-
-async function exitCodeOf(p: Promise<unknown>): Promise<number | undefined> {
-  try {
-    await p
-    return 0
-  } catch (error) {
-    return (error as {oclif?: {exit?: number}}).oclif?.exit
-  }
-}
+const term = useFakeTerminal('fuseplan-init-cmd-')
 
 describe('fuseplan init (in-process, fake terminal)', () => {
   it('Ctrl-C part-way: exit 130, one line on stderr, nothing written', async () => {
-    const out = join(dir, 'profile.yaml')
-    const run = Init.run(['--out', out, '--save-answers', join(dir, 'answers.yaml')], ROOT)
+    const out = join(term.dir, 'profile.yaml')
+    const run = Init.run(['--out', out, '--save-answers', join(term.dir, 'answers.yaml')], ROOT)
     await screen.next()
     expect(screen.getScreen()).toContain('Profile name')
     screen.type('icu')
@@ -47,12 +22,12 @@ describe('fuseplan init (in-process, fake terminal)', () => {
     expect(screen.getScreen()).toContain('One-line description')
     screen.keypress({name: 'c', ctrl: true})
     expect(await exitCodeOf(run)).toBe(130)
-    expect(stderr.join('').trim()).toBe('Cancelled; nothing written.')
-    expect(readdirSync(dir)).toEqual([])
+    expect(term.stderr.join('').trim()).toBe('Cancelled; nothing written.')
+    expect(readdirSync(term.dir)).toEqual([])
   })
 
   it('declining to overwrite an existing file keeps it byte for byte', async () => {
-    const out = join(dir, 'profile.yaml')
+    const out = join(term.dir, 'profile.yaml')
     writeFileSync(out, 'keep me\n')
     const run = Init.run(
       [
@@ -87,17 +62,17 @@ describe('fuseplan init (in-process, fake terminal)', () => {
     screen.keypress('enter') // quit without writing
     expect(await exitCodeOf(run)).toBe(1)
     expect(readFileSync(out, 'utf8')).toBe('keep me\n')
-    expect(stderr.join('')).toContain('Nothing written. Your answers are in')
-    expect(existsSync(join(dir, 'answers.yaml'))).toBe(false)
+    expect(term.stderr.join('')).toContain('Nothing written. Your answers are in')
+    expect(existsSync(join(term.dir, 'answers.yaml'))).toBe(false)
   })
 
   it('with --answers on a terminal, asks only what the answers file leaves open', async () => {
-    const answers = join(dir, 'answers.yaml')
+    const answers = join(term.dir, 'answers.yaml')
     writeFileSync(
       answers,
       'name: replayed\ndescription: ""\ntask: {type: binary, metric: auroc, labelledSamples: 50, interactions: weak}\nmodalities:\n  - {name: ehr, type: tabular, features: 3, availability: 1, timing: static, required: false, encoderLatencyMs: 1}\ncohorts: []\n',
     )
-    const out = join(dir, 'profile.yaml')
+    const out = join(term.dir, 'profile.yaml')
     const run = Init.run(['--answers', answers, '--out', out], ROOT)
     await screen.next()
     expect(screen.getScreen()).toContain('Latency budget per request in ms')
@@ -116,6 +91,6 @@ describe('fuseplan init (in-process, fake terminal)', () => {
     const text = readFileSync(out, 'utf8')
     expect(text).toContain('name: replayed')
     expect(text).toContain('latency:\n  budgetMs: 80\n  percentile: 99\n  hardware: cpu\n')
-    expect(readdirSync(dir).sort()).toEqual(['answers.yaml', 'profile.yaml'])
+    expect(readdirSync(term.dir).sort()).toEqual(['answers.yaml', 'profile.yaml'])
   })
 })

@@ -4,38 +4,13 @@
 import {screen} from '@inquirer/testing/vitest'
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest'
+import {describe, expect, it} from 'vitest'
 import {parse} from 'yaml'
 import Init from '../../src/commands/init.js'
-import {ROOT, tempDir} from '../helpers/run-cli.js'
+import {ROOT} from '../helpers/run-cli.js'
+import {exitCodeOf, useFakeTerminal} from './fake-terminal.js'
 
-let dir: string
-let stderr: string[]
-
-beforeEach(() => {
-  dir = tempDir('fuseplan-init-resume-')
-  stderr = []
-  Object.defineProperty(process.stdin, 'isTTY', {value: true, configurable: true})
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr.push(String(chunk))
-    return true
-  })
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
-})
-
-afterEach(() => {
-  vi.restoreAllMocks()
-  Object.defineProperty(process.stdin, 'isTTY', {value: undefined, configurable: true})
-})
-
-async function exitCodeOf(p: Promise<unknown>): Promise<number | undefined> {
-  try {
-    await p
-    return 0
-  } catch (error) {
-    return (error as {oclif?: {exit?: number}}).oclif?.exit
-  }
-}
+const term = useFakeTerminal('fuseplan-init-resume-')
 
 /** Answers the prompt on screen (checking its text), with typed text or Enter for its default. */
 async function answer(expectOnScreen: string, text?: string): Promise<void> {
@@ -78,7 +53,7 @@ const FLAGS = [
 
 describe('fuseplan init: going back and resuming', () => {
   it('Enter adds the third modality; No at "Write" goes back with the answers as defaults; quitting keeps them for a resume', async () => {
-    const out = join(dir, 'my.yaml')
+    const out = join(term.dir, 'my.yaml')
     const run = Init.run(['--out', out, ...FLAGS], ROOT)
     await screen.next()
     await answer('Type of the next modality')
@@ -120,11 +95,11 @@ describe('fuseplan init: going back and resuming', () => {
     screen.keypress('enter') // quit without writing
     expect(await exitCodeOf(run)).toBe(1)
     expect(existsSync(out)).toBe(false)
-    expect(stderr.join('')).toContain('Nothing written. Your answers are in')
-    expect(readdirSync(dir)).toEqual(['.my.yaml.draft'])
+    expect(term.stderr.join('')).toContain('Nothing written. Your answers are in')
+    expect(readdirSync(term.dir)).toEqual(['.my.yaml.draft'])
 
     // A re-run offers to resume; Enter through keeps every answer, including the change.
-    stderr = []
+    term.stderr = []
     const again = Init.run(['--out', out, ...FLAGS], ROOT)
     await screen.next()
     await answer('Resume from the answers you left in')
@@ -135,18 +110,20 @@ describe('fuseplan init: going back and resuming', () => {
     expect(profile.modalities.map((m: {name: string; availability: number}) => `${m.name}=${m.availability}`)).toEqual(['ehr=1', 'labs=0.5', 'notes=0.3'])
     expect(profile.latency).toEqual({budgetMs: 300, percentile: 99, hardware: 'cpu'})
     expect(profile.task.labelledSamples).toBe(6000)
-    expect(readdirSync(dir)).toEqual(['my.yaml']) // the draft is gone once the profile is written
+    expect(readdirSync(term.dir)).toEqual(['my.yaml']) // the draft is gone once the profile is written
   })
 
   it('--from-data without --map asks to confirm the guessed mapping; No writes nothing and shows the flags to pass', async () => {
-    const out = join(dir, 'p.yaml')
+    const out = join(term.dir, 'p.yaml')
     const run = Init.run(['--out', out, '--from-data', join(ROOT, 'test', 'fixtures', 'init', 'derm-sample.csv'), '--label', 'label'], ROOT)
     await screen.next()
     expect(screen.getScreen()).toContain('Use this mapping?')
     screen.type('n')
     screen.keypress('enter')
     expect(await exitCodeOf(run)).toBe(2)
-    expect(stderr.join('')).toContain('Pass the mapping you want with --map, one per modality; the guess above as flags is a start: --map "ehr=ehr_age,ehr_bmi,ehr_smoker" --map "photo=photo_path"')
-    expect(readdirSync(dir)).toEqual([])
+    expect(term.stderr.join('')).toContain(
+      'Pass the mapping you want with --map, one per modality; the guess above as flags is a start: --map "ehr=ehr_age,ehr_bmi,ehr_smoker" --map "photo=photo_path"',
+    )
+    expect(readdirSync(term.dir)).toEqual([])
   })
 })
