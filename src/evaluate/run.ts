@@ -181,6 +181,8 @@ interface TrainingOutcome {
   chosenRate: Map<string, number>
   firstData: SeedData
   deploymentLabels: Float32Array[]
+  /** How far zero lies from each modality's training mean, in SDs (first seed's training set). */
+  zeroFill: {name: string; zeroOffsetSd: number}[]
 }
 
 export async function runEvaluation(profile: Profile, options: EvaluateOptions, code?: ModelCode): Promise<EvaluationResult> {
@@ -360,7 +362,7 @@ async function trainCandidates(plan: EvaluationPlan, options: EvaluateOptions, m
       runs.set(cand.id, list)
     }
   }
-  return {runs, chosenRate, firstData: firstData as SeedData, deploymentLabels}
+  return {runs, chosenRate, firstData: firstData as SeedData, deploymentLabels, zeroFill: zeroFillOffsets(plan, firstData as SeedData)}
 }
 
 /** Measure: each candidate's means and spread over seeds, its sweep, patterns and robustness. */
@@ -407,7 +409,7 @@ function summariseRuns(plan: EvaluationPlan, candidates: readonly Candidate[], {
 }
 
 /** Judge: the verdict on the recommendation (and, for the decision benchmark, on every strategy). */
-function judge(plan: EvaluationPlan, results: StrategyResult[], {runs, firstData, deploymentLabels}: TrainingOutcome, judgeAll: boolean) {
+function judge(plan: EvaluationPlan, results: StrategyResult[], {runs, deploymentLabels, zeroFill}: TrainingOutcome, judgeAll: boolean) {
   const {spec, seeds, base, optional, decision} = plan
   const recommendedCandidate = candidateForStrategy(decision.strategy)
   const trained = results.filter((r) => !Number.isNaN(r.metrics.deployment))
@@ -415,7 +417,6 @@ function judge(plan: EvaluationPlan, results: StrategyResult[], {runs, firstData
   const best = empiricalBest(spec, pool)
   const zeroChecks = (runs.get('early/complete-case') ?? []).map((r) => r.zeroFillCheck).filter((c): c is {zeroFilled: number; meanImputed: number} => c !== undefined)
   const zeroFillCheck = zeroChecks.length > 0 ? {zeroFilled: round(mean(zeroChecks.map((c) => c.zeroFilled))), meanImputed: round(mean(zeroChecks.map((c) => c.meanImputed)))} : null
-  const zeroFill = zeroFillOffsets(plan, firstData)
   const informative = base.modalities.filter((m) => m.missingness === 'informative' && !m.required && m.availability < 1).map((m) => m.name)
 
   /** The verdict as if `candidate` stood for the recommended strategy: per-seed and over seeds. */
@@ -500,7 +501,7 @@ function describeSweep({swept, kept, rates, anchor, spec}: EvaluationPlan): Eval
   }
 }
 
-function describeSimulation(profile: Profile, options: EvaluateOptions, plan: EvaluationPlan, {firstData}: TrainingOutcome, backend: string): EvaluationResult['simulation'] {
+function describeSimulation(profile: Profile, options: EvaluateOptions, plan: EvaluationPlan, {firstData, zeroFill}: TrainingOutcome, backend: string): EvaluationResult['simulation'] {
   const {world, base, seeds, grid, epochs} = plan
   const trainAvail = observedAvailability(firstData.train)
   const deployAvail = observedAvailability(firstData.deployment)
@@ -528,7 +529,7 @@ function describeSimulation(profile: Profile, options: EvaluateOptions, plan: Ev
       simulatedDeploymentAvailability: round(deployAvail[m.name]),
     })),
     completeCaseTrainingSamples: firstData.ccRows.length,
-    zeroFill: zeroFillOffsets(plan, firstData),
+    zeroFill,
     truth: world.truth,
     description:
       `Data simulated from the profile alone (never from the rules): ${world.trainingSamples} training samples ` +
