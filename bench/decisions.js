@@ -19,6 +19,7 @@ const {loadProfile} = await import(dist('profile/load.js'))
 const {decide} = await import(dist('decision/decide.js'))
 const {runEvaluation, DEFAULTS} = await import(dist('evaluate/run.js'))
 const {CANDIDATES, candidateForStrategy} = await import(dist('evaluate/candidates.js'))
+const {noiseThreshold} = await import(dist('evaluate/verdict.js'))
 
 const args = process.argv.slice(2)
 const argValue = (name) => {
@@ -48,9 +49,10 @@ function simulationKey(file) {
   const h = createHash('sha256')
   h.update(readFileSync(file))
   h.update(String(seeds))
-  // The generator, the candidates and the model code; the verdict is recomputed from the cache.
+  // The generator, the candidates, the training loop, the verdict (every candidate is judged when it
+  // runs) and the model code; which strategy is recommended is recomputed from the cache.
   const code = [
-    ...['world.js', 'candidates.js', 'simulate.js', 'metrics.js'].map((f) => join(ROOT, 'dist', 'src', 'evaluate', f)),
+    ...['world.js', 'candidates.js', 'simulate.js', 'metrics.js', 'run.js', 'verdict.js'].map((f) => join(ROOT, 'dist', 'src', 'evaluate', f)),
     ...['model', 'data'].flatMap((d) => {
       const dir = join(ROOT, 'dist', 'templates', 'project', 'src', d)
       return existsSync(dir)
@@ -65,12 +67,22 @@ function simulationKey(file) {
   return h.digest('hex').slice(0, 16)
 }
 
+/** The regime a scenario stands for, from its first comment: its label and the strategies at home there. */
+function homeRegime(text) {
+  const first = text.split('\n', 1)[0]
+  const named = /^# Home regime of (early|intermediate|attention|late) fusion/.exec(first)
+  if (named) return {label: `${named[1]} fusion`, home: [named[1]]}
+  if (/^# Informative missingness/.test(first)) return {label: 'informative missingness', home: ['intermediate', 'attention', 'early']}
+  return null
+}
+
 const rows = []
 const started = Date.now()
 for (const file of files) {
   const name = basename(file, '.yaml')
   if (only && !only.some((o) => name.includes(o))) continue
   const {profile} = loadProfile(file)
+  const regime = homeRegime(readFileSync(file, 'utf8'))
   const decision = decide(profile)
   const cacheFile = join(CACHE, `${name}-${simulationKey(file)}.json`)
   let result
@@ -107,6 +119,7 @@ for (const file of files) {
     scores,
     elapsedMs: result.elapsedMs ?? null,
     trainingSamples: result.simulation.trainingSamples,
+    regime,
   })
   const r = rows.at(-1)
   process.stderr.write(`${name}: recommended ${r.recommended}, best ${r.best}, ${r.kind} (${r.perSeed.filter(Boolean).length}/${r.perSeed.length} seeds agree)\n`)
@@ -125,8 +138,9 @@ const lines = [
   `trained with the same budget and learning-rate grid over ${seeds} training seeds.`,
   '',
   'A run (one profile, one seed) agrees when the recommended strategy is the best candidate at the deployment',
-  'presence mix or within 2 paired bootstrap standard errors of it in that seed. The verdict over seeds uses the',
-  "standard error over seeds (`evaluate`'s own rule).",
+  'presence mix or within 2 paired bootstrap standard errors of it in that seed. The verdict over seeds is',
+  `\`evaluate\`'s own rule: a paired t-test over the ${seeds} seeds at the 95% level (a gap of at most ${noiseThreshold(seeds).toFixed(2)} standard errors`,
+  `over seeds, Student's t with ${seeds - 1} degrees of freedom).`,
   '',
   `**${agreeing} of ${runs.length} profile x seed runs agree (${runs.length > 0 ? Math.round((100 * agreeing) / runs.length) : 0}%).**`,
   '',
@@ -173,15 +187,27 @@ lines.push(
     ? ['Nowhere: every recommendation is the best candidate or within noise of it.']
     : disagreements.map(
         (r) =>
-          `- \`${r.name}\`: ${r.recommended} fusion is ${fmt(r.margin)} ${r.metric} behind ${short[r.best] ?? r.best} (${fmt(r.margin / Math.max(r.standardError ?? 1, 1e-9))} standard errors over seeds), ` +
+          `- \`${r.name}\`: ${r.recommended} fusion is ${fmt(r.margin)} ${r.metric} behind ${short[r.best] ?? r.best} (${fmt(r.margin / Math.max(r.standardError ?? 1, 1e-9))} standard errors over seeds, more than ${noiseThreshold(seeds).toFixed(2)}), ` +
           `while ${r.perSeed.filter(Boolean).length} of ${r.perSeed.length} seeds agree on their own.`,
       )),
   '',
-  'Attention over modality tokens can win: it is the empirical best on `attention-icu-streams` and `wearable-afib`',
-  '(temporal streams, large cohorts) and, outside its home regime, on `intermediate-derm` and `retail-complete`. Inside',
-  'its regime it is never significantly ahead of intermediate fusion: at the simulated scale (at most 4,000 training',
-  'samples) that advantage is within noise. Late fusion is the empirical best on the small cohort of wide modalities',
-  '(`late-omics-small`) and within noise on the other (`late-wide-small`).',
+  '## Home regimes',
+  '',
+  "Each scenario's first comment names the regime it stands for; the home strategy of informative missingness is a",
+  'joint model that reads presence bits (intermediate or attention fusion, or early fusion with indicators).',
+  '',
+  '| regime | scenario | engine picks | home strategy picked | verdict over seeds | empirical best |',
+  '|---|---|---|---|---|---|',
+  ...rows
+    .filter((r) => r.regime)
+    .map((r) => `| ${r.regime.label} | \`${r.name}\` | ${r.recommended ?? 'none'} | ${r.regime.home.includes(r.recommended) ? 'yes' : '**no**'} | ${r.kind} | ${short[r.best] ?? r.best} |`),
+  '',
+  'Where each candidate is the empirical best (the highest mean over seeds):',
+  '',
+  ...CANDIDATES.map((c) => {
+    const won = rows.filter((r) => r.best === c.id)
+    return `- ${short[c.id]}: ${won.length === 0 ? 'nowhere' : won.map((r) => `\`${r.name}\``).join(', ')}`
+  }),
   '',
 )
 if (!only && !rejudge) {

@@ -17,7 +17,7 @@ const QUICK_TEST_SAMPLES = 1000
 export default class Evaluate extends FuseplanCommand {
   static override summary = 'Check the recommendation empirically: train every candidate strategy on data simulated from the profile.'
   static override description = `Simulates the profile's deployment from the profile alone (its labelled sample size up to ${SIMULATION_LIMITS.maxTrainingSamples}, modality sizes shrunk by one common factor, images as small images, sequences with their timing, the declared interaction strength, cohorts, availabilities and missingness mechanisms), trains the candidate strategies with the model code \`fuseplan scaffold\` generates over several training seeds with the same budget and learning-rate grid, and reports the metric at full data, at the deployment presence mix, per presence pattern and along a missing-rate sweep, with MultiBench's relative and effective robustness.
-The recommendation agrees when it is the best candidate or not significantly worse than the best (at most 2 standard errors over the seeds); it disagrees only when significantly worse.
+The recommendation agrees when it is the best candidate or not significantly worse than the best (a paired t-test over the seeds at the 95% level: at most 4.30 standard errors with 3 seeds); it disagrees only when significantly worse.
 Candidates: early/complete-case (the naive baseline: early fusion on complete cases, zero-filled at inference), early/indicators, intermediate, attention (both with the masking plan) and late.
 Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. The same --seed gives the same numbers.`
 

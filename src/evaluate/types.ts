@@ -80,7 +80,7 @@ export interface EvaluationResult {
   recommendedCandidate: CandidateId | null
   /**
    * True when the recommended candidate is the empirical best at deployment, or not significantly
-   * worse than it (margin within NOISE_Z standard errors); false only when significantly worse.
+   * worse than it (margin within noiseThreshold(seeds) standard errors); false only when significantly worse.
    */
   agrees: boolean
   empiricalBest: {strategy: Strategy; variant: Variant; id: CandidateId; deployment: number}

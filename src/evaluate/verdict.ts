@@ -7,8 +7,25 @@ import {computeMetric, METRIC_LABELS, type MetricSpec} from './metrics.js'
 import {Rng, deriveSeed} from '../../templates/project/src/random.js'
 import type {StrategyResult, Verdict, VerdictKind, ZeroFillModality} from './types.js'
 
-/** A gap of at most this many standard errors is not significant: the recommendation still agrees. */
+/** A gap of at most this many standard errors is not significant when the error is known well (a bootstrap of one test set). */
 export const NOISE_Z = 2
+
+/** Two-sided 95% quantiles of Student's t by degrees of freedom (1-30); above 30 the normal's 2 is close enough. */
+const STUDENT_T_975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045,
+  2.042,
+]
+
+/**
+ * How many standard errors a gap over `seeds` training seeds must exceed to be significant. The
+ * error over S seeds is estimated from S paired differences, so it has S - 1 degrees of freedom:
+ * with 3 seeds a gap of 2 such errors happens by chance about one time in five, and the 95% test
+ * needs 4.3 (Student's t). One seed's error is a bootstrap of its test set, where 2 holds.
+ */
+export function noiseThreshold(seeds: number): number {
+  if (!(seeds > 1) || seeds - 1 > STUDENT_T_975.length) return NOISE_Z
+  return STUDENT_T_975[seeds - 2]
+}
 /** Bootstrap resamples for the paired standard error. */
 export const BOOTSTRAP_RESAMPLES = 200
 /** A zero that lies less than this many SDs from the feature means counts as (almost) mean imputation. */
@@ -61,10 +78,14 @@ export function seedStandardError(diffs: readonly number[], bootstrapVariances: 
 
 /** The rule behind `agrees`, stated the same way in every output. */
 export function agreementRule(seeds: number): string {
+  const threshold = noiseThreshold(seeds)
   return (
     `The recommendation agrees when it is the best candidate at the deployment presence mix or not significantly worse than the best ` +
-    `(a gap of at most ${NOISE_Z} standard errors); it disagrees only when it is significantly worse. ` +
-    `The standard error is taken over ${seeds} training seed${seeds === 1 ? '' : 's'} (each with its own training and test sets), never below the paired bootstrap error of one test set.`
+    `(a gap of at most ${fmt(threshold, threshold === NOISE_Z ? 0 : 2)} standard errors); it disagrees only when it is significantly worse. ` +
+    (seeds > 1
+      ? `The standard error is taken over ${seeds} training seeds (each with its own training and test sets), never below the paired bootstrap error of one test set; ` +
+        `with ${seeds - 1} degrees of freedom the 95% threshold is Student's t, ${fmt(threshold, 2)}.`
+      : 'With one training seed the standard error is the paired bootstrap error of its test set.')
   )
 }
 
@@ -225,11 +246,12 @@ export function buildVerdict(input: VerdictInput): Verdict {
       '.'
   } else {
     margin = gain(spec, best.metrics.deployment, rec.metrics.deployment)
-    const noisy = se !== null && !Number.isNaN(se) && margin <= NOISE_Z * se
+    const noisy = se !== null && !Number.isNaN(se) && margin <= noiseThreshold(input.seeds) * se
     kind = noisy ? 'within-noise' : 'disagrees'
     const head = `${capital(name(best))} scored the best ${label} at the deployment presence mix, ${fmt(best.metrics.deployment)}${over}, ${fmt(margin)} above the recommended ${name(rec)} (${fmt(rec.metrics.deployment)})`
     text = noisy
-      ? `The simulation agrees with the recommendation within noise. ${head}; the gap is ${fmt(margin / Math.max(se as number, 1e-9), 1)} standard errors (${fmt(se)}), not significantly worse.`
+      ? `The simulation agrees with the recommendation within noise. ${head}; the gap is ${fmt(margin / Math.max(se as number, 1e-9), 1)} standard errors (${fmt(se)}), not significantly worse` +
+        (input.seeds > 1 ? ` (significance needs ${fmt(noiseThreshold(input.seeds), 2)} with ${input.seeds} seeds).` : '.')
       : `${head}` +
         (se !== null && !Number.isNaN(se) ? `, ${fmt(margin / Math.max(se, 1e-9), 1)} standard errors (${fmt(se)})` : ' (no standard error could be measured)') +
         ': the recommended strategy is significantly worse in this simulation, so the simulation disagrees with the recommendation.'

@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 import type {CandidateId} from '../../src/evaluate/candidates.js'
 import {CANDIDATES} from '../../src/evaluate/candidates.js'
 import type {StrategyResult} from '../../src/evaluate/types.js'
-import {buildVerdict, empiricalBest, pairedBootstrapSe, zeroFillExplanation} from '../../src/evaluate/verdict.js'
+import {buildVerdict, empiricalBest, noiseThreshold, pairedBootstrapSe, zeroFillExplanation} from '../../src/evaluate/verdict.js'
 
 const spec = {metric: 'auroc' as const, task: 'binary' as const, classes: 2}
 
@@ -58,6 +58,25 @@ describe('verdict wording', () => {
     // The symmetric rule: never "agrees" wording next to a disagreement, never "disagrees" next to agreement.
     expect(clear.text).not.toMatch(/(?<!dis)agrees with/)
     expect(noisy.text).not.toMatch(/disagrees|not the best choice/)
+  })
+
+  it('over several seeds compares the gap with Student t for seeds - 1 degrees of freedom, not with 2', () => {
+    expect(noiseThreshold(1)).toBe(2)
+    expect(noiseThreshold(3)).toBeCloseTo(4.303, 3)
+    expect(noiseThreshold(5)).toBeCloseTo(2.776, 3)
+    expect(noiseThreshold(200)).toBe(2)
+    for (let s = 2; s < 40; s++) expect(noiseThreshold(s + 1)).toBeLessThanOrEqual(noiseThreshold(s))
+    const results = [result('intermediate', 0.8), result('late', 0.81)]
+    // 0.010 over an error of 0.004 is 2.5 errors: a disagreement with one seed's bootstrap, noise over 3 seeds.
+    const oneSeed = buildVerdict({...base, results, recommended: 'intermediate', recommendedCandidate: 'intermediate', standardError: 0.004})
+    expect(oneSeed.kind).toBe('disagrees')
+    const threeSeeds = buildVerdict({...base, seeds: 3, results, recommended: 'intermediate', recommendedCandidate: 'intermediate', standardError: 0.004})
+    expect(threeSeeds.kind).toBe('within-noise')
+    expect(threeSeeds.text).toContain('2.5 standard errors (0.004), not significantly worse (significance needs 4.30 with 3 seeds).')
+    expect(threeSeeds.rule).toContain('(a gap of at most 4.30 standard errors)')
+    expect(threeSeeds.rule).toContain("with 2 degrees of freedom the 95% threshold is Student's t, 4.30.")
+    const far = buildVerdict({...base, seeds: 3, results, recommended: 'intermediate', recommendedCandidate: 'intermediate', standardError: 0.002})
+    expect(far.kind).toBe('disagrees')
   })
 
   it('counts another variant of the recommended strategy winning as agreement, and says which', () => {
