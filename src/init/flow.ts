@@ -434,7 +434,8 @@ class Flow {
     const out: Cohort[] = []
     let fixed: SuppliedCohort[] | undefined = this.supplied.cohorts
     if (!fixed && this.data) fixed = [{name: this.data.cohortName, where: `--from-data ${this.data.file}`, fields: {}, shares: {}}]
-    if (this.ask) {
+    // `--no-cohorts` (an empty supplied list) asks nothing, so it introduces nothing either.
+    if (this.ask && !(fixed && fixed.length === 0)) {
       this.say('Training cohorts: groups of training samples, each with its size and the modalities it carries')
       this.say('  (e.g. "icu": 16,500 stays with EHR and some X-rays; "enrolled": 1,500 with genomics too).')
     }

@@ -64,6 +64,9 @@ describe('fuseplan init (in-process, fake terminal)', () => {
     expect(readFileSync(out, 'utf8')).toBe('keep me\n')
     expect(term.stderr.join('')).toContain('Nothing written. Your answers are in')
     expect(existsSync(join(term.dir, 'answers.yaml'))).toBe(false)
+    // --no-cohorts asks nothing about cohorts, so it does not introduce them either.
+    expect(term.stdout.join('')).toContain('About the model.')
+    expect(term.stdout.join('')).not.toContain('Training cohorts')
   })
 
   it('with --answers on a terminal, asks only what the answers file leaves open', async () => {
