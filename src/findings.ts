@@ -29,7 +29,12 @@ export interface FileReport {
   /** The raw source, kept for formatters that show a code frame. */
   source?: string
   /** Findings silenced by a `# fuseplan-disable...` comment (ESLint's suppressedMessages). */
-  suppressed?: Finding[]
+  suppressed?: SuppressedFinding[]
+}
+
+/** A finding a comment silenced, with the comment's reason (the text after `--`, or ''). */
+export interface SuppressedFinding extends Finding {
+  justification?: string
 }
 
 export const SEVERITY_RANK: Record<Severity, number> = {info: 0, warning: 1, error: 2}

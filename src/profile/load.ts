@@ -1,7 +1,7 @@
 // Reading a profile from disk: parse with positions, validate against the schema, run the
 // cross-document checks the caller passes (the rule engine's, see engine/index.ts: the contract does
 // not know the rules). Everything that goes wrong comes back as positioned findings, never a throw.
-import {compareFindings, pathToString, type DocPath, type Finding} from '../findings.js'
+import {compareFindings, pathToString, type DocPath, type Finding, type SuppressedFinding} from '../findings.js'
 import {MAX_COHORTS, MAX_MODALITIES, MAX_PATTERNS} from './schema.js'
 import {applySuppressions} from './suppress.js'
 import {BoundedReadError, readBoundedFile} from '../util/read.js'
@@ -14,7 +14,7 @@ export interface LoadedProfile {
   profile?: Profile
   findings: Finding[]
   /** Findings silenced by `# fuseplan-disable...` comments: every command honours them alike. */
-  suppressed?: Finding[]
+  suppressed?: SuppressedFinding[]
   source: SourceDocument
 }
 

@@ -9,7 +9,7 @@
 //
 // Checks that every command applies (the schema, the parser's) cannot be suppressed: the file would
 // pass lint and still be refused by recommend.
-import type {Finding, Severity} from '../findings.js'
+import type {Finding, Severity, SuppressedFinding} from '../findings.js'
 import {builtinCheck} from './builtin-checks.js'
 
 export interface Directive {
@@ -77,7 +77,7 @@ export function suppressible(ruleId: string): boolean {
 
 export interface Suppression {
   findings: Finding[]
-  suppressed: Finding[]
+  suppressed: SuppressedFinding[]
   directives: Directive[]
 }
 
@@ -86,12 +86,12 @@ export function applySuppressions(findings: Finding[], text: string): Suppressio
   const directives = parseDirectives(text)
   if (directives.length === 0) return {findings, suppressed: [], directives}
   const kept: Finding[] = []
-  const suppressed: Finding[] = []
+  const suppressed: SuppressedFinding[] = []
   for (const f of findings) {
     const by = suppressible(f.ruleId) ? directives.find((d) => d.ruleIds.includes(f.ruleId) && f.line >= d.from && f.line <= d.to) : undefined
     if (by) {
       by.used.add(f.ruleId)
-      suppressed.push(f)
+      suppressed.push({...f, justification: by.reason ?? ''})
     } else kept.push(f)
   }
   return {findings: kept, suppressed, directives}

@@ -49,6 +49,13 @@ describe('suppression comments', () => {
       ].join('\n'),
     )
     expect(r.status).toBe(1)
+    // As ESLint's JSON: the silenced finding is in suppressedMessages with the comment's reason.
+    const json = JSON.parse((await runInProcess(['lint', 'accepted.yaml', '--format', 'json'], {cwd: dir})).stdout)
+    expect(json[0].messages).toEqual([])
+    expect(json[0].suppressedMessages).toEqual([
+      expect.objectContaining({ruleId: 'pattern-shares-sum', severity: 2, suppressions: [{kind: 'directive', justification: 'shares are rounded upstream'}]}),
+    ])
+    expect(json[0].errorCount).toBe(0)
     const recommend = await runInProcess(['recommend', 'accepted.yaml', '--format', 'json'], {cwd: dir})
     expect(recommend.status).toBe(0)
   })

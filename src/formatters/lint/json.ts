@@ -3,7 +3,8 @@
 //
 // One entry per linted file, clean or not, sorted by path:
 //   {filePath (absolute), messages: [{ruleId, severity, message, line, column, nodeType, endLine,
-//    endColumn}], suppressedMessages: [], errorCount, fatalErrorCount: 0, warningCount,
+//    endColumn}], suppressedMessages: [...messages, suppressions: [{kind: 'directive',
+//    justification}]], errorCount, fatalErrorCount: 0, warningCount,
 //    fixableErrorCount: 0, fixableWarningCount: 0, source?, usedDeprecatedRules: [],
 //    infoMessages, infoCount}
 //
@@ -13,7 +14,7 @@
 // errorCount/warningCount; they go to the extra keys `infoMessages` (same message shape, with
 // `severity: 0`) and `infoCount`, which ESLint consumers ignore. `source` is present only for
 // files with messages, as in ESLint.
-import type {Finding} from '../../findings.js'
+import type {Finding, SuppressedFinding} from '../../findings.js'
 import type {LintFormatter} from './types.js'
 import {countSeverities, normalizedRange, sortReports} from './util.js'
 
@@ -28,10 +29,15 @@ export interface EslintMessage {
   endColumn: number
 }
 
+/** A message a `# fuseplan-disable...` comment silenced, as ESLint reports an `eslint-disable` one. */
+export interface EslintSuppressedMessage extends EslintMessage {
+  suppressions: {kind: 'directive'; justification: string}[]
+}
+
 export interface EslintResult {
   filePath: string
   messages: EslintMessage[]
-  suppressedMessages: []
+  suppressedMessages: EslintSuppressedMessage[]
   errorCount: number
   fatalErrorCount: 0
   warningCount: number
@@ -49,6 +55,10 @@ function toMessage(f: Finding): EslintMessage {
   return {ruleId: f.ruleId, severity, message: f.message, line, column, nodeType: null, endLine, endColumn}
 }
 
+function toSuppressed(f: SuppressedFinding): EslintSuppressedMessage {
+  return {...toMessage(f), suppressions: [{kind: 'directive', justification: f.justification ?? ''}]}
+}
+
 export function toEslintResults(...args: Parameters<LintFormatter>): EslintResult[] {
   const [reports, ctx] = args
   return sortReports(reports, ctx.cwd).map(({report, absPath, findings}) => {
@@ -57,7 +67,7 @@ export function toEslintResults(...args: Parameters<LintFormatter>): EslintResul
     const result: EslintResult = {
       filePath: absPath,
       messages,
-      suppressedMessages: [],
+      suppressedMessages: (report.suppressed ?? []).filter((f) => f.severity !== 'info').map(toSuppressed),
       errorCount: counts.error,
       fatalErrorCount: 0,
       warningCount: counts.warning,
