@@ -5,7 +5,7 @@
 // it was compiled from; src/profile/validate.ts uses it only when that hash matches the schema it
 // has, and compiles at run time otherwise, so a stale file can never validate against an old schema.
 import {createHash} from 'node:crypto'
-import {mkdirSync, renameSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 import {Ajv2020} from 'ajv/dist/2020.js'
 import standaloneCode from 'ajv/dist/standalone/index.js'
@@ -30,9 +30,31 @@ writeFileSync(temp, code)
 renameSync(temp, target)
 process.stdout.write(`schema.validate.cjs: profile schema precompiled (${code.length} bytes)\n`)
 
+// The training config's validator for the generated project (templates/project/src/config.validate.ts):
+// Ajv standalone code compiled from the same schema `fuseplan lint` uses, so the project checks its
+// config exactly as lint does without Ajv as a dependency. Titles and descriptions are dropped (they
+// do not validate anything); the one Ajv run-time helper the code may name (ucs2length, for
+// maxLength) is inlined, and any other one fails the build. The file is committed, because the
+// template compiles with fuseplan's own sources: the build rewrites it when the schema changed, and
+// test/scaffold/config-validator.test.ts fails while the committed copy is stale.
+const {trainingConfigSchema} = await import(join(root, 'dist', 'src', 'profile', 'training-config-schema.js'))
+const {trainingConfigValidatorSource} = await import(join(root, 'scripts', 'config-validator.js'))
+const validatorPath = join(root, 'templates', 'project', 'src', 'config.validate.ts')
+const validatorSource = trainingConfigValidatorSource(trainingConfigSchema, PROFILE_SCHEMA_OPTIONS)
+let previous = ''
+try {
+  previous = readFileSync(validatorPath, 'utf8')
+} catch {
+  // first build
+}
+if (previous !== validatorSource) {
+  writeFileSync(`${validatorPath}.${process.pid}.tmp`, validatorSource)
+  renameSync(`${validatorPath}.${process.pid}.tmp`, validatorPath)
+  process.stdout.write(`templates/project/src/config.validate.ts: rewritten from the training-config schema (${validatorSource.length} bytes); commit it\n`)
+} else process.stdout.write('templates/project/src/config.validate.ts: up to date\n')
+
 // The schemas as files in the package (`schemas/`), for the yaml-language-server modelines of profiles
 // and training configs: generated here, never committed, so they cannot drift from the source.
-const {trainingConfigSchema} = await import(join(root, 'dist', 'src', 'profile', 'training-config-schema.js'))
 mkdirSync(join(root, 'schemas'), {recursive: true})
 for (const [file, schema] of [
   ['deployment-profile.schema.json', profileSchema],

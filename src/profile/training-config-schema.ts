@@ -48,6 +48,9 @@ export const trainingConfigSchema = {
         classes: int('Classes', 'Number of classes of a multiclass task.', 2, 1000),
         metric: {title: 'Metric', description: 'Metric used by `npm run evaluate`.', enum: [...METRICS]},
       },
+      // A multiclass task names its number of classes.
+      if: {properties: {type: {const: 'multiclass'}}, required: ['type']},
+      then: {required: ['classes']},
     },
     modalities: {
       title: 'Modalities',
