@@ -1,26 +1,95 @@
 // Shared behaviour of every fuseplan command: errors are for people. Anything unexpected becomes one
 // line with exit code 2; the stack trace is shown only with --debug or DEBUG=fuseplan.
+//
+// One way to stop with a problem (docs/design.md#exit-codes): `this.fail(message)` for a usage or
+// input error (positioned problems first, one `file:line:col: message` per line, then
+// `fuseplan: message`, all on stderr; exit 2 unless told otherwise), and `this.exitWith(code)` to
+// end after the command has written its output (1: findings, or no strategy fits). Code outside a
+// command (shared loaders, the command_not_found hook) throws `failure(...)`, which prints the same way.
 import {Command, Errors, Flags} from '@oclif/core'
+import type {RuleLoadError} from '../engine/index.js'
+import {escapeControl, escapeControlLine} from '../util/text.js'
+
+/** Exit codes every command keeps (docs/design.md#output-contracts). */
+export const EXIT = {ok: 0, problems: 1, input: 2} as const
+
+/**
+ * A problem that has been printed already: oclif's handler only sets the exit code (it prints
+ * nothing more, and no boxed `Error:`); under --json oclif still writes the `{"error": ...}` object.
+ */
+export class CommandFailure extends Errors.CLIError {
+  constructor(message: string, exit: number) {
+    super(message, {exit})
+    // Not enumerable: the --json error object stays {oclif: {exit}, message, name}.
+    Object.defineProperty(this, 'skipOclifErrorHandling', {value: true, enumerable: false})
+    this.name = 'Error'
+  }
+}
+
+/**
+ * Prints a problem the compiler way on stderr and returns the error that ends the command with
+ * `code`: the `problems` lines (already `file:line:col: message`) first, then `fuseplan: message`.
+ * Control characters in either are shown as escapes.
+ */
+export function failure(message: string, code: number = EXIT.input, problems: readonly string[] = []): CommandFailure {
+  const text = escapeControl(message.replace(/^fuseplan: /, ''))
+  // A message that is itself positioned (`answers.yaml:6:19: ...`) is printed as it is.
+  const line = POSITIONED.test(text) ? text : `fuseplan: ${text}`
+  process.stderr.write([...problems.map((p) => escapeControlLine(p)), line].join('\n') + '\n')
+  return new CommandFailure(text, code)
+}
+
+const POSITIONED = /^[^\s:][^\n:]*:\d+:\d+: /
+
+/** A rule set that could not be loaded, printed one problem per line; `consequence` says what did not happen. */
+export function ruleLoadFailure(error: RuleLoadError, consequence?: string): CommandFailure {
+  const n = error.problems.length
+  // The error's message is its problems, formatted one per line (engine/loader.ts formatProblem).
+  return failure(`the rule set could not be loaded (${n} problem${n === 1 ? '' : 's'})${consequence ? `; ${consequence}` : ''}.`, EXIT.input, error.message.split('\n'))
+}
+
+/** Without importing the engine (and its CEL compiler) into every command's start-up. */
+function isRuleLoadError(err: Error): err is RuleLoadError {
+  return err.name === 'RuleLoadError' && Array.isArray((err as Partial<RuleLoadError>).problems)
+}
 
 export abstract class FuseplanCommand extends Command {
   static override baseFlags = {
     debug: Flags.boolean({description: 'Show internal details (stack traces) when something fails.', helpGroup: 'GLOBAL'}),
   }
 
+  /** Stops the command with a usage or input problem (exit 2 by default), printed as `fuseplan: message` after any positioned `problems`. */
+  protected fail(message: string, code: number = EXIT.input, problems: readonly string[] = []): never {
+    throw failure(message, code, problems)
+  }
+
+  /** Ends the command with `code` once its output is written (1: it worked and found a problem). */
+  protected exitWith(code: number): never {
+    throw new Errors.ExitError(code)
+  }
+
   protected override async catch(err: Error & {oclif?: {exit?: number}; code?: string}): Promise<unknown> {
-    // Errors raised through this.error()/this.exit() and flag-parsing errors already carry an exit code.
-    if (err.oclif?.exit !== undefined || err.code === 'EEXIT') return super.catch(err)
+    if (isRuleLoadError(err)) return this.catch(ruleLoadFailure(err))
+    if (err instanceof CommandFailure || err instanceof Errors.ExitError || err.code === 'EEXIT') {
+      // oclif's --json handling keeps process.exitCode, or else exits 1: give it ours.
+      if (this.jsonEnabled()) process.exitCode = err.oclif?.exit ?? 1
+      // exitWith() after --json output: the output is written, there is no error object to add.
+      if (this.jsonEnabled() && !(err instanceof CommandFailure)) return undefined
+      return super.catch(err)
+    }
+    // Flag and argument errors from oclif's parser carry their exit code (2): the same one line.
+    if (err.oclif?.exit !== undefined) return this.catch(failure(err.message.replace(/\nSee more help with --help$/, ' (see --help)'), err.oclif.exit))
     if (err.name === 'ExitPromptError' || err.message === 'SIGINT') {
       process.stderr.write('Cancelled.\n')
-      return this.exit(130)
+      return this.catch(new Errors.ExitError(130))
     }
     if (this.debugEnabled()) process.stderr.write(`${err.stack ?? String(err)}\n`)
     // A file system refusal (read-only folder, a dangling link, a full disk) is the user's to fix,
     // not an internal error: say which path and why.
     const fsProblem = fileSystemProblem(err)
-    if (fsProblem) throw new Errors.CLIError(fsProblem, {exit: 2})
+    if (fsProblem) return this.catch(failure(fsProblem))
     const hint = this.debugEnabled() ? '' : ' (run again with --debug for details)'
-    throw new Errors.CLIError(`Internal error: ${err.message}${hint}`, {exit: 2})
+    return this.catch(failure(`Internal error: ${err.message}${hint}`))
   }
 
   private debugEnabled(): boolean {

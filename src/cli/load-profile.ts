@@ -1,10 +1,10 @@
 // Commands that take a PROFILE argument share this: load the rules that apply to it and the profile,
 // print every problem as file:line:col, and stop with exit 2 when the profile cannot be used.
-import {Errors} from '@oclif/core'
 import {relative} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {dirname} from 'node:path'
-import {checkProfile, formatProblem, loadRuleSet, RuleLoadError, type RuleSet} from '../engine/index.js'
+import {checkProfile, loadRuleSet, RuleLoadError, type RuleSet} from '../engine/index.js'
+import {failure, ruleLoadFailure} from './base-command.js'
 import type {Finding} from '../findings.js'
 import {escapeControlLine} from '../util/text.js'
 import {loadProfile} from '../profile/load.js'
@@ -45,12 +45,8 @@ export function loadProfileWithRules(profilePath: string, options: RuleOptions, 
   try {
     ruleSet = loadRuleSet({configPath: options.configPath, rulesDirs: options.rulesDirs, searchFrom: options.bundled ? undefined : dirname(profilePath), trust: options.trust})
   } catch (error) {
-    if (!(error instanceof RuleLoadError)) throw error
-    const n = error.problems.length
-    process.stderr.write(
-      `${error.problems.map((p) => escapeControlLine(formatProblem(p))).join('\n')}\nfuseplan: the rule set could not be loaded (${n} problem${n === 1 ? '' : 's'}); ${consequence}.\n`,
-    )
-    throw new Errors.ExitError(2)
+    if (error instanceof RuleLoadError) throw ruleLoadFailure(error, consequence)
+    throw error
   }
   const loaded = loadProfile(profilePath, (p) => checkProfile(ruleSet, p))
   // Findings of decision-scope rules (say, nothing fits the latency budget) are outcomes, not input errors.
@@ -60,9 +56,11 @@ export function loadProfileWithRules(profilePath: string, options: RuleOptions, 
     const shown = loaded.profile ? inputErrors : loaded.findings
     const ruleFailure = shown.some((f) => /^Rule `[^`]+` could not be evaluated/.test(f.message))
     const what = ruleFailure ? 'a rule failed on this profile' : `${profilePath} is not a valid deployment profile`
-    process.stderr.write(`${shown.map((f) => formatFindingLine(profilePath, f)).join('\n')}\n`)
-    process.stderr.write(`fuseplan: ${what}; ${consequence}. Fix the error${shown.length === 1 ? '' : 's'} above (\`fuseplan lint ${profilePath}\` lists every finding).\n`)
-    throw new Errors.ExitError(2)
+    throw failure(
+      `${what}; ${consequence}. Fix the error${shown.length === 1 ? '' : 's'} above (\`fuseplan lint ${profilePath}\` lists every finding).`,
+      2,
+      shown.map((f) => formatFindingLine(profilePath, f)),
+    )
   }
   // What remains (warnings, notes, outcomes) is positioned too, for commands that show it.
   return {profile: loaded.profile, ruleSet, findings: loaded.findings}

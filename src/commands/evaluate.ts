@@ -61,12 +61,12 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
     try {
       candidates = parseCandidates(flags.candidates)
     } catch (error) {
-      if (error instanceof CandidateListError) this.error(`--candidates: ${error.message}.`, {exit: 2})
+      if (error instanceof CandidateListError) this.fail(`--candidates: ${error.message}.`)
       throw error
     }
-    if (flags.report !== undefined && !/\.html?$/i.test(flags.report)) this.error(`--report ${flags.report}: the report is HTML; give a file name ending in .html.`, {exit: 2})
+    if (flags.report !== undefined && !/\.html?$/i.test(flags.report)) this.fail(`--report ${flags.report}: the report is HTML; give a file name ending in .html.`)
     // Refuse a folder before training, not after minutes of it.
-    if (flags.report !== undefined && existsSync(flags.report) && statSync(flags.report).isDirectory()) this.error(`--report ${flags.report} is a folder; give a file name ending in .html.`, {exit: 2})
+    if (flags.report !== undefined && existsSync(flags.report) && statSync(flags.report).isDirectory()) this.fail(`--report ${flags.report} is a folder; give a file name ending in .html.`)
     const {profile, ruleSet} = loadProfileWithRules(displayPath(file), {configPath: flags.config, rulesDirs: flags.rules, bundled: !args.profile, trust: flags.trust}, 'nothing was evaluated')
     if (!args.profile) process.stderr.write(`No profile given: evaluating the bundled example ${displayPath(file)}.\n`)
 
@@ -96,7 +96,7 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
       try {
         writeFileAtomic(target, formatEvaluationHtml(result))
       } catch (error) {
-        this.error(`Cannot write the report to ${displayPath(target)}: ${(error as Error).message}`, {exit: 2})
+        this.fail(`Cannot write the report to ${displayPath(target)}: ${(error as Error).message}`)
       }
       process.stderr.write(`Report written to ${displayPath(target)}\n`)
     }

@@ -1,5 +1,5 @@
 import {confirm, checkbox, input, select} from '@inquirer/prompts'
-import {Errors, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 import {existsSync, rmSync, statSync} from 'node:fs'
 import {basename, dirname, join, resolve} from 'node:path'
 import {invocation} from '../cli/invocation.js'
@@ -82,21 +82,13 @@ Spec syntax (values may be "double-quoted" to contain commas):
     const promptOut = json ? process.stderr : process.stdout
     // Column names and answers come from files: no escape sequences reach the terminal.
     const say = (line: string) => promptOut.write(`${escapeControl(line)}\n`)
-    const fail = (message: string, code = 2): never => {
-      message = escapeControl(message)
-      process.stderr.write(`${message}\n`)
-      if (json) {
-        // oclif prints errors as JSON under --json; keep our exit code rather than its default of 1.
-        process.exitCode = code
-        throw new Errors.CLIError(message, {exit: code})
-      }
-      return this.exit(code)
-    }
+    // Problems in the answers or flags stop here (exit 2; 1 when the user chose to quit): see FuseplanCommand.fail.
+    const fail = (message: string, code = 2): never => this.fail(message, code)
 
     // Decide at once whether prompts are possible: never wait on a stdin nobody types into.
     const tty = process.stdin.isTTY === true
     if (!tty && !flags.yes && !flags.answers) {
-      return fail('fuseplan init needs a terminal for its prompts; pass --yes (defaults plus any flags) or --answers FILE to run without one.')
+      return fail('init needs a terminal for its prompts; pass --yes (defaults plus any flags) or --answers FILE to run without one.')
     }
     const interactive = tty && !flags.yes
 
@@ -215,7 +207,8 @@ Spec syntax (values may be "double-quoted" to contain commas):
       if (error instanceof InitInputError) return fail(error.message, error.exitCode)
       if (error instanceof Error && error.name === 'ExitPromptError') {
         process.stderr.write('\n')
-        return fail('Cancelled; nothing written.', 130)
+        process.stderr.write('Cancelled; nothing written.\n')
+        return this.exitWith(130)
       }
       throw error
     }

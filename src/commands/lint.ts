@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {resolve} from 'node:path'
-import {FuseplanCommand, useColor} from '../cli/base-command.js'
+import {EXIT, FuseplanCommand, ruleLoadFailure, useColor} from '../cli/base-command.js'
 import {SEVERITY_RANK, type Severity} from '../findings.js'
 import {getLintFormatter, LINT_FORMATS, type LintFormatName} from '../formatters/lint/index.js'
 import {builtinCheck, listRuleMeta, RuleLoadError, type RuleSet} from '../engine/index.js'
@@ -48,12 +48,12 @@ Directories are searched for *.yaml and *.yml files; globs are expanded. Exit co
     const inputs = (argv as string[]).length > 0 ? (argv as string[]) : ['.']
     const formats = flags.format as LintFormatName[]
     const outputs = flags.output ?? []
-    if (outputs.length > formats.length) this.error(`Got ${outputs.length} --output values for ${formats.length} --format values; give one --output per --format at most.`, {exit: 2})
+    if (outputs.length > formats.length) this.fail(`Got ${outputs.length} --output values for ${formats.length} --format values; give one --output per --format at most.`)
 
     const maxEntries = maxDiscoveredEntries()
     const {files, unmatched, truncated} = discoverFiles(inputs, cwd, maxEntries)
     if (unmatched.length > 0) {
-      this.error(`No files matching ${unmatched.map((u) => `"${u}"`).join(', ')} were found. Check the path or quote the glob.`, {exit: 2})
+      this.fail(`No files matching ${unmatched.map((u) => `"${u}"`).join(', ')} were found. Check the path or quote the glob.`)
     }
 
     let run
@@ -61,10 +61,7 @@ Directories are searched for *.yaml and *.yml files; globs are expanded. Exit co
       run = lintWithRules(files, {configPath: flags.config, rulesDirs: flags.rules, trust: flags.trust, cwd})
     } catch (error) {
       // One problem per line, unwrapped, so each keeps its file:line:col.
-      if (error instanceof RuleLoadError) {
-        process.stderr.write(`fuseplan: Cannot load the rules:\n${error.message}\n`)
-        this.exit(2)
-      }
+      if (error instanceof RuleLoadError) throw ruleLoadFailure(error, 'nothing was linted')
       throw error
     }
     const {ruleSets} = run
@@ -97,12 +94,11 @@ Directories are searched for *.yaml and *.yml files; globs are expanded. Exit co
     // A run that stopped looking for files has not checked the repository: never let it pass.
     if (truncated.length > 0) {
       const where = truncated.map((t) => `"${escapeControlLine(t)}"`).join(', ')
-      process.stderr.write(
-        `fuseplan: stopped searching ${where} after ${maxEntries.toLocaleString('en')} entries; the files after that were not linted. Lint narrower folders or globs (or raise FUSEPLAN_LINT_MAX_ENTRIES).\n`,
+      this.fail(
+        `stopped searching ${where} after ${maxEntries.toLocaleString('en')} entries; the files after that were not linted. Lint narrower folders or globs (or raise FUSEPLAN_LINT_MAX_ENTRIES).`,
       )
-      this.exit(2)
     }
-    if (failing || tooManyWarnings) this.exit(1)
+    if (failing || tooManyWarnings) this.exitWith(EXIT.problems)
   }
 }
 

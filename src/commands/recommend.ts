@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {existsSync, statSync} from 'node:fs'
-import {FuseplanCommand} from '../cli/base-command.js'
+import {EXIT, FuseplanCommand} from '../cli/base-command.js'
 import {BUNDLED_EXAMPLE, displayPath, formatFindingLine, loadProfileWithRules} from '../cli/load-profile.js'
 import {decide} from '../decision/decide.js'
 import {writeAdr} from '../decision/records.js'
@@ -46,12 +46,10 @@ Exit code: 0 with a recommendation, 1 when no strategy fits (the output says why
     const {args, flags} = await this.parse(Recommend)
     const date = flags.date ?? new Date().toISOString().slice(0, 10)
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`)) || new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date) {
-      process.stderr.write(`fuseplan: --date must be a calendar date written YYYY-MM-DD, got "${date}".\n`)
-      return this.exit(2)
+      this.fail(`--date must be a calendar date written YYYY-MM-DD, got "${date}".`)
     }
     if (flags.out !== undefined && existsSync(flags.out) && !statSync(flags.out).isDirectory()) {
-      process.stderr.write(`fuseplan: --out ${flags.out} exists and is not a folder; give a folder for the decision records (it is created if missing).\n`)
-      return this.exit(2)
+      this.fail(`--out ${flags.out} exists and is not a folder; give a folder for the decision records (it is created if missing).`)
     }
     const bundled = args.profile === undefined
     const profilePath = args.profile ?? displayPath(BUNDLED_EXAMPLE)
@@ -69,8 +67,7 @@ Exit code: 0 with a recommendation, 1 when no strategy fits (the output says why
     if (flags.out) {
       if (!decision.strategy) {
         if (flags.explain) process.stdout.write(formatExplain(decision, ruleSet))
-        process.stderr.write(`fuseplan: no strategy recommended for ${decision.profile.name}: ${decision.noStrategyReason}\nNo ADR written.\n`)
-        return this.exit(1)
+        this.fail(`no strategy recommended for ${decision.profile.name}: ${decision.noStrategyReason}\nNo ADR written.`, EXIT.problems)
       }
       const result = writeAdr(flags.out, decision, adrRendering(decision, {date, ruleSet}))
       if (flags.explain) process.stdout.write(formatExplain(decision, ruleSet))
@@ -89,8 +86,7 @@ Exit code: 0 with a recommendation, 1 when no strategy fits (the output says why
     else process.stdout.write(decisionFormatters[flags.format as DecisionFormatName](decision, {date, ruleSet}))
 
     if (!decision.strategy) {
-      process.stderr.write(`fuseplan: no strategy recommended for ${decision.profile.name}: ${decision.noStrategyReason}\n`)
-      this.exit(1)
+      this.fail(`no strategy recommended for ${decision.profile.name}: ${decision.noStrategyReason}`, EXIT.problems)
     }
   }
 }

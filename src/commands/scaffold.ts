@@ -48,8 +48,7 @@ Exit code: 0 on success (also when edited files were kept), 1 when no strategy f
       const answers = readAnswers(out, (t) => parse(t, {maxAliasCount: 10}))
       if (!profilePath) {
         if (!answers) {
-          process.stderr.write(`fuseplan: give a profile (fuseplan scaffold PROFILE --out ${flags.out}); ${join(flags.out, ANSWERS_FILE)} does not exist yet.\n`)
-          return this.exit(2)
+          this.fail(`give a profile (fuseplan scaffold PROFILE --out ${flags.out}); ${join(flags.out, ANSWERS_FILE)} does not exist yet.`)
         }
         profilePath = displayPath(resolve(out, answers.profile))
         strategy ??= answers.strategy ?? undefined
@@ -57,10 +56,7 @@ Exit code: 0 on success (also when edited files were kept), 1 when no strategy f
         rules ??= answers.rules?.map((r) => displayPath(resolve(out, r)))
       }
     } catch (error) {
-      if (error instanceof ScaffoldError) {
-        process.stderr.write(`fuseplan: ${error.message}\n`)
-        return this.exit(error.exitCode)
-      }
+      if (error instanceof ScaffoldError) this.fail(error.message, error.exitCode)
       throw error
     }
 
@@ -74,8 +70,7 @@ Exit code: 0 on success (also when edited files were kept), 1 when no strategy f
     } catch (error) {
       if (error instanceof ScaffoldError) {
         if (plan) this.report(plan, true, json, true)
-        process.stderr.write(`fuseplan: ${error.message}\n`)
-        return this.exit(error.exitCode)
+        this.fail(error.message, error.exitCode)
       }
       throw error
     }

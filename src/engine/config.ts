@@ -13,6 +13,7 @@ import type {DocPath, Severity} from '../findings.js'
 import {MAX_SOURCE_BYTES} from '../profile/source.js'
 import {BoundedReadError, readBoundedFile} from '../util/read.js'
 import {displayPath, RuleLoadError, YamlFile, type LoadProblem} from './loader.js'
+import {structureProblems} from './schemas.js'
 import type {OptionValue} from './types.js'
 
 export const CONFIG_FILE_NAMES = ['fuseplan.config.yaml', 'fuseplan.config.yml']
@@ -126,7 +127,9 @@ export function loadConfig(path: string, seen: string[] = [], options: ConfigLoa
     throw new RuleLoadError([{file: shown, line: 1, column: 1, message: `Not a fuseplan config file: expected a mapping with ${CONFIG_KEYS.map((k) => `\`${k}\``).join(', ')}.`}])
   }
   const top = y.src.value
-  y.keys([], top, CONFIG_KEYS, 'fuseplan.config.yaml')
+  // Keys, types and allowed values: the config schema (./schemas.ts). What follows reads a value only
+  // when it has the right type, and checks what a schema cannot (paths exist and stay inside the root).
+  y.problems.push(...structureProblems('config', y.src, shown))
   const base = dirname(abs)
   const at = (path: DocPath, key = false): LoadProblem => {
     const r = y.src.rangeOf(path, {key})
@@ -138,9 +141,9 @@ export function loadConfig(path: string, seen: string[] = [], options: ConfigLoa
 
   const parents: Config[] = []
   const ext = typeof top.extends === 'string' ? [top.extends] : top.extends
-  y.list(['extends'], ext, '`extends`').forEach((e, i) => {
+  y.list(ext).forEach((e, i) => {
     const p = typeof top.extends === 'string' ? ['extends'] : ['extends', i]
-    if (typeof e !== 'string') return y.error(p, '`extends` entries must be paths to other config files.')
+    if (typeof e !== 'string') return
     const target = resolve(base, e)
     if (outside(target)) return y.error(p, outsideMessage('Config to extend', e))
     if (!existsSync(target)) return y.error(p, `Config to extend not found: ${e} (resolved to ${displayPath(target)}).`)
@@ -157,8 +160,8 @@ export function loadConfig(path: string, seen: string[] = [], options: ConfigLoa
     for (const [id, o] of parent.overrides) config.overrides.set(id, o)
   }
 
-  y.list(['rules'], top.rules, '`rules` (a list of rule folders)').forEach((d, i) => {
-    if (typeof d !== 'string' || d.trim() === '') return y.error(['rules', i], 'Each `rules` entry must be a folder path (relative to the config file).')
+  y.list(top.rules).forEach((d, i) => {
+    if (typeof d !== 'string' || d.trim() === '') return
     const dir = resolve(base, d)
     if (outside(dir)) return y.error(['rules', i], outsideMessage('Rule folder', d))
     let ok = false
@@ -171,44 +174,30 @@ export function loadConfig(path: string, seen: string[] = [], options: ConfigLoa
     if (!config.ruleDirs.includes(dir)) config.ruleDirs.push(dir)
   })
 
-  y.list(['ignores'], top.ignores, '`ignores` (a list of globs)').forEach((g, i) => {
-    if (typeof g !== 'string' || g.trim() === '' || g.startsWith('!'))
-      return y.error(['ignores', i], 'Each `ignores` entry must be a glob of files to skip, relative to the config file (negation with `!` is not supported).')
+  y.list(top.ignores).forEach((g) => {
+    if (typeof g !== 'string' || g.trim() === '' || g.startsWith('!')) return
     const posixBase = base.split(sep).join('/')
     config.ignores.push(isAbsolute(g) ? g.split(sep).join('/') : `${posixBase.replace(/\/$/, '')}/${g.replace(/^\.\//, '')}`)
   })
 
   if (top.overrides !== undefined) {
-    const om = y.map(['overrides'], top.overrides, '`overrides` (rule id -> off | error | warning | info | {severity, options, enabled})')
-    for (const [id, v] of Object.entries(om ?? {})) {
+    for (const [id, v] of Object.entries(y.map(top.overrides) ?? {})) {
       const p = ['overrides', id]
       const o: RuleOverride = {at: at(p, true), optionsAt: Object.create(null) as Record<string, LoadProblem>}
       if (v === 'off' || v === false) o.enabled = false
       else if (v === 'error' || v === 'warning' || v === 'info') o.severity = v
       else if (y.isMap(v)) {
-        y.keys(p, v, ['severity', 'options', 'enabled'], `the override of \`${id}\``)
-        if (v.severity !== undefined) {
-          if (v.severity === 'off') o.enabled = false
-          else if (v.severity === 'error' || v.severity === 'warning' || v.severity === 'info') o.severity = v.severity
-          else y.error([...p, 'severity'], 'severity must be off, error, warning or info.')
-        }
-        if (v.enabled !== undefined) {
-          if (typeof v.enabled === 'boolean') o.enabled = v.enabled
-          else y.error([...p, 'enabled'], '`enabled` must be true or false.')
-        }
+        if (v.severity === 'off') o.enabled = false
+        else if (v.severity === 'error' || v.severity === 'warning' || v.severity === 'info') o.severity = v.severity
+        if (typeof v.enabled === 'boolean') o.enabled = v.enabled
         if (v.options !== undefined) {
-          const opts = y.map([...p, 'options'], v.options, '`options`')
           o.options = Object.create(null) as Record<string, OptionValue>
-          for (const [name, val] of Object.entries(opts ?? {})) {
+          for (const [name, val] of Object.entries(y.map(v.options) ?? {})) {
             o.optionsAt[name] = at([...p, 'options', name], true)
             if (typeof val === 'number' || typeof val === 'string' || typeof val === 'boolean') o.options[name] = val
-            else y.error([...p, 'options', name], `Option \`${name}\` must be a number, string or boolean.`)
           }
         }
-      } else {
-        y.error(p, `Override of \`${id}\` must be off, error, warning, info or a mapping {severity, options, enabled}.`)
-        continue
-      }
+      } else continue
       const prev = config.overrides.get(id)
       config.overrides.set(id, prev ? {...prev, ...o, options: {...prev.options, ...o.options}, optionsAt: {...prev.optionsAt, ...o.optionsAt}} : o)
     }

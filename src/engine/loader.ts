@@ -1,5 +1,7 @@
-// Loading rule files: YAML with positions, strict shape checks (unknown keys are errors), every CEL
-// expression compiled once. Problems are collected, each at file:line:column, and thrown together.
+// Loading rule files: YAML with positions, the structure checked against the rule-file JSON Schema
+// (./schemas.ts: unknown keys, types, allowed values, required fields), then what a schema cannot
+// say: every CEL expression and template compiled once, strategies named by templates exist, a rule
+// has effects. Problems are collected, each at file:line:column, and thrown together.
 import {createHash} from 'node:crypto'
 import {lstatSync, readdirSync, statSync} from 'node:fs'
 import {join, relative} from 'node:path'
@@ -8,8 +10,9 @@ import {MAX_SOURCE_BYTES, parseSource, type SourceDocument} from '../profile/sou
 import {isStrategy, STRATEGIES} from '../profile/strategies.js'
 import {BoundedReadError, readBoundedFile} from '../util/read.js'
 import {escapeControlLine} from '../util/text.js'
+import {structureProblems} from './schemas.js'
 import {CelCompileError, compile, compileLazy, compileTemplate, type Compiled, type NumberOrExpr, type Template} from './cel.js'
-import type {ExcludeEffect, FindingEffect, MaskingEffect, OptionValue, Rule, RuleEffects, RuleOption, ScoreEffect, TransferEffect} from './types.js'
+import type {ExcludeEffect, FindingEffect, MaskingEffect, Rule, RuleEffects, RuleOption, ScoreEffect, TransferEffect} from './types.js'
 
 export interface LoadProblem {
   file: string
@@ -31,14 +34,11 @@ export function formatProblem(p: LoadProblem): string {
   return escapeControlLine(`${file}:${p.line}:${p.column}: ${p.message}`)
 }
 
-export const RULE_ID_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/
-const SEVERITIES = ['error', 'warning', 'info'] as const
-const RULE_KEYS = ['id', 'title', 'rationale', 'source', 'severity', 'scope', 'options', 'when', 'forEach', 'effects', 'examples']
-
-/** Unknown keys reported one by one per mapping; the rest are counted in one problem. */
-export const MAX_UNKNOWN_KEYS_REPORTED = 20
-
-/** Reads YAML with positions; shared with the config loader. */
+/**
+ * Reads YAML with positions; shared with the config loader. The structure is checked by the
+ * document's JSON Schema first, so the readers below (map, list, string, ...) only narrow types and
+ * say nothing about a value of the wrong kind: the schema has reported it at its position.
+ */
 export class YamlFile {
   readonly problems: LoadProblem[] = []
   readonly src: SourceDocument
@@ -77,31 +77,17 @@ export class YamlFile {
     return typeof v === 'object' && v !== null && !Array.isArray(v)
   }
 
-  map(path: DocPath, v: unknown, what: string): Record<string, unknown> | undefined {
-    if (this.isMap(v)) return v
-    this.error(path, v === undefined ? `Missing ${what.replace(/^Rule /, 'rule ')}.` : `${what} must be a mapping.`)
-    return undefined
+  map(v: unknown): Record<string, unknown> | undefined {
+    return this.isMap(v) ? v : undefined
   }
 
-  keys(path: DocPath, v: Record<string, unknown>, allowed: string[], what: string): void {
-    const unknown = Object.keys(v).filter((k) => !allowed.includes(k))
-    for (const k of unknown.slice(0, MAX_UNKNOWN_KEYS_REPORTED)) this.error([...path, k], `Unknown key \`${k}\` in ${what}; allowed: ${allowed.join(', ')}.`, {key: true})
-    // A file with thousands of stray keys is not a typo: say how many more, not each one.
-    if (unknown.length > MAX_UNKNOWN_KEYS_REPORTED) {
-      this.error([...path, unknown[MAX_UNKNOWN_KEYS_REPORTED]], `…and ${unknown.length - MAX_UNKNOWN_KEYS_REPORTED} more unknown keys in ${what}.`, {key: true})
-    }
-  }
-
-  string(path: DocPath, v: unknown, what: string, required = true): string | undefined {
-    if (v === undefined && !required) return undefined
-    if (typeof v === 'string' && v.trim() !== '') return v
-    this.error(path, v === undefined ? `Missing ${what}.` : `${what} must be a non-empty string.`)
-    return undefined
+  string(v: unknown): string | undefined {
+    return typeof v === 'string' && v.trim() !== '' ? v : undefined
   }
 
   expr(path: DocPath, v: unknown, what: string): Compiled | undefined {
     if (typeof v === 'boolean') v = String(v)
-    const s = this.string(path, v, what)
+    const s = this.string(v)
     if (s === undefined) return undefined
     try {
       return this.lazyCel ? compileLazy(s) : compile(s)
@@ -114,7 +100,7 @@ export class YamlFile {
 
   template(path: DocPath, v: unknown, what: string): Template | undefined {
     if (typeof v === 'number' || typeof v === 'boolean') v = String(v)
-    const s = this.string(path, v, what)
+    const s = this.string(v)
     if (s === undefined) return undefined
     try {
       return compileTemplate(s, this.lazyCel)
@@ -128,15 +114,11 @@ export class YamlFile {
   numberOrExpr(path: DocPath, v: unknown, what: string): NumberOrExpr | undefined {
     if (typeof v === 'number' && Number.isFinite(v)) return v
     if (typeof v === 'string') return this.expr(path, v, what)
-    this.error(path, `${what} must be a number or a CEL expression string.`)
     return undefined
   }
 
-  list(path: DocPath, v: unknown, what: string): unknown[] {
-    if (v === undefined) return []
-    if (Array.isArray(v)) return v
-    this.error(path, `${what} must be a list.`)
-    return []
+  list(v: unknown): unknown[] {
+    return Array.isArray(v) ? v : []
   }
 }
 
@@ -308,12 +290,13 @@ export function loadRuleFile(file: string, builtin: boolean, snapshot?: RuleFile
   const rules: Rule[] = []
   const idPaths = new Map<Rule, DocPath>()
   if (!y.ok) return {rules, problems: y.problems, idPaths, y}
-  const top = y.map([], y.src.value, 'A rule file')
+  // A snapshot was made of a bundled file that loaded without problems: its structure was checked then.
+  if (!y.lazyCel) y.problems.push(...structureProblems('rule-file', y.src, shown))
+  const structureOk = y.problems.length === 0
+  const top = y.map(y.src.value)
   if (!top) return {rules, problems: y.problems, idPaths, y}
   if ('rules' in top) {
-    y.keys([], top, ['rules'], 'a rule file (use `rules: [...]` for several rules, or one rule at the top level)')
-    const list = y.list(['rules'], top.rules, '`rules`')
-    list.forEach((raw, i) => {
+    y.list(top.rules).forEach((raw, i) => {
       const rule = parseRule(y, ['rules', i], raw, builtin)
       if (rule) {
         rules.push(rule)
@@ -327,47 +310,28 @@ export function loadRuleFile(file: string, builtin: boolean, snapshot?: RuleFile
       idPaths.set(rule, ['id'])
     }
   }
+  // The rules of a file with structure problems are still compiled (to report their CEL too), never used.
+  if (!structureOk) return {rules: [], problems: y.problems, idPaths: new Map(), y}
   return {rules, problems: y.problems, idPaths, y}
 }
 
 function parseRule(y: YamlFile, path: DocPath, raw: unknown, builtin: boolean): Rule | undefined {
   const before = y.problems.length
-  const m = y.map(path, raw, 'A rule')
+  const m = y.map(raw)
   if (!m) return undefined
-  y.keys(path, m, RULE_KEYS, 'a rule')
-  const id = y.string([...path, 'id'], m.id, 'rule `id`')
-  if (id !== undefined && !RULE_ID_PATTERN.test(id)) y.error([...path, 'id'], `Rule id \`${id}\` must be kebab-case (lowercase letters, digits and single dashes, starting with a letter).`)
-  const title = y.string([...path, 'title'], m.title, 'rule `title` (one line)')
+  const id = y.string(m.id)
+  const title = y.string(m.title)
   if (title?.includes('\n')) y.error([...path, 'title'], 'Rule `title` must be one line; put the detail in `rationale`.')
-  const rationale = y.string([...path, 'rationale'], m.rationale, 'rule `rationale`')
-  const source = y.string([...path, 'source'], m.source, 'rule `source` (the seed, a paper, or "fuseplan default threshold")')
-  let severity: Rule['severity']
-  if (m.severity !== undefined) {
-    if ((SEVERITIES as readonly unknown[]).includes(m.severity)) severity = m.severity as Rule['severity']
-    else y.error([...path, 'severity'], `Severity must be one of ${SEVERITIES.join(', ')}.`)
-  }
-  let scope: Rule['scope'] = 'profile'
-  if (m.scope !== undefined) {
-    if (m.scope === 'profile' || m.scope === 'decision') scope = m.scope
-    else y.error([...path, 'scope'], 'Rule `scope` must be `profile` (its findings mean the profile is wrong) or `decision` (they report an outcome).')
-  }
+  const rationale = y.string(m.rationale)
+  const source = y.string(m.source)
+  // Severity, scope and option names and values are the schema's to check.
+  const severity = m.severity as Rule['severity']
+  const scope = (m.scope ?? 'profile') as Rule['scope']
   const options: Record<string, RuleOption> = {}
-  if (m.options !== undefined) {
-    const om = y.map([...path, 'options'], m.options, 'Rule `options`')
-    for (const [name, def] of Object.entries(om ?? {})) {
-      const p = [...path, 'options', name]
-      if (!/^[a-zA-Z][a-zA-Z0-9]*$/.test(name)) y.error(p, `Option name \`${name}\` must be camelCase letters and digits.`, {key: true})
-      const dm = y.map(p, def, `Option \`${name}\``)
-      if (!dm) continue
-      y.keys(p, dm, ['default', 'description'], `option \`${name}\``)
-      const d = dm.default
-      if (typeof d !== 'number' && typeof d !== 'string' && typeof d !== 'boolean') {
-        y.error([...p, 'default'], `Option \`${name}\` needs a \`default\` (number, string or boolean).`)
-        continue
-      }
-      const description = y.string([...p, 'description'], dm.description, `description of option \`${name}\``)
-      options[name] = {default: d as OptionValue, description: description ?? ''}
-    }
+  for (const [name, def] of Object.entries(y.map(m.options) ?? {})) {
+    const d = y.map(def)?.default
+    if (typeof d !== 'number' && typeof d !== 'string' && typeof d !== 'boolean') continue
+    options[name] = {default: d, description: y.string(y.map(def)?.description) ?? ''}
   }
   const when = y.expr([...path, 'when'], m.when, 'rule `when` condition')
   const forEach = m.forEach === undefined ? undefined : y.expr([...path, 'forEach'], m.forEach, 'rule `forEach`')
@@ -415,26 +379,23 @@ function parseStrategy(y: YamlFile, path: DocPath, v: unknown): Template | undef
 }
 
 function parseEffects(y: YamlFile, path: DocPath, raw: unknown): RuleEffects | undefined {
-  const m = y.map(path, raw, 'Rule `effects`')
+  const m = y.map(raw)
   if (!m) return undefined
-  y.keys(path, m, ['score', 'exclude', 'masking', 'transfer', 'finding', 'findings'], 'effects')
   const score: ScoreEffect[] = []
-  y.list([...path, 'score'], m.score, '`score`').forEach((s, i) => {
+  y.list(m.score).forEach((s, i) => {
     const p = [...path, 'score', i]
-    const sm = y.map(p, s, 'A score adjustment')
+    const sm = y.map(s)
     if (!sm) return
-    y.keys(p, sm, ['strategy', 'delta', 'reason'], 'a score adjustment')
     const strategy = parseStrategy(y, [...p, 'strategy'], sm.strategy)
     const delta = y.numberOrExpr([...p, 'delta'], sm.delta, '`delta`')
     const reason = y.template([...p, 'reason'], sm.reason, 'score `reason`')
     if (strategy && delta !== undefined && reason) score.push({strategy, delta, reason})
   })
   const exclude: ExcludeEffect[] = []
-  y.list([...path, 'exclude'], m.exclude, '`exclude`').forEach((s, i) => {
+  y.list(m.exclude).forEach((s, i) => {
     const p = [...path, 'exclude', i]
-    const sm = y.map(p, s, 'An exclusion')
+    const sm = y.map(s)
     if (!sm) return
-    y.keys(p, sm, ['strategy', 'reason'], 'an exclusion')
     const strategy = parseStrategy(y, [...p, 'strategy'], sm.strategy)
     const reason = y.template([...p, 'reason'], sm.reason, 'exclusion `reason`')
     if (strategy && reason) exclude.push({strategy, reason})
@@ -442,46 +403,32 @@ function parseEffects(y: YamlFile, path: DocPath, raw: unknown): RuleEffects | u
   let masking: MaskingEffect | undefined
   if (m.masking !== undefined) {
     const p = [...path, 'masking']
-    const mm = y.map(p, m.masking, '`masking`')
+    const mm = y.map(m.masking)
     if (mm) {
-      y.keys(p, mm, ['floor', 'warmupEpochs', 'rampEpochs', 'mode', 'presenceBits', 'note'], 'a masking contribution')
       masking = {}
       for (const k of ['floor', 'warmupEpochs', 'rampEpochs'] as const) if (mm[k] !== undefined) masking[k] = y.numberOrExpr([...p, k], mm[k], `masking \`${k}\``)
-      if (mm.mode !== undefined) {
-        if (mm.mode === 'independent' || mm.mode === 'patterns') masking.mode = mm.mode
-        else y.error([...p, 'mode'], 'masking `mode` must be `independent` or `patterns`.')
-      }
-      if (mm.presenceBits !== undefined) {
-        if (typeof mm.presenceBits === 'boolean') masking.presenceBits = mm.presenceBits
-        else y.error([...p, 'presenceBits'], 'masking `presenceBits` must be true or false.')
-      }
+      if (mm.mode === 'independent' || mm.mode === 'patterns') masking.mode = mm.mode
+      if (typeof mm.presenceBits === 'boolean') masking.presenceBits = mm.presenceBits
       if (mm.note !== undefined) masking.note = y.template([...p, 'note'], mm.note, 'masking `note`')
     }
   }
   let transfer: TransferEffect | undefined
   if (m.transfer !== undefined) {
     const p = [...path, 'transfer']
-    const tm = y.map(p, m.transfer, '`transfer`')
+    const tm = y.map(m.transfer)
     if (tm) {
-      y.keys(p, tm, ['reason', 'steps', 'validation', 'biasChecks'], 'a transfer contribution')
       const reason = y.template([...p, 'reason'], tm.reason, 'transfer `reason`')
-      const lists = (k: 'steps' | 'validation' | 'biasChecks'): Template[] =>
-        y.list([...p, k], tm[k], `transfer \`${k}\``).flatMap((s, i) => y.template([...p, k, i], s, `transfer \`${k}\` entry`) ?? [])
+      const lists = (k: 'steps' | 'validation' | 'biasChecks'): Template[] => y.list(tm[k]).flatMap((s, i) => y.template([...p, k, i], s, `transfer \`${k}\` entry`) ?? [])
       if (reason) transfer = {reason, steps: lists('steps'), validation: lists('validation'), biasChecks: lists('biasChecks')}
     }
   }
   const findings: FindingEffect[] = []
   const rawFindings: [DocPath, unknown][] = m.finding !== undefined ? [[[...path, 'finding'], m.finding]] : []
-  y.list([...path, 'findings'], m.findings, '`findings`').forEach((f, i) => rawFindings.push([[...path, 'findings', i], f]))
+  y.list(m.findings).forEach((f, i) => rawFindings.push([[...path, 'findings', i], f]))
   for (const [p, f] of rawFindings) {
-    const fm = y.map(p, f, 'A finding')
+    const fm = y.map(f)
     if (!fm) continue
-    y.keys(p, fm, ['severity', 'message', 'path'], 'a finding')
-    let severity: FindingEffect['severity']
-    if (fm.severity !== undefined) {
-      if ((SEVERITIES as readonly unknown[]).includes(fm.severity)) severity = fm.severity as FindingEffect['severity']
-      else y.error([...p, 'severity'], `Severity must be one of ${SEVERITIES.join(', ')}.`)
-    }
+    const severity = fm.severity as FindingEffect['severity']
     const message = y.template([...p, 'message'], fm.message, 'finding `message`')
     const fpath = fm.path === undefined ? compileTemplate('') : y.template([...p, 'path'], fm.path, 'finding `path`')
     if (message && fpath) findings.push({severity, message, path: fpath})
@@ -490,13 +437,9 @@ function parseEffects(y: YamlFile, path: DocPath, raw: unknown): RuleEffects | u
 }
 
 function parseExamples(y: YamlFile, path: DocPath, raw: unknown): Rule['examples'] | undefined {
-  const m = y.map(path, raw, 'Rule `examples` (a `fires` and a `passes` profile patch)')
-  if (!m) return undefined
-  y.keys(path, m, ['fires', 'passes'], 'examples')
-  const fires = y.map([...path, 'fires'], m.fires ?? {}, '`examples.fires` (a map of profile paths to values)')
-  const passes = y.map([...path, 'passes'], m.passes ?? {}, '`examples.passes` (a map of profile paths to values)')
-  if (m.fires === undefined) y.error(path, 'Rule `examples` needs `fires`: a profile patch on which the rule fires.')
-  if (m.passes === undefined) y.error(path, 'Rule `examples` needs `passes`: a profile patch on which the rule does not fire.')
+  const m = y.map(raw)
+  const fires = y.map(m?.fires)
+  const passes = y.map(m?.passes)
   if (!fires || !passes) return undefined
   for (const [which, patch] of [
     ['fires', fires],

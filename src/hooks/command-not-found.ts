@@ -1,6 +1,7 @@
 // A mistyped command ("recomend") names the nearest real one instead of only "not found". oclif runs
 // this hook for any id it cannot resolve; the plugin that usually does this is not a dependency.
-import {Errors, type Hook} from '@oclif/core'
+import type {Hook} from '@oclif/core'
+import {failure} from '../cli/base-command.js'
 import {editDistance} from '../util/suggest.js'
 import {escapeControlLine} from '../util/text.js'
 
@@ -23,7 +24,7 @@ const hook: Hook<'command_not_found'> = async function (opts) {
   const shown = escapeControlLine(typed.replace(/:/g, ' '))
   const near = closestCommands(typed, ids)
   const hint = near.length > 0 ? ` Did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : ''
-  throw new Errors.CLIError(`"${shown}" is not a ${opts.config.bin} command.${hint} Run \`${opts.config.bin} --help\` for the list.`, {exit: 2})
+  throw failure(`"${shown}" is not a ${opts.config.bin} command.${hint} Run \`${opts.config.bin} --help\` for the list.`)
 }
 
 export default hook

@@ -9,13 +9,14 @@ export const MAX_COHORTS = 64
 export const MAX_PATTERNS = 256
 
 /** A share in 0..1 (availability, pattern share), with its title and description. */
-export const share = (title: string, description: string) => ({
-  title,
-  description,
-  type: 'number',
-  minimum: 0,
-  maximum: 1,
-})
+export const share = (title: string, description: string) =>
+  ({
+    title,
+    description,
+    type: 'number',
+    minimum: 0,
+    maximum: 1,
+  }) as const
 
 /** The source of MODALITY_NAME_PATTERN in types.ts, as JSON Schema wants it. */
 export const MODALITY_NAME_SOURCE = '^[a-z][a-z0-9_]{0,39}$'
@@ -25,7 +26,7 @@ const modalityName = {
   description: 'Lower-case identifier of a modality: a letter, then letters, digits or underscores (at most 40).',
   type: 'string',
   pattern: MODALITY_NAME_SOURCE,
-}
+} as const
 
 export const profileSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',

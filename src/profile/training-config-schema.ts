@@ -8,9 +8,9 @@ import {ENCODER_KINDS} from '../../templates/project/src/config.js'
 
 export const TRAINING_CONFIG_SCHEMA_ID = 'https://fuseplan.dev/schemas/v1/training-config.json'
 
-const int = (title: string, description: string, minimum: number, maximum: number) => ({title, description, type: 'integer', minimum, maximum})
-const modalityName = {title: 'Modality name', description: 'A modality of the profile.', type: 'string', pattern: MODALITY_NAME_SOURCE}
-const names = (title: string, description: string) => ({title, description, type: 'array', items: modalityName, uniqueItems: true, maxItems: MAX_MODALITIES})
+const int = (title: string, description: string, minimum: number, maximum: number) => ({title, description, type: 'integer', minimum, maximum}) as const
+const modalityName = {title: 'Modality name', description: 'A modality of the profile.', type: 'string', pattern: MODALITY_NAME_SOURCE} as const
+const names = (title: string, description: string) => ({title, description, type: 'array', items: modalityName, uniqueItems: true, maxItems: MAX_MODALITIES}) as const
 const pattern = {
   title: 'Presence pattern',
   description: 'A set of modalities present together and its share.',
@@ -18,10 +18,10 @@ const pattern = {
   additionalProperties: false,
   required: ['present', 'share'],
   properties: {present: names('Present modalities', 'The modalities present in this pattern.'), share: share('Share', 'Share of requests (or samples) with exactly this pattern.')},
-}
-const patterns = (title: string, description: string) => ({title, description, type: 'array', items: pattern, maxItems: MAX_PATTERNS})
-const text = (title: string, description: string) => ({title, description, type: 'string', maxLength: 2000})
-const texts = (title: string, description: string) => ({title, description, type: 'array', items: {type: 'string', maxLength: 2000}, maxItems: 100})
+} as const
+const patterns = (title: string, description: string) => ({title, description, type: 'array', items: pattern, maxItems: MAX_PATTERNS}) as const
+const text = (title: string, description: string) => ({title, description, type: 'string', maxLength: 2000}) as const
+const texts = (title: string, description: string) => ({title, description, type: 'array', items: {type: 'string', maxLength: 2000}, maxItems: 100}) as const
 
 export const trainingConfigSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -48,6 +48,9 @@ export const trainingConfigSchema = {
         classes: int('Classes', 'Number of classes of a multiclass task.', 2, 1000),
         metric: {title: 'Metric', description: 'Metric used by `npm run evaluate`.', enum: [...METRICS]},
       },
+      // A multiclass task names its number of classes.
+      if: {properties: {type: {const: 'multiclass'}}, required: ['type']},
+      then: {required: ['classes']},
     },
     modalities: {
       title: 'Modalities',

@@ -1,5 +1,6 @@
 // The DeploymentProfile contract (docs/design.md#documents). The JSON Schema in ./schema.ts is the source of
 // truth for validation; these types mirror it for the code that reads a validated profile.
+import type {MetricName} from './metrics.js'
 import {MODALITY_NAME_SOURCE} from './schema.js'
 
 export type TaskType = 'binary' | 'multiclass' | 'regression'
@@ -12,15 +13,17 @@ export type Hardware = 'cpu' | 'gpu'
 export interface Task {
   type: TaskType
   classes?: number
-  metric?: string
+  metric?: MetricName
   labelledSamples: number
   interactions?: Interactions
 }
 
-export interface Modality {
+/** Exactly one of features, shape, sequence describes the input size (the schema's oneOf). */
+export type Modality = ModalityFields & ({features: number} | {shape: number[]} | {sequence: {length: number; channels: number}})
+
+export interface ModalityFields {
   name: string
   type: ModalityType
-  /** Exactly one of features, shape, sequence describes the input size. */
   features?: number
   shape?: number[]
   sequence?: {length: number; channels: number}

@@ -19,11 +19,14 @@ function newAjv(): Ajv2020 {
   return new Ajv(AJV_OPTIONS)
 }
 
-/** The validator `npm run build` precompiled (dist/src/profile/schema.validate.cjs), if it matches this schema. */
-function precompiledValidator(): ValidateFunction | undefined {
+/**
+ * A validator `npm run build` precompiled (scripts/compile-schemas.js), if `load` finds one compiled
+ * from exactly this schema (its hash matches); undefined otherwise, so a stale file is never used.
+ */
+export function precompiledValidator(load: () => unknown, schema: object): ValidateFunction | undefined {
   try {
-    const validate = require('./schema.validate.cjs') as ValidateFunction & {schemaHash?: string}
-    const hash = createHash('sha256').update(JSON.stringify(profileSchema)).digest('hex')
+    const validate = load() as ValidateFunction & {schemaHash?: string}
+    const hash = createHash('sha256').update(JSON.stringify(schema)).digest('hex')
     return validate.schemaHash === hash ? validate : undefined
   } catch {
     return undefined
@@ -32,7 +35,7 @@ function precompiledValidator(): ValidateFunction | undefined {
 
 /** Compiled once per process, on first use, so commands that never validate do not pay for it. */
 export function profileValidator(): ValidateFunction {
-  compiled ??= precompiledValidator() ?? newAjv().compile(profileSchema)
+  compiled ??= precompiledValidator(() => require('./schema.validate.cjs'), profileSchema) ?? newAjv().compile(profileSchema)
   return compiled
 }
 

@@ -192,3 +192,48 @@ describe('rule metadata for SARIF', () => {
     })
   })
 })
+
+describe('rule-file and config schemas', () => {
+  const ROOT = join(import.meta.dirname, '..', '..')
+
+  it('are published in schemas/ as the loaders use them, and every bundled rule file follows its schema', async () => {
+    const {ruleFileSchema, configSchema} = await import('../../src/engine/schemas.js')
+    const {compileSchema} = await import('../../src/profile/validate.js')
+    const {readdirSync, readFileSync} = await import('node:fs')
+    const {parse} = await import('yaml')
+    expect(JSON.parse(readFileSync(join(ROOT, 'schemas', 'rule-file.schema.json'), 'utf8'))).toEqual(ruleFileSchema)
+    expect(JSON.parse(readFileSync(join(ROOT, 'schemas', 'config.schema.json'), 'utf8'))).toEqual(configSchema)
+    const validate = compileSchema(ruleFileSchema)
+    for (const file of readdirSync(join(ROOT, 'rules')).filter((f) => f.endsWith('.yaml'))) {
+      expect(validate(parse(readFileSync(join(ROOT, 'rules', file), 'utf8'))), `${file}: ${JSON.stringify(validate.errors)}`).toBe(true)
+    }
+    expect(validate(parse(GOOD))).toBe(true)
+  })
+
+  it('report each structural problem once, at its position, naming what is expected', () => {
+    const bad = GOOD.replace('severity: info', 'severity: fatal\nscope: global')
+      .replace('    default: 1000', '    default: [1000]')
+      .replace('  maxFeatures:', '  max_features:')
+      .replace('examples:', 'examples: 3\nunused:')
+    const p = problems(() => loadRuleSet({rulesDirs: [pack({'bad.yaml': bad})]}))
+    expect(p.map((x) => `${x.line}:${x.column}: ${x.message}`)).toEqual([
+      '5:11: Severity must be one of error, warning, info.',
+      '6:8: Rule `scope` must be one of profile, decision (`profile`: its findings mean the profile is wrong; `decision`: they report an outcome).',
+      '8:3: Option name `max_features` must be camelCase letters and digits.',
+      '9:14: Option `default` (a number, string or boolean) must be a number, string or boolean.',
+      '17:11: Rule `examples` (a `fires` and a `passes` profile patch) must be a mapping.',
+      '18:1: Unknown key `unused` in a rule; allowed: id, title, rationale, source, severity, scope, options, when, forEach, effects, examples.',
+    ])
+  })
+
+  it('config: unknown keys in an override, a bad severity and a bad shorthand, each once', () => {
+    const dir = pack({'fuseplan.config.yaml': ['overrides:', '  rare-modality: {severity: loud, enabeld: true}', '  shifted-availability: sometimes', 'ignores: ["!keep.yaml"]', ''].join('\n')})
+    const p = problems(() => loadRuleSet({configPath: join(dir, 'fuseplan.config.yaml')}))
+    expect(p.map((x) => `${x.line}:${x.column}: ${x.message}`)).toEqual([
+      '2:29: Severity must be one of off, error, warning, info.',
+      '2:35: Unknown key `enabeld` in the override of a rule; allowed: severity, enabled, options.',
+      '3:25: The override of a rule must be one of off, false, error, warning, info (or a mapping {severity, options, enabled}).',
+      '4:11: `ignores` entry `!keep.yaml` must be a glob of files to skip, relative to the config file (negation with `!` is not supported).',
+    ])
+  })
+})

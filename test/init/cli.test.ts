@@ -218,7 +218,7 @@ describe('fuseplan init without a terminal', () => {
     expect(unknown.stderr).toContain('--modality "name=cxr,kind=image": unknown key `kind`.')
     const badShare = await runInProcess(['init', '--yes', '--modality', 'name=cxr,type=image,availability=1.2'], {cwd: dir})
     expect(badShare.status, badShare.stderr + badShare.stdout).toBe(2)
-    expect(badShare.stderr.trim()).toBe('--modality "name=cxr,type=image,availability=1.2": The availability of cxr is a share and must be between 0 and 1; got 1.2.')
+    expect(badShare.stderr.trim()).toBe('fuseplan: --modality "name=cxr,type=image,availability=1.2": The availability of cxr is a share and must be between 0 and 1; got 1.2.')
     const badCohort = await runInProcess(['init', '--yes', '--modality', 'name=ehr,availability=1', '--cohort', 'name=icu,size=10,modalities=ehr+cxr'], {cwd: dir})
     expect(badCohort.status, badCohort.stderr + badCohort.stdout).toBe(2)
     expect(badCohort.stderr).toContain('cohort icu names unknown modality `cxr`; the modalities are ehr.')
@@ -350,7 +350,7 @@ describe('fuseplan init --from-data', () => {
     const dir = tempDir()
     const r = await runInProcess(['init', '--yes', '--from-data', join(FIX, 'icu-sample.csv'), '--map', 'ehr=age', '--map', 'cxr=xray_*'], {cwd: dir})
     expect(r.status, r.stderr + r.stdout).toBe(2)
-    expect(r.stderr.trim()).toBe('--map "cxr=xray_*": `xray_*` matches no column of the data. The columns are: id, age, hr, bp_sys, bp_dia, cxr_path, note, label.')
+    expect(r.stderr.trim()).toBe('fuseplan: --map "cxr=xray_*": `xray_*` matches no column of the data. The columns are: id, age, hr, bp_sys, bp_dia, cxr_path, note, label.')
   })
 
   it('without --map, guesses the modalities from the column names and says so', async () => {

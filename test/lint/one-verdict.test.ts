@@ -3,7 +3,7 @@
 import fc from 'fast-check'
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {Errors} from '@oclif/core'
+import {CommandFailure} from '../../src/cli/base-command.js'
 import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest'
 import {runInProcess} from '../helpers/in-process.js'
 import {loadProfileWithRules} from '../../src/cli/load-profile.js'
@@ -27,7 +27,7 @@ function recommendAccepts(file: string): boolean {
     loadProfileWithRules(file, {}, 'nothing to recommend')
     return true
   } catch (error) {
-    if (error instanceof Errors.ExitError) return false
+    if (error instanceof CommandFailure) return false
     throw error
   }
 }

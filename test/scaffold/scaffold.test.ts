@@ -24,6 +24,7 @@ const EXPECTED_FILES = [
   'package.json',
   'src/backend.ts',
   'src/config.ts',
+  'src/config.validate.ts',
   'src/data/errors.ts',
   'src/data/images.ts',
   'src/data/loader.ts',

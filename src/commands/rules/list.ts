@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
-import {FuseplanCommand} from '../../cli/base-command.js'
-import {formatProblem, listRuleMeta, loadRuleSet, RuleLoadError} from '../../engine/index.js'
+import {FuseplanCommand, ruleLoadFailure} from '../../cli/base-command.js'
+import {listRuleMeta, loadRuleSet, RuleLoadError} from '../../engine/index.js'
 import type {RuleSet} from '../../engine/types.js'
 import {FACT_DOCS} from '../../facts/index.js'
 import {formatFactList, formatRuleList} from '../../formatters/decision/rules.js'
@@ -21,7 +21,7 @@ export default class RulesList extends FuseplanCommand {
       if (!this.jsonEnabled()) process.stdout.write(formatFactList())
       return FACT_DOCS
     }
-    const ruleSet = loadOrExit(this, {configPath: flags.config, rulesDirs: flags.rules})
+    const ruleSet = loadOrFail({configPath: flags.config, rulesDirs: flags.rules})
     if (!this.jsonEnabled()) process.stdout.write(formatRuleList(ruleSet))
     const checks = ruleSet.checks.map((cc) => ({id: cc.check.id, enabled: cc.enabled, kind: 'check', configurable: cc.check.configurable}))
     const rules = ruleSet.rules.map((cr) => ({id: cr.rule.id, enabled: cr.enabled, kind: cr.rule.category}))
@@ -30,15 +30,12 @@ export default class RulesList extends FuseplanCommand {
   }
 }
 
-export function loadOrExit(cmd: FuseplanCommand, opts: {configPath?: string; rulesDirs?: string[]}): RuleSet {
+/** The rule set the `rules` commands describe; a broken one stops the command (exit 2) with its problems. */
+export function loadOrFail(opts: {configPath?: string; rulesDirs?: string[]}): RuleSet {
   try {
     return loadRuleSet({...opts, searchFrom: opts.configPath ? undefined : process.cwd()})
   } catch (error) {
-    if (error instanceof RuleLoadError) {
-      process.stderr.write(`${error.problems.map(formatProblem).join('\n')}\n`)
-      process.stderr.write(`fuseplan: the rule set could not be loaded (${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}).\n`)
-      cmd.exit(2)
-    }
+    if (error instanceof RuleLoadError) throw ruleLoadFailure(error)
     throw error
   }
 }

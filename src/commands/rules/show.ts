@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {FuseplanCommand} from '../../cli/base-command.js'
 import {ruleHelpUri} from '../../engine/index.js'
 import {formatCheckDoc, formatRuleDoc, suggestIds} from '../../formatters/decision/rules.js'
-import {loadOrExit} from './list.js'
+import {loadOrFail} from './list.js'
 
 export default class RulesShow extends FuseplanCommand {
   static override summary = "Print a rule's documentation: title, rationale, source, options, condition, effects, examples."
@@ -19,7 +19,7 @@ export default class RulesShow extends FuseplanCommand {
 
   async run(): Promise<unknown> {
     const {args, flags} = await this.parse(RulesShow)
-    const ruleSet = loadOrExit(this, {configPath: flags.config, rulesDirs: flags.rules})
+    const ruleSet = loadOrFail({configPath: flags.config, rulesDirs: flags.rules})
     const cc = ruleSet.checksById.get(args.id)
     if (cc) {
       if (!this.jsonEnabled()) process.stdout.write(formatCheckDoc(cc))
@@ -39,8 +39,7 @@ export default class RulesShow extends FuseplanCommand {
     const cr = ruleSet.byId.get(args.id)
     if (!cr) {
       const near = suggestIds(args.id, [...ruleSet.checksById.keys(), ...ruleSet.byId.keys()])
-      process.stderr.write(`No rule \`${args.id}\`.${near.length > 0 ? ` Did you mean ${near.map((n) => `\`${n}\``).join(', ')}?` : ''} \`fuseplan rules list\` shows every id.\n`)
-      return this.exit(2)
+      this.fail(`No rule \`${args.id}\`.${near.length > 0 ? ` Did you mean ${near.map((n) => `\`${n}\``).join(', ')}?` : ''} \`fuseplan rules list\` shows every id.`)
     }
     if (!this.jsonEnabled()) process.stdout.write(formatRuleDoc(cr))
     const r = cr.rule

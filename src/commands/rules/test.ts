@@ -1,5 +1,5 @@
 import {Args} from '@oclif/core'
-import {FuseplanCommand} from '../../cli/base-command.js'
+import {EXIT, FuseplanCommand, ruleLoadFailure} from '../../cli/base-command.js'
 import {checkRuleExamples, formatProblem, loadRuleSet, RuleLoadError} from '../../engine/index.js'
 import {escapeControlLine} from '../../util/text.js'
 
@@ -18,11 +18,8 @@ export default class RulesTest extends FuseplanCommand {
     try {
       ruleSet = loadRuleSet({rulesDirs: [args.dir], noBuiltin: true})
     } catch (error) {
-      if (!(error instanceof RuleLoadError)) throw error
-      process.stderr.write(
-        `${error.problems.map(formatProblem).join('\n')}\nfuseplan: the rule pack could not be loaded (${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}).\n`,
-      )
-      return this.exit(2)
+      if (error instanceof RuleLoadError) throw ruleLoadFailure(error, 'no example was run')
+      throw error
     }
     const problems = checkRuleExamples(ruleSet)
     const failed = new Set(problems.map((p) => /^Rule `([^`]+)`/.exec(p.message)?.[1]))
@@ -31,8 +28,7 @@ export default class RulesTest extends FuseplanCommand {
     }
     if (problems.length > 0) {
       process.stdout.write(`\n${problems.map(formatProblem).join('\n')}\n`)
-      process.stderr.write(`fuseplan: ${failed.size} of ${ruleSet.rules.length} rules fail their examples.\n`)
-      return this.exit(1)
+      this.fail(`${failed.size} of ${ruleSet.rules.length} rules fail their examples.`, EXIT.problems)
     }
     process.stdout.write(`\n${ruleSet.rules.length} rule${ruleSet.rules.length === 1 ? '' : 's'}, every example holds.\n`)
   }
