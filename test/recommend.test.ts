@@ -175,6 +175,12 @@ describe('fuseplan recommend', () => {
     const r = await runInProcess(['recommend', WEARABLE, '--rules', join(dir, 'pack'), '--format', 'json'])
     expect(r.status).toBe(0)
     expect(JSON.parse(r.stdout).strategy).toBe('late')
+    // --rules takes one folder: the profile after it stays the argument, in every command.
+    for (const command of ['recommend --format json', `scaffold --dry-run --json -o ${join(dir, 'project')}`]) {
+      const after = await runInProcess([...command.split(' '), '--rules', join(dir, 'pack'), WEARABLE])
+      expect(after.stderr).toBe('')
+      expect(after.status).toBe(0)
+    }
     writeFileSync(join(dir, 'pack', 'broken.yaml'), 'id: broken-rule\ntitle: x\nrationale: y\nsource: z\nwhen: facts.nope +\n')
     const bad = await runInProcess(['recommend', WEARABLE, '--rules', join(dir, 'pack')])
     expect(bad.status).toBe(2)

@@ -138,3 +138,6 @@ export function fileSystemProblem(err: Error & {code?: string; syscall?: string;
   const what = target ? ` ${target.replace(/\/\.([^/]+)\.\d+\.\d+\.tmp$/, '/$1')}` : ''
   return `Cannot ${verb[err.syscall] ?? err.syscall}${what}: ${reason}.`
 }
+
+/** `--rules DIR`: one value per flag, so `--rules pack profile.yaml` leaves the profile an argument. */
+export const rulesFlag = () => Flags.string({description: 'Extra rule folder (a rule pack); repeat for several.', multiple: true, multipleNonGreedy: true})

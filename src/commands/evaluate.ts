@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {existsSync, statSync} from 'node:fs'
 import {resolve} from 'node:path'
-import {FuseplanCommand, useColor} from '../cli/base-command.js'
+import {FuseplanCommand, useColor, rulesFlag} from '../cli/base-command.js'
 import {BUNDLED_EXAMPLE, displayPath, loadProfileWithRules} from '../cli/load-profile.js'
 import {decide} from '../decision/decide.js'
 import {CANDIDATE_IDS, CandidateListError, parseCandidates, type Candidate} from '../evaluate/candidates.js'
@@ -50,7 +50,7 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
     format: Flags.string({char: 'f', description: 'Output format on stdout.', options: [...EVALUATION_FORMATS], default: 'table'}),
     report: Flags.string({description: 'Also write a self-contained HTML report (charts included, opens offline) to this file.'}),
     config: Flags.string({description: 'Config file for the rules that make the recommendation (default: fuseplan.config.yaml found upward from the profile).'}),
-    rules: Flags.string({description: 'Extra rule folder; repeatable.', multiple: true}),
+    rules: rulesFlag(),
     trust: Flags.boolean({description: "Let a config file's `extends` and `rules` name paths outside the repository (or working directory)."}),
   }
 

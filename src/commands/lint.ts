@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {resolve} from 'node:path'
-import {EXIT, FuseplanCommand, ruleLoadFailure, useColor} from '../cli/base-command.js'
+import {EXIT, FuseplanCommand, ruleLoadFailure, useColor, rulesFlag} from '../cli/base-command.js'
 import {SEVERITY_RANK, type Severity} from '../findings.js'
 import {getLintFormatter, LINT_FORMATS, type LintFormatName} from '../formatters/lint/index.js'
 import {builtinCheck, listRuleMeta, RuleLoadError, type RuleSet} from '../engine/index.js'
@@ -38,7 +38,7 @@ Directories are searched for *.yaml and *.yml files; globs are expanded. Exit co
     'max-warnings': Flags.integer({description: 'Fail when there are more than this many warnings (-1: no limit).', default: -1, min: -1}),
     quiet: Flags.boolean({char: 'q', description: 'Report errors only.'}),
     config: Flags.string({char: 'c', description: 'Config file (default: fuseplan.config.yaml found upward from each linted file).'}),
-    rules: Flags.string({description: 'Extra rule folder (a rule pack); repeat for several.', multiple: true, multipleNonGreedy: true}),
+    rules: rulesFlag(),
     trust: Flags.boolean({description: "Let a config file's `extends` and `rules` name paths outside the repository (or working directory). Off by default: in CI, a pull request can add a config."}),
   }
 

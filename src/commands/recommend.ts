@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {existsSync, statSync} from 'node:fs'
-import {EXIT, FuseplanCommand} from '../cli/base-command.js'
+import {EXIT, FuseplanCommand, rulesFlag} from '../cli/base-command.js'
 import {BUNDLED_EXAMPLE, displayPath, formatFindingLine, loadProfileWithRules} from '../cli/load-profile.js'
 import {decide} from '../decision/decide.js'
 import {writeAdr} from '../decision/records.js'
@@ -38,7 +38,7 @@ Exit code: 0 with a recommendation, 1 when no strategy fits (the output says why
     }),
     date: Flags.string({description: 'Date for the ADR, YYYY-MM-DD (default: today, UTC). Pin it for reproducible output.'}),
     config: Flags.string({description: 'Config file (default: fuseplan.config.yaml found upward from the profile).'}),
-    rules: Flags.string({description: 'Extra rule folder; repeatable.', multiple: true}),
+    rules: rulesFlag(),
     trust: Flags.boolean({description: "Let a config file's `extends` and `rules` name paths outside the repository (or working directory). Off by default: in CI, a pull request can add a config."}),
   }
 

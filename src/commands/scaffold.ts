@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {join, resolve} from 'node:path'
 import {parse} from 'yaml'
-import {FuseplanCommand} from '../cli/base-command.js'
+import {FuseplanCommand, rulesFlag} from '../cli/base-command.js'
 import {displayPath, loadProfileWithRules} from '../cli/load-profile.js'
 import {decide} from '../decision/decide.js'
 import {STRATEGIES, type Strategy} from '../decision/types.js'
@@ -32,7 +32,7 @@ Exit code: 0 on success (also when edited files were kept), 1 when no strategy f
     force: Flags.boolean({description: "Overwrite files you edited since generation (default: keep them and write fuseplan's new version beside them as <file>.new)."}),
     json: Flags.boolean({description: 'Print the result as JSON.'}),
     config: Flags.string({description: 'Config file (default: fuseplan.config.yaml found upward from the profile).'}),
-    rules: Flags.string({description: 'Extra rule folder; repeatable.', multiple: true}),
+    rules: rulesFlag(),
   }
 
   async run(): Promise<void> {

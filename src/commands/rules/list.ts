@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {FuseplanCommand, ruleLoadFailure} from '../../cli/base-command.js'
+import {FuseplanCommand, ruleLoadFailure, rulesFlag} from '../../cli/base-command.js'
 import {listRuleMeta, loadRuleSet, RuleLoadError} from '../../engine/index.js'
 import type {RuleSet} from '../../engine/types.js'
 import {FACT_DOCS} from '../../facts/index.js'
@@ -11,7 +11,7 @@ export default class RulesList extends FuseplanCommand {
   static override enableJsonFlag = true
   static override flags = {
     config: Flags.string({description: 'Config file (default: fuseplan.config.yaml found upward from the current folder).'}),
-    rules: Flags.string({description: 'Extra rule folder; repeatable.', multiple: true, multipleNonGreedy: true}),
+    rules: rulesFlag(),
     facts: Flags.boolean({description: 'List the derived facts rule conditions can read instead.'}),
   }
 

@@ -1,5 +1,5 @@
 import {Args, Flags} from '@oclif/core'
-import {FuseplanCommand} from '../../cli/base-command.js'
+import {FuseplanCommand, rulesFlag} from '../../cli/base-command.js'
 import {ruleHelpUri} from '../../engine/index.js'
 import {formatCheckDoc, formatRuleDoc, suggestIds} from '../../formatters/decision/rules.js'
 import {loadOrFail} from './list.js'
@@ -14,7 +14,7 @@ export default class RulesShow extends FuseplanCommand {
 
   static override flags = {
     config: Flags.string({description: 'Config file (default: fuseplan.config.yaml found upward from the current folder).'}),
-    rules: Flags.string({description: 'Extra rule folder; repeatable.', multiple: true, multipleNonGreedy: true}),
+    rules: rulesFlag(),
   }
 
   async run(): Promise<unknown> {
