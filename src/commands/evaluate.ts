@@ -13,6 +13,8 @@ import {writeFileAtomic} from '../util/fs.js'
 
 /** A first look: smaller test sets beside the single seed and learning rate. */
 const QUICK_TEST_SAMPLES = 1000
+/** --quick's robustness sweep: every quarter instead of every tenth (the sweep is most of the measuring time). */
+const QUICK_MISSING_RATES = [0, 0.25, 0.5, 0.75, 1]
 
 export default class Evaluate extends FuseplanCommand {
   static override summary = 'Check the recommendation empirically: train every candidate strategy on data simulated from the profile.'
@@ -36,7 +38,7 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
   static override flags = {
     seed: Flags.integer({description: 'Base seed: fixes the simulated world; the training seeds are SEED, SEED+1, ...', default: DEFAULTS.seed, min: 0, max: 2 ** 31 - 1}),
     seeds: Flags.integer({description: 'Training seeds (each draws its own training set, test sets, weights and masks).', default: DEFAULTS.seeds, min: 1, max: 50}),
-    quick: Flags.boolean({description: 'One training seed, one learning rate and smaller test sets: a fast first look (no spread over seeds).', default: false}),
+    quick: Flags.boolean({description: 'One training seed, one learning rate, smaller test sets and a coarser robustness sweep: a fast first look (no spread over seeds).', default: false}),
     samples: Flags.integer({description: `Training samples (default: the profile's labelledSamples, at most ${SIMULATION_LIMITS.maxTrainingSamples}).`, min: 20, max: 1_000_000}),
     'test-samples': Flags.integer({description: `Samples in each test set (full data, deployment mix); default ${DEFAULTS.testSamples}, ${QUICK_TEST_SAMPLES} with --quick.`, min: 50, max: 1_000_000}),
     epochs: Flags.integer({
@@ -83,6 +85,7 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
         testSamples: flags['test-samples'] ?? (flags.quick ? QUICK_TEST_SAMPLES : DEFAULTS.testSamples),
         epochs: flags.epochs,
         batchSize: flags['batch-size'],
+        missingRates: flags.quick ? QUICK_MISSING_RATES : undefined,
         candidates,
         file: displayPath(file),
         onProgress: progress.onProgress,

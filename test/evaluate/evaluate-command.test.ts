@@ -18,6 +18,9 @@ describe('fuseplan evaluate', () => {
     expect(typeof json.agrees).toBe('boolean')
     expect(json.empiricalBest).toMatchObject({strategy: expect.stringMatching(/^(early|late)$/), variant: expect.any(String)})
     expect(json.strategies).toHaveLength(2)
+    // --quick sweeps the missing rate by quarters (the default by tenths).
+    expect(json.sweep.missingRates).toEqual([0, 0.25, 0.5, 0.75, 1])
+    for (const s of json.strategies) expect(s.sweep).toHaveLength(5)
     const naive = json.strategies.find((s: {strategy: string; variant: string}) => s.strategy === 'early' && s.variant === 'complete-case')
     expect(naive).toBeDefined()
     for (const s of json.strategies) {
