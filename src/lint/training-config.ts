@@ -14,7 +14,7 @@ import {compileSchema, schemaFindings} from '../profile/validate.js'
 import type {Profile} from '../profile/types.js'
 import {profileHash} from '../decision/decide.js'
 import {trainingConfigSchema} from '../profile/training-config-schema.js'
-import {encoderProblems} from '../../templates/project/src/config.js'
+import {consistencyProblems, type TrainingConfig} from '../../templates/project/src/config.js'
 
 export interface TrainingConfigLintContext {
   filePath: string
@@ -49,42 +49,11 @@ export function lintTrainingConfig(doc: unknown, ctx: TrainingConfigLintContext)
   const findings: Finding[] = []
   const add = (ruleId: string, severity: Severity, message: string, path: DocPath) => findings.push({ruleId, severity, message, path, ...ctx.positionOf(path)})
 
-  // Internal consistency.
+  // Internal consistency: the generated project's own check, so both accept the same configs.
+  for (const p of consistencyProblems(doc as TrainingConfig)) add(TRAINING_CONFIG_RULES.consistency, 'error', `${p.message}.`, p.path)
   const modalities = config.modalities as Obj[]
   const names = modalities.map((m) => m.name as string)
-  const seen = new Set<string>()
-  modalities.forEach((m, i) => {
-    if (seen.has(m.name as string)) add(TRAINING_CONFIG_RULES.consistency, 'error', `Duplicate modality \`${m.name as string}\`.`, ['modalities', i, 'name'])
-    seen.add(m.name as string)
-    const product = (m.inputShape as number[]).reduce((a, s) => a * s, 1)
-    if (product !== m.inputSize)
-      add(TRAINING_CONFIG_RULES.consistency, 'error', `inputSize is ${m.inputSize as number} but inputShape [${(m.inputShape as number[]).join(', ')}] holds ${product} values.`, [
-        'modalities',
-        i,
-        'inputSize',
-      ])
-    // The same check as the project's own config validator, so both accept the same encoders.
-    for (const [field, message] of encoderProblems({inputShape: m.inputShape as number[], encoder: m.encoder as Obj})) {
-      add(TRAINING_CONFIG_RULES.consistency, 'error', `Encoder of \`${m.name as string}\`: ${message}.`, ['modalities', i, 'encoder', field])
-    }
-  })
   const masking = config.masking as Obj
-  for (const [key, list] of [
-    ['modalities', masking.modalities],
-    ['covers', masking.covers],
-  ] as const) {
-    ;(list as Obj[]).forEach((m, i) => {
-      if (!names.includes(m.name as string))
-        add(TRAINING_CONFIG_RULES.consistency, 'error', `masking.${key} names \`${m.name as string}\`, which is not one of the modalities (${names.join(', ')}).`, ['masking', key, i, 'name'])
-    })
-  }
-  if (config.strategy === 'attention') {
-    const widths = new Set(modalities.map((m) => (m.encoder as Obj).embedding as number))
-    if (widths.size > 1) add(TRAINING_CONFIG_RULES.consistency, 'error', 'Attention fusion stacks embeddings as tokens: every modality needs the same encoder.embedding.', ['modalities'])
-    const width = (modalities[0].encoder as Obj).embedding as number
-    const heads = (config.fusion as Obj).heads as number
-    if (width % heads !== 0) add(TRAINING_CONFIG_RULES.consistency, 'error', `fusion.heads (${heads}) must divide the embedding size (${width}).`, ['fusion', 'heads'])
-  }
 
   // The profile it came from.
   const src = config.source as Obj

@@ -13,7 +13,8 @@ import type {Profile} from '../../src/profile/types.js'
 import {AJV_OPTIONS, compileSchema} from '../../src/profile/validate.js'
 import {buildTrainingConfig} from '../../src/scaffold/training-config.js'
 import {validate as shipped} from '../../templates/project/src/config.validate.js'
-import {validateTrainingConfig} from '../../templates/project/src/config.js'
+import {consistencyProblems, validateTrainingConfig, type TrainingConfig} from '../../templates/project/src/config.js'
+import {lintTrainingConfig} from '../../src/lint/training-config.js'
 import {ROOT} from '../helpers/run-cli.js'
 // @ts-expect-error: a build script in plain JavaScript, without type declarations.
 import {trainingConfigValidatorSource} from '../../scripts/config-validator.js'
@@ -101,5 +102,22 @@ describe('the TrainingConfig validator of the generated project', () => {
       }),
       {numRuns: 400, seed: 13},
     )
+  })
+
+  it('checks what the schema cannot say with the same function as `fuseplan lint`, at the same paths', () => {
+    const attention = configs().find((c) => c.strategy === 'attention')
+    expect(attention).toBeDefined()
+    const doc = structuredClone(attention) as TrainingConfig
+    doc.modalities[1].encoder.embedding = doc.modalities[0].encoder.embedding + 1
+    doc.fusion.heads = 5
+    doc.modalities[0].inputSize += 1
+    doc.masking.covers[0].name = 'nope'
+    const problems = consistencyProblems(doc)
+    expect(problems.map((p) => p.path)).toEqual([['modalities', 0, 'inputSize'], ['masking', 'covers', 0, 'name'], ['modalities'], ['fusion', 'heads']])
+    expect(() => validateTrainingConfig(doc)).toThrow(
+      /^modalities\[0\]\.inputSize: inputSize is \d+ but inputShape .*\nmasking\.covers\[0\]\.name: .*\nmodalities: Attention fusion stacks embeddings .*\nfusion\.heads: fusion\.heads \(5\) must divide/,
+    )
+    const findings = lintTrainingConfig(doc, {filePath: join(ROOT, 'x.yaml'), positionOf: () => ({line: 1, column: 1, endLine: 1, endColumn: 1})})
+    expect(findings.filter((f) => f.ruleId === 'training-config-consistency').map((f) => [f.path, f.message])).toEqual(problems.map((p) => [p.path, `${p.message}.`]))
   })
 })

@@ -344,25 +344,53 @@ function schemaProblems(errors: SchemaError[]): string[] {
   return lines
 }
 
+/** A problem the schema cannot see, at its path in the config. */
+export interface ConsistencyProblem {
+  path: (string | number)[]
+  message: string
+}
+
 /**
- * What the schema cannot say, as `where: what` lines: modality names are unique, an input size is
- * the product of its shape, an encoder fits its input (encoderProblems), and the masking plan names
- * the config's modalities.
+ * What the schema cannot say: modality names are unique, an input size is the product of its
+ * shape, an encoder fits its input (encoderProblems), the masking plan names the config's
+ * modalities, and attention fusion's tokens share one width that its heads divide. `fuseplan lint`
+ * runs this same function, so the project and lint accept the same configs.
  */
-function crossFieldProblems(config: TrainingConfig): string[] {
-  const lines: string[] = []
-  const names = new Set<string>()
+export function consistencyProblems(config: TrainingConfig): ConsistencyProblem[] {
+  const out: ConsistencyProblem[] = []
+  const names = config.modalities.map((m) => m.name)
+  const seen = new Set<string>()
   config.modalities.forEach((m, i) => {
-    const w = `modalities[${i}]`
-    if (names.has(m.name)) lines.push(`${w}.name: duplicate modality ${m.name}`)
-    names.add(m.name)
-    if (m.inputShape.reduce((a, s) => a * s, 1) !== m.inputSize) lines.push(`${w}.inputSize: must equal the product of inputShape`)
-    for (const [field, message] of encoderProblems({inputShape: m.inputShape, encoder: m.encoder as unknown as Record<string, unknown>})) lines.push(`${w}.encoder.${field}: ${message}`)
+    if (seen.has(m.name)) out.push({path: ['modalities', i, 'name'], message: `Duplicate modality \`${m.name}\``})
+    seen.add(m.name)
+    const product = m.inputShape.reduce((a, s) => a * s, 1)
+    if (product !== m.inputSize) out.push({path: ['modalities', i, 'inputSize'], message: `inputSize is ${m.inputSize} but inputShape [${m.inputShape.join(', ')}] holds ${product} values`})
+    for (const [field, message] of encoderProblems({inputShape: m.inputShape, encoder: m.encoder as unknown as Record<string, unknown>})) {
+      out.push({path: ['modalities', i, 'encoder', field], message: `Encoder of \`${m.name}\`: ${message}`})
+    }
   })
-  config.masking.modalities.forEach((m, i) => {
-    if (!names.has(m.name)) lines.push(`masking.modalities[${i}].name: unknown modality`)
-  })
-  return lines
+  for (const key of ['modalities', 'covers'] as const) {
+    config.masking[key].forEach((m, i) => {
+      if (!names.includes(m.name)) out.push({path: ['masking', key, i, 'name'], message: `masking.${key} names \`${m.name}\`, which is not one of the modalities (${names.join(', ')})`})
+    })
+  }
+  if (config.strategy === 'attention' && config.modalities.length > 0) {
+    if (new Set(config.modalities.map((m) => m.encoder.embedding)).size > 1) {
+      out.push({path: ['modalities'], message: 'Attention fusion stacks embeddings as tokens: every modality needs the same encoder.embedding'})
+    }
+    const width = config.modalities[0].encoder.embedding
+    if (width % config.fusion.heads !== 0) out.push({path: ['fusion', 'heads'], message: `fusion.heads (${config.fusion.heads}) must divide the embedding size (${width})`})
+  }
+  return out
+}
+
+/** `modalities[0].encoder.kernel` for ['modalities', 0, 'encoder', 'kernel']. */
+function pathText(path: (string | number)[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('')
+}
+
+function crossFieldProblems(config: TrainingConfig): string[] {
+  return consistencyProblems(config).map((p) => `${pathText(p.path)}: ${p.message}`)
 }
 
 /**
