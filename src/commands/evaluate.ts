@@ -8,7 +8,7 @@ import {CANDIDATE_IDS, CandidateListError, parseCandidates, type Candidate} from
 import {DEFAULTS, runEvaluation, TRAINING_BUDGET} from '../evaluate/run.js'
 import {SIMULATION_LIMITS} from '../evaluate/world.js'
 import {TRAINING_DEFAULTS} from '../scaffold/training-config.js'
-import {createProgress, EVALUATION_FORMATS, evaluationFormatters, formatEvaluationHtml, type EvaluationFormatName} from '../formatters/evaluation/index.js'
+import {createProgress, evaluationFormats, formatEvaluationHtml} from '../formatters/evaluation/index.js'
 import {writeFileAtomic} from '../util/fs.js'
 
 /** A first look: smaller test sets beside the single seed and learning rate. */
@@ -49,7 +49,7 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
     'batch-size': Flags.integer({description: 'Mini-batch size.', default: DEFAULTS.batchSize, min: 1, max: 65_536}),
     'max-input-size': Flags.integer({description: 'Widest simulated modality (flattened values); the others shrink by the same factor.', default: DEFAULTS.maxInputSize, min: 8, max: 1_000_000}),
     candidates: Flags.string({description: `Comma list of candidates: ${CANDIDATE_IDS.join(', ')} (or all).`, default: 'all'}),
-    format: Flags.string({char: 'f', description: 'Output format on stdout.', options: [...EVALUATION_FORMATS], default: 'table'}),
+    format: Flags.string({char: 'f', description: 'Output format on stdout.', options: [...evaluationFormats.names], default: evaluationFormats.names[0]}),
     report: Flags.string({description: 'Also write a self-contained HTML report (charts included, opens offline) to this file.'}),
     config: Flags.string({description: 'Config file for the rules that make the recommendation (default: fuseplan.config.yaml found upward from the profile).'}),
     rules: rulesFlag(),
@@ -103,7 +103,7 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
       }
       process.stderr.write(`Report written to ${displayPath(target)}\n`)
     }
-    const format = evaluationFormatters[flags.format as EvaluationFormatName]
+    const format = evaluationFormats.pick(flags.format)
     process.stdout.write(format(result, {color: useColor(process.stdout), width: process.stdout.columns ?? 100}))
   }
 }

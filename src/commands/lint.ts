@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {resolve} from 'node:path'
 import {EXIT, FuseplanCommand, ruleLoadFailure, useColor, rulesFlag} from '../cli/base-command.js'
 import {SEVERITY_RANK, type Severity} from '../findings.js'
-import {getLintFormatter, LINT_FORMATS, type LintFormatName} from '../formatters/lint/index.js'
+import {getLintFormatter, lintFormats, type LintFormatName} from '../formatters/lint/index.js'
 import {builtinCheck, listRuleMeta, RuleLoadError, type RuleSet} from '../engine/index.js'
 import {discoverFiles, maxDiscoveredEntries} from '../lint/discover.js'
 import {filterReports, summarise} from '../lint/lint.js'
@@ -27,7 +27,7 @@ Directories are searched for *.yaml and *.yml files; globs are expanded. Exit co
   }
 
   static override flags = {
-    format: Flags.string({char: 'f', description: 'Output format; repeat for several.', options: [...LINT_FORMATS], multiple: true, multipleNonGreedy: true, default: ['stylish']}),
+    format: Flags.string({char: 'f', description: 'Output format; repeat for several.', options: [...lintFormats.names], multiple: true, multipleNonGreedy: true, default: ['stylish']}),
     output: Flags.string({
       char: 'o',
       description: 'Where the format at the same position goes (a file, or - for stdout); formats without one print to stdout.',

@@ -6,7 +6,7 @@ import {decide} from '../decision/decide.js'
 import {writeAdr} from '../decision/records.js'
 import {escapeControlLine} from '../util/text.js'
 import {adrRendering} from '../formatters/decision/adr.js'
-import {DECISION_FORMATS, decisionFormatters, formatExplain, type DecisionFormatName} from '../formatters/decision/index.js'
+import {decisionFormats, formatExplain} from '../formatters/decision/index.js'
 
 export default class Recommend extends FuseplanCommand {
   static override summary = 'Recommend a fusion strategy, masking plan and transfer plan for a deployment profile.'
@@ -26,7 +26,7 @@ Exit code: 0 with a recommendation, 1 when no strategy fits (the output says why
   }
 
   static override flags = {
-    format: Flags.string({char: 'f', description: 'Output format on stdout (json and yaml include the rule trace).', options: [...DECISION_FORMATS], default: 'adr'}),
+    format: Flags.string({char: 'f', description: 'Output format on stdout (json and yaml include the rule trace).', options: [...decisionFormats.names], default: decisionFormats.names[0]}),
     explain: Flags.boolean({
       description:
         'Print the rule trace (every rule, the values it read, its effects) as text instead of the ADR. With --format json or yaml the trace is the `trace` field of that output, which always carries it; with --out the trace is printed and the ADR written.',
@@ -83,7 +83,7 @@ Exit code: 0 with a recommendation, 1 when no strategy fits (the output says why
 
     // JSON and YAML are for scripts: they already hold the trace, and text mixed in would break them.
     if (flags.explain && flags.format === 'adr') process.stdout.write(formatExplain(decision, ruleSet))
-    else process.stdout.write(decisionFormatters[flags.format as DecisionFormatName](decision, {date, ruleSet}))
+    else process.stdout.write(decisionFormats.pick(flags.format)(decision, {date, ruleSet}))
 
     if (!decision.strategy) {
       this.fail(`no strategy recommended for ${decision.profile.name}: ${decision.noStrategyReason}`, EXIT.problems)

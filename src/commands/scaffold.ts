@@ -6,7 +6,7 @@ import {displayPath, loadProfileWithRules} from '../cli/load-profile.js'
 import {decide} from '../decision/decide.js'
 import {STRATEGIES, type Strategy} from '../decision/types.js'
 import {ANSWERS_FILE} from '../scaffold/generate.js'
-import {scaffoldFormatters} from '../formatters/scaffold/index.js'
+import {scaffoldFormats} from '../formatters/scaffold/index.js'
 import {planScaffold, readAnswers, ScaffoldError, writeScaffold, type ScaffoldPlan} from '../scaffold/scaffold.js'
 
 export default class Scaffold extends FuseplanCommand {
@@ -80,6 +80,6 @@ Exit code: 0 on success (also when edited files were kept), 1 when no strategy f
   private report(plan: ScaffoldPlan, dryRun: boolean, json: boolean, failed: boolean): void {
     for (const w of plan.warnings) process.stderr.write(`warning: ${w}\n`)
     if (json && failed) return
-    process.stdout.write(scaffoldFormatters[json ? 'json' : 'text'](plan, {out: displayPath(plan.out), dryRun, failed}))
+    process.stdout.write(scaffoldFormats.formatters[json ? 'json' : 'text'](plan, {out: displayPath(plan.out), dryRun, failed}))
   }
 }

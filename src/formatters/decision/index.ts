@@ -2,6 +2,7 @@
 // a function (decision, context) => string, then list it here; the command's --format options follow.
 import type {Decision} from '../../decision/types.js'
 import type {RuleSet} from '../../engine/types.js'
+import {formatRegistry, type Formatter} from '../registry.js'
 import {formatAdr} from './adr.js'
 import {formatDecisionJson} from './json.js'
 import {formatDecisionYaml} from './yaml.js'
@@ -12,15 +13,12 @@ export interface DecisionFormatContext {
   ruleSet?: RuleSet
 }
 
-export type DecisionFormatter = (decision: Decision, ctx: DecisionFormatContext) => string
+export type DecisionFormatter = Formatter<Decision, DecisionFormatContext>
 
-export const DECISION_FORMATS = ['adr', 'json', 'yaml'] as const
-export type DecisionFormatName = (typeof DECISION_FORMATS)[number]
-
-export const decisionFormatters: Record<DecisionFormatName, DecisionFormatter> = {
+export const decisionFormats = formatRegistry<Decision, DecisionFormatContext, 'adr' | 'json' | 'yaml'>(['adr', 'json', 'yaml'], {
   adr: (d, ctx) => formatAdr(d, {date: ctx.date, ruleSet: ctx.ruleSet}),
   json: (d) => formatDecisionJson(d),
   yaml: (d) => formatDecisionYaml(d),
-}
+})
 
 export {formatExplain} from './explain.js'

@@ -2,6 +2,7 @@
 // exporting a function of the result, then list it here; the command's --format options follow.
 // The HTML report is a file, not a stdout format: `--report` writes it.
 import type {EvaluationResult} from '../../evaluate/types.js'
+import {formatRegistry, type Formatter} from '../registry.js'
 import {formatSweepChart} from './chart.js'
 import {formatEvaluationJson} from './json.js'
 import {formatEvaluationTable} from './table.js'
@@ -12,15 +13,12 @@ export interface EvaluationFormatContext {
   width: number
 }
 
-export type EvaluationFormatter = (result: EvaluationResult, ctx: EvaluationFormatContext) => string
+export type EvaluationFormatter = Formatter<EvaluationResult, EvaluationFormatContext>
 
-export const EVALUATION_FORMATS = ['table', 'json'] as const
-export type EvaluationFormatName = (typeof EVALUATION_FORMATS)[number]
-
-export const evaluationFormatters: Record<EvaluationFormatName, EvaluationFormatter> = {
+export const evaluationFormats = formatRegistry<EvaluationResult, EvaluationFormatContext, 'table' | 'json'>(['table', 'json'], {
   table: (r, ctx) => `${formatEvaluationTable(r, ctx)}\n${formatSweepChart(r, {color: ctx.color})}`,
   json: (r) => formatEvaluationJson(r),
-}
+})
 
 export {formatEvaluationHtml} from './html.js'
 export {createProgress} from './progress.js'

@@ -2,6 +2,7 @@
 // same reports and context in, same string out, byte for byte. It never reads the environment,
 // the clock or the file system; the command decides colours, cwd and the rule list.
 import type {FileReport, Severity} from '../../findings.js'
+import type {Formatter} from '../registry.js'
 
 /** What a formatter may say about a rule (SARIF lists every rule with its help page). */
 export interface RuleMeta {
@@ -37,4 +38,4 @@ export interface LintFormatContext {
   ignored?: number
 }
 
-export type LintFormatter = (reports: FileReport[], ctx: LintFormatContext) => string
+export type LintFormatter = Formatter<FileReport[], LintFormatContext>

@@ -1,5 +1,6 @@
 // The registry of `fuseplan scaffold` reports: text for people, JSON (--json) for scripts.
 import type {ScaffoldPlan} from '../../scaffold/scaffold.js'
+import {formatRegistry, type Formatter} from '../registry.js'
 import {formatScaffoldJson} from './json.js'
 import {formatScaffoldText} from './text.js'
 
@@ -11,9 +12,9 @@ export interface ScaffoldReportContext {
   failed: boolean
 }
 
-export type ScaffoldFormatter = (plan: ScaffoldPlan, ctx: ScaffoldReportContext) => string
+export type ScaffoldFormatter = Formatter<ScaffoldPlan, ScaffoldReportContext>
 
-export const scaffoldFormatters: Record<'text' | 'json', ScaffoldFormatter> = {
+export const scaffoldFormats = formatRegistry<ScaffoldPlan, ScaffoldReportContext, 'text' | 'json'>(['text', 'json'], {
   text: formatScaffoldText,
   json: formatScaffoldJson,
-}
+})
