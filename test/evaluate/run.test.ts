@@ -113,6 +113,10 @@ describe('formatters', () => {
     expect(t).toContain('Verdict: ')
     expect(t).toContain('Zero-fill: Zero-fill is not mean imputation here')
     expect(formatEvaluationTable(result, {color: true})).toMatch(/\u001B\[1m/)
+    // The sweep by tenths is shown at every 0.2; a coarse one (--quick's quarters) whole.
+    expect(t).toMatch(/^missing rate\s+0\.0\s+0\.2\s+0\.4\s+0\.6\s+0\.8\s+1\.0$/m)
+    const quarters = await runEvaluation(example('icu-deterioration'), {...small, missingRates: [0, 0.25, 0.5, 0.75, 1], candidates: parseCandidates('naive,late')}, fakeCode)
+    expect(formatEvaluationTable(quarters, {color: false})).toMatch(/^missing rate\s+0\.0\s+0\.25\s+0\.5\s+0\.75\s+1\.0$/m)
   })
 
   it('chart: an asciichart line chart with the x axis and one marker per candidate', () => {

@@ -65,9 +65,11 @@ export function formatEvaluationTable(result: EvaluationResult, opts: TableOptio
   }
 
   const rates = result.sweep.missingRates
-  const shown = rates.map((r, i) => ({r, i})).filter(({r}) => Math.abs(r * 5 - Math.round(r * 5)) < 1e-9)
+  // Six columns at most: a fine sweep (tenths) is shown at every 0.2, a coarse one (--quick's quarters) whole.
+  const all = rates.map((r, i) => ({r, i}))
+  const shown = all.length <= 6 ? all : all.filter(({r}) => Math.abs(r * 5 - Math.round(r * 5)) < 1e-9)
   if (rates.length > 1 && result.sweep.modalities.length > 0) {
-    const srow: string[][] = [[p.bold('missing rate'), ...shown.map(({r}) => p.bold(r.toFixed(1)))]]
+    const srow: string[][] = [[p.bold('missing rate'), ...shown.map(({r}) => p.bold(Math.abs(r * 10 - Math.round(r * 10)) < 1e-9 ? r.toFixed(1) : r.toFixed(2)))]]
     for (const s of result.strategies) srow.push([SHORT_NAMES[s.id], ...shown.map(({i}) => num(s.sweep[i]))])
     out.push(p.bold(`${m.label} vs missing rate of ${result.sweep.modalities.join(', ')}`))
     out.push(...columns(srow, [false, ...shown.map(() => true)]))
