@@ -9,7 +9,7 @@ import type {ValidateFunction} from 'ajv/dist/2020.js'
 import {createRequire} from 'node:module'
 import type {DocPath} from '../findings.js'
 import {STRATEGIES} from '../profile/strategies.js'
-import {compileSchema, pointerToPath, precompiledValidator} from '../profile/validate.js'
+import {compileSchema, pointerToPath, precompiledValidator, valueAt} from '../profile/validate.js'
 import type {SourceDocument} from '../profile/source.js'
 import type {LoadProblem} from './loader.js'
 
@@ -310,13 +310,4 @@ export function structureProblems(kind: SchemaKind, src: SourceDocument, file: s
   }
   // In the order of the file, as a compiler lists them (the sort is stable for one position).
   return problems.sort((a, b) => a.line - b.line || a.column - b.column)
-}
-
-function valueAt(root: unknown, path: DocPath): unknown {
-  let node = root
-  for (const part of path) {
-    if (node === null || typeof node !== 'object') return undefined
-    node = (node as Record<string | number, unknown>)[part]
-  }
-  return node
 }

@@ -143,7 +143,8 @@ function typeName(value: unknown): string {
   return `${typeof value} ${String(value)}`
 }
 
-function valueAt(root: unknown, path: DocPath): unknown {
+/** The value at a path of a parsed document, or undefined when the path leaves it. */
+export function valueAt(root: unknown, path: DocPath): unknown {
   let node = root
   for (const part of path) {
     if (node === null || typeof node !== 'object') return undefined
