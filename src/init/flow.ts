@@ -35,6 +35,9 @@ import {
 } from './fields.js'
 import type {Given, Supplied, SuppliedCohort, SuppliedModality} from './supplied.js'
 
+/** The last choice of "Type of the next modality" after the first: stop adding modalities. */
+const NO_MORE = '(no more)'
+
 export interface Choice<V extends string> {
   value: V
   name?: string
@@ -275,7 +278,11 @@ class Flow {
     }
     const before = Array.isArray(this.prev.modalities) ? this.prev.modalities.length : 0
     for (;;) {
-      out.push(await this.modality(undefined, out))
+      // From the second round on, the type list ends in "no more": a Yes to "Add another?" by
+      // mistake costs one keystroke, not a modality the user did not want.
+      const next = await this.modality(undefined, out, out.length > 0)
+      if (next === null) return out
+      out.push(next)
       // One default for every round (Yes), so Enter never drops a modality; an earlier pass's count wins.
       const more = await this.o.prompts!.confirm({
         message: `Add another modality? (${out.length} so far: ${out.map((m) => m.name).join(', ')}; answer n when done)`,
@@ -300,7 +307,9 @@ class Flow {
     return list
   }
 
-  private async modality(given: SuppliedModality | undefined, before: Modality[]): Promise<Modality> {
+  private async modality(given: SuppliedModality | undefined, before: Modality[]): Promise<Modality>
+  private async modality(given: undefined, before: Modality[], allowDone: boolean): Promise<Modality | null>
+  private async modality(given: SuppliedModality | undefined, before: Modality[], allowDone = false): Promise<Modality | null> {
     const f = given?.fields ?? {}
     const taken = before.map((m) => m.name)
     const measured = given ? this.data?.modalities.find((m) => m.name === given.name) : undefined
@@ -308,13 +317,17 @@ class Flow {
     // The same modality of an earlier pass (by position when asked one by one, else by name).
     const pm: Partial<Modality> = (given ? this.prev.modalities?.find((x) => x?.name === given.name) : this.prev.modalities?.[before.length]) ?? {}
     if (this.ask && given) this.say(`Modality ${given.name}:`)
-    const type = await this.choose({
+    const done: Choice<typeof NO_MORE>[] = allowDone
+      ? [{value: NO_MORE, name: 'no more modalities', description: `Keep ${before.map((m) => m.name).join(', ')} and go on to the training cohorts.`}]
+      : []
+    const type = await this.choose<ModalityType | typeof NO_MORE>({
       given: f.type,
       check: checkModalityType,
       message: given ? `Type of ${given.name}` : 'Type of the next modality',
       default: pick(pm.type, Object.keys(TYPE_DESCRIPTIONS) as ModalityType[]) ?? defaultType(given?.name),
-      choices: Object.entries(TYPE_DESCRIPTIONS).map(([value, description]) => ({value: value as ModalityType, description})),
+      choices: [...Object.entries(TYPE_DESCRIPTIONS).map(([value, description]) => ({value: value as ModalityType, description})), ...done],
     })
+    if (type === NO_MORE) return null
     let name: string
     if (given) {
       const r = checkModalityName(given.name, taken)

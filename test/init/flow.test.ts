@@ -145,6 +145,28 @@ describe('init prompt flow', () => {
     await expect(run).rejects.toMatchObject({name: 'ExitPromptError'})
   })
 
+  it('after a Yes to "Add another modality?", the type list ends in "no more modalities"', async () => {
+    const supplied = emptySupplied()
+    supplied.name = {raw: 'x', where: 'f'}
+    supplied.description = {raw: '', where: 'f'}
+    supplied.task = {type: {raw: 'regression', where: 'f'}, metric: {raw: 'mae', where: 'f'}, interactions: {raw: 'weak', where: 'f'}, labelledSamples: {raw: 10, where: 'f'}}
+    supplied.cohorts = []
+    supplied.noLatency = {raw: null, where: 'f'}
+    const run = collectProfile({supplied, interactive: true, prompts})
+    await firstPrompt()
+    expect(screen.getScreen()).not.toContain('no more modalities')
+    await answer(null, 'Type of the next modality')
+    await answer('vitals', 'Name')
+    for (const prompt of ['features of vitals', 'Availability of vitals', 'arrive', 'rejected upstream', 'encoder latency', 'Add another modality?']) await answer(null, prompt)
+    expect(screen.getScreen()).toContain('Type of the next modality')
+    screen.keypress('up') // the list wraps: up from the first choice is the last
+    expect(screen.getScreen()).toContain('no more modalities')
+    expect(screen.getScreen()).toContain('Keep vitals and go on to the training cohorts.')
+    screen.keypress('enter')
+    const profile = await run
+    expect(profile.modalities.map((m) => m.name)).toEqual(['vitals'])
+  })
+
   it('asks which modality every request carries when none is always present', async () => {
     const supplied = emptySupplied()
     supplied.name = {raw: 'x', where: 'f'}
