@@ -299,6 +299,11 @@ function benchEvaluate() {
   for (const s of scripts) {
     const r = spawnSync(process.execPath, [join(ROOT, 'bench', s), ...(quick ? ['--quick'] : [])], {cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit']})
     process.stdout.write(r.stdout)
+    // A benchmark that crashes measured nothing: say so and fail the run, instead of a silent gap.
+    if (r.status !== 0) {
+      process.stdout.write(`  FAILED: bench/${s} exited ${r.status ?? r.signal}\n`)
+      process.exitCode = 1
+    }
     results.sections[s.replace(/\.js$/, '')] = {status: r.status, output: r.stdout}
   }
 }
