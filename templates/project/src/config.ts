@@ -259,7 +259,7 @@ function where(pointer: string, key?: string): string {
           .split('/')
           .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
   if (key !== undefined) parts.push(key)
-  return parts.map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || 'config'
+  return pathText(parts.map((p) => (/^\d+$/.test(p) ? Number(p) : p))) || 'config'
 }
 
 const TYPE_NAMES: Record<string, string> = {object: 'a mapping', array: 'a list', integer: 'an integer', number: 'a number', string: 'a string', boolean: 'true or false', null: 'null'}
