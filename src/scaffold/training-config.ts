@@ -20,10 +20,12 @@ export interface BuildOptions {
   profilePath?: string
 }
 
-/** Training defaults of a scaffolded project: fuseplan's own choices, edit them in the YAML. */
-export const TRAINING_DEFAULTS = {epochs: 30, batchSize: 64, learningRate: 0.003, seed: 42}
-/** Epochs when a modality has a conv encoder: each epoch costs more and converges in fewer. */
-export const CONV_EPOCHS = 15
+/**
+ * Training defaults of a scaffolded project: fuseplan's own choices, edit them in the YAML. The
+ * epoch count is a budget: early stopping (patience, counted once masking is at full strength) ends
+ * training when the validation loss at the deployment presence mix stops falling.
+ */
+export const TRAINING_DEFAULTS = {epochs: 100, patience: 10, batchSize: 64, learningRate: 0.003, seed: 42}
 /** Width of every modality embedding (one width so attention can stack them as tokens). */
 export const EMBEDDING = 16
 export const FUSION = {hidden: 32, heads: 2}
@@ -118,7 +120,7 @@ export function buildTrainingConfig(profile: Profile, decision: Decision, opts: 
       robustnessSweep: {missingRates: [...decision.evaluation.robustnessSweep.missingRates], modalities: [...decision.evaluation.robustnessSweep.modalities]},
     },
     fusion: {...FUSION},
-    training: {...TRAINING_DEFAULTS, ...(modalities.some((m) => m.encoder.kind !== 'mlp') ? {epochs: CONV_EPOCHS} : {})},
+    training: {...TRAINING_DEFAULTS},
     latency: {budgetMs: profile.latency?.budgetMs ?? null, percentile: profile.latency?.percentile ?? 99},
     source: {profile: opts.profilePath ?? 'profile.yaml', profileHash: decision.profile.hash},
   }

@@ -224,7 +224,7 @@ export interface TrainingConfig {
   transfer: TransferConfig | null
   evaluation: EvaluationConfig
   fusion: {hidden: number; heads: number}
-  training: {epochs: number; batchSize: number; learningRate: number; seed: number}
+  training: {epochs: number; patience?: number; batchSize: number; learningRate: number; seed: number}
   latency: {budgetMs: number | null; percentile: number}
   source: {profile: string; profileHash: string}
 }

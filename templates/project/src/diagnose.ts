@@ -1,7 +1,9 @@
 // Plain-words warnings when a trained model has not learned, printed by `npm run train` and
 // `npm run evaluate`: a metric at or below chance, or a training loss that collapses while the
 // validation loss rises (memorising instead of learning).
-import type {Metric, TaskType} from './config.js'
+import type {Metric, TaskType, TrainingConfig} from './config.js'
+import type {FitResult} from './model/index.js'
+import {scheduleFor} from './model/masking.js'
 import {higherIsBetter} from './metrics.js'
 
 export interface History {
@@ -49,4 +51,17 @@ export function learningWarnings(opts: {metric: Metric; task: TaskType; value?: 
     )
   }
   return out
+}
+
+/** Which epoch was kept and why, and why training ended: what `train` prints after training. */
+export function selectionReport(config: TrainingConfig, result: FitResult, epochs: number): string[] {
+  const ran = result.loss.length
+  const end = result.stopped === 'patience' ? `stopped after ${ran} of ${epochs} epochs: no lower validation loss for ${config.training.patience} epochs` : `ran all ${epochs} epochs`
+  if (result.valLoss.length === 0) return [`${end}; kept the last epoch (${ran}): fewer than 200 samples, so no validation split to choose by`]
+  const {warmup, ramp} = scheduleFor(config, epochs)
+  const masked = config.modalities.length > 1 && (warmup > 0 || ramp > 0)
+  const why = masked
+    ? `the lowest validation loss at the deployment presence mix among the epochs trained with the full masking plan (epoch ${result.selectFrom + 1} on: warm-up ${warmup}, ramp ${ramp})`
+    : 'the lowest validation loss' + (config.modalities.length > 1 ? ' at the deployment presence mix' : '')
+  return [`kept epoch ${result.bestEpoch + 1}: ${why}`, end]
 }

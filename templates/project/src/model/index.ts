@@ -10,11 +10,12 @@ import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import type * as TF from '@tensorflow/tfjs'
 import {initBackend, loadTf, type Tf} from '../backend.js'
-import {modelShape, outputUnits, resolveEncoder, STRATEGIES, validateTrainingConfig, type Strategy, type TrainingConfig} from '../config.js'
+import {modelShape, outputUnits, resolveEncoder, STRATEGIES, validateTrainingConfig, type Metric, type Strategy, type TrainingConfig} from '../config.js'
 import type {Dataset} from '../dataset.js'
 import {Rng, deriveSeed} from '../random.js'
 import {loadLayersModel, saveLayersModel} from './io.js'
-import {ModalityDropout, scheduleFor} from './masking.js'
+import {deploymentPresence, fullMaskingFrom, ModalityDropout, scheduleFor} from './masking.js'
+import {score} from '../metrics.js'
 import {buildNetwork, encoderPrefix} from './networks.js'
 import {batchInputs, checkDataset, computeStats, fillVector, prepare, presenceOf, stepMasks, type Fill, type Stats} from './pipeline.js'
 
@@ -33,8 +34,13 @@ export interface FitOptions {
    */
   validationSplit?: number
   onEpoch?: (epoch: number, logs: {loss: number; valLoss?: number}) => void
-  /** Stop after this many epochs without a lower validation loss (default: never stop early). */
+  /**
+   * Stop after this many epochs without a lower validation loss, counted once masking is at full
+   * strength (default: never stop early).
+   */
   patience?: number
+  /** Epochs at the start of this fit during which the encoders are frozen (transfer fine-tuning). */
+  freezeEncoders?: number
 }
 
 export interface FitResult {
@@ -42,7 +48,25 @@ export interface FitResult {
   valLoss: number[]
   /** 0-based epoch whose weights were kept (the last one without validation). */
   bestEpoch: number
+  /**
+   * First 0-based epoch that could be kept: the first one trained with the full masking plan
+   * (0 for variants without masking). Epochs before it never trained with a modality removed.
+   */
+  selectFrom: number
+  /** Why training ended: no lower validation loss for `patience` epochs, or the epoch budget ran out. */
+  stopped: 'patience' | 'epochs'
+  /** The budget ran out while the validation loss was still falling: more epochs would likely help. */
+  stillImproving: boolean
+  /**
+   * The task metric of the kept weights on the validation split, scored with the presence it was
+   * selected on (`deployment`: the deployment presence mix drawn once; `natural`: as the data
+   * came). It picked the epoch, so it is a little optimistic.
+   */
+  validation?: {metric: Metric; value: number; samples: number; presence: 'deployment' | 'natural'}
 }
+
+/** What a saved model keeps of its last fit (`selectFrom` absent on older saves). */
+export type SavedHistory = Pick<FitResult, 'loss' | 'valLoss' | 'bestEpoch'> & Partial<Pick<FitResult, 'selectFrom'>>
 
 export interface FusionModel {
   readonly strategy: Strategy
@@ -54,7 +78,7 @@ export interface FusionModel {
   save(dir: string): Promise<void>
   dispose(): void
   /** Loss history of the last fit, or of the saved model after loadModel (absent on older saves). */
-  readonly lastHistory?: FitResult
+  readonly lastHistory?: SavedHistory
 }
 
 /** File written next to model.json/weights.bin with everything the pipeline needs to reload. */
@@ -71,10 +95,29 @@ interface Meta {
   stats: Stats | null
   config: TrainingConfig
   /** Loss per epoch of the last fit (train and validation), for `npm run evaluate`'s diagnosis. */
-  history?: {loss: number[]; valLoss: number[]; bestEpoch: number}
+  history?: SavedHistory
 }
 
 const PREDICT_BATCH = 512
+
+/** Share of the given rows in which each modality is present (config order). */
+function availabilityOf(config: TrainingConfig, data: Dataset, rows: Uint32Array): Float64Array {
+  return Float64Array.from(config.modalities, (m) => {
+    const present = data.modalities[m.name].present
+    let n = 0
+    for (const r of rows) n += present[r]
+    return rows.length > 0 ? n / rows.length : 0
+  })
+}
+
+/**
+ * The validation loss was still falling when the epoch budget ran out: the best epoch is one of
+ * the last few (a tenth of the patience window, at least 2), so stopping later would likely help.
+ */
+function stillFalling(valLoss: readonly number[], bestEpoch: number, patience: number | undefined): boolean {
+  const window = Math.max(2, Math.ceil((patience ?? 10) / 10))
+  return bestEpoch >= valLoss.length - window
+}
 
 function settings(strategy: Strategy, variant: Variant): {fill: Fill; presenceInputs: boolean; masking: boolean; completeCase: boolean} {
   if (variant !== 'default' && strategy !== 'early') throw new Error(`variant ${variant} exists for early fusion only`)
@@ -219,9 +262,16 @@ class TfFusionModel implements FusionModel {
       return stats.label ? (y - stats.label.mean) / stats.label.std : y
     })
     const rng = new Rng(deriveSeed(fit.seed, 'fit'))
-    const dropout = o.masking ? new ModalityDropout(this.config, this.config.masking, new Rng(deriveSeed(fit.seed, 'masking')), scheduleFor(this.config, fit.epochs)) : null
+    const schedule = o.masking ? scheduleFor(this.config, fit.epochs) : {warmup: 0, ramp: 0}
+    const dropout = o.masking ? new ModalityDropout(this.config, this.config.masking, new Rng(deriveSeed(fit.seed, 'masking')), schedule) : null
+    // Model selection sees what deployment will serve: the validation rows at the deployment
+    // presence mix (drawn once), and only epochs trained with the full masking plan can be kept.
+    const selectFrom = Math.min(fit.epochs - 1, o.masking ? fullMaskingFrom(schedule) : 0)
+    const valPresence = o.masking ? deploymentPresence(this.config, presenceOf(this.config, train, valRows), availabilityOf(this.config, train, rows), new Rng(deriveSeed(fit.seed, 'validation-presence'))) : presenceOf(this.config, train, valRows)
     const optimizer = tf.train.adam(fit.learningRate ?? this.config.training.learningRate)
     const vars = this.net.trainableWeights.map((w) => w.read() as TF.Variable)
+    const encoderVars = new Set(this.encoderWeightNames())
+    const headVars = vars.filter((v) => !encoderVars.has(v.name))
     // The L2 penalty stays out of the gradient tape: its gradient (2 * l2 * w) is added to the data
     // gradient and its value to the logged loss. The same update as differentiating it, in about 5
     // kernel calls per weight matrix instead of 20 (on wasm a small network's batch costs about its
@@ -230,10 +280,12 @@ class TfFusionModel implements FusionModel {
     const history: number[] = []
     const valHistory: number[] = []
     let best = {epoch: -1, loss: Infinity, weights: [] as TF.Tensor[]}
+    let stopped: FitResult['stopped'] = 'epochs'
     const batchSize = Math.max(1, Math.min(fit.batchSize, rows.length))
     try {
       for (let epoch = 0; epoch < fit.epochs; epoch++) {
         const perm = rng.permutation(rows.length)
+        const trainable = epoch < (fit.freezeEncoders ?? 0) ? headVars : vars
         let total = 0
         let count = 0
         for (let start = 0; start < rows.length; start += batchSize) {
@@ -253,10 +305,11 @@ class TfFusionModel implements FusionModel {
             const [combined, perModality] = out
             const perModalityLoss = tf.sum(tf.mul(this.rowLoss(perModality, y), weightsT as TF.Tensor))
             return tf.add(tf.mean(this.rowLoss(combined, y)), perModalityLoss) as TF.Scalar
-          }, vars)
+          }, trainable)
           // Penalty and its gradient at the weights the data gradient was taken at (before the update).
-          const cost = decay.length === 0 ? value : tf.tidy(() => decay.reduce<TF.Tensor>((acc, d) => tf.add(acc, tf.mul(tf.sum(tf.square(d.v)), d.l2)), value))
-          for (const d of decay) {
+          const active = decay.filter((d) => grads[d.v.name] !== undefined)
+          const cost = active.length === 0 ? value : tf.tidy(() => active.reduce<TF.Tensor>((acc, d) => tf.add(acc, tf.mul(tf.sum(tf.square(d.v)), d.l2)), value))
+          for (const d of active) {
             const g = grads[d.v.name]
             grads[d.v.name] = tf.tidy(() => tf.add(g, tf.mul(d.v, d.twice)))
             g.dispose()
@@ -271,14 +324,17 @@ class TfFusionModel implements FusionModel {
         if (!Number.isFinite(loss)) throw new Error(`training diverged at epoch ${epoch + 1} (loss ${loss}); lower training.learningRate`)
         history.push(loss)
         if (valRows.length > 0) {
-          const valLoss = this.validationLoss(train, valRows, stats, fills)
+          const valLoss = this.validationLoss(train, valRows, valPresence, stats, fills)
           valHistory.push(valLoss)
-          if (valLoss < best.loss) {
+          if (epoch >= selectFrom && valLoss < best.loss) {
             tf.dispose(best.weights)
             best = {epoch, loss: valLoss, weights: vars.map((v) => tf.clone(v))}
           }
           fit.onEpoch?.(epoch, {loss, valLoss})
-          if (fit.patience !== undefined && epoch - best.epoch >= fit.patience) break
+          if (fit.patience !== undefined && best.epoch >= 0 && epoch - best.epoch >= fit.patience) {
+            stopped = 'patience'
+            break
+          }
         } else {
           fit.onEpoch?.(epoch, {loss})
         }
@@ -289,18 +345,44 @@ class TfFusionModel implements FusionModel {
       tf.dispose(best.weights)
       tf.dispose(decay.flatMap((d) => [d.l2, d.twice]))
     }
-    const result = {loss: history, valLoss: valHistory, bestEpoch: best.epoch >= 0 ? best.epoch : history.length - 1}
-    this.history = result
+    const bestEpoch = best.epoch >= 0 ? best.epoch : history.length - 1
+    const result: FitResult = {
+      loss: history,
+      valLoss: valHistory,
+      bestEpoch,
+      selectFrom,
+      stopped,
+      stillImproving: stopped === 'epochs' && valHistory.length > 0 && stillFalling(valHistory, bestEpoch, fit.patience),
+    }
+    if (valRows.length > 0) {
+      const predictions = await this.predictRows(train, valRows, valPresence, stats, fills)
+      const metric = this.config.task.metric
+      result.validation = {
+        metric,
+        value: score(metric, this.config.task.type, Float32Array.from(valRows, (r) => train.labels[r]), predictions, this.config.task.classes ?? 2),
+        samples: valRows.length,
+        presence: o.masking ? 'deployment' : 'natural',
+      }
+    }
+    this.history = {loss: history, valLoss: valHistory, bestEpoch, selectFrom}
     return result
   }
 
-  /** Mean loss on held-out rows with their natural presence (no masking). */
-  private validationLoss(data: Dataset, rows: Uint32Array, stats: Stats, fills: Record<string, Float32Array>): number {
+  /** Names of the encoder weights (layers named with an encoder prefix). */
+  private encoderWeightNames(): string[] {
+    const prefixes = this.config.modalities.map((_, i) => encoderPrefix(i))
+    return this.net.layers.filter((l) => prefixes.some((p) => l.name.startsWith(p))).flatMap((l) => l.trainableWeights.map((w) => (w.read() as TF.Variable).name))
+  }
+
+  /** Mean loss on held-out rows with the given presence (rows x K). */
+  private validationLoss(data: Dataset, rows: Uint32Array, presence: Uint8Array, stats: Stats, fills: Record<string, Float32Array>): number {
     const tf = this.tf
+    const K = this.config.modalities.length
     let total = 0
     for (let start = 0; start < rows.length; start += PREDICT_BATCH) {
-      const batch = rows.subarray(start, Math.min(rows.length, start + PREDICT_BATCH))
-      const inputs = this.tensors(data, batch, presenceOf(this.config, data, batch), stats, fills)
+      const end = Math.min(rows.length, start + PREDICT_BATCH)
+      const batch = rows.subarray(start, end)
+      const inputs = this.tensors(data, batch, presence.subarray(start * K, end * K), stats, fills)
       const sum = tf.tidy(() => {
         const y = tf.tensor1d(Float32Array.from(batch, (r) => (stats.label ? (data.labels[r] - stats.label.mean) / stats.label.std : data.labels[r])))
         const raw = this.net.apply(inputs, {training: false}) as TF.Tensor | TF.Tensor[]
@@ -312,20 +394,15 @@ class TfFusionModel implements FusionModel {
     return total / rows.length
   }
 
-  async predict(data: Dataset): Promise<Float32Array> {
+  /** Predictions for rows of a prepared dataset with the given presence (rows x K). */
+  private async predictRows(data: Dataset, rows: Uint32Array, presence: Uint8Array, stats: Stats, fills: Record<string, Float32Array>): Promise<Float32Array> {
     const tf = this.tf
-    if (!this.stats) throw new Error('the model has not been trained: call fit() or loadModel() first')
-    checkDataset(this.config, data)
-    data = prepare(this.config, data)
-    const stats = this.stats
-    const fills = this.fills(stats)
+    const K = this.config.modalities.length
     const C = outputUnits(this.config)
-    const out = new Float32Array(data.n * C)
-    for (let start = 0; start < data.n; start += PREDICT_BATCH) {
-      const end = Math.min(data.n, start + PREDICT_BATCH)
-      const rows = Uint32Array.from({length: end - start}, (_, i) => start + i)
-      const presence = presenceOf(this.config, data, rows)
-      const inputs = this.tensors(data, rows, presence, stats, fills)
+    const out = new Float32Array(rows.length * C)
+    for (let start = 0; start < rows.length; start += PREDICT_BATCH) {
+      const end = Math.min(rows.length, start + PREDICT_BATCH)
+      const inputs = this.tensors(data, rows.subarray(start, end), presence.subarray(start * K, end * K), stats, fills)
       const result = tf.tidy(() => {
         const raw = this.net.apply(inputs, {training: false}) as TF.Tensor | TF.Tensor[]
         const y = Array.isArray(raw) ? raw[0] : raw
@@ -342,6 +419,14 @@ class TfFusionModel implements FusionModel {
       tf.dispose([result, ...inputs])
     }
     return out
+  }
+
+  async predict(data: Dataset): Promise<Float32Array> {
+    if (!this.stats) throw new Error('the model has not been trained: call fit() or loadModel() first')
+    checkDataset(this.config, data)
+    data = prepare(this.config, data)
+    const rows = Uint32Array.from({length: data.n}, (_, i) => i)
+    return this.predictRows(data, rows, presenceOf(this.config, data, rows), this.stats, this.fills(this.stats))
   }
 
   async save(dir: string): Promise<void> {

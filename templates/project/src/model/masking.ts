@@ -74,6 +74,39 @@ export class ModalityDropout {
   }
 }
 
+/** First epoch (0-based) trained with the full masking plan: the end of warm-up plus ramp. */
+export function fullMaskingFrom(schedule: {warmup: number; ramp: number}): number {
+  return schedule.ramp > 0 ? schedule.warmup + schedule.ramp - 1 : schedule.warmup
+}
+
+/**
+ * Presence of held-out rows as deployment would serve them, drawn once: model selection scores
+ * the validation split at the deployment presence mix, not at the training data's own (which may
+ * be complete). `patterns` mode samples a deployment pattern per row as the masking does at full
+ * strength; `independent` mode keeps a present modality with probability a/t (deployment over
+ * observed training availability, without the masking floor). Required modalities are never
+ * removed and a row never loses every modality it has.
+ */
+export function deploymentPresence(config: TrainingConfig, natural: Uint8Array, trainingAvailability: ArrayLike<number>, rng: Rng): Uint8Array {
+  const k = config.modalities.length
+  const out = natural.slice()
+  if (config.masking.mode === 'patterns' && (config.masking.patterns ?? []).some((p) => p.share > 0)) {
+    return new ModalityDropout(config, config.masking, rng, {warmup: 0, ramp: 0}).apply(out, 0)
+  }
+  const keep = config.modalities.map((m, j) => (m.required || trainingAvailability[j] <= 0 ? 1 : Math.min(1, m.availability / trainingAvailability[j])))
+  const rows = out.length / k
+  for (let r = 0; r < rows; r++) {
+    const row = out.subarray(r * k, (r + 1) * k)
+    const had = natural.subarray(r * k, (r + 1) * k)
+    for (let m = 0; m < k; m++) if (row[m] && rng.next() >= keep[m]) row[m] = 0
+    if (!row.some((v) => v === 1) && had.some((v) => v === 1)) {
+      const present = [...had.keys()].filter((m) => had[m] === 1)
+      row[present[rng.int(present.length)]] = 1
+    }
+  }
+  return out
+}
+
 /**
  * Warm-up and ramp for a run of `epochs` epochs. The plan's numbers are meant for the configured
  * `training.epochs`; shorter runs (tests, simulations) scale them down proportionally so masking

@@ -8,7 +8,7 @@ import {createModel} from '../model/index.js'
 import {rowsOfCohorts, subset} from '../data/ops.js'
 import {deriveSeed} from '../random.js'
 import {score, chance} from '../metrics.js'
-import {learningWarnings} from '../diagnose.js'
+import {learningWarnings, selectionReport} from '../diagnose.js'
 import {createWorld} from '../data/synthetic.js'
 import {MODEL_DIR, fmt, getData, loadConfig, progress, run, syntheticSamples} from './common.js'
 
@@ -35,8 +35,7 @@ run(async () => {
   })
   process.stderr.write(`training ${config.strategy} fusion on ${source}, backend ${backend}\n`)
   const model = await createModel(config)
-  // Stop when validation loss has not improved for a third of the epochs (at least 4).
-  const fit = {epochs, batchSize: config.training.batchSize, learningRate: config.training.learningRate, seed: config.training.seed, patience: Math.max(4, Math.ceil(epochs / 3))}
+  const fit = {epochs, batchSize: config.training.batchSize, learningRate: config.training.learningRate, seed: config.training.seed, patience: config.training.patience}
   const onEpoch = (label: string) => (e: number, logs: {loss: number; valLoss?: number}) =>
     progress(label, e + 1, epochs, `loss ${fmt(logs.loss)}${logs.valLoss !== undefined ? ` val ${fmt(logs.valLoss)}` : ''}`)
   const t0 = performance.now()
@@ -51,8 +50,8 @@ run(async () => {
   const result = await model.fit(data, {...fit, onEpoch: onEpoch('train')})
   const seconds = (performance.now() - t0) / 1000
   await model.save(values.out)
-  const stopped = result.loss.length < epochs ? ` (stopped after ${result.loss.length} epochs: no better validation loss for ${fit.patience})` : ''
-  process.stderr.write(`trained in ${fmt(seconds, 1)} s${transfer && data.cohort ? ' (pre-training included)' : ''}${stopped}; kept epoch ${result.bestEpoch + 1}; saved to ${values.out}/\n`)
+  process.stderr.write(`trained in ${fmt(seconds, 1)} s${transfer && data.cohort ? ' (pre-training included)' : ''}; saved to ${values.out}/\n`)
+  for (const line of selectionReport(config, result, epochs)) console.log(line)
   // Judge the model on data it did not train on: synthetic deployment data, or the validation split.
   const classes = config.task.classes ?? 2
   let judged: {value: number; chance: number; on: string} | undefined
@@ -67,8 +66,23 @@ run(async () => {
     console.log(`${config.task.metric} on synthetic deployment data: ${fmt(m)} (chance ${fmt(c)})`)
     judged = {value: m, chance: c, on: 'synthetic deployment data'}
   }
+  if (!judged && result.validation) {
+    const v = result.validation
+    console.log(
+      `${v.metric} on the validation split: ${fmt(v.value)} (${v.samples} held-out samples${v.presence === 'deployment' ? ' at the deployment presence mix' : ''}; ` +
+        'they picked the kept epoch, so this is a little optimistic: score a test file with npm run evaluate -- --data FILE)',
+    )
+    judged = {value: v.value, chance: chance(v.metric, config.task.type, data.labels, classes), on: 'the validation split'}
+  }
   const warnings = learningWarnings({metric: config.task.metric, task: config.task.type, ...judged, history: result})
+  if (result.stillImproving) {
+    warnings.push(
+      `The validation loss was still falling at the last epoch (${result.loss.length} of ${epochs}): the model is likely under-trained. ` +
+        `Raise training.epochs in fuseplan.training.yaml (or npm run train -- --epochs ${epochs * 2}).`,
+    )
+  }
   for (const w of warnings) console.log(`\nwarning: ${w}`)
   if (warnings.length === 0 && judged) console.log('the model learned: run npm run evaluate for the per-pattern report')
   model.dispose()
 })
+
