@@ -26,7 +26,9 @@ import {chooseMetric, computeMetric, higherIsBetter, METRIC_LABELS, type MetricS
 import {DEFAULT_MISSING_RATES, effectiveRobustness, relativeRobustness} from './robustness.js'
 import {completeCaseRows, imposePattern, meanImpute, observedAvailability, presentMeans, sweepDataset, zeroOffsetSd} from './simulate.js'
 import type {EvaluationResult, PatternResult, ProgressEvent, StrategyResult} from './types.js'
-import {buildVerdict, empiricalBest, gain, judgeSeed, pairedBootstrapSe, seedStandardError} from './verdict.js'
+import {buildVerdict, empiricalBest, gain, pairedBootstrapSe} from './verdict.js'
+import {compareAll, marginFor, overallKind, type Comparison, type PairedSample} from './compare.js'
+import {scheduleFor} from '../../templates/project/src/model/masking.js'
 import {createSimulatedWorld, SIMULATION_LIMITS, type SimulatedWorld} from './world.js'
 
 export interface EvaluateOptions {
@@ -40,11 +42,18 @@ export interface EvaluateOptions {
   testSamples: number
   /** Widest simulated modality, in values (default SIMULATION_LIMITS.maxWidth). */
   maxInputSize?: number
-  /** Epochs for every candidate; default: the training budget (budgetEpochs). */
+  /**
+   * The training schedule is the generated project's (fuseplan.training.yaml as scaffold writes it:
+   * epochs, patience, batch size, learning rate, masking warm-up and ramp); these override it, and
+   * every override that trains less is listed in the result's reductions.
+   */
   epochs?: number
-  batchSize: number
-  /** Learning rates tried for every candidate on the first seed (picked by validation loss). */
-  learningRates: readonly number[]
+  patience?: number
+  batchSize?: number
+  /** Learning rates tried for every candidate on the first seed (picked by validation loss); default: the project's one rate. */
+  learningRates?: readonly number[]
+  /** Equivalence margin (0.01: of AUROC and the other scores; for RMSE/MAE, that share of the label's standard deviation). */
+  margin?: number
   candidates: readonly Candidate[]
   missingRates?: readonly number[]
   onProgress?: (event: ProgressEvent) => void
@@ -60,29 +69,15 @@ export const DEFAULTS = {
   seed: 7,
   seeds: 3,
   testSamples: 1500,
-  batchSize: 256,
-  learningRates: [0.002, 0.006] as readonly number[],
   maxInputSize: SIMULATION_LIMITS.maxWidth,
-}
-
-/** The training budget: every candidate gets at least this many optimizer steps and this many epochs. */
-export const TRAINING_BUDGET = {minSteps: 120, minEpochs: 6, maxEpochs: 100}
-
-/**
- * Epochs that give a training set of n samples (10% held out for validation) the budget's
- * optimizer steps: small cohorts get more epochs, so every profile gets about the same compute.
- */
-export function budgetEpochs(n: number, batchSize: number): number {
-  const steps = Math.max(1, Math.ceil((n - Math.floor(n >= 200 ? n * 0.1 : 0)) / batchSize))
-  return Math.min(TRAINING_BUDGET.maxEpochs, Math.max(TRAINING_BUDGET.minEpochs, Math.ceil(TRAINING_BUDGET.minSteps / steps)))
 }
 
 /** The model code contract of templates/project/src/model/index.ts, as evaluate uses it. */
 export interface FusionModelLike {
   fit(
     train: Dataset,
-    opts: {epochs: number; batchSize: number; learningRate?: number; seed: number; onEpoch?: (epoch: number, ...rest: unknown[]) => void},
-  ): Promise<{valLoss?: number[]; bestEpoch?: number} | unknown>
+    opts: {epochs: number; batchSize: number; learningRate?: number; seed: number; patience?: number; onEpoch?: (epoch: number, ...rest: unknown[]) => void},
+  ): Promise<{valLoss?: number[]; loss?: number[]; bestEpoch?: number} | unknown>
   predict(data: Dataset): Promise<Float32Array>
   dispose(): void
 }
@@ -134,6 +129,7 @@ interface SeedRun {
   sweep: number[]
   patterns: number[]
   trainingSamples: number
+  epochs: {kept: number; ran: number}
   zeroFillCheck?: {zeroFilled: number; meanImputed: number}
 }
 
@@ -171,8 +167,10 @@ interface EvaluationPlan {
   patterns: {present: string[]; share: number}[]
   optional: string[]
   seeds: number[]
-  epochs: number
+  schedule: {epochs: number; patience: number | null; batchSize: number; warmupEpochs: number; rampEpochs: number}
   grid: number[]
+  /** The equivalence margin in the metric's units. */
+  margin: number
 }
 
 /** Every candidate's runs, one per seed, and what the verdict needs from the seeds. */
@@ -201,7 +199,6 @@ export async function runEvaluation(profile: Profile, options: EvaluateOptions, 
     recommended: plan.decision.strategy,
     recommendedCandidate: judged.recommendedCandidate,
     empiricalBest: {strategy: judged.best.strategy, variant: judged.best.variant, id: judged.best.id, deployment: judged.best.metrics.deployment},
-    agrees: judged.verdict.kind === 'agrees' || judged.verdict.kind === 'within-noise',
     verdict: judged.verdict,
     metric: {name: plan.spec.metric, label: METRIC_LABELS[plan.spec.metric], higherIsBetter: plan.higher},
     strategies: results,
@@ -209,6 +206,7 @@ export async function runEvaluation(profile: Profile, options: EvaluateOptions, 
     simulation: describeSimulation(profile, options, plan, outcome, modelCode.backend),
     notes: plan.notes,
     ...(judged.alternatives ? {alternatives: judged.alternatives} : {}),
+    ...(judged.pairVariances ? {pairVariances: judged.pairVariances} : {}),
   }
 }
 
@@ -246,9 +244,27 @@ function planEvaluation(profile: Profile, options: EvaluateOptions): EvaluationP
     patterns: reportPatterns(profile, decision),
     optional: base.modalities.filter((m) => !m.required && m.availability < 1).map((m) => m.name),
     seeds: Array.from({length: Math.max(1, options.seeds)}, (_, i) => options.seed + i),
-    epochs: options.epochs ?? budgetEpochs(world.trainingSamples, options.batchSize),
-    grid: options.learningRates.length > 0 ? [...options.learningRates] : [base.training.learningRate],
+    schedule: trainingSchedule(base, options),
+    grid: options.learningRates && options.learningRates.length > 0 ? [...options.learningRates] : [base.training.learningRate],
+    margin: marginFor(metric, labelSd(world), options.margin),
   }
+}
+
+/**
+ * The schedule every candidate trains with: the generated project's (its epoch budget, patience,
+ * batch size, and the masking plan's warm-up and ramp, scaled as the project scales them to a
+ * shorter run), less the options' overrides.
+ */
+export function trainingSchedule(base: TrainingConfig, options: Pick<EvaluateOptions, 'epochs' | 'patience' | 'batchSize'>): EvaluationPlan['schedule'] {
+  const epochs = options.epochs ?? base.training.epochs
+  const {warmup, ramp} = scheduleFor(base, epochs)
+  return {epochs, patience: options.patience ?? base.training.patience ?? null, batchSize: options.batchSize ?? base.training.batchSize, warmupEpochs: warmup, rampEpochs: ramp}
+}
+
+/** Standard deviation of the simulated label (the unit of the RMSE/MAE margin): 1 for classification. */
+function labelSd(world: SimulatedWorld): number {
+  const probe = world.sample(2000, {population: 'deployment', seed: deriveSeed(0, 'label-sd')})
+  return sd(Array.from(probe.labels)) || 1
 }
 
 /** One seed's training set and test sets; the sweep and pattern sets on the first seed only. */
@@ -272,7 +288,8 @@ function seedData(plan: EvaluationPlan, testSamples: number, seed: number): Seed
 
 /** Train and measure: every candidate on every seed, the learning rate tuned on the first seed. */
 async function trainCandidates(plan: EvaluationPlan, options: EvaluateOptions, modelCode: ModelCode, progress: (e: ProgressEvent) => void): Promise<TrainingOutcome> {
-  const {spec, base, rates, patterns, optional, seeds, epochs, grid} = plan
+  const {spec, base, rates, patterns, optional, seeds, grid} = plan
+  const {epochs, batchSize, patience} = plan.schedule
   const total = options.candidates.length * (seeds.length + grid.length - 1)
   let job = 0
   const runs = new Map<string, SeedRun[]>()
@@ -285,7 +302,15 @@ async function trainCandidates(plan: EvaluationPlan, options: EvaluateOptions, m
     if (trainSet.n === 0) {
       progress({kind: 'done', index, total, id: cand.id})
       return {
-        run: {deploymentScores: null, complete: Number.NaN, deployment: Number.NaN, sweep: rates.map(() => Number.NaN), patterns: patterns.map(() => Number.NaN), trainingSamples: 0},
+        run: {
+          deploymentScores: null,
+          complete: Number.NaN,
+          deployment: Number.NaN,
+          sweep: rates.map(() => Number.NaN),
+          patterns: patterns.map(() => Number.NaN),
+          trainingSamples: 0,
+          epochs: {kept: 0, ran: 0},
+        },
         valLoss: Number.NaN,
       }
     }
@@ -295,14 +320,15 @@ async function trainCandidates(plan: EvaluationPlan, options: EvaluateOptions, m
       let epoch = 0
       const fit = (await model.fit(trainSet, {
         epochs,
-        batchSize: options.batchSize,
+        batchSize,
         learningRate,
         seed: deriveSeed(data.seed, `fit:${cand.id}`),
+        ...(patience !== null ? {patience} : {}),
         onEpoch: () => {
           epoch++
           progress({kind: 'epoch', index, total, id: cand.id, epoch, epochs})
         },
-      })) as {valLoss?: number[]; bestEpoch?: number} | undefined
+      })) as {valLoss?: number[]; loss?: number[]; bestEpoch?: number} | undefined
       const valLoss = fit?.valLoss && fit.valLoss.length > 0 ? Math.min(...fit.valLoss) : Number.NaN
       progress({kind: 'evaluating', index, total, id: cand.id})
       const score = async (d: Dataset) => computeMetric(spec, d.labels, await model.predict(d))
@@ -314,6 +340,7 @@ async function trainCandidates(plan: EvaluationPlan, options: EvaluateOptions, m
         sweep: [],
         patterns: [],
         trainingSamples: trainSet.n,
+        epochs: {kept: (fit?.bestEpoch ?? epoch - 1) + 1, ran: fit?.loss?.length ?? epoch},
       }
       // The sweep and the patterns on the first seed only (they describe robustness, not the verdict).
       if (data.sweepSets.length > 0) {
@@ -382,6 +409,7 @@ function summariseRuns(plan: EvaluationPlan, candidates: readonly Candidate[], {
       recommended: false,
       trainingSamples: Math.round(mean(list.map((r) => r.trainingSamples))),
       learningRate: chosenRate.get(cand.id) as number,
+      epochs: list.map((r) => r.epochs),
       seeds: {deployment: dep.map((v) => round(v)), complete: comp.map((v) => round(v))},
       spread: trainedAll ? round(sd(dep)) : Number.NaN,
       metrics: {complete: round(mean(comp)), deployment: round(mean(dep))},
@@ -408,9 +436,9 @@ function summariseRuns(plan: EvaluationPlan, candidates: readonly Candidate[], {
   return results
 }
 
-/** Judge: the verdict on the recommendation (and, for the decision benchmark, on every strategy). */
+/** Judge: the verdict on the recommendation (and, for the decision benchmark, on every candidate). */
 function judge(plan: EvaluationPlan, results: StrategyResult[], {runs, deploymentLabels, zeroFill}: TrainingOutcome, judgeAll: boolean) {
-  const {spec, seeds, base, optional, decision} = plan
+  const {spec, seeds, base, optional, decision, margin} = plan
   const recommendedCandidate = candidateForStrategy(decision.strategy)
   const trained = results.filter((r) => !Number.isNaN(r.metrics.deployment))
   const pool = trained.length > 0 ? trained : results
@@ -419,66 +447,69 @@ function judge(plan: EvaluationPlan, results: StrategyResult[], {runs, deploymen
   const zeroFillCheck = zeroChecks.length > 0 ? {zeroFilled: round(mean(zeroChecks.map((c) => c.zeroFilled))), meanImputed: round(mean(zeroChecks.map((c) => c.meanImputed)))} : null
   const informative = base.modalities.filter((m) => m.missingness === 'informative' && !m.required && m.availability < 1).map((m) => m.name)
 
-  /** The verdict as if `candidate` stood for the recommended strategy: per-seed and over seeds. */
-  const judgeAs = (strategy: Strategy | null, candidate: CandidateId | null) => {
-    const rec = results.find((r) => r.id === candidate)
-    const other = rec ? (rec.id !== best.id ? best.id : runnerUpId(spec, trained, rec.id)) : undefined
-    const perSeed: EvaluationResult['verdict']['perSeed'] = []
-    const seedDiffs: number[] = []
-    const bootVars: number[] = []
-    for (const [s, seed] of seeds.entries()) {
-      const seedResults = pool.map((r) => ({...r, metrics: {...r.metrics, deployment: r.seeds.deployment[s]}}))
-      const seedBest = empiricalBest(spec, seedResults)
-      const recRun = rec ? runs.get(rec.id)?.[s] : undefined
-      let seedSe: number | null = null
-      if (rec && recRun?.deploymentScores) {
-        const labels = deploymentLabels[s]
-        const rival = seedBest.id !== rec.id ? seedBest.id : other
-        const rivalRun = rival ? runs.get(rival)?.[s] : undefined
-        if (rivalRun?.deploymentScores) seedSe = pairedBootstrapSe(spec, labels, rivalRun.deploymentScores, recRun.deploymentScores, seed)
-        const otherRun = other ? runs.get(other)?.[s] : undefined
-        if (otherRun?.deploymentScores) {
-          seedDiffs.push(gain(spec, otherRun.deployment, recRun.deployment))
-          const se = rival === other && seedSe !== null ? seedSe : pairedBootstrapSe(spec, labels, otherRun.deploymentScores, recRun.deploymentScores, seed)
-          if (!Number.isNaN(se)) bootVars.push(se * se)
-        }
-      }
-      const judged = judgeSeed(spec, seedResults, rec?.id ?? null, seedSe)
-      perSeed.push({
-        seed,
-        best: seedBest.id,
-        agrees: judged.agrees,
-        margin: judged.margin === null ? null : round(judged.margin),
-        standardError: seedSe === null || Number.isNaN(seedSe) ? null : round(seedSe),
-      })
+  // Paired bootstrap variances of one seed's test set, per pair of candidates (symmetric, computed once).
+  const bootCache = new Map<string, number>()
+  const bootVar = (a: string, b: string, s: number): number | null => {
+    const key = [a, b].sort().join('|') + `|${s}`
+    if (!bootCache.has(key)) {
+      const ra = runs.get(a)?.[s]?.deploymentScores
+      const rb = runs.get(b)?.[s]?.deploymentScores
+      const se = ra && rb ? pairedBootstrapSe(spec, deploymentLabels[s], ra, rb, seeds[s]) : Number.NaN
+      bootCache.set(key, se * se)
     }
-    const se = rec && other ? seedStandardError(seedDiffs, bootVars) : Number.NaN
-    return buildVerdict({
-      spec,
-      results: pool,
-      recommended: strategy,
-      recommendedCandidate: candidate,
-      standardError: Number.isNaN(se) ? null : round(se),
-      seeds: seeds.length,
-      perSeed,
-      zeroFill,
-      zeroFillCheck,
-      optional,
-      noRecommendationReason: decision.noStrategyReason,
-      informative,
-    })
+    const v = bootCache.get(key) as number
+    return Number.isNaN(v) ? null : v
   }
+  /** `id` against every other trained candidate, over the seeds. */
+  const comparisonsOf = (id: string): Comparison[] => {
+    const rec = trained.find((r) => r.id === id)
+    if (!rec) return []
+    const samples: PairedSample[] = trained
+      .filter((r) => r.id !== id)
+      .map((other) => ({
+        against: other.id,
+        diffs: seeds.map((_, s) => gain(spec, rec.seeds.deployment[s], other.seeds.deployment[s])),
+        bootstrapVariances: seeds.map((_, s) => bootVar(id, other.id, s)).filter((v): v is number => v !== null),
+      }))
+    return compareAll(samples, margin).map((c) => ({...c, gap: round(c.gap), standardError: c.standardError === null ? null : round(c.standardError), interval: c.interval ? [round(c.interval[0]), round(c.interval[1])] : null}))
+  }
+  const rec = results.find((r) => r.id === recommendedCandidate)
+  const perSeed: EvaluationResult['verdict']['perSeed'] = seeds.map((seed, s) => {
+    const seedBest = empiricalBest(
+      spec,
+      pool.map((r) => ({...r, metrics: {...r.metrics, deployment: r.seeds.deployment[s]}})),
+    )
+    const gap = rec ? gain(spec, seedBest.seeds.deployment[s], rec.seeds.deployment[s]) : Number.NaN
+    return {seed, best: seedBest.id, gap: Number.isNaN(gap) ? null : round(gap)}
+  })
+  const verdict = buildVerdict({
+    spec,
+    results: pool,
+    recommended: decision.strategy,
+    recommendedCandidate,
+    comparisons: recommendedCandidate ? comparisonsOf(recommendedCandidate) : [],
+    margin,
+    seeds: seeds.length,
+    perSeed,
+    zeroFill,
+    zeroFillCheck,
+    optional,
+    noRecommendationReason: decision.noStrategyReason,
+    informative,
+  })
   const alternatives = judgeAll
     ? Object.fromEntries(
-        results
-          .filter((r) => r.variant !== 'complete-case')
-          .map((r) => {
-            const v = judgeAs(r.strategy, r.id)
-            return [r.strategy, {agrees: v.kind === 'agrees' || v.kind === 'within-noise', kind: v.kind, margin: v.margin, standardError: v.standardError, perSeed: v.perSeed.map((p) => p.agrees)}]
-          }),
+        trained.map((r) => {
+          const comparisons = comparisonsOf(r.id)
+          return [r.id, {kind: seeds.length > 1 ? overallKind(comparisons) : 'inconclusive', comparisons}]
+        }),
       )
     : undefined
-  return {recommendedCandidate, best, verdict: judgeAs(decision.strategy, recommendedCandidate), alternatives}
+  // With judgeAll, every pair's per-seed bootstrap variance: what the decision benchmark needs to judge any choice again.
+  const pairVariances = judgeAll
+    ? Object.fromEntries(trained.flatMap((a, i) => trained.slice(i + 1).map((b) => [`${a.id}|${b.id}`, seeds.map((_, s) => bootVar(a.id, b.id, s))])))
+    : undefined
+  return {recommendedCandidate, best, verdict, alternatives, pairVariances}
 }
 
 /** How far zero lies from each modality's training mean, in SDs: what zero-fill pretends is a value. */
@@ -502,7 +533,7 @@ function describeSweep({swept, kept, rates, anchor, spec}: EvaluationPlan): Eval
 }
 
 function describeSimulation(profile: Profile, options: EvaluateOptions, plan: EvaluationPlan, {firstData, zeroFill}: TrainingOutcome, backend: string): EvaluationResult['simulation'] {
-  const {world, base, seeds, grid, epochs} = plan
+  const {world, base, seeds, grid, schedule} = plan
   const trainAvail = observedAvailability(firstData.train)
   const deployAvail = observedAvailability(firstData.deployment)
   const scaled = world.modalities.filter((m) => m.size !== m.profileSize)
@@ -515,8 +546,8 @@ function describeSimulation(profile: Profile, options: EvaluateOptions, plan: Ev
     trainingSamplesCap: cap,
     learningRates: grid,
     testSamples: options.testSamples,
-    epochs,
-    batchSize: options.batchSize,
+    schedule,
+    reductions: reductions(profile, options, plan),
     backend,
     modalities: base.modalities.map((m, i) => ({
       name: m.name,
@@ -545,9 +576,22 @@ function describeSimulation(profile: Profile, options: EvaluateOptions, plan: Ev
   }
 }
 
-function runnerUpId(spec: MetricSpec, results: readonly StrategyResult[], exclude: string): string | undefined {
-  const others = results.filter((r) => r.id !== exclude)
-  return others.length > 0 ? empiricalBest(spec, others).id : undefined
+/** What this run trains with less than the generated project ships, each with the project's value. */
+function reductions(profile: Profile, options: EvaluateOptions, plan: EvaluationPlan): EvaluationResult['simulation']['reductions'] {
+  const {base, schedule, world} = plan
+  const out: EvaluationResult['simulation']['reductions'] = []
+  if (world.trainingSamples < profile.task.labelledSamples) {
+    out.push({what: 'training samples', project: String(profile.task.labelledSamples), used: `${world.trainingSamples}${world.capped ? ` (capped at ${SIMULATION_LIMITS.maxTrainingSamples} for time)` : ''}`})
+  }
+  if (schedule.epochs < base.training.epochs) out.push({what: 'epoch budget', project: String(base.training.epochs), used: String(schedule.epochs)})
+  const projectPatience = base.training.patience ?? null
+  if (projectPatience !== null && (schedule.patience === null ? false : schedule.patience < projectPatience)) out.push({what: 'patience', project: String(projectPatience), used: String(schedule.patience)})
+  if (schedule.warmupEpochs < base.masking.warmupEpochs || schedule.rampEpochs < base.masking.rampEpochs) {
+    out.push({what: 'masking warm-up and ramp', project: `${base.masking.warmupEpochs} + ${base.masking.rampEpochs} epochs`, used: `${schedule.warmupEpochs} + ${schedule.rampEpochs} (scaled to the shorter budget)`})
+  }
+  if (schedule.batchSize !== base.training.batchSize) out.push({what: 'batch size', project: String(base.training.batchSize), used: String(schedule.batchSize)})
+  if (options.seeds <= 1) out.push({what: 'training seeds', project: 'several (a verdict needs at least 2)', used: '1'})
+  return out
 }
 
 export {CANDIDATES}

@@ -3,6 +3,7 @@
 import type {Strategy} from '../decision/types.js'
 import type {CandidateId, Variant} from './candidates.js'
 import type {MetricName} from './metrics.js'
+import type {Comparison, ComparisonKind} from './compare.js'
 
 export interface PatternResult {
   present: string[]
@@ -19,8 +20,10 @@ export interface StrategyResult {
   recommended: boolean
   /** Training samples the candidate was fitted on (complete cases only for the naive baseline; mean over seeds). */
   trainingSamples: number
-  /** Learning rate chosen for it on a validation split (the same grid for every candidate). */
+  /** Learning rate it trained with (the project's, or the one a --learning-rates grid picked on a validation split). */
   learningRate: number
+  /** Per seed: the epoch kept (1-based) and the epochs trained, as the generated project's model selection chose them. */
+  epochs: {kept: number; ran: number}[]
   /** Metrics are means over the training seeds; these are the per-seed values and their spread. */
   seeds: {deployment: number[]; complete: number[]}
   /** Sample standard deviation of the deployment metric over the seeds (0 with one seed). */
@@ -40,23 +43,29 @@ export interface StrategyResult {
   sweep: number[]
 }
 
-export type VerdictKind = 'agrees' | 'within-noise' | 'disagrees' | 'not-evaluated' | 'no-recommendation'
+export type VerdictKind = ComparisonKind | 'not-evaluated' | 'no-recommendation'
 
 export interface Verdict {
+  /**
+   * The recommendation against every other candidate (src/evaluate/compare.ts): `better` than all,
+   * `equivalent` (none better beyond the margin, each within it or behind), `worse` (some candidate
+   * significantly ahead beyond the margin) or `inconclusive` (the seeds cannot tell).
+   */
   kind: VerdictKind
   /** Quotable summary of the comparison at deployment. */
   text: string
+  /** The equivalence margin in the metric's units (0.01 AUROC; 1% of the label's SD for RMSE/MAE). */
+  equivalenceMargin: number
   /** How far the empirical best is ahead of the recommended candidate, in the metric's better direction (>= 0). */
-  margin: number | null
-  /**
-   * Standard error of that difference: over training seeds (each seed draws its own training and
-   * test sets), never below the paired bootstrap error of one test set.
-   */
-  standardError: number | null
-  /** The rule that decides `agrees`, in words (the same in every output). */
+  gapToBest: number | null
+  /** The recommended candidate against each other candidate (the naive baseline included, as itself). */
+  comparisons: Comparison[]
+  /** Seeds that would likely decide the inconclusive comparisons (null when decided or more than 100). */
+  seedsNeeded: number | null
+  /** The rule behind the words, in words (the same in every output). */
   rule: string
-  /** Per training seed: the empirical best and whether the recommendation agreed in that seed alone. */
-  perSeed: {seed: number; best: CandidateId; agrees: boolean | null; margin: number | null; standardError: number | null}[]
+  /** Per training seed: the empirical best and how far it was ahead of the recommendation. */
+  perSeed: {seed: number; best: CandidateId; gap: number | null}[]
   /** What happened to the naive baseline, and why. */
   baseline: string | null
   /** Whether zero-filling behaves like mean imputation for this profile, and what that means. */
@@ -78,11 +87,6 @@ export interface EvaluationResult {
   profile: {name: string; file?: string}
   recommended: Strategy | null
   recommendedCandidate: CandidateId | null
-  /**
-   * True when the recommended candidate is the empirical best at deployment, or not significantly
-   * worse than it (margin within noiseThreshold(seeds) standard errors); false only when significantly worse.
-   */
-  agrees: boolean
   empiricalBest: {strategy: Strategy; variant: Variant; id: CandidateId; deployment: number}
   verdict: Verdict
   metric: {name: MetricName; label: string; higherIsBetter: boolean}
@@ -96,11 +100,13 @@ export interface EvaluationResult {
     trainingSamples: number
     labelledSamples: number
     trainingSamplesCap: number
-    /** Learning rates tried for every candidate (picked on a validation split). */
+    /** Learning rates tried for every candidate (picked on a validation split; one rate: the project's). */
     learningRates: number[]
     testSamples: number
-    epochs: number
-    batchSize: number
+    /** The training schedule every candidate got: the generated project's, less any reduction listed. */
+    schedule: {epochs: number; patience: number | null; batchSize: number; warmupEpochs: number; rampEpochs: number}
+    /** What this run trained with less than the generated project ships (seeds, samples, epochs...), each with the project's value. */
+    reductions: {what: string; project: string; used: string}[]
     backend: string
     modalities: {
       name: string
@@ -121,8 +127,10 @@ export interface EvaluationResult {
     description: string
   }
   notes: string[]
-  /** With judgeAll: the verdict each strategy would get if it were the recommendation. */
-  alternatives?: Partial<Record<Strategy, {agrees: boolean; kind: VerdictKind; margin: number | null; standardError: number | null; perSeed: (boolean | null)[]}>>
+  /** With judgeAll: the word each candidate would get if it were the recommendation, with its comparisons. */
+  alternatives?: Partial<Record<CandidateId, {kind: ComparisonKind; comparisons: Comparison[]}>>
+  /** With judgeAll: per pair of candidates ("a|b"), the paired bootstrap variance of the gap on each seed's test set (null where not measured). */
+  pairVariances?: Record<string, (number | null)[]>
 }
 
 export type ProgressEvent =

@@ -6,26 +6,7 @@ import {STRATEGY_NAMES, type CandidateId} from './candidates.js'
 import {computeMetric, METRIC_LABELS, type MetricSpec} from './metrics.js'
 import {Rng, deriveSeed} from '../../templates/project/src/random.js'
 import type {StrategyResult, Verdict, VerdictKind, ZeroFillModality} from './types.js'
-
-/** A gap of at most this many standard errors is not significant when the error is known well (a bootstrap of one test set). */
-export const NOISE_Z = 2
-
-/** Two-sided 95% quantiles of Student's t by degrees of freedom (1-30); above 30 the normal's 2 is close enough. */
-const STUDENT_T_975 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045,
-  2.042,
-]
-
-/**
- * How many standard errors a gap over `seeds` training seeds must exceed to be significant. The
- * error over S seeds is estimated from S paired differences, so it has S - 1 degrees of freedom:
- * with 3 seeds a gap of 2 such errors happens by chance about one time in five, and the 95% test
- * needs 4.3 (Student's t). One seed's error is a bootstrap of its test set, where 2 holds.
- */
-export function noiseThreshold(seeds: number): number {
-  if (!(seeds > 1) || seeds - 1 > STUDENT_T_975.length) return NOISE_Z
-  return STUDENT_T_975[seeds - 2]
-}
+import {ALPHA, overallKind, type Comparison} from './compare.js'
 /** Bootstrap resamples for the paired standard error. */
 export const BOOTSTRAP_RESAMPLES = 200
 /** A zero that lies less than this many SDs from the feature means counts as (almost) mean imputation. */
@@ -61,43 +42,17 @@ export function pairedBootstrapSe(spec: MetricSpec, labels: ArrayLike<number>, a
   return Math.sqrt(diffs.reduce((s, v) => s + (v - mean) ** 2, 0) / (diffs.length - 1))
 }
 
-/**
- * Standard error of a mean paired difference over training seeds: the seed-to-seed variance of the
- * per-seed differences (each seed has its own training and test sets), never below the mean
- * bootstrap variance of one test set (a lower bound that one or two seeds cannot estimate).
- */
-export function seedStandardError(diffs: readonly number[], bootstrapVariances: readonly number[]): number {
-  const S = diffs.length
-  if (S === 0) return Number.NaN
-  const m = diffs.reduce((a, v) => a + v, 0) / S
-  const seedVar = S > 1 ? diffs.reduce((a, v) => a + (v - m) ** 2, 0) / (S - 1) : 0
-  const bootVar = bootstrapVariances.length > 0 ? bootstrapVariances.reduce((a, v) => a + v, 0) / bootstrapVariances.length : 0
-  const v = Math.max(seedVar, bootVar)
-  return v > 0 ? Math.sqrt(v / S) : Number.NaN
-}
-
-/** The rule behind `agrees`, stated the same way in every output. */
-export function agreementRule(seeds: number): string {
-  const threshold = noiseThreshold(seeds)
+/** The rule behind the four words, stated the same way in every output. */
+export function verdictRule(seeds: number, margin: number, label: string): string {
+  const level = `${Math.round((1 - 2 * ALPHA) * 100)}%`
   return (
-    `The recommendation agrees when it is the best candidate at the deployment presence mix or not significantly worse than the best ` +
-    `(a gap of at most ${fmt(threshold, threshold === NOISE_Z ? 0 : 2)} standard errors); it disagrees only when it is significantly worse. ` +
-    (seeds > 1
-      ? `The standard error is taken over ${seeds} training seeds (each with its own training and test sets), never below the paired bootstrap error of one test set; ` +
-        `with ${seeds - 1} degrees of freedom the 95% threshold is Student's t, ${fmt(threshold, 2)}.`
-      : 'With one training seed the standard error is the paired bootstrap error of its test set.')
-  )
-}
-
-/** One seed alone: does the recommended candidate agree (best, same strategy, or within NOISE_Z of that seed's bootstrap error)? */
-export function judgeSeed(spec: MetricSpec, results: readonly StrategyResult[], recommended: CandidateId | null, standardError: number | null): {agrees: boolean | null; margin: number | null} {
-  const rec = results.find((r) => r.id === recommended)
-  if (!rec || Number.isNaN(rec.metrics.deployment)) return {agrees: null, margin: null}
-  const best = empiricalBest(spec, results)
-  if (best.id === rec.id || best.strategy === rec.strategy) return {agrees: true, margin: 0}
-  const margin = gain(spec, best.metrics.deployment, rec.metrics.deployment)
-  const noisy = standardError !== null && !Number.isNaN(standardError) && margin <= NOISE_Z * standardError
-  return {agrees: noisy, margin}
+    `Each comparison of the recommendation with another candidate takes the per-seed paired gains at the deployment presence mix over ${seeds} training seed${seeds === 1 ? '' : 's'} ` +
+    `(each seed its own training and test sets; the error never below one test set's paired bootstrap error). ` +
+    `Equivalent: the whole ${level} interval of the gain (Student's t, ${Math.max(0, seeds - 1)} degrees of freedom) lies within +-${fmt(margin)} ${label}, the equivalence margin; ` +
+    `worse: significantly below zero (one-sided ${ALPHA * 100}%, Holm-adjusted across the comparisons) and not shown to be within the margin; better: the mirror; otherwise inconclusive. ` +
+    `The recommendation is worse when one comparison is, better when all are, equivalent when all are better or equivalent. ` +
+    (seeds > 1 ? '' : 'One training seed measures the test set, not training, so every comparison is inconclusive: run more seeds to decide.')
+  ).trim()
 }
 
 /** The candidate with the best deployment metric; ties keep the earlier (canonical order) one. */
@@ -124,8 +79,10 @@ export interface VerdictInput {
   results: readonly StrategyResult[]
   recommended: Strategy | null
   recommendedCandidate: CandidateId | null
-  /** SE of best - recommended at deployment over seeds (null when they are the same or one is missing). */
-  standardError: number | null
+  /** The recommended candidate against each other candidate (empty when there is none). */
+  comparisons: Comparison[]
+  /** The equivalence margin in the metric's units. */
+  margin: number
   /** Number of training seeds behind the means. */
   seeds: number
   perSeed: Verdict['perSeed']
@@ -202,65 +159,90 @@ function zeroFillOffsets(zeroFill: readonly ZeroFillModality[], optional: readon
   )
 }
 
+function interval(c: Comparison): string {
+  return c.interval ? `90% interval ${signedFmt(c.interval[0])} to ${signedFmt(c.interval[1])}` : 'no interval from one seed'
+}
+
+/** "early fusion with presence indicators (-0.004, 90% interval -0.020 to +0.012)": a comparison from the recommendation's side. */
+function against(c: Comparison, results: readonly StrategyResult[]): string {
+  const other = results.find((r) => r.id === c.against)
+  return `${other ? name(other) : c.against} (${signedFmt(c.gap)}, ${interval(c)})`
+}
+
+function verdictText(input: VerdictInput, kind: VerdictKind, rec: StrategyResult | undefined, best: StrategyResult): string {
+  const {spec, results, comparisons, margin, seeds} = input
+  const label = METRIC_LABELS[spec.metric]
+  const over = seeds > 1 ? ` (mean of ${seeds} training seeds)` : ' (one training seed)'
+  const m = `the ${fmt(margin)} ${label} margin`
+  if (kind === 'no-recommendation') {
+    return (
+      `fuseplan recommended no strategy${input.noRecommendationReason ? ` (${input.noRecommendationReason})` : ''}; ` +
+      `the best evaluated candidate at deployment was ${name(best)} with ${label} ${fmt(best.metrics.deployment)}${over}.`
+    )
+  }
+  if (kind === 'not-evaluated' || !rec) {
+    return (
+      `The recommended strategy, ${STRATEGY_NAMES[input.recommended as Strategy]}, was not among the evaluated candidates; ` +
+      `the best evaluated candidate at deployment was ${name(best)} with ${label} ${fmt(best.metrics.deployment)}${over}.`
+    )
+  }
+  const head = `${capital(name(rec))} scored ${label} ${fmt(rec.metrics.deployment)} at the deployment presence mix${over}`
+  const byKind = (k: string) => comparisons.filter((c) => c.kind === k)
+  const list = (cs: Comparison[]) => cs.map((c) => against(c, results)).join('; ')
+  switch (kind) {
+    case 'better':
+      return `Better: ${head}, ahead of every other candidate beyond ${m}: ${list(comparisons)}.`
+    case 'equivalent': {
+      const eq = byKind('equivalent')
+      const ahead = byKind('better')
+      return (
+        `Equivalent: ${head}. No candidate is ahead by more than ${m}: equivalent to ${list(eq)}` +
+        (ahead.length > 0 ? `; better than ${list(ahead)}` : '') +
+        '. Among equivalent strategies the choice rests on engineering grounds (latency, simplicity, how it degrades when availability shifts), not on this measurement.'
+      )
+    }
+    case 'worse': {
+      const worse = byKind('worse')
+      return `Worse: ${head}, and ${list(worse)} ${worse.length === 1 ? 'is' : 'are'} ahead of it, significantly and not within ${m}. The simulation contradicts the recommendation.`
+    }
+    default: {
+      if (seeds <= 1) {
+        const gap = gain(spec, best.metrics.deployment, rec.metrics.deployment)
+        return (
+          `Inconclusive: ${head}; ` +
+          (best.id === rec.id ? 'it was the best candidate in this seed' : `${name(best)} was best, ${fmt(gap)} ahead`) +
+          '. One training seed measures the test set, not training: run without --quick (several seeds) to decide.'
+        )
+      }
+      const open = byKind('inconclusive')
+      const needed = input.seeds > 1 ? seedsNeededOverall(comparisons) : null
+      return (
+        `Inconclusive at ${m}: ${head}. The seeds cannot tell against ${list(open)}` +
+        (needed !== null ? `; about ${needed} seeds would likely decide it (--seeds ${needed})` : '; more seeds than 100 would be needed at this spread, so treat these candidates as tied') +
+        '.'
+      )
+    }
+  }
+}
+
+/** Seeds that would likely decide every inconclusive comparison (the most any of them needs). */
+function seedsNeededOverall(comparisons: readonly Comparison[]): number | null {
+  const open = comparisons.filter((c) => c.kind === 'inconclusive')
+  if (open.length === 0) return null
+  if (open.some((c) => c.seedsNeeded === null)) return null
+  return Math.max(...open.map((c) => c.seedsNeeded as number))
+}
+
 export function buildVerdict(input: VerdictInput): Verdict {
   const {spec, results} = input
   const label = METRIC_LABELS[spec.metric]
   const zeroFill = zeroFillExplanation(input.zeroFill, input.optional, input.zeroFillCheck ?? null, spec)
   const best = empiricalBest(spec, results)
   const rec = results.find((r) => r.id === input.recommendedCandidate)
-  let kind: VerdictKind
-  let text: string
-  let margin: number | null = null
-  const se = input.standardError
-  const over = input.seeds > 1 ? ` (mean of ${input.seeds} training seeds)` : ''
-  if (input.recommended === null) {
-    kind = 'no-recommendation'
-    text =
-      `fuseplan recommended no strategy${input.noRecommendationReason ? ` (${input.noRecommendationReason})` : ''}; ` +
-      `the best evaluated candidate at deployment was ${name(best)} with ${label} ${fmt(best.metrics.deployment)}.`
-  } else if (!rec) {
-    kind = 'not-evaluated'
-    text =
-      `The recommended strategy, ${STRATEGY_NAMES[input.recommended]}, was not among the evaluated candidates; ` +
-      `the best evaluated candidate at deployment was ${name(best)} with ${label} ${fmt(best.metrics.deployment)}.`
-  } else if (best.id === rec.id) {
-    kind = 'agrees'
-    const others = results.filter((r) => r.id !== rec.id)
-    const runnerUp = others.length > 0 ? empiricalBest(spec, others) : undefined
-    margin = 0
-    text =
-      `The simulation agrees with the recommendation: ${name(rec)} had the best ${label} at the deployment presence mix, ${fmt(rec.metrics.deployment)}${over}` +
-      (runnerUp
-        ? `, ${fmt(gain(spec, rec.metrics.deployment, runnerUp.metrics.deployment))} ahead of the runner-up, ${name(runnerUp)} (${fmt(runnerUp.metrics.deployment)})` +
-          (se !== null && !Number.isNaN(se) ? ` (standard error of the gap ${fmt(se)})` : '')
-        : '') +
-      '.'
-  } else if (best.strategy === rec.strategy) {
-    // Another variant of the recommended strategy (early fusion: the complete-case baseline) won.
-    kind = 'agrees'
-    margin = gain(spec, best.metrics.deployment, rec.metrics.deployment)
-    text =
-      `The simulation agrees with the recommended strategy, ${STRATEGY_NAMES[rec.strategy]}: its best variant at the deployment presence mix was ${name(best)} with ${label} ${fmt(best.metrics.deployment)}${over}, ` +
-      `${fmt(margin)} above ${name(rec)} (${fmt(rec.metrics.deployment)})` +
-      (se !== null && !Number.isNaN(se) ? ` (standard error of the gap ${fmt(se)})` : '') +
-      '.'
-  } else {
-    margin = gain(spec, best.metrics.deployment, rec.metrics.deployment)
-    const noisy = se !== null && !Number.isNaN(se) && margin <= noiseThreshold(input.seeds) * se
-    kind = noisy ? 'within-noise' : 'disagrees'
-    const head = `${capital(name(best))} scored the best ${label} at the deployment presence mix, ${fmt(best.metrics.deployment)}${over}, ${fmt(margin)} above the recommended ${name(rec)} (${fmt(rec.metrics.deployment)})`
-    text = noisy
-      ? `The simulation agrees with the recommendation within noise. ${head}; the gap is ${fmt(margin / Math.max(se as number, 1e-9), 1)} standard errors (${fmt(se)}), not significantly worse` +
-        (input.seeds > 1 ? ` (significance needs ${fmt(noiseThreshold(input.seeds), 2)} with ${input.seeds} seeds).` : '.')
-      : `${head}` +
-        (se !== null && !Number.isNaN(se) ? `, ${fmt(margin / Math.max(se, 1e-9), 1)} standard errors (${fmt(se)})` : ' (no standard error could be measured)') +
-        ': the recommended strategy is significantly worse in this simulation, so the simulation disagrees with the recommendation.'
-  }
-
-  if (input.seeds === 1 && (kind === 'disagrees' || kind === 'within-noise')) {
-    // One seed measures the test set's noise only; training from another seed moves every candidate too.
-    text += ' With one training seed the standard error covers the test set only, not training variation: run without --quick (three seeds) before acting on it.'
-  }
+  const kind: VerdictKind = input.recommended === null ? 'no-recommendation' : !rec ? 'not-evaluated' : input.seeds <= 1 ? 'inconclusive' : overallKind(input.comparisons)
+  const text = verdictText(input, kind, rec, best)
+  const gapToBest = rec ? gain(spec, best.metrics.deployment, rec.metrics.deployment) : null
+  const seedsNeeded = kind === 'inconclusive' && input.seeds > 1 ? seedsNeededOverall(input.comparisons) : null
 
   let baseline: string | null = null
   const naive = results.find((r) => r.id === 'early/complete-case')
@@ -272,18 +254,32 @@ export function buildVerdict(input: VerdictInput): Verdict {
     const trained = `trained on ${naive.trainingSamples} complete case${naive.trainingSamples === 1 ? '' : 's'}`
     if (input.optional.length === 0) {
       baseline = `Every modality is present at deployment, so the naive baseline (${trained}) is plain early fusion: ${label} ${fmt(naive.metrics.deployment)} against ${fmt(compare.metrics.deployment)} for ${who}.`
-    } else if (drop > 0.01) {
+    } else if (drop > input.margin) {
+      const change = naiveLoss >= 0 ? `it lost ${fmt(naiveLoss)}` : `it gained ${fmt(-naiveLoss)}`
       baseline =
         `The naive baseline (${trained}) scored ${label} ${fmt(naive.metrics.deployment)} at deployment, ${fmt(drop)} below ${who}; ` +
-        `it lost ${fmt(naiveLoss)} between full data (${fmt(naive.metrics.complete)}) and the deployment mix.`
+        `${change} between full data (${fmt(naive.metrics.complete)}) and the deployment mix.`
     } else {
       baseline =
-        `The naive baseline (${trained}) was not clearly worse at deployment (${fmt(naive.metrics.deployment)} against ${fmt(compare.metrics.deployment)} for ${who}). ` +
+        `The naive baseline (${trained}) was not behind by more than the ${fmt(input.margin)} margin at deployment (${fmt(naive.metrics.deployment)} against ${fmt(compare.metrics.deployment)} for ${who}). ` +
         (input.zeroFill.some((z) => input.optional.includes(z.name) && z.zeroOffsetSd < ZERO_FILL_MEAN_SD)
           ? 'A likely reason: zero-fill acts as mean imputation for the modalities that go missing (see below).'
           : 'The modalities that go missing carry little of the signal the baseline relies on, or the deployment mix is close to complete.')
     }
   }
   const presence = presenceSignalExplanation(spec, results, input.informative ?? [])
-  return {kind, text, margin, standardError: se, rule: agreementRule(input.seeds), perSeed: input.perSeed, baseline, zeroFill, zeroFillCheck: input.zeroFillCheck ?? null, presence}
+  return {
+    kind,
+    text,
+    equivalenceMargin: input.margin,
+    gapToBest,
+    comparisons: input.comparisons,
+    seedsNeeded,
+    rule: verdictRule(input.seeds, input.margin, label),
+    perSeed: input.perSeed,
+    baseline,
+    zeroFill,
+    zeroFillCheck: input.zeroFillCheck ?? null,
+    presence,
+  }
 }

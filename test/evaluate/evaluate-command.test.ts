@@ -15,7 +15,8 @@ describe('fuseplan evaluate', () => {
     expect(a.status).toBe(0)
     const json = JSON.parse(a.stdout)
     expect(json.recommended).toBe('attention')
-    expect(typeof json.agrees).toBe('boolean')
+    expect(json.verdict.kind).toBe('not-evaluated') // attention is recommended, not among these candidates
+    expect(json.verdict.equivalenceMargin).toBe(0.01)
     expect(json.empiricalBest).toMatchObject({strategy: expect.stringMatching(/^(early|late)$/), variant: expect.any(String)})
     expect(json.strategies).toHaveLength(2)
     // --quick sweeps the missing rate by quarters (the default by tenths).

@@ -63,7 +63,10 @@ describe('runEvaluation', () => {
     const events: ProgressEvent[] = []
     const r = await runEvaluation(example('icu-deterioration'), {...small, candidates: parseCandidates('all'), onProgress: (e) => events.push(e)}, fakeCode)
     expect(r.recommended).toBe('intermediate')
-    expect(typeof r.agrees).toBe('boolean')
+    expect(r.verdict.kind).toBe('inconclusive') // one seed
+    expect(r.verdict.comparisons.map((c) => c.against)).toEqual(['early/complete-case', 'early/indicators', 'attention', 'late'])
+    expect(r.simulation.schedule).toMatchObject({epochs: 2, batchSize: 32})
+    expect(r.simulation.reductions.map((x) => x.what)).toEqual(expect.arrayContaining(['training samples', 'epoch budget', 'training seeds']))
     expect(r.empiricalBest).toMatchObject({strategy: expect.any(String), variant: expect.any(String)})
     expect(r.strategies.map((s) => `${s.strategy}/${s.variant}`)).toEqual(['early/complete-case', 'early/indicators', 'intermediate/masked', 'attention/masked', 'late/skip-absent'])
     for (const s of r.strategies) {

@@ -2,7 +2,8 @@ import {describe, expect, it} from 'vitest'
 import type {CandidateId} from '../../src/evaluate/candidates.js'
 import {CANDIDATES} from '../../src/evaluate/candidates.js'
 import type {StrategyResult} from '../../src/evaluate/types.js'
-import {buildVerdict, empiricalBest, noiseThreshold, pairedBootstrapSe, zeroFillExplanation} from '../../src/evaluate/verdict.js'
+import {buildVerdict, empiricalBest, pairedBootstrapSe, zeroFillExplanation} from '../../src/evaluate/verdict.js'
+import type {Comparison, ComparisonKind} from '../../src/evaluate/compare.js'
 
 const spec = {metric: 'auroc' as const, task: 'binary' as const, classes: 2}
 
@@ -16,6 +17,7 @@ function result(id: CandidateId, deployment: number, complete = deployment + 0.0
     recommended: false,
     trainingSamples,
     learningRate: 0.003,
+    epochs: [{kept: 5, ran: 10}],
     seeds: {deployment: [deployment], complete: [complete]},
     spread: 0,
     metrics: {complete, deployment},
@@ -26,80 +28,92 @@ function result(id: CandidateId, deployment: number, complete = deployment + 0.0
   }
 }
 
-const base = {spec, zeroFill: [{name: 'cxr', zeroOffsetSd: 7.4}], optional: ['cxr'], seeds: 1, perSeed: []}
+const base = {spec, zeroFill: [{name: 'cxr', zeroOffsetSd: 7.4}], optional: ['cxr'], seeds: 1, perSeed: [], margin: 0.01}
+
+/** A comparison as compare.ts makes it: the recommendation against `against`. */
+function comparison(against: CandidateId, gap: number, kind: ComparisonKind, half = 0.004): Comparison {
+  return {against, gap, standardError: half / 2, df: 2, interval: [gap - half, gap + half], pWorse: kind === 'worse' ? 0.01 : 0.5, pBetter: kind === 'better' ? 0.01 : 0.5, kind, seedsNeeded: kind === 'inconclusive' ? 9 : null}
+}
 
 describe('verdict wording', () => {
-  it('agrees when the recommended candidate is best, naming the runner-up and the margin', () => {
+  it('better: ahead of every other candidate beyond the margin, with each gap and interval', () => {
     const results = [result('early/complete-case', 0.62, 0.8, 111), result('intermediate', 0.81), result('late', 0.79)]
-    const v = buildVerdict({...base, results, recommended: 'intermediate', recommendedCandidate: 'intermediate', standardError: 0.006})
-    expect(v.kind).toBe('agrees')
+    const comparisons = [comparison('early/complete-case', 0.19, 'better'), comparison('late', 0.02, 'better')]
+    const v = buildVerdict({...base, seeds: 3, results, recommended: 'intermediate', recommendedCandidate: 'intermediate', comparisons})
+    expect(v.kind).toBe('better')
     expect(v.text).toBe(
-      'The simulation agrees with the recommendation: intermediate fusion with masking had the best AUROC at the deployment presence mix, 0.810, 0.020 ahead of the runner-up, late fusion (0.790) (standard error of the gap 0.006).',
+      'Better: Intermediate fusion with masking scored AUROC 0.810 at the deployment presence mix (mean of 3 training seeds), ahead of every other candidate beyond the 0.010 AUROC margin: ' +
+        'the naive baseline (early fusion on complete cases, zero-filled) (+0.190, 90% interval +0.186 to +0.194); late fusion (+0.020, 90% interval +0.016 to +0.024).',
     )
     expect(v.baseline).toBe(
       'The naive baseline (trained on 111 complete cases) scored AUROC 0.620 at deployment, 0.190 below the recommended intermediate fusion with masking; it lost 0.180 between full data (0.800) and the deployment mix.',
     )
+    expect(v.gapToBest).toBe(0)
+    expect(v.equivalenceMargin).toBe(0.01)
   })
 
-  it('calls a gap within two paired standard errors noise, and a larger one a disagreement', () => {
-    const results = [result('intermediate', 0.8), result('late', 0.81)]
-    const noisy = buildVerdict({...base, results, recommended: 'intermediate', recommendedCandidate: 'intermediate', standardError: 0.006})
-    expect(noisy.kind).toBe('within-noise')
-    expect(noisy.margin).toBeCloseTo(0.01, 10)
-    expect(noisy.text).toContain('late fusion scored the best AUROC at the deployment presence mix, 0.810, 0.010 above the recommended intermediate fusion with masking (0.800)'.replace(/^l/, 'L'))
-    expect(noisy.text).toMatch(/^The simulation agrees with the recommendation within noise\./)
-    expect(noisy.text).toContain('1.7 standard errors (0.006), not significantly worse')
-    expect(noisy.rule).toMatch(
-      /agrees when it is the best candidate .* or not significantly worse than the best \(a gap of at most 2 standard errors\); it disagrees only when it is significantly worse/,
-    )
-    const clear = buildVerdict({...base, results, recommended: 'intermediate', recommendedCandidate: 'intermediate', standardError: 0.002})
-    expect(clear.kind).toBe('disagrees')
-    expect(clear.text).toContain('5.0 standard errors (0.002): the recommended strategy is significantly worse in this simulation, so the simulation disagrees with the recommendation.')
-    // The symmetric rule: never "agrees" wording next to a disagreement, never "disagrees" next to agreement.
-    expect(clear.text).not.toMatch(/(?<!dis)agrees with/)
-    expect(noisy.text).not.toMatch(/disagrees|not the best choice/)
+  it('equivalent: nobody ahead beyond the margin, and the choice rests on engineering grounds', () => {
+    const results = [result('intermediate', 0.8), result('late', 0.803), result('attention', 0.7)]
+    const comparisons = [comparison('late', -0.003, 'equivalent'), comparison('attention', 0.1, 'better')]
+    const v = buildVerdict({...base, seeds: 5, results, recommended: 'intermediate', recommendedCandidate: 'intermediate', comparisons})
+    expect(v.kind).toBe('equivalent')
+    expect(v.text).toMatch(/^Equivalent: .* No candidate is ahead by more than the 0\.010 AUROC margin: equivalent to late fusion \(-0\.003, 90% interval -0\.007 to \+0\.001\); better than attention/)
+    expect(v.text).toContain('the choice rests on engineering grounds')
+    expect(v.gapToBest).toBeCloseTo(0.003, 10)
   })
 
-  it('over several seeds compares the gap with Student t for seeds - 1 degrees of freedom, not with 2', () => {
-    expect(noiseThreshold(1)).toBe(2)
-    expect(noiseThreshold(3)).toBeCloseTo(4.303, 3)
-    expect(noiseThreshold(5)).toBeCloseTo(2.776, 3)
-    expect(noiseThreshold(200)).toBe(2)
-    for (let s = 2; s < 40; s++) expect(noiseThreshold(s + 1)).toBeLessThanOrEqual(noiseThreshold(s))
-    const results = [result('intermediate', 0.8), result('late', 0.81)]
-    // 0.010 over an error of 0.004 is 2.5 errors: a disagreement with one seed's bootstrap, noise over 3 seeds.
-    const oneSeed = buildVerdict({...base, results, recommended: 'intermediate', recommendedCandidate: 'intermediate', standardError: 0.004})
-    expect(oneSeed.kind).toBe('disagrees')
-    const threeSeeds = buildVerdict({...base, seeds: 3, results, recommended: 'intermediate', recommendedCandidate: 'intermediate', standardError: 0.004})
-    expect(threeSeeds.kind).toBe('within-noise')
-    expect(threeSeeds.text).toContain('2.5 standard errors (0.004), not significantly worse (significance needs 4.30 with 3 seeds).')
-    expect(threeSeeds.rule).toContain('(a gap of at most 4.30 standard errors)')
-    expect(threeSeeds.rule).toContain("with 2 degrees of freedom the 95% threshold is Student's t, 4.30.")
-    const far = buildVerdict({...base, seeds: 3, results, recommended: 'intermediate', recommendedCandidate: 'intermediate', standardError: 0.002})
-    expect(far.kind).toBe('disagrees')
+  it('worse: some candidate significantly ahead beyond the margin; one such comparison decides', () => {
+    const results = [result('intermediate', 0.78), result('late', 0.81)]
+    const v = buildVerdict({...base, seeds: 3, results, recommended: 'intermediate', recommendedCandidate: 'intermediate', comparisons: [comparison('late', -0.03, 'worse')]})
+    expect(v.kind).toBe('worse')
+    expect(v.text).toContain('late fusion (-0.030, 90% interval -0.034 to -0.026) is ahead of it, significantly and not within the 0.010 AUROC margin')
+    expect(v.text).not.toMatch(/agrees/)
   })
 
-  it('counts another variant of the recommended strategy winning as agreement, and says which', () => {
-    const results = [result('early/complete-case', 0.8), result('early/indicators', 0.79), result('late', 0.7)]
-    const v = buildVerdict({...base, optional: [], results, recommended: 'early', recommendedCandidate: 'early/indicators', standardError: 0.004})
-    expect(v.kind).toBe('agrees')
-    expect(v.text).toBe(
-      'The simulation agrees with the recommended strategy, early fusion: its best variant at the deployment presence mix was the naive baseline (early fusion on complete cases, zero-filled) with AUROC 0.800, 0.010 above early fusion with presence indicators (0.790) (standard error of the gap 0.004).',
-    )
+  it('inconclusive: names the open comparisons and the seeds that would likely decide them', () => {
+    const results = [result('intermediate', 0.8), result('late', 0.805), result('attention', 0.7)]
+    const comparisons = [comparison('late', -0.005, 'inconclusive', 0.02), comparison('attention', 0.1, 'better')]
+    const v = buildVerdict({...base, seeds: 3, results, recommended: 'intermediate', recommendedCandidate: 'intermediate', comparisons})
+    expect(v.kind).toBe('inconclusive')
+    expect(v.seedsNeeded).toBe(9)
+    expect(v.text).toContain('The seeds cannot tell against late fusion (-0.005, 90% interval -0.025 to +0.015); about 9 seeds would likely decide it (--seeds 9).')
+  })
+
+  it('one seed is always inconclusive, with the gap, whatever the comparisons say', () => {
+    const results = [result('intermediate', 0.8), result('late', 0.83)]
+    const v = buildVerdict({...base, seeds: 1, results, recommended: 'intermediate', recommendedCandidate: 'intermediate', comparisons: [comparison('late', -0.03, 'worse')]})
+    expect(v.kind).toBe('inconclusive')
+    expect(v.text).toContain('late fusion was best, 0.030 ahead. One training seed measures the test set, not training')
+    expect(v.rule).toContain('every comparison is inconclusive')
+  })
+
+  it('the naive baseline is its own candidate: it can make the recommendation worse, never count as early fusion', () => {
+    const results = [result('early/complete-case', 0.82), result('early/indicators', 0.79), result('late', 0.7)]
+    const v = buildVerdict({
+      ...base,
+      seeds: 3,
+      optional: [],
+      results,
+      recommended: 'early',
+      recommendedCandidate: 'early/indicators',
+      comparisons: [comparison('early/complete-case', -0.03, 'worse'), comparison('late', 0.09, 'better')],
+    })
+    expect(v.kind).toBe('worse')
+    expect(v.text).toContain('the naive baseline (early fusion on complete cases, zero-filled) (-0.030')
   })
 
   it('says so when the recommended strategy was not evaluated or nothing was recommended', () => {
     const results = [result('late', 0.8)]
-    expect(buildVerdict({...base, results, recommended: 'attention', recommendedCandidate: 'attention', standardError: null}).kind).toBe('not-evaluated')
-    const none = buildVerdict({...base, results, recommended: null, recommendedCandidate: null, standardError: null, noRecommendationReason: 'no strategy fits the latency budget'})
+    expect(buildVerdict({...base, results, recommended: 'attention', recommendedCandidate: 'attention', comparisons: []}).kind).toBe('not-evaluated')
+    const none = buildVerdict({...base, results, recommended: null, recommendedCandidate: null, comparisons: [], noRecommendationReason: 'no strategy fits the latency budget'})
     expect(none.kind).toBe('no-recommendation')
     expect(none.text).toContain('(no strategy fits the latency budget)')
   })
 
   it('reports a naive baseline that is not clearly worse, with the zero-fill reason when it applies', () => {
     const results = [result('early/complete-case', 0.8), result('late', 0.805)]
-    const v = buildVerdict({...base, zeroFill: [{name: 'cxr', zeroOffsetSd: 0.1}], results, recommended: 'late', recommendedCandidate: 'late', standardError: 0.01})
-    expect(v.baseline).toContain('was not clearly worse at deployment')
+    const v = buildVerdict({...base, zeroFill: [{name: 'cxr', zeroOffsetSd: 0.1}], results, recommended: 'late', recommendedCandidate: 'late', comparisons: []})
+    expect(v.baseline).toContain('was not behind by more than the 0.010 margin at deployment')
     expect(v.baseline).toContain('zero-fill acts as mean imputation')
   })
 
@@ -113,11 +127,11 @@ describe('verdict wording', () => {
 describe('presence signal', () => {
   it('explains a deployment score above full data under informative missingness', () => {
     const results = [result('early/indicators', 0.81, 0.78), result('intermediate', 0.8, 0.82)]
-    const v = buildVerdict({...base, results, recommended: 'intermediate', recommendedCandidate: 'intermediate', standardError: 0.01, informative: ['cxr']})
+    const v = buildVerdict({...base, results, recommended: 'intermediate', recommendedCandidate: 'intermediate', comparisons: [], informative: ['cxr']})
     expect(v.presence).toBe(
       'Presence carries signal here: cxr is missing informatively (present more often for one outcome), so early fusion with presence indicators scored 0.030 AUROC higher at the deployment mix than on full data, while the strategies trained with masking changed by intermediate fusion -0.020. A likely reason: masking drops modalities at random during training, which blurs the link between presence and outcome that the indicators read directly.',
     )
-    expect(buildVerdict({...base, results, recommended: 'intermediate', recommendedCandidate: 'intermediate', standardError: 0.01, informative: []}).presence).toBeNull()
+    expect(buildVerdict({...base, results, recommended: 'intermediate', recommendedCandidate: 'intermediate', comparisons: [], informative: []}).presence).toBeNull()
   })
 })
 

@@ -7,7 +7,7 @@ import {createRequire} from 'node:module'
 import path from 'node:path'
 import type {CandidateId} from '../../evaluate/candidates.js'
 import type {EvaluationResult} from '../../evaluate/types.js'
-import {num, patternName, signed, SHORT_NAMES} from './util.js'
+import {intervalText, num, patternName, reductionsText, scheduleText, signed, SHORT_NAMES} from './util.js'
 
 export const CANDIDATE_COLORS: Record<CandidateId, string> = {
   'early/complete-case': '#d62728',
@@ -79,10 +79,12 @@ export function formatEvaluationHtml(result: EvaluationResult): string {
 <body>
 <main>
 <h1>Evaluation of the fusion recommendation: ${e(result.profile.name)}</h1>
-<p class="sub">fuseplan evaluate · ${e(result.metric.label)} (${result.metric.higherIsBetter ? 'higher' : 'lower'} is better) · ${result.simulation.seeds.length === 1 ? `seed ${result.simulation.seeds[0]}` : `${result.simulation.seeds.length} training seeds`} · ${result.simulation.trainingSamples} training samples · ${result.simulation.epochs} epochs · ${e(result.simulation.backend)} backend</p>
-<div class="badges"><span>recommended: <b>${e(result.recommended ?? 'none')}</b></span><span>best at deployment: <b>${e(result.empiricalBest.id)}</b> (${num(result.empiricalBest.deployment)})</span><span class="${result.agrees ? 'yes' : 'no'}">agrees: ${result.verdict.kind === 'agrees' ? 'yes' : result.verdict.kind === 'within-noise' ? 'yes, within noise' : 'no'}</span></div>
+<p class="sub">fuseplan evaluate · ${e(result.metric.label)} (${result.metric.higherIsBetter ? 'higher' : 'lower'} is better) · ${result.simulation.seeds.length === 1 ? `seed ${result.simulation.seeds[0]}` : `${result.simulation.seeds.length} training seeds`} · ${result.simulation.trainingSamples} training samples · ${e(scheduleText(result.simulation))} · ${e(result.simulation.backend)} backend</p>
+${result.simulation.reductions.length > 0 ? `<p class="note">${e(reductionsText(result.simulation))}</p>` : ''}
+<div class="badges"><span>recommended: <b>${e(result.recommended ?? 'none')}</b></span><span>best at deployment: <b>${e(result.empiricalBest.id)}</b> (${num(result.empiricalBest.deployment)})</span><span class="${result.verdict.kind === 'better' || result.verdict.kind === 'equivalent' ? 'yes' : 'no'}">verdict: ${e(result.verdict.kind)}</span></div>
 <div class="verdict">
 <p><b>Verdict.</b> ${e(result.verdict.text)}</p>
+${comparisonsTable(result)}
 <p class="note">${e(result.verdict.rule)}</p>
 ${result.verdict.baseline ? `<p><b>Naive baseline.</b> ${e(result.verdict.baseline)}</p>` : ''}
 <p><b>Zero-fill.</b> ${e(result.verdict.zeroFill)}</p>
@@ -133,6 +135,20 @@ ${chartJsSource()}
 </body>
 </html>
 `
+}
+
+/** The recommendation against each candidate: gap, 90% interval, the word. */
+function comparisonsTable(result: EvaluationResult): string {
+  const cs = result.verdict.comparisons
+  if (cs.length === 0) return ''
+  const e = escapeHtml
+  const rows = cs.map((c) => `<tr><td>${e(SHORT_NAMES[c.against as CandidateId] ?? c.against)}</td><td>${signed(c.gap)}</td><td>${e(intervalText(c))}</td><td><b>${e(c.kind)}</b></td></tr>`).join('\n')
+  return `<table>
+<thead><tr><th>recommendation against</th><th>gap (${e(result.metric.label)})</th><th>90% interval</th><th>word (margin ±${num(result.verdict.equivalenceMargin)})</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>`
 }
 
 function candidatesSection(result: EvaluationResult): string {

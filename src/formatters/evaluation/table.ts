@@ -1,7 +1,8 @@
 // Terminal table of an evaluation: one row per candidate (full data, deployment, robustness), the
 // per-pattern metrics, the sweep at a few rates, then the verdict in words.
 import type {EvaluationResult} from '../../evaluate/types.js'
-import {columns, num, paint, patternShortName, signed, SHORT_NAMES, wrapText} from './util.js'
+import type {CandidateId} from '../../evaluate/candidates.js'
+import {columns, intervalText, num, paint, patternShortName, reductionsText, scheduleText, signed, SHORT_NAMES, wrapText} from './util.js'
 
 export interface TableOptions {
   color: boolean
@@ -13,11 +14,11 @@ function seedsText(seeds: readonly number[]): string {
   return seeds.length === 1 ? `seed ${seeds[0]}` : `${seeds.length} training seeds (${seeds.join(', ')})`
 }
 
-/** `agrees` in words: the same rule as the JSON's boolean. */
-function agreesText(result: EvaluationResult, p: ReturnType<typeof paint>): string {
-  if (result.verdict.kind === 'agrees') return p.green('yes')
-  if (result.verdict.kind === 'within-noise') return p.green('yes, within noise')
-  return p.yellow('no')
+/** The verdict's word, coloured: green when the evidence supports the recommendation, yellow when it cannot tell, red when it contradicts it. */
+function kindText(kind: string, p: ReturnType<typeof paint>): string {
+  if (kind === 'better' || kind === 'equivalent') return p.green(kind)
+  if (kind === 'worse') return p.red(kind)
+  return p.yellow(kind)
 }
 
 export function formatEvaluationTable(result: EvaluationResult, opts: TableOptions): string {
@@ -27,8 +28,10 @@ export function formatEvaluationTable(result: EvaluationResult, opts: TableOptio
   const out: string[] = []
   const sim = result.simulation
   out.push(p.bold(`fuseplan evaluate: ${result.profile.name}`) + p.dim(`  ${m.label}, ${m.higherIsBetter ? 'higher' : 'lower'} is better`))
-  out.push(p.dim(`${seedsText(sim.seeds)}, ${sim.trainingSamples} training samples, ${sim.epochs} epochs, ${sim.backend} backend`))
-  out.push(`recommended: ${result.recommended ?? 'none'}   best at deployment: ${result.empiricalBest.id}   agrees: ${agreesText(result, p)}`)
+  out.push(p.dim(`${seedsText(sim.seeds)}, ${sim.trainingSamples} training samples, ${scheduleText(sim)}, ${sim.backend} backend`))
+  const reduced = reductionsText(sim)
+  if (reduced) out.push(...wrapText(p.yellow(reduced), w, '  '))
+  out.push(`recommended: ${result.recommended ?? 'none'}   best at deployment: ${result.empiricalBest.id}   verdict: ${kindText(result.verdict.kind, p)}`)
   out.push('')
 
   const best = result.empiricalBest.id
@@ -76,6 +79,14 @@ export function formatEvaluationTable(result: EvaluationResult, opts: TableOptio
     out.push('')
   }
 
+  const cs = result.verdict.comparisons
+  if (cs.length > 0) {
+    const crow: string[][] = [[p.bold(`${SHORT_NAMES[result.recommendedCandidate ?? 'late'] ?? 'recommended'} against`), p.bold('gap'), p.bold('90% interval'), p.bold('word')]]
+    for (const c of cs) crow.push([SHORT_NAMES[c.against as CandidateId] ?? c.against, signed(c.gap), intervalText(c), kindText(c.kind, p)])
+    out.push(p.bold('The recommendation against each candidate') + p.dim(` (gap in ${m.label}, positive: the recommendation is ahead; margin ±${num(result.verdict.equivalenceMargin)})`))
+    out.push(...columns(crow, [false, true, true, false]))
+    out.push('')
+  }
   out.push(...wrapText(`${p.bold('Verdict:')} ${result.verdict.text}`, w, '  '))
   out.push(...wrapText(p.dim(`Rule: ${result.verdict.rule}`), w, '  '))
   if (result.verdict.baseline) out.push(...wrapText(`${p.bold('Baseline:')} ${result.verdict.baseline}`, w, '  '))

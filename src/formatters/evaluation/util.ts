@@ -1,6 +1,7 @@
 // Helpers shared by the evaluation formatters: short candidate names, number formatting, colour.
 import type {CandidateId} from '../../evaluate/candidates.js'
 import type {EvaluationResult, StrategyResult} from '../../evaluate/types.js'
+import type {Comparison} from '../../evaluate/compare.js'
 
 export const SHORT_NAMES: Record<CandidateId, string> = {
   'early/complete-case': 'naive',
@@ -78,4 +79,21 @@ export function wrapText(text: string, w: number, indent = ''): string[] {
   }
   if (line) lines.push(line)
   return lines
+}
+
+/** "up to 100 epochs, patience 10, batch 64, masking warm-up 5 + ramp 10": the schedule every candidate got. */
+export function scheduleText(sim: EvaluationResult['simulation']): string {
+  const s = sim.schedule
+  return `up to ${s.epochs} epochs, patience ${s.patience ?? 'none'}, batch ${s.batchSize}, masking warm-up ${s.warmupEpochs} + ramp ${s.rampEpochs}`
+}
+
+/** The reductions from the generated project's training, in one sentence (empty when there are none). */
+export function reductionsText(sim: EvaluationResult['simulation']): string {
+  if (sim.reductions.length === 0) return ''
+  return `Trained with less than the generated project ships: ${sim.reductions.map((r) => `${r.what} ${r.used} (project: ${r.project})`).join('; ')}.`
+}
+
+/** "-0.031 to +0.012": a comparison's 90% interval, or why there is none. */
+export function intervalText(c: Comparison): string {
+  return c.interval ? `${signed(c.interval[0])} to ${signed(c.interval[1])}` : 'n/a (one seed)'
 }
