@@ -1,5 +1,7 @@
 // The decision contract (docs/design.md#output-contracts). `fuseplan recommend --format json` serialises a
 // Decision; scaffold and evaluate read one. Keep keys stable: scripts outside the project read them.
+import type {StrategyEvidence} from './evidence.js'
+import type {Sensitivity} from './sensitivity.js'
 import type {DecisionFinding, ScoreReason, TraceEntry} from '../engine/types.js'
 import type {Strategy} from '../profile/strategies.js'
 
@@ -13,7 +15,7 @@ export interface StrategyOption {
   /** Human-readable reasons (score adjustments and exclusions), in rule order. */
   reasons: string[]
   adjustments: ScoreReason[]
-  exclusions: {ruleId: string; reason: string}[]
+  exclusions: {ruleId: string; reason: string; soft?: boolean}[]
   pros: string[]
   cons: string[]
   latencyMs: number
@@ -64,14 +66,23 @@ export interface EvaluationPlan {
 
 /** How clearly the rules separate the chosen strategy from the next one. */
 export interface DecisionConfidence {
-  /** 'low' when the runner-up is tied or within LOW_CONFIDENCE_MARGIN points; 'high' otherwise (or with no rival left). */
-  level: 'high' | 'low'
-  /** Score of the chosen strategy minus the runner-up's (null when no other strategy is allowed). */
-  margin: number | null
+  /**
+   * From measurements (src/decision/evidence.ts): 'high' when, on calibration profiles like this
+   * one, the strategy was better than every other eligible candidate; 'equivalent' when it was as
+   * good as the best within the margin; 'inconclusive' otherwise or without enough evidence.
+   */
+  level: 'high' | 'equivalent' | 'inconclusive'
+  /** The profile's regime (size, missingness, interactions) and the one the numbers come from. */
+  regime: {key: string; words: string}
+  evidenceRegime: string | null
+  /** The calibration counts behind the level (null without evidence). */
+  evidence: StrategyEvidence | null
+  /** One sentence for the ADR and the terminal, with the numbers. */
+  note: string
+  /** Rule points of the chosen strategy minus the best other allowed one's: a trace of the rules, not a confidence. */
+  ruleMargin: number | null
   /** The best strategy that was not chosen and no rule excludes. */
   runnerUp: Strategy | null
-  /** One sentence for the ADR and the terminal. */
-  note: string
 }
 
 export interface Decision {
@@ -81,6 +92,10 @@ export interface Decision {
   confidence?: DecisionConfidence
   /** Why no strategy was chosen, when strategy is null. */
   noStrategyReason?: string
+  /** When every strategy was excluded and a softly excluded one was chosen anyway: which, and why. */
+  fallbackNote?: string
+  /** What would change the decision: per number the rules read, the nearest value each way where the strategy changes (with `sensitivity`). */
+  sensitivity?: Sensitivity[]
   options: StrategyOption[]
   masking: MaskingPlan
   transfer: TransferPlan | null

@@ -30,7 +30,7 @@ export interface TransferContribution {
 export interface Evaluation {
   trace: TraceEntry[]
   scores: Record<Strategy, ScoreReason[]>
-  exclusions: Record<Strategy, {ruleId: string; reason: string}[]>
+  exclusions: Record<Strategy, {ruleId: string; reason: string; soft?: boolean}[]>
   masking: MaskingSettings
   transfer: TransferContribution | null
   findings: DecisionFinding[]
@@ -39,6 +39,8 @@ export interface Evaluation {
 export interface EvaluateOptions {
   /** Evaluate only rules that emit findings (what lint needs). */
   lintOnly?: boolean
+  /** Evaluate only rules that score, exclude or set the masking plan (what the choice of strategy needs). */
+  strategyOnly?: boolean
   /** Record the values each condition read (skip for speed when nobody reads the trace). */
   traceInputs?: boolean
 }
@@ -77,6 +79,7 @@ export function evaluateRules(ruleSet: RuleSet, profile: Profile, facts: Facts, 
   }
   for (const cr of ruleSet.rules) {
     if (opts.lintOnly && (!cr.enabled || cr.rule.effects.findings.length === 0)) continue
+    if (opts.strategyOnly && (!cr.enabled || (cr.rule.effects.score.length === 0 && cr.rule.effects.exclude.length === 0 && !cr.rule.effects.masking))) continue
     if (!cr.enabled) {
       ev.trace.push({ruleId: cr.rule.id, fired: false, inputs: {}, effects: [], disabled: true})
       continue
@@ -124,8 +127,8 @@ function runRule(cr: ConfiguredRule, profile: Profile, facts: Facts, ev: Evaluat
       for (const x of rule.effects.exclude) {
         const strategy = asStrategy(render(x.strategy), rule.id)
         const reason = render(x.reason)
-        entry.effects.push(`exclude ${strategy}: ${reason}`)
-        staged.push(() => ev.exclusions[strategy].push({ruleId: rule.id, reason}))
+        entry.effects.push(`exclude ${strategy}${x.soft ? ' (soft)' : ''}: ${reason}`)
+        staged.push(() => ev.exclusions[strategy].push({ruleId: rule.id, reason, ...(x.soft ? {soft: true} : {})}))
       }
       const mk = rule.effects.masking
       if (mk) {

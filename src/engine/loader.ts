@@ -398,7 +398,7 @@ function parseEffects(y: YamlFile, path: DocPath, raw: unknown): RuleEffects | u
     if (!sm) return
     const strategy = parseStrategy(y, [...p, 'strategy'], sm.strategy)
     const reason = y.template([...p, 'reason'], sm.reason, 'exclusion `reason`')
-    if (strategy && reason) exclude.push({strategy, reason})
+    if (strategy && reason) exclude.push({strategy, reason, ...(sm.soft === true ? {soft: true} : {})})
   })
   let masking: MaskingEffect | undefined
   if (m.masking !== undefined) {

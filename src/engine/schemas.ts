@@ -50,7 +50,11 @@ const effects = {
       type: 'object',
       additionalProperties: false,
       required: ['strategy', 'reason'],
-      properties: {strategy, reason: template('exclusion `reason`')},
+      properties: {
+        strategy,
+        reason: template('exclusion `reason`'),
+        soft: {title: 'exclusion `soft` (true: lifted when every strategy is excluded, and the decision says so)', type: 'boolean'},
+      },
     }),
     masking: {
       title: 'a masking contribution',

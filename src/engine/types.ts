@@ -29,6 +29,8 @@ export interface ScoreEffect {
 export interface ExcludeEffect {
   strategy: Template
   reason: Template
+  /** A soft exclusion is lifted when every strategy is excluded; the decision then says it chose an excluded strategy and why. */
+  soft?: boolean
 }
 
 export interface MaskingEffect {

@@ -16,7 +16,7 @@ import {createHash} from 'node:crypto'
 import {STRATEGY_INFO} from '../../decision/strategies.js'
 import {masksModalities} from '../../profile/strategies.js'
 import type {AdrRendering} from '../../decision/records.js'
-import type {Decision, StrategyOption} from '../../decision/types.js'
+import type {Decision, Strategy, StrategyOption} from '../../decision/types.js'
 import type {RuleSet} from '../../engine/types.js'
 import {codeSpan, escapeMarkdown as md} from '../../util/text.js'
 import {cell, label, num, pct, showValue} from './util.js'
@@ -112,6 +112,7 @@ export function adrBody(d: Decision, ruleSet?: RuleSet): string {
     ...driversSection(d, ruleSet),
     ...optionsSection(d),
     ...outcomeSection(d, chosen),
+    ...sensitivitySection(d),
     ...consequencesSection(d, chosen),
     ...confirmationSection(d),
     ...prosAndConsSection(d),
@@ -202,14 +203,47 @@ function outcomeSection(d: Decision, chosen: StrategyOption | undefined): string
         '',
       )
     }
-    if (d.confidence) out.push(`**Confidence: ${d.confidence.level}.** ${d.confidence.note}`, '')
-    out.push('| Option | Score | Estimated latency | Status |', '|---|---:|---:|---|')
-    for (const o of ranked) out.push(`| ${label(o.strategy)} | ${num(o.score)} | ${num(o.latencyMs, 2)} ms | ${o.strategy === d.strategy ? 'chosen' : o.excluded ? 'excluded' : 'not chosen'} |`)
+    if (d.fallbackNote) out.push(md(d.fallbackNote), '')
+    if (d.confidence) out.push(`**Confidence: ${d.confidence.level}.** ${md(d.confidence.note)}`, '')
+    out.push(
+      'Rule points below are a trace of which rules fired, not a confidence: the confidence above comes from measurements.',
+      '',
+      '| Option | Rule points | Estimated latency | Status |',
+      '|---|---:|---:|---|',
+    )
+    for (const o of ranked) out.push(`| ${label(o.strategy)} | ${num(o.score)} | ${num(o.latencyMs, 2)} ms | ${o.strategy === d.strategy ? 'chosen' : o.excluded ? (o.exclusions.every((x) => x.soft) ? 'excluded (soft)' : 'excluded') : 'not chosen'} |`)
     out.push('')
   } else {
     out.push(`No option is chosen. ${md(d.noStrategyReason ?? '')}`.trim(), '')
   }
 
+  return out
+}
+
+/** A value the sweep found, at the precision of its grid: counts whole, shares to 0.01, budgets to 3 significant digits. */
+function sweepValue(fact: string, v: number): string {
+  if (fact.startsWith('availability')) return v.toFixed(2)
+  if (fact.startsWith('latency')) return `${Number(v.toPrecision(3))}`
+  return Math.round(v).toLocaleString('en-US')
+}
+
+/** What would change this decision: the nearest value each way, per number the rules read. */
+function sensitivitySection(d: Decision): string[] {
+  if (!d.sensitivity || d.sensitivity.length === 0) return []
+  const out: string[] = ['### What would change this decision', '']
+  out.push(
+    'For each number the rules read, the nearest value in each direction at which the rule engine chooses differently, with everything else as in the profile ' +
+      '(counts in steps of 1 up to 1,000, then 1%; availability in steps of 0.01; the latency budget in steps of 1%; walked to a factor of 10 or the ends of [0, 1]).',
+    '',
+  )
+  out.push('| Number | Now | Lower: at | Lower: choice | Higher: at | Higher: choice |', '|---|---:|---:|---|---:|---|')
+  const choice = (s: string | null) => (s === null ? 'none fits' : label(s as Strategy).toLowerCase())
+  for (const x of d.sensitivity) {
+    const low = x.below ? [sweepValue(x.fact, x.below.value), choice(x.below.strategy)] : ['-', 'no change']
+    const high = x.above ? [sweepValue(x.fact, x.above.value), choice(x.above.strategy)] : ['-', 'no change']
+    out.push(`| ${md(x.fact)} | ${sweepValue(x.fact, x.current)} | ${low[0]} | ${low[1]} | ${high[0]} | ${high[1]} |`)
+  }
+  out.push('')
   return out
 }
 
