@@ -13,6 +13,9 @@ import type {Decision, DecisionConfidence, EvaluationPlan, Strategy, StrategyOpt
 export const ROBUSTNESS_SWEEP = [0, 0.1, 0.25, 0.5, 0.75, 0.9]
 export {MASKING_GUARD_ID} from './choose.js'
 
+/** Fine-tuning without a rule that says otherwise: the template's own defaults (train.ts). */
+export const DEFAULT_FINETUNE = {learningRateScale: 1 / 3, freezeEncoderEpochs: 0}
+
 export interface DecideOptions {
   ruleSet?: RuleSet
   /** Calibration evidence for the confidence (default: the bundled evidence/confidence.json; null: none). */
@@ -53,6 +56,7 @@ export function decide(profile: Profile, options: DecideOptions = {}): Decision 
     transfer = {
       pretrainCohort: facts.dataRichCohort,
       finetuneCohorts: cohorts.filter((c) => c.name !== facts.dataRichCohort && c.labelled !== false).map((c) => c.name),
+      finetune: {learningRateScale: ev.transfer.learningRateScale ?? DEFAULT_FINETUNE.learningRateScale, freezeEncoderEpochs: ev.transfer.freezeEncoderEpochs ?? DEFAULT_FINETUNE.freezeEncoderEpochs},
       reason: ev.transfer.reasons.join(' '),
       steps: ev.transfer.steps,
       validationCohorts: cohorts.map((c) => c.name),

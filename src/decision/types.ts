@@ -52,6 +52,8 @@ export interface MaskingPlan {
 export interface TransferPlan {
   pretrainCohort: string
   finetuneCohorts: string[]
+  /** Fine-tuning: the learning rate as a share of training's, and the epochs the encoders stay frozen first. */
+  finetune: {learningRateScale: number; freezeEncoderEpochs: number}
   reason: string
   steps: string[]
   validationCohorts: string[]

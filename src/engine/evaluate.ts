@@ -25,6 +25,9 @@ export interface TransferContribution {
   steps: string[]
   validation: string[]
   biasChecks: string[]
+  /** Last writer wins, in rule order. */
+  learningRateScale?: number
+  freezeEncoderEpochs?: number
 }
 
 export interface Evaluation {
@@ -153,6 +156,8 @@ function runRule(cr: ConfiguredRule, profile: Profile, facts: Facts, ev: Evaluat
         const steps = tr.steps.map(render)
         const validation = tr.validation.map(render)
         const biasChecks = tr.biasChecks.map(render)
+        const learningRateScale = tr.learningRateScale !== undefined ? evalNumber(tr.learningRateScale, ictx) : undefined
+        const freezeEncoderEpochs = tr.freezeEncoderEpochs !== undefined ? evalNumber(tr.freezeEncoderEpochs, ictx) : undefined
         entry.effects.push(`transfer: ${reason}`)
         staged.push(() => {
           ev.transfer ??= {ruleIds: [], reasons: [], steps: [], validation: [], biasChecks: []}
@@ -165,6 +170,8 @@ function runRule(cr: ConfiguredRule, profile: Profile, facts: Facts, ev: Evaluat
           add(t.steps, steps)
           add(t.validation, validation)
           add(t.biasChecks, biasChecks)
+          if (learningRateScale !== undefined) t.learningRateScale = learningRateScale
+          if (freezeEncoderEpochs !== undefined) t.freezeEncoderEpochs = freezeEncoderEpochs
         })
       }
       for (const f of rule.effects.findings) {

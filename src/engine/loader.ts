@@ -419,7 +419,9 @@ function parseEffects(y: YamlFile, path: DocPath, raw: unknown): RuleEffects | u
     if (tm) {
       const reason = y.template([...p, 'reason'], tm.reason, 'transfer `reason`')
       const lists = (k: 'steps' | 'validation' | 'biasChecks'): Template[] => y.list(tm[k]).flatMap((s, i) => y.template([...p, k, i], s, `transfer \`${k}\` entry`) ?? [])
-      if (reason) transfer = {reason, steps: lists('steps'), validation: lists('validation'), biasChecks: lists('biasChecks')}
+      const numbers: Pick<TransferEffect, 'learningRateScale' | 'freezeEncoderEpochs'> = {}
+      for (const k of ['learningRateScale', 'freezeEncoderEpochs'] as const) if (tm[k] !== undefined) numbers[k] = y.numberOrExpr([...p, k], tm[k], `transfer \`${k}\``)
+      if (reason) transfer = {reason, steps: lists('steps'), validation: lists('validation'), biasChecks: lists('biasChecks'), ...numbers}
     }
   }
   const findings: FindingEffect[] = []

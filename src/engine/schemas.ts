@@ -76,6 +76,8 @@ const effects = {
       required: ['reason'],
       properties: {
         reason: template('transfer `reason`'),
+        learningRateScale: nonEmpty('transfer `learningRateScale` (a number or a CEL expression string)', ['number', 'string']),
+        freezeEncoderEpochs: nonEmpty('transfer `freezeEncoderEpochs` (a number or a CEL expression string)', ['number', 'string']),
         steps: list('transfer `steps`', template('transfer `steps` entry')),
         validation: list('transfer `validation`', template('transfer `validation` entry')),
         biasChecks: list('transfer `biasChecks`', template('transfer `biasChecks` entry')),

@@ -47,6 +47,10 @@ export interface TransferEffect {
   steps: Template[]
   validation: Template[]
   biasChecks: Template[]
+  /** Fine-tuning learning rate as a share of the training one. */
+  learningRateScale?: NumberOrExpr
+  /** Epochs at the start of fine-tuning with the encoders frozen. */
+  freezeEncoderEpochs?: NumberOrExpr
 }
 
 export interface FindingEffect {

@@ -112,6 +112,8 @@ export function buildTrainingConfig(profile: Profile, decision: Decision, opts: 
           validationCohorts: [...decision.transfer.validationCohorts],
           biasChecks: [...decision.transfer.biasChecks],
           steps: [...decision.transfer.steps],
+          learningRateScale: r6(decision.transfer.finetune.learningRateScale),
+          freezeEncoderEpochs: decision.transfer.finetune.freezeEncoderEpochs,
         }
       : null,
     evaluation: {

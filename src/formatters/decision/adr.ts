@@ -313,7 +313,7 @@ function maskingSection(d: Decision): string[] {
     `Mode: ${mk.mode === 'patterns' ? 'sample a target presence pattern per training sample from the observed deployment patterns' : 'drop each modality independently'}. ` +
       `Warm-up: ${mk.warmupEpochs} epoch${mk.warmupEpochs === 1 ? '' : 's'} without masking, then a ${mk.rampEpochs}-epoch linear ramp to the drop probabilities below. ` +
       `Floor: ${num(mk.floor)} (required modalities are never dropped). A sample never loses all of its present modalities. ` +
-      `Dropped and truly missing inputs share one learned placeholder embedding per modality${mk.presenceBits ? ', and presence bits are fed to the fusion layer' : ''}.`,
+      (d.strategy ? `With ${label(d.strategy).toLowerCase()}: ${lowerFirst(STRATEGY_INFO[d.strategy].absentInputs(mk.presenceBits))}` : ''),
     '',
   )
   out.push('| Modality | Deployment a | Training t | Drop probability q | Effective missing rate 1 - t(1 - q) | Deployment missing rate 1 - a | Covers availability | Note |')
@@ -341,7 +341,9 @@ function transferSection(d: Decision): string[] {
     const t = d.transfer
     out.push(md(t.reason), '')
     out.push(
-      `Pre-train on \`${t.pretrainCohort}\`; fine-tune on ${t.finetuneCohorts.length > 0 ? t.finetuneCohorts.map((c) => `\`${c}\``).join(', ') : 'the remaining data'}; validate on each of ${t.validationCohorts.map((c) => `\`${c}\``).join(', ')} separately.`,
+      `Pre-train every layer on \`${t.pretrainCohort}\`; fine-tune on ${t.finetuneCohorts.length > 0 ? t.finetuneCohorts.map((c) => `\`${c}\``).join(', ') : 'the remaining data'} at ${num(t.finetune.learningRateScale)} of the learning rate, ` +
+        `the encoders frozen for the first ${t.finetune.freezeEncoderEpochs} epoch${t.finetune.freezeEncoderEpochs === 1 ? '' : 's'}; validate on each of ${t.validationCohorts.map((c) => `\`${c}\``).join(', ')} separately. ` +
+        'The generated project runs exactly these stages (`src/model/transfer.ts`, numbers in `transfer` of fuseplan.training.yaml) when its samples carry a `cohort`.',
       '',
     )
     out.push(...t.steps.map((s, i) => `${i + 1}. ${md(upperFirst(s))}`), '')

@@ -203,6 +203,10 @@ export interface TransferConfig {
   validationCohorts: string[]
   biasChecks: string[]
   steps: string[]
+  /** Fine-tuning learning rate as a share of training.learningRate (absent: 1/3). */
+  learningRateScale?: number
+  /** Epochs at the start of fine-tuning with the encoders frozen (absent: 0). */
+  freezeEncoderEpochs?: number
 }
 
 export interface EvaluationConfig {

@@ -1,11 +1,12 @@
 // npm run train -- [--data FILE.jsonl] [--epochs N] [--samples N] [--out DIR] [--config FILE]
 // Trains the strategy named in fuseplan.training.yaml and saves it to model/. Without data it trains
 // on synthetic data shaped like the profile. With a transfer plan and a `cohort` per sample, it
-// pre-trains on the data-rich cohort first, then fine-tunes on every sample.
+// pre-trains on the data-rich cohort first, then fine-tunes on the other cohorts (src/model/transfer.ts).
 import {parseArgs} from 'node:util'
 import {initBackend} from '../backend.js'
-import {createModel} from '../model/index.js'
-import {rowsOfCohorts, subset} from '../data/ops.js'
+import {createModel, type FitResult} from '../model/index.js'
+import {transferStages} from '../model/transfer.js'
+import {subset} from '../data/ops.js'
 import {deriveSeed} from '../random.js'
 import {score, chance} from '../metrics.js'
 import {learningWarnings, selectionReport} from '../diagnose.js'
@@ -39,18 +40,17 @@ run(async () => {
   const onEpoch = (label: string) => (e: number, logs: {loss: number; valLoss?: number}) =>
     progress(label, e + 1, epochs, `loss ${fmt(logs.loss)}${logs.valLoss !== undefined ? ` val ${fmt(logs.valLoss)}` : ''}`)
   const t0 = performance.now()
-  const transfer = config.transfer
-  if (transfer && data.cohort) {
-    const pre = rowsOfCohorts(data, [transfer.pretrainCohort])
-    if (pre.length > 0) {
-      await model.fit(subset(data, pre), {...fit, onEpoch: onEpoch(`pre-train on ${transfer.pretrainCohort}`)})
-      fit.learningRate /= 3
-    }
+  const {stages, why} = transferStages(config, data)
+  if (config.transfer) process.stderr.write(`${why}\n`)
+  let result: FitResult | undefined
+  for (const stage of stages) {
+    const rows = stage.rows.length === data.n ? data : subset(data, stage.rows)
+    result = await model.fit(rows, {...fit, learningRate: stage.learningRate, freezeEncoders: stage.freezeEncoders, onEpoch: onEpoch(stage.label)})
   }
-  const result = await model.fit(data, {...fit, onEpoch: onEpoch('train')})
   const seconds = (performance.now() - t0) / 1000
   await model.save(values.out)
-  process.stderr.write(`trained in ${fmt(seconds, 1)} s${transfer && data.cohort ? ' (pre-training included)' : ''}; saved to ${values.out}/\n`)
+  process.stderr.write(`trained in ${fmt(seconds, 1)} s${stages.length > 1 ? ` (${stages.length} stages)` : ''}; saved to ${values.out}/\n`)
+  if (!result) throw new Error('nothing to train on')
   for (const line of selectionReport(config, result, epochs)) console.log(line)
   // Judge the model on data it did not train on: synthetic deployment data, or the validation split.
   const classes = config.task.classes ?? 2
