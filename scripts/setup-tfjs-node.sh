@@ -20,6 +20,7 @@
 #                       (default ${XDG_CACHE_HOME:-~/.cache}/fuseplan/tfjs-node-4.22.0-tf-2.21.0);
 #                       with it filled, a second run takes seconds.
 #   TF_WHEEL            a tensorflow-cpu 2.21.0 wheel file to use instead of asking pip for one.
+#   FUSEPLAN_TFJS_NODE_REBUILD=1  build the addon even when the cache has one (CI does, to test the build).
 #   npm_config_nodedir  folder holding include/node (default /usr).
 # tfjs-node 4.22 was released against libtensorflow 2.9.1; TensorFlow's C API is stable across these
 # versions, and the lane in .ci/run checks the pairing on the generated projects.
@@ -112,7 +113,7 @@ module_path=$(node -p '
   p.binary.module_path.replace("{napi_build_version}", Math.max(...p.binary.napi_versions.filter((v) => v <= Number(process.versions.napi))))' "$PKG")
 ADDON="$PKG/$module_path/tfjs_binding.node"
 CACHED_ADDON="$CACHE/addon/node-abi-$(node -p process.versions.modules)-$(uname -m)/tfjs_binding.node"
-if [ -f "$CACHED_ADDON" ]; then
+if [ -f "$CACHED_ADDON" ] && [ "${FUSEPLAN_TFJS_NODE_REBUILD:-}" != 1 ]; then
   mkdir -p "$(dirname "$ADDON")"
   cp "$CACHED_ADDON" "$ADDON"
 else

@@ -41,11 +41,16 @@ mkdir -p "$LANE/projects"
 [ -f dist/src/commands/scaffold.js ] || npm run build
 
 step "dependencies of a generated project (templates/project/package.json) into $LANE"
-cp templates/project/package.json "$LANE/package.json"
+# Its dependencies only: the template's own scripts (a prepare step, say) belong to a project folder.
+node -e '
+  const {dependencies, devDependencies} = require("./templates/project/package.json")
+  const manifest = {name: "tfjs-node-lane", private: true, type: "module", dependencies, devDependencies}
+  require("node:fs").writeFileSync(process.argv[1], JSON.stringify(manifest, null, 2))' "$LANE/package.json"
 (cd "$LANE" && npm install --no-audit --no-fund --loglevel=error)
 
 step "build tfjs-node (scripts/setup-tfjs-node.sh)"
-scripts/setup-tfjs-node.sh "$LANE" || fail "tfjs-node did not build: the lane cannot run without it"
+# The unpacked TensorFlow libraries come from the cache when it has them; the addon is built every time.
+FUSEPLAN_TFJS_NODE_REBUILD=1 scripts/setup-tfjs-node.sh "$LANE" || fail "tfjs-node did not build: the lane cannot run without it"
 
 # One backend's run in a project folder: the project's tests, then a short training. Output goes to
 # files (both backends run at once); the caller prints them when something fails.
