@@ -3,7 +3,9 @@
 //   2. `wasm`: @tensorflow/tfjs-backend-wasm (no native download; several times faster than cpu);
 //   3. `cpu`: plain JavaScript.
 // TensorFlow.js is imported lazily so that code which does not train or predict stays fast to load.
-// Set FUSEPLAN_BACKEND=tensorflow|wasm|cpu to force one (it falls through when unavailable).
+// Set FUSEPLAN_BACKEND=tensorflow|wasm|cpu to start there (it falls through when unavailable), and
+// FUSEPLAN_BACKEND_STRICT=1 as well to make an unavailable backend an error instead (CI uses it to
+// prove that code ran on tfjs-node, not on a silent fallback).
 import {createRequire} from 'node:module'
 import path from 'node:path'
 import type * as TF from '@tensorflow/tfjs'
@@ -21,15 +23,35 @@ export async function loadTf(): Promise<Tf> {
   return tfModule
 }
 
+/** Why each backend that was tried could not be used (for the strict-mode error). */
+const failures = new Map<BackendName, string>()
+
+function reason(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]
+}
+
 async function tryTensorflow(tf: Tf): Promise<boolean> {
   // A variable specifier keeps TypeScript from requiring the optional package at compile time.
   const nodeBackend = '@tensorflow/tfjs-node'
+  // TensorFlow's C++ start-up notes (oneDNN, CPU features) are noise on stderr; errors still show.
+  process.env.TF_CPP_MIN_LOG_LEVEL ??= '2'
   try {
     await import(nodeBackend)
-    return await tf.setBackend('tensorflow')
-  } catch {
+  } catch (error) {
+    failures.set('tensorflow', `@tensorflow/tfjs-node could not be loaded: ${reason(error)}`)
     return false
   }
+  try {
+    if (await tf.setBackend('tensorflow')) return true
+  } catch (error) {
+    failures.set(
+      'tensorflow',
+      `@tensorflow/tfjs-node loaded, but this project's tfjs cannot switch to it (${reason(error)}); is it a second copy of @tensorflow/tfjs-core? Install tfjs-node 4.22.0 into this project`,
+    )
+    return false
+  }
+  failures.set('tensorflow', 'the tensorflow backend failed to initialise')
+  return false
 }
 
 /** Folder holding the .wasm binaries of @tensorflow/tfjs-backend-wasm, with a trailing separator. */
@@ -42,26 +64,44 @@ async function tryWasm(tf: Tf): Promise<boolean> {
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm')
     wasm.setWasmPaths(wasmDir())
-    return await tf.setBackend('wasm')
-  } catch {
-    return false
+    if (await tf.setBackend('wasm')) return true
+    failures.set('wasm', 'tf.setBackend("wasm") failed')
+  } catch (error) {
+    failures.set('wasm', `@tensorflow/tfjs-backend-wasm could not be loaded: ${reason(error)}`)
   }
+  return false
 }
 
-function order(prefer: string | undefined): BackendName[] {
-  const p = BACKENDS.find((b) => b === prefer)
-  return p ? [p, ...BACKENDS.filter((b) => b !== p && BACKENDS.indexOf(b) > BACKENDS.indexOf(p))] : [...BACKENDS]
+function order(prefer: BackendName | undefined, strict: boolean): BackendName[] {
+  if (!prefer) return [...BACKENDS]
+  return strict ? [prefer] : [prefer, ...BACKENDS.filter((b) => BACKENDS.indexOf(b) > BACKENDS.indexOf(prefer))]
+}
+
+/** The requested backend and strictness from the options or the environment; bad values are errors. */
+function request(opts: {prefer?: BackendName; strict?: boolean}): {prefer: BackendName | undefined; strict: boolean} {
+  const env = process.env.FUSEPLAN_BACKEND
+  if (opts.prefer === undefined && env && !BACKENDS.includes(env as BackendName)) {
+    throw new Error(`FUSEPLAN_BACKEND=${env} is not a backend: use ${BACKENDS.join(', ')} (or unset it to pick the fastest available)`)
+  }
+  const prefer = opts.prefer ?? (env ? (env as BackendName) : undefined)
+  const flag = process.env.FUSEPLAN_BACKEND_STRICT
+  const strict = opts.strict ?? (flag !== undefined && flag !== '' && flag !== '0' && flag !== 'false')
+  if (strict && !prefer) throw new Error('FUSEPLAN_BACKEND_STRICT is set but FUSEPLAN_BACKEND is not: name the backend that must be used (tensorflow, wasm or cpu)')
+  return {prefer, strict}
 }
 
 /**
  * Initialises the backend (once per process) and returns its name. Logs the choice to stderr
- * once unless `quiet`. `prefer` (or FUSEPLAN_BACKEND) starts the search at that backend.
+ * once unless `quiet`. `prefer` (or FUSEPLAN_BACKEND) starts the search at that backend; with
+ * `strict` (or FUSEPLAN_BACKEND_STRICT=1) only that backend is tried, and failing to start it is an
+ * error that says why, instead of a fall-through to a slower backend.
  */
-export async function initBackend(opts: {quiet?: boolean; prefer?: BackendName} = {}): Promise<BackendName> {
+export async function initBackend(opts: {quiet?: boolean; prefer?: BackendName; strict?: boolean} = {}): Promise<BackendName> {
   chosen ??= (async () => {
+    const {prefer, strict} = request(opts)
     const tf = await loadTf()
-    let name: BackendName = 'cpu'
-    for (const candidate of order(opts.prefer ?? process.env.FUSEPLAN_BACKEND)) {
+    let name: BackendName | undefined
+    for (const candidate of order(prefer, strict)) {
       if (candidate === 'tensorflow' && (await tryTensorflow(tf))) {
         name = candidate
         break
@@ -74,6 +114,13 @@ export async function initBackend(opts: {quiet?: boolean; prefer?: BackendName} 
         name = candidate
         break
       }
+    }
+    if (!name) {
+      const why = failures.get(prefer ?? 'cpu') ?? 'it could not be initialised'
+      const fix = prefer === 'tensorflow' ? 'install @tensorflow/tfjs-node 4.22.0 (README, "Backends")' : `reinstall the dependencies (npm ci)`
+      throw new Error(
+        `FUSEPLAN_BACKEND=${prefer} is required (FUSEPLAN_BACKEND_STRICT is set) but unavailable: ${why}. To fix: ${fix}, or unset FUSEPLAN_BACKEND_STRICT to fall back to the next backend.`,
+      )
     }
     await tf.ready()
     if (!opts.quiet) {
