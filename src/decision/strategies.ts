@@ -38,7 +38,7 @@ export const STRATEGY_INFO: Record<Strategy, StrategyInfo> = {
   attention: {
     summary: 'Modality embeddings become tokens; attention across them masks out absent tokens.',
     absentInputs: (bits) =>
-      `An absent or dropped modality's token is its learned placeholder, attention never attends to it, and the pooled representation averages the present tokens only${bits ? '; presence bits are fed to the fusion layer beside it' : ''}.`,
+      `An absent or dropped modality's token is masked out: attention never attends to it and the pooled representation averages the present tokens only${bits ? ', and presence bits are fed to the fusion layer beside it' : ''}.`,
     pros: ['it masks out the tokens of absent modalities at inference', 'it can weigh modalities per request and model timing and interactions'],
     cons: ['it learns to down-weight absent modalities only when trained with modality masking', 'it needs more labelled data and more compute than the other options'],
   },
