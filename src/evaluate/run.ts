@@ -179,6 +179,8 @@ interface TrainingOutcome {
   chosenRate: Map<string, number>
   firstData: SeedData
   deploymentLabels: Float32Array[]
+  /** Complete cases in each seed's training set (what the naive baseline trains on). */
+  completeCases: number[]
   /** How far zero lies from each modality's training mean, in SDs (first seed's training set). */
   zeroFill: {name: string; zeroOffsetSd: number}[]
 }
@@ -364,10 +366,12 @@ async function trainCandidates(plan: EvaluationPlan, options: EvaluateOptions, m
 
   let firstData: SeedData | null = null
   const deploymentLabels: Float32Array[] = []
+  const completeCases: number[] = []
   for (const [s, seed] of seeds.entries()) {
     progress({kind: 'setup', message: `simulating data (seed ${seed})`})
     const data = seedData(plan, options.testSamples, seed)
     deploymentLabels.push(data.deployment.labels)
+    completeCases.push(data.ccRows.length)
     if (s === 0) firstData = data
     for (const cand of options.candidates) {
       let run: SeedRun
@@ -389,7 +393,7 @@ async function trainCandidates(plan: EvaluationPlan, options: EvaluateOptions, m
       runs.set(cand.id, list)
     }
   }
-  return {runs, chosenRate, firstData: firstData as SeedData, deploymentLabels, zeroFill: zeroFillOffsets(plan, firstData as SeedData)}
+  return {runs, chosenRate, firstData: firstData as SeedData, deploymentLabels, completeCases, zeroFill: zeroFillOffsets(plan, firstData as SeedData)}
 }
 
 /** Measure: each candidate's means and spread over seeds, its sweep, patterns and robustness. */
@@ -532,7 +536,7 @@ function describeSweep({swept, kept, rates, anchor, spec}: EvaluationPlan): Eval
   }
 }
 
-function describeSimulation(profile: Profile, options: EvaluateOptions, plan: EvaluationPlan, {firstData, zeroFill}: TrainingOutcome, backend: string): EvaluationResult['simulation'] {
+function describeSimulation(profile: Profile, options: EvaluateOptions, plan: EvaluationPlan, {firstData, zeroFill, completeCases}: TrainingOutcome, backend: string): EvaluationResult['simulation'] {
   const {world, base, seeds, grid, schedule} = plan
   const trainAvail = observedAvailability(firstData.train)
   const deployAvail = observedAvailability(firstData.deployment)
@@ -559,7 +563,7 @@ function describeSimulation(profile: Profile, options: EvaluateOptions, plan: Ev
       simulatedTrainingAvailability: round(trainAvail[m.name]),
       simulatedDeploymentAvailability: round(deployAvail[m.name]),
     })),
-    completeCaseTrainingSamples: firstData.ccRows.length,
+    completeCaseTrainingSamples: Math.round(mean(completeCases)),
     zeroFill,
     truth: world.truth,
     description:

@@ -145,7 +145,7 @@ describe('zero-fill explanation', () => {
   it('adds the measured comparison of zero-fill and mean imputation for the naive baseline', () => {
     const z = [{name: 'cxr', zeroOffsetSd: 7.4}]
     expect(zeroFillExplanation(z, ['cxr'], {zeroFilled: 0.5, meanImputed: 0.7}, spec)).toMatch(
-      / Measured: the naive baseline scored AUROC 0\.500 at deployment with zero-fill and 0\.700 when the same model gets the training means for absent inputs instead, so zero-fill itself costs it 0\.200\.$/,
+      / Measured \(one training seed, so the test set's noise only\): the naive baseline scored AUROC 0\.500 at deployment with zero-fill and 0\.700 when the same model gets the training means for absent inputs instead, so zero-fill itself costs it 0\.200\.$/,
     )
     expect(zeroFillExplanation(z, ['cxr'], {zeroFilled: 0.68, meanImputed: 0.69}, spec)).toMatch(/about the same, so the fill value is not what hurts it/)
     expect(zeroFillExplanation(z, ['cxr'], {zeroFilled: 0.7, meanImputed: 0.6}, spec)).toMatch(/zero-fill happens to do better than mean imputation \(by 0\.100\)/)

@@ -181,7 +181,7 @@ function sweepSection(result: EvaluationResult): string {
   const e = escapeHtml
   return `<h2>${e(m.label)} vs missing rate</h2>
 <div class="chart"><canvas id="sweep" aria-label="metric versus missing rate"></canvas></div>
-<p class="note">${e(result.sweep.description)}</p>
+<p class="note">${e(result.sweep.description)}${result.simulation.seeds.length > 1 ? ' Measured on the first training seed only; its rate 0 is that seed&#39;s full-data score.' : ''}</p>
 
 `
 }
@@ -203,7 +203,7 @@ function patternsSection(result: EvaluationResult): string {
 ${patternRows}
 </tbody>
 </table>
-<p class="note">Each pattern is measured on the full-data test set with only that pattern's modalities kept, so every pattern is scored on the same samples.</p>
+<p class="note">Each pattern is measured on the full-data test set with only that pattern's modalities kept, so every pattern is scored on the same samples${result.simulation.seeds.length > 1 ? '; on the first training seed only, so the "all" row can differ from the mean full-data column of the candidates table' : ''}.</p>
 
 `
 }
@@ -236,7 +236,7 @@ function simulationSection(result: EvaluationResult): string {
 ${modalityRows}
 </tbody>
 </table>
-<p class="note">${sim.completeCaseTrainingSamples} of ${sim.trainingSamples} simulated training samples carry every modality (the naive baseline trains on these).</p>
+<p class="note">${sim.completeCaseTrainingSamples} of ${sim.trainingSamples} simulated training samples carry every modality${sim.seeds.length > 1 ? ', on average over the seeds' : ''} (the naive baseline trains on these).</p>
 `
 }
 

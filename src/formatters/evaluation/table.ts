@@ -62,7 +62,7 @@ export function formatEvaluationTable(result: EvaluationResult, opts: TableOptio
     pats.forEach((pat, i) => {
       prow.push([`${patternShortName(pat.present, all)} (${(pat.share * 100).toFixed(1)}%)`, ...result.strategies.map((s) => num(s.patterns[i]?.metric))])
     })
-    out.push(p.bold(`${m.label} per presence pattern`) + p.dim(" (full-data test set, only the pattern's modalities kept)"))
+    out.push(p.bold(`${m.label} per presence pattern`) + p.dim(` (full-data test set, only the pattern's modalities kept${sim.seeds.length > 1 ? '; first seed only, so "all" can differ from the mean "full" above' : ''})`))
     out.push(...columns(prow, [false, ...result.strategies.map(() => true)]))
     out.push('')
   }
@@ -74,7 +74,7 @@ export function formatEvaluationTable(result: EvaluationResult, opts: TableOptio
   if (rates.length > 1 && result.sweep.modalities.length > 0) {
     const srow: string[][] = [[p.bold('missing rate'), ...shown.map(({r}) => p.bold(Math.abs(r * 10 - Math.round(r * 10)) < 1e-9 ? r.toFixed(1) : r.toFixed(2)))]]
     for (const s of result.strategies) srow.push([SHORT_NAMES[s.id], ...shown.map(({i}) => num(s.sweep[i]))])
-    out.push(p.bold(`${m.label} vs missing rate of ${result.sweep.modalities.join(', ')}`))
+    out.push(p.bold(`${m.label} vs missing rate of ${result.sweep.modalities.join(', ')}`) + p.dim(sim.seeds.length > 1 ? ' (first seed only; rate 0 is its full-data score)' : ''))
     out.push(...columns(srow, [false, ...shown.map(() => true)]))
     out.push('')
   }
