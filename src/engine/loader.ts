@@ -324,6 +324,8 @@ function parseRule(y: YamlFile, path: DocPath, raw: unknown, builtin: boolean): 
   if (title?.includes('\n')) y.error([...path, 'title'], 'Rule `title` must be one line; put the detail in `rationale`.')
   const rationale = y.string(m.rationale)
   const source = y.string(m.source)
+  const basis = m.basis as Rule['basis']
+  const untested = y.string(m.untested)
   // Severity, scope and option names and values are the schema's to check.
   const severity = m.severity as Rule['severity']
   const scope = (m.scope ?? 'profile') as Rule['scope']
@@ -350,6 +352,8 @@ function parseRule(y: YamlFile, path: DocPath, raw: unknown, builtin: boolean): 
     title,
     rationale: rationale.trim(),
     source: source.trim(),
+    ...(basis ? {basis} : {}),
+    ...(untested ? {untested: untested.trim()} : {}),
     severity,
     scope,
     options,

@@ -97,7 +97,13 @@ const rule = {
     id: {title: 'Rule id', type: 'string', pattern: RULE_ID_SOURCE, description: 'kebab-case (lowercase letters, digits and single dashes, starting with a letter)'},
     title: nonEmpty('rule `title` (one line)'),
     rationale: nonEmpty('rule `rationale`'),
-    source: nonEmpty('rule `source` (the seed, a paper, or "fuseplan default threshold")'),
+    source: nonEmpty('rule `source` (a paper, a measurement in docs/decisions.md, or "fuseplan default threshold")'),
+    basis: {
+      title: 'Rule `basis`',
+      enum: ['measured', 'engineering', 'literature'],
+      description: '`measured`: set on the evidence of `npm run bench:decisions`; `engineering`: a stated engineering preference (latency, simplicity, graceful degradation); `literature`: taken from the cited works, not measured here',
+    },
+    untested: nonEmpty('rule `untested` (why `fuseplan evaluate` cannot test what the rule reads)'),
     severity,
     scope: {title: 'Rule `scope`', enum: ['profile', 'decision'], description: '`profile`: its findings mean the profile is wrong; `decision`: they report an outcome'},
     options: {

@@ -74,6 +74,10 @@ export interface Rule {
   title: string
   rationale: string
   source: string
+  /** What the rule rests on: measured by the decision benchmark, an engineering preference, or the literature. */
+  basis?: 'measured' | 'engineering' | 'literature'
+  /** Why `fuseplan evaluate` cannot test what the rule reads ("not tested by evaluate"), when it cannot. */
+  untested?: string
   /** Default severity of the rule's findings (lint rules). */
   severity?: Severity
   options: Record<string, RuleOption>

@@ -65,6 +65,12 @@ export interface EvaluateOptions {
   judgeAll?: boolean
 }
 
+/**
+ * Bumped whenever this file changes the numbers a run produces (seed derivation, what is trained on
+ * what): the decision benchmark keys its cached records on it, not on this file's text.
+ */
+export const NUMBERS_VERSION = 2
+
 export const DEFAULTS = {
   seed: 7,
   seeds: 3,

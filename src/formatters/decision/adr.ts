@@ -170,7 +170,8 @@ function driversSection(d: Decision, ruleSet?: RuleSet): string[] {
     const decisive = rule ? rule.effects.score.length > 0 || rule.effects.exclude.length > 0 || rule.effects.transfer !== undefined : true
     if (!decisive || seen.has(t.ruleId)) continue
     seen.add(t.ruleId)
-    drivers.push(`${ruleTitle(t.ruleId)} (\`${t.ruleId}\`)`)
+    const basis = [rule?.basis, rule?.untested ? 'not tested by evaluate' : undefined].filter(Boolean).join('; ')
+    drivers.push(`${ruleTitle(t.ruleId)} (\`${t.ruleId}\`${basis ? `; ${basis}` : ''})`)
   }
   if (d.latency.budgetMs !== null) drivers.push(`Latency budget: ${num(d.latency.budgetMs, 2)} ms at p${num(d.latency.percentile ?? 99, 1)}`)
   drivers.push('Missingness is the default, not an edge case: the model must degrade gracefully when inputs are absent')

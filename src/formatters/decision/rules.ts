@@ -63,6 +63,8 @@ export function formatRuleDoc(cr: ConfiguredRule): string {
   out.push(`Help:       ${ruleHelpUri(r.id)}`, '')
   out.push('Rationale:', indent(wrap(r.rationale, 96)), '')
   out.push('Source:', indent(wrap(r.source, 96)), '')
+  if (r.basis) out.push(`Basis:      ${r.basis}`, '')
+  if (r.untested) out.push('Not tested by evaluate:', indent(wrap(r.untested, 96)), '')
   const opts = Object.entries(r.options)
   out.push('Options:')
   if (opts.length === 0) out.push('  (none)')

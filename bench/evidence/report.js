@@ -1,0 +1,292 @@
+// Writes evidence/confidence.json (from the calibration set) and docs/decisions.md (from all three
+// sets) out of the committed records, with the engine from dist/. Every sentence with a number in
+// docs/decisions.md is computed here from the records; nothing is written by hand.
+import {existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync} from 'node:fs'
+import {join} from 'node:path'
+import {DISTRIBUTION, distributionHash} from './grid.js'
+import {ALL, SHIPPED, SHORT, candidateOf, highRight, judgeProfile, pairedSamples, power, regimeTable, regretTable, scoresOf, standing} from './analyse.js'
+
+async function engineOf(root) {
+  const dist = (p) => join(root, 'dist', 'src', p)
+  const {decide} = await import(dist('decision/decide.js'))
+  const {regimeOf, CALL_SHARE, MIN_PROFILES} = await import(dist('decision/evidence.js'))
+  const {compareAll, overallKind, seedSd, ALPHA} = await import(dist('evaluate/compare.js'))
+  const {studentTQuantile, clopperPearson} = await import(dist('evaluate/stats.js'))
+  return {decide, regimeOf, CALL_SHARE, MIN_PROFILES, compareAll, overallKind, seedSd, ALPHA, studentTQuantile, clopperPearson}
+}
+
+export function loadRecords(root, set, protocol) {
+  const p = protocol.sets[set]
+  const dir = join(root, 'bench', 'evidence', 'results', `${set}-${p.seed}`)
+  if (!existsSync(dir)) return []
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')))
+    .filter((r) => r.index < p.count)
+}
+
+const regimeFacts = (decision) => decision.facts
+const fmt = (v, d = 3) => (v === null || v === undefined || Number.isNaN(v) ? 'n/a' : v.toFixed(d))
+const signed = (v, d = 3) => (v === null || Number.isNaN(v) ? 'n/a' : `${v > 0 ? '+' : v < 0 ? '-' : ''}${Math.abs(v).toFixed(d)}`)
+const pct = (v) => `${Math.round(100 * v)}%`
+
+/** Eligible candidates of a decision: the shipped strategies no rule excluded (the chosen one when all were). */
+function eligibleOf(decision) {
+  const allowed = decision.options.filter((o) => !o.excluded).map((o) => candidateOf(o.strategy))
+  return allowed.length > 0 ? allowed : decision.strategy ? [candidateOf(decision.strategy)] : []
+}
+
+/** The calibration table: per regime and strategy, how the strategy stood against the other eligible candidates. */
+export async function confidenceTable(root, protocol) {
+  const engine = await engineOf(root)
+  const records = loadRecords(root, 'calibration', protocol)
+  const regimes = {}
+  for (const record of records) {
+    const decision = engine.decide(record.profile, {confidenceTable: null})
+    const regime = engine.regimeOf(regimeFacts(decision))
+    const {means, gain, trained} = scoresOf(record)
+    const eligible = eligibleOf(decision).filter((id) => trained.includes(id))
+    let bestEligible = eligible[0]
+    for (const id of eligible) if (gain(means[id], means[bestEligible]) > 0) bestEligible = id
+    const cell = (regimes[regime.key] ??= {words: regime.words, profiles: 0, strategies: {}})
+    cell.profiles++
+    for (const id of eligible) {
+      const others = eligible.filter((o) => o !== id)
+      const kind = others.length === 0 ? 'better' : standing(record, id, others, engine).kind
+      const strategy = id === 'early/indicators' ? 'early' : id
+      const e = (cell.strategies[strategy] ??= {profiles: 0, better: 0, equivalent: 0, worse: 0, inconclusive: 0, gapRange: [Infinity, -Infinity]})
+      e.profiles++
+      e[kind]++
+      const gap = gain(means[bestEligible], means[id])
+      e.gapRange = [Math.min(e.gapRange[0], gap), Math.max(e.gapRange[1], gap)]
+    }
+  }
+  for (const cell of Object.values(regimes)) for (const e of Object.values(cell.strategies)) e.gapRange = e.gapRange.map((v) => Number(v.toFixed(4)))
+  const p = protocol.sets.calibration
+  return {
+    format: 'fuseplan-confidence/v1',
+    source: {set: 'calibration', gridSeed: p.seed, profiles: records.length, seeds: p.seeds, rulesHash: null, margin: records[0]?.margin ?? 0.01},
+    regimes: Object.fromEntries(Object.entries(regimes).sort(([a], [b]) => a.localeCompare(b))),
+  }
+}
+
+export async function writeConfidenceTable(root) {
+  const protocol = JSON.parse(readFileSync(join(root, 'bench', 'evidence', 'protocol.json'), 'utf8'))
+  const table = await confidenceTable(root, protocol)
+  mkdirSync(join(root, 'evidence'), {recursive: true})
+  writeFileSync(join(root, 'evidence', 'confidence.json'), JSON.stringify(table, null, 1) + '\n')
+}
+
+function policyRows(table) {
+  return [
+    '| policy | mean regret (AUROC) | 95% interval | rules minus policy | 95% interval | choice better or equivalent |',
+    '|---|---:|---|---:|---|---:|',
+    ...table.map(
+      (r) =>
+        `| ${r.name} | ${fmt(r.meanRegret, 4)} | ${fmt(r.interval[0], 4)} to ${fmt(r.interval[1], 4)} | ${r.rulesMinus ? signed(r.rulesMinus.mean, 4) : ''} | ${r.rulesMinus ? `${signed(r.rulesMinus.interval[0], 4)} to ${signed(r.rulesMinus.interval[1], 4)}` : ''} | ${pct(r.goodShare)} |`,
+    ),
+  ]
+}
+
+/** docs/decisions.md from the records of the three sets. */
+export async function decisionsDoc(root) {
+  const protocol = JSON.parse(readFileSync(join(root, 'bench', 'evidence', 'protocol.json'), 'utf8'))
+  const engine = await engineOf(root)
+  const sets = Object.fromEntries(['tuning', 'calibration', 'test'].map((s) => [s, loadRecords(root, s, protocol)]))
+  const judged = Object.fromEntries(Object.entries(sets).map(([s, records]) => [s, records.map((r) => judgeProfile(r, engine))]))
+  const test = judged.test
+  const margin = sets.test[0]?.margin ?? sets.tuning[0]?.margin ?? 0.01
+  const regimeKey = (profile) => engine.regimeOf(engine.decide(profile, {confidenceTable: null}).facts).key
+  const lines = []
+  const push = (...xs) => lines.push(...xs)
+  push(
+    '# Decisions against their evidence',
+    '',
+    'Written by `npm run bench:decisions` (bench/decisions.js, bench/evidence/) from the committed records in',
+    '`bench/evidence/results/`; do not edit by hand. `test/decision/evidence-doc.test.ts` recomputes it from the records.',
+    '',
+    '## Protocol',
+    '',
+    'Profiles are not picked by hand: each set is a seeded random draw from one distribution (`bench/evidence/grid.js`,',
+    `version ${DISTRIBUTION.version}, hash ${distributionHash()}):`,
+    '',
+    ...Object.entries(DISTRIBUTION)
+      .filter(([k]) => k !== 'version')
+      .map(([k, v]) => `- ${k}: ${typeof v === 'string' ? v : Array.isArray(v) ? v.map(([a, w]) => `${a} (weight ${w})`).join(', ') : Object.entries(v).map(([a, b]) => `${a} ${typeof b === 'string' ? b : b.map(([x, w]) => `${x} ${w}`).join(', ')}`).join('; ')}`),
+    '',
+    '| set | grid seed | profiles | training seeds | role |',
+    '|---|---:|---:|---:|---|',
+    ...['tuning', 'calibration', 'test'].map((s) => {
+      const p = protocol.sets[s]
+      const role = {tuning: 'the rules may be fitted to it', calibration: 'the confidence table (`evidence/confidence.json`) is computed from it', test: 'scores the rules and the confidence; never used to fit either'}[s]
+      return `| ${s} | ${p.seed} | ${sets[s].length} of ${p.count} | ${p.seeds} | ${role} |`
+    }),
+    '',
+    `The test grid was committed for the rules and confidence table with hash \`${protocol.test.rulesHash}\` before it was run; ` +
+      `test grids used so far: ${(protocol.test.gridsUsed ?? []).length} (${(protocol.test.gridsUsed ?? []).map((g) => `seed ${g.seed} for rules ${g.rulesHash}`).join('; ')}).`,
+    '',
+    'Every profile runs through `fuseplan evaluate` as it ships: the simulated deployment (up to 4,000 training samples;',
+    'larger labelled counts are simulated at 4,000, an extrapolation), every candidate trained with the generated',
+    "project's schedule and model selection over the set's training seeds, scored at the deployment presence mix",
+    `(AUROC). Regret is the best candidate's mean (of all five, the naive baseline included) minus the chosen one's. The equivalence margin is ${fmt(margin)}.`,
+    '',
+  )
+  if (test.length > 0) {
+    const table = regretTable(test)
+    const rules = table.find((r) => r.name === 'rules')
+    const constants = table.filter((r) => r.name.startsWith('always '))
+    const ahead = constants.every((c) => c.rulesMinus.interval[1] < 0)
+    push(
+      '## The rules against the obvious policies, on the test grid',
+      '',
+      `${test.length} test profiles. Intervals are 95% bootstrap intervals over profiles (2,000 resamples), paired across policies. ` +
+        '"random" picks one of the four shipped strategies uniformly (in expectation); "oracle" picks the best shipped strategy of each profile. ' +
+        'The last column counts profiles where the choice was better than every other candidate or equivalent to the best (evaluate\'s words over the seeds).',
+      '',
+      ...policyRows(table),
+      '',
+      ahead
+        ? `**The rules are ahead of every constant policy**: the interval of (rules minus constant) regret excludes 0 for each of them.`
+        : `**The rules are not ahead of every constant policy**: the interval of (rules minus constant) regret includes or exceeds 0 for ${constants
+            .filter((c) => !(c.rulesMinus.interval[1] < 0))
+            .map((c) => c.name)
+            .join(', ')}. Regime by regime:`,
+      '',
+    )
+    if (!ahead) {
+      const regimes = regimeTable(test, regimeKey, margin)
+      push(
+        '| regime (size/missingness/interactions) | test profiles | best constant there | its regret | rules\' regret | 90% interval of rules minus constant | call |',
+        '|---|---:|---|---:|---:|---|---|',
+        ...regimes.map((r) => `| ${r.regime} | ${r.n} | ${r.bestConstant} | ${fmt(r.constant, 4)} | ${fmt(r.rules, 4)} | ${signed(r.interval[0], 4)} to ${signed(r.interval[1], 4)} | ${r.call} |`),
+        '',
+        `A regime is a **tie** when the 90% interval lies within +-${fmt(margin)}: there the rules' choice and the best constant are equally good and the ADR says the choice rests on engineering grounds; **undecided** otherwise (too few profiles or too much spread to say).`,
+        '',
+      )
+    }
+    // Confidence on the test grid.
+    const calls = test.map((j) => ({j, level: j.decision.confidence?.level ?? null}))
+    const high = calls.filter((c) => c.level === 'high')
+    const right = high.filter((c) => highRight(c.j, engine))
+    const cp = engine.clopperPearson(right.length, high.length)
+    const winners = test.filter((j) => j.winner !== null)
+    const highOnWinners = winners.filter((j) => j.decision.confidence?.level === 'high')
+    push(
+      '## Confidence on the test grid',
+      '',
+      'Each test profile\'s confidence comes from the calibration set only (`evidence/confidence.json`), never from its own result. ' +
+        'A "high" call is right when the 95% upper bound of (best minus recommended) over the seeds is below the margin.',
+      '',
+      `- Calls: high ${high.length}, equivalent ${calls.filter((c) => c.level === 'equivalent').length}, inconclusive ${calls.filter((c) => c.level === 'inconclusive').length}, none (no strategy) ${calls.filter((c) => c.level === null).length}.`,
+      `- High calls right: ${right.length} of ${high.length}` + (high.length > 0 ? ` (95% Clopper-Pearson interval ${fmt(cp.lower)} to ${fmt(cp.upper)}).` : '.'),
+      `- Profiles with a winner beyond the margin (the best candidate significantly ahead of the runner-up, by more than ${fmt(margin)}): ${winners.length}` +
+        (winners.length > 0 ? `; "high" on ${highOnWinners.length} of them (${winners.map((j) => `\`${j.record.name}\`: ${SHORT[j.winner]}`).join(', ')}).` : '.'),
+      '',
+    )
+    // Small data.
+    const small = test.filter((j) => j.record.profile.task.labelledSamples <= 2000 && j.record.profile.task.labelledSamples >= 300)
+    if (small.length > 0) {
+      const rows = small.map((j) => {
+        const rec = j.policies.rules.choice
+        const {means, gain} = scoresOf(j.record)
+        let bestShipped = SHIPPED[0]
+        for (const id of SHIPPED) if (gain(means[id], means[bestShipped]) > 0) bestShipped = id
+        if (rec === null || rec === bestShipped) return {j, rec, bestShipped, upper: 0}
+        const [s] = pairedSamples(j.record, bestShipped, [rec])
+        const S = s.diffs.length
+        const m = s.diffs.reduce((a, v) => a + v, 0) / S
+        const sd = engine.seedSd(s.diffs, s.bootstrapVariances)
+        return {j, rec, bestShipped, upper: m + engine.studentTQuantile(0.95, Math.max(1, S - 1)) * (sd / Math.sqrt(S))}
+      })
+      push(
+        '## Small data (300-2,000 labelled samples)',
+        '',
+        `${small.length} test profiles. The 95% upper bound (over the seeds) of the gap between the best shipped strategy and the recommendation; the goal is below ${fmt(2 * margin)} (twice the margin).`,
+        '',
+        '| profile | labels | recommended | best shipped | upper bound of the gap | below 2x margin |',
+        '|---|---:|---|---|---:|---|',
+        ...rows.map((r) => `| ${r.j.record.name} | ${r.j.record.profile.task.labelledSamples} | ${r.rec ? SHORT[r.rec] : 'none'} | ${SHORT[r.bestShipped]} | ${fmt(r.upper)} | ${r.upper < 2 * margin ? 'yes' : '**no**'} |`),
+        '',
+        `${rows.filter((r) => r.upper < 2 * margin).length} of ${rows.length} below twice the margin.`,
+        '',
+      )
+    }
+    // Power.
+    const seeds = protocol.sets.test.seeds
+    const pw = sets.test.map((record) => {
+      const {trained} = scoresOf(record)
+      const sds = []
+      for (let a = 0; a < trained.length; a++)
+        for (let b = a + 1; b < trained.length; b++) {
+          if (trained[a] === 'early/complete-case' || trained[b] === 'early/complete-case') continue
+          const [s] = pairedSamples(record, trained[a], [trained[b]])
+          sds.push(engine.seedSd(s.diffs, s.bootstrapVariances))
+        }
+      sds.sort((x, y) => x - y)
+      const sd = sds[Math.floor(sds.length / 2)]
+      return {record, sd, ...power(sd, seeds, record.margin, engine)}
+    })
+    const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+    const needed = (sd, m) => {
+      for (let n = 2; n <= 200; n++) if (power(sd, n, m, engine, {draws: 1000}).worseAtMargin >= 0.8) return n
+      return null
+    }
+    push(
+      '## Power of the verdict at the bench\'s settings',
+      '',
+      `For each test profile, the median over pairs of shipped candidates of the per-seed standard deviation of their paired gap (never below one test set's bootstrap error), ` +
+        `then 4,000 simulated runs of ${seeds} seeds with gains drawn normal at that spread, judged by evaluate's rule: P(worse | true gap = margin) at the first Holm step of 4 comparisons ` +
+        '(the strictest level a single true difference meets), P(worse | gap = 0) and P(equivalent | gap = margin) unadjusted (their most permissive). Goals: at least 0.8, at most 0.05, at most 0.05.',
+      '',
+      '| | min | median | max | profiles meeting the goal |',
+      '|---|---:|---:|---:|---:|',
+      `| seed spread of a paired gap | ${fmt(Math.min(...pw.map((p) => p.sd)), 4)} | ${fmt(med(pw.map((p) => p.sd)), 4)} | ${fmt(Math.max(...pw.map((p) => p.sd)), 4)} | |`,
+      `| P(worse \\| gap = margin) | ${fmt(Math.min(...pw.map((p) => p.worseAtMargin)), 2)} | ${fmt(med(pw.map((p) => p.worseAtMargin)), 2)} | ${fmt(Math.max(...pw.map((p) => p.worseAtMargin)), 2)} | ${pw.filter((p) => p.worseAtMargin >= 0.8).length} of ${pw.length} |`,
+      `| P(worse \\| gap = 0) | ${fmt(Math.min(...pw.map((p) => p.worseAtZero)), 3)} | ${fmt(med(pw.map((p) => p.worseAtZero)), 3)} | ${fmt(Math.max(...pw.map((p) => p.worseAtZero)), 3)} | ${pw.filter((p) => p.worseAtZero <= 0.05).length} of ${pw.length} |`,
+      `| P(equivalent \\| gap = margin) | ${fmt(Math.min(...pw.map((p) => p.equivalentAtMargin)), 3)} | ${fmt(med(pw.map((p) => p.equivalentAtMargin)), 3)} | ${fmt(Math.max(...pw.map((p) => p.equivalentAtMargin)), 3)} | ${pw.filter((p) => p.equivalentAtMargin <= 0.05).length} of ${pw.length} |`,
+      '',
+      `Seeds that would give P(worse | gap = margin) >= 0.8 at the median spread: ${needed(med(pw.map((p) => p.sd)), margin) ?? 'more than 200'}; at the largest: ${needed(Math.max(...pw.map((p) => p.sd)), margin) ?? 'more than 200'}.`,
+      '',
+    )
+    push(...profileTable('Test profiles', test, engine), '')
+  } else {
+    push('## Test grid', '', 'Not run yet for these rules.', '')
+  }
+  if (judged.tuning.length > 0) {
+    push(
+      '## The tuning set (in-sample: the rules were fitted to it)',
+      '',
+      'Shown for what the rules were fitted to; these figures say nothing about how well the rules generalise.',
+      '',
+      ...policyRows(regretTable(judged.tuning)),
+      '',
+      ...profileTable('Tuning profiles', judged.tuning, engine),
+      '',
+    )
+  }
+  return lines.join('\n')
+}
+
+function profileTable(title, judged, engine) {
+  return [
+    `### ${title}`,
+    '',
+    `| profile | labels | regime | recommended | confidence | best | winner | ${ALL.map((id) => SHORT[id]).join(' | ')} |`,
+    `|---|---:|---|---|---|---|---|${ALL.map(() => '---:').join('|')}|`,
+    ...judged.map((j) => {
+      const {means} = scoresOf(j.record)
+      const rec = j.policies.rules.choice
+      const regime = engine.regimeOf(j.decision.facts).key
+      return (
+        `| ${j.record.name} | ${j.record.profile.task.labelledSamples} | ${regime} | ${rec ? SHORT[rec] : 'none'} | ${j.decision.confidence?.level ?? ''} | ${SHORT[j.best]} | ${j.winner ? SHORT[j.winner] : ''} | ` +
+        ALL.map((id) => (means[id] === undefined ? '' : id === rec ? `**${fmt(means[id])}**` : fmt(means[id]))).join(' | ') +
+        ' |'
+      )
+    }),
+  ]
+}
+
+export async function writeDecisionsDoc(root) {
+  writeFileSync(join(root, 'docs', 'decisions.md'), (await decisionsDoc(root)) + '\n')
+}

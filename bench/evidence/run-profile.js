@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// One profile of the evidence grid through `evaluate` (every candidate judged, every pair's paired
+// bootstrap variance kept), written as a compact record the decision benchmark reads back.
+//   node bench/evidence/run-profile.js SET GRID_SEED INDEX SEEDS OUT_FILE
+// The record is skipped when OUT_FILE already holds one for the same simulation key: the profile, the
+// seeds, and the code and training config the numbers depend on (never the strategy rules).
+import {createHash} from 'node:crypto'
+import {existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync} from 'node:fs'
+import {dirname, join, resolve} from 'node:path'
+import {drawProfile} from './grid.js'
+
+const ROOT = resolve(import.meta.dirname, '..', '..')
+const dist = (p) => join(ROOT, 'dist', p)
+const [set, gridSeed, index, seeds, out] = process.argv.slice(2)
+const profile = drawProfile(Number(gridSeed), set, Number(index))
+
+const {decide} = await import(dist('src/decision/decide.js'))
+const {runEvaluation, DEFAULTS, simulatedProfile, NUMBERS_VERSION} = await import(dist('src/evaluate/run.js'))
+const {CANDIDATES} = await import(dist('src/evaluate/candidates.js'))
+const {createSimulatedWorld} = await import(dist('src/evaluate/world.js'))
+const {buildTrainingConfig} = await import(dist('src/scaffold/training-config.js'))
+
+/** Everything the numbers depend on: the profile, the seeds, the simulation and model code, and the training config (masking plan included). */
+export function simulationKey() {
+  const h = createHash('sha256')
+  h.update(JSON.stringify(profile))
+  h.update(String(seeds))
+  // Orchestration (run.js) changes the numbers only when it says so: NUMBERS_VERSION.
+  h.update(String(NUMBERS_VERSION))
+  // The code that makes the numbers (the verdict's code does not: records keep raw per-seed metrics).
+  const files = [
+    ...['world.js', 'simulate.js', 'metrics.js'].map((f) => dist(`src/evaluate/${f}`)),
+    ...readdirSync(dist('templates/project/src/model'))
+      .sort()
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => dist(`templates/project/src/model/${f}`)),
+    ...['data/ops.js', 'random.js', 'config.js', 'metrics.js', 'backend.js'].map((f) => dist(`templates/project/src/${f}`)),
+  ]
+  for (const f of files) if (existsSync(f)) h.update(readFileSync(f))
+  const world = createSimulatedWorld(profile, {seed: DEFAULTS.seed})
+  const base = buildTrainingConfig(simulatedProfile(profile, world), decide(profile))
+  h.update(JSON.stringify({...base, strategy: null, source: null}))
+  return h.digest('hex').slice(0, 16)
+}
+
+const key = simulationKey()
+if (existsSync(out)) {
+  const old = JSON.parse(readFileSync(out, 'utf8'))
+  if (old.key === key) {
+    process.stdout.write(`${profile.name}: cached\n`)
+    process.exit(0)
+  }
+}
+const t0 = Date.now()
+const result = await runEvaluation(profile, {
+  seed: DEFAULTS.seed,
+  seeds: Number(seeds),
+  testSamples: DEFAULTS.testSamples,
+  // The bench judges the deployment mix only: the robustness sweep is skipped (two rates).
+  missingRates: [0, 1],
+  candidates: CANDIDATES,
+  decision: decide(profile),
+  judgeAll: true,
+})
+const record = {
+  key,
+  set,
+  gridSeed: Number(gridSeed),
+  index: Number(index),
+  name: profile.name,
+  profile,
+  seeds: result.simulation.seeds,
+  metric: result.metric,
+  margin: result.verdict.equivalenceMargin,
+  schedule: result.simulation.schedule,
+  reductions: result.simulation.reductions,
+  trainingSamples: result.simulation.trainingSamples,
+  backend: result.simulation.backend,
+  candidates: result.strategies.map((s) => ({id: s.id, deployment: s.seeds.deployment, complete: s.seeds.complete, trainingSamples: s.trainingSamples, epochs: s.epochs})),
+  pairVariances: result.pairVariances,
+  elapsedMs: Date.now() - t0,
+}
+mkdirSync(dirname(out), {recursive: true})
+writeFileSync(out, JSON.stringify(record) + '\n')
+process.stdout.write(`${profile.name}: ${((Date.now() - t0) / 1000).toFixed(0)} s\n`)
