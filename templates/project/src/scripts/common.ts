@@ -2,15 +2,65 @@
 import {existsSync} from 'node:fs'
 import {loadTrainingConfig, modelSize, type TrainingConfig} from '../config.js'
 import type {Dataset} from '../dataset.js'
-import {loadJsonl} from '../data/loader.js'
+import {readJsonl, type Loaded, type Problem} from '../data/loader.js'
 import {createWorld, type Population} from '../data/synthetic.js'
 
 export const CONFIG_FILE = 'fuseplan.training.yaml'
 export const MODEL_DIR = 'model'
 
+/**
+ * FUSEPLAN_QUICK=1 turns every script into a smoke run (a few epochs, few samples): to check that
+ * the commands work, in seconds, never to get a model worth using.
+ */
+export const QUICK = {epochs: 2, samples: 200, syntheticFiles: {train: 40, test: 20}, requests: 20}
+export const quick = (): boolean => !['', '0', 'false', undefined].includes(process.env.FUSEPLAN_QUICK)
+
 export function loadConfig(file = CONFIG_FILE): TrainingConfig {
   if (!existsSync(file)) fail(`${file} not found: run the script from the project folder, or pass --config FILE`)
-  return loadTrainingConfig(file)
+  const config = loadTrainingConfig(file)
+  if (quick()) {
+    config.training.epochs = Math.min(config.training.epochs, QUICK.epochs)
+    process.stderr.write(`FUSEPLAN_QUICK is set: a smoke run (${QUICK.epochs} epochs, ${QUICK.samples} synthetic samples), to check the commands work; not a model to use\n`)
+  }
+  return config
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
+
+/** Lines 4, 17, 99 (and 12 more). */
+function lineList(lines: number[], total: number): string {
+  const shown = lines.slice(0, 8)
+  return `${shown.length === 1 ? 'line' : 'lines'} ${shown.join(', ')}${total > shown.length ? ` and ${total - shown.length} more` : ''}`
+}
+
+/** Prints, on stderr, the samples a data file lost and the images worth a look: each one positioned, then counts per reason. */
+export function reportLoaded(loaded: Loaded, file: string, out: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): void {
+  const show = 20
+  const list = (problems: Problem[], label: string) => {
+    for (const p of problems.slice(0, show)) out(`${p.where}: ${label}: ${p.text}`)
+    if (problems.length > show) out(`... and ${problems.length - show} more`)
+  }
+  if (loaded.warnings.length > 0) {
+    list(loaded.warnings, 'warning')
+    out(`warning: ${plural(loaded.warnings.length, 'image')} in ${file} differ from their configured shape by more than resizing explains: check that they are what the model expects`)
+  }
+  if (loaded.skipped.length === 0) return
+  list(loaded.skipped, 'skipped')
+  const kinds = new Map<string, number[]>()
+  for (const p of loaded.skipped) kinds.set(p.kind, [...(kinds.get(p.kind) ?? []), p.line])
+  out(`warning: skipped ${loaded.skipped.length} of ${plural(loaded.total, 'sample')} in ${file}; using the other ${loaded.data.n}:`)
+  for (const [kind, lines] of [...kinds].sort((a, b) => b[1].length - a[1].length)) out(`  ${lines.length} ${kind} (${lineList(lines, lines.length)})`)
+  if (loaded.skipped.length > 0.1 * loaded.total && loaded.data.n > 0)
+    out(`warning: that is ${Math.round((100 * loaded.skipped.length) / loaded.total)}% of ${file}: fix the data before trusting the result`)
+}
+
+/** Reads a data file, leaving out (and reporting) samples that cannot be used; fails when none can. */
+export function loadDataFile(config: TrainingConfig, file: string): {data: Dataset; source: string} {
+  const loaded = readJsonl(config, file, undefined, {skipBad: true})
+  reportLoaded(loaded, file)
+  if (loaded.data.n === 0) fail(`${file}: none of its ${plural(loaded.total, 'sample')} can be used (see above)`)
+  const skipped = loaded.skipped.length > 0 ? `, ${loaded.skipped.length} of ${loaded.total} skipped` : ''
+  return {data: loaded.data, source: `${file} (${plural(loaded.data.n, 'sample')}${skipped})`}
 }
 
 /**
@@ -19,7 +69,7 @@ export function loadConfig(file = CONFIG_FILE): TrainingConfig {
  */
 export function getData(config: TrainingConfig, opts: {file?: string; fallback: string; population: Population; n: number; seed: number}): {data: Dataset; source: string} {
   const file = opts.file ?? (existsSync(opts.fallback) ? opts.fallback : undefined)
-  if (file) return {data: loadJsonl(config, file), source: file}
+  if (file) return loadDataFile(config, file)
   const world = createWorld(config, config.training.seed)
   return {
     data: world.sample(opts.n, {population: opts.population, seed: opts.seed, resolution: 'model'}),
@@ -37,6 +87,7 @@ export function syntheticSamples(config: TrainingConfig, given: string | undefin
     if (!Number.isInteger(n) || n < 1) fail('--samples must be a positive integer')
     return n
   }
+  if (quick()) return Math.min(fallback, QUICK.samples)
   const perSample = config.modalities.reduce((a, m) => a + modelSize(m), 0)
   return Math.max(300, Math.min(fallback, Math.floor(6e6 / perSample)))
 }
