@@ -17,9 +17,10 @@ const stamp = path.join(dist, '.build-stamp')
 const SCRIPTS = ['train', 'evaluate', 'predict', 'bench', 'synth']
 const SOURCES = ['src', 'test', 'tsconfig.json']
 
-/** The newest source file and its modification time. */
-function newestSource() {
+/** The newest source file, its modification time and how many source files there are. */
+function sources() {
   let newest = {file: '', time: 0}
+  let count = 0
   const visit = (p) => {
     let st
     try {
@@ -28,22 +29,28 @@ function newestSource() {
       return
     }
     if (st.isDirectory()) for (const name of readdirSync(p)) visit(path.join(p, name))
-    else if (st.mtimeMs > newest.time) newest = {file: p, time: st.mtimeMs}
+    else {
+      count++
+      if (st.mtimeMs > newest.time) newest = {file: p, time: st.mtimeMs}
+    }
   }
   for (const s of SOURCES) visit(path.join(root, s))
-  return newest
+  return {...newest, count}
 }
 
 /** Why dist/ needs a build, or undefined when it is up to date. */
 function staleReason() {
-  let built
+  let time
+  let count
   try {
-    built = Number(readFileSync(stamp, 'utf8'))
+    ;[time, count] = readFileSync(stamp, 'utf8').split(' ').map(Number)
   } catch {
     return existsSync(dist) ? 'dist/ was not built by `npm run build`' : 'first run'
   }
-  const newest = newestSource()
-  return newest.time > built ? `${path.relative(root, newest.file)} changed since the last build` : undefined
+  const now = sources()
+  if (now.time > time) return `${path.relative(root, now.file)} changed since the last build`
+  if (now.count !== count) return 'files were added to or removed from src/ or test/'
+  return undefined
 }
 
 /** Compiles with tsc; exits with its status when it fails. With `optional`, a missing TypeScript is a note, not an error. */
@@ -60,11 +67,11 @@ function build(optional = false) {
     process.stderr.write(`error: ${message}\n`)
     process.exit(1)
   }
-  // The stamp holds the time the build started: a source saved during the build still counts as newer.
-  const started = Date.now()
+  // The stamp holds the sources as they were when the build started: one saved during the build is newer.
+  const before = sources()
   const result = spawnSync(process.execPath, [tsc, '-p', root], {stdio: 'inherit'})
   if (result.status !== 0) process.exit(result.status ?? 1)
-  writeFileSync(stamp, String(started))
+  writeFileSync(stamp, `${before.time} ${before.count}`)
 }
 
 function buildIfStale() {

@@ -12,7 +12,7 @@ export const MODEL_DIR = 'model'
  * FUSEPLAN_QUICK=1 turns every script into a smoke run (a few epochs, few samples): to check that
  * the commands work, in seconds, never to get a model worth using.
  */
-export const QUICK = {epochs: 2, samples: 200, syntheticFiles: {train: 40, test: 20}, requests: 20}
+export const QUICK = {epochs: 2, samples: 200, syntheticFiles: {train: 20, test: 10}, requests: 20}
 export const quick = (): boolean => !['', '0', 'false', undefined].includes(process.env.FUSEPLAN_QUICK)
 
 export function loadConfig(file = CONFIG_FILE): TrainingConfig {
