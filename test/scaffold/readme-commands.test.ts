@@ -7,7 +7,7 @@
 // fuseplan's own node_modules), and every command gets FUSEPLAN_QUICK=1, the README's documented
 // smoke-run switch.
 import {spawnSync} from 'node:child_process'
-import {mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import {ROOT, runCli} from '../helpers/run-cli.js'
@@ -83,6 +83,21 @@ describe('the README of a generated image project', () => {
     expect(answers[3]).toEqual({line: 4, error: expect.stringContaining(message)})
     expect(batch.stderr).toContain(message)
     expect(batch.stderr).toContain('error: 1 of 10 requests could not be used')
+
+    // The same rules for requests on stdin (image paths relative to the current folder): a FIFO, a link
+    // out of the folder and an absolute path are refused at once; the good request is answered.
+    expect(spawnSync('mkfifo', [join(dir, 'data', 'images', 'pipe.jpg')]).status).toBe(0)
+    symlinkSync('/etc/passwd', join(dir, 'data', 'images', 'passwd.jpg'))
+    const good = JSON.parse(requests[0]) as {inputs: Record<string, unknown>}
+    for (const [k, v] of Object.entries(good.inputs)) if (typeof v === 'string') good.inputs[k] = `data/${v}`
+    const photo = (p: string) => JSON.stringify({inputs: {clinical_photo: p}})
+    const hostile = sh('npm run predict --silent', [photo('data/images/pipe.jpg'), photo('data/images/passwd.jpg'), photo('/etc/hostname'), JSON.stringify(good)].join('\n'))
+    expect(hostile.status, hostile.shown).toBe(1)
+    expect(hostile.stderr).toContain('stdin:1: modality clinical_photo: image "data/images/pipe.jpg" is a named pipe (FIFO), not an image file')
+    expect(hostile.stderr).toContain('stdin:2: modality clinical_photo: image "data/images/passwd.jpg" is a link to /etc/passwd, outside the allowed folder')
+    expect(hostile.stderr).toContain('stdin:3: modality clinical_photo: image "/etc/hostname" is outside the allowed folder')
+    const last = JSON.parse(hostile.stdout.trim().split('\n')[3]) as {prediction: number}
+    expect(last.prediction).toBe(answers[0].prediction)
 
     // Training data with a missing image, an image outside the data folder and a line that is not JSON.
     const train = readFileSync(join(dir, 'data', 'train.jsonl'), 'utf8')
