@@ -8,7 +8,7 @@
 //   {"prediction": 0.73, "modalitiesUsed": ["ehr"], "modalitiesAbsent": ["cxr", "genomics"]}
 // A request that cannot be used does not stop the others: its line is {"line": 3, "error": "..."},
 // the same `file:line: message` goes to stderr, and the exit code is 1.
-import {closeSync, fstatSync, openSync, readSync} from 'node:fs'
+import {closeSync, constants, fstatSync, openSync, readSync} from 'node:fs'
 import path from 'node:path'
 import {parseArgs} from 'node:util'
 import {loadModel} from '../model/index.js'
@@ -25,7 +25,8 @@ function readRequests(file: string | undefined): string {
   if (stdin) fd = 0
   else {
     try {
-      fd = openSync(file, 'r')
+      // Non-blocking: a FIFO named as the request file is refused below instead of waited on.
+      fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK)
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
       throw new DataError(code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot be read (${code ?? 'error'})`)
@@ -33,7 +34,8 @@ function readRequests(file: string | undefined): string {
   }
   try {
     const st = fstatSync(fd)
-    if (!stdin && !st.isFile()) throw new DataError(`${file} is ${st.isDirectory() ? 'a folder' : 'not a regular file'}: give a request file, or pipe the requests on stdin`)
+    if (!stdin && !st.isFile())
+      throw new DataError(`${file} is ${st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a named pipe (FIFO)' : 'not a regular file'}: give a request file, or pipe the requests on stdin`)
     const chunks: Buffer[] = []
     let total = 0
     for (;;) {
@@ -137,6 +139,7 @@ run(async () => {
   const file = positionals[0]
   const stdin = file === undefined || file === '-'
   const where = stdin ? 'stdin' : file
+  if (stdin && process.stdin.isTTY) process.stderr.write('reading requests from the terminal, one JSON object per line (Ctrl-D ends); or pass a file: npm run predict -- data/request.json\n')
   const requests = splitRequests(readRequests(file), where)
   // Image paths in a request file are relative to that file; on stdin, to the current folder.
   const builder = new DatasetBuilder(config, stdin ? '.' : path.dirname(file))
