@@ -98,6 +98,9 @@ describe('the README of a generated image project', () => {
     expect(hostile.stderr).toContain('stdin:3: modality clinical_photo: image "/etc/hostname" is outside the allowed folder')
     const last = JSON.parse(hostile.stdout.trim().split('\n')[3]) as {prediction: number}
     expect(last.prediction).toBe(answers[0].prediction)
+    const fifo = sh('npm run predict --silent -- data/images/pipe.jpg')
+    expect(fifo.status, fifo.shown).toBe(1)
+    expect(fifo.stderr).toContain('error: data/images/pipe.jpg is a named pipe (FIFO): give a request file, or pipe the requests on stdin')
 
     // Training data with a missing image, an image outside the data folder and a line that is not JSON.
     const train = readFileSync(join(dir, 'data', 'train.jsonl'), 'utf8')
