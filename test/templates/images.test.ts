@@ -231,15 +231,15 @@ describe('data files: bad samples named by line, skipped and counted by train an
     expect(Array.from(loaded.data.modalities.cxr.present)).toEqual([1, 1, 0])
     // A sample refused half-way (cxr read, photo missing: line 9) leaves nothing behind.
     expect(Array.from(loaded.data.modalities.cxr.values.subarray(16, 32))).toEqual(new Array(16).fill(100))
-    expect(loaded.skipped.map((p) => [p.line, p.kind])).toEqual([
+    expect(loaded.skipped.listed.map((p) => [p.line, p.kind])).toEqual([
       [2, 'image not found'],
       [3, 'not valid JSON'],
       [6, 'truncated image'],
       [7, 'image outside the data folder'],
       [9, 'image not found'],
     ])
-    expect(loaded.skipped[0].where).toMatch(/train\.jsonl:2$/)
-    expect(loaded.warnings.map((w) => [w.line, w.text])).toEqual([
+    expect(loaded.skipped.listed[0].where).toMatch(/train\.jsonl:2$/)
+    expect(loaded.warnings.listed.map((w) => [w.line, w.text])).toEqual([
       [4, 'modality cxr: image "images/tiny.png" is 1x1 grey, smaller than the 4x4 the model reads: enlarging it adds no detail'],
       [4, 'modality photo: image "images/wide.png" is 16x8 colour, its aspect ratio (width/height 2.00) is not that of inputShape (1.00): resizing stretches it'],
     ])
@@ -248,7 +248,7 @@ describe('data files: bad samples named by line, skipped and counted by train an
   it('warns about colour where the config is grey, and grey where it is colour', () => {
     writeFileSync(path.join(data, 'images', 'rgb.png'), png(8, 8, 0, [200, 10, 10]))
     const loaded = readJsonl(config(), path.join(data, 'x.jsonl'), line({cxr: 'images/rgb.png', photo: 'images/ok.png'}), {skipBad: true})
-    expect(loaded.warnings.map((w) => w.text)).toEqual([
+    expect(loaded.warnings.listed.map((w) => w.text)).toEqual([
       'modality cxr: image "images/rgb.png" is 8x8 colour, in colour where inputShape [8, 8, 1] is grey',
       'modality photo: image "images/ok.png" is 8x8 grey, grey where inputShape [8, 8, 3] has 3 channels',
     ])
@@ -274,6 +274,21 @@ describe('data files: bad samples named by line, skipped and counted by train an
       'warning: that is 63% of data/train.jsonl: fix the data before trusting the result',
     ])
     expect(out).toContain('warning: 2 images in data/train.jsonl differ from their configured shape by more than resizing explains: check that they are what the model expects')
+  })
+
+  it('counts every bad sample of a large file but lists a bounded number', () => {
+    const bad = Array.from({length: 1500}, () => '{"label": 1, "inputs": {"ehr": [1]}}')
+    const loaded = readJsonl(config(), 'big.jsonl', [line({}), ...bad].join('\n'), {skipBad: true})
+    expect([loaded.data.n, loaded.skipped.count, loaded.skipped.listed.length]).toEqual([1, 1500, 1000])
+    const out: string[] = []
+    reportLoaded(loaded, 'big.jsonl', (l) => out.push(l))
+    expect(out).toHaveLength(20 + 4)
+    expect(out.slice(-4)).toEqual([
+      '... and 1480 more',
+      'warning: skipped 1500 of 1501 samples in big.jsonl; using the other 1:',
+      '  1500 wrong number of values (lines 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 1490 more)',
+      'warning: that is 100% of big.jsonl: fix the data before trusting the result',
+    ])
   })
 
   it('reads a file in chunks: lines across chunk borders, CRLF, and a last line without a newline', () => {

@@ -42,7 +42,7 @@ describe('data', () => {
     assert.deepEqual(loaded.lines, [1, 4])
     assert.deepEqual(Array.from(loaded.data.labels), [0, 1])
     assert.deepEqual(
-      loaded.skipped.map((p) => [p.where, p.kind]),
+      loaded.skipped.listed.map((p) => [p.where, p.kind]),
       [
         ['mem:2', 'not valid JSON'],
         ['mem:3', 'wrong number of values'],

@@ -299,16 +299,38 @@ export function* fileLines(file: string): Generator<{line: number; text: string 
   }
 }
 
+/**
+ * Problems of one sort, counted in full and listed up to a bound: a file of a million bad lines
+ * costs a million counts, not a million messages.
+ */
+export class Tally {
+  static readonly LISTED = 1000
+  count = 0
+  /** The first problems, in file order (at most LISTED). */
+  readonly listed: Problem[] = []
+  /** Per category: how many, and their first lines. */
+  readonly byKind = new Map<string, {count: number; lines: number[]}>()
+
+  add(p: Problem): void {
+    this.count++
+    if (this.listed.length < Tally.LISTED) this.listed.push(p)
+    let kind = this.byKind.get(p.kind)
+    if (!kind) this.byKind.set(p.kind, (kind = {count: 0, lines: []}))
+    kind.count++
+    if (kind.lines.length < 10) kind.lines.push(p.line)
+  }
+}
+
 export interface Loaded {
   data: Dataset
   /** The line of each row of `data`. */
   lines: number[]
   /** Samples read, kept or skipped. */
   total: number
-  /** Samples left out (with `skipBad`), in file order. */
-  skipped: Problem[]
+  /** Samples left out (with `skipBad`). */
+  skipped: Tally
   /** Images that differ from their configured shape by more than resizing explains. */
-  warnings: Problem[]
+  warnings: Tally
 }
 
 export interface ReadOptions {
@@ -324,14 +346,14 @@ export interface ReadOptions {
 export function readJsonl(config: TrainingConfig, file: string, text: string | undefined, opts: ReadOptions = {}): Loaded {
   const builder = new DatasetBuilder(config, opts.baseDir ?? path.dirname(file))
   const lines: number[] = []
-  const skipped: Problem[] = []
-  const warnings: Problem[] = []
+  const skipped = new Tally()
+  const warnings = new Tally()
   let total = 0
   const problem = (line: number, where: string, error: unknown) => {
     if (!(error instanceof DataError)) throw error
     if (!opts.skipBad) throw error
     const text = error.message.startsWith(`${where}: `) ? error.message.slice(where.length + 2) : error.message
-    skipped.push({line, where, text, kind: error.kind})
+    skipped.add({line, where, text, kind: error.kind})
   }
   for (const {line, text: raw} of text === undefined ? fileLines(file) : textLines(text)) {
     const where = `${file}:${line}`
@@ -351,7 +373,7 @@ export function readJsonl(config: TrainingConfig, file: string, text: string | u
         throw new DataError(`${where}: not valid JSON (${(error as Error).message})`, 'not valid JSON')
       }
       const sample = checkSample(config, value, where, opts.needLabel ?? true)
-      for (const text of builder.add(sample, where)) warnings.push({line, where, text, kind: 'image shape'})
+      for (const text of builder.add(sample, where)) warnings.add({line, where, text, kind: 'image shape'})
       lines.push(line)
     } catch (error) {
       problem(line, where, error)

@@ -2,7 +2,7 @@
 import {existsSync} from 'node:fs'
 import {loadTrainingConfig, modelSize, type TrainingConfig} from '../config.js'
 import type {Dataset} from '../dataset.js'
-import {readJsonl, type Loaded, type Problem} from '../data/loader.js'
+import {readJsonl, type Loaded, type Tally} from '../data/loader.js'
 import {createWorld, type Population} from '../data/synthetic.js'
 
 export const CONFIG_FILE = 'fuseplan.training.yaml'
@@ -27,31 +27,28 @@ export function loadConfig(file = CONFIG_FILE): TrainingConfig {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 
-/** Lines 4, 17, 99 (and 12 more). */
-function lineList(lines: number[], total: number): string {
-  const shown = lines.slice(0, 8)
-  return `${shown.length === 1 ? 'line' : 'lines'} ${shown.join(', ')}${total > shown.length ? ` and ${total - shown.length} more` : ''}`
+/** "lines 4, 17, 99 and 12 more" */
+function lineList(lines: number[], count: number): string {
+  return `${count === 1 ? 'line' : 'lines'} ${lines.join(', ')}${count > lines.length ? ` and ${count - lines.length} more` : ''}`
 }
 
 /** Prints, on stderr, the samples a data file lost and the images worth a look: each one positioned, then counts per reason. */
 export function reportLoaded(loaded: Loaded, file: string, out: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): void {
   const show = 20
-  const list = (problems: Problem[], label: string) => {
-    for (const p of problems.slice(0, show)) out(`${p.where}: ${label}: ${p.text}`)
-    if (problems.length > show) out(`... and ${problems.length - show} more`)
+  const list = (tally: Tally, label: string) => {
+    for (const p of tally.listed.slice(0, show)) out(`${p.where}: ${label}: ${p.text}`)
+    if (tally.count > show) out(`... and ${tally.count - show} more`)
   }
-  if (loaded.warnings.length > 0) {
-    list(loaded.warnings, 'warning')
-    out(`warning: ${plural(loaded.warnings.length, 'image')} in ${file} differ from their configured shape by more than resizing explains: check that they are what the model expects`)
+  const {skipped, warnings, total} = loaded
+  if (warnings.count > 0) {
+    list(warnings, 'warning')
+    out(`warning: ${plural(warnings.count, 'image')} in ${file} differ from their configured shape by more than resizing explains: check that they are what the model expects`)
   }
-  if (loaded.skipped.length === 0) return
-  list(loaded.skipped, 'skipped')
-  const kinds = new Map<string, number[]>()
-  for (const p of loaded.skipped) kinds.set(p.kind, [...(kinds.get(p.kind) ?? []), p.line])
-  out(`warning: skipped ${loaded.skipped.length} of ${plural(loaded.total, 'sample')} in ${file}; using the other ${loaded.data.n}:`)
-  for (const [kind, lines] of [...kinds].sort((a, b) => b[1].length - a[1].length)) out(`  ${lines.length} ${kind} (${lineList(lines, lines.length)})`)
-  if (loaded.skipped.length > 0.1 * loaded.total && loaded.data.n > 0)
-    out(`warning: that is ${Math.round((100 * loaded.skipped.length) / loaded.total)}% of ${file}: fix the data before trusting the result`)
+  if (skipped.count === 0) return
+  list(skipped, 'skipped')
+  out(`warning: skipped ${skipped.count} of ${plural(total, 'sample')} in ${file}; using the other ${loaded.data.n}:`)
+  for (const [kind, k] of [...skipped.byKind].sort((a, b) => b[1].count - a[1].count)) out(`  ${k.count} ${kind} (${lineList(k.lines, k.count)})`)
+  if (skipped.count > 0.1 * total && loaded.data.n > 0) out(`warning: that is ${Math.round((100 * skipped.count) / total)}% of ${file}: fix the data before trusting the result`)
 }
 
 /** Reads a data file, leaving out (and reporting) samples that cannot be used; fails when none can. */
@@ -59,7 +56,7 @@ export function loadDataFile(config: TrainingConfig, file: string): {data: Datas
   const loaded = readJsonl(config, file, undefined, {skipBad: true})
   reportLoaded(loaded, file)
   if (loaded.data.n === 0) fail(`${file}: none of its ${plural(loaded.total, 'sample')} can be used (see above)`)
-  const skipped = loaded.skipped.length > 0 ? `, ${loaded.skipped.length} of ${loaded.total} skipped` : ''
+  const skipped = loaded.skipped.count > 0 ? `, ${loaded.skipped.count} of ${loaded.total} skipped` : ''
   return {data: loaded.data, source: `${file} (${plural(loaded.data.n, 'sample')}${skipped})`}
 }
 
