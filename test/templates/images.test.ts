@@ -276,6 +276,17 @@ describe('data files: bad samples named by line, skipped and counted by train an
     expect(out).toContain('warning: 2 images in data/train.jsonl differ from their configured shape by more than resizing explains: check that they are what the model expects')
   })
 
+  it('prints paths from the data with their control characters escaped, on one line', () => {
+    const hostile = 'images/\u001b[2J\u202egnp.exe\nerror: forged.png'
+    const loaded = readJsonl(config(), 'h.jsonl', line({cxr: hostile}), {skipBad: true, baseDir: data})
+    const out: string[] = []
+    reportLoaded(loaded, 'h.jsonl', (l) => out.push(l))
+    expect(out[0]).toMatch(
+      /^h\.jsonl:1: skipped: modality cxr: image "images\/\\u001b\[2J\\u202egnp\.exe\\nerror: forged\.png" not found \(looked for .*images\/\\u001b\[2J\\u202egnp\.exe\\u000aerror: forged\.png\)$/,
+    )
+    for (const l of out) expect(l).not.toMatch(/[\u0000-\u001f\u202e]/)
+  })
+
   it('counts every bad sample of a large file but lists a bounded number', () => {
     const bad = Array.from({length: 1500}, () => '{"label": 1, "inputs": {"ehr": [1]}}')
     const loaded = readJsonl(config(), 'big.jsonl', [line({}), ...bad].join('\n'), {skipBad: true})

@@ -31,7 +31,7 @@ import {resizeImage} from '../model/pipeline.js'
 import {DataError} from './errors.js'
 import {encodeJpeg, imageAccess, readImage, resizeRgba, type ImageAccess, type ImageInfo} from './images.js'
 
-export {DataError} from './errors.js'
+export {DataError, printable} from './errors.js'
 
 const isImage = (m: ModalityConfig) => m.type === 'image' && (m.inputShape.length === 2 || m.inputShape.length === 3)
 const isTokens = (m: ModalityConfig) => resolveEncoder(m).kind === 'embedding1d'

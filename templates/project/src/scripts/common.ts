@@ -2,7 +2,7 @@
 import {existsSync} from 'node:fs'
 import {loadTrainingConfig, modelSize, type TrainingConfig} from '../config.js'
 import type {Dataset} from '../dataset.js'
-import {readJsonl, type Loaded, type Tally} from '../data/loader.js'
+import {printable, readJsonl, type Loaded, type Tally} from '../data/loader.js'
 import {createWorld, type Population} from '../data/synthetic.js'
 
 export const CONFIG_FILE = 'fuseplan.training.yaml'
@@ -33,7 +33,8 @@ function lineList(lines: number[], count: number): string {
 }
 
 /** Prints, on stderr, the samples a data file lost and the images worth a look: each one positioned, then counts per reason. */
-export function reportLoaded(loaded: Loaded, file: string, out: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): void {
+export function reportLoaded(loaded: Loaded, file: string, write: (line: string) => void = say): void {
+  const out = (line: string) => write(printable(line))
   const show = 20
   const list = (tally: Tally, label: string) => {
     for (const p of tally.listed.slice(0, show)) out(`${p.where}: ${label}: ${p.text}`)
@@ -89,8 +90,13 @@ export function syntheticSamples(config: TrainingConfig, given: string | undefin
   return Math.max(300, Math.min(fallback, Math.floor(6e6 / perSample)))
 }
 
+/** One line on stderr, made printable (it may quote data files and paths). */
+export function say(line: string): void {
+  process.stderr.write(`${printable(line)}\n`)
+}
+
 export function fail(message: string): never {
-  process.stderr.write(`error: ${message}\n`)
+  say(`error: ${message}`)
   process.exit(1)
 }
 
@@ -98,7 +104,7 @@ export function fail(message: string): never {
 export function run(main: () => Promise<void>): void {
   main().catch((error: unknown) => {
     const e = error as Error
-    process.stderr.write(`error: ${e.message}\n`)
+    say(`error: ${e.message}`)
     if (process.env.DEBUG) process.stderr.write(`${e.stack ?? ''}\n`)
     process.exit(1)
   })

@@ -13,7 +13,7 @@ import path from 'node:path'
 import {parseArgs} from 'node:util'
 import {loadModel} from '../model/index.js'
 import {DataError, DatasetBuilder, checkSample} from '../data/loader.js'
-import {MODEL_DIR, loadConfig, run} from './common.js'
+import {MODEL_DIR, loadConfig, run, say} from './common.js'
 
 /** Largest request text read: a batch of requests with images inline, not a data set. */
 const MAX_REQUEST_BYTES = 256 * 1024 * 1024
@@ -148,11 +148,11 @@ run(async () => {
     const at = `${where}:${r.line}${r.label}`
     try {
       if (r.error !== undefined) throw new DataError(`${at}: ${r.error}`)
-      for (const w of builder.add(checkSample(config, r.value, at, false), at)) process.stderr.write(`${at}: warning: ${w}\n`)
+      for (const w of builder.add(checkSample(config, r.value, at, false), at)) say(`${at}: warning: ${w}`)
       rows.push(builder.size - 1)
     } catch (error) {
       if (!(error instanceof DataError)) throw error
-      process.stderr.write(`${error.message}\n`)
+      say(error.message)
       rows.push(error.message)
     }
   }
