@@ -3,7 +3,7 @@
 // interleaved with it, so a busy machine slows both sides alike. Prints medians and ratios, and
 // writes them to .tmp/bench/results.json. Never part of `npm test`.
 //
-//   node bench/run.js [--quick] [--only startup,lint,recommend,train,evaluate] [--files 2000]
+//   node bench/run.js [--quick] [--only startup,lint,recommend,train,evaluate,predict] [--files 2000]
 //
 // Sections:
 //   startup    `fuseplan --version` (and two real commands) against bare `node -e 0`.
@@ -13,6 +13,7 @@
 //   train      generated model code (templates/project) vs a hand-written tfjs network of the same
 //              shape, per epoch, same backend.
 //   evaluate   bench/evaluate*.js if present (written with the evaluate command).
+//   predict    the generated project's `npm run predict`, cold, against node and the tfjs import (bench/project-predict.js).
 import {spawnSync} from 'node:child_process'
 import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {cpus, loadavg, totalmem, type as osType, release} from 'node:os'
@@ -308,6 +309,16 @@ function benchEvaluate() {
   }
 }
 
+function benchPredict() {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bench', 'project-predict.js'), ...(quick ? ['--quick'] : [])], {cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit']})
+  process.stdout.write(r.stdout)
+  if (r.status !== 0) {
+    process.stdout.write(`  FAILED: bench/project-predict.js exited ${r.status ?? r.signal}\n`)
+    process.exitCode = 1
+  }
+  results.sections.predict = {status: r.status, output: r.stdout}
+}
+
 // ---------------------------------------------------------------------------------------------
 buildIsFresh()
 mkdirSync(WORK, {recursive: true})
@@ -318,6 +329,7 @@ if (section('lint')) benchLint()
 if (section('recommend')) benchRecommend()
 if (section('train')) benchTrain()
 if (section('evaluate')) benchEvaluate()
+if (section('predict')) benchPredict()
 results.machine.loadAverageAtEnd = loadavg().map((l) => Math.round(l * 100) / 100)
 writeFileSync(join(WORK, 'results.json'), `${JSON.stringify(results, null, 2)}\n`)
 process.stdout.write(`\nload average at end ${results.machine.loadAverageAtEnd.join(' ')}; results in ${join(WORK, 'results.json')}\n`)

@@ -20,6 +20,7 @@ const EXPECTED_FILES = [
   '.fuseplan/training-config.schema.json',
   '.gitignore',
   'README.md',
+  'bin/run.js',
   'fuseplan.training.yaml',
   'package.json',
   'src/backend.ts',

@@ -61,7 +61,7 @@ describe('images and sequences in the data files', () => {
     for (const v of data.modalities.cxr.values.subarray(16, 32)) expect(Math.abs(v - 120)).toBeLessThan(3)
     expect(Array.from(data.modalities.genomics.steps as Uint32Array)).toEqual([2, 0])
     expect(Array.from(data.modalities.genomics.values.subarray(0, 6))).toEqual([1, 2, 3, 4, 0, 0])
-    expect(() => parseJsonl(config(), JSON.stringify({label: 1, inputs: {cxr: 'img/missing.png'}}), path.join(dir, 'x.jsonl'))).toThrow(/cannot read image/)
+    expect(() => parseJsonl(config(), JSON.stringify({label: 1, inputs: {cxr: 'img/missing.png'}}), path.join(dir, 'x.jsonl'))).toThrow(/x\.jsonl:1: modality cxr: image "img\/missing\.png" not found/)
     expect(() => parseJsonl(config(), JSON.stringify({label: 1, inputs: {genomics: [[1, 2, 3]]}}), path.join(dir, 'x.jsonl'))).toThrow(/up to 6 steps of 2/)
   })
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 import {loadTrainingConfig, scaleInputs} from '../src/config.js'
-import {parseJsonl} from '../src/data/loader.js'
+import {parseJsonl, readJsonl} from '../src/data/loader.js'
 import {createWorld} from '../src/data/synthetic.js'
 
 // Inputs scaled down: the generator's statistics do not depend on the input sizes.
@@ -28,6 +28,26 @@ describe('data', () => {
     const text = `${JSON.stringify({label: 0, inputs: {[first.name]: [1]}})}\n`
     assert.throws(() => parseJsonl(config, text, 'mem'), /mem:1: modality/)
     assert.throws(() => parseJsonl(config, '{"label": 0, "inputs": {"nope": [1]}}', 'mem'), /unknown modality/)
+  })
+
+  it('with skipBad, keeps the usable samples and names the others by line and reason (what train and evaluate use)', () => {
+    const text = [
+      JSON.stringify({label: 0, inputs: {[first.name]: row(1)}}),
+      '{"label": 1, "inputs": {',
+      JSON.stringify({label: 1, inputs: {[first.name]: [1]}}),
+      JSON.stringify({label: 1, inputs: {[first.name]: row(3)}}),
+    ].join('\n')
+    const loaded = readJsonl(config, 'mem', text, {skipBad: true})
+    assert.equal(loaded.data.n, 2)
+    assert.deepEqual(loaded.lines, [1, 4])
+    assert.deepEqual(Array.from(loaded.data.labels), [0, 1])
+    assert.deepEqual(
+      loaded.skipped.listed.map((p) => [p.where, p.kind]),
+      [
+        ['mem:2', 'not valid JSON'],
+        ['mem:3', 'wrong number of values'],
+      ],
+    )
   })
 
   it('generates the same data for the same seed', () => {

@@ -8,7 +8,7 @@ import {createModel, loadModel, type FusionModel} from '../model/index.js'
 import {createWorld} from '../data/synthetic.js'
 import {subset} from '../data/ops.js'
 import {deriveSeed} from '../random.js'
-import {MODEL_DIR, fmt, loadConfig, run} from './common.js'
+import {MODEL_DIR, QUICK, fmt, loadConfig, quick, run} from './common.js'
 
 function percentile(sorted: number[], p: number): number {
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
@@ -16,7 +16,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 run(async () => {
-  const {values} = parseArgs({options: {config: {type: 'string'}, model: {type: 'string', default: MODEL_DIR}, requests: {type: 'string', default: '300'}}})
+  const {values} = parseArgs({options: {config: {type: 'string'}, model: {type: 'string', default: MODEL_DIR}, requests: {type: 'string', default: quick() ? String(QUICK.requests) : '300'}}})
   const config = loadConfig(values.config)
   const backend = await initBackend()
   const n = Number(values.requests)
@@ -57,5 +57,7 @@ run(async () => {
   }
   const ok = atPct <= budget
   console.log(`budget ${budget} ms at p${pct}: ${ok ? 'within budget' : 'OVER BUDGET'} (${fmt((atPct / budget) * 100, 1)}% of it)`)
-  if (!ok) process.exitCode = 1
+  // A smoke run times too few requests for a tail percentile to mean anything: it reports, never fails.
+  if (quick()) console.log('FUSEPLAN_QUICK: too few requests to judge the budget (run npm run bench without it)')
+  else if (!ok) process.exitCode = 1
 })
