@@ -41,6 +41,7 @@ const EXPECTED_FILES = [
   'src/model/masking.ts',
   'src/model/networks.ts',
   'src/model/pipeline.ts',
+  'src/model/transfer.ts',
   'src/random.ts',
   'src/scripts/bench.ts',
   'src/scripts/common.ts',
