@@ -28,7 +28,10 @@ const RESULTS = join(ROOT, 'bench', 'evidence', 'results')
 export function rulesHash(root = ROOT) {
   const h = createHash('sha256')
   const dir = join(root, 'rules')
-  for (const f of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) h.update(f).update(readFileSync(join(dir, f)))
+  for (const f of readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort())
+    h.update(f).update(readFileSync(join(dir, f)))
   const table = join(root, 'evidence', 'confidence.json')
   if (existsSync(table)) h.update(readFileSync(table))
   return h.digest('hex').slice(0, 16)
@@ -48,12 +51,15 @@ const argValue = (name) => {
 /** Runs every missing record of the sets, `jobs` profiles at a time (each profile is one process). */
 async function run(sets, jobs) {
   const protocol = readProtocol()
-  if (protocol.distribution.hash !== distributionHash()) throw new Error(`the grid distribution changed (hash ${distributionHash()}, protocol ${protocol.distribution.hash}): record the new one in bench/evidence/protocol.json with new seeds`)
+  if (protocol.distribution.hash !== distributionHash())
+    throw new Error(`the grid distribution changed (hash ${distributionHash()}, protocol ${protocol.distribution.hash}): record the new one in bench/evidence/protocol.json with new seeds`)
   const queue = []
   for (const set of sets) {
     const p = protocol.sets[set]
     if (set === 'test' && protocol.test.rulesHash !== rulesHash()) {
-      throw new Error(`the test grid (seed ${p.seed}) was committed for rules ${protocol.test.rulesHash}, these are ${rulesHash()}: run \`node bench/decisions.js new-test-grid\` and commit the protocol before scoring them`)
+      throw new Error(
+        `the test grid (seed ${p.seed}) was committed for rules ${protocol.test.rulesHash}, these are ${rulesHash()}: run \`node bench/decisions.js new-test-grid\` and commit the protocol before scoring them`,
+      )
     }
     for (let i = 0; i < p.count; i++) queue.push({set, seed: p.seed, index: i, seeds: p.seeds, out: join(RESULTS, `${set}-${p.seed}`, `${set}-${String(i).padStart(3, '0')}.json`)})
   }
@@ -64,7 +70,10 @@ async function run(sets, jobs) {
       const job = queue.shift()
       if (!job) return
       await new Promise((resolveJob, reject) => {
-        const child = spawn(process.execPath, [join(ROOT, 'bench', 'evidence', 'run-profile.js'), job.set, String(job.seed), String(job.index), String(job.seeds), job.out], {stdio: ['ignore', 'pipe', 'inherit'], env: {...process.env, FUSEPLAN_BACKEND: process.env.FUSEPLAN_BACKEND ?? 'wasm'}})
+        const child = spawn(process.execPath, [join(ROOT, 'bench', 'evidence', 'run-profile.js'), job.set, String(job.seed), String(job.index), String(job.seeds), job.out], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+          env: {...process.env, FUSEPLAN_BACKEND: process.env.FUSEPLAN_BACKEND ?? 'wasm'},
+        })
         let out = ''
         child.stdout.on('data', (d) => (out += d))
         child.on('exit', (code) => {

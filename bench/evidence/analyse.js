@@ -70,7 +70,15 @@ export function judgeProfile(record, engine) {
   for (const id of shippedTrained) if (gain(means[id], means[oracle]) > 0) oracle = id
   choices.oracle = oracle
   const regret = (id) => (id === null || !trained.includes(id) ? null : gain(means[best], means[id]))
-  const word = (id) => (id === null || !trained.includes(id) ? null : standing(record, id, trained.filter((o) => o !== id), engine).kind)
+  const word = (id) =>
+    id === null || !trained.includes(id)
+      ? null
+      : standing(
+          record,
+          id,
+          trained.filter((o) => o !== id),
+          engine,
+        ).kind
   const policies = Object.fromEntries(Object.entries(choices).map(([name, id]) => [name, {choice: id, regret: regret(id), word: word(id)}]))
   // Random: a uniform pick among the four shipped strategies, taken in expectation.
   policies.random = {
@@ -116,7 +124,8 @@ export function regretTable(judged) {
       interval: bootstrap(rows, (xs) => mean(xs.map(value))),
       goodShare: mean(rows.map(good)),
       // Rules minus this policy: negative means the rules lose less.
-      rulesMinus: name === 'rules' ? null : {mean: mean(rows.map((j) => j.policies.rules.regret - value(j))), interval: bootstrap(rows, (xs) => mean(xs.map((j) => j.policies.rules.regret - value(j))))},
+      rulesMinus:
+        name === 'rules' ? null : {mean: mean(rows.map((j) => j.policies.rules.regret - value(j))), interval: bootstrap(rows, (xs) => mean(xs.map((j) => j.policies.rules.regret - value(j))))},
     }
   })
 }

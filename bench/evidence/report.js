@@ -113,13 +113,28 @@ export async function decisionsDoc(root) {
     '',
     ...Object.entries(DISTRIBUTION)
       .filter(([k]) => k !== 'version')
-      .map(([k, v]) => `- ${k}: ${typeof v === 'string' ? v : Array.isArray(v) ? v.map(([a, w]) => `${a} (weight ${w})`).join(', ') : Object.entries(v).map(([a, b]) => `${a} ${typeof b === 'string' ? b : b.map(([x, w]) => `${x} ${w}`).join(', ')}`).join('; ')}`),
+      .map(
+        ([k, v]) =>
+          `- ${k}: ${
+            typeof v === 'string'
+              ? v
+              : Array.isArray(v)
+                ? v.map(([a, w]) => `${a} (weight ${w})`).join(', ')
+                : Object.entries(v)
+                    .map(([a, b]) => `${a} ${typeof b === 'string' ? b : b.map(([x, w]) => `${x} ${w}`).join(', ')}`)
+                    .join('; ')
+          }`,
+      ),
     '',
     '| set | grid seed | profiles | training seeds | role |',
     '|---|---:|---:|---:|---|',
     ...['tuning', 'calibration', 'test'].map((s) => {
       const p = protocol.sets[s]
-      const role = {tuning: 'the rules may be fitted to it', calibration: 'the confidence table (`evidence/confidence.json`) is computed from it', test: 'scores the rules and the confidence; never used to fit either'}[s]
+      const role = {
+        tuning: 'the rules may be fitted to it',
+        calibration: 'the confidence table (`evidence/confidence.json`) is computed from it',
+        test: 'scores the rules and the confidence; never used to fit either',
+      }[s]
       return `| ${s} | ${p.seed} | ${sets[s].length} of ${p.count} | ${p.seeds} | ${role} |`
     }),
     '',
@@ -134,7 +149,6 @@ export async function decisionsDoc(root) {
   )
   if (test.length > 0) {
     const table = regretTable(test)
-    const rules = table.find((r) => r.name === 'rules')
     const constants = table.filter((r) => r.name.startsWith('always '))
     const ahead = constants.every((c) => c.rulesMinus.interval[1] < 0)
     push(
@@ -142,7 +156,7 @@ export async function decisionsDoc(root) {
       '',
       `${test.length} test profiles. Intervals are 95% bootstrap intervals over profiles (2,000 resamples), paired across policies. ` +
         '"random" picks one of the four shipped strategies uniformly (in expectation); "oracle" picks the best shipped strategy of each profile. ' +
-        'The last column counts profiles where the choice was better than every other candidate or equivalent to the best (evaluate\'s words over the seeds).',
+        "The last column counts profiles where the choice was better than every other candidate or equivalent to the best (evaluate's words over the seeds).",
       '',
       ...policyRows(table),
       '',
@@ -157,7 +171,7 @@ export async function decisionsDoc(root) {
     if (!ahead) {
       const regimes = regimeTable(test, regimeKey, margin)
       push(
-        '| regime (size/missingness/interactions) | test profiles | best constant there | its regret | rules\' regret | 90% interval of rules minus constant | call |',
+        "| regime (size/missingness/interactions) | test profiles | best constant there | its regret | rules' regret | 90% interval of rules minus constant | call |",
         '|---|---:|---|---:|---:|---|---|',
         ...regimes.map((r) => `| ${r.regime} | ${r.n} | ${r.bestConstant} | ${fmt(r.constant, 4)} | ${fmt(r.rules, 4)} | ${signed(r.interval[0], 4)} to ${signed(r.interval[1], 4)} | ${r.call} |`),
         '',
@@ -175,7 +189,7 @@ export async function decisionsDoc(root) {
     push(
       '## Confidence on the test grid',
       '',
-      'Each test profile\'s confidence comes from the calibration set only (`evidence/confidence.json`), never from its own result. ' +
+      "Each test profile's confidence comes from the calibration set only (`evidence/confidence.json`), never from its own result. " +
         'A "high" call is right when the 95% upper bound of (best minus recommended) over the seeds is below the margin.',
       '',
       `- Calls: high ${high.length}, equivalent ${calls.filter((c) => c.level === 'equivalent').length}, inconclusive ${calls.filter((c) => c.level === 'inconclusive').length}, none (no strategy) ${calls.filter((c) => c.level === null).length}.`,
@@ -206,7 +220,10 @@ export async function decisionsDoc(root) {
         '',
         '| profile | labels | recommended | best shipped | upper bound of the gap | below 2x margin |',
         '|---|---:|---|---|---:|---|',
-        ...rows.map((r) => `| ${r.j.record.name} | ${r.j.record.profile.task.labelledSamples} | ${r.rec ? SHORT[r.rec] : 'none'} | ${SHORT[r.bestShipped]} | ${fmt(r.upper)} | ${r.upper < 2 * margin ? 'yes' : '**no**'} |`),
+        ...rows.map(
+          (r) =>
+            `| ${r.j.record.name} | ${r.j.record.profile.task.labelledSamples} | ${r.rec ? SHORT[r.rec] : 'none'} | ${SHORT[r.bestShipped]} | ${fmt(r.upper)} | ${r.upper < 2 * margin ? 'yes' : '**no**'} |`,
+        ),
         '',
         `${rows.filter((r) => r.upper < 2 * margin).length} of ${rows.length} below twice the margin.`,
         '',
@@ -233,7 +250,7 @@ export async function decisionsDoc(root) {
       return null
     }
     push(
-      '## Power of the verdict at the bench\'s settings',
+      "## Power of the verdict at the bench's settings",
       '',
       `For each test profile, the median over pairs of shipped candidates of the per-seed standard deviation of their paired gap (never below one test set's bootstrap error), ` +
         `then 4,000 simulated runs of ${seeds} seeds with gains drawn normal at that spread, judged by evaluate's rule: P(worse | true gap = margin) at the first Holm step of 4 comparisons ` +

@@ -39,7 +39,10 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
   static override flags = {
     seed: Flags.integer({description: 'Base seed: fixes the simulated world; the training seeds are SEED, SEED+1, ...', default: DEFAULTS.seed, min: 0, max: 2 ** 31 - 1}),
     seeds: Flags.integer({description: 'Training seeds (each draws its own training set, test sets, weights and masks).', default: DEFAULTS.seeds, min: 1, max: 50}),
-    quick: Flags.boolean({description: 'One training seed, smaller test sets and a coarser robustness sweep: a fast first look whose verdict is always inconclusive (one seed cannot measure training variation).', default: false}),
+    quick: Flags.boolean({
+      description: 'One training seed, smaller test sets and a coarser robustness sweep: a fast first look whose verdict is always inconclusive (one seed cannot measure training variation).',
+      default: false,
+    }),
     samples: Flags.integer({description: `Training samples (default: the profile's labelledSamples, at most ${SIMULATION_LIMITS.maxTrainingSamples}).`, min: 20, max: 1_000_000}),
     'test-samples': Flags.integer({description: `Samples in each test set (full data, deployment mix); default ${DEFAULTS.testSamples}, ${QUICK_TEST_SAMPLES} with --quick.`, min: 50, max: 1_000_000}),
     epochs: Flags.integer({
@@ -73,7 +76,8 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
       throw error
     }
     const learningRates = flags['learning-rates'] === undefined ? undefined : flags['learning-rates'].split(',').map((v) => Number(v.trim()))
-    if (learningRates && learningRates.some((v) => !(v > 0 && v <= 10))) this.fail(`--learning-rates ${flags['learning-rates']}: give positive numbers up to 10, separated by commas (e.g. 0.001,0.003).`)
+    if (learningRates && learningRates.some((v) => !(v > 0 && v <= 10)))
+      this.fail(`--learning-rates ${flags['learning-rates']}: give positive numbers up to 10, separated by commas (e.g. 0.001,0.003).`)
     const margin = flags.margin === undefined ? undefined : Number(flags.margin)
     if (margin !== undefined && !(margin > 0 && margin < 1)) this.fail(`--margin ${flags.margin}: give a number between 0 and 1 (e.g. 0.01).`)
     if (flags.report !== undefined && !/\.html?$/i.test(flags.report)) this.fail(`--report ${flags.report}: the report is HTML; give a file name ending in .html.`)

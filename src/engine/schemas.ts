@@ -101,7 +101,8 @@ const rule = {
     basis: {
       title: 'Rule `basis`',
       enum: ['measured', 'engineering', 'literature'],
-      description: '`measured`: set on the evidence of `npm run bench:decisions`; `engineering`: a stated engineering preference (latency, simplicity, graceful degradation); `literature`: taken from the cited works, not measured here',
+      description:
+        '`measured`: set on the evidence of `npm run bench:decisions`; `engineering`: a stated engineering preference (latency, simplicity, graceful degradation); `literature`: taken from the cited works, not measured here',
     },
     untested: nonEmpty('rule `untested` (why `fuseplan evaluate` cannot test what the rule reads)'),
     severity,

@@ -21,7 +21,7 @@ import type {TrainingConfig} from '../../templates/project/src/config.js'
 import {subset} from '../../templates/project/src/data/ops.js'
 import type {Dataset} from '../../templates/project/src/dataset.js'
 import {deriveSeed} from '../../templates/project/src/random.js'
-import {CANDIDATES, candidateForStrategy, type Candidate, type CandidateId} from './candidates.js'
+import {CANDIDATES, candidateForStrategy, type Candidate} from './candidates.js'
 import {chooseMetric, computeMetric, higherIsBetter, METRIC_LABELS, type MetricSpec} from './metrics.js'
 import {DEFAULT_MISSING_RATES, effectiveRobustness, relativeRobustness} from './robustness.js'
 import {completeCaseRows, imposePattern, meanImpute, observedAvailability, presentMeans, sweepDataset, zeroOffsetSd} from './simulate.js'
@@ -481,7 +481,12 @@ function judge(plan: EvaluationPlan, results: StrategyResult[], {runs, deploymen
         diffs: seeds.map((_, s) => gain(spec, rec.seeds.deployment[s], other.seeds.deployment[s])),
         bootstrapVariances: seeds.map((_, s) => bootVar(id, other.id, s)).filter((v): v is number => v !== null),
       }))
-    return compareAll(samples, margin).map((c) => ({...c, gap: round(c.gap), standardError: c.standardError === null ? null : round(c.standardError), interval: c.interval ? [round(c.interval[0]), round(c.interval[1])] : null}))
+    return compareAll(samples, margin).map((c) => ({
+      ...c,
+      gap: round(c.gap),
+      standardError: c.standardError === null ? null : round(c.standardError),
+      interval: c.interval ? [round(c.interval[0]), round(c.interval[1])] : null,
+    }))
   }
   const rec = results.find((r) => r.id === recommendedCandidate)
   const perSeed: EvaluationResult['verdict']['perSeed'] = seeds.map((seed, s) => {
@@ -516,9 +521,7 @@ function judge(plan: EvaluationPlan, results: StrategyResult[], {runs, deploymen
       )
     : undefined
   // With judgeAll, every pair's per-seed bootstrap variance: what the decision benchmark needs to judge any choice again.
-  const pairVariances = judgeAll
-    ? Object.fromEntries(trained.flatMap((a, i) => trained.slice(i + 1).map((b) => [`${a.id}|${b.id}`, seeds.map((_, s) => bootVar(a.id, b.id, s))])))
-    : undefined
+  const pairVariances = judgeAll ? Object.fromEntries(trained.flatMap((a, i) => trained.slice(i + 1).map((b) => [`${a.id}|${b.id}`, seeds.map((_, s) => bootVar(a.id, b.id, s))]))) : undefined
   return {recommendedCandidate, best, verdict, alternatives, pairVariances}
 }
 
@@ -591,13 +594,22 @@ function reductions(profile: Profile, options: EvaluateOptions, plan: Evaluation
   const {base, schedule, world} = plan
   const out: EvaluationResult['simulation']['reductions'] = []
   if (world.trainingSamples < profile.task.labelledSamples) {
-    out.push({what: 'training samples', project: String(profile.task.labelledSamples), used: `${world.trainingSamples}${world.capped ? ` (capped at ${SIMULATION_LIMITS.maxTrainingSamples} for time)` : ''}`})
+    out.push({
+      what: 'training samples',
+      project: String(profile.task.labelledSamples),
+      used: `${world.trainingSamples}${world.capped ? ` (capped at ${SIMULATION_LIMITS.maxTrainingSamples} for time)` : ''}`,
+    })
   }
   if (schedule.epochs < base.training.epochs) out.push({what: 'epoch budget', project: String(base.training.epochs), used: String(schedule.epochs)})
   const projectPatience = base.training.patience ?? null
-  if (projectPatience !== null && (schedule.patience === null ? false : schedule.patience < projectPatience)) out.push({what: 'patience', project: String(projectPatience), used: String(schedule.patience)})
+  if (projectPatience !== null && (schedule.patience === null ? false : schedule.patience < projectPatience))
+    out.push({what: 'patience', project: String(projectPatience), used: String(schedule.patience)})
   if (schedule.warmupEpochs < base.masking.warmupEpochs || schedule.rampEpochs < base.masking.rampEpochs) {
-    out.push({what: 'masking warm-up and ramp', project: `${base.masking.warmupEpochs} + ${base.masking.rampEpochs} epochs`, used: `${schedule.warmupEpochs} + ${schedule.rampEpochs} (scaled to the shorter budget)`})
+    out.push({
+      what: 'masking warm-up and ramp',
+      project: `${base.masking.warmupEpochs} + ${base.masking.rampEpochs} epochs`,
+      used: `${schedule.warmupEpochs} + ${schedule.rampEpochs} (scaled to the shorter budget)`,
+    })
   }
   if (schedule.batchSize !== base.training.batchSize) out.push({what: 'batch size', project: String(base.training.batchSize), used: String(schedule.batchSize)})
   if (options.seeds <= 1) out.push({what: 'training seeds', project: 'several (a verdict needs at least 2)', used: '1'})

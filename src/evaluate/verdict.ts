@@ -129,12 +129,18 @@ function signedFmt(v: number): string {
 /** A difference below this between zero-fill and mean imputation counts as "about the same". */
 export const ZERO_FILL_COST = 0.02
 
-export function zeroFillExplanation(zeroFill: readonly ZeroFillModality[], optional: readonly string[], check: {zeroFilled: number; meanImputed: number} | null = null, spec?: MetricSpec, seeds = 1): string {
+export function zeroFillExplanation(
+  zeroFill: readonly ZeroFillModality[],
+  optional: readonly string[],
+  check: {zeroFilled: number; meanImputed: number} | null = null,
+  spec?: MetricSpec,
+  seeds = 1,
+): string {
   const base = zeroFillOffsets(zeroFill, optional)
   if (!check || !spec || Number.isNaN(check.zeroFilled) || Number.isNaN(check.meanImputed)) return base
   const label = METRIC_LABELS[spec.metric]
   const cost = gain(spec, check.meanImputed, check.zeroFilled)
-  const measured = `Measured (${seeds === 1 ? 'one training seed, so the test set\'s noise only' : `mean of ${seeds} training seeds`}): the naive baseline scored ${label} ${fmt(check.zeroFilled)} at deployment with zero-fill and ${fmt(check.meanImputed)} when the same model gets the training means for absent inputs instead`
+  const measured = `Measured (${seeds === 1 ? "one training seed, so the test set's noise only" : `mean of ${seeds} training seeds`}): the naive baseline scored ${label} ${fmt(check.zeroFilled)} at deployment with zero-fill and ${fmt(check.meanImputed)} when the same model gets the training means for absent inputs instead`
   if (cost > ZERO_FILL_COST) return `${base} ${measured}, so zero-fill itself costs it ${fmt(cost)}.`
   if (cost < -ZERO_FILL_COST) return `${base} ${measured}: here zero-fill happens to do better than mean imputation (by ${fmt(-cost)}), so its loss does not come from the fill value.`
   return `${base} ${measured}: about the same, so the fill value is not what hurts it; its loss comes from training on complete cases only, never seeing a modality absent.`

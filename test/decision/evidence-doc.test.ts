@@ -20,7 +20,10 @@ describe('decision evidence', () => {
       expect(drawGrid(protocol.sets[set].seed, set, protocol.sets[set].count)).toEqual(grid)
       for (const p of grid) {
         const {profile, findings} = loadProfileText(`${p.name}.yaml`, stringify(p), profileChecker())
-        expect(findings.filter((x) => x.severity === 'error').map((x) => x.message), p.name).toEqual([])
+        expect(
+          findings.filter((x) => x.severity === 'error').map((x) => x.message),
+          p.name,
+        ).toEqual([])
         expect(profile?.name).toBe(p.name)
       }
     }

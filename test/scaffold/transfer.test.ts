@@ -1,7 +1,7 @@
 // The transfer plan the ADR states is the one the generated project runs: the same cohorts, the same
 // share of the learning rate, the same frozen epochs (templates/project/src/model/transfer.ts), and
 // freezing really keeps the encoders still.
-import {beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 import {decide} from '../../src/decision/decide.js'
 import {formatAdr} from '../../src/formatters/decision/adr.js'
 import {buildTrainingConfig} from '../../src/scaffold/training-config.js'

@@ -26,9 +26,14 @@ describe.each(STRATEGIES)('%s fusion: the ADR says what the network does', (stra
     const n = 4
     const K = config.modalities.length
     const inputs: TF.Tensor[] = config.modalities.map((m) => tf.randomNormal([n, ...modelShape(m)], 0, 1, 'float32', 7))
-    const presence = config.modalities.map((_, j) => tf.tensor2d(Array.from({length: n}, () => (j === 1 ? 0 : 1)), [n, 1]))
+    const presence = config.modalities.map((_, j) =>
+      tf.tensor2d(
+        Array.from({length: n}, () => (j === 1 ? 0 : 1)),
+        [n, 1],
+      ),
+    )
     const stepMasks = net.inputs.slice(2 * K).map((x) => tf.ones([n, ...(x.shape.slice(1) as number[])]))
-    const predict = () => (net.predict([...inputs, ...presence, ...stepMasks]) as TF.Tensor | TF.Tensor[])
+    const predict = () => net.predict([...inputs, ...presence, ...stepMasks]) as TF.Tensor | TF.Tensor[]
     const first = (o: TF.Tensor | TF.Tensor[]) => (Array.isArray(o) ? o[0] : o).dataSync().slice()
     const before = first(predict())
     const gate = net.layers.find((l) => l.name === 'placeholder_1')

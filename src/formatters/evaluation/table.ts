@@ -62,7 +62,10 @@ export function formatEvaluationTable(result: EvaluationResult, opts: TableOptio
     pats.forEach((pat, i) => {
       prow.push([`${patternShortName(pat.present, all)} (${(pat.share * 100).toFixed(1)}%)`, ...result.strategies.map((s) => num(s.patterns[i]?.metric))])
     })
-    out.push(p.bold(`${m.label} per presence pattern`) + p.dim(` (full-data test set, only the pattern's modalities kept${sim.seeds.length > 1 ? '; first seed only, so "all" can differ from the mean "full" above' : ''})`))
+    out.push(
+      p.bold(`${m.label} per presence pattern`) +
+        p.dim(` (full-data test set, only the pattern's modalities kept${sim.seeds.length > 1 ? '; first seed only, so "all" can differ from the mean "full" above' : ''})`),
+    )
     out.push(...columns(prow, [false, ...result.strategies.map(() => true)]))
     out.push('')
   }

@@ -30,7 +30,9 @@ export function transferStages(config: TrainingConfig, data: Dataset): {stages: 
   const pre = rowsOfCohorts(data, [t.pretrainCohort])
   const fine = rowsOfCohorts(data, t.finetuneCohorts)
   if (pre.length === 0 || fine.length === 0) {
-    return single(`the data has ${pre.length} samples of ${t.pretrainCohort} and ${fine.length} of ${t.finetuneCohorts.join(', ') || '(no fine-tuning cohort)'}: the plan needs both, so training is one stage on every sample`)
+    return single(
+      `the data has ${pre.length} samples of ${t.pretrainCohort} and ${fine.length} of ${t.finetuneCohorts.join(', ') || '(no fine-tuning cohort)'}: the plan needs both, so training is one stage on every sample`,
+    )
   }
   const scale = t.learningRateScale ?? FINETUNE_DEFAULTS.learningRateScale
   const freeze = t.freezeEncoderEpochs ?? FINETUNE_DEFAULTS.freezeEncoderEpochs
