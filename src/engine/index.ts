@@ -112,7 +112,7 @@ export function loadRuleSet(opts: LoadRuleSetOptions = {}): RuleSet {
       continue
     }
     const listed = listRuleFilesChecked(dir)
-    problems.push(...listed.problems)
+    for (const p of listed.problems) problems.push(p)
     for (const f of listed.files) files.push({file: f, builtin: i === 0 && !opts.noBuiltin})
   }
   if (problems.length > 0) throw new RuleLoadError(problems)
@@ -127,7 +127,7 @@ export function loadRuleSet(opts: LoadRuleSetOptions = {}): RuleSet {
   for (const {file, builtin} of files) {
     const snap = builtin && snapshot ? snapshot.files[relative(dirs[0], file).split(sep).join('/')] : undefined
     const loaded = loadRuleFile(file, builtin, snap)
-    problems.push(...loaded.problems)
+    for (const p of loaded.problems) problems.push(p)
     for (const rule of loaded.rules) {
       if (builtinCheck(rule.id)) {
         const r = loaded.y.src.rangeOf(loaded.idPaths.get(rule) ?? ['id'])
@@ -206,12 +206,13 @@ export function defaultRuleSet(): RuleSet {
 }
 
 /** Lint findings of the rule set on a (schema-valid) profile. */
-export function checkProfile(ruleSet: RuleSet, profile: Profile): DecisionFinding[] {
+export function checkProfile(ruleSet: RuleSet, profile: Profile, document?: string): DecisionFinding[] {
   const facts = computeFacts(profile)
-  const ev = evaluateRules(ruleSet, profile, facts, {lintOnly: true, traceInputs: false})
+  const ev = evaluateRules(ruleSet, profile, facts, {lintOnly: true, traceInputs: false, document})
   const findings = [...ev.findings]
   for (const t of ev.trace) {
-    if (t.error) {
+    // Rules skipped for want of budget are named in the finding of the rule that spent it.
+    if (t.error && !t.budgetSkipped) {
       const docPath: DocPath = []
       findings.push({ruleId: t.ruleId, severity: 'error', message: `Rule \`${t.ruleId}\` could not be evaluated on this profile: ${t.error}`, path: '', docPath})
     }

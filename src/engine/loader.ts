@@ -291,7 +291,7 @@ export function loadRuleFile(file: string, builtin: boolean, snapshot?: RuleFile
   const idPaths = new Map<Rule, DocPath>()
   if (!y.ok) return {rules, problems: y.problems, idPaths, y}
   // A snapshot was made of a bundled file that loaded without problems: its structure was checked then.
-  if (!y.lazyCel) y.problems.push(...structureProblems('rule-file', y.src, shown))
+  if (!y.lazyCel) for (const p of structureProblems('rule-file', y.src, shown)) y.problems.push(p)
   const structureOk = y.problems.length === 0
   const top = y.map(y.src.value)
   if (!top) return {rules, problems: y.problems, idPaths, y}

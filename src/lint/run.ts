@@ -54,7 +54,7 @@ export function lintWithRules(files: DiscoveredFile[], options: LintRunOptions):
     return match(file.split(sep).join('/'))
   }
   const kept = files.filter((f) => !ignoredBy(f.path))
-  const checkerFor = (file: string) => (profile: Profile) => checkProfile(ruleSetFor(file), profile)
+  const checkerFor = (file: string) => (profile: Profile) => checkProfile(ruleSetFor(file), profile, file)
   const reports = lintFiles(kept, {
     checkProfileFor: checkerFor,
     kinds: {
