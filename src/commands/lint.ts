@@ -58,14 +58,14 @@ Directories are searched for *.yaml and *.yml files; globs are expanded. Exit co
 
     let run
     try {
-      run = lintWithRules(files, {configPath: flags.config, rulesDirs: flags.rules, trust: flags.trust, cwd})
+      run = lintWithRules(files, {configPath: flags.config, rulesDirs: flags.rules, trust: flags.trust, cwd, keepSource: formats.includes('json')})
     } catch (error) {
       // One problem per line, unwrapped, so each keeps its file:line:col.
       if (error instanceof RuleLoadError) throw ruleLoadFailure(error, 'nothing was linted')
       throw error
     }
     const {ruleSets} = run
-    const reports = flags.quiet ? filterReports(run.reports, (f) => f.severity === 'error') : run.reports
+    const reports = flags.quiet ? filterReports(run.reports, (severity) => severity === 'error') : run.reports
 
     const failRank = SEVERITY_RANK[flags['fail-severity'] as Severity]
     const summary = summarise(reports)

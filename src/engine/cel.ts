@@ -102,7 +102,9 @@ export function charge(units: number): void {
   if (m.sinceClock >= 4096) {
     m.sinceClock = 0
     if (performance.now() > m.deadline) {
-      throw new EvaluationBackstop(`${m.what} ran for more than ${backstopMs.toLocaleString('en-US')} ms while within its cost budget; fuseplan stopped rather than give a verdict that depends on the machine's speed`)
+      throw new EvaluationBackstop(
+        `${m.what} ran for more than ${backstopMs.toLocaleString('en-US')} ms while within its cost budget; fuseplan stopped rather than give a verdict that depends on the machine's speed`,
+      )
     }
   }
 }
@@ -578,7 +580,10 @@ export interface Template {
 
 export function compileTemplate(source: string, lazy = false): Template {
   if (source.length > MAX_VALUE_SIZE) {
-    throw new CelCompileError(`Template is ${source.length.toLocaleString('en-US')} characters long; fuseplan allows ${MAX_VALUE_SIZE.toLocaleString('en-US')} (a message is one or a few sentences).`, 0)
+    throw new CelCompileError(
+      `Template is ${source.length.toLocaleString('en-US')} characters long; fuseplan allows ${MAX_VALUE_SIZE.toLocaleString('en-US')} (a message is one or a few sentences).`,
+      0,
+    )
   }
   const parts: Template['parts'] = []
   let i = 0

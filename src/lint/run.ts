@@ -11,7 +11,7 @@ import {applySuppressions, directiveFindings} from '../profile/suppress.js'
 import type {Profile} from '../profile/types.js'
 import {lintTrainingConfig} from './training-config.js'
 import type {DiscoveredFile} from './discover.js'
-import {lintFiles} from './lint.js'
+import {limitFindings, lintFiles, MAX_FINDINGS_PER_FILE} from './lint.js'
 
 export interface LintRunOptions {
   /** Explicit config file; otherwise fuseplan.config.yaml is searched upward from each file. */
@@ -21,7 +21,12 @@ export interface LintRunOptions {
   /** Let a config's `extends`/`rules` reach outside the repository or working directory. */
   trust?: boolean
   cwd: string
+  /** Keep the text of files with findings (the json format prints it), up to MAX_KEPT_SOURCE_BYTES in all. */
+  keepSource?: boolean
 }
+
+/** Source text kept for the reports of one run: lint keeps findings, not files, so memory stays flat. */
+export const MAX_KEPT_SOURCE_BYTES = 32 * 1024 * 1024
 
 export interface LintRun {
   reports: FileReport[]
@@ -55,13 +60,27 @@ export function lintWithRules(files: DiscoveredFile[], options: LintRunOptions):
   }
   const kept = files.filter((f) => !ignoredBy(f.path))
   const checkerFor = (file: string) => (profile: Profile) => checkProfile(ruleSetFor(file), profile, file)
+  let keptSource = 0
   const reports = lintFiles(kept, {
     checkProfileFor: checkerFor,
     kinds: {
       // The source profile is judged under the config of its own folder, as linting it would.
       TrainingConfig: (source) => lintTrainingConfig(source.value, {filePath: source.filePath, positionOf: (path) => source.rangeOf(path), checkProfileFor: checkerFor}),
     },
-  }).map((report) => configure(report, ruleSetFor(report.filePath)))
+    // Each report is finished as soon as its file is read, so the file's text can go.
+    finish: (report) => {
+      const done = configure(report, ruleSetFor(report.filePath))
+      const findings = limitFindings(done.findings)
+      const suppressed = done.suppressed && done.suppressed.length > MAX_FINDINGS_PER_FILE ? done.suppressed.slice(0, MAX_FINDINGS_PER_FILE) : done.suppressed
+      const source = options.keepSource && findings.length > 0 && done.source !== undefined && keptSource + done.source.length <= MAX_KEPT_SOURCE_BYTES ? done.source : undefined
+      if (source !== undefined) keptSource += source.length
+      const out: FileReport = {filePath: done.filePath, findings}
+      if (done.kind !== undefined) out.kind = done.kind
+      if (source !== undefined) out.source = source
+      if (suppressed?.length) out.suppressed = suppressed
+      return out
+    },
+  })
   return {reports, ruleSets: [...new Set(byDir.values())], ignored: files.length - kept.length}
 }
 

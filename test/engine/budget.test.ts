@@ -142,7 +142,12 @@ describe('the wall-clock backstop', () => {
     // The real CLI, with its backstop set below any evaluation's time by a module loaded first.
     const preload = join(dir, 'backstop.mjs')
     writeFileSync(preload, `import {setEvaluationBackstopMs} from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'src', 'engine', 'cel.js')).href)}\nsetEvaluationBackstopMs(-1)\n`)
-    const r = spawnSync(process.execPath, ['--import', pathToFileURL(preload).href, BIN, 'lint', 'p.yaml', '--rules', 'pack'], {cwd: dir, encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}, timeout: 30_000})
+    const r = spawnSync(process.execPath, ['--import', pathToFileURL(preload).href, BIN, 'lint', 'p.yaml', '--rules', 'pack'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: {...process.env, NO_COLOR: '1'},
+      timeout: 30_000,
+    })
     expectCleanExit({...r, timedOut: false, stdout: r.stdout, stderr: r.stderr}, [2], 'lint past the backstop')
     expect(r.stderr).toMatch(/^fuseplan: rule `slow` on .*p\.yaml ran for more than/m)
   })
@@ -205,7 +210,10 @@ describe('ordinary packs and the bundled rules', () => {
     expect(profiles.length).toBeGreaterThan(10)
     for (const [name, profile] of profiles) {
       const ev = evaluateRules(set, profile, computeFacts(profile))
-      expect(ev.trace.filter((t) => t.error), name).toEqual([])
+      expect(
+        ev.trace.filter((t) => t.error),
+        name,
+      ).toEqual([])
       expect(ev.cost.run, name).toBeLessThan(RUN_BUDGET / 10)
       for (const [id, cost] of Object.entries(ev.cost.byRule)) expect(cost, `${id} on ${name}`).toBeLessThan(RULE_BUDGET / 10)
     }

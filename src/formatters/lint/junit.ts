@@ -42,7 +42,7 @@ function describe(findings: readonly Finding[]): string {
   const c = countSeverities(findings)
   const parts = [plural(c.error, 'error'), plural(c.warning, 'warning')]
   if (c.info > 0) parts.push(`${c.info} info`)
-  return `${plural(findings.length, 'problem')} (${parts.join(', ')})`
+  return `${plural(c.error + c.warning + c.info, 'problem')} (${parts.join(', ')})`
 }
 
 /** `3:5 error message [rule]`; continuation lines of a multi-line message are indented. */
