@@ -4,7 +4,7 @@ import {compareFindings, type DocPath, type FileReport, type Finding, type Range
 import {loadProfileSource, type ProfileChecker} from '../profile/load.js'
 import {unreadableDocument} from '../profile/load.js'
 import {MAX_SOURCE_BYTES, parseSource, type SourceDocument} from '../profile/source.js'
-import {readBoundedFile} from '../util/read.js'
+import {BoundedReadError, readBoundedFile} from '../util/read.js'
 import {closest} from '../util/suggest.js'
 import type {DiscoveredFile} from './discover.js'
 
@@ -20,6 +20,8 @@ export interface LintOptions {
   kinds?: Record<string, KindLinter>
   /** What becomes of each report once its file is read (lintFiles keeps only what this returns). */
   finish?: (report: FileReport) => FileReport
+  /** Why a file must not be read at all (a link leading out of the repository), or undefined. */
+  refuse?: (file: DiscoveredFile) => string | undefined
 }
 
 const PROFILE_KIND = 'DeploymentProfile'
@@ -63,6 +65,8 @@ export function lintFiles(files: DiscoveredFile[], options: LintOptions = {}): F
 
 /** Reads a file with the same parser `recommend`, `scaffold` and `evaluate` use, so every file gets one verdict. */
 export function lintFile(file: DiscoveredFile, options: LintOptions): FileReport | undefined {
+  const refusal = options.refuse?.(file)
+  if (refusal !== undefined) return lintSource(unreadableDocument(file.path, new BoundedReadError(refusal, 'other')), true, options)
   let bytes: Buffer
   try {
     bytes = readBoundedFile(file.path, MAX_SOURCE_BYTES)
