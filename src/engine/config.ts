@@ -64,7 +64,7 @@ export function isInside(path: string, root: string): boolean {
 }
 
 /** Like isInside, after resolving symbolic links on both sides (a link inside may lead outside). */
-function realInside(path: string, root: string): boolean {
+export function realInside(path: string, root: string): boolean {
   const real = (p: string): string => {
     try {
       return realpathSync(p)

@@ -7,7 +7,7 @@ import type {DocPath, Severity} from '../findings.js'
 import {computeFacts} from '../facts/index.js'
 import type {ProfileChecker} from '../profile/load.js'
 import type {Profile} from '../profile/types.js'
-import {findConfig, loadConfig, type Config} from './config.js'
+import {findConfig, loadConfig, realInside, trustRoot, type Config} from './config.js'
 import {evaluateRules} from './evaluate.js'
 import {displayPath, listRuleFilesChecked, loadRuleFile, RuleLoadError, RULES_SNAPSHOT_VERSION, type LoadProblem, type RulesSnapshot} from './loader.js'
 import {BUILTIN_CHECKS, builtinCheck} from '../profile/builtin-checks.js'
@@ -100,6 +100,10 @@ export function loadRuleSet(opts: LoadRuleSetOptions = {}): RuleSet {
 
   const problems: LoadProblem[] = []
   const files: {file: string; builtin: boolean}[] = []
+  // The folder each rule folder's files must resolve into (ADR 0006): the config's repository for its
+  // `rules`, the folder's own repository for `--rules`. A linked file is compared by its real path.
+  const configDirs = new Set(config?.ruleDirs ?? [])
+  const rootOf = (dir: string): string => (configDirs.has(dir) && configPath ? trustRoot(configPath) : trustRoot(dir))
   for (const [i, dir] of dirs.entries()) {
     let ok = false
     try {
@@ -113,7 +117,21 @@ export function loadRuleSet(opts: LoadRuleSetOptions = {}): RuleSet {
     }
     const listed = listRuleFilesChecked(dir)
     for (const p of listed.problems) problems.push(p)
-    for (const f of listed.files) files.push({file: f, builtin: i === 0 && !opts.noBuiltin})
+    const builtin = i === 0 && !opts.noBuiltin
+    const root = builtin || opts.trust ? undefined : rootOf(dir)
+    for (const f of listed.files) {
+      if (root !== undefined && !realInside(f, root)) {
+        // Not read at all: nothing of a file outside the repository may reach the log.
+        problems.push({
+          file: displayPath(f),
+          line: 1,
+          column: 1,
+          message: `Rule file resolves outside ${displayPath(root) || '.'} (the repository or working directory) through a symbolic link; fuseplan reads rule files only from inside it. Pass --trust to allow it.`,
+        })
+        continue
+      }
+      files.push({file: f, builtin})
+    }
   }
   if (problems.length > 0) throw new RuleLoadError(problems)
 
