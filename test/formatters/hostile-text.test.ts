@@ -100,6 +100,17 @@ describe('text from a rule pack is escaped in every output', () => {
   }, 180_000)
 })
 
+describe('text from a profile', () => {
+  it('a right-to-left override in a key is shown as an escape in the default lint output', async () => {
+    const dir = tempDir('fuseplan-hostile-')
+    writeFileSync(join(dir, 'p.yaml'), `${EXAMPLE_TEXT}\n"evil\u202Elmay.exe": 1\n`)
+    const r = await runInProcess(['lint', 'p.yaml'], {cwd: dir, timeoutMs: 30_000})
+    expectCleanExit(r, [1], 'lint of a key with U+202E')
+    expect(r.stdout).toContain('Unknown key `evil\\u202elmay.exe`')
+    expectSafe(r.stdout, 'lint stylish')
+  }, 60_000)
+})
+
 describe('escapeText', () => {
   it('one function, a target per output', () => {
     expect(escapeText('a\u001b[2Jb\nc\u202Ed', 'line')).toBe('a\\x1b[2Jb\\nc\\u202ed')
