@@ -195,7 +195,7 @@ function createExclusive(path: string, text: string): boolean {
   }
 }
 
-/** The text with a front matter key set (added after `status:` when missing), in the file's own line endings. */
+/** The text with a front matter key set (a missing `status` first, another key last), in the file's own line endings. */
 function setFrontMatterKey(text: string, key: string, value: string): string {
   const crlf = text.includes('\r\n')
   const lf = crlf ? text.replace(/\r\n/g, '\n') : text
@@ -205,8 +205,8 @@ function setFrontMatterKey(text: string, key: string, value: string): string {
   const front = lf.slice(0, end + 1)
   const line = `${key}: ${value}\n`
   const pattern = new RegExp(`^${key}:[^\\n]*\\n`, 'm')
-  const updated = pattern.test(front) ? front.replace(pattern, line) : front.replace(/^(status:[^\n]*\n)/m, `$1${line}`)
-  const out = (updated === front && !pattern.test(front) ? `---\n${line}${front.slice(4)}` : updated) + lf.slice(end + 1)
+  const updated = pattern.test(front) ? front.replace(pattern, line) : key === 'status' ? `---\n${line}${front.slice(4)}` : `${front}${line}`
+  const out = updated + lf.slice(end + 1)
   return crlf ? out.replace(/\n/g, '\r\n') : out
 }
 
