@@ -18,6 +18,11 @@ export interface Finding extends Range {
   severity: Severity
   message: string
   path: DocPath
+  /**
+   * Only on the `too-many-findings` line that ends a file with more findings than lint shows: the
+   * findings it stands for, by severity (counted in every total, so exit codes and counts stay true).
+   */
+  omitted?: Record<Severity, number>
 }
 
 /** All findings for one linted file. */

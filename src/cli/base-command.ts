@@ -70,6 +70,8 @@ export abstract class FuseplanCommand extends Command {
 
   protected override async catch(err: Error & {oclif?: {exit?: number}; code?: string}): Promise<unknown> {
     if (isRuleLoadError(err)) return this.catch(ruleLoadFailure(err))
+    // The rule engine's wall-clock backstop (engine/cel.ts): the input could not be judged, exit 2.
+    if (err.name === 'EvaluationBackstop') return this.catch(failure(err.message))
     if (err instanceof CommandFailure || err instanceof Errors.ExitError || err.code === 'EEXIT') {
       // oclif's --json handling keeps process.exitCode, or else exits 1: give it ours.
       if (this.jsonEnabled()) process.exitCode = err.oclif?.exit ?? 1

@@ -1,7 +1,9 @@
 import {Args, Flags} from '@oclif/core'
-import {resolve} from 'node:path'
+import {lstatSync, rmSync} from 'node:fs'
+import {relative, resolve} from 'node:path'
 import {EXIT, FuseplanCommand, ruleLoadFailure, useColor, rulesFlag} from '../cli/base-command.js'
 import {SEVERITY_RANK, type Severity} from '../findings.js'
+import {escapeData} from '../formatters/lint/github.js'
 import {getLintFormatter, lintFormats, type LintFormatName} from '../formatters/lint/index.js'
 import {builtinCheck, listRuleMeta, RuleLoadError, type RuleSet} from '../engine/index.js'
 import {discoverFiles, maxDiscoveredEntries} from '../lint/discover.js'
@@ -50,22 +52,55 @@ Directories are searched for *.yaml and *.yml files; globs are expanded. Exit co
     const outputs = flags.output ?? []
     if (outputs.length > formats.length) this.fail(`Got ${outputs.length} --output values for ${formats.length} --format values; give one --output per --format at most.`)
 
+    const targets = formats.map((format, i) => ({format, output: outputs[i] ?? '-'}))
+    // A run that cannot check what it was asked to leaves no report behind: a stale SARIF would be
+    // uploaded as if it were this run's (and close the alerts it no longer lists).
+    const failWithoutReports = (message: string, problems: readonly string[] = []): never => {
+      for (const {output} of targets) if (output !== '-') removeStaleReport(resolve(cwd, output))
+      // Annotations are what a pull request shows: say it there too.
+      if (targets.some((t) => t.format === 'github' && t.output === '-')) process.stdout.write(`::error title=fuseplan lint::${escapeData(`fuseplan: ${message}`)}\n`)
+      this.fail(message, EXIT.input, problems)
+    }
+
     const maxEntries = maxDiscoveredEntries()
-    const {files, unmatched, truncated} = discoverFiles(inputs, cwd, maxEntries)
+    const {files, unmatched, truncated, linkedFolders} = discoverFiles(inputs, cwd, maxEntries)
     if (unmatched.length > 0) {
-      this.fail(`No files matching ${unmatched.map((u) => `"${u}"`).join(', ')} were found. Check the path or quote the glob.`)
+      failWithoutReports(`No files matching ${unmatched.map((u) => `"${escapeControlLine(u)}"`).join(', ')} were found. Check the path or quote the glob.`)
+    }
+    // A walk that stopped looking for files has not checked the repository: nothing is linted.
+    if (truncated.length > 0) {
+      const where = truncated.map((t) => `"${escapeControlLine(t)}"`).join(', ')
+      failWithoutReports(
+        `stopped searching ${where} after ${maxEntries.toLocaleString('en')} entries, so nothing was linted and no report written. Lint narrower folders or globs (or raise FUSEPLAN_LINT_MAX_ENTRIES).`,
+      )
+    }
+    if (linkedFolders.length > 0) {
+      const shown = linkedFolders.slice(0, 5).map((f) => escapeControlLine(relative(cwd, f) || '.'))
+      process.stderr.write(
+        `fuseplan: note: ${linkedFolders.length} linked folder${linkedFolders.length === 1 ? ' was' : 's were'} not followed: ${shown.join(', ')}${linkedFolders.length > 5 ? `, and ${linkedFolders.length - 5} more` : ''}. Name a folder to lint it.\n`,
+      )
     }
 
     let run
     try {
-      run = lintWithRules(files, {configPath: flags.config, rulesDirs: flags.rules, trust: flags.trust, cwd})
+      run = lintWithRules(files, {configPath: flags.config, rulesDirs: flags.rules, trust: flags.trust, cwd, keepSource: formats.includes('json')})
     } catch (error) {
       // One problem per line, unwrapped, so each keeps its file:line:col.
-      if (error instanceof RuleLoadError) throw ruleLoadFailure(error, 'nothing was linted')
+      if (error instanceof RuleLoadError) {
+        const failure = ruleLoadFailure(error, 'nothing was linted')
+        for (const {output} of targets) if (output !== '-') removeStaleReport(resolve(cwd, output))
+        throw failure
+      }
       throw error
     }
+    // ESLint's rule: a config may skip files, not every file lint was asked to check.
+    if (files.length > 0 && run.ignored === files.length) {
+      failWithoutReports(
+        `every file found in ${inputs.map((i) => `"${escapeControlLine(i)}"`).join(', ')} is ignored by the config's \`ignores\`, so nothing was linted. Narrow \`ignores\`, or name the files to lint.`,
+      )
+    }
     const {ruleSets} = run
-    const reports = flags.quiet ? filterReports(run.reports, (f) => f.severity === 'error') : run.reports
+    const reports = flags.quiet ? filterReports(run.reports, (severity) => severity === 'error') : run.reports
 
     const failRank = SEVERITY_RANK[flags['fail-severity'] as Severity]
     const summary = summarise(reports)
@@ -73,7 +108,6 @@ Directories are searched for *.yaml and *.yml files; globs are expanded. Exit co
     const ctx = {cwd, rules, toolVersion: this.config.version, failSeverity: flags['fail-severity'] as Severity, skipped: files.length - run.ignored - run.reports.length, ignored: run.ignored}
 
     const stdoutParts: string[] = []
-    const targets = formats.map((format, i) => ({format, output: outputs[i] ?? '-'}))
     // Annotations alone make a poor log: print the stylish report beside them unless asked for already.
     if (targets.some((t) => t.format === 'github' && t.output === '-') && !targets.some((t) => t.format === 'stylish' && t.output === '-')) {
       targets.push({format: 'stylish', output: '-'})
@@ -91,14 +125,16 @@ Directories are searched for *.yaml and *.yml files; globs are expanded. Exit co
     const failing = reports.some((r) => r.findings.some((f) => SEVERITY_RANK[f.severity] >= failRank))
     const tooManyWarnings = flags['max-warnings'] >= 0 && summary.warningCount > flags['max-warnings']
     if (tooManyWarnings) process.stderr.write(`fuseplan found too many warnings (maximum: ${flags['max-warnings']}).\n`)
-    // A run that stopped looking for files has not checked the repository: never let it pass.
-    if (truncated.length > 0) {
-      const where = truncated.map((t) => `"${escapeControlLine(t)}"`).join(', ')
-      this.fail(
-        `stopped searching ${where} after ${maxEntries.toLocaleString('en')} entries; the files after that were not linted. Lint narrower folders or globs (or raise FUSEPLAN_LINT_MAX_ENTRIES).`,
-      )
-    }
     if (failing || tooManyWarnings) this.exitWith(EXIT.problems)
+  }
+}
+
+/** Removes a report file an earlier run left (a regular file only: never a link, device or folder). */
+function removeStaleReport(path: string): void {
+  try {
+    if (lstatSync(path).isFile()) rmSync(path, {force: true})
+  } catch {
+    // nothing there
   }
 }
 

@@ -3,7 +3,7 @@ import {existsSync, statSync} from 'node:fs'
 import {EXIT, FuseplanCommand, rulesFlag} from '../cli/base-command.js'
 import {BUNDLED_EXAMPLE, displayPath, formatFindingLine, loadProfileWithRules} from '../cli/load-profile.js'
 import {decide} from '../decision/decide.js'
-import {writeAdr} from '../decision/records.js'
+import {AdrWriteError, writeAdr} from '../decision/records.js'
 import {escapeControlLine} from '../util/text.js'
 import {adrRendering} from '../formatters/decision/adr.js'
 import {decisionFormats, formatExplain} from '../formatters/decision/index.js'
@@ -69,7 +69,14 @@ Exit code: 0 with a recommendation, 1 when no strategy fits (the output says why
         if (flags.explain) process.stdout.write(formatExplain(decision, ruleSet))
         this.fail(`no strategy recommended for ${decision.profile.name}: ${decision.noStrategyReason}\nNo ADR written.`, EXIT.problems)
       }
-      const result = writeAdr(flags.out, decision, adrRendering(decision, {date, ruleSet}))
+      let result
+      try {
+        result = writeAdr(flags.out, decision, adrRendering(decision, {date, ruleSet}))
+      } catch (error) {
+        if (error instanceof AdrWriteError) this.fail(error.message)
+        throw error
+      }
+      for (const note of result.notes) process.stderr.write(`fuseplan: note: ${escapeControlLine(note)}\n`)
       if (flags.explain) process.stdout.write(formatExplain(decision, ruleSet))
       if (result.action === 'unchanged') process.stdout.write(`Unchanged: ${result.file} already records this decision; no new ADR written.\n`)
       else if (result.action === 'same-decision') {

@@ -7,6 +7,7 @@ import {decide} from '../decision/decide.js'
 import {STRATEGIES, type Strategy} from '../decision/types.js'
 import {ANSWERS_FILE} from '../scaffold/generate.js'
 import {scaffoldFormats} from '../formatters/scaffold/index.js'
+import {escapeText} from '../util/text.js'
 import {planScaffold, readAnswers, ScaffoldError, writeScaffold, type ScaffoldPlan} from '../scaffold/scaffold.js'
 
 export default class Scaffold extends FuseplanCommand {
@@ -78,7 +79,8 @@ Exit code: 0 on success (also when edited files were kept), 1 when no strategy f
   }
 
   private report(plan: ScaffoldPlan, dryRun: boolean, json: boolean, failed: boolean): void {
-    for (const w of plan.warnings) process.stderr.write(`warning: ${w}\n`)
+    // Warnings quote rule packs (exclusion reasons): escaped, one line each.
+    for (const w of plan.warnings) process.stderr.write(`warning: ${escapeText(w, 'line')}\n`)
     if (json && failed) return
     process.stdout.write(scaffoldFormats.formatters[json ? 'json' : 'text'](plan, {out: displayPath(plan.out), dryRun, failed}))
   }

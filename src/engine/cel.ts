@@ -18,39 +18,231 @@ function environment(): Environment {
   return env
 }
 
-// ---- run-time guard: every evaluation is bounded in steps, time and the size of its values ----
+// ---- run-time budget: every evaluation is bounded in cost units, with a clock as a backstop ----
 //
 // The load-time budget below estimates work, but estimates can be beaten (cel.bind doubling a list,
-// string functions on long values), and V8 does not throw on every huge allocation: some abort the
-// process. cel-js evaluates every node through its evaluator's `run(node, ctx)`, so the guard wraps
-// that one method: it counts nodes, checks the clock now and then, and refuses any value (list,
-// map, string) larger than a rule could need before it can double into something fatal.
+// comparing two towers of shared lists, printing one), and V8 does not throw on every huge
+// allocation: some abort the process. So evaluation is metered in cost units that follow what actually
+// costs (docs/adr/0011-cel-cost-units.md): one per AST node evaluated, one per list or map element a
+// comparison or a message visits, one per character of a string built or scanned by a function, and
+// program size times text length for `matches`. cel-js evaluates every node through its evaluator's
+// `run(node, ctx)`, and binary operators through each node's `handle`, so the meter sits there.
+//
+// Two budgets, as Kubernetes bounds CEL per expression and per object: one per rule evaluated on one
+// document, one for all the rules on that document (a run). A clock checked every few thousand units is
+// only a backstop for a cost the units miss: it ends the command (exit 2), not the rule.
 
-/** At most this many AST node evaluations per evaluation of one expression. */
-export const MAX_EVALUATION_STEPS = 2_000_000
-/** Wall-clock bound of one evaluation, a backstop behind the step count. */
-export const MAX_EVALUATION_MS = 1000
+/** Cost units one rule may use on one document (its condition, forEach, numbers and messages). */
+export const RULE_BUDGET = 1_000_000
+/** Cost units all the rules of a rule set may use together on one document. */
+export const RUN_BUDGET = 10_000_000
+/** Wall-clock backstop for one rule on one document; past it the command stops (exit 2). */
+export const MAX_EVALUATION_MS = 3000
 /** Largest list or map (entries) or string (characters) an evaluation may produce. */
 export const MAX_VALUE_SIZE = 100_000
 
-/** An evaluation stopped by the guard. The rule that hit it is not evaluated again in this process. */
+/** An evaluation stopped by its budget: a finding about the rule. */
 export class CelLimitError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** `rule`: the rule's own budget (it is not evaluated again); `run`: the rule set's budget on this document. */
+    readonly budget: 'rule' | 'run' | 'value' = 'rule',
+  ) {
     super(message)
     this.name = 'CelLimitError'
   }
 }
 
-interface Guard {
-  steps: number
-  deadline: number
+/**
+ * An evaluation that outran the clock while within its cost budget: the cost model missed something.
+ * Not a finding (the verdict would depend on the machine's speed): the command stops with exit 2.
+ */
+export class EvaluationBackstop extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'EvaluationBackstop'
+  }
 }
-let guard: Guard | undefined
+
+/** The budget of one run (all rules on one document). */
+export interface RunMeter {
+  used: number
+  limit: number
+}
+
+export function newRunMeter(limit = RUN_BUDGET): RunMeter {
+  return {used: 0, limit}
+}
+
+interface Meter {
+  used: number
+  limit: number
+  run: RunMeter
+  sinceClock: number
+  deadline: number
+  what: string
+}
+let meter: Meter | undefined
+let backstopMs = MAX_EVALUATION_MS
+
+/** For tests of the backstop only: the wall-clock limit of one rule evaluation. */
+export function setEvaluationBackstopMs(ms: number): void {
+  backstopMs = ms
+}
+
+/** Spends `units` of the current budgets; throws CelLimitError past one of them. */
+export function charge(units: number): void {
+  const m = meter
+  if (m === undefined) return
+  m.used += units
+  m.run.used += units
+  if (m.used > m.limit) throw new CelLimitError(`it used more than its budget of ${m.limit.toLocaleString('en-US')} cost units on this document`, 'rule')
+  if (m.run.used > m.run.limit) throw new CelLimitError(`the rule set used its whole budget of ${m.run.limit.toLocaleString('en-US')} cost units on this document`, 'run')
+  m.sinceClock += units
+  if (m.sinceClock >= 4096) {
+    m.sinceClock = 0
+    if (performance.now() > m.deadline) {
+      throw new EvaluationBackstop(
+        `${m.what} ran for more than ${backstopMs.toLocaleString('en-US')} ms while within its cost budget; fuseplan stopped rather than give a verdict that depends on the machine's speed`,
+      )
+    }
+  }
+}
+
+/** Units left before one of the current budgets runs out (Infinity outside a metered evaluation). */
+function remaining(): number {
+  const m = meter
+  return m === undefined ? Infinity : Math.min(m.limit - m.used, m.run.limit - m.run.used)
+}
+
+export interface Metered<T> {
+  value: T
+  /** Cost units used. */
+  cost: number
+}
+
+/**
+ * Runs `f` as one rule's evaluation on one document: its own budget (RULE_BUDGET), counted against
+ * `run` too. `what` names it in the backstop's message ("rule `id` on deploy/a.yaml").
+ */
+export function metered<T>(run: RunMeter, what: string, f: () => T, limit = RULE_BUDGET): Metered<T> {
+  const outer = meter
+  const m: Meter = {used: 0, limit, run, sinceClock: 0, deadline: performance.now() + backstopMs, what}
+  meter = m
+  try {
+    return {value: f(), cost: m.used}
+  } catch (error) {
+    // V8's own limits (a string too long, the stack) end the evaluation the same way as a budget.
+    if (error instanceof RangeError) throw new CelLimitError(`evaluation hit a limit: ${error.message}`, 'value')
+    throw error
+  } finally {
+    meter = outer
+  }
+}
+
+/** Inside a metered evaluation, `f` as it is; outside one (tests, examples), under a fresh budget. */
+function withMeter<T>(f: () => T): T {
+  if (meter) return f()
+  return metered(newRunMeter(), 'an expression', f).value
+}
 
 function sizeOf(value: unknown): number {
   if (typeof value === 'string' || Array.isArray(value)) return value.length
   if (value instanceof Map || value instanceof Set) return value.size
   return 0
+}
+
+const STOP = Symbol('over budget')
+
+/**
+ * The elements a structural comparison of `a` and `b` visits (as cel-js's equality walks them: same
+ * objects are equal at once, lists element by element, maps entry by entry), counted up to `limit`.
+ */
+function comparisonCost(a: unknown, b: unknown, limit: number): number {
+  let n = 0
+  const visit = (x: unknown, y: unknown): void => {
+    if (x === y || typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return
+    if (++n > limit) throw STOP
+    if (Array.isArray(x) && Array.isArray(y)) {
+      if (x.length !== y.length) return
+      for (let i = 0; i < x.length; i++) {
+        if (++n > limit) throw STOP
+        visit(x[i], y[i])
+      }
+    } else if (x instanceof Map && y instanceof Map) {
+      if (x.size !== y.size) return
+      for (const [k, v] of x) {
+        if (++n > limit) throw STOP
+        visit(v, y.get(k))
+      }
+    } else if (x instanceof Set || y instanceof Set) {
+      n += Math.max(sizeOf(x), sizeOf(y))
+      if (n > limit) throw STOP
+    } else if (!Array.isArray(x) && !Array.isArray(y)) {
+      const xs = x as Record<string, unknown>
+      const ys = y as Record<string, unknown>
+      for (const k in xs) {
+        if (++n > limit) throw STOP
+        visit(xs[k], ys[k])
+      }
+    }
+  }
+  try {
+    visit(a, b)
+  } catch (error) {
+    if (error === STOP) return limit + 1
+    throw error
+  }
+  return n
+}
+
+/** Cost of `a op b` for the operators that walk their operands: comparisons and list membership. */
+function operatorCost(op: string, a: unknown, b: unknown): number {
+  const limit = Math.min(remaining(), Number.MAX_SAFE_INTEGER)
+  if (op === 'in') {
+    if (!Array.isArray(b) && !(b instanceof Set)) return 1
+    let n = 1
+    for (const item of b) {
+      n += 1 + comparisonCost(a, item, limit - n)
+      if (n > limit) return n
+    }
+    return n
+  }
+  if (op === '+') return 1 + sizeOf(a) + sizeOf(b)
+  // Strings compare (and order) character by character.
+  if (typeof a === 'string' && typeof b === 'string') return 1 + Math.min(a.length, b.length)
+  return 1 + comparisonCost(a, b, limit)
+}
+
+const WALKING_OPERATORS = new Set(['==', '!=', 'in', '+', '<', '<=', '>', '>='])
+
+type HandledNode = {op: string; args: unknown; handle?: (a: unknown, b: unknown, ast: unknown, ev: unknown) => unknown; chargeInput?: boolean}
+
+/**
+ * Meters a checked AST: binary operators that walk their operands are charged before they run, and
+ * the values function calls read (receiver and arguments) are charged by their size when they are
+ * produced, since string functions scan them.
+ */
+function meterAst(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const x of node) meterAst(x)
+    return
+  }
+  if (!isNode(node)) return
+  const n = node as HandledNode
+  const handle = n.handle
+  if (typeof handle === 'function' && WALKING_OPERATORS.has(n.op)) {
+    const op = n.op
+    n.handle = (a, b, ast, ev) => {
+      charge(operatorCost(op, a, b))
+      return handle(a, b, ast, ev)
+    }
+  }
+  if ((n.op === 'call' || n.op === 'rcall') && Array.isArray(n.args)) {
+    const inputs = n.op === 'rcall' ? [n.args[1], ...(Array.isArray(n.args[2]) ? n.args[2] : [])] : Array.isArray(n.args[1]) ? n.args[1] : []
+    for (const input of inputs) if (isNode(input)) (input as HandledNode).chargeInput = true
+  }
+  meterAst(n.args)
 }
 
 function guardEvaluator(environment: Environment): void {
@@ -65,29 +257,15 @@ function guardEvaluator(environment: Environment): void {
   ;(probe as unknown as () => unknown)()
   if (!evaluator || typeof evaluator.run !== 'function') throw new Error('cel-js changed: cannot install the evaluation guard')
   evaluator.run = function run(node: unknown, ctx: unknown): unknown {
-    const n = node as {evaluate: (ev: unknown, node: unknown, ctx: unknown) => unknown}
-    const g = guard
-    if (g === undefined) return n.evaluate(this, n, ctx)
-    if (++g.steps > MAX_EVALUATION_STEPS) throw new CelLimitError(`evaluation took more than ${MAX_EVALUATION_STEPS.toLocaleString('en-US')} steps`)
-    if ((g.steps & 0x3ff) === 0 && performance.now() > g.deadline) throw new CelLimitError(`evaluation ran longer than ${MAX_EVALUATION_MS} ms`)
+    const n = node as {evaluate: (ev: unknown, node: unknown, ctx: unknown) => unknown; op: string; chargeInput?: boolean}
+    if (meter === undefined) return n.evaluate(this, n, ctx)
+    charge(1)
     const value = n.evaluate(this, n, ctx)
-    if (sizeOf(value) > MAX_VALUE_SIZE) throw new CelLimitError(`a value grew past ${MAX_VALUE_SIZE.toLocaleString('en-US')} elements or characters`)
+    const size = sizeOf(value)
+    if (size > MAX_VALUE_SIZE) throw new CelLimitError(`a value grew past ${MAX_VALUE_SIZE.toLocaleString('en-US')} elements or characters`, 'value')
+    // Strings and lists a function builds, or reads to scan them, cost their size.
+    if (size > 0 && (n.chargeInput === true || n.op === 'call' || n.op === 'rcall' || n.op === 'list' || n.op === 'map')) charge(size)
     return value
-  }
-}
-
-/** Runs one evaluation under the guard (nested calls share the outer one's budget). */
-function guarded<T>(f: () => T): T {
-  if (guard) return f()
-  guard = {steps: 0, deadline: performance.now() + MAX_EVALUATION_MS}
-  try {
-    return f()
-  } catch (error) {
-    // V8's own limits (a string too long, the stack) end the evaluation the same way.
-    if (error instanceof RangeError) throw new CelLimitError(`evaluation hit a limit: ${error.message}`)
-    throw error
-  } finally {
-    guard = undefined
   }
 }
 
@@ -103,6 +281,13 @@ function re2(pattern: string): RE2JS {
     regexCache.set(pattern, re)
   }
   return re
+}
+
+/** Instructions in RE2JS's compiled program (the pattern's length if that internal is gone). */
+function programSize(re: RE2JS, pattern: string): number {
+  const prog = (re as unknown as {re2Input?: {prog?: {numInst?: () => number}}}).re2Input?.prog
+  const n = typeof prog?.numInst === 'function' ? prog.numInst() : undefined
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : Math.max(1, pattern.length)
 }
 
 function regexError(error: unknown): string {
@@ -143,11 +328,14 @@ function useLinearRegex(node: unknown): void {
       const re = ev.run(p, ctx)
       if (typeof text !== 'string' || typeof re !== 'string') throw new Error('matches() needs two strings')
       let compiled: RE2JS
+      // Compiling reads the pattern; matching costs at most the program's size per character.
+      charge(re.length)
       try {
         compiled = re2(re)
       } catch (error) {
         throw new Error(`invalid regular expression: ${regexError(error)}`)
       }
+      charge(programSize(compiled, re) * (text.length + 1))
       return compiled.matcher(text).find()
     }
   }
@@ -217,11 +405,17 @@ function collectReads(node: unknown, out: Set<string>): void {
   collectReads(node.args, out)
 }
 
-/** Converts CEL results to plain JS: BigInt to number, Maps to objects. */
+/** Converts CEL results to plain JS: BigInt to number, Maps to objects. Each element costs a unit. */
 export function toPlain(value: unknown): unknown {
   if (typeof value === 'bigint') return Number(value)
-  if (Array.isArray(value)) return value.map(toPlain)
-  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), toPlain(v)]))
+  if (Array.isArray(value)) {
+    charge(value.length)
+    return value.map(toPlain)
+  }
+  if (value instanceof Map) {
+    charge(value.size)
+    return Object.fromEntries([...value].map(([k, v]) => [String(k), toPlain(v)]))
+  }
   return value
 }
 
@@ -324,9 +518,11 @@ export function compile(source: string): Compiled {
   const ast = (parsed as unknown as {ast: unknown}).ast
   checkBudget(ast)
   useLinearRegex(ast)
+  meterAst(ast)
   const reads = new Set<string>()
   collectReads(ast, reads)
-  // An expression that hit the guard once would hit it on every profile: fail fast after that.
+  // An expression that went over its own budget once would on every document: fail fast after that.
+  // (Running out of the rule set's budget says nothing about this expression.)
   let exhausted: CelLimitError | undefined
   return {
     source,
@@ -334,9 +530,9 @@ export function compile(source: string): Compiled {
     run: (ctx) => {
       if (exhausted) throw exhausted
       try {
-        return toPlain(guarded(() => parsed(ctx as unknown as Record<string, unknown>)))
+        return withMeter(() => toPlain(parsed(ctx as unknown as Record<string, unknown>)))
       } catch (error) {
-        if (error instanceof CelLimitError) exhausted = error
+        if (error instanceof CelLimitError && error.budget !== 'run') exhausted = error
         throw error
       }
     },
@@ -383,6 +579,12 @@ export interface Template {
 }
 
 export function compileTemplate(source: string, lazy = false): Template {
+  if (source.length > MAX_VALUE_SIZE) {
+    throw new CelCompileError(
+      `Template is ${source.length.toLocaleString('en-US')} characters long; fuseplan allows ${MAX_VALUE_SIZE.toLocaleString('en-US')} (a message is one or a few sentences).`,
+      0,
+    )
+  }
   const parts: Template['parts'] = []
   let i = 0
   while (i < source.length) {
@@ -414,16 +616,85 @@ export function compileTemplate(source: string, lazy = false): Template {
   return {source, parts}
 }
 
+/** Text built under the budget: each character costs a unit, and it stops at MAX_VALUE_SIZE. */
+class BoundedText {
+  private parts: string[] = []
+  private length = 0
+  add(s: string): void {
+    charge(s.length)
+    this.length += s.length
+    if (this.length > MAX_VALUE_SIZE) throw new CelLimitError(`a message grew past ${MAX_VALUE_SIZE.toLocaleString('en-US')} characters`, 'value')
+    this.parts.push(s)
+  }
+  toString(): string {
+    return this.parts.join('')
+  }
+}
+
+/** A value in a message: numbers rounded, lists joined by commas, maps as JSON. Costs what it visits and builds. */
 export function formatValue(value: unknown, filter?: TemplateFilter): string {
-  if (filter === 'percent' && typeof value === 'number') return `${formatNumber(value * 100, 1)}%`
-  if (filter === 'fixed2' && typeof value === 'number') return value.toFixed(2)
-  if (filter === 'ms' && typeof value === 'number') return `${formatNumber(value, 2)} ms`
-  if (filter === 'count' && typeof value === 'number') return Math.round(value).toLocaleString('en-US')
-  if (Array.isArray(value)) return value.map((v) => formatValue(v)).join(', ')
-  if (typeof value === 'number') return formatNumber(value, 3)
-  if (value === null || value === undefined) return 'none'
-  if (typeof value === 'object') return JSON.stringify(value)
-  return String(value)
+  const out = new BoundedText()
+  withMeter(() => writeValue(out, value, filter))
+  return out.toString()
+}
+
+function writeValue(out: BoundedText, value: unknown, filter?: TemplateFilter): void {
+  if (filter === 'percent' && typeof value === 'number') return out.add(`${formatNumber(value * 100, 1)}%`)
+  if (filter === 'fixed2' && typeof value === 'number') return out.add(value.toFixed(2))
+  if (filter === 'ms' && typeof value === 'number') return out.add(`${formatNumber(value, 2)} ms`)
+  if (filter === 'count' && typeof value === 'number') return out.add(Math.round(value).toLocaleString('en-US'))
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      charge(1)
+      if (i > 0) out.add(', ')
+      writeValue(out, v)
+    })
+    return
+  }
+  if (typeof value === 'number') return out.add(formatNumber(value, 3))
+  if (value === null || value === undefined) return out.add('none')
+  if (typeof value === 'object') return writeJson(out, value)
+  return out.add(String(value))
+}
+
+/** JSON.stringify's text, written piece by piece so a huge (or shared, exponentially large) value stops at the budget. */
+function writeJson(out: BoundedText, value: unknown): void {
+  if (value === null || value === undefined || typeof value === 'function' || typeof value === 'symbol') return out.add('null')
+  if (typeof value === 'bigint') return out.add(String(value))
+  if (typeof value !== 'object') return out.add(JSON.stringify(value))
+  charge(1)
+  if (Array.isArray(value)) {
+    out.add('[')
+    value.forEach((v, i) => {
+      if (i > 0) out.add(',')
+      writeJson(out, v)
+    })
+    return out.add(']')
+  }
+  const entries = value instanceof Map ? [...value].map(([k, v]) => [String(k), v] as const) : Object.entries(value)
+  out.add('{')
+  let first = true
+  for (const [k, v] of entries) {
+    if (v === undefined) continue
+    if (!first) out.add(',')
+    first = false
+    out.add(`${JSON.stringify(k)}:`)
+    writeJson(out, v)
+  }
+  out.add('}')
+}
+
+/** A short, one-line preview of any value for an error message (never the whole of a huge value). */
+export function previewValue(value: unknown, max = 80): string {
+  const text = new BoundedText()
+  try {
+    metered(newRunMeter(max * 4), 'a preview', () => writeJson(text, value), max * 4)
+  } catch (error) {
+    if (!(error instanceof CelLimitError)) throw error
+    return `${text.toString().slice(0, max)}…`
+  }
+  const s = text.toString()
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s
 }
 
 /** Up to `digits` decimals, trailing zeros dropped: 0.220 -> "0.22", 18000 -> "18000". */
@@ -437,9 +708,14 @@ export function formatNumber(x: number, digits: number): string {
 }
 
 export function renderTemplate(t: Template, ctx: CelContext): string {
-  let out = ''
-  for (const part of t.parts) out += typeof part === 'string' ? part : formatValue(part.expr.run(ctx), part.filter)
-  return out
+  const out = new BoundedText()
+  withMeter(() => {
+    for (const part of t.parts) {
+      if (typeof part === 'string') out.add(part)
+      else writeValue(out, part.expr.run(ctx), part.filter)
+    }
+  })
+  return out.toString()
 }
 
 export type NumberOrExpr = number | Compiled
@@ -447,7 +723,7 @@ export type NumberOrExpr = number | Compiled
 export function evalNumber(v: NumberOrExpr, ctx: CelContext): number {
   if (typeof v === 'number') return v
   const out = v.run(ctx)
-  if (typeof out !== 'number' || !Number.isFinite(out)) throw new Error(`\`${v.source}\` gave ${JSON.stringify(out)}, expected a number`)
+  if (typeof out !== 'number' || !Number.isFinite(out)) throw new Error(`\`${v.source}\` gave ${previewValue(out)}, expected a number`)
   return out
 }
 

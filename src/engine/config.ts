@@ -64,7 +64,7 @@ export function isInside(path: string, root: string): boolean {
 }
 
 /** Like isInside, after resolving symbolic links on both sides (a link inside may lead outside). */
-function realInside(path: string, root: string): boolean {
+export function realInside(path: string, root: string): boolean {
   const real = (p: string): string => {
     try {
       return realpathSync(p)
@@ -129,7 +129,7 @@ export function loadConfig(path: string, seen: string[] = [], options: ConfigLoa
   const top = y.src.value
   // Keys, types and allowed values: the config schema (./schemas.ts). What follows reads a value only
   // when it has the right type, and checks what a schema cannot (paths exist and stay inside the root).
-  y.problems.push(...structureProblems('config', y.src, shown))
+  for (const p of structureProblems('config', y.src, shown)) y.problems.push(p)
   const base = dirname(abs)
   const at = (path: DocPath, key = false): LoadProblem => {
     const r = y.src.rangeOf(path, {key})
@@ -150,7 +150,7 @@ export function loadConfig(path: string, seen: string[] = [], options: ConfigLoa
     try {
       parents.push(loadConfig(target, [...seen, abs], {...options, root}))
     } catch (error) {
-      if (error instanceof RuleLoadError) y.problems.push(...error.problems)
+      if (error instanceof RuleLoadError) for (const p of error.problems) y.problems.push(p)
       else throw error
     }
   })

@@ -5,7 +5,7 @@ import {isStrategy, type Strategy} from '../profile/strategies.js'
 import type {DecisionFinding, ScoreReason, TraceEntry} from './types.js'
 import type {Profile} from '../profile/types.js'
 import type {Facts} from '../facts/index.js'
-import {evalNumber, evaluationErrorMessage, renderTemplate, type CelContext, type Template} from './cel.js'
+import {CelLimitError, EvaluationBackstop, evalNumber, evaluationErrorMessage, metered, newRunMeter, previewValue, renderTemplate, type CelContext, type Template} from './cel.js'
 import type {ConfiguredRule, RuleSet} from './types.js'
 
 export interface MaskingSettings {
@@ -37,6 +37,8 @@ export interface Evaluation {
   masking: MaskingSettings
   transfer: TransferContribution | null
   findings: DecisionFinding[]
+  /** Cost units used (docs/adr/0011-cel-cost-units.md): by the whole run, and by each rule evaluated. */
+  cost: {run: number; byRule: Record<string, number>}
 }
 
 export interface EvaluateOptions {
@@ -46,6 +48,8 @@ export interface EvaluateOptions {
   strategyOnly?: boolean
   /** Record the values each condition read (skip for speed when nobody reads the trace). */
   traceInputs?: boolean
+  /** The document evaluated, for the message of the wall-clock backstop. */
+  document?: string
 }
 
 /** Parses "modalities[2].availability" into ['modalities', 2, 'availability']. */
@@ -79,7 +83,12 @@ export function evaluateRules(ruleSet: RuleSet, profile: Profile, facts: Facts, 
     masking: {notes: [], sources: {}},
     transfer: null,
     findings: [],
+    cost: {run: 0, byRule: {}},
   }
+  const run = newRunMeter()
+  // Once the rule set's budget on this document is spent, the rules after are not evaluated.
+  let spentBy: TraceEntry | undefined
+  const skipped: string[] = []
   for (const cr of ruleSet.rules) {
     if (opts.lintOnly && (!cr.enabled || cr.rule.effects.findings.length === 0)) continue
     if (opts.strategyOnly && (!cr.enabled || (cr.rule.effects.score.length === 0 && cr.rule.effects.exclude.length === 0 && !cr.rule.effects.masking))) continue
@@ -87,11 +96,27 @@ export function evaluateRules(ruleSet: RuleSet, profile: Profile, facts: Facts, 
       ev.trace.push({ruleId: cr.rule.id, fired: false, inputs: {}, effects: [], disabled: true})
       continue
     }
-    const entry = runRule(cr, profile, facts, ev, opts.traceInputs !== false)
+    if (spentBy) {
+      skipped.push(cr.rule.id)
+      ev.trace.push({ruleId: cr.rule.id, fired: false, inputs: {}, effects: [], error: NOT_EVALUATED, budgetSkipped: true})
+      continue
+    }
+    const what = `rule \`${cr.rule.id}\`${opts.document ? ` on ${opts.document}` : ''}`
+    const {value: entry, cost} = metered(run, what, () => runRule(cr, profile, facts, ev, opts.traceInputs !== false))
+    ev.cost.byRule[cr.rule.id] = cost
     ev.trace.push(entry)
+    if (entry.budgetSpent) spentBy = entry
   }
+  if (spentBy && skipped.length > 0) {
+    const names = skipped.slice(0, 5).map((id) => `\`${id}\``)
+    spentBy.error += `; ${skipped.length === 1 ? 'the rule after it was' : `the ${skipped.length} rules after it were`} not evaluated (${names.join(', ')}${skipped.length > 5 ? `, and ${skipped.length - 5} more` : ''})`
+  }
+  ev.cost.run = run.used
   return ev
 }
+
+/** The trace error of a rule skipped because the rule set's budget was spent on this document. */
+export const NOT_EVALUATED = 'not evaluated: the rule set had used its whole budget on this document'
 
 function runRule(cr: ConfiguredRule, profile: Profile, facts: Facts, ev: Evaluation, traceInputs: boolean): TraceEntry {
   const {rule} = cr
@@ -108,12 +133,12 @@ function runRule(cr: ConfiguredRule, profile: Profile, facts: Facts, ev: Evaluat
   const staged: (() => void)[] = []
   try {
     const cond = rule.when.run(ctx)
-    if (typeof cond !== 'boolean') throw new Error(`condition gave ${JSON.stringify(cond)}, expected true or false`)
+    if (typeof cond !== 'boolean') throw new Error(`condition gave ${previewValue(cond)}, expected true or false`)
     if (!cond) return entry
     let items: unknown[] = [undefined]
     if (rule.forEach) {
       const list = rule.forEach.run(ctx)
-      if (!Array.isArray(list)) throw new Error(`forEach gave ${JSON.stringify(list)}, expected a list`)
+      if (!Array.isArray(list)) throw new Error(`forEach gave ${previewValue(list)}, expected a list`)
       items = list
       if (items.length === 0) return entry
     }
@@ -186,9 +211,12 @@ function runRule(cr: ConfiguredRule, profile: Profile, facts: Facts, ev: Evaluat
     for (const commit of staged) commit()
     entry.fired = true
   } catch (error) {
+    // The clock outran a budget that should have held: no verdict, the command stops (exit 2).
+    if (error instanceof EvaluationBackstop) throw error
     entry.fired = false
     entry.effects = []
     entry.error = evaluationErrorMessage(error)
+    if (error instanceof CelLimitError && error.budget === 'run') entry.budgetSpent = true
   }
   return entry
 }

@@ -7,7 +7,7 @@ import type {DocPath, Severity} from '../findings.js'
 import {computeFacts} from '../facts/index.js'
 import type {ProfileChecker} from '../profile/load.js'
 import type {Profile} from '../profile/types.js'
-import {findConfig, loadConfig, type Config} from './config.js'
+import {findConfig, loadConfig, realInside, trustRoot, type Config} from './config.js'
 import {evaluateRules} from './evaluate.js'
 import {displayPath, listRuleFilesChecked, loadRuleFile, RuleLoadError, RULES_SNAPSHOT_VERSION, type LoadProblem, type RulesSnapshot} from './loader.js'
 import {BUILTIN_CHECKS, builtinCheck} from '../profile/builtin-checks.js'
@@ -100,6 +100,10 @@ export function loadRuleSet(opts: LoadRuleSetOptions = {}): RuleSet {
 
   const problems: LoadProblem[] = []
   const files: {file: string; builtin: boolean}[] = []
+  // The folder each rule folder's files must resolve into (ADR 0006): the config's repository for its
+  // `rules`, the folder's own repository for `--rules`. A linked file is compared by its real path.
+  const configDirs = new Set(config?.ruleDirs ?? [])
+  const rootOf = (dir: string): string => (configDirs.has(dir) && configPath ? trustRoot(configPath) : trustRoot(dir))
   for (const [i, dir] of dirs.entries()) {
     let ok = false
     try {
@@ -112,8 +116,22 @@ export function loadRuleSet(opts: LoadRuleSetOptions = {}): RuleSet {
       continue
     }
     const listed = listRuleFilesChecked(dir)
-    problems.push(...listed.problems)
-    for (const f of listed.files) files.push({file: f, builtin: i === 0 && !opts.noBuiltin})
+    for (const p of listed.problems) problems.push(p)
+    const builtin = i === 0 && !opts.noBuiltin
+    const root = builtin || opts.trust ? undefined : rootOf(dir)
+    for (const f of listed.files) {
+      if (root !== undefined && !realInside(f, root)) {
+        // Not read at all: nothing of a file outside the repository may reach the log.
+        problems.push({
+          file: displayPath(f),
+          line: 1,
+          column: 1,
+          message: `Rule file resolves outside ${displayPath(root) || '.'} (the repository or working directory) through a symbolic link; fuseplan reads rule files only from inside it. Pass --trust to allow it.`,
+        })
+        continue
+      }
+      files.push({file: f, builtin})
+    }
   }
   if (problems.length > 0) throw new RuleLoadError(problems)
 
@@ -127,7 +145,7 @@ export function loadRuleSet(opts: LoadRuleSetOptions = {}): RuleSet {
   for (const {file, builtin} of files) {
     const snap = builtin && snapshot ? snapshot.files[relative(dirs[0], file).split(sep).join('/')] : undefined
     const loaded = loadRuleFile(file, builtin, snap)
-    problems.push(...loaded.problems)
+    for (const p of loaded.problems) problems.push(p)
     for (const rule of loaded.rules) {
       if (builtinCheck(rule.id)) {
         const r = loaded.y.src.rangeOf(loaded.idPaths.get(rule) ?? ['id'])
@@ -206,12 +224,13 @@ export function defaultRuleSet(): RuleSet {
 }
 
 /** Lint findings of the rule set on a (schema-valid) profile. */
-export function checkProfile(ruleSet: RuleSet, profile: Profile): DecisionFinding[] {
+export function checkProfile(ruleSet: RuleSet, profile: Profile, document?: string): DecisionFinding[] {
   const facts = computeFacts(profile)
-  const ev = evaluateRules(ruleSet, profile, facts, {lintOnly: true, traceInputs: false})
+  const ev = evaluateRules(ruleSet, profile, facts, {lintOnly: true, traceInputs: false, document})
   const findings = [...ev.findings]
   for (const t of ev.trace) {
-    if (t.error) {
+    // Rules skipped for want of budget are named in the finding of the rule that spent it.
+    if (t.error && !t.budgetSkipped) {
       const docPath: DocPath = []
       findings.push({ruleId: t.ruleId, severity: 'error', message: `Rule \`${t.ruleId}\` could not be evaluated on this profile: ${t.error}`, path: '', docPath})
     }

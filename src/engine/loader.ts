@@ -290,8 +290,14 @@ export function loadRuleFile(file: string, builtin: boolean, snapshot?: RuleFile
   const rules: Rule[] = []
   const idPaths = new Map<Rule, DocPath>()
   if (!y.ok) return {rules, problems: y.problems, idPaths, y}
+  // A file that is not a rule file at all (a key file a link points at, some other YAML) is refused
+  // without naming its keys or values: they are its content, and may be secrets (ADR 0006).
+  const value = y.src.value
+  if (!y.isMap(value) || !('id' in value || 'rules' in value)) {
+    return {rules, problems: [{file: shown, line: 1, column: 1, message: 'Not a fuseplan rule file: expected a mapping with `id` (one rule) or `rules` (a list of rules).'}], idPaths, y}
+  }
   // A snapshot was made of a bundled file that loaded without problems: its structure was checked then.
-  if (!y.lazyCel) y.problems.push(...structureProblems('rule-file', y.src, shown))
+  if (!y.lazyCel) for (const p of structureProblems('rule-file', y.src, shown)) y.problems.push(p)
   const structureOk = y.problems.length === 0
   const top = y.map(y.src.value)
   if (!top) return {rules, problems: y.problems, idPaths, y}

@@ -164,4 +164,8 @@ export interface TraceEntry {
   error?: string
   /** True when the config turned the rule off: it was not evaluated. */
   disabled?: boolean
+  /** True when the rule set's budget on this document ran out while this rule was evaluated. */
+  budgetSpent?: boolean
+  /** True when the rule was not evaluated because the rule set's budget on this document was spent. */
+  budgetSkipped?: boolean
 }

@@ -29,6 +29,15 @@ export interface CsvRecord {
 
 /** No real data cell is this long; a field that grows past it is almost always an unclosed quote. */
 export const MAX_FIELD_CHARS = 1 << 20
+/** Columns per record: wide omics tables have tens of thousands; more is not a table to map. */
+export const MAX_FIELDS = 100_000
+/** Characters per record (the header line included): bounds memory whatever the line holds. */
+export const MAX_RECORD_CHARS = 8 << 20
+
+/** Characters that end a run of field text: quote, CR, LF, and (outside quotes) the comma. */
+function isSpecial(code: number, quoted: boolean): boolean {
+  return code === 0x22 || code === 0x0a || code === 0x0d || (!quoted && code === 0x2c)
+}
 
 const enum State {
   FieldStart,
@@ -51,6 +60,8 @@ export class CsvParser {
   /** True right after a CR ended a record: a following LF belongs to it. */
   private skipLf = false
   private started = false
+  /** Characters of the record read so far. */
+  private recordChars = 0
 
   constructor(private readonly onRecord: (record: CsvRecord) => void) {}
 
@@ -65,6 +76,19 @@ export class CsvParser {
       if (this.skipLf) {
         this.skipLf = false
         if (ch === '\n') continue
+      }
+      if (++this.recordChars > MAX_RECORD_CHARS) this.tooLong()
+      // A run of ordinary characters inside a field is taken as one slice, not one string per character.
+      if ((this.state === State.Unquoted || this.state === State.Quoted) && !isSpecial(chunk.charCodeAt(i), this.state === State.Quoted)) {
+        const quoted = this.state === State.Quoted
+        let j = i + 1
+        while (j < chunk.length && !isSpecial(chunk.charCodeAt(j), quoted)) j++
+        this.recordChars += j - i - 1
+        if (this.recordChars > MAX_RECORD_CHARS) this.tooLong()
+        this.append(chunk.slice(i, j))
+        this.column += j - i
+        i = j - 1
+        continue
       }
       switch (this.state) {
         case State.FieldStart:
@@ -134,6 +158,10 @@ export class CsvParser {
     if (this.state !== State.FieldStart || this.fields.length > 0) this.finishRecord()
   }
 
+  private tooLong(): never {
+    throw new DataFormatError(`a record longer than ${MAX_RECORD_CHARS.toLocaleString('en-US')} characters starts here; is this a CSV file with one row per line?`, this.recordLine, 1)
+  }
+
   private append(ch: string): void {
     this.field += ch
     if (this.field.length > MAX_FIELD_CHARS) {
@@ -142,6 +170,9 @@ export class CsvParser {
   }
 
   private endField(): void {
+    if (this.fields.length + 1 >= MAX_FIELDS) {
+      throw new DataFormatError(`a record with more than ${MAX_FIELDS.toLocaleString('en-US')} fields; fuseplan maps at most ${MAX_FIELDS.toLocaleString('en-US')} columns`, this.line, this.column)
+    }
     this.fields.push(this.field)
     this.columns.push(this.fieldColumn)
     this.lines.push(this.fieldLine)
@@ -172,6 +203,7 @@ export class CsvParser {
     this.lines = []
     this.field = ''
     this.state = State.FieldStart
+    this.recordChars = 0
     // A blank line is not a record.
     if (record.fields.length === 1 && record.fields[0] === '' && record.endColumn === 1) return
     this.onRecord(record)

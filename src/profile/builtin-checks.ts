@@ -137,6 +137,15 @@ export const BUILTIN_CHECKS: readonly BuiltinCheck[] = [
     description: 'A `# fuseplan-disable...` comment that matched no finding: the problem was fixed or the rule id is wrong. Remove the comment.',
   },
   {
+    id: 'too-many-findings',
+    appliesTo: 'any',
+    configurable: false,
+    severity: 'error',
+    title: 'A file has at most 1,000 findings to show',
+    description:
+      'Lint shows the first 1,000 findings of a file (in file order) and ends with one line counting the rest, by severity, at the first one left out; its severity is the highest among them, so the exit code is what it would be with all of them shown.',
+  },
+  {
     id: 'invalid-disable-directive',
     appliesTo: 'any',
     configurable: false,

@@ -115,7 +115,9 @@ function checkValidPart(value: unknown, schema: Finding[], typos: KeyTypo[], che
   let problems: ProfileProblem[]
   try {
     problems = check(repaired as unknown as Profile)
-  } catch {
+  } catch (error) {
+    // The rule engine's wall-clock backstop stops the command; anything else means "not checkable".
+    if ((error as Error | undefined)?.name === 'EvaluationBackstop') throw error
     return []
   }
   return problems.filter((p) => !/^Rule `[^`]+` could not be evaluated/.test(p.message) && !under(pathToString(p.docPath)))

@@ -47,6 +47,9 @@ export function validateProfileSchema(source: SourceDocument, typos?: KeyTypo[])
   return schemaFindings(profileValidator(), source, 'schema', profileSchema, typos)
 }
 
+/** Unknown keys checked for a typo of a known one, per document. */
+const MAX_KEY_SUGGESTIONS = 1000
+
 /** A key the schema does not know that is probably a typo of `meant`. */
 export interface KeyTypo {
   path: DocPath
@@ -63,8 +66,12 @@ export function schemaFindings(validate: ValidateFunction, source: SourceDocumen
   for (const e of errors) if (e.keyword === 'required') missing.set(e.instancePath, [...(missing.get(e.instancePath) ?? []), String((e.params as {missingProperty: string}).missingProperty)])
   const meantBy = new Map<ErrorObject, string>()
   const covered = new Set<string>()
+  // Suggestions for the first unknown keys only: lint shows a file's first 1,000 findings, and 200,000
+  // unknown keys must not cost 200,000 edit-distance searches.
+  let suggestionsLeft = MAX_KEY_SUGGESTIONS
   for (const e of errors) {
     if (e.keyword !== 'additionalProperties') continue
+    if (suggestionsLeft-- <= 0) break
     const key = String((e.params as {additionalProperty: string}).additionalProperty)
     const gone = (missing.get(e.instancePath) ?? []).filter((m) => !covered.has(`${e.instancePath}\u0000${m}`))
     const meant = closest(key, gone) ?? closest(key, allowedKeys(schema, e.schemaPath))

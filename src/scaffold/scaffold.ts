@@ -12,16 +12,18 @@
 //     place with one rename, an existing one file by file (each a rename); on any failure the
 //     temporary folder is removed, so a failed run leaves nothing behind.
 import {createHash} from 'node:crypto'
-import {existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readSync, realpathSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {basename, dirname, isAbsolute, join, relative, resolve, sep} from 'node:path'
 import type {Decision, Strategy} from '../decision/types.js'
 import {isStrategy} from '../profile/strategies.js'
 import type {Profile} from '../profile/types.js'
 import {ANSWERS_FILE, MANIFEST_FILE, generateProject, renderAnswers, type Answers} from './generate.js'
 import {buildTrainingConfig} from './training-config.js'
+import {BoundedReadError, readBoundedFile} from '../util/read.js'
 import {withoutInterruption} from '../util/signals.js'
 
-export type FileStatus = 'added' | 'changed' | 'unchanged' | 'kept' | 'conflict' | 'removed'
+/** `orphaned`: listed in the previous manifest, generated no more, left in place for the user to delete. */
+export type FileStatus = 'added' | 'changed' | 'unchanged' | 'kept' | 'conflict' | 'removed' | 'orphaned'
 
 /** Suffix of the file holding fuseplan's new version of a file the user edited. */
 export const NEW_VERSION_SUFFIX = '.new'
@@ -93,16 +95,53 @@ export function safeTarget(out: string, rel: string): string {
   return target
 }
 
-export function readManifest(out: string): Manifest | undefined {
-  const file = join(out, MANIFEST_FILE)
-  if (!existsSync(file)) return undefined
+/** fuseplan's state files are a few kilobytes; anything larger is not one of them. */
+const MAX_STATE_BYTES = 1024 * 1024
+
+/**
+ * A state file of the project (`.fuseplan/answers.yaml`, `.fuseplan/manifest.json`), read with the
+ * bounded reader: a FIFO, a device or a link to /dev/zero is refused (exit 2), never read or waited on.
+ * Undefined when there is none.
+ */
+function readStateFile(out: string, rel: string): string | undefined {
+  const file = join(out, rel)
   try {
-    const m = JSON.parse(readFileSync(file, 'utf8')) as Manifest
+    return readBoundedFile(file, MAX_STATE_BYTES).toString('utf8')
+  } catch (error) {
+    if (error instanceof BoundedReadError && error.kind === 'missing') return undefined
+    const reason = error instanceof BoundedReadError ? error.reason : String((error as Error)?.message ?? error)
+    throw new ScaffoldError(`cannot read ${file}: ${reason}. fuseplan keeps its state there in a small regular file; move this one away and run scaffold again`, 2)
+  }
+}
+
+export function readManifest(out: string): Manifest | undefined {
+  const text = readStateFile(out, MANIFEST_FILE)
+  if (text === undefined) return undefined
+  try {
+    const m = JSON.parse(text) as Manifest
     if (m && typeof m === 'object' && m.files && typeof m.files === 'object') return m
   } catch {
     // A broken manifest protects nothing: every existing file then counts as user-owned.
   }
   return undefined
+}
+
+/** sha256 of a regular file, read in chunks (a user's file may be large; it is never read whole). */
+export function hashFile(path: string): string {
+  const hash = createHash('sha256')
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
+  try {
+    if (!fstatSync(fd).isFile()) throw new ScaffoldError(`cannot read ${path}: it is not a regular file`, 1)
+    const chunk = Buffer.allocUnsafe(1 << 16)
+    for (;;) {
+      const n = readSync(fd, chunk, 0, chunk.length, null)
+      if (n === 0) break
+      hash.update(chunk.subarray(0, n))
+    }
+  } finally {
+    closeSync(fd)
+  }
+  return `sha256:${hash.digest('hex')}`
 }
 
 export interface PlanInput {
@@ -155,7 +194,7 @@ export function planScaffold(input: PlanInput): ScaffoldPlan {
       continue
     }
     if (!lstatSync(target).isFile()) throw new ScaffoldError(`cannot write ${rel}: a folder or special file is in the way`, 1)
-    const current = sha256(readFileSync(target))
+    const current = hashFile(target)
     if (current === sha256(text)) {
       files.push({path: rel, status: 'unchanged'})
       continue
@@ -171,7 +210,7 @@ export function planScaffold(input: PlanInput): ScaffoldPlan {
     const sideRel = `${rel}${NEW_VERSION_SUFFIX}`
     const sideTarget = safeTarget(out, sideRel)
     const earlier = previous?.pending?.[sideRel]
-    const waiting = earlier !== undefined && existsSync(sideTarget) && lstatSync(sideTarget).isFile() && sha256(readFileSync(sideTarget)) === earlier
+    const waiting = earlier !== undefined && existsSync(sideTarget) && lstatSync(sideTarget).isFile() && hashFile(sideTarget) === earlier
     if (generated === sha256(text) && !waiting) {
       files.push({path: rel, status: 'kept', reason})
       continue
@@ -184,8 +223,8 @@ export function planScaffold(input: PlanInput): ScaffoldPlan {
     const target = safeTarget(out, sideRel)
     if (!existsSync(target)) files.push({path: sideRel, status: 'added', sidecar: true})
     else if (!lstatSync(target).isFile()) throw new ScaffoldError(`cannot write ${sideRel}: a folder or special file is in the way`, 1)
-    else if (sha256(readFileSync(target)) === sha256(text)) files.push({path: sideRel, status: 'unchanged', sidecar: true})
-    else if (previous?.pending?.[sideRel] === sha256(readFileSync(target))) files.push({path: sideRel, status: 'changed', sidecar: true})
+    else if (hashFile(target) === sha256(text)) files.push({path: sideRel, status: 'unchanged', sidecar: true})
+    else if (previous?.pending?.[sideRel] === hashFile(target)) files.push({path: sideRel, status: 'changed', sidecar: true})
     else
       files.push({
         path: sideRel,
@@ -203,21 +242,29 @@ export function planScaffold(input: PlanInput): ScaffoldPlan {
   const manifestText = `${JSON.stringify(manifest, null, 2)}\n`
   contents.set(MANIFEST_FILE, manifestText)
   const manifestTarget = safeTarget(out, MANIFEST_FILE)
-  files.push({path: MANIFEST_FILE, status: !existsSync(manifestTarget) ? 'added' : sha256(readFileSync(manifestTarget)) === sha256(manifestText) ? 'unchanged' : 'changed'})
+  files.push({path: MANIFEST_FILE, status: !existsSync(manifestTarget) ? 'added' : hashFile(manifestTarget) === sha256(manifestText) ? 'unchanged' : 'changed'})
 
+  // Files of the previous run that are generated no more. Only fuseplan's own `.new` files beside a
+  // generated file are removed (when unchanged): a manifest is a file in the project, and a tampered
+  // one must not make scaffold delete whatever file it knows the hash of. Anything else it lists is
+  // left in place and reported.
   const stale: string[] = []
   const previousFiles = {...previous?.files, ...previous?.pending}
   for (const [rel, hash] of Object.entries(previousFiles)) {
-    if (contents.has(rel)) continue
+    if (contents.has(rel) || typeof hash !== 'string') continue
     let target: string
     try {
       target = safeTarget(out, rel)
     } catch {
       continue // a tampered manifest never makes us touch anything outside `out`
     }
-    if (existsSync(target) && lstatSync(target).isFile() && sha256(readFileSync(target)) === hash) {
+    if (!existsSync(target) || !lstatSync(target).isFile() || hashFile(target) !== hash) continue
+    const sidecar = previous?.pending?.[rel] === hash && rel.endsWith(NEW_VERSION_SUFFIX) && contents.has(rel.slice(0, -NEW_VERSION_SUFFIX.length))
+    if (sidecar) {
       stale.push(rel)
-      files.push({path: rel, status: 'removed', ...(previous?.pending?.[rel] ? {sidecar: true} : {})})
+      files.push({path: rel, status: 'removed', sidecar: true})
+    } else {
+      files.push({path: rel, status: 'orphaned', reason: 'fuseplan no longer generates it; delete it if you do not need it'})
     }
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
@@ -276,8 +323,14 @@ function writeScaffoldNow(plan: ScaffoldPlan): void {
 /** Reads `.fuseplan/answers.yaml` of an existing project. */
 export function readAnswers(out: string, parse: (text: string) => unknown): Answers | undefined {
   const file = join(out, ANSWERS_FILE)
-  if (!existsSync(file)) return undefined
-  const value = parse(readFileSync(file, 'utf8')) as Partial<Answers> | null
+  const text = readStateFile(out, ANSWERS_FILE)
+  if (text === undefined) return undefined
+  let value: Partial<Answers> | null
+  try {
+    value = parse(text) as Partial<Answers> | null
+  } catch (error) {
+    throw new ScaffoldError(`${file} is not valid YAML (${String((error as Error)?.message ?? error).split('\n')[0]}); fix it or pass the profile explicitly`, 2)
+  }
   if (!value || typeof value !== 'object' || typeof value.profile !== 'string') {
     throw new ScaffoldError(`${file} is not a fuseplan answers file (no \`profile\`); pass the profile explicitly`, 2)
   }

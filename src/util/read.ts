@@ -90,6 +90,37 @@ function readRest(fd: number, room: number): Buffer {
   return chunk.subarray(0, length)
 }
 
+/**
+ * The first `maxBytes` bytes of a regular file, however large it is (a header, a front matter).
+ * Refuses what readBoundedFile refuses, except size.
+ */
+export function readFilePrefix(filePath: string, maxBytes: number): Buffer {
+  let fd: number
+  try {
+    fd = openSync(filePath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
+  } catch (error) {
+    throw describeErrno(error)
+  }
+  try {
+    const st = fstatSync(fd)
+    if (st.isDirectory()) throw new BoundedReadError('it is a directory', 'directory')
+    if (!st.isFile()) throw new BoundedReadError(`it is ${kindOfNonFile(st)}, not a regular file; fuseplan reads only regular files`, 'not-regular')
+    const buffer = Buffer.allocUnsafe(Math.max(0, Math.min(maxBytes, st.size)))
+    let length = 0
+    while (length < buffer.length) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null)
+      if (n === 0) break
+      length += n
+    }
+    return buffer.subarray(0, length)
+  } catch (error) {
+    if (error instanceof BoundedReadError) throw error
+    throw describeErrno(error)
+  } finally {
+    closeSync(fd)
+  }
+}
+
 /** Checks that a path names a regular file (following links) without reading it; returns the reason otherwise. */
 export function regularFileProblem(filePath: string): BoundedReadError | undefined {
   try {

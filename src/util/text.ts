@@ -1,42 +1,68 @@
-// Text from users (profiles, CSV headers, rule packs) on its way to a terminal or a Markdown file.
-// Terminals obey escape sequences and CI runners obey `::command::` lines, so control characters are
-// shown as visible escapes, and Markdown/HTML syntax in free text is neutralised.
+// Text from users (profiles, CSV headers, rule packs) on its way to a terminal, a CI log, an ADR or an
+// annotation. Terminals obey escape sequences, CI runners obey `::command::` lines, Markdown turns
+// syntax into links and HTML, and bidi controls make text read differently from what it is. One
+// function, escapeText, handles all of it; the target says where the text goes. JSON outputs carry the
+// data as it is.
 
-// C0 controls except tab and newline, DEL, C1 controls, and the bidi overrides/isolates that can
-// make text read differently from what it is.
+/** Where escaped text goes. */
+export type TextTarget =
+  /** One line of a terminal or log: control characters and newlines become visible escapes. */
+  | 'line'
+  /** A block of lines for a terminal or log: newlines (and tabs) kept, other controls made visible. */
+  | 'block'
+  /** Text inside a format that encodes line breaks itself (a workflow command's data): CR and LF kept as they are. */
+  | 'breaks'
+  /** Inline Markdown (an ADR sentence, list item or table cell): one line, no HTML, links or block syntax. */
+  | 'markdown'
 
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
-
-const CONTROL_OR_NEWLINE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
+// C0 controls, DEL, C1 controls, the bidi embeddings, overrides and isolates, the marks LRM/RLM/ALM,
+// and the Unicode line and paragraph separators (some terminals break lines there).
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
 
 function visible(c: string): string {
-  const code = c.charCodeAt(0)
   if (c === '\n') return '\\n'
   if (c === '\r') return '\\r'
   if (c === '\t') return '\\t'
+  const code = c.charCodeAt(0)
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`
 }
 
-/** Replaces control characters (not tab or newline) by visible escapes such as `\x1b`. */
-export function escapeControl(s: string): string {
-  return s.replace(CONTROL, visible)
+/** Characters each target passes through as they are. */
+const KEEP: Record<Exclude<TextTarget, 'markdown'>, string> = {line: '', block: '\n\t', breaks: '\n\r\t'}
+
+/**
+ * THE escape for text from a profile or a rule pack, for every terminal, log, ADR and annotation:
+ * control characters and bidi controls become visible escapes (`\x1b`, `\u202e`) or, in Markdown,
+ * are dropped; no line of the result starts a CI workflow command (`::error::`); Markdown syntax is
+ * neutralised for the `markdown` target. Linear in the length of `s`.
+ */
+export function escapeText(s: string, target: TextTarget): string {
+  if (target === 'markdown') return markdownInline(s)
+  const keep = KEEP[target]
+  const out = s.replace(UNSAFE, (c) => (keep.includes(c) ? c : visible(c)))
+  // A CI runner reads a line that starts with `::` (after blanks) as a workflow command. (A format
+  // that encodes line breaks itself never lets the text start a line.)
+  return target === 'breaks' ? out : out.replace(/(^|[\n\r])([ \t]*):(?=:)/g, '$1$2:\\')
 }
 
-const CONTROL_BUT_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
+/** Control characters shown as escapes; newlines and tabs kept (a block of text). */
+export function escapeControl(s: string): string {
+  return escapeText(s, 'block')
+}
 
 /** Like escapeControl, but carriage returns stay too (for formats that encode line breaks themselves). */
 export function escapeControlKeepBreaks(s: string): string {
-  return s.replace(CONTROL_BUT_BREAKS, visible)
+  return escapeText(s, 'breaks')
 }
 
 /** Like escapeControl, and newlines too: for text that must stay on one line. */
 export function escapeControlLine(s: string): string {
-  return s.replace(CONTROL_OR_NEWLINE, visible)
+  return escapeText(s, 'line')
 }
 
 /** Removes control characters (keeping tab and newline). */
 export function stripControl(s: string): string {
-  return s.replace(CONTROL, '')
+  return s.replace(UNSAFE, (c) => (c === '\n' || c === '\t' ? c : ''))
 }
 
 /**
@@ -46,6 +72,10 @@ export function stripControl(s: string): string {
  * punctuation are left alone, so text without such syntax comes out unchanged.
  */
 export function escapeMarkdown(s: string): string {
+  return escapeText(s, 'markdown')
+}
+
+function markdownInline(s: string): string {
   const text = stripControl(s).replace(/\r\n?|\n/g, ' ')
   // Paired backticks are code spans (rule messages quote names that way); a lone one is escaped.
   const ticks = (text.match(/`/g) ?? []).length
@@ -56,6 +86,9 @@ export function escapeMarkdown(s: string): string {
     .replace(/\|/g, '\\|')
     .replace(/\](?=[([:])/g, '\\]')
     .replace(/:(?=:)/g, ':\\')
+    // A bare `javascript:` (or data:, vbscript:) URL is not a link in CommonMark, but some renderers
+    // autolink it: break the scheme.
+    .replace(/\b(javascript|vbscript|data)(?=:)/gi, '$1\\')
   if (ticks % 2 === 1) out = out.replace(/`/g, '\\`')
   return out.replace(/^(\s*)([-=+#>*_[]|\d+(?=[.)]))/, (_m, sp: string, lead: string) => (/\d/.test(lead) ? `${sp}${lead}\\` : `${sp}\\${lead}`))
 }

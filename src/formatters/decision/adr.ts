@@ -264,7 +264,7 @@ function consequencesSection(d: Decision, chosen: StrategyOption | undefined): s
       )
     }
     if (d.transfer) bad.push(`training takes two stages (pre-train on \`${d.transfer.pretrainCohort}\`, then fine-tune) and validation per cohort`)
-    out.push(...good.map((g) => `* Good, because ${lowerFirst(g)}`), ...bad.map((b) => `* Bad, because ${lowerFirst(b)}`), '')
+    out.push(...good.map((g) => `* Good, because ${md(lowerFirst(g))}`), ...bad.map((b) => `* Bad, because ${md(lowerFirst(b))}`), '')
   } else {
     out.push('* Bad, because nothing can ship until the budget, the encoders or the modalities change', '')
   }
@@ -298,8 +298,9 @@ function prosAndConsSection(d: Decision): string[] {
   for (const o of d.options) {
     out.push(`### ${label(o.strategy)}`, '')
     out.push(STRATEGY_INFO[o.strategy].summary, '')
-    out.push(...o.pros.map((p) => `* Good, because ${lowerFirst(p)}`))
-    out.push(...o.cons.map((c) => `* Bad, because ${lowerFirst(c)}`))
+    // Rule packs write some pros and cons (score and exclusion reasons): escaped like all user text.
+    out.push(...o.pros.map((p) => `* Good, because ${md(lowerFirst(p))}`))
+    out.push(...o.cons.map((c) => `* Bad, because ${md(lowerFirst(c))}`))
     out.push(`* Neutral: score ${num(o.score)}, estimated ${num(o.latencyMs, 2)} ms per request${o.excluded ? '; excluded' : ''}`)
     out.push('')
   }

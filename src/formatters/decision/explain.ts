@@ -2,13 +2,16 @@
 // condition read and the effects it had; then the scores and the outcome.
 import type {Decision} from '../../decision/types.js'
 import type {RuleSet} from '../../engine/types.js'
-import {escapeControl} from '../../util/text.js'
+import {escapeText} from '../../util/text.js'
 import {label, num, showValue} from './util.js'
 
 export function formatExplain(decision: Decision, ruleSet?: RuleSet): string {
+  // Rule packs and profiles supply much of this text: each piece is kept on its line, with no escape
+  // sequence, bidi control or workflow command reaching the terminal or the CI log.
+  const t1 = (s: string): string => escapeText(s, 'line')
   const lines: string[] = []
   const fired = decision.trace.filter((t) => t.fired)
-  lines.push(`Decision trace for ${decision.profile.name} (${decision.profile.hash})`)
+  lines.push(`Decision trace for ${t1(decision.profile.name)} (${decision.profile.hash})`)
   const off = decision.trace.filter((t) => t.disabled).length
   lines.push(`${decision.trace.length - off} rules evaluated, ${fired.length} fired${off ? `, ${off} turned off by config` : ''}.`)
   lines.push('')
@@ -27,11 +30,11 @@ export function formatExplain(decision: Decision, ruleSet?: RuleSet): string {
     for (const t of entries) {
       const title = ruleSet?.byId.get(t.ruleId)?.rule.title
       const mark = t.disabled ? 'off' : t.error ? 'ERROR' : t.fired ? 'FIRED' : 'no'
-      lines.push(`[${mark.padEnd(5)}] ${t.ruleId}${title ? ` - ${title}` : ''}`)
+      lines.push(`[${mark.padEnd(5)}] ${t1(t.ruleId)}${title ? ` - ${t1(title)}` : ''}`)
       const inputs = Object.entries(t.inputs)
-      if (inputs.length > 0) lines.push(`        read: ${inputs.map(([k, v]) => `${k} = ${showValue(v, 80)}`).join(', ')}`)
-      for (const e of t.effects) lines.push(`        -> ${e}`)
-      if (t.error) lines.push(`        error: ${t.error}`)
+      if (inputs.length > 0) lines.push(`        read: ${inputs.map(([k, v]) => `${t1(k)} = ${t1(showValue(v, 80))}`).join(', ')}`)
+      for (const e of t.effects) lines.push(`        -> ${t1(e)}`)
+      if (t.error) lines.push(`        error: ${t1(t.error)}`)
     }
     lines.push('')
   }
@@ -41,7 +44,6 @@ export function formatExplain(decision: Decision, ruleSet?: RuleSet): string {
   }
   lines.push('')
   if (decision.strategy) lines.push(`Recommended: ${label(decision.strategy)} (${decision.strategy}).`)
-  else lines.push(`No strategy recommended: ${decision.noStrategyReason ?? 'every option is excluded'}`)
-  // Rule packs and profiles supply some of this text: no escape sequences reach the terminal.
-  return `${escapeControl(lines.join('\n'))}\n`
+  else lines.push(`No strategy recommended: ${t1(decision.noStrategyReason ?? 'every option is excluded')}`)
+  return `${lines.join('\n')}\n`
 }

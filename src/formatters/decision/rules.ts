@@ -4,17 +4,22 @@ import {FACT_DOCS} from '../../facts/index.js'
 import {ruleHelpUri} from '../../engine/index.js'
 import type {ConfiguredCheck, ConfiguredRule, RuleSet} from '../../engine/types.js'
 import {editDistance} from '../../util/suggest.js'
+import {escapeText} from '../../util/text.js'
+
+// Rule packs are other people's text: every piece is escaped for the terminal (escapeText), so a
+// title or rationale cannot drive the terminal, reverse itself or start a CI workflow command.
+const t1 = (s: string): string => escapeText(s, 'line')
 
 export function formatRuleList(ruleSet: RuleSet): string {
   const checks = ruleSet.checks.map((cc) => [cc.check.id, cc.enabled ? cc.severity : 'off', `${cc.check.title} (built-in${cc.check.configurable ? '' : ', always on'})`])
-  const rows = [...checks, ...ruleSet.rules.map((cr) => [cr.rule.id, severityLabel(cr), cr.rule.title])]
+  const rows = [...checks, ...ruleSet.rules.map((cr) => [t1(cr.rule.id), severityLabel(cr), t1(cr.rule.title)])]
   const w0 = Math.max(...rows.map((r) => r[0].length), 2)
   const w1 = Math.max(...rows.map((r) => r[1].length), 8)
   const lines = [`${'ID'.padEnd(w0)}  ${'SEVERITY'.padEnd(w1)}  TITLE`]
   for (const [id, sev, title] of rows) lines.push(`${id.padEnd(w0)}  ${sev.padEnd(w1)}  ${title}`)
   lines.push(
     '',
-    `${ruleSet.checks.length} built-in checks and ${ruleSet.rules.length} rules from ${ruleSet.dirs.length} folder${ruleSet.dirs.length === 1 ? '' : 's'}${ruleSet.configPath ? ` (config ${ruleSet.configPath})` : ''}. \`fuseplan rules show ID\` prints a rule's documentation.`,
+    `${ruleSet.checks.length} built-in checks and ${ruleSet.rules.length} rules from ${ruleSet.dirs.length} folder${ruleSet.dirs.length === 1 ? '' : 's'}${ruleSet.configPath ? ` (config ${t1(ruleSet.configPath)})` : ''}. \`fuseplan rules show ID\` prints a rule's documentation.`,
   )
   return `${lines.join('\n')}\n`
 }
@@ -55,11 +60,11 @@ export function formatCheckDoc(cc: ConfiguredCheck): string {
 export function formatRuleDoc(cr: ConfiguredRule): string {
   const r = cr.rule
   const out: string[] = []
-  out.push(r.id, r.title, '')
+  out.push(t1(r.id), t1(r.title), '')
   out.push(
     `Kind:       ${r.category === 'lint' ? `lint rule, severity ${cr.severity ?? r.severity ?? 'warning'}${cr.severity && cr.severity !== r.severity ? ` (default ${r.severity})` : ''}` : 'decision rule (scores, exclusions, plans)'}${cr.enabled ? '' : ' - turned off by config'}`,
   )
-  out.push(`Defined in: ${r.location.file}:${r.location.line}:${r.location.column}${r.builtin ? '' : ' (rule pack)'}`)
+  out.push(`Defined in: ${t1(r.location.file)}:${r.location.line}:${r.location.column}${r.builtin ? '' : ' (rule pack)'}`)
   out.push(`Help:       ${ruleHelpUri(r.id)}`, '')
   out.push('Rationale:', indent(wrap(r.rationale, 96)), '')
   out.push('Source:', indent(wrap(r.source, 96)), '')
@@ -70,7 +75,7 @@ export function formatRuleDoc(cr: ConfiguredRule): string {
   if (opts.length === 0) out.push('  (none)')
   for (const [name, o] of opts) {
     const current = cr.options[name]
-    out.push(`  ${name} = ${JSON.stringify(current)}${current !== o.default ? ` (default ${JSON.stringify(o.default)})` : ''}`)
+    out.push(`  ${t1(name)} = ${t1(JSON.stringify(current))}${current !== o.default ? ` (default ${t1(JSON.stringify(o.default))})` : ''}`)
     out.push(indent(wrap(o.description, 92), '      '))
   }
   out.push('', 'Condition (CEL):', indent(r.when.source))
@@ -79,7 +84,8 @@ export function formatRuleDoc(cr: ConfiguredRule): string {
   out.push('', 'Examples (patches of the example base profile, src/engine/examples.ts):')
   out.push('  Fires with:', indent(patchText(r.examples.fires), '    '))
   out.push('  Does not fire with:', indent(patchText(r.examples.passes), '    '))
-  return `${out.join('\n')}\n`
+  // Conditions, effects and wrapped prose keep their lines; controls and `::` line starts are escaped.
+  return `${escapeText(out.join('\n'), 'block')}\n`
 }
 
 function patchText(patch: Record<string, unknown>): string {

@@ -13,7 +13,8 @@
 // as a warning or an error. So info findings are NOT put in `messages` and not counted in
 // errorCount/warningCount; they go to the extra keys `infoMessages` (same message shape, with
 // `severity: 0`) and `infoCount`, which ESLint consumers ignore. `source` is present only for
-// files with messages, as in ESLint.
+// files with messages, as in ESLint (and while the run's kept sources stay under 32 MiB: lint keeps
+// findings, not files). Counts include the findings a `too-many-findings` entry stands for.
 import type {Finding, SuppressedFinding} from '../../findings.js'
 import type {LintFormatter} from './types.js'
 import {countSeverities, normalizedRange, sortReports} from './util.js'

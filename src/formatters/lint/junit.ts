@@ -15,10 +15,13 @@
 // they are visible in the report without turning a passing run red. `time` is always 0 so the
 // output is byte-identical across runs.
 //
-// XML: data is escaped (`& < > " '`), characters XML 1.0 cannot carry (control characters other
-// than tab/newline/CR, lone surrogates, U+FFFE/U+FFFF) are written as the text `\uXXXX`, and
-// newlines/tabs inside attributes are written as character references so parsers keep them.
+// Text from files and rules goes through escapeText first (control characters and bidi controls as
+// visible escapes such as `\x1b`, no line starting a CI workflow command: CI logs print this file).
+// XML: data is escaped (`& < > " '`), characters XML 1.0 cannot carry (lone surrogates,
+// U+FFFE/U+FFFF) are written as the text `\uXXXX`, and newlines/tabs inside attributes are written
+// as character references so parsers keep them.
 import type {Finding} from '../../findings.js'
+import {escapeText} from '../../util/text.js'
 import type {LintFormatter} from './types.js'
 import {atLeast, countSeverities, normalizedRange, plural, sortReports} from './util.js'
 
@@ -42,13 +45,13 @@ function describe(findings: readonly Finding[]): string {
   const c = countSeverities(findings)
   const parts = [plural(c.error, 'error'), plural(c.warning, 'warning')]
   if (c.info > 0) parts.push(`${c.info} info`)
-  return `${plural(findings.length, 'problem')} (${parts.join(', ')})`
+  return `${plural(c.error + c.warning + c.info, 'problem')} (${parts.join(', ')})`
 }
 
 /** `3:5 error message [rule]`; continuation lines of a multi-line message are indented. */
 function line(f: Finding): string {
   const {line: l, column} = normalizedRange(f)
-  return `${l}:${column} ${f.severity} ${f.message.replace(/\r?\n|\r/g, '$&  ')} [${f.ruleId}]`
+  return `${l}:${column} ${f.severity} ${escapeText(f.message, 'block').replace(/\r?\n|\r/g, '$&  ')} [${escapeText(f.ruleId, 'line')}]`
 }
 
 export const junit: LintFormatter = (reports, ctx) => {
@@ -57,7 +60,7 @@ export const junit: LintFormatter = (reports, ctx) => {
   let failures = 0
   const files = sortReports(reports, ctx.cwd)
   for (const {relPath, findings} of files) {
-    const open = `    <testcase name="${escapeXmlAttr(relPath)}" classname="fuseplan.lint" time="0"`
+    const open = `    <testcase name="${escapeXmlAttr(escapeText(relPath, 'line'))}" classname="fuseplan.lint" time="0"`
     if (findings.length === 0) {
       cases.push(`${open}/>`)
       continue

@@ -94,6 +94,9 @@ interface ArtifactLocation {
   index?: number
 }
 
+/** Results per run: GitHub code scanning accepts at most 25,000 per run. */
+export const MAX_SARIF_RESULTS = 25_000
+
 export const sarif: LintFormatter = (reports, ctx) => {
   const files = sortReports(reports, ctx.cwd)
 
@@ -136,6 +139,7 @@ export const sarif: LintFormatter = (reports, ctx) => {
 
   const artifacts: object[] = []
   const results: object[] = []
+  let left = 0
   let usesSrcRoot = false
   for (const {absPath, relPath, findings} of files) {
     const inside = relPath !== '.' && relPath !== '..' && !relPath.startsWith('../')
@@ -144,6 +148,11 @@ export const sarif: LintFormatter = (reports, ctx) => {
     const index = artifacts.length
     artifacts.push({location, mimeType: 'application/yaml', sourceLanguage: 'yaml'})
     for (const f of findings) {
+      // Code scanning takes at most 25,000 results per run: the rest are counted, not written.
+      if (results.length >= MAX_SARIF_RESULTS) {
+        left += f.omitted ? f.omitted.error + f.omitted.warning + f.omitted.info : 1
+        continue
+      }
       const {line, column, endLine, endColumn} = normalizedRange(f)
       const result: Record<string, unknown> = {
         ruleId: f.ruleId,
@@ -179,6 +188,21 @@ export const sarif: LintFormatter = (reports, ctx) => {
   if (usesSrcRoot) run.originalUriBaseIds = {[SRCROOT]: {uri: directoryUri(ctx.cwd)}}
   run.artifacts = artifacts
   run.results = results
+  if (left > 0) {
+    run.invocations = [
+      {
+        executionSuccessful: true,
+        toolExecutionNotifications: [
+          {
+            level: 'warning',
+            message: {
+              text: `${left.toLocaleString('en-US')} more results are not in this log: it holds the first ${MAX_SARIF_RESULTS.toLocaleString('en-US')}, the most code scanning accepts per run.`,
+            },
+          },
+        ],
+      },
+    ]
+  }
   run.columnKind = 'utf16CodeUnits'
 
   const log = {$schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [run]}

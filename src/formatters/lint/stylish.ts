@@ -16,20 +16,18 @@
 // Colours (ANSI) only when ctx.color is true; control characters in data are shown escaped so a
 // hostile file cannot drive the terminal.
 import type {Severity} from '../../findings.js'
+import {escapeText} from '../../util/text.js'
 import {paint, type Paint} from '../ansi.js'
 import type {LintFormatter} from './types.js'
 import {countSeverities, normalizedRange, plural, sortReports} from './util.js'
 
 const SEVERITY_COLOR: Record<Severity, keyof Paint> = {error: 'red', warning: 'yellow', info: 'blue'}
+/** Messages longer than this do not widen the message column (one huge message must not pad every row). */
+const MAX_ALIGNED_WIDTH = 200
 
-/** Show control characters (newlines, ESC...) as escapes instead of sending them to the terminal. */
+/** Show control characters (newlines, ESC, bidi overrides...) as escapes instead of sending them to the terminal. */
 export function terminalSafe(s: string): string {
-  return s.replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]/g, (ch) => {
-    if (ch === '\n') return '\\n'
-    if (ch === '\r') return '\\r'
-    if (ch === '\t') return '\\t'
-    return `\\u${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`
-  })
+  return escapeText(s, 'line')
 }
 
 /**
@@ -47,10 +45,16 @@ function width(s: string): number {
   return n
 }
 
+function maxOf(values: number[]): number {
+  let m = 0
+  for (const v of values) if (v > m) m = v
+  return m
+}
+
 export const stylish: LintFormatter = (reports, ctx) => {
   const painter = paint(ctx.color)
   const total = {error: 0, warning: 0, info: 0}
-  let out = ''
+  const out: string[] = []
 
   for (const {relPath, findings} of sortReports(reports, ctx.cwd)) {
     if (findings.length === 0) continue
@@ -61,32 +65,25 @@ export const stylish: LintFormatter = (reports, ctx) => {
 
     const rows = findings.map((f) => {
       const {line, column} = normalizedRange(f)
-      return {
-        line: String(line),
-        column: String(column),
-        severity: f.severity,
-        // ESLint drops one trailing period from messages.
-        message: terminalSafe(f.message).replace(/([^ ])\.$/u, '$1'),
-        ruleId: terminalSafe(f.ruleId),
-      }
+      // ESLint drops one trailing period from messages.
+      const message = terminalSafe(f.message.length > 1 && f.message.endsWith('.') && !f.message.endsWith(' .') ? f.message.slice(0, -1) : f.message)
+      return {line: String(line), column: String(column), severity: f.severity, message, width: width(message), ruleId: terminalSafe(f.ruleId)}
     })
-    const lineW = Math.max(...rows.map((r) => r.line.length))
-    const posW = Math.max(...rows.map((r) => lineW + 1 + r.column.length))
-    const sevW = Math.max(...rows.map((r) => r.severity.length))
-    const msgW = Math.max(...rows.map((r) => width(r.message)))
+    const lineW = maxOf(rows.map((r) => r.line.length))
+    const posW = maxOf(rows.map((r) => lineW + 1 + r.column.length))
+    const sevW = maxOf(rows.map((r) => r.severity.length))
+    const msgW = maxOf(rows.map((r) => (r.width <= MAX_ALIGNED_WIDTH ? r.width : 0)))
 
-    out += `${painter.underline(safeLineStart(terminalSafe(relPath)))}\n`
+    out.push(`${painter.underline(terminalSafe(safeLineStart(relPath)))}\n`)
     for (const r of rows) {
       const pos = `${r.line.padStart(lineW)}:${r.column}`
-      const cells = [
-        painter.dim(pos) + ' '.repeat(posW - pos.length),
-        painter[SEVERITY_COLOR[r.severity]](r.severity) + ' '.repeat(sevW - r.severity.length),
-        r.ruleId ? r.message + ' '.repeat(msgW - width(r.message)) : r.message,
-      ]
-      if (r.ruleId) cells.push(painter.dim(r.ruleId))
-      out += `  ${cells.join('  ')}`.replace(/\s+$/u, '') + '\n'
+      const cells = [painter.dim(pos) + ' '.repeat(posW - pos.length), painter[SEVERITY_COLOR[r.severity]](r.severity) + ' '.repeat(sevW - r.severity.length)]
+      // The message is padded only when a rule id follows it, so no line ends in blanks.
+      if (r.ruleId) cells.push(r.message + ' '.repeat(Math.max(0, msgW - r.width)), painter.dim(r.ruleId))
+      else cells.push(r.message.trimEnd())
+      out.push(`  ${cells.join('  ')}\n`)
     }
-    out += '\n'
+    out.push('\n')
   }
 
   const problems = total.error + total.warning + total.info
@@ -100,5 +97,5 @@ export const stylish: LintFormatter = (reports, ctx) => {
   if (total.info > 0) parts.push(`${total.info} info`)
   const summary = `\u2716 ${plural(problems, 'problem')} (${parts.join(', ')})`
   const summaryColor: keyof Paint = total.error > 0 ? 'red' : total.warning > 0 ? 'yellow' : 'blue'
-  return `\n${out}${painter.bold(painter[summaryColor](summary))}\n`
+  return `\n${out.join('')}${painter.bold(painter[summaryColor](summary))}\n`
 }

@@ -66,7 +66,10 @@ export interface SeverityCounts {
 
 export function countSeverities(findings: readonly Finding[]): SeverityCounts {
   const counts: SeverityCounts = {error: 0, warning: 0, info: 0}
-  for (const f of findings) counts[f.severity]++
+  for (const f of findings) {
+    if (f.omitted) for (const sev of ['error', 'warning', 'info'] as const) counts[sev] += f.omitted[sev]
+    else counts[f.severity]++
+  }
   return counts
 }
 

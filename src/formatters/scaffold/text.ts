@@ -9,6 +9,7 @@ const LABELS: Record<FileStatus, [string, string]> = {
   kept: ['kept', 'would keep'],
   conflict: ['in the way', 'in the way'],
   removed: ['removed', 'would remove'],
+  orphaned: ['left', 'would leave'],
 }
 
 export function formatScaffoldText(plan: ScaffoldPlan, {out: shownOut, dryRun, failed}: ScaffoldReportContext): string {
@@ -28,12 +29,12 @@ export function formatScaffoldText(plan: ScaffoldPlan, {out: shownOut, dryRun, f
   }
   const main = plan.files.filter((f) => !f.sidecar)
   const count = (s: FileStatus) => main.filter((f) => f.status === s).length
-  const summary = (['added', 'changed', 'removed', 'kept', 'unchanged'] as FileStatus[])
+  const summary = (['added', 'changed', 'removed', 'kept', 'orphaned', 'unchanged'] as FileStatus[])
     .filter((s) => count(s) > 0)
     .map((s) => {
       const word = dryRun
-        ? {added: 'to add', changed: 'to update', removed: 'to remove', kept: 'edited (kept)', conflict: '', unchanged: 'unchanged'}[s]
-        : {added: 'added', changed: 'updated', removed: 'removed', kept: 'edited (kept)', conflict: '', unchanged: 'unchanged'}[s]
+        ? {added: 'to add', changed: 'to update', removed: 'to remove', kept: 'edited (kept)', conflict: '', unchanged: 'unchanged', orphaned: 'no longer generated (left)'}[s]
+        : {added: 'added', changed: 'updated', removed: 'removed', kept: 'edited (kept)', conflict: '', unchanged: 'unchanged', orphaned: 'no longer generated (left)'}[s]
       return `${count(s)} ${word}`
     })
   lines.push(summary.join(', '))

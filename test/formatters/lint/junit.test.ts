@@ -62,12 +62,12 @@ describe('junit', () => {
     expect(tc.children[0].text).toBe(`1:1 error ${message} [r&<]`)
   })
 
-  it('writes characters XML cannot carry as visible escapes, and keeps CR, LF and TAB through parsing', () => {
+  it('writes control characters as visible escapes (XML cannot carry some, terminals obey others), and keeps LF and TAB through parsing', () => {
     const message = 'nul\u0000 bell\u0007 esc\u001B fffe\uFFFE lone\uD800 pair😀 cr\r lf\n tab\t'
     const xml = junit([{filePath: 'we\u0001ird\nname\t.yaml', findings: [f({message})]}], ctx())
     const tc = parseXml(xml).children[0].children[0]
-    expect(tc.attrs.name).toBe('we\\u0001ird\nname\t.yaml')
-    expect(tc.children[0].text).toBe('1:1 error nul\\u0000 bell\\u0007 esc\\u001B fffe\\uFFFE lone\\uD800 pair😀 cr\r   lf\n   tab\t [r]')
+    expect(tc.attrs.name).toBe('we\\x01ird\\nname\\t.yaml')
+    expect(tc.children[0].text).toBe('1:1 error nul\\x00 bell\\x07 esc\\x1b fffe\\uFFFE lone\\uD800 pair😀 cr\\r lf\n   tab\t [r]')
   })
 
   it('a file-level finding at 1:1 fails the file', () => {

@@ -78,8 +78,8 @@ describe('stylish', () => {
     const out = stylish([{filePath: 'evil\u001B.yaml', findings: [finding({message: evil, ruleId: 'x\u001By'})]}], ctx())
 
     expect(out.replace(/\n/g, '')).not.toMatch(/[\u0000-\u001F\u007F-\u009F]/)
-    expect(out).toContain('name \\u001B[2J\\u0007 with\\ttab\\r\\nand\\u009B')
-    expect(out).toContain('evil\\u001B.yaml')
+    expect(out).toContain('name \\x1b[2J\\x07 with\\ttab\\r\\nand\\x9b')
+    expect(out).toContain('evil\\x1b.yaml')
   })
 
   it('shows files outside cwd with ../ and strips only one trailing period', () => {
@@ -93,8 +93,25 @@ describe('stylish', () => {
     expect(out).toContain('  1:1  error  ü😀x  schema\n  2:1  error  abc  b\n')
   })
 
-  it('terminalSafe escapes C0/C1 controls and line separators', () => {
-    expect(terminalSafe('a\nb\u2028c\u0000')).toBe('a\\nb\\u2028c\\u0000')
+  it('terminalSafe escapes C0/C1 controls, line separators and bidi overrides', () => {
+    expect(terminalSafe('a\nb\u2028c\u0000')).toBe('a\\nb\\u2028c\\x00')
     expect(terminalSafe('plain ünïcode')).toBe('plain ünïcode')
+    expect(terminalSafe('key\u202Egnp.exe\u2066x\u2069')).toBe('key\\u202egnp.exe\\u2066x\\u2069')
+  })
+
+  it('shows a right-to-left override in a key as an escape, in the default output (U+202E)', () => {
+    const out = stylish([{filePath: 'a.yaml', findings: [finding({message: 'Unknown key `ab\u202Ecd`.'})]}], ctx())
+    expect(out).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/)
+    expect(out).toContain('Unknown key `ab\\u202ecd`')
+  })
+
+  it('stays linear: one huge message does not pad the others, and 200,000 findings do not overflow the stack', () => {
+    const huge = 'k'.repeat(1_000_000)
+    const big = stylish([{filePath: 'a.yaml', findings: [finding({message: huge}), finding({line: 2, message: 'short', ruleId: 'r2'})]}], ctx())
+    expect(big).toContain('  2:1  error  short  r2\n')
+    expect(big.length).toBeLessThan(1_000_200)
+    const many = Array.from({length: 200_000}, (_, i) => finding({line: i + 1}))
+    const out = stylish([{filePath: 'a.yaml', findings: many}], ctx())
+    expect(out).toContain('✖ 200000 problems (200000 errors, 0 warnings)')
   })
 })
