@@ -23,7 +23,7 @@ function environment(): Environment {
 // The load-time budget below estimates work, but estimates can be beaten (cel.bind doubling a list,
 // comparing two towers of shared lists, printing one), and V8 does not throw on every huge
 // allocation: some abort the process. So evaluation is metered in cost units that follow what actually
-// costs (docs/adr/0011-cel-cost-units.md): one per AST node evaluated, one per list or map element a
+// costs (docs/adr/0014-cel-cost-units.md): one per AST node evaluated, one per list or map element a
 // comparison or a message visits, one per character of a string built or scanned by a function, and
 // program size times text length for `matches`. cel-js evaluates every node through its evaluator's
 // `run(node, ctx)`, and binary operators through each node's `handle`, so the meter sits there.

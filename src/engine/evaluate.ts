@@ -37,7 +37,7 @@ export interface Evaluation {
   masking: MaskingSettings
   transfer: TransferContribution | null
   findings: DecisionFinding[]
-  /** Cost units used (docs/adr/0011-cel-cost-units.md): by the whole run, and by each rule evaluated. */
+  /** Cost units used (docs/adr/0014-cel-cost-units.md): by the whole run, and by each rule evaluated. */
   cost: {run: number; byRule: Record<string, number>}
 }
 

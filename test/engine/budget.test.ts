@@ -1,4 +1,4 @@
-// The evaluation budget (docs/adr/0011-cel-cost-units.md): rule packs that cost what the step count
+// The evaluation budget (docs/adr/0014-cel-cost-units.md): rule packs that cost what the step count
 // did not see (comparisons of shared nested lists, printing them, regular expressions over long text,
 // hundreds of rules at the limit) end in findings, at the sizes the attacks used; ordinary packs and the
 // bundled rules stay far below it.
