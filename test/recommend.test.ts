@@ -49,7 +49,7 @@ describe('fuseplan recommend', () => {
       expect(Object.keys(o)).toEqual(expect.arrayContaining(['strategy', 'score', 'excluded', 'reasons']))
       expect(Array.isArray(o.reasons)).toBe(true)
     }
-    expect(d.masking.warmupEpochs).toBe(5)
+    expect(d.masking.warmupEpochs).toBe(1)
     const ecg = d.masking.modalities.find((m: {name: string}) => m.name === 'wearable_ecg')
     // t = (30000*0.7 + 12000*0.5)/42000 = 0.642857; q = 1 - 0.45/t = 0.3; effective = 1 - t(1-q) = 0.55
     expect(ecg.dropProbability).toBeCloseTo(0.3, 6)

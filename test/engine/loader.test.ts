@@ -222,7 +222,7 @@ describe('rule-file and config schemas', () => {
       '8:3: Option name `max_features` must be camelCase letters and digits.',
       '9:14: Option `default` (a number, string or boolean) must be a number, string or boolean.',
       '17:11: Rule `examples` (a `fires` and a `passes` profile patch) must be a mapping.',
-      '18:1: Unknown key `unused` in a rule; allowed: id, title, rationale, source, severity, scope, options, when, forEach, effects, examples.',
+      '18:1: Unknown key `unused` in a rule; allowed: id, title, rationale, source, basis, untested, severity, scope, options, when, forEach, effects, examples.',
     ])
   })
 
