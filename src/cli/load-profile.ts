@@ -1,5 +1,6 @@
 // Commands that take a PROFILE argument share this: load the rules that apply to it and the profile,
 // print every problem as file:line:col, and stop with exit 2 when the profile cannot be used.
+import {existsSync} from 'node:fs'
 import {relative} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {dirname} from 'node:path'
@@ -10,8 +11,32 @@ import {escapeControlLine} from '../util/text.js'
 import {loadProfile} from '../profile/load.js'
 import type {Profile} from '../profile/types.js'
 
-/** The example a newcomer's first command runs on when no profile is given. */
+/** The example `--example` runs on: a clinical profile with sparse imaging and genomics. */
 export const BUNDLED_EXAMPLE = fileURLToPath(new URL('../../../examples/icu-deterioration.yaml', import.meta.url))
+
+/** The profile a command reads when none is named: the file `fuseplan init` writes. */
+export const DEFAULT_PROFILE = 'fuseplan.profile.yaml'
+
+/**
+ * The profile a command runs on, never a silent guess: the one named; else ./fuseplan.profile.yaml
+ * (what init writes); else the bundled example when `--example` asks for it. With none of these it
+ * stops with exit 2 before anything is read or written. The choice is said on stderr unless named.
+ */
+export function chooseProfile(command: string, arg: string | undefined, example: boolean): {path: string; bundled: boolean} {
+  if (arg !== undefined && example) throw failure(`give a profile or --example, not both.`)
+  if (arg !== undefined) return {path: arg, bundled: false}
+  if (example) {
+    process.stderr.write(`fuseplan: --example: running on the bundled example ${displayPath(BUNDLED_EXAMPLE)}\n`)
+    return {path: displayPath(BUNDLED_EXAMPLE), bundled: true}
+  }
+  if (existsSync(DEFAULT_PROFILE)) {
+    process.stderr.write(`fuseplan: no profile given: using ./${DEFAULT_PROFILE}\n`)
+    return {path: DEFAULT_PROFILE, bundled: false}
+  }
+  throw failure(
+    `no profile given, and there is no ./${DEFAULT_PROFILE} here. Name one (\`fuseplan ${command} deploy/profile.yaml\`), write one with \`fuseplan init\`, or try the bundled example with \`fuseplan ${command} --example\`.`,
+  )
+}
 
 /** One finding as a compiler-style line: `file:line:col: severity: message [rule]`. */
 export function formatFindingLine(filePath: string, f: Finding): string {

@@ -28,6 +28,7 @@ import {completeCaseRows, imposePattern, meanImpute, observedAvailability, prese
 import type {EvaluationResult, PatternResult, ProgressEvent, StrategyResult} from './types.js'
 import {buildVerdict, empiricalBest, gain, judgeSeed, pairedBootstrapSe, seedStandardError} from './verdict.js'
 import {createSimulatedWorld, SIMULATION_LIMITS, type SimulatedWorld} from './world.js'
+import {isTensorflowMissing, TensorflowMissingError} from './tensorflow.js'
 
 export interface EvaluateOptions {
   /** Base seed: fixes the simulated world; training seeds are seed, seed+1, ... */
@@ -94,7 +95,9 @@ export interface ModelCode {
 /** Loads tfjs, picks its backend and the generated project's model code (the only tfjs import of evaluate). */
 export async function loadModelCode(): Promise<ModelCode> {
   const {initBackend} = await import('../../templates/project/src/backend.js')
-  const backend = await initBackend({quiet: true})
+  const backend = await initBackend({quiet: true}).catch((error: unknown) => {
+    throw isTensorflowMissing(error) ? new TensorflowMissingError() : error
+  })
   const model = await import('../../templates/project/src/model/index.js')
   return {createModel: model.createModel as unknown as ModelCode['createModel'], backend}
 }

@@ -37,12 +37,21 @@ export function adrTitle(decision: Decision): string {
   return `Use ${label(s).toLowerCase()}${withMasking}${withTransfer} for ${decision.profile.name}`
 }
 
+/**
+ * File name after the number: the profile first (profiles share an ADR folder, and the title's tail
+ * used to be cut off, leaving names that differed only by number), then the decision in short.
+ */
 export function adrSlug(decision: Decision): string {
-  const slug = adrTitle(decision)
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-  return slug.length <= 80 ? slug : slug.slice(0, slug.lastIndexOf('-', 80))
+  const words = (text: string): string =>
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+  const profile = words(decision.profile.name).slice(0, 48).replace(/-+$/, '') || 'profile'
+  if (!decision.strategy) return `${profile}-no-strategy-fits`
+  const masking = masksModalities(decision.strategy) ? '-with-masking' : ''
+  const transfer = decision.transfer ? '-and-transfer' : ''
+  return `${profile}-${words(label(decision.strategy))}${masking}${transfer}`
 }
 
 /** Hash of the ADR body: tells `--out` whether an ADR says exactly the same. */
