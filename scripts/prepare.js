@@ -6,35 +6,26 @@
 // npm 11 prepares a git dependency with the parent's configuration in the environment: under
 // `npm install -g git+...` (how pre-commit 4 installs a node hook) `npm_config_global=true` reaches
 // the inner `npm install`, which then installs nothing here, and the build finds no TypeScript
-// (npm/cli#8440). In that case the runtime dependencies are installed here and the sources are
-// compiled by the TypeScript of package.json without type checking (`--noCheck`: the checks are
-// CI's job, and the type packages include TensorFlow.js), so a global install from git stays light.
+// (npm/cli#8440). In that case the light build (scripts/build-light.js) does it with the runtime
+// dependencies only.
 import {spawnSync} from 'node:child_process'
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 
 const root = resolve(import.meta.dirname, '..')
+const stdio = ['ignore', process.stderr, process.stderr]
 
-function run(command, args, env = process.env) {
-  const r = spawnSync(command, args, {cwd: root, env, stdio: ['ignore', process.stderr, process.stderr], shell: process.platform === 'win32' && command === 'npm'})
-  if (r.error) throw r.error
-  if (r.status !== 0) process.exit(r.status ?? 1)
-}
-
-// npm_execpath is set by npm for its scripts; `npm` on PATH otherwise (a script run by hand).
-const npmCli = process.env.npm_execpath && /\.c?js$/.test(process.env.npm_execpath) ? process.env.npm_execpath : undefined
-const npm = (args, env) => (npmCli ? run(process.execPath, [npmCli, ...args], env) : run('npm', args, env))
-
+let r
 if (existsSync(join(root, 'node_modules', 'typescript'))) {
-  npm(['run', 'build'])
+  // npm_execpath is set by npm for its scripts; `npm` on PATH otherwise (a script run by hand).
+  const npmCli = process.env.npm_execpath && /\.c?js$/.test(process.env.npm_execpath) ? process.env.npm_execpath : undefined
+  r = npmCli ? spawnSync(process.execPath, [npmCli, 'run', 'build'], {cwd: root, stdio}) : spawnSync('npm', ['run', 'build'], {cwd: root, stdio, shell: process.platform === 'win32'})
 } else if (process.env.npm_config_global === 'true') {
-  process.stderr.write('fuseplan prepare: global install from git: installing the runtime dependencies here and compiling without type checks\n')
-  const local = {...process.env, npm_config_global: 'false'}
-  npm(['ci', '--omit=dev', '--omit=peer', '--ignore-scripts', '--no-audit', '--no-fund'], local)
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-  npm(['exec', '--yes', `--package=typescript@${pkg.devDependencies.typescript}`, '--', 'tsc', '-p', 'tsconfig.json', '--noCheck'], local)
-  for (const script of ['oclif-manifest.js', 'compile-schemas.js', 'compile-rules.js']) run(process.execPath, [join(root, 'scripts', script)])
+  process.stderr.write('fuseplan prepare: global install from git: building with the runtime dependencies only (scripts/build-light.js)\n')
+  r = spawnSync(process.execPath, [join(root, 'scripts', 'build-light.js')], {cwd: root, stdio})
 } else {
   process.stderr.write('fuseplan prepare: TypeScript is not installed here; run `npm ci` (it installs the build tools) and `npm run build`.\n')
   process.exit(1)
 }
+if (r.error) throw r.error
+process.exit(r.status ?? 1)
