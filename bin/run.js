@@ -12,7 +12,10 @@ const root = join(import.meta.dirname, '..')
 // Node 22.1+ can keep V8's compiled code of the modules below between runs (most of start-up is
 // compiling @oclif/core); on Node 20 this function does not exist and nothing changes.
 module.enableCompileCache?.()
-const {handle, run} = await import('@oclif/core')
+const {handle, run, settings} = await import('@oclif/core')
+// The binary always runs the compiled dist/: without this, oclif looks for TypeScript sources to
+// transpile whenever NODE_ENV is "development" or "test", and warns in an installed package, which has none.
+settings.enableAutoTranspile = false
 
 function manifestIsFresh() {
   const manifest = statSync(join(root, 'oclif.manifest.json'), {throwIfNoEntry: false})

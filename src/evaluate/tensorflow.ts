@@ -21,10 +21,17 @@ export function installed(name: string): boolean {
 /** The versions fuseplan is built against (its peerDependencies), as `name@version` install specs. */
 export function tensorflowSpecs(): string[] {
   let peers: Record<string, string> = {}
-  try {
-    peers = (require('../../../package.json') as {peerDependencies?: Record<string, string>}).peerDependencies ?? {}
-  } catch {
-    // A copy without its package.json: install specs without versions still work.
+  // fuseplan's package.json: three folders up from dist/src/evaluate, two from src/evaluate (tests).
+  for (const path of ['../../../package.json', '../../package.json']) {
+    try {
+      const pkg = require(path) as {name?: string; peerDependencies?: Record<string, string>}
+      if (pkg.name === 'fuseplan') {
+        peers = pkg.peerDependencies ?? {}
+        break
+      }
+    } catch {
+      // not there: the other place, or install specs without versions
+    }
   }
   return TENSORFLOW_PACKAGES.map((p) => (peers[p] ? `${p}@${peers[p]}` : p))
 }
