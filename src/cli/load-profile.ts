@@ -60,6 +60,14 @@ export interface RuleOptions {
   trust?: boolean
 }
 
+/** Whether a rule or check is an error only through the config's `overrides` (its own severity is lower). */
+export function raisedByConfig(ruleSet: RuleSet, ruleId: string): boolean {
+  const cr = ruleSet.byId.get(ruleId)
+  if (cr) return cr.severity === 'error' && cr.rule.severity !== 'error' && !cr.rule.effects.findings.some((e) => e.severity === 'error')
+  const cc = ruleSet.checksById.get(ruleId)
+  return cc !== undefined && cc.check.configurable && cc.severity === 'error' && cc.check.severity !== 'error'
+}
+
 /**
  * Loads the rule set that applies to a profile (config found upward, rule packs), then the profile
  * checked by those rules. On a broken rule set or an invalid profile it prints every problem as a
@@ -74,8 +82,10 @@ export function loadProfileWithRules(profilePath: string, options: RuleOptions, 
     throw error
   }
   const loaded = loadProfile(profilePath, (p) => checkProfile(ruleSet, p))
-  // Findings of decision-scope rules (say, nothing fits the latency budget) are outcomes, not input errors.
-  const isInputError = (f: Finding): boolean => f.severity === 'error' && ruleSet.byId.get(f.ruleId)?.rule.scope !== 'decision'
+  // Findings of decision-scope rules (say, nothing fits the latency budget) are outcomes, not input
+  // errors; nor is a finding that is an error only because the team's config raised its severity:
+  // the profile is valid, the team treats the finding as blocking in lint (the command reports it).
+  const isInputError = (f: Finding): boolean => f.severity === 'error' && ruleSet.byId.get(f.ruleId)?.rule.scope !== 'decision' && !raisedByConfig(ruleSet, f.ruleId)
   const inputErrors = loaded.findings.filter(isInputError)
   if (!loaded.profile || inputErrors.length > 0) {
     const shown = loaded.profile ? inputErrors : loaded.findings

@@ -270,7 +270,7 @@ const consistencyGroup = factGroup(
   {
     duplicateModalities: 'Repeated modality names: {name, index, firstIndex}.',
     unknownCohortModalities: 'Cohort `modalities` entries naming no modality: {cohort, cohortIndex, name, index}.',
-    unknownCohortAvailabilityKeys: "Cohort `availability` keys that are not among the cohort's modalities: {cohort, cohortIndex, name}.",
+    unknownCohortAvailabilityKeys: "Cohort `availability` keys that are not among the cohort's modalities: {cohort, cohortIndex, name, defined (the profile defines the modality), cohortModalities}.",
     unknownPatternModalities: 'Pattern `present` entries naming no modality: {patternIndex, name, index}.',
     duplicatePatterns: 'Patterns listing the same modality set as an earlier one: {patternIndex, firstIndex, present}.',
     trainingAvailabilityConflicts: 'Modalities whose given trainingAvailability differs from the cohort-derived one: {name, index, given, derived, gap}.',
@@ -285,13 +285,13 @@ const consistencyGroup = factGroup(
       else duplicateModalities.push({name: m.name, index: i, firstIndex: f})
     })
     const unknownCohortModalities: {cohort: string; cohortIndex: number; name: string; index: number}[] = []
-    const unknownCohortAvailabilityKeys: {cohort: string; cohortIndex: number; name: string}[] = []
+    const unknownCohortAvailabilityKeys: {cohort: string; cohortIndex: number; name: string; defined: boolean; cohortModalities: string[]}[] = []
     cohorts.forEach((c, ci) => {
       c.modalities.forEach((name, j) => {
         if (!known.has(name)) unknownCohortModalities.push({cohort: c.name, cohortIndex: ci, name, index: j})
       })
       for (const key of Object.keys(c.availability ?? {}).sort()) {
-        if (!c.modalities.includes(key)) unknownCohortAvailabilityKeys.push({cohort: c.name, cohortIndex: ci, name: key})
+        if (!c.modalities.includes(key)) unknownCohortAvailabilityKeys.push({cohort: c.name, cohortIndex: ci, name: key, defined: known.has(key), cohortModalities: [...c.modalities]})
       }
     })
     const unknownPatternModalities: {patternIndex: number; name: string; index: number}[] = []
