@@ -123,8 +123,7 @@ export function directiveFindings(directives: Directive[], known: (id: string) =
         const near = closest(id, allIds)
         const hint = near ? ` Did you mean \`${near}\`?` : ''
         out.push(at(d, 'invalid-disable-directive', 'error', `${what} names \`${id.slice(0, 80)}\`, which is not a rule id.${hint} (\`fuseplan rules list\` shows them.)`))
-      }
-      else if (!suppressible(id))
+      } else if (!suppressible(id))
         out.push(at(d, 'invalid-disable-directive', 'error', `\`${id}\` cannot be suppressed: recommend, scaffold and evaluate refuse a file that fails it. Fix the file instead.`))
       else if (reportUnused && !d.used.has(id)) {
         const where = d.kind === 'file' ? 'in this file' : d.from === d.to ? `on line ${d.from}` : `on lines ${d.from}-${d.to}`

@@ -33,7 +33,13 @@ export function yamlSnippets(file: string): Snippet[] {
     const start = i + 1
     let end = start
     while (end < lines.length && !/^\s*```\s*$/.test(lines[end])) end++
-    out.push({where: `${relative(ROOT, file)}:${start + 1}`, text: lines.slice(start, end).map((l) => l.slice(indent)).join('\n')})
+    out.push({
+      where: `${relative(ROOT, file)}:${start + 1}`,
+      text: lines
+        .slice(start, end)
+        .map((l) => l.slice(indent))
+        .join('\n'),
+    })
     i = end
   }
   return out

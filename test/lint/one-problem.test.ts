@@ -79,7 +79,7 @@ describe('wording', () => {
     const text = RETAIL.replace('    modalities: [sales, prices, store]\n', '    modalities: [sales, prices]\n    availability: {store: 0.9, stores: 0.5}\n')
     const r = await lint(text)
     expect(r.stdout).toContain(
-      'Cohort `pilot-stores` gives an availability for `store` but does not list it among its modalities; add it there or remove this availability. The cohort\'s modalities: sales, prices',
+      "Cohort `pilot-stores` gives an availability for `store` but does not list it among its modalities; add it there or remove this availability. The cohort's modalities: sales, prices",
     )
     expect(r.stdout).toContain("Cohort `pilot-stores` gives an availability for `stores`, which the profile does not define. The profile's modalities: sales, prices, store")
     expect(r.stdout).not.toContain('Known modalities')
