@@ -65,8 +65,6 @@ TensorFlow.js (@tensorflow/tfjs, @tensorflow/tfjs-backend-wasm) is an optional p
     const formatName = pickFormat(flags.format, flags.json, metadata.flags.format?.setFromDefault)
     // Before anything else: without TensorFlow.js nothing can be trained.
     if (!installed('@tensorflow/tfjs')) this.fail(tensorflowMissingMessage())
-    const chosen = chooseProfile('evaluate', args.profile, flags.example)
-    const file = resolve(chosen.path)
     let candidates: Candidate[]
     try {
       candidates = parseCandidates(flags.candidates)
@@ -77,6 +75,8 @@ TensorFlow.js (@tensorflow/tfjs, @tensorflow/tfjs-backend-wasm) is an optional p
     if (flags.report !== undefined && !/\.html?$/i.test(flags.report)) this.fail(`--report ${flags.report}: the report is HTML; give a file name ending in .html.`)
     // Refuse a folder before training, not after minutes of it.
     if (flags.report !== undefined && existsSync(flags.report) && statSync(flags.report).isDirectory()) this.fail(`--report ${flags.report} is a folder; give a file name ending in .html.`)
+    const chosen = chooseProfile('evaluate', args.profile, flags.example)
+    const file = resolve(chosen.path)
     const {profile, ruleSet} = loadProfileWithRules(displayPath(file), {configPath: flags.config, rulesDirs: flags.rules, bundled: chosen.bundled, trust: flags.trust}, 'nothing was evaluated')
     if (!installed('@tensorflow/tfjs-backend-wasm')) {
       process.stderr.write('fuseplan: note: @tensorflow/tfjs-backend-wasm is not installed; training runs on the slower cpu backend.\n')

@@ -18,7 +18,7 @@
 // plus DEFAULT_UNCERTAINTY of the default encoder costs and of the strategy's own overhead (a
 // default stands for a small encoder, not yours). A strategy is over the budget only when even the
 // low end of its estimate is (`strategiesOverBudget`); a budget inside the estimate's range is said
-// to be uncertain (`strategiesNearBudget`), and numbers are shown at the precision the uncertainty
+// to be uncertain (`strategiesNearBudget`; the ADR asks for a measurement), and numbers are shown at the precision the uncertainty
 // allows (`latencyText`: "42 ± 4 ms", never "41.95 ms" against a 41.9 ms budget).
 import type {Modality, ModalityType, Profile} from '../profile/types.js'
 import type {Strategy} from '../profile/strategies.js'

@@ -216,16 +216,14 @@ describe('invariant 9: latency budget', () => {
     const status = Object.fromEntries(d.options.map((o) => [o.strategy, o.latencyMs - uncertainty(d, o.strategy) > 2 ? 'over' : o.latencyMs + uncertainty(d, o.strategy) <= 2 ? 'fits' : 'uncertain']))
     expect(status).toEqual({early: 'fits', intermediate: 'fits', late: 'uncertain', attention: 'over'})
     for (const o of d.options) expect(o.exclusions.some((x) => x.ruleId === 'latency-budget-excludes-strategy')).toBe(status[o.strategy] === 'over')
-    const uncertain = d.findings.filter((f) => f.ruleId === 'latency-estimate-uncertain')
-    expect(uncertain.map((f) => f.severity)).toEqual(['info'])
-    expect(uncertain[0].message).toMatch(/^The 2 ms budget is within the uncertainty of the latency estimate of late \(1\.8 ± 0\.4 ms\): measure/)
+    expect((d.facts.strategiesNearBudget as {strategy: string; estimate: string}[]).map((s) => `${s.strategy} ${s.estimate}`)).toEqual(['late 1.8 ± 0.4 ms'])
     expect(d.strategy).not.toBeNull()
   })
   it('an estimate a hair over the budget is not excluded: the budget is within its uncertainty (no 41.95 ms vs 41.9 ms)', () => {
     const d = decide(p)
     expect(d.options.filter((o) => o.latencyMs > 9.7).map((o) => o.strategy)).toEqual(['attention'])
     expect(d.options.every((o) => !o.excluded || o.exclusions.every((x) => x.ruleId !== 'latency-budget-excludes-strategy'))).toBe(true)
-    expect(d.findings.find((f) => f.ruleId === 'latency-estimate-uncertain')?.message).toContain('attention (9.9 ± 1.2 ms)')
+    expect((d.facts.strategiesNearBudget as {strategy: string; estimate: string}[]).find((s) => s.strategy === 'attention')?.estimate).toBe('9.9 ± 1.2 ms')
   })
   it('recommends nothing, and says why, when nothing fits', () => {
     const d = decide({...p, latency: {budgetMs: 2, percentile: 99}})

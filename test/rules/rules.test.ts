@@ -21,7 +21,6 @@ const EXPECTED_IDS = [
   'known-modality-references',
   'labelled-samples-within-cohorts',
   'latency-budget-excludes-strategy',
-  'latency-estimate-uncertain',
   'masking-curriculum',
   'masking-drop-floor',
   'masking-sample-patterns',
