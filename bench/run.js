@@ -3,7 +3,12 @@
 // interleaved with it, so a busy machine slows both sides alike. Prints medians and ratios, and
 // writes them to .tmp/bench/results.json. Never part of `npm test`.
 //
-//   node bench/run.js [--quick] [--only startup,lint,recommend,train,evaluate,predict] [--files 2000]
+//   node bench/run.js [--quick] [--only startup,lint,recommend,train,evaluate,predict,install] [--files 2000]
+//
+// Goals with a threshold fail the run (exit 1) when missed, so a regression cannot pass unnoticed:
+// `--version` within 2x of `node -e 0`, linting the corpus in at most 0.05x Spectral's time, and the
+// packed package installing into a new project in at most 30 s and 40 MB with an empty npm cache.
+// Medians of repeated runs; on a busy machine rerun before believing a miss.
 //
 // Sections:
 //   startup    `fuseplan --version` (and two real commands) against bare `node -e 0`.
@@ -14,8 +19,10 @@
 //              shape, per epoch, same backend.
 //   evaluate   bench/evaluate*.js if present (written with the evaluate command).
 //   predict    the generated project's `npm run predict`, cold, against node and the tfjs import (bench/project-predict.js).
+//   install    `npm pack`, then `npm install <tarball>` into a new project with an empty cache
+//              (the registry is reached for the dependencies): seconds and node_modules size.
 import {spawnSync} from 'node:child_process'
-import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {cpus, loadavg, totalmem, type as osType, release} from 'node:os'
 import {join, resolve} from 'node:path'
 import {writeProfiles} from './profiles.js'
@@ -78,6 +85,14 @@ function interleaved(candidates, runs, {warmup = 1} = {}) {
   return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, {median: median(v), min: Math.min(...v), runs: v.length}]))
 }
 
+/** Records a goal and fails the run when it is missed. */
+const goals = []
+function goal(text, met) {
+  goals.push({text, met})
+  process.stdout.write(`  goal: ${text} ${met ? 'MET' : 'NOT MET'}\n`)
+  if (!met) process.exitCode = 1
+}
+
 function section(name) {
   if (only && !only.includes(name)) return false
   process.stdout.write(`\n== ${name} ==\n`)
@@ -120,7 +135,7 @@ function benchStartup() {
   for (const c of candidates) rows.push([c.name, fmtMs(t[c.name].median), fmtMs(t[c.name].min), `${(t[c.name].median / base).toFixed(2)}x`])
   table(rows)
   const ratio = t['fuseplan --version'].median / base
-  process.stdout.write(`  goal: --version within 2x of node -e 0 -> ${ratio.toFixed(2)}x ${ratio <= 2 ? 'MET' : 'NOT MET'}\n`)
+  goal(`--version within 2x of node -e 0 -> ${ratio.toFixed(2)}x`, ratio <= 2)
   results.sections.startup = {runs, times: t, versionRatio: ratio, goal: 2, met: ratio <= 2}
 }
 
@@ -204,8 +219,9 @@ function benchLint() {
   table(rows)
   process.stdout.write(`  files reported: ${reports.length}/${fileCount}; with errors: fuseplan ${failing}${spectral ? `, spectral ${spectral.failingFiles} (schema only)` : ''}\n`)
   if (spectral) {
-    process.stdout.write(`  goal: >= 10x Spectral's throughput -> ${spectral.speedup.toFixed(1)}x (paired medians) ${spectral.speedup >= 10 ? 'MET' : 'NOT MET'}\n`)
-  } else process.stdout.write('  spectral not installed (npm run bench:tools): comparison skipped\n')
+    const ratio = 1 / spectral.speedup
+    goal(`${fileCount} profiles in at most 0.05x Spectral's time -> ${ratio.toFixed(3)}x (${fmtMs(spectral.pairedFuseplanMedian)} vs ${fmtMs(spectral.median)}, paired medians)`, ratio <= 0.05)
+  } else goal('Spectral installed for the comparison (npm run bench:tools)', false)
   const best = Math.max(onceStarted, inProcess.perSecondCpuFirst)
   process.stdout.write(`  goal: >= 2,000 profiles/s once started -> ${onceStarted.toFixed(0)}/s wall, ${inProcess.perSecondCpuFirst.toFixed(0)}/s per CPU second ${best >= 2000 ? 'MET' : 'NOT MET'}\n`)
 
@@ -320,6 +336,49 @@ function benchPredict() {
 }
 
 // ---------------------------------------------------------------------------------------------
+/** Bytes under `dir` (files only, links not followed). */
+function treeSize(dir) {
+  let total = 0
+  for (const e of readdirSync(dir, {withFileTypes: true, recursive: true})) if (e.isFile()) total += statSync(join(e.parentPath, e.name)).size
+  return total
+}
+
+function benchInstall() {
+  const dir = join(WORK, 'install')
+  rmSync(dir, {recursive: true, force: true})
+  mkdirSync(dir, {recursive: true})
+  // The tarball of the current build (dist/ is built by `npm run bench`), as `npm publish` would ship it.
+  const pack = spawnSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], {cwd: ROOT, encoding: 'utf8'})
+  if (pack.status !== 0) throw new Error(`npm pack: ${pack.stderr}`)
+  const {filename, size, files} = JSON.parse(pack.stdout)[0]
+  const runs = quick ? 1 : 3
+  const times = []
+  let modules = 0
+  for (let i = 0; i < runs; i++) {
+    const project = join(dir, `project-${i}`)
+    mkdirSync(project)
+    writeFileSync(join(project, 'package.json'), `${JSON.stringify({name: 'consumer', version: '1.0.0', private: true})}\n`)
+    const cache = join(dir, `cache-${i}`) // empty: every dependency comes from the registry
+    const r = timeRun('npm', ['install', '--no-audit', '--no-fund', '--cache', cache, join(dir, filename)], {cwd: project})
+    if (r.status !== 0) throw new Error(`npm install: ${r.stderr.slice(-2000)}`)
+    times.push(r.ms)
+    modules = treeSize(join(project, 'node_modules'))
+    const lint = timeRun(process.execPath, [join(project, 'node_modules', '.bin', 'fuseplan'), 'lint', join(ROOT, 'examples')], {cwd: project})
+    if (lint.status !== 0) throw new Error(`npx fuseplan lint in the new project: exit ${lint.status}\n${lint.stderr}`)
+  }
+  const t = median(times)
+  table([
+    ['', 'value'],
+    ['tarball', `${(size / 1024).toFixed(0)} kB, ${files.length} files`],
+    [`npm install, empty cache (median of ${runs})`, fmtMs(t)],
+    ['node_modules', `${(modules / 2 ** 20).toFixed(1)} MB`],
+  ])
+  goal(`install from the tarball in at most 30 s -> ${fmtMs(t)}`, t <= 30_000)
+  goal(`node_modules at most 40 MB -> ${(modules / 2 ** 20).toFixed(1)} MB`, modules <= 40 * 2 ** 20)
+  results.sections.install = {tarballBytes: size, files: files.length, installMs: times, median: t, nodeModulesBytes: modules}
+}
+
+// ---------------------------------------------------------------------------------------------
 buildIsFresh()
 mkdirSync(WORK, {recursive: true})
 const m = results.machine
@@ -330,6 +389,18 @@ if (section('recommend')) benchRecommend()
 if (section('train')) benchTrain()
 if (section('evaluate')) benchEvaluate()
 if (section('predict')) benchPredict()
+if (section('install')) benchInstall()
+if (goals.length > 0)
+  process.stdout.write(
+    `\n${goals.filter((g) => g.met).length}/${goals.length} goals met${
+      goals.every((g) => g.met)
+        ? ''
+        : `; missed: ${goals
+            .filter((g) => !g.met)
+            .map((g) => g.text)
+            .join('; ')}`
+    }\n`,
+  )
 results.machine.loadAverageAtEnd = loadavg().map((l) => Math.round(l * 100) / 100)
 writeFileSync(join(WORK, 'results.json'), `${JSON.stringify(results, null, 2)}\n`)
 process.stdout.write(`\nload average at end ${results.machine.loadAverageAtEnd.join(' ')}; results in ${join(WORK, 'results.json')}\n`)

@@ -9,10 +9,25 @@ import {join} from 'node:path'
 
 const root = join(import.meta.dirname, '..')
 
+// `fuseplan --version` alone answers before loading oclif (most of start-up), with the line oclif
+// prints: name/version platform-arch node-version (test/hardening/startup.test.ts compares the two).
+if (process.argv.length === 3 && process.argv[2] === '--version') {
+  const {readFileSync} = await import('node:fs')
+  const {arch, platform} = await import('node:os')
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+  const wsl = platform() === 'linux' && /microsoft/i.test((await import('node:os')).release())
+  // Exit once the line is handed to the OS (a pipe may take it later on some platforms).
+  process.stdout.write(`${pkg.name}/${pkg.version} ${wsl ? 'wsl' : platform()}-${arch() === 'ia32' ? 'x86' : arch()} node-${process.version}\n`, () => process.exit(0))
+  await new Promise(() => {})
+}
+
 // Node 22.1+ can keep V8's compiled code of the modules below between runs (most of start-up is
 // compiling @oclif/core); on Node 20 this function does not exist and nothing changes.
 module.enableCompileCache?.()
-const {handle, run} = await import('@oclif/core')
+const {handle, run, settings} = await import('@oclif/core')
+// The binary always runs the compiled dist/: without this, oclif looks for TypeScript sources to
+// transpile whenever NODE_ENV is "development" or "test", and warns in an installed package, which has none.
+settings.enableAutoTranspile = false
 
 function manifestIsFresh() {
   const manifest = statSync(join(root, 'oclif.manifest.json'), {throwIfNoEntry: false})

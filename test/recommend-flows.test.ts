@@ -19,7 +19,7 @@ describe('recommend --out: ADR history', () => {
     writeFileSync(profile, text)
     const first = await runInProcess(['recommend', profile, '--out', adrs, ...DATE])
     expect(first.status).toBe(0)
-    const name = '0001-use-attention-based-fusion-with-modality-masking-and-transfer-from-a-data-rich.md'
+    const name = '0001-afib-screening-attention-based-fusion-with-masking-and-transfer.md'
     expect(first.stdout).toBe(`Wrote ${join(adrs, name)}\n`)
     // The finding the ADR lists is printed too, at its place in the profile.
     expect(first.stderr).toMatch(new RegExp(`^${profile.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:\\d+:\\d+: warning: visit_notes is present in 30% .* \\[shifted-availability\\]\\n$`))
@@ -39,6 +39,10 @@ describe('recommend --out: ADR history', () => {
     const changed = await runInProcess(['recommend', profile, '--out', adrs, ...DATE])
     expect(changed.status).toBe(0)
     expect(changed.stdout).toMatch(/^Wrote .*0002-.*\(supersedes .*0001-/)
+    // Same profile, same strategy: the new name still differs from the old one beyond its number.
+    const names = readdirSync(adrs).filter((f) => f.endsWith('.md'))
+    expect(names).toHaveLength(2)
+    expect(names[1]).toMatch(/^0002-afib-screening-attention-based-fusion-with-masking-and-transfer-[0-9a-f]{6}\.md$/)
     expect(readFileSync(join(adrs, name), 'utf8')).toMatch(/^---\nstatus: "superseded by ADR-0002"/)
   })
 

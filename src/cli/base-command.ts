@@ -141,5 +141,31 @@ export function fileSystemProblem(err: Error & {code?: string; syscall?: string;
   return `Cannot ${verb[err.syscall] ?? err.syscall}${what}: ${reason}.`
 }
 
+/** `--example`: the commands that take a PROFILE run on the bundled example only when asked. */
+export const exampleFlag = () => Flags.boolean({description: 'Run on the bundled example (examples/icu-deterioration.yaml) instead of a profile of yours.'})
+
+/**
+ * `--json`: `--format json` is the one JSON spelling of every command; `--json` is kept as its alias
+ * (oclif CLIs and `rules list` used it).
+ */
+export const jsonFlag = () => Flags.boolean({description: 'Alias of --format json.'})
+
+/** True when argv asks for `--format json` (`-f json`, `-fjson`, `--format=json`) or `--json`, before `--`. */
+export function argvWantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--')
+  const args = end === -1 ? argv : argv.slice(0, end)
+  return args.some((a, i) => a === '--json' || a === '--format=json' || a === '-fjson' || ((a === '--format' || a === '-f') && args[i + 1] === 'json'))
+}
+
+/**
+ * The format a single-format command prints: `--format`, or json for `--json`. `--json` beside a
+ * different explicit `--format` is a usage error rather than a silent pick.
+ */
+export function pickFormat(format: string, json: boolean | undefined, formatFromDefault: boolean | undefined): string {
+  if (!json) return format
+  if (!formatFromDefault && format !== 'json') throw failure(`--json is an alias of --format json; it cannot go with --format ${format}.`)
+  return 'json'
+}
+
 /** `--rules DIR`: one value per flag, so `--rules pack profile.yaml` leaves the profile an argument. */
 export const rulesFlag = () => Flags.string({description: 'Extra rule folder (a rule pack); repeat for several.', multiple: true, multipleNonGreedy: true})

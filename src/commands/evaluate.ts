@@ -1,12 +1,13 @@
 import {Args, Flags} from '@oclif/core'
 import {existsSync, statSync} from 'node:fs'
 import {resolve} from 'node:path'
-import {FuseplanCommand, useColor, rulesFlag} from '../cli/base-command.js'
-import {BUNDLED_EXAMPLE, displayPath, loadProfileWithRules} from '../cli/load-profile.js'
+import {exampleFlag, FuseplanCommand, jsonFlag, pickFormat, useColor, rulesFlag} from '../cli/base-command.js'
+import {chooseProfile, displayPath, loadProfileWithRules} from '../cli/load-profile.js'
 import {decide} from '../decision/decide.js'
 import {CANDIDATE_IDS, CandidateListError, parseCandidates, type Candidate} from '../evaluate/candidates.js'
 import {DEFAULTS, runEvaluation} from '../evaluate/run.js'
 import {DEFAULT_MARGIN} from '../evaluate/compare.js'
+import {installed, TensorflowMissingError, tensorflowMissingMessage} from '../evaluate/tensorflow.js'
 import {SIMULATION_LIMITS} from '../evaluate/world.js'
 import {TRAINING_DEFAULTS} from '../scaffold/training-config.js'
 import {createProgress, evaluationFormats, formatEvaluationHtml} from '../formatters/evaluation/index.js'
@@ -22,10 +23,11 @@ export default class Evaluate extends FuseplanCommand {
   static override description = `Simulates the profile's deployment from the profile alone (its labelled sample size up to ${SIMULATION_LIMITS.maxTrainingSamples}, modality sizes shrunk by one common factor, images as small images, sequences with their timing, the declared interaction strength, cohorts, availabilities and missingness mechanisms), trains the candidate strategies with the model code \`fuseplan scaffold\` generates over several training seeds with the generated project's own schedule and model selection (the same for every candidate), and reports the metric at full data, at the deployment presence mix, per presence pattern and along a missing-rate sweep, with MultiBench's relative and effective robustness.
 The recommendation is compared with every other candidate over the seeds, in four words: equivalent (the 90% interval of the gap lies within the margin, 0.01 AUROC by default), better or worse (significantly, one-sided 5% Holm-adjusted, and not within the margin), or inconclusive; when the seeds cannot decide, the report says how many would.
 Candidates: early/complete-case (the naive baseline: early fusion on complete cases, zero-filled at inference), early/indicators, intermediate, attention (both with the masking plan) and late.
-Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. The same --seed gives the same numbers.`
+Without PROFILE it reads ./fuseplan.profile.yaml (the file \`fuseplan init\` writes); --example runs it on the bundled example examples/icu-deterioration.yaml. The same --seed gives the same numbers.
+TensorFlow.js (@tensorflow/tfjs, @tensorflow/tfjs-backend-wasm) is an optional peer dependency of fuseplan: install it beside fuseplan to evaluate; without it the command says how and exits 2.`
 
   static override examples = [
-    '<%= config.bin %> evaluate',
+    '<%= config.bin %> evaluate --example --quick',
     '<%= config.bin %> evaluate examples/wearable-afib.yaml --report afib.html',
     '<%= config.bin %> evaluate profile.yaml --format json --seed 1 --candidates early/complete-case,intermediate,late',
     '<%= config.bin %> evaluate profile.yaml --quick',
@@ -33,7 +35,7 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
   ]
 
   static override args = {
-    profile: Args.string({description: 'Deployment profile (YAML). Default: the bundled ICU example.'}),
+    profile: Args.string({description: 'Deployment profile (YAML). Default: ./fuseplan.profile.yaml.'}),
   }
 
   static override flags = {
@@ -59,6 +61,8 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
     'max-input-size': Flags.integer({description: 'Widest simulated modality (flattened values); the others shrink by the same factor.', default: DEFAULTS.maxInputSize, min: 8, max: 1_000_000}),
     candidates: Flags.string({description: `Comma list of candidates: ${CANDIDATE_IDS.join(', ')} (or all).`, default: 'all'}),
     format: Flags.string({char: 'f', description: 'Output format on stdout.', options: [...evaluationFormats.names], default: evaluationFormats.names[0]}),
+    json: jsonFlag(),
+    example: exampleFlag(),
     report: Flags.string({description: 'Also write a self-contained HTML report (charts included, opens offline) to this file.'}),
     config: Flags.string({description: 'Config file for the rules that make the recommendation (default: fuseplan.config.yaml found upward from the profile).'}),
     rules: rulesFlag(),
@@ -66,8 +70,10 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
   }
 
   async run(): Promise<void> {
-    const {args, flags} = await this.parse(Evaluate)
-    const file = args.profile ? resolve(args.profile) : BUNDLED_EXAMPLE
+    const {args, flags, metadata} = await this.parse(Evaluate)
+    const formatName = pickFormat(flags.format, flags.json, metadata.flags.format?.setFromDefault)
+    // Before anything else: without TensorFlow.js nothing can be trained.
+    if (!installed('@tensorflow/tfjs')) this.fail(tensorflowMissingMessage())
     let candidates: Candidate[]
     try {
       candidates = parseCandidates(flags.candidates)
@@ -83,8 +89,12 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
     if (flags.report !== undefined && !/\.html?$/i.test(flags.report)) this.fail(`--report ${flags.report}: the report is HTML; give a file name ending in .html.`)
     // Refuse a folder before training, not after minutes of it.
     if (flags.report !== undefined && existsSync(flags.report) && statSync(flags.report).isDirectory()) this.fail(`--report ${flags.report} is a folder; give a file name ending in .html.`)
-    const {profile, ruleSet} = loadProfileWithRules(displayPath(file), {configPath: flags.config, rulesDirs: flags.rules, bundled: !args.profile, trust: flags.trust}, 'nothing was evaluated')
-    if (!args.profile) process.stderr.write(`No profile given: evaluating the bundled example ${displayPath(file)}.\n`)
+    const chosen = chooseProfile('evaluate', args.profile, flags.example)
+    const file = resolve(chosen.path)
+    const {profile, ruleSet} = loadProfileWithRules(displayPath(file), {configPath: flags.config, rulesDirs: flags.rules, bundled: chosen.bundled, trust: flags.trust}, 'nothing was evaluated')
+    if (!installed('@tensorflow/tfjs-backend-wasm')) {
+      process.stderr.write('fuseplan: note: @tensorflow/tfjs-backend-wasm is not installed; training runs on the slower cpu backend.\n')
+    }
 
     const progress = createProgress(process.stderr, {color: useColor(process.stderr)})
     let result
@@ -106,9 +116,12 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
         file: displayPath(file),
         onProgress: progress.onProgress,
       })
-    } finally {
+    } catch (error) {
       progress.finish()
+      if (error instanceof TensorflowMissingError) this.fail(error.message)
+      throw error
     }
+    progress.finish()
 
     if (flags.report) {
       const target = resolve(flags.report)
@@ -119,7 +132,7 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
       }
       process.stderr.write(`Report written to ${displayPath(target)}\n`)
     }
-    const format = evaluationFormats.pick(flags.format)
+    const format = evaluationFormats.pick(formatName)
     process.stdout.write(format(result, {color: useColor(process.stdout), width: process.stdout.columns ?? 100}))
   }
 }

@@ -8,8 +8,10 @@ import {pathToString} from '../findings.js'
 import {FuseplanCommand} from '../cli/base-command.js'
 import {measureData, parseMapSpec, readMappingFile, type ColumnMapping, type Measurement} from '../init/data.js'
 import {InitInputError} from '../init/fields.js'
-import {guessMapping, mappingAsFlags} from '../init/guess.js'
+import {guessMapping, isIdColumn, labelCandidates, mappedColumns, mappingAsFlags} from '../init/guess.js'
+import {looksLikeImagePaths} from '../init/images.js'
 import {collectProfile, type PromptFns} from '../init/flow.js'
+import {answerChoices, recordingPrompts, type AskedQuestion} from '../init/replay.js'
 import {lintProfileText, previewDecision, summarise} from '../init/summary.js'
 import {readSmallText, suppliedFromFlags} from '../init/supplied.js'
 import type {Profile} from '../profile/types.js'
@@ -72,7 +74,12 @@ Spec syntax (values may be "double-quoted" to contain commas):
     'from-data': Flags.string({description: 'Measure availability, features, presence patterns and size from a CSV or JSON Lines file.', helpValue: 'FILE', helpGroup: 'DATA'}),
     map: Flags.string({description: 'Columns of one modality in the data: "ehr=age,hr,bp_*" (globs; repeatable).', multiple: true, helpValue: 'SPEC', helpGroup: 'DATA'}),
     mapping: Flags.string({description: 'YAML file mapping each modality to its columns, e.g. `ehr: [age, "bp_*"]`.', helpValue: 'FILE', helpGroup: 'DATA'}),
-    label: Flags.string({description: 'Label column in the data: labelled samples = rows where it is present.', helpValue: 'COLUMN', helpGroup: 'DATA'}),
+    label: Flags.string({
+      description:
+        'Label column in the data: labelled samples = rows where it is present (`none`: no label column). Default: the one column named like a label; asked, or required with --yes, when that is ambiguous.',
+      helpValue: 'COLUMN',
+      helpGroup: 'DATA',
+    }),
     'data-format': Flags.string({description: 'Data format when the extension does not tell.', options: ['csv', 'jsonl'], helpGroup: 'DATA'}),
   }
 
@@ -114,11 +121,17 @@ Spec syntax (values may be "double-quoted" to contain commas):
       }
       let measurement: Measurement | undefined
       if (flags['from-data']) {
+        const file = flags['from-data']
+        const format = flags['data-format'] as 'csv' | 'jsonl' | undefined
         const mappings: ColumnMapping[] = []
         if (flags.mapping) mappings.push(...readMappingFile(flags.mapping, readSmallText(flags.mapping)))
         for (const spec of flags.map ?? []) mappings.push(parseMapSpec(spec))
-        if (mappings.length === 0) mappings.push(...(await this.guessedMapping(flags['from-data'], flags.label, flags['data-format'], interactive, prompts, say)))
-        measurement = await measureData(flags['from-data'], mappings, {label: flags.label, format: flags['data-format'] as 'csv' | 'jsonl' | undefined})
+        // One pass with every column in one group lists the columns and what they hold (and reports
+        // a malformed file at its place); the label and the guessed mapping are decided from it.
+        const survey = await measureData(file, [{modality: 'all', columns: ['*'], where: '--from-data'}], {format})
+        const label = await this.labelColumn(survey, flags.label, mappings, interactive, prompts, say)
+        if (mappings.length === 0) mappings.push(...(await this.guessedMapping(file, survey, label, interactive, prompts, say)))
+        measurement = await measureData(file, mappings, {label, format})
       } else if (flags.map || flags.mapping || flags.label) {
         return fail('--map, --mapping and --label describe a data file; pass it with --from-data FILE.')
       }
@@ -136,8 +149,14 @@ Spec syntax (values may be "double-quoted" to contain commas):
       }
       let profile: Profile
       let text: string
+      // The questions of the last pass, and the one the user chose to change (only it is asked again).
+      let asked: AskedQuestion[] | undefined
+      let target: string | undefined
       for (;;) {
-        profile = await collectProfile({supplied, measurement, interactive, prompts, say, previous})
+        const recording = interactive ? recordingPrompts(prompts, asked && target ? {asked, target} : undefined) : undefined
+        // Replaying the other answers prints no section introductions: the user sees only the question they chose.
+        profile = await collectProfile({supplied, measurement, interactive, prompts: recording?.prompts ?? prompts, say: target ? () => {} : say, previous})
+        asked = recording?.asked
 
         // The modeline names the schema shipped with this fuseplan, relative to the profile: editors resolve it offline.
         text = profileToYaml(profile, {schema: schemaRefFrom(dirname(out), 'deployment-profile')})
@@ -166,15 +185,18 @@ Spec syntax (values may be "double-quoted" to contain commas):
         }
         // Declined (or invalid): keep every answer, and offer to go back rather than start over.
         writeFileAtomic(draft, draftText(profile))
-        const next = await prompts.select<'change' | 'quit'>({
+        const next = await prompts.select<'change' | 'all' | 'quit'>({
           message: 'What now?',
           choices: [
-            {value: 'change', name: 'Change an answer', description: 'Go through the questions again; each of your answers is the default, so Enter keeps it.'},
+            // Answers given by flags were not asked, so there may be none to pick from.
+            ...(asked && asked.length > 0 ? [{value: 'change' as const, name: 'Change an answer', description: 'Pick one answer from the list; only that question is asked again.'}] : []),
+            {value: 'all', name: 'Go through every question', description: 'Each of your answers is the default, so Enter keeps it.'},
             {value: 'quit', name: 'Quit without writing', description: `Your answers stay in ${displayPath(draft)}; running the same init again offers to resume from them.`},
           ],
-          default: 'change',
+          default: asked && asked.length > 0 ? 'change' : 'all',
         })
         if (next === 'quit') return fail(`Nothing written. Your answers are in ${displayPath(draft)}: run the same \`init\` again to resume from them.`, 1)
+        target = next === 'change' && asked && asked.length > 0 ? await prompts.select({message: 'Which answer do you want to change?', choices: answerChoices(asked)}) : undefined
         previous = profile
       }
 
@@ -214,16 +236,62 @@ Spec syntax (values may be "double-quoted" to contain commas):
     }
   }
 
-  /** No --map: guess the modalities from the column names, show the guess, and have it confirmed. */
-  private async guessedMapping(file: string, label: string | undefined, format: string | undefined, interactive: boolean, prompts: PromptFns, say: (line: string) => void): Promise<ColumnMapping[]> {
-    // One pass with every column in one group lists the columns (and reports a malformed file at its place).
-    const all = await measureData(file, [{modality: 'all', columns: ['*'], where: '--from-data'}], {format: format as 'csv' | 'jsonl' | undefined})
-    const guess = guessMapping(all.modalities[0].columns, label)
+  /**
+   * The label column: --label (`none`: the data has none, every row is labelled); else the one column
+   * named like an outcome; asked when several are, or when none is and the columns are guessed (a
+   * label left among them would become a feature). Said either way, never silently picked.
+   */
+  private async labelColumn(
+    survey: Measurement,
+    given: string | undefined,
+    mappings: ColumnMapping[],
+    interactive: boolean,
+    prompts: PromptFns,
+    say: (line: string) => void,
+  ): Promise<string | undefined> {
+    if (given === 'none' && !survey.columnStats.some((c) => c.name === 'none')) {
+      say('No label column (--label none): every row counts as a labelled sample.')
+      return undefined
+    }
+    if (given !== undefined) return given
+    const columns = survey.columnStats.map((c) => c.name)
+    const mapped = mappedColumns(columns, mappings)
+    const candidates = labelCandidates(columns.filter((c) => !mapped.has(c)))
+    if (candidates.length === 1) {
+      say(`Label column: ${candidates[0]} (from its name; pass --label COLUMN for another, --label none if the data has none).`)
+      return candidates[0]
+    }
+    const guessing = mappings.length === 0
+    if (candidates.length === 0 && !guessing) {
+      say('No column is named like a label: every row counts as a labelled sample (pass --label COLUMN to count the rows that have one).')
+      return undefined
+    }
+    const choices = candidates.length > 0 ? candidates : columns.filter((c) => !mapped.has(c) && !isIdColumn(c))
+    const why = candidates.length > 1 ? `several columns are named like a label (${candidates.join(', ')})` : 'no column is named like a label (label, target, outcome, y...)'
+    if (!interactive) {
+      throw new InitInputError(
+        `--from-data ${displayPath(survey.file)}: ${why}, so the label column cannot be told apart from the features. Pass --label COLUMN, or --label none if the data has no labels.`,
+      )
+    }
+    const picked = await prompts.select<string>({
+      message: `Which column is the label? (${why})`,
+      choices: [
+        ...choices.map((c) => ({value: c, description: `Present in ${survey.columnStats.find((x) => x.name === c)?.presentRows ?? 0} of ${survey.rows} rows.`})),
+        {value: '\u0000none', name: '(no label column)', description: 'Every row counts as a labelled sample.'},
+      ],
+    })
+    return picked === '\u0000none' ? undefined : picked
+  }
+
+  /** No --map: guess the modalities from the column names (and image-path values), show the guess, and have it confirmed. */
+  private async guessedMapping(file: string, survey: Measurement, label: string | undefined, interactive: boolean, prompts: PromptFns, say: (line: string) => void): Promise<ColumnMapping[]> {
+    const images = new Set(survey.columnStats.filter((c) => looksLikeImagePaths(c.samples)).map((c) => c.name))
+    const guess = guessMapping(survey.modalities[0].columns, label, images)
     if (guess.length === 0) {
       throw new InitInputError(`--from-data needs to know which columns belong to which modality, and no column name suggests one: pass --map "ehr=age,hr,bp_*" (once per modality) or --mapping FILE.`)
     }
-    say(`No --map given; the modalities guessed from the column names of ${file}:`)
-    for (const m of guess) say(`  ${m.modality}: ${m.columns.join(', ')}`)
+    say(`No --map given; the modalities guessed from the columns of ${file}:`)
+    for (const m of guess) say(`  ${m.modality}: ${m.columns.join(', ')}${m.columns.length === 1 && images.has(m.columns[0]) ? ' (image file paths)' : ''}`)
     say(`  (as flags: ${mappingAsFlags(guess)})`)
     if (interactive && !(await prompts.confirm({message: 'Use this mapping?', default: true}))) {
       throw new InitInputError(`Nothing written. Pass the mapping you want with --map, one per modality; the guess above as flags is a start: ${mappingAsFlags(guess)}`)

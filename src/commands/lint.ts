@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {lstatSync, rmSync} from 'node:fs'
 import {relative, resolve} from 'node:path'
-import {EXIT, FuseplanCommand, ruleLoadFailure, useColor, rulesFlag} from '../cli/base-command.js'
+import {EXIT, FuseplanCommand, jsonFlag, ruleLoadFailure, useColor, rulesFlag} from '../cli/base-command.js'
 import {SEVERITY_RANK, type Severity} from '../findings.js'
 import {escapeData} from '../formatters/lint/github.js'
 import {getLintFormatter, lintFormats, type LintFormatName} from '../formatters/lint/index.js'
@@ -30,6 +30,7 @@ Directories are searched for *.yaml and *.yml files; globs are expanded. Exit co
 
   static override flags = {
     format: Flags.string({char: 'f', description: 'Output format; repeat for several.', options: [...lintFormats.names], multiple: true, multipleNonGreedy: true, default: ['stylish']}),
+    json: jsonFlag(),
     output: Flags.string({
       char: 'o',
       description: 'Where the format at the same position goes (a file, or - for stdout); formats without one print to stdout.',
@@ -45,10 +46,11 @@ Directories are searched for *.yaml and *.yml files; globs are expanded. Exit co
   }
 
   async run(): Promise<void> {
-    const {argv, flags} = await this.parse(Lint)
+    const {argv, flags, metadata} = await this.parse(Lint)
     const cwd = process.cwd()
     const inputs = (argv as string[]).length > 0 ? (argv as string[]) : ['.']
-    const formats = flags.format as LintFormatName[]
+    // --json adds the json format (printed last when --output pairs the others); alone it replaces stylish.
+    const formats = (flags.json ? [...(metadata.flags.format?.setFromDefault ? [] : flags.format), 'json'] : flags.format) as LintFormatName[]
     const outputs = flags.output ?? []
     if (outputs.length > formats.length) this.fail(`Got ${outputs.length} --output values for ${formats.length} --format values; give one --output per --format at most.`)
 

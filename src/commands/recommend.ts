@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {existsSync, statSync} from 'node:fs'
-import {EXIT, FuseplanCommand, rulesFlag} from '../cli/base-command.js'
-import {BUNDLED_EXAMPLE, displayPath, formatFindingLine, loadProfileWithRules} from '../cli/load-profile.js'
+import {EXIT, exampleFlag, FuseplanCommand, jsonFlag, pickFormat, rulesFlag} from '../cli/base-command.js'
+import {chooseProfile, formatFindingLine, loadProfileWithRules} from '../cli/load-profile.js'
 import {decide} from '../decision/decide.js'
 import {AdrWriteError, writeAdr} from '../decision/records.js'
 import {escapeControlLine} from '../util/text.js'
@@ -11,18 +11,18 @@ import {decisionFormats, formatExplain} from '../formatters/decision/index.js'
 export default class Recommend extends FuseplanCommand {
   static override summary = 'Recommend a fusion strategy, masking plan and transfer plan for a deployment profile.'
   static override description = `Runs the rule engine over the profile and prints the decision as an Architecture Decision Record (MADR 4), or as JSON/YAML for scripts.
-Without a profile it runs on the bundled example (examples/icu-deterioration.yaml).
+Without PROFILE it reads ./fuseplan.profile.yaml (the file \`fuseplan init\` writes); --example runs it on the bundled example (examples/icu-deterioration.yaml).
 Exit code: 0 with a recommendation, 1 when no strategy fits (the output says why), 2 on an invalid profile, rule or config file.`
 
   static override examples = [
-    '<%= config.bin %> recommend',
+    '<%= config.bin %> recommend --example',
     '<%= config.bin %> recommend deploy/profile.yaml --explain',
     '<%= config.bin %> recommend deploy/profile.yaml --format json',
     '<%= config.bin %> recommend deploy/profile.yaml --out docs/adr',
   ]
 
   static override args = {
-    profile: Args.string({description: 'Deployment profile (YAML). Default: the bundled ICU example.'}),
+    profile: Args.string({description: 'Deployment profile (YAML). Default: ./fuseplan.profile.yaml.'}),
   }
 
   static override flags = {
@@ -36,6 +36,8 @@ Exit code: 0 with a recommendation, 1 when no strategy fits (the output says why
         'Write the ADR into this folder (an ADR folder such as docs/adr) as NNNN-<title>.md, instead of printing it. A new ADR (next free number, superseding the previous one for the profile) is written only when the decision changed: the strategy, the masking plan or the transfer plan. Otherwise the existing ADR is kept and the run says so. Findings are printed to stderr either way.',
       helpValue: 'DIR',
     }),
+    json: jsonFlag(),
+    example: exampleFlag(),
     date: Flags.string({description: 'Date for the ADR, YYYY-MM-DD (default: today, UTC). Pin it for reproducible output.'}),
     config: Flags.string({description: 'Config file (default: fuseplan.config.yaml found upward from the profile).'}),
     rules: rulesFlag(),
@@ -43,7 +45,8 @@ Exit code: 0 with a recommendation, 1 when no strategy fits (the output says why
   }
 
   async run(): Promise<void> {
-    const {args, flags} = await this.parse(Recommend)
+    const {args, flags, metadata} = await this.parse(Recommend)
+    const format = pickFormat(flags.format, flags.json, metadata.flags.format?.setFromDefault)
     const date = flags.date ?? new Date().toISOString().slice(0, 10)
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`)) || new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date) {
       this.fail(`--date must be a calendar date written YYYY-MM-DD, got "${date}".`)
@@ -51,8 +54,7 @@ Exit code: 0 with a recommendation, 1 when no strategy fits (the output says why
     if (flags.out !== undefined && existsSync(flags.out) && !statSync(flags.out).isDirectory()) {
       this.fail(`--out ${flags.out} exists and is not a folder; give a folder for the decision records (it is created if missing).`)
     }
-    const bundled = args.profile === undefined
-    const profilePath = args.profile ?? displayPath(BUNDLED_EXAMPLE)
+    const {path: profilePath, bundled} = chooseProfile('recommend', args.profile, flags.example)
 
     const {profile, ruleSet, findings} = loadProfileWithRules(profilePath, {configPath: flags.config, rulesDirs: flags.rules, bundled, trust: flags.trust}, 'nothing to recommend')
 
@@ -89,8 +91,8 @@ Exit code: 0 with a recommendation, 1 when no strategy fits (the output says why
     }
 
     // JSON and YAML are for scripts: they already hold the trace, and text mixed in would break them.
-    if (flags.explain && flags.format === 'adr') process.stdout.write(formatExplain(decision, ruleSet))
-    else process.stdout.write(decisionFormats.pick(flags.format)(decision, {date, ruleSet}))
+    if (flags.explain && format === 'adr') process.stdout.write(formatExplain(decision, ruleSet))
+    else process.stdout.write(decisionFormats.pick(format)(decision, {date, ruleSet}))
 
     if (!decision.strategy) {
       this.fail(`no strategy recommended for ${decision.profile.name}: ${decision.noStrategyReason}`, EXIT.problems)

@@ -1,8 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 import {join, resolve} from 'node:path'
 import {parse} from 'yaml'
-import {FuseplanCommand, rulesFlag} from '../cli/base-command.js'
-import {displayPath, loadProfileWithRules} from '../cli/load-profile.js'
+import {FuseplanCommand, jsonFlag, pickFormat, rulesFlag} from '../cli/base-command.js'
+import {DEFAULT_PROFILE, displayPath, loadProfileWithRules} from '../cli/load-profile.js'
+import {existsSync} from 'node:fs'
 import {decide} from '../decision/decide.js'
 import {STRATEGIES, type Strategy} from '../decision/types.js'
 import {ANSWERS_FILE} from '../scaffold/generate.js'
@@ -23,7 +24,7 @@ Exit code: 0 on success (also when edited files were kept), 1 when no strategy f
   ]
 
   static override args = {
-    profile: Args.string({description: 'Deployment profile (YAML). Default: the profile saved in --out/.fuseplan/answers.yaml.'}),
+    profile: Args.string({description: 'Deployment profile (YAML). Default: the profile saved in --out/.fuseplan/answers.yaml, else ./fuseplan.profile.yaml.'}),
   }
 
   static override flags = {
@@ -31,16 +32,17 @@ Exit code: 0 on success (also when edited files were kept), 1 when no strategy f
     strategy: Flags.string({char: 's', description: 'Use this strategy instead of the recommended one.', options: [...STRATEGIES]}),
     'dry-run': Flags.boolean({description: 'List what would be written; write nothing.'}),
     force: Flags.boolean({description: "Overwrite files you edited since generation (default: keep them and write fuseplan's new version beside them as <file>.new)."}),
-    json: Flags.boolean({description: 'Print the result as JSON.'}),
+    format: Flags.string({char: 'f', description: 'Output format on stdout.', options: [...scaffoldFormats.names], default: scaffoldFormats.names[0]}),
+    json: jsonFlag(),
     config: Flags.string({description: 'Config file (default: fuseplan.config.yaml found upward from the profile).'}),
     rules: rulesFlag(),
   }
 
   async run(): Promise<void> {
-    const {args, flags} = await this.parse(Scaffold)
+    const {args, flags, metadata} = await this.parse(Scaffold)
     const out = resolve(flags.out)
     const dryRun = flags['dry-run'] === true
-    const json = flags.json === true
+    const json = pickFormat(flags.format, flags.json, metadata.flags.format?.setFromDefault) === 'json'
     let profilePath = args.profile
     let strategy = flags.strategy as Strategy | undefined
     let ruleConfig = flags.config
@@ -48,13 +50,17 @@ Exit code: 0 on success (also when edited files were kept), 1 when no strategy f
     try {
       const answers = readAnswers(out, (t) => parse(t, {maxAliasCount: 10}))
       if (!profilePath) {
-        if (!answers) {
-          this.fail(`give a profile (fuseplan scaffold PROFILE --out ${flags.out}); ${join(flags.out, ANSWERS_FILE)} does not exist yet.`)
+        if (answers) {
+          profilePath = displayPath(resolve(out, answers.profile))
+          strategy ??= answers.strategy ?? undefined
+          ruleConfig ??= answers.config === undefined ? undefined : displayPath(resolve(out, answers.config))
+          rules ??= answers.rules?.map((r) => displayPath(resolve(out, r)))
+        } else if (existsSync(DEFAULT_PROFILE)) {
+          process.stderr.write(`fuseplan: no profile given: using ./${DEFAULT_PROFILE}\n`)
+          profilePath = DEFAULT_PROFILE
+        } else {
+          this.fail(`give a profile (fuseplan scaffold PROFILE --out ${flags.out}); neither ${join(flags.out, ANSWERS_FILE)} nor ./${DEFAULT_PROFILE} exists.`)
         }
-        profilePath = displayPath(resolve(out, answers.profile))
-        strategy ??= answers.strategy ?? undefined
-        ruleConfig ??= answers.config === undefined ? undefined : displayPath(resolve(out, answers.config))
-        rules ??= answers.rules?.map((r) => displayPath(resolve(out, r)))
       }
     } catch (error) {
       if (error instanceof ScaffoldError) this.fail(error.message, error.exitCode)

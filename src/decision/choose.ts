@@ -72,7 +72,7 @@ export function chooseStrategy(profile: Profile, ruleSet: RuleSet, opts: {trace?
     const overBudget = facts.strategiesOverBudget
     noStrategyReason =
       overBudget.length === STRATEGIES.length
-        ? `No strategy fits the latency budget of ${facts.latencyBudgetMs} ms: the estimates are ${STRATEGIES.map((s) => `${s} ${facts.latencyEstimates[s]} ms`).join(', ')}. Raise the budget, measure and set encoderLatencyMs, use faster encoders or drop a modality.`
+        ? `No strategy fits the latency budget of ${facts.latencyBudgetMs} ms, even at the low end of its estimate: ${overBudget.map((o) => `${o.strategy} ${o.estimate}`).join(', ')}. Raise the budget, measure and set encoderLatencyMs, use faster encoders or drop a modality.`
         : `Every strategy is excluded: ${options_.map((o) => `${o.strategy}: ${o.exclusions.map((x) => x.reason).join('; ')}`).join(' | ')}`
   }
 

@@ -253,6 +253,19 @@ export function setFrontMatterStatus(text: string, status: string): string {
   return updated + text.slice(end + 1)
 }
 
+/**
+ * The slug, or when another ADR in the folder already carries it (a decision for the same profile
+ * and strategy, whose masking or transfer plan changed), the slug with a few characters of the
+ * decision key, so no two files differ only by their number.
+ */
+export function distinctSlug(slug: string, records: readonly AdrRecord[], decisionKey: string): string {
+  const taken = new Set(records.map((r) => r.file.replace(/^\d{4}-/, '').replace(/\.md$/, '')))
+  if (!taken.has(slug)) return slug
+  const hex = decisionKey.replace(/^sha256:/, '')
+  for (let n = 6; n <= hex.length; n += 2) if (!taken.has(`${slug}-${hex.slice(0, n)}`)) return `${slug}-${hex.slice(0, n)}`
+  return `${slug}-${records.length + 1}`
+}
+
 export function writeAdr(dir: string, decision: Decision, rendering: AdrRendering): WriteAdrResult {
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new Error(`--out ${dir} exists and is not a folder.`)
   mkdirSync(dir, {recursive: true})
@@ -277,7 +290,7 @@ function writeAdrLocked(dir: string, decision: Decision, rendering: AdrRendering
     const next = records.reduce((max, r) => Math.max(max, r.number), 0) + 1
     if (next > 9999) throw new Error(`${dir} already holds ADR 9999; fuseplan numbers ADRs with four digits.`)
     const number = String(next).padStart(4, '0')
-    const file = `${number}-${rendering.slug}.md`
+    const file = `${number}-${distinctSlug(rendering.slug, records, key)}.md`
     const rendered = rendering.render(latest ? {file: latest.file, number: latest.number} : undefined)
     // The superseding mark travels with the new ADR: if marking the old one fails (a full disk), the
     // folder still says which ADR is current, and the next run completes the mark.

@@ -30,6 +30,7 @@ import {buildVerdict, empiricalBest, gain, pairedBootstrapSe} from './verdict.js
 import {compareAll, marginFor, overallKind, type Comparison, type PairedSample} from './compare.js'
 import {scheduleFor} from '../../templates/project/src/model/masking.js'
 import {createSimulatedWorld, SIMULATION_LIMITS, type SimulatedWorld} from './world.js'
+import {isTensorflowMissing, TensorflowMissingError} from './tensorflow.js'
 
 export interface EvaluateOptions {
   /** Base seed: fixes the simulated world; training seeds are seed, seed+1, ... */
@@ -95,7 +96,9 @@ export interface ModelCode {
 /** Loads tfjs, picks its backend and the generated project's model code (the only tfjs import of evaluate). */
 export async function loadModelCode(): Promise<ModelCode> {
   const {initBackend} = await import('../../templates/project/src/backend.js')
-  const backend = await initBackend({quiet: true})
+  const backend = await initBackend({quiet: true}).catch((error: unknown) => {
+    throw isTensorflowMissing(error) ? new TensorflowMissingError() : error
+  })
   const model = await import('../../templates/project/src/model/index.js')
   return {createModel: model.createModel as unknown as ModelCode['createModel'], backend}
 }

@@ -6,7 +6,7 @@
 // docs/rules.md.
 import type {Profile, Modality} from '../profile/types.js'
 import {STRATEGIES, type Strategy} from '../profile/strategies.js'
-import {encoderMs, estimateLatency} from './latency.js'
+import {encoderMs, estimateLatency, latencyText, latencyUncertainty} from './latency.js'
 
 /** A presence pattern counts for the evaluation plan when its share reaches this (docs/design.md#masking-plan: 1%). */
 export const SIGNIFICANT_PATTERN_SHARE = 0.01
@@ -251,16 +251,30 @@ const latencyGroup = factGroup(
     latencyEstimates:
       "Estimated per-request latency in ms per strategy, from each modality's encoderMs (measured when the profile gives `encoderLatencyMs`, else a default per type and size) and the fusion overhead (model documented in src/facts/latency.ts).",
     latencyHeadroom: 'Per strategy, (budget - estimate) / budget; null without a budget.',
-    strategiesOverBudget: 'Strategies whose estimate exceeds the budget: {strategy, estimateMs, budgetMs}.',
+    latencyUncertaintyMs: 'Per strategy, how far off the estimate may be, in ms: 10% of the measured encoder costs plus 50% of the default ones and of the strategy overhead (src/facts/latency.ts).',
+    strategiesOverBudget:
+      'Strategies over the budget even at the low end of their estimate (estimate - uncertainty > budget): {strategy, estimateMs, uncertaintyMs, budgetMs, estimate (the text "42 ± 4 ms")}.',
+    strategiesNearBudget: 'Strategies whose estimate range holds the budget (they may or may not fit; measure them): {strategy, estimateMs, uncertaintyMs, budgetMs, estimate}.',
   },
   ({profile}) => {
     const latencyEstimates = estimateLatency(profile)
+    const latencyUncertaintyMs = latencyUncertainty(profile)
     const budget = typeof profile.latency?.budgetMs === 'number' ? profile.latency.budgetMs : null
+    const item = (s: Strategy, b: number) => ({
+      strategy: s,
+      estimateMs: latencyEstimates[s],
+      uncertaintyMs: latencyUncertaintyMs[s],
+      budgetMs: b,
+      estimate: latencyText(latencyEstimates[s], latencyUncertaintyMs[s]),
+    })
     return {
       latencyBudgetMs: budget,
       latencyEstimates,
       latencyHeadroom: budget === null ? null : (Object.fromEntries(STRATEGIES.map((s) => [s, r((budget - latencyEstimates[s]) / budget)])) as Record<Strategy, number>),
-      strategiesOverBudget: budget === null ? [] : STRATEGIES.filter((s) => latencyEstimates[s] > budget).map((s) => ({strategy: s, estimateMs: latencyEstimates[s], budgetMs: budget})),
+      latencyUncertaintyMs,
+      strategiesOverBudget: budget === null ? [] : STRATEGIES.filter((s) => latencyEstimates[s] - latencyUncertaintyMs[s] > budget).map((s) => item(s, budget)),
+      strategiesNearBudget:
+        budget === null ? [] : STRATEGIES.filter((s) => latencyEstimates[s] - latencyUncertaintyMs[s] <= budget && latencyEstimates[s] + latencyUncertaintyMs[s] > budget).map((s) => item(s, budget)),
     }
   },
 )
@@ -270,7 +284,7 @@ const consistencyGroup = factGroup(
   {
     duplicateModalities: 'Repeated modality names: {name, index, firstIndex}.',
     unknownCohortModalities: 'Cohort `modalities` entries naming no modality: {cohort, cohortIndex, name, index}.',
-    unknownCohortAvailabilityKeys: "Cohort `availability` keys that are not among the cohort's modalities: {cohort, cohortIndex, name}.",
+    unknownCohortAvailabilityKeys: "Cohort `availability` keys that are not among the cohort's modalities: {cohort, cohortIndex, name, defined (the profile defines the modality), cohortModalities}.",
     unknownPatternModalities: 'Pattern `present` entries naming no modality: {patternIndex, name, index}.',
     duplicatePatterns: 'Patterns listing the same modality set as an earlier one: {patternIndex, firstIndex, present}.',
     trainingAvailabilityConflicts: 'Modalities whose given trainingAvailability differs from the cohort-derived one: {name, index, given, derived, gap}.',
@@ -285,13 +299,13 @@ const consistencyGroup = factGroup(
       else duplicateModalities.push({name: m.name, index: i, firstIndex: f})
     })
     const unknownCohortModalities: {cohort: string; cohortIndex: number; name: string; index: number}[] = []
-    const unknownCohortAvailabilityKeys: {cohort: string; cohortIndex: number; name: string}[] = []
+    const unknownCohortAvailabilityKeys: {cohort: string; cohortIndex: number; name: string; defined: boolean; cohortModalities: string[]}[] = []
     cohorts.forEach((c, ci) => {
       c.modalities.forEach((name, j) => {
         if (!known.has(name)) unknownCohortModalities.push({cohort: c.name, cohortIndex: ci, name, index: j})
       })
       for (const key of Object.keys(c.availability ?? {}).sort()) {
-        if (!c.modalities.includes(key)) unknownCohortAvailabilityKeys.push({cohort: c.name, cohortIndex: ci, name: key})
+        if (!c.modalities.includes(key)) unknownCohortAvailabilityKeys.push({cohort: c.name, cohortIndex: ci, name: key, defined: known.has(key), cohortModalities: [...c.modalities]})
       }
     })
     const unknownPatternModalities: {patternIndex: number; name: string; index: number}[] = []

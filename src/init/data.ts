@@ -11,6 +11,7 @@ import {StringDecoder} from 'node:string_decoder'
 import picomatch from 'picomatch'
 import {parseSource} from '../profile/source.js'
 import {CsvParser, DataFormatError, type CsvRecord} from './csv.js'
+import {looksLikeImagePaths, measureImageShape} from './images.js'
 import {checkModalityName, InitInputError, roundShare} from './fields.js'
 
 export interface ColumnMapping {
@@ -27,6 +28,20 @@ export interface MeasuredModality {
   features: number
   presentRows: number
   availability: number
+  /** Rows with both this modality and a label (with --label): what the training cohort holds. */
+  labelledPresentRows?: number
+  /** `image` when the modality is one column of image file paths; `shape` read from the images. */
+  type?: 'image'
+  shape?: [number, number, number]
+  /** How the shape was measured (or why it could not be), for the summary. */
+  shapeNote?: string
+}
+
+/** Per column: rows where it is present, and the first present values (short, for guessing what it holds). */
+export interface ColumnStat {
+  name: string
+  presentRows: number
+  samples: string[]
 }
 
 export interface MeasuredPattern {
@@ -47,9 +62,15 @@ export interface Measurement {
   rowsWithNone: number
   unmappedColumns: string[]
   label?: {column: string; presentRows: number}
+  /** Every column in the order first seen, with what it holds. */
+  columnStats: ColumnStat[]
   /** A cohort name derived from the file name. */
   cohortName: string
 }
+
+/** Values kept per column for guessing its content, and their length. */
+const SAMPLES_PER_COLUMN = 20
+const SAMPLE_CHARS = 300
 
 /** Cells that mean "absent" (compared case-insensitively after trimming). */
 export const MISSING_TOKENS = ['', 'nan', 'null', 'na', 'n/a']
@@ -182,22 +203,41 @@ class Tally {
   rowsWithNone = 0
   labelPresent = 0
   readonly present: number[]
+  readonly labelledPresent: number[]
   readonly width: number[]
   readonly patterns = new Map<string, number>()
+  readonly columns = new Map<string, ColumnStat>()
 
   constructor(readonly names: string[]) {
     this.present = names.map(() => 0)
+    this.labelledPresent = names.map(() => 0)
     this.width = names.map(() => 0)
   }
 
-  row(presentIdx: Set<number>): void {
+  /** A present cell of `column`: counted, and kept as a sample while there are few. */
+  cell(column: string, value: unknown): void {
+    let stat = this.columns.get(column)
+    if (!stat) this.columns.set(column, (stat = {name: column, presentRows: 0, samples: []}))
+    stat.presentRows++
+    if (stat.samples.length < SAMPLES_PER_COLUMN) stat.samples.push((typeof value === 'string' ? value : JSON.stringify(value)).slice(0, SAMPLE_CHARS))
+  }
+
+  noteColumn(column: string): void {
+    if (!this.columns.has(column)) this.columns.set(column, {name: column, presentRows: 0, samples: []})
+  }
+
+  row(presentIdx: Set<number>, labelled: boolean): void {
     this.rows++
+    if (labelled) this.labelPresent++
     if (presentIdx.size === 0) {
       this.rowsWithNone++
       return
     }
     const key = [...presentIdx].sort((a, b) => a - b).join(',')
-    for (const i of presentIdx) this.present[i]++
+    for (const i of presentIdx) {
+      this.present[i]++
+      if (labelled) this.labelledPresent[i]++
+    }
     this.patterns.set(key, (this.patterns.get(key) ?? 0) + 1)
   }
 }
@@ -244,13 +284,30 @@ export async function measureData(file: string, mappings: ColumnMapping[], optio
     throw new InitInputError(`--label ${options.label}: the data has no column \`${options.label}\`.`)
   }
 
-  const modalities: MeasuredModality[] = names.map((name, i) => ({
-    name,
-    columns: columnsByModality[i],
-    features: Math.max(1, tally.width[i]),
-    presentRows: tally.present[i],
-    availability: roundShare(tally.present[i] / tally.rows),
-  }))
+  const columnStats = [...tally.columns.values()]
+  const modalities: MeasuredModality[] = names.map((name, i) => {
+    const m: MeasuredModality = {
+      name,
+      columns: columnsByModality[i],
+      features: Math.max(1, tally.width[i]),
+      presentRows: tally.present[i],
+      availability: roundShare(tally.present[i] / tally.rows),
+    }
+    if (options.label !== undefined) m.labelledPresentRows = tally.labelledPresent[i]
+    // One column of image file paths: an image modality, its shape read from a few of the images.
+    const only = m.columns.length === 1 ? columnStats.find((c) => c.name === m.columns[0]) : undefined
+    if (only && looksLikeImagePaths(only.samples)) {
+      m.type = 'image'
+      const measured = measureImageShape(file, only.samples)
+      if (measured.shape) {
+        m.shape = measured.shape
+        m.shapeNote = `shape ${measured.shape.join('x')} read from ${measured.read} of its images${measured.differing > 0 ? ` (${measured.differing} of them differ: resize them to one shape)` : ''}`
+      } else {
+        m.shapeNote = `the ${measured.checked} images looked for were not found next to ${display} or here; give the shape`
+      }
+    }
+    return m
+  })
   const allPatterns = [...tally.patterns.entries()].map(([key, rows]) => ({key, rows})).sort((a, b) => b.rows - a.rows || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
   // A profile lists at most MAX_PATTERNS patterns: keep the most frequent ones; the rest are left
   // out (their rows still count in each modality's availability), and the summary says how many.
@@ -280,6 +337,7 @@ export async function measureData(file: string, mappings: ColumnMapping[], optio
     rowsWithNone: tally.rowsWithNone,
     unmappedColumns: allColumns.filter((c) => !mapped.has(c) && c !== options.label),
     label: options.label === undefined ? undefined : {column: options.label, presentRows: tally.labelPresent},
+    columnStats,
     cohortName: cohortNameFor(display),
   }
 }
@@ -319,6 +377,7 @@ async function measureCsv(file: string, tally: Tally, noteColumn: (c: string) =>
         seen.set(name, i)
       })
       owner = header.map((name) => noteColumn(name))
+      for (const name of header) tally.noteColumn(name)
       for (const o of owner) if (o >= 0) tally.width[o] += 1
       labelIdx = label === undefined ? -1 : header.indexOf(label)
       return
@@ -332,9 +391,12 @@ async function measureCsv(file: string, tally: Tally, noteColumn: (c: string) =>
       )
     }
     const present = new Set<number>()
-    for (let i = 0; i < r.fields.length; i++) if (owner[i] >= 0 && isPresent(r.fields[i])) present.add(owner[i])
-    if (labelIdx >= 0 && isPresent(r.fields[labelIdx])) tally.labelPresent++
-    tally.row(present)
+    for (let i = 0; i < r.fields.length; i++) {
+      if (!isPresent(r.fields[i])) continue
+      tally.cell(header[i], r.fields[i])
+      if (owner[i] >= 0) present.add(owner[i])
+    }
+    tally.row(present, labelIdx >= 0 && isPresent(r.fields[labelIdx]))
   }
   const parser = new CsvParser(onRecord)
   for await (const text of chunks(file)) parser.push(text)
@@ -377,6 +439,8 @@ async function measureJsonl(file: string, tally: Tally, noteColumn: (c: string) 
     const present = new Set<number>()
     for (const [column, cell] of Object.entries(value as Record<string, unknown>)) {
       const o = noteColumn(column)
+      if (isPresent(cell)) tally.cell(column, cell)
+      else tally.noteColumn(column)
       if (o >= 0) {
         if (isPresent(cell)) present.add(o)
         const width = Array.isArray(cell) ? cell.length : 1
@@ -387,8 +451,7 @@ async function measureJsonl(file: string, tally: Tally, noteColumn: (c: string) 
         }
       }
     }
-    if (label !== undefined && isPresent((value as Record<string, unknown>)[label])) tally.labelPresent++
-    tally.row(present)
+    tally.row(present, label !== undefined && isPresent((value as Record<string, unknown>)[label]))
   }
   for await (const text of chunks(file)) {
     pending += text

@@ -29,6 +29,7 @@ import {
   checkTiming,
   checkBatch,
   defaultMetric,
+  roundShare,
   InitInputError,
   metricsFor,
   type Checked,
@@ -182,8 +183,15 @@ class Flow {
   private introduceData(m: Measurement): void {
     this.say(`Measured ${m.file}: ${m.rows} rows (${m.format.toUpperCase()}).`)
     for (const mod of m.modalities) {
+      const size = mod.type === 'image' ? `image file paths, ${mod.shapeNote}` : `${mod.features} feature${mod.features === 1 ? '' : 's'}`
       this.say(
-        `  ${mod.name}: ${mod.columns.length} column${mod.columns.length === 1 ? '' : 's'}, ${mod.features} feature${mod.features === 1 ? '' : 's'}, present in ${mod.presentRows} row${mod.presentRows === 1 ? '' : 's'} (${fmtShare(mod.availability)})`,
+        `  ${mod.name}: ${mod.columns.length} column${mod.columns.length === 1 ? '' : 's'}, ${size}, present in ${mod.presentRows} row${mod.presentRows === 1 ? '' : 's'} (${fmtShare(mod.availability)})`,
+      )
+    }
+    if (m.label) {
+      const unlabelled = m.rows - m.label.presentRows
+      this.say(
+        `  label ${m.label.column}: present in ${m.label.presentRows} row${m.label.presentRows === 1 ? '' : 's'}${unlabelled > 0 ? `; the ${unlabelled} without it are not labelled samples (the cohort counts the labelled rows)` : ''}`,
       )
     }
     // The most frequent patterns; with many modalities there can be thousands.
@@ -248,8 +256,20 @@ class Flow {
       given: this.supplied.task.labelledSamples,
       check: checkLabelledSamples,
       message: 'Labelled training samples (all cohorts together)',
-      default: str(this.prev.task?.labelledSamples) ?? String(this.labelledDefault(cohorts)),
+      default: this.previousLabelled(cohorts) ?? String(this.labelledDefault(cohorts)),
     })
+  }
+
+  /**
+   * An earlier answer for the labelled samples, unless it was the total derived from the earlier
+   * cohorts: then the total follows the cohorts as they are now (edited sizes, a cohort added).
+   */
+  private previousLabelled(cohorts: Cohort[]): string | undefined {
+    const earlier = str(this.prev.task?.labelledSamples)
+    if (earlier === undefined) return undefined
+    const prevCohorts = Array.isArray(this.prev.cohorts) ? (this.prev.cohorts as Cohort[]).filter((c) => c && typeof c.size === 'number') : []
+    const derived = String(this.labelledDefault(prevCohorts))
+    return earlier === derived && derived !== String(this.labelledDefault(cohorts)) ? undefined : earlier
   }
 
   private labelledDefault(cohorts: Cohort[]): number {
@@ -324,7 +344,7 @@ class Flow {
       given: f.type,
       check: checkModalityType,
       message: given ? `Type of ${given.name}` : 'Type of the next modality',
-      default: pick(pm.type, Object.keys(TYPE_DESCRIPTIONS) as ModalityType[]) ?? defaultType(given?.name),
+      default: pick(pm.type, Object.keys(TYPE_DESCRIPTIONS) as ModalityType[]) ?? measuredType(measured) ?? defaultType(given?.name),
       choices: [...Object.entries(TYPE_DESCRIPTIONS).map(([value, description]) => ({value: value as ModalityType, description})), ...done],
     })
     if (type === NO_MORE) return null
@@ -353,7 +373,12 @@ class Flow {
       })
     } else if (kind === 'shape') {
       const shape = Array.isArray(pm.shape) ? pm.shape.join('x') : undefined
-      m.shape = await this.text({given: f.shape, check: checkShape, message: `Input shape of ${name} (e.g. 224x224x1 for a grey-scale image)`, default: shape ?? '224x224x3'})
+      m.shape = await this.text({
+        given: f.shape,
+        check: checkShape,
+        message: `Input shape of ${name} (e.g. 224x224x1 for a grey-scale image)`,
+        default: shape ?? measured?.shape?.join('x') ?? '224x224x3',
+      })
     } else {
       const seq = pm.sequence && typeof pm.sequence === 'object' ? `${pm.sequence.length}x${pm.sequence.channels}` : undefined
       m.sequence = await this.text({given: f.sequence, check: checkSequence, message: `Size of ${name}: time steps x channels (e.g. 96x4)`, default: seq ?? '96x4'})
@@ -482,11 +507,13 @@ class Flow {
       const earlierName = str(pc.name) && !taken.includes(pc.name as string) ? pc.name : undefined
       name = await this.text({check: (raw) => checkCohortName(raw, taken), message: 'Cohort name', default: earlierName ?? (before.length === 0 ? 'main' : `cohort_${before.length + 1}`)})
     }
+    // From data with a label column, the cohort is the labelled rows: unlabelled ones train nothing.
+    const labelledRows = fromData && this.data!.label ? this.data!.label.presentRows : undefined
     const size = await this.text({
       given: f.size,
       check: checkCohortSize,
       message: `Number of samples in ${name}`,
-      default: str(pc.size) ?? String(fromData ? this.data!.rows : 1000),
+      default: str(pc.size) ?? String(fromData ? (labelledRows ?? this.data!.rows) : 1000),
     })
     const labelled = await this.yesNo({given: f.labelled, what: `\`labelled\` of cohort ${name}`, message: `Do the samples of ${name} carry labels?`, default: pc.labelled !== false})
 
@@ -524,11 +551,13 @@ class Flow {
     const availability: Record<string, number> = {}
     for (const m of carried) {
       const measured = fromData ? this.data!.modalities.find((x) => x.name === m) : undefined
+      const measuredShare =
+        measured && labelledRows !== undefined && labelledRows > 0 && measured.labelledPresentRows !== undefined ? roundShare(measured.labelledPresentRows / labelledRows) : measured?.availability
       const share = await this.text({
         given: given?.shares[m],
         check: (raw) => checkShare(raw, `The share of ${name} samples with ${m}`),
         message: `Share of ${name} samples that have ${m}`,
-        default: str(pc.availability?.[m]) ?? String(measured?.availability ?? 1),
+        default: str(pc.availability?.[m]) ?? String(measuredShare ?? 1),
       })
       if (share < 1) availability[m] = share
     }
@@ -616,6 +645,15 @@ const METRIC_DESCRIPTIONS: Record<string, string> = {
   macro_f1: 'F1 averaged over classes: every class counts equally.',
   rmse: 'Root mean squared error.',
   mae: 'Mean absolute error.',
+}
+
+/** What the data says a measured modality is: an image column, or a table of several columns. */
+function measuredType(measured: Measurement['modalities'][number] | undefined): ModalityType | undefined {
+  if (!measured) return undefined
+  if (measured.type === 'image') return 'image'
+  // Several scalar columns are features of a table, whatever the name suggests ("vitals": hr, bp...).
+  if (measured.columns.length > 1) return ['omics', 'embedding'].includes(defaultType(measured.name)) ? defaultType(measured.name) : 'tabular'
+  return undefined
 }
 
 function defaultType(name: string | undefined): ModalityType {

@@ -132,6 +132,6 @@ function configure(report: FileReport, set: RuleSet): FileReport {
   // A file the parser or the schema rejects was not checked by every rule: an unused comment there proves nothing.
   const complete = !findings.some((f) => f.severity === 'error' && set.checksById.get(f.ruleId)?.check.configurable === false)
   const known = (id: string) => set.byId.has(id) || set.checksById.has(id)
-  const about = applyCheckConfig(set, directiveFindings(directives, known, complete))
+  const about = applyCheckConfig(set, directiveFindings(directives, known, complete, [...set.byId.keys(), ...set.checksById.keys()]))
   return {...report, findings: [...findings, ...about], suppressed}
 }

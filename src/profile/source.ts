@@ -82,18 +82,34 @@ export function parseSource(filePath: string, input: string | Buffer): SourceDoc
   const syntaxFindings: Finding[] = []
   const seen = new Set<string>()
   let lines: string[] | undefined
-  for (const err of [...doc.errors, ...doc.warnings]) {
+  // One problem, one message: a tab or a key out of line makes the parser misread the rest of its
+  // block, and each misread line used to be reported too (13 errors for one tab). As a compiler
+  // reports its first syntax error, the first error of each top-level block is reported and the
+  // parser's follow-on complaints in the rest of that block are dropped; fixing it shows the next.
+  let cascadeEnd = 0
+  const cascades: {from: number; to: number}[] = []
+  const inCascade = (line: number) => cascades.some((c) => line >= c.from && line <= c.to)
+  const parseErrors = [...doc.errors].sort((a, b) => a.pos[0] - b.pos[0])
+  for (const err of [...parseErrors, ...doc.warnings]) {
     const [start, end] = err.pos
     let range = toRange(start, end)
     let message = humaniseYamlError(err.code, err.message)
+    const reported = range.line
+    lines ??= text.split('\n')
     if (err.code === 'BLOCK_AS_IMPLICIT_KEY' || err.code === 'MULTILINE_IMPLICIT_KEY') {
       // The parser blames the value before an over-indented key; point at the key's own line.
-      lines ??= text.split('\n')
       const over = overIndentedLine(lines, range.line)
       if (over) {
         range = {line: over.line, column: over.column, endLine: over.line, endColumn: lines[over.line - 1].length + 1}
         message = `This line is indented more than line ${over.line - 1} above it, so YAML reads it as part of that line's value. Indent it like the keys around it.`
       }
+    } else if (err.code === 'BAD_INDENT' || err.code === 'MISSING_CHAR') {
+      message = misalignedMessage(lines, range.line) ?? message
+    }
+    if (doc.errors.includes(err as never)) {
+      if (range.line <= cascadeEnd) continue
+      cascadeEnd = blockEnd(lines, range.line)
+      cascades.push({from: Math.min(reported, range.line), to: cascadeEnd})
     }
     const key = `${range.line}:${range.column}:${message}`
     if (seen.has(key)) continue
@@ -103,11 +119,17 @@ export function parseSource(filePath: string, input: string | Buffer): SourceDoc
   const {duplicates, complex} = checkKeys(doc.contents)
   for (const key of duplicates) {
     const [start, end] = key.range ?? [0, 0]
-    syntaxFindings.push(finding('duplicate-key', humaniseYamlError('DUPLICATE_KEY', ''), toRange(start, end)))
+    const range = toRange(start, end)
+    // A key read twice because the lines above it were misread is part of that error, not a second one.
+    if (inCascade(range.line)) continue
+    syntaxFindings.push(finding('duplicate-key', humaniseYamlError('DUPLICATE_KEY', ''), range))
   }
   for (const key of complex) {
     const [start, end] = key.range ?? [0, 0]
-    syntaxFindings.push(finding('yaml-syntax', 'A key must be a plain word, not a list or mapping (`? [a] : 1`): fuseplan documents have no such keys.', toRange(start, end)))
+    const range = toRange(start, end)
+    // A "complex key" inside a cascade is the parser's misreading of the lines above, not the user's.
+    if (inCascade(range.line)) continue
+    syntaxFindings.push(finding('yaml-syntax', 'A key must be a plain word, not a list or mapping (`? [a] : 1`): fuseplan documents have no such keys.', range))
   }
   // YAML takes a lone carriage return for a space, so a file saved with old Mac line endings is one
   // long line (a leading comment then swallows it all): say so instead of "empty" or a stray error.
@@ -192,12 +214,56 @@ export function nestingProblem(text: string): {line: number} | undefined {
 }
 
 /** The line after `line` (1-based) when it is a `key:` indented deeper than `line`: the usual cause of "implicit key" errors. */
+const indentOf = (line: string): number => /^ */.exec(line)![0].length
+
+/** Lines that hold content (not blank, not only a comment). */
+const isContent = (line: string | undefined): boolean => line !== undefined && /^\s*[^\s#]/.test(line)
+
+/** The last line of the top-level block holding `line` (1-based): the line before the next top-level key. */
+function blockEnd(lines: string[], line: number): number {
+  for (let i = line; i < lines.length; i++) if (isContent(lines[i]) && indentOf(lines[i]) === 0 && !/^-\s/.test(lines[i])) return i
+  return lines.length
+}
+
+/**
+ * For a line the parser could not place (BAD_INDENT, MISSING_CHAR): when its indentation matches no
+ * level open above it (the keys of an enclosing mapping, or the `-` of an enclosing list for a list
+ * item), a message that says which columns; otherwise undefined (the line itself is in line).
+ */
+function misalignedMessage(lines: string[], line: number): string | undefined {
+  const here = lines[line - 1]
+  if (!isContent(here)) return undefined
+  const isItem = (l: string) => /^\s*-(\s|$)/.test(l)
+  const keyColumn = (l: string) => (isItem(l) ? /^\s*-\s*/.exec(l)![0].length : indentOf(l))
+  const keyColumns = new Set<number>()
+  const dashColumns = new Set<number>()
+  let above: number | undefined
+  let limit = Infinity
+  for (let i = line - 2; i >= 0 && limit > 0; i--) {
+    const l = lines[i]
+    if (!isContent(l) || indentOf(l) > limit) continue
+    // A list item at the level reached so far: its `-` column is open too (`- name: a` above `  type: x`).
+    if (indentOf(l) === limit) {
+      if (isItem(l)) dashColumns.add(limit)
+      continue
+    }
+    above ??= i
+    keyColumns.add(keyColumn(l))
+    if (isItem(l)) dashColumns.add(indentOf(l))
+    limit = indentOf(l)
+  }
+  if (above === undefined) return undefined
+  const n = indentOf(here)
+  if ((isItem(here) ? dashColumns : keyColumns).has(n) || n > keyColumn(lines[above])) return undefined
+  const spaces = (k: number) => `${k} space${k === 1 ? '' : 's'}`
+  return `This line is indented ${spaces(n)}, the keys of line ${above + 1} above it ${spaces(keyColumn(lines[above]))}, so YAML cannot tell which mapping it belongs to. Indent it like the keys around it.`
+}
+
 function overIndentedLine(lines: string[], line: number): {line: number; column: number} | undefined {
   const above = lines[line - 1]
   const below = lines[line]
   if (above === undefined || below === undefined) return undefined
-  const indent = (l: string) => /^ */.exec(l)![0].length
-  if (indent(below) > indent(above) && /^\s*[^\s#][^:#]*:(\s|$)/.test(below)) return {line: line + 1, column: indent(below) + 1}
+  if (indentOf(below) > indentOf(above) && /^\s*[^\s#][^:#]*:(\s|$)/.test(below)) return {line: line + 1, column: indentOf(below) + 1}
   return undefined
 }
 
@@ -282,7 +348,7 @@ function humaniseYamlError(code: string, message: string): string {
     case 'DUPLICATE_KEY':
       return 'Duplicate key: each key may appear only once in a mapping. Remove or rename the second one.'
     case 'TAB_AS_INDENT':
-      return 'Tab used for indentation; YAML indents with spaces only.'
+      return 'Tab used for indentation; YAML indents with spaces only. Replace the tab with spaces.'
     default:
       return `Invalid YAML: ${first}`
   }

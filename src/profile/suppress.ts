@@ -11,6 +11,7 @@
 // pass lint and still be refused by recommend.
 import type {Finding, Severity, SuppressedFinding} from '../findings.js'
 import {builtinCheck} from './builtin-checks.js'
+import {closest} from '../util/suggest.js'
 
 export interface Directive {
   kind: 'next-line' | 'file'
@@ -102,7 +103,7 @@ export function applySuppressions(findings: Finding[], text: string): Suppressio
  * check that cannot be suppressed (errors), and ids that silenced nothing (a warning, as ESLint's
  * reportUnusedDisableDirectives).
  */
-export function directiveFindings(directives: Directive[], known: (id: string) => boolean, reportUnused: boolean): Finding[] {
+export function directiveFindings(directives: Directive[], known: (id: string) => boolean, reportUnused: boolean, allIds: readonly string[] = []): Finding[] {
   const out: Finding[] = []
   const at = (d: Directive, ruleId: string, severity: Severity, message: string): Finding => ({
     ruleId,
@@ -118,8 +119,11 @@ export function directiveFindings(directives: Directive[], known: (id: string) =
     const what = d.kind === 'file' ? '`fuseplan-disable`' : '`fuseplan-disable-next-line`'
     if (d.ruleIds.length === 0) out.push(at(d, 'invalid-disable-directive', 'error', `${what} needs the rule ids it silences, e.g. \`# ${what.slice(1, -1)} shifted-availability -- reason\`.`))
     for (const id of d.ruleIds) {
-      if (!known(id)) out.push(at(d, 'invalid-disable-directive', 'error', `${what} names \`${id.slice(0, 80)}\`, which is not a rule id (\`fuseplan rules list\` shows them).`))
-      else if (!suppressible(id))
+      if (!known(id)) {
+        const near = closest(id, allIds)
+        const hint = near ? ` Did you mean \`${near}\`?` : ''
+        out.push(at(d, 'invalid-disable-directive', 'error', `${what} names \`${id.slice(0, 80)}\`, which is not a rule id.${hint} (\`fuseplan rules list\` shows them.)`))
+      } else if (!suppressible(id))
         out.push(at(d, 'invalid-disable-directive', 'error', `\`${id}\` cannot be suppressed: recommend, scaffold and evaluate refuse a file that fails it. Fix the file instead.`))
       else if (reportUnused && !d.used.has(id)) {
         const where = d.kind === 'file' ? 'in this file' : d.from === d.to ? `on line ${d.from}` : `on lines ${d.from}-${d.to}`

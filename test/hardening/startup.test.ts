@@ -141,3 +141,17 @@ describe('precompiled profile schema (scripts/compile-schemas.js)', () => {
     )
   }, 60_000)
 })
+
+describe('fuseplan --version', () => {
+  it('prints the line oclif prints, without loading oclif', async () => {
+    const probe = join(tempDir('fuseplan-probe-'), 'probe.cjs')
+    writeFileSync(probe, "process.on('exit', () => { if (Object.keys(require.cache).some((k) => k.includes('@oclif'))) process.stderr.write('OCLIF-LOADED\\n') })\n")
+    const r = node([BIN, '--version'], ROOT, ['-r', probe])
+    expect(r.status).toBe(0)
+    expect(r.stderr).not.toContain('OCLIF-LOADED')
+    const {Config} = await import('@oclif/core')
+    expect(r.stdout).toBe(`${(await Config.load(ROOT)).userAgent}\n`)
+    // Anything else goes through oclif as before.
+    expect(node([BIN, '--version', '--help'], ROOT, ['-r', probe]).stderr).toContain('OCLIF-LOADED')
+  })
+})

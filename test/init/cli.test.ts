@@ -287,7 +287,8 @@ describe('fuseplan init --from-data', () => {
     // cxr is one column of file paths: its type is guessed as image, so its size is an image shape.
     expect(p.modalities[1]).toMatchObject({type: 'image', shape: [224, 224, 3]})
     expect(p.modalities[2]).toMatchObject({type: 'text', features: 1})
-    expect(p.cohorts).toEqual([{name: 'icu-sample', size: 10, labelled: true, modalities: ['ehr', 'cxr', 'notes'], availability: {ehr: 0.7, cxr: 0.4, notes: 0.4}}])
+    // The cohort is the 9 labelled rows (row 5 has no label); its shares are measured among them.
+    expect(p.cohorts).toEqual([{name: 'icu-sample', size: 9, labelled: true, modalities: ['ehr', 'cxr', 'notes'], availability: {ehr: 0.6667, cxr: 0.3333, notes: 0.4444}}])
     expect(p.patterns).toEqual([
       {present: ['ehr'], share: 0.3},
       {present: ['ehr', 'cxr', 'notes'], share: 0.2},
@@ -308,7 +309,9 @@ describe('fuseplan init --from-data', () => {
     expect(r.status, r.stderr).toBe(0)
     const p = parse(readFileSync(join(dir, 'fuseplan.profile.yaml'), 'utf8'))
     expect(p.modalities[1]).toMatchObject({name: 'cxr', type: 'tabular', features: 1, availability: 0.4})
-    expect(p.task.labelledSamples).toBe(10)
+    // No --label, but one column is named like one: it is used, and said so.
+    expect(r.stdout).toContain('Label column: label (from its name; pass --label COLUMN for another, --label none if the data has none).')
+    expect(p.task.labelledSamples).toBe(9)
   })
 
   it('measures a JSON Lines sample, counting array-valued columns by their length', async () => {
@@ -322,7 +325,7 @@ describe('fuseplan init --from-data', () => {
       ['emb', 0.5, 4],
       ['ecg', 0.5, 3],
     ])
-    expect(p.cohorts[0]).toMatchObject({name: 'wear-sample', size: 4})
+    expect(p.cohorts[0]).toMatchObject({name: 'wear-sample', size: 3}) // the rows with a label
     expect(p.task.labelledSamples).toBe(3)
     expect(p.patterns).toEqual([
       {present: ['vitals'], share: 0.25},
@@ -359,9 +362,9 @@ describe('fuseplan init --from-data', () => {
     expect(r.status, r.stderr + r.stdout).toBe(0)
     expect(r.stdout).toContain(
       [
-        `No --map given; the modalities guessed from the column names of ${join(FIX, 'derm-sample.csv')}:`,
+        `No --map given; the modalities guessed from the columns of ${join(FIX, 'derm-sample.csv')}:`,
         '  ehr: ehr_age, ehr_bmi, ehr_smoker',
-        '  photo: photo_path',
+        '  photo: photo_path (image file paths)',
         '  (as flags: --map "ehr=ehr_age,ehr_bmi,ehr_smoker" --map "photo=photo_path")',
       ].join('\n'),
     )

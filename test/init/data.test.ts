@@ -18,7 +18,8 @@ describe('measureData', () => {
     expect(m.rows).toBe(10)
     expect(m.modalities).toEqual([
       {name: 'ehr', columns: ['age', 'hr', 'bp_sys', 'bp_dia'], features: 4, presentRows: 7, availability: 0.7},
-      {name: 'cxr', columns: ['cxr_path'], features: 1, presentRows: 4, availability: 0.4},
+      // A column of image paths is an image; the fixture's images do not exist, so no shape is read.
+      {name: 'cxr', columns: ['cxr_path'], features: 1, presentRows: 4, availability: 0.4, type: 'image', shapeNote: 'the 4 images looked for were not found next to icu.csv or here; give the shape'},
     ])
     expect(m.patterns).toEqual([
       {present: ['ehr'], rows: 4, share: 0.4},

@@ -223,10 +223,11 @@ describe('init prompt flow from data', () => {
     await answer(null, 'Why is cxr missing')
     await answer(null, 'How does cxr arrive')
     await answer(null, 'encoder latency of cxr')
-    await answer(null, 'Number of samples in sample (10)')
+    await answer(null, 'Number of samples in sample (9)') // the labelled rows
     await answer(null, 'carry labels')
-    await answer(null, 'Share of sample samples that have ehr (0.7)')
-    await answer(null, 'Share of sample samples that have cxr (0.4)')
+    // Among the 9 labelled rows (row 5 has no label).
+    await answer(null, 'Share of sample samples that have ehr (0.6667)')
+    await answer(null, 'Share of sample samples that have cxr (0.3333)')
     await answer(null, 'Labelled training samples (all cohorts together) (9)')
     expect(screen.getScreen()).toContain('Record the 3 measured presence patterns')
     screen.keypress('enter')
@@ -237,7 +238,7 @@ describe('init prompt flow from data', () => {
       ['ehr', 0.7],
       ['cxr', 0.4],
     ])
-    expect(profile.cohorts).toEqual([{name: 'sample', size: 10, labelled: true, modalities: ['ehr', 'cxr'], availability: {ehr: 0.7, cxr: 0.4}}])
+    expect(profile.cohorts).toEqual([{name: 'sample', size: 9, labelled: true, modalities: ['ehr', 'cxr'], availability: {ehr: 0.6667, cxr: 0.3333}}])
     expect(profile.task.labelledSamples).toBe(9)
     expect(profile.patterns).toEqual([
       {present: ['ehr'], share: 0.4},

@@ -83,14 +83,17 @@ describe('fuseplan init: going back and resuming', () => {
     await answer('Latency budget per request in ms', '300ms')
     expect(screen.getScreen()).toContain('my.yaml?')
     await answer('my.yaml?', 'n')
-    // Go back: the same questions, each answer as its default.
-    await answer('What now?')
+    // Go back through every question, each answer as its default.
+    expect(screen.getScreen()).toContain('What now?')
+    screen.keypress('down')
+    await answer('Go through every question')
     expect(screen.getScreen()).toContain('Type of the next modality')
     await enterUntil('Availability of labs')
     expect(screen.getScreen()).toContain('(0.4)')
     await answer('Availability of labs', '0.5')
     expect(await enterUntil('my.yaml?')).toBeGreaterThan(5)
     await answer('my.yaml?', 'n')
+    screen.keypress('down')
     screen.keypress('down')
     screen.keypress('enter') // quit without writing
     expect(await exitCodeOf(run)).toBe(1)
@@ -111,6 +114,44 @@ describe('fuseplan init: going back and resuming', () => {
     expect(profile.latency).toEqual({budgetMs: 300, percentile: 99, hardware: 'cpu'})
     expect(profile.task.labelledSamples).toBe(6000)
     expect(readdirSync(term.dir)).toEqual(['my.yaml']) // the draft is gone once the profile is written
+  })
+
+  it('"Change an answer" lists the answers and asks only the one picked, then offers to write', async () => {
+    const out = join(term.dir, 'jump.yaml')
+    const run = Init.run(['--out', out, ...FLAGS], ROOT)
+    await screen.next()
+    await answer('Type of the next modality')
+    await answer('Name', 'ehr')
+    await answer('Number of input features of ehr')
+    await answer('Availability of ehr')
+    await answer('How does ehr arrive')
+    await answer('rejected upstream')
+    await answer('encoder latency of ehr')
+    await answer('Add another modality? (1 so far: ehr; answer n when done)')
+    await answer('Type of the next modality')
+    await answer('Name', 'labs')
+    await answer('features of labs')
+    await answer('Availability of labs', '40%')
+    await answer('Why is labs missing')
+    await answer('How does labs arrive')
+    await answer('encoder latency of labs')
+    await answer('Add another modality? (2 so far', 'n')
+    await answer('Latency budget per request in ms', '300')
+    await answer('jump.yaml?', 'n')
+    await answer('What now?') // Enter: change an answer
+    expect(screen.getScreen()).toContain('Which answer do you want to change?')
+    expect(screen.getScreen()).toContain('Type of the next modality: tabular')
+    // The 12th answer: the availability of labs.
+    for (let i = 0; i < 11; i++) screen.keypress('down')
+    await answer('Availability of labs: 40%')
+    await answer('Availability of labs', '0.6')
+    // Straight back to the summary: no other question.
+    expect(screen.getScreen()).toContain('jump.yaml?')
+    screen.keypress('enter')
+    expect(await exitCodeOf(run)).toBe(0)
+    const profile = parse(readFileSync(out, 'utf8'))
+    expect(profile.modalities.map((m: {name: string; availability: number}) => `${m.name}=${m.availability}`)).toEqual(['ehr=1', 'labs=0.6'])
+    expect(profile.latency.budgetMs).toBe(300)
   })
 
   it('--from-data without --map asks to confirm the guessed mapping; No writes nothing and shows the flags to pass', async () => {

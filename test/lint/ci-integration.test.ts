@@ -11,13 +11,13 @@ import {cpSync} from 'node:fs'
 describe('CI integration', () => {
   it('.pre-commit-hooks.yaml declares a node hook that runs `fuseplan lint`', () => {
     const hooks = parse(readFileSync(join(ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as Record<string, unknown>[]
-    expect(hooks).toEqual([expect.objectContaining({id: 'fuseplan-lint', entry: 'fuseplan lint', language: 'node', files: '\\.ya?ml$', pass_filenames: false})])
+    expect(hooks).toEqual([expect.objectContaining({id: 'fuseplan-lint', entry: 'fuseplan lint', language: 'node', language_version: 'system', files: '\\.ya?ml$', pass_filenames: false})])
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {bin: Record<string, string>}
     expect(pkg.bin.fuseplan).toBeDefined()
   })
 
-  it('the workflow example lints with annotations, writes the SARIF it uploads, and skips the upload on exit 2', () => {
-    const workflow = parse(readFileSync(join(ROOT, 'docs', 'ci', 'fuseplan-lint.yml'), 'utf8')) as {
+  it('the npx workflow example lints with annotations, writes the SARIF it uploads, and skips the upload on exit 2', () => {
+    const workflow = parse(readFileSync(join(ROOT, 'docs', 'ci', 'fuseplan-lint-npx.yml'), 'utf8')) as {
       permissions: Record<string, string>
       env: {DEPLOY_DIR: string}
       jobs: {lint: {steps: {id?: string; run?: string; uses?: string; if?: string; with?: {sarif_file: string}}[]}}

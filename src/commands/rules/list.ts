@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {FuseplanCommand, ruleLoadFailure, rulesFlag} from '../../cli/base-command.js'
+import {argvWantsJson, FuseplanCommand, ruleLoadFailure, rulesFlag} from '../../cli/base-command.js'
 import {listRuleMeta, loadRuleSet, RuleLoadError} from '../../engine/index.js'
 import type {RuleSet} from '../../engine/types.js'
 import {FACT_DOCS} from '../../facts/index.js'
@@ -7,12 +7,18 @@ import {formatFactList, formatRuleList} from '../../formatters/decision/rules.js
 
 export default class RulesList extends FuseplanCommand {
   static override summary = 'List the rules (bundled, rule packs, config overrides applied).'
-  static override examples = ['<%= config.bin %> rules list', '<%= config.bin %> rules list --rules team-rules/ --json', '<%= config.bin %> rules list --facts']
+  static override examples = ['<%= config.bin %> rules list', '<%= config.bin %> rules list --rules team-rules/ --format json', '<%= config.bin %> rules list --facts']
   static override enableJsonFlag = true
   static override flags = {
+    format: Flags.string({char: 'f', description: 'Output format on stdout (--json is an alias of --format json).', options: ['text', 'json'], default: 'text'}),
     config: Flags.string({description: 'Config file (default: fuseplan.config.yaml found upward from the current folder).'}),
     rules: rulesFlag(),
     facts: Flags.boolean({description: 'List the derived facts rule conditions can read instead.'}),
+  }
+
+  // oclif prints the returned value as JSON under --json; --format json, the spelling every command shares, does the same.
+  override jsonEnabled(): boolean {
+    return argvWantsJson(this.argv)
   }
 
   async run(): Promise<unknown> {

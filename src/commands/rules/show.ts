@@ -1,5 +1,5 @@
 import {Args, Flags} from '@oclif/core'
-import {FuseplanCommand, rulesFlag} from '../../cli/base-command.js'
+import {argvWantsJson, FuseplanCommand, rulesFlag} from '../../cli/base-command.js'
 import {ruleHelpUri} from '../../engine/index.js'
 import {formatCheckDoc, formatRuleDoc, suggestIds} from '../../formatters/decision/rules.js'
 import {loadOrFail} from './list.js'
@@ -13,8 +13,14 @@ export default class RulesShow extends FuseplanCommand {
   }
 
   static override flags = {
+    format: Flags.string({char: 'f', description: 'Output format on stdout (--json is an alias of --format json).', options: ['text', 'json'], default: 'text'}),
     config: Flags.string({description: 'Config file (default: fuseplan.config.yaml found upward from the current folder).'}),
     rules: rulesFlag(),
+  }
+
+  // oclif prints the returned value as JSON under --json; --format json, the spelling every command shares, does the same.
+  override jsonEnabled(): boolean {
+    return argvWantsJson(this.argv)
   }
 
   async run(): Promise<unknown> {

@@ -17,6 +17,7 @@ import {STRATEGY_INFO} from '../../decision/strategies.js'
 import {masksModalities} from '../../profile/strategies.js'
 import type {AdrRendering} from '../../decision/records.js'
 import type {Decision, Strategy, StrategyOption} from '../../decision/types.js'
+import {latencyText} from '../../facts/latency.js'
 import type {RuleSet} from '../../engine/types.js'
 import {codeSpan, escapeMarkdown as md} from '../../util/text.js'
 import {cell, label, num, pct, showValue} from './util.js'
@@ -37,12 +38,21 @@ export function adrTitle(decision: Decision): string {
   return `Use ${label(s).toLowerCase()}${withMasking}${withTransfer} for ${decision.profile.name}`
 }
 
+/**
+ * File name after the number: the profile first (profiles share an ADR folder, and the title's tail
+ * used to be cut off, leaving names that differed only by number), then the decision in short.
+ */
 export function adrSlug(decision: Decision): string {
-  const slug = adrTitle(decision)
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-  return slug.length <= 80 ? slug : slug.slice(0, slug.lastIndexOf('-', 80))
+  const words = (text: string): string =>
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+  const profile = words(decision.profile.name).slice(0, 48).replace(/-+$/, '') || 'profile'
+  if (!decision.strategy) return `${profile}-no-strategy-fits`
+  const masking = masksModalities(decision.strategy) ? '-with-masking' : ''
+  const transfer = decision.transfer ? '-and-transfer' : ''
+  return `${profile}-${words(label(decision.strategy))}${masking}${transfer}`
 }
 
 /** Hash of the ADR body: tells `--out` whether an ADR says exactly the same. */
@@ -137,7 +147,7 @@ function contextSection(d: Decision): string[] {
         ? 'In production every request carries all of them. '
         : pct(facts.completeCaseShare) === '100%'
           ? 'In production nearly every request (more than 99.9%) carries every modality. '
-          : `In production they are not all present: about ${pct(facts.completeCaseShare)} of requests carry every modality. `
+          : `In production they are not all present: about ${pct(facts.completeCaseShare)} of requests carry every modality${assumesIndependence(d) ? ' (if they go missing independently of each other: the profile gives no observed `patterns`)' : ''}. `
   out.push(
     `The model for \`${d.profile.name}\` reads ${n} modalit${n === 1 ? 'y' : 'ies'}. ` +
       presence +
@@ -214,7 +224,7 @@ function outcomeSection(d: Decision, chosen: StrategyOption | undefined): string
     )
     for (const o of ranked)
       out.push(
-        `| ${label(o.strategy)} | ${num(o.score)} | ${num(o.latencyMs, 2)} ms | ${o.strategy === d.strategy ? 'chosen' : o.excluded ? (o.exclusions.every((x) => x.soft) ? 'excluded (soft)' : 'excluded') : 'not chosen'} |`,
+        `| ${label(o.strategy)} | ${num(o.score)} | ${latencyOf(d, o.strategy)} | ${o.strategy === d.strategy ? 'chosen' : o.excluded ? (o.exclusions.every((x) => x.soft) ? 'excluded (soft)' : 'excluded') : 'not chosen'} |`,
       )
     out.push('')
   } else {
@@ -301,7 +311,7 @@ function prosAndConsSection(d: Decision): string[] {
     // Rule packs write some pros and cons (score and exclusion reasons): escaped like all user text.
     out.push(...o.pros.map((p) => `* Good, because ${md(lowerFirst(p))}`))
     out.push(...o.cons.map((c) => `* Bad, because ${md(lowerFirst(c))}`))
-    out.push(`* Neutral: score ${num(o.score)}, estimated ${num(o.latencyMs, 2)} ms per request${o.excluded ? '; excluded' : ''}`)
+    out.push(`* Neutral: rule points ${num(o.score)}, estimated ${latencyOf(d, o.strategy)} per request${o.excluded ? '; excluded' : ''}`)
     out.push('')
   }
 
@@ -360,22 +370,49 @@ function transferSection(d: Decision): string[] {
   return out
 }
 
+function uncertaintyOf(d: Decision, strategy: Strategy): number {
+  return (d.facts.latencyUncertaintyMs as Partial<Record<Strategy, number>> | undefined)?.[strategy] ?? 0
+}
+
+/** Pattern shares derived from availabilities alone: more than one modality can be missing and no `patterns` are given. */
+function assumesIndependence(d: Decision): boolean {
+  const facts = d.facts as AdrFacts & {patternsGiven?: boolean}
+  return facts.patternsGiven !== true && facts.modalities.filter((m) => !m.required && m.availability < 1).length >= 2
+}
+
+/** A strategy's latency estimate at the precision its uncertainty allows ("42 ± 4 ms"). */
+function latencyOf(d: Decision, strategy: Strategy): string {
+  return latencyText(d.latency.estimates[strategy], uncertaintyOf(d, strategy))
+}
+
+/** Fits, over budget, or uncertain: the budget compared with the estimate's whole range. */
+function budgetFit(d: Decision, strategy: Strategy, budget: number): string {
+  const ms = d.latency.estimates[strategy]
+  const u = uncertaintyOf(d, strategy)
+  if (ms - u > budget) return 'over budget'
+  if (ms + u <= budget) return 'fits'
+  return 'the budget is within its uncertainty: measure it'
+}
+
 /** More Information: the evaluation plan, latency, findings and the rules that fired. */
 function evaluationLatencyAndRulesSection(d: Decision): string[] {
   const out: string[] = []
   out.push('### Evaluation plan', '')
   out.push('Presence patterns to validate on (share >= 1%):', '')
+  if (assumesIndependence(d)) {
+    out.push(
+      'These shares are derived from the availabilities assuming each modality goes missing independently of the others, because the profile lists no observed `patterns`. Modalities that go missing together (two tests ordered on the same worry, two feeds from one device) make the real shares differ: add `patterns:` with the shares observed in production to use those instead.',
+      '',
+    )
+  }
   out.push(...bullets(d.evaluation.patterns.map((p) => `{${p.present.join(', ') || 'nothing'}}: ${pct(p.share)}`)), '')
 
   out.push('### Latency', '')
   out.push(
-    `Estimates per request (model in \`src/facts/latency.ts\`; set measured \`encoderLatencyMs\` to sharpen them)${d.latency.budgetMs !== null ? ` against a budget of ${num(d.latency.budgetMs, 2)} ms` : ''}:`,
+    `Estimates per request, with how far off they may be (model in \`src/facts/latency.ts\`: measured \`encoderLatencyMs\` counts to within 10%, default encoder costs and the model's own constants to within 50%; set measured values to sharpen them)${d.latency.budgetMs !== null ? ` against a budget of ${num(d.latency.budgetMs, 2)} ms` : ''}:`,
     '',
   )
-  out.push(
-    ...bullets(d.options.map((o) => `${label(o.strategy)}: ${num(o.latencyMs, 2)} ms${d.latency.budgetMs !== null ? (o.latencyMs > d.latency.budgetMs ? ' (over budget)' : ' (fits)') : ''}`)),
-    '',
-  )
+  out.push(...bullets(d.options.map((o) => `${label(o.strategy)}: ${latencyOf(d, o.strategy)}${d.latency.budgetMs !== null ? ` (${budgetFit(d, o.strategy, d.latency.budgetMs)})` : ''}`)), '')
 
   out.push('### Findings', '')
   if (d.findings.length === 0) out.push('None.', '')

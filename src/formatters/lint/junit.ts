@@ -12,7 +12,8 @@
 // A file fails when it has a finding at or above the failing severity (ctx.failSeverity, default
 // `error`, the same threshold the lint command exits 1 on); its <failure> lists those findings.
 // Findings below the threshold do not fail the testcase: they are listed in its <system-out>, so
-// they are visible in the report without turning a passing run red. `time` is always 0 so the
+// they are visible in the report without turning a passing run red; the failure's message counts
+// them with the rest ("2 problems (1 error, 1 warning)"), as the stylish summary does. `time` is always 0 so the
 // output is byte-identical across runs.
 //
 // Text from files and rules goes through escapeText first (control characters and bidi controls as
@@ -71,7 +72,8 @@ export const junit: LintFormatter = (reports, ctx) => {
     if (failing.length > 0) {
       failures++
       const type = failing.some((f) => f.severity === 'error') ? 'error' : failing.some((f) => f.severity === 'warning') ? 'warning' : 'info'
-      body += `      <failure message="${escapeXmlAttr(describe(failing))}" type="${type}">${escapeXmlText(failing.map(line).join('\n'))}</failure>\n`
+      // The summary counts every finding of the file, the warnings listed in <system-out> too.
+      body += `      <failure message="${escapeXmlAttr(describe(findings))}" type="${type}">${escapeXmlText(failing.map(line).join('\n'))}</failure>\n`
     }
     if (other.length > 0) body += `      <system-out>${escapeXmlText(other.map(line).join('\n'))}</system-out>\n`
     cases.push(`${open}>\n${body}    </testcase>`)

@@ -21,7 +21,7 @@ describe('junit', () => {
         '    </testcase>',
         '    <testcase name="profiles/clean.yaml" classname="fuseplan.lint" time="0"/>',
         '    <testcase name="profiles/icu.yaml" classname="fuseplan.lint" time="0">',
-        '      <failure message="1 problem (1 error, 0 warnings)" type="error">9:19 error availability must be &lt;= 1, got "1.5" &amp; that\'s &lt;bad&gt; [schema]</failure>',
+        '      <failure message="3 problems (1 error, 1 warning, 1 info)" type="error">9:19 error availability must be &lt;= 1, got "1.5" &amp; that\'s &lt;bad&gt; [schema]</failure>',
         '      <system-out>14:19 warning cxr is present in 90% of requests but 20% of training samples. [availability-shift]',
         '30:5 info Pattern {ehr, notes} has share 0.4%:',
         '  it will not be validated [pattern-coverage]</system-out>',
@@ -39,10 +39,16 @@ describe('junit', () => {
     expect(suite.attrs).toMatchObject({tests: '4', failures: '3'})
     const icu = suite.children.find((c) => c.attrs.name === 'profiles/icu.yaml')!
     expect(icu.children.map((c) => c.name)).toEqual(['failure', 'system-out'])
-    expect(icu.children[0].attrs.message).toBe('2 problems (1 error, 1 warning)')
+    expect(icu.children[0].attrs.message).toBe('3 problems (1 error, 1 warning, 1 info)')
     expect(icu.children[1].text).toContain('30:5 info Pattern')
     const wearable = suite.children.find((c) => c.attrs.name.startsWith('deploy/'))!
     expect(wearable.children[0].attrs).toEqual({message: '1 problem (0 errors, 1 warning)', type: 'warning'})
+  })
+
+  it('the failure message counts every finding of the file, the warnings beside the error too', () => {
+    const xml = junit([{filePath: '/work/project/a.yaml', findings: [f(), f({severity: 'warning', line: 2})]}], ctx())
+    expect(xml).toContain('<failure message="2 problems (1 error, 1 warning)" type="error">1:1 error m [r]</failure>')
+    expect(xml).toContain('<system-out>2:1 warning m [r]</system-out>')
   })
 
   it('an empty run is a valid suite with zero tests', () => {
