@@ -140,7 +140,7 @@ describe('fuseplan recommend', () => {
     const changed = await runInProcess(['recommend', profile, '--out', adrs, '--date', '2026-03-01'])
     expect(changed.status).toBe(0)
     const next = readdirSync(adrs).filter((f) => f.startsWith('0003-'))
-    expect(next).toEqual(['0003-afib-screening-late-fusion-and-transfer.md'])
+    expect(next).toEqual(['0003-afib-screening-intermediate-fusion-with-masking-and-transfer.md'])
     expect(changed.stdout).toMatch(/supersedes .*0002-afib-screening-attention/)
     const newer = readFileSync(join(adrs, next[0]), 'utf8')
     expect(newer).toMatch(/^---\nstatus: proposed\ndate: 2026-03-01\n/)
@@ -158,14 +158,14 @@ describe('fuseplan recommend', () => {
     writeFileSync(
       join(dir, 'pack', 'strict.yaml'),
       [
-        'id: interpretable-late',
-        'title: Interpretability demands favour late fusion',
-        'rationale: Per-modality models can be explained one by one to clinicians reviewing a prediction.',
+        'id: serving-cost-intermediate',
+        'title: The serving team runs one encoder per modality',
+        'rationale: Per-modality encoders are what the serving platform already runs and monitors.',
         'source: team policy',
         'when: facts.modalityCount >= 2',
         'effects:',
         '  score:',
-        '    - {strategy: late, delta: 10, reason: the review board needs per-modality explanations}',
+        '    - {strategy: intermediate, delta: 10, reason: the serving platform already runs per-modality encoders}',
         'examples:',
         '  fires: {}',
         '  passes: {modalities: [{name: ehr, type: tabular, features: 10, availability: 1.0}]}',
@@ -174,7 +174,7 @@ describe('fuseplan recommend', () => {
     )
     const r = await runInProcess(['recommend', WEARABLE, '--rules', join(dir, 'pack'), '--format', 'json'])
     expect(r.status).toBe(0)
-    expect(JSON.parse(r.stdout).strategy).toBe('late')
+    expect(JSON.parse(r.stdout).strategy).toBe('intermediate')
     // --rules takes one folder: the profile after it stays the argument, in every command.
     for (const command of ['recommend --format json', `scaffold --dry-run --json -o ${join(dir, 'project')}`]) {
       const after = await runInProcess([...command.split(' '), '--rules', join(dir, 'pack'), WEARABLE])
@@ -209,24 +209,25 @@ describe('fuseplan rules', () => {
     expect(r.status).toBe(0)
     expect(r.stdout).toMatch(/^ID +SEVERITY +TITLE$/m)
     expect(r.stdout).toMatch(/^unique-modality-names +error +Modality names must be unique$/m)
-    expect(r.stdout).toMatch(/^early-fusion-needs-complete-data +decision +Early fusion is excluded/m)
+    expect(r.stdout).toMatch(/^joint-model-under-missingness +decision +With modalities missing at deployment/m)
   })
 
   it('show prints the doc of a rule', async () => {
-    const r = await runInProcess(['rules', 'show', 'early-fusion-needs-complete-data'])
+    const r = await runInProcess(['rules', 'show', 'joint-model-under-missingness'])
     expect(r.status).toBe(0)
-    expect(r.stdout).toMatch(/^early-fusion-needs-complete-data\nEarly fusion is excluded when any modality is missing at deployment\n/)
+    expect(r.stdout).toMatch(/^joint-model-under-missingness\nWith modalities missing at deployment, intermediate fusion with masking is the default\n/)
     expect(r.stdout).toMatch(/Defined in: rules\/strategy\.yaml:\d+:\d+/)
-    expect(r.stdout).toMatch(/Help: +https:\/\/fuseplan\.dev\/rules\/early-fusion-needs-complete-data/)
-    expect(r.stdout).toMatch(/Options:\n {2}threshold = 0\.95\n/)
-    expect(r.stdout).toMatch(/Condition \(CEL\):\n {2}facts\.minAvailability < options\.threshold\n/)
+    expect(r.stdout).toMatch(/Help: +https:\/\/fuseplan\.dev\/rules\/joint-model-under-missingness/)
+    expect(r.stdout).toMatch(/Basis: +measured\n/)
+    expect(r.stdout).toMatch(/Options:\n {2}completeThreshold = 0\.99\n/)
+    expect(r.stdout).toMatch(/Condition \(CEL\):\n {2}facts\.minAvailability < options\.completeThreshold && facts\.trainingMultiModalSamples >= options\.minMaskableSamples\n/)
     expect(r.stdout).toMatch(/Examples .*\n {2}Fires with:\n {4}\(the base profile as is\)\n {2}Does not fire with:\n {4}modalities\[1\]\.availability: 1/)
   })
 
   it('show suggests ids for a typo and exits 2', async () => {
-    const r = await runInProcess(['rules', 'show', 'early-fusion-needs-complete'])
+    const r = await runInProcess(['rules', 'show', 'joint-model-under-missingnes'])
     expect(r.status).toBe(2)
-    expect(r.stderr).toMatch(/No rule `early-fusion-needs-complete`\. Did you mean `early-fusion-needs-complete-data`\?/)
+    expect(r.stderr).toMatch(/No rule `joint-model-under-missingnes`\. Did you mean `joint-model-under-missingness`\?/)
   })
 
   it('list --facts documents the derived facts', async () => {

@@ -1,10 +1,35 @@
-// docs/design.md#decision-invariants, 1-9: each pinned on a profile built for it, and the universal
-// ones (2, 6, 9) also checked as properties over random profiles.
+// docs/design.md#decision-invariants, 1-10: each pinned on a profile built for it, and the universal
+// ones (6, 9, 10) also checked as properties over random profiles.
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {decide} from '../../src/decision/decide.js'
+import {loadRuleSet} from '../../src/engine/index.js'
+import {formatAdr} from '../../src/formatters/decision/adr.js'
 import type {Modality, Profile} from '../../src/profile/types.js'
 import {modality, profile} from './profiles.js'
+
+/** A rule pack that excludes every joint model (early, intermediate, attention). */
+const pack = mkdtempSync(join(tmpdir(), 'fuseplan-no-joint-'))
+writeFileSync(
+  join(pack, 'no-joint.yaml'),
+  `id: platform-serves-single-models
+title: The serving platform runs one small model per modality only
+rationale: A team constraint for the test.
+source: team policy
+when: "true"
+effects:
+  exclude:
+    - {strategy: early, reason: the platform cannot serve a joint model}
+    - {strategy: intermediate, reason: the platform cannot serve a joint model}
+    - {strategy: attention, reason: the platform cannot serve a joint model}
+examples:
+  fires: {}
+  passes: {}
+`,
+)
 
 describe('invariant 1: complete, small, balanced data allows early fusion', () => {
   const p = profile({
@@ -32,24 +57,27 @@ describe('invariant 1: complete, small, balanced data allows early fusion', () =
   })
 })
 
-describe('invariant 2: a modality below the early-fusion threshold excludes early fusion', () => {
-  it('excludes early at 0.94 even when everything else favours it', () => {
+describe('invariant 2: early fusion with presence indicators is a full candidate under missingness', () => {
+  it('is not excluded at 0.94 (or any) availability; the missingness default prefers intermediate fusion', () => {
     const p = profile({
       task: {type: 'binary', labelledSamples: 1500},
       modalities: [modality('a'), modality('b', {availability: 0.94, trainingAvailability: 1})],
     })
     const d = decide(p)
-    expect(d.options.find((o) => o.strategy === 'early')!.excluded).toBe(true)
-    expect(d.strategy).not.toBe('early')
+    expect(d.options.find((o) => o.strategy === 'early')!.excluded).toBe(false)
+    expect(d.strategy).toBe('intermediate')
+    expect(d.trace.find((t) => t.ruleId === 'joint-model-under-missingness')!.fired).toBe(true)
   })
-  it('honours an overridden threshold (the number is an option, not a literal)', () => {
-    const p = profile({modalities: [modality('a'), modality('b', {availability: 0.97})]})
-    expect(decide(p).options.find((o) => o.strategy === 'early')!.excluded).toBe(false)
+  it('counts against early fusion only where absence is informative (measured)', () => {
+    const p = profile({modalities: [modality('a'), modality('b', {availability: 0.5, missingness: 'informative'})]})
+    const early = decide(p).options.find((o) => o.strategy === 'early')!
+    expect(early.excluded).toBe(false)
+    expect(early.adjustments.map((x) => [x.ruleId, x.delta])).toEqual([['informative-missingness-presence-bits', -1]])
   })
 })
 
-describe('invariant 3: frequent missingness with little data (or no masking) gives late fusion', () => {
-  it('little labelled data', () => {
+describe('invariant 3: no way to mask gives late fusion; little labelled data no longer does', () => {
+  it('little labelled data: a joint model with masking (the measured lowest regret), not late fusion', () => {
     const p = profile({
       task: {type: 'binary', labelledSamples: 1200},
       modalities: [
@@ -58,7 +86,7 @@ describe('invariant 3: frequent missingness with little data (or no masking) giv
         modality('txt', {type: 'text', features: 256, availability: 0.5, timing: 'episodic'}),
       ],
     })
-    expect(decide(p).strategy).toBe('late')
+    expect(decide(p).strategy).toBe('intermediate')
   })
   it('no masking possible: no training sample carries two modalities', () => {
     const p = profile({
@@ -241,11 +269,49 @@ describe('invariant 9: latency budget', () => {
           return
         }
         const chosen = d.options.find((o) => o.strategy === d.strategy)!
-        expect(chosen.excluded).toBe(false)
+        // Excluded only softly, and only when every other strategy is excluded too: the decision then says so.
+        if (chosen.excluded) {
+          expect(chosen.exclusions.every((x) => x.soft)).toBe(true)
+          expect(d.options.every((o) => o.excluded)).toBe(true)
+          expect(d.fallbackNote).toMatch(/chosen only because its exclusions are soft/)
+        }
         if (p.latency) expect(chosen.latencyMs - uncertainty(d, chosen.strategy)).toBeLessThanOrEqual(p.latency.budgetMs)
-        if (p.modalities.some((m) => (m.required ? 1 : m.availability) < 0.95)) expect(d.strategy).not.toBe('early')
       }),
       {numRuns: 150, seed: 11},
+    )
+  })
+})
+
+describe('invariant 10: informative missingness calls for a joint model that reads presence bits', () => {
+  const p = profile({
+    modalities: [modality('ehr', {required: true}), modality('cxr', {type: 'image', shape: [64, 64, 1], availability: 0.3, missingness: 'informative'})],
+  })
+  it('late fusion is excluded (softly), presence bits are planned, a joint model is chosen', () => {
+    const d = decide(p)
+    expect(d.masking.presenceBits).toBe(true)
+    const late = d.options.find((o) => o.strategy === 'late')!
+    expect(late.excluded).toBe(true)
+    expect(late.exclusions.map((x) => [x.ruleId, x.soft])).toEqual([['informative-missingness-presence-bits', true]])
+    expect(d.strategy).toBe('intermediate')
+    expect(d.fallbackNote).toBeUndefined()
+  })
+  it('picks late fusion only when every joint model is excluded, and then says so', () => {
+    // A team rule pack that rules the joint models out (a platform without them, say).
+    const ruleSet = loadRuleSet({rulesDirs: [pack]})
+    const d = decide(p, {ruleSet})
+    expect(d.strategy).toBe('late')
+    expect(d.fallbackNote).toMatch(/^Every strategy is excluded; late fusion is chosen only because its exclusions are soft/)
+    expect(d.fallbackNote).toContain('informative absence of cxr never reaches the prediction')
+    expect(formatAdr(d, {date: '2026-01-01'})).toContain('late fusion is chosen only because its exclusions are soft')
+  })
+  it('never picks late fusion under informative missingness unless it says why (property)', () => {
+    fc.assert(
+      fc.property(arbProfile(), (q) => {
+        if (!q.modalities.some((m) => m.missingness === 'informative' && !m.required && m.availability < 1)) return
+        const d = decide(q)
+        if (d.strategy === 'late') expect(d.fallbackNote).toBeTruthy()
+      }),
+      {numRuns: 150, seed: 12},
     )
   })
 })

@@ -28,7 +28,7 @@ const corr = (xs: number[], ys: number[]) => {
 
 describe('the simulated world follows the profile', () => {
   it("trains on the profile's labelled samples, up to a stated cap", () => {
-    const small = load('bench/decisions/late-omics-small.yaml')
+    const small = load('test/fixtures/evaluate/scenarios/late-omics-small.yaml')
     expect(createSimulatedWorld(small, {seed: 1}).trainingSamples).toBe(600)
     expect(createSimulatedWorld(small, {seed: 1}).capped).toBe(false)
     const icu = load('examples/icu-deterioration.yaml')
@@ -39,7 +39,7 @@ describe('the simulated world follows the profile', () => {
   })
 
   it('keeps modality widths in proportion (one common factor, floors for tiny ones) and shapes images and sequences', () => {
-    const small = load('bench/decisions/late-omics-small.yaml')
+    const small = load('test/fixtures/evaluate/scenarios/late-omics-small.yaml')
     expect(simulatedShapes(small.modalities).map((s) => s.shape)).toEqual([[12], [400], [500], [400]])
     const icu = load('examples/icu-deterioration.yaml')
     const [ehr, cxr, genomics] = simulatedShapes(icu.modalities)
@@ -62,7 +62,7 @@ describe('the simulated world follows the profile', () => {
   })
 
   it('interactions: weak is additive, strong weighs cross-modal products more than unknown', () => {
-    const base = load('bench/decisions/intermediate-derm.yaml')
+    const base = load('test/fixtures/evaluate/scenarios/intermediate-derm.yaml')
     const at = (interactions: 'weak' | 'unknown' | 'strong') => createSimulatedWorld({...base, task: {...base.task, interactions}}, {seed: 3}).truth.interactionWeight
     expect(at('weak')).toBe(0)
     expect(at('unknown')).toBeGreaterThan(0)
@@ -70,16 +70,16 @@ describe('the simulated world follows the profile', () => {
   })
 
   it('timing: two or more temporal streams carry an alignment signal, unless interactions are weak', () => {
-    const streams = load('bench/decisions/attention-icu-streams.yaml')
+    const streams = load('test/fixtures/evaluate/scenarios/attention-icu-streams.yaml')
     const w = createSimulatedWorld(streams, {seed: 3})
     expect(w.truth.temporal).toEqual(['monitor', 'ventilator', 'infusions'])
     expect(w.truth.temporalWeight).toBeGreaterThan(0)
     expect(createSimulatedWorld({...streams, task: {...streams.task, interactions: 'weak'}}, {seed: 3}).truth.temporalWeight).toBe(0)
-    expect(createSimulatedWorld(load('bench/decisions/late-omics-small.yaml'), {seed: 3}).truth.temporalWeight).toBe(0)
+    expect(createSimulatedWorld(load('test/fixtures/evaluate/scenarios/late-omics-small.yaml'), {seed: 3}).truth.temporalWeight).toBe(0)
   })
 
   it('images carry their signal in places; sequences are smooth in time', () => {
-    const derm = load('bench/decisions/intermediate-derm.yaml')
+    const derm = load('test/fixtures/evaluate/scenarios/intermediate-derm.yaml')
     const w = createSimulatedWorld({...derm, task: {...derm.task, interactions: 'weak'}}, {seed: 5})
     const d = w.sample(3000, {population: 'deployment', seed: 9, presence: {photo: 1, dermoscopy: 1, metadata: 1}})
     const photo = d.modalities.photo
@@ -96,7 +96,7 @@ describe('the simulated world follows the profile', () => {
     // Some pixels (the signal's place) correlate with the outcome far more than the typical pixel.
     expect(pixelCorr.at(-1) as number).toBeGreaterThan(4 * pixelCorr[Math.floor(pixelCorr.length / 2)])
 
-    const streams = load('bench/decisions/attention-icu-streams.yaml')
+    const streams = load('test/fixtures/evaluate/scenarios/attention-icu-streams.yaml')
     const s = createSimulatedWorld(streams, {seed: 5}).sample(200, {population: 'deployment', seed: 2})
     const monitor = s.modalities.monitor
     const [t, c] = [monitor.size / 4, 4]
@@ -111,7 +111,7 @@ describe('the simulated world follows the profile', () => {
   })
 
   it('informative missingness ties presence to the outcome at the stated availability', () => {
-    const sepsis = load('bench/decisions/informative-sepsis.yaml')
+    const sepsis = load('test/fixtures/evaluate/scenarios/informative-sepsis.yaml')
     const d = createSimulatedWorld(sepsis, {seed: 2}).sample(20_000, {population: 'deployment', seed: 4})
     const lactate = d.modalities.lactate.present
     let p1 = 0

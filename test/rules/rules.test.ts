@@ -15,16 +15,14 @@ const ruleSet = loadRuleSet()
 const EXPECTED_IDS = [
   'complete-data-allows-early-fusion',
   'duplicate-patterns',
-  'early-fusion-needs-complete-data',
-  'frequent-missingness-safe-start',
   'informative-missingness-presence-bits',
+  'joint-model-under-missingness',
   'known-modality-references',
   'labelled-samples-within-cohorts',
   'latency-budget-excludes-strategy',
   'masking-curriculum',
   'masking-drop-floor',
   'masking-sample-patterns',
-  'missingness-favours-late',
   'mixed-dimensionality-favours-intermediate',
   'modality-absent-in-training',
   'no-masking-possible',
@@ -40,7 +38,6 @@ const EXPECTED_IDS = [
   'training-availability-matches-cohorts',
   'transfer-from-data-rich-cohort',
   'unique-modality-names',
-  'weak-interactions-favour-late',
 ]
 
 function only(id: string): RuleSet {
