@@ -144,14 +144,15 @@ describe('fuseplan scaffold', () => {
 
   it('--strategy overrides the recommendation and warns when the engine excluded it', async () => {
     const dir = out('override')
-    const r = await runInProcess(['scaffold', ICU, '--out', dir, '--strategy', 'early', '--json'])
+    // ICU declares informative missingness: late fusion cannot see the absence and is excluded.
+    const r = await runInProcess(['scaffold', ICU, '--out', dir, '--strategy', 'late', '--json'])
     expect(r.status).toBe(0)
-    expect(r.stderr).toMatch(/^warning: early fusion was excluded by the rule engine: /)
+    expect(r.stderr).toMatch(/^warning: late fusion was excluded by the rule engine: late fusion skips an absent modality's model.*\(informative-missingness-presence-bits\)\n$/)
     const result = JSON.parse(r.stdout)
-    expect(result).toMatchObject({strategy: 'early', recommended: 'intermediate', dryRun: false})
+    expect(result).toMatchObject({strategy: 'late', recommended: 'intermediate', dryRun: false})
     expect(result.files).toHaveLength(EXPECTED_FILES.length)
-    expect(parse(readFileSync(join(dir, 'fuseplan.training.yaml'), 'utf8')).strategy).toBe('early')
-    expect(parse(readFileSync(join(dir, '.fuseplan/answers.yaml'), 'utf8')).strategy).toBe('early')
+    expect(parse(readFileSync(join(dir, 'fuseplan.training.yaml'), 'utf8')).strategy).toBe('late')
+    expect(parse(readFileSync(join(dir, '.fuseplan/answers.yaml'), 'utf8')).strategy).toBe('late')
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('chosen with `--strategy`')
   })
 
@@ -161,13 +162,13 @@ describe('fuseplan scaffold', () => {
     const edited = join(dir, 'src/model/networks.ts')
     const mine = `${readFileSync(edited, 'utf8')}// my own note\n`
     writeFileSync(edited, mine)
-    const again = await runInProcess(['scaffold', ICU, '--out', dir, '--strategy', 'late'])
+    const again = await runInProcess(['scaffold', ICU, '--out', dir, '--strategy', 'early'])
     expect(again.status).toBe(0)
     // The strategy warning once, nothing else on stderr.
-    expect(again.stderr).toBe('warning: using late fusion instead of the recommended intermediate\n')
+    expect(again.stderr).toBe('warning: using early fusion instead of the recommended intermediate\n')
     expect(again.stdout).toBe(
       [
-        `late fusion project in ${relative(ROOT, dir)}/`,
+        `early fusion project in ${relative(ROOT, dir)}/`,
         '  updated      .fuseplan/answers.yaml',
         '  updated      .fuseplan/manifest.json',
         '  updated      README.md',
@@ -180,7 +181,7 @@ describe('fuseplan scaffold', () => {
       ].join('\n'),
     )
     expect(readFileSync(edited, 'utf8')).toBe(mine)
-    expect(parse(readFileSync(join(dir, 'fuseplan.training.yaml'), 'utf8')).strategy).toBe('late')
+    expect(parse(readFileSync(join(dir, 'fuseplan.training.yaml'), 'utf8')).strategy).toBe('early')
     expect(existsSync(`${edited}.new`)).toBe(false)
 
     // fuseplan's own version of the edited file moves on: the new version goes beside it.
