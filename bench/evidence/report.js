@@ -138,8 +138,10 @@ export async function decisionsDoc(root) {
       return `| ${s} | ${p.seed} | ${sets[s].length} of ${p.count} | ${p.seeds} | ${role} |`
     }),
     '',
-    `The test grid was committed for the rules and confidence table with hash \`${protocol.test.rulesHash}\` before it was run; ` +
-      `test grids used so far: ${(protocol.test.gridsUsed ?? []).length} (${(protocol.test.gridsUsed ?? []).map((g) => `seed ${g.seed} for rules ${g.rulesHash}`).join('; ')}).`,
+    protocol.test.rulesHash
+      ? `The test grid was committed for the rules and confidence table with hash \`${protocol.test.rulesHash}\` (${protocol.test.committed}) before it was run; ` +
+        `test grids used so far: ${(protocol.test.gridsUsed ?? []).length} (${(protocol.test.gridsUsed ?? []).map((g) => `seed ${g.seed} for rules ${g.rulesHash}`).join('; ')}).`
+      : 'No test grid has been committed yet: the rules and the confidence table are not final, so nothing has been scored on held-out profiles.',
     '',
     'Every profile runs through `fuseplan evaluate` as it ships: the simulated deployment (up to 4,000 training samples;',
     'larger labelled counts are simulated at 4,000, an extrapolation), every candidate trained with the generated',
