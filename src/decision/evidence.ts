@@ -7,6 +7,7 @@ import {existsSync, readFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import type {Strategy} from './types.js'
+import {ENGINEERING_GROUNDS} from '../profile/strategies.js'
 
 /** The facts a regime is read from (src/facts). */
 export interface RegimeFacts {
@@ -158,7 +159,7 @@ export function confidenceFromEvidence(strategy: Strategy, facts: RegimeFacts, t
         regime,
         evidenceRegime: key,
         evidence: e,
-        note: `Equivalent: ${name} was ${counts}, ${where}. The runner-up is as good within the margin: the choice among them rests on the engineering grounds below.`,
+        note: `Equivalent: ${name} was ${counts}, ${where}. The runner-up is as good within the margin, so the choice among them rests on engineering grounds, not on the measurement: ${ENGINEERING_GROUNDS[strategy]}.`,
       }
     }
     return {

@@ -30,6 +30,14 @@ export const STRATEGIES = Object.keys(STRATEGY_DEFINITIONS) as readonly Strategy
  */
 export const TIE_BREAK: readonly Strategy[] = ['intermediate', 'early', 'late', 'attention']
 
+/** The engineering grounds behind TIE_BREAK, as the ADR states them when measured candidates are equivalent. */
+export const ENGINEERING_GROUNDS: Record<Strategy, string> = {
+  intermediate: 'intermediate fusion degrades gracefully when availability shifts (an absent modality becomes a learned placeholder) at the latency of one network',
+  early: 'early fusion is one network: the simplest to train, version and serve, and the fastest',
+  late: 'late fusion degrades most gracefully (an absent modality only removes its own vote), at the cost of one model per modality to serve',
+  attention: 'attention fusion weighs modalities per request, at the most data and compute of the four',
+}
+
 export function isStrategy(value: unknown): value is Strategy {
   return typeof value === 'string' && Object.hasOwn(STRATEGY_DEFINITIONS, value)
 }
