@@ -4,18 +4,19 @@
 // judged; then docs/decisions.md and the confidence table (evidence/confidence.json) are written
 // from the records alone.
 //
-//   node bench/decisions.js run [--set tuning,calibration,test] [--jobs N]   simulate what is missing
+//   node bench/decisions.js run [--set tuning,calibration,test] [--jobs N] [--reverse]   simulate what is missing
+//                                    (--reverse: from the last profile, so a second runner meets the first)
 //   node bench/decisions.js confidence                                        calibration -> evidence/confidence.json
 //   node bench/decisions.js report                                            records -> docs/decisions.md
 //   node bench/decisions.js new-test-grid                                     a fresh test seed after a rule change
 //
 // The protocol (bench/evidence/protocol.json) fixes each set's grid seed, size and training seeds,
-// and, for the test grid, the hash of the rules (and confidence table) it scores: the test grid is
+// and, for the test grid, the hash of the rules it scores: the test grid is
 // run only for the rules it was committed for, and after any rule change the figures come from a
 // fresh test grid (new-test-grid), counted in the protocol.
 import {spawn} from 'node:child_process'
 import {createHash} from 'node:crypto'
-import {existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync} from 'node:fs'
+import {readdirSync, readFileSync, writeFileSync, mkdirSync} from 'node:fs'
 import {availableParallelism} from 'node:os'
 import {join, resolve} from 'node:path'
 import {distributionHash} from './evidence/grid.js'
@@ -26,14 +27,14 @@ const PROTOCOL = join(ROOT, 'bench', 'evidence', 'protocol.json')
 const RESULTS = join(ROOT, 'bench', 'evidence', 'results')
 
 export function rulesHash(root = ROOT) {
+  // The rules alone: the confidence table comes from the calibration records only (a test recomputes it),
+  // so the test grid's records can run while it is computed; the table never reads a test record.
   const h = createHash('sha256')
   const dir = join(root, 'rules')
   for (const f of readdirSync(dir)
     .filter((f) => f.endsWith('.yaml'))
     .sort())
     h.update(f).update(readFileSync(join(dir, f)))
-  const table = join(root, 'evidence', 'confidence.json')
-  if (existsSync(table)) h.update(readFileSync(table))
   return h.digest('hex').slice(0, 16)
 }
 
@@ -49,7 +50,7 @@ const argValue = (name) => {
 }
 
 /** Runs every missing record of the sets, `jobs` profiles at a time (each profile is one process). */
-async function run(sets, jobs) {
+async function run(sets, jobs, reverse = false) {
   const protocol = readProtocol()
   if (protocol.distribution.hash !== distributionHash())
     throw new Error(`the grid distribution changed (hash ${distributionHash()}, protocol ${protocol.distribution.hash}): record the new one in bench/evidence/protocol.json with new seeds`)
@@ -63,6 +64,7 @@ async function run(sets, jobs) {
     }
     for (let i = 0; i < p.count; i++) queue.push({set, seed: p.seed, index: i, seeds: p.seeds, out: join(RESULTS, `${set}-${p.seed}`, `${set}-${String(i).padStart(3, '0')}.json`)})
   }
+  if (reverse) queue.reverse()
   const started = Date.now()
   let done = 0
   const worker = async () => {
@@ -91,7 +93,7 @@ async function run(sets, jobs) {
 if (command === 'run') {
   const sets = (argValue('--set') ?? 'tuning,calibration,test').split(',')
   const jobs = Number(argValue('--jobs') ?? Math.max(1, availableParallelism()))
-  await run(sets, jobs)
+  await run(sets, jobs, args.includes('--reverse'))
   if (sets.includes('calibration')) await writeConfidenceTable(ROOT)
   await writeDecisionsDoc(ROOT)
 } else if (command === 'confidence') {

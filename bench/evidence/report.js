@@ -139,7 +139,7 @@ export async function decisionsDoc(root) {
     }),
     '',
     protocol.test.rulesHash
-      ? `The test grid was committed for the rules and confidence table with hash \`${protocol.test.rulesHash}\` (${protocol.test.committed}) before it was run; ` +
+      ? `The test grid was committed for the rules with hash \`${protocol.test.rulesHash}\` (${protocol.test.committed}) before it was run; ` +
         `test grids used so far: ${(protocol.test.gridsUsed ?? []).length} (${(protocol.test.gridsUsed ?? []).map((g) => `seed ${g.seed} for rules ${g.rulesHash}`).join('; ')}).`
       : 'No test grid has been committed yet: the rules and the confidence table are not final, so nothing has been scored on held-out profiles.',
     '',
