@@ -240,7 +240,9 @@ export function realSets(config: TrainingConfig, loaded: LoadedData, patterns: r
   }
   for (const [key, count] of [...seen].sort()) {
     if (listed.has(key) || count >= MIN_PATTERN_TEST_SAMPLES) continue
-    warnings.push(`Presence pattern ${key.split(',').join(' + ')} (not in the profile): ${count} test sample${count === 1 ? '' : 's'}, fewer than ${MIN_PATTERN_TEST_SAMPLES}: too rare to score on its own.`)
+    warnings.push(
+      `Presence pattern ${key.split(',').join(' + ')} (not in the profile): ${count} test sample${count === 1 ? '' : 's'}, fewer than ${MIN_PATTERN_TEST_SAMPLES}: too rare to score on its own.`,
+    )
   }
   if (complete.n < MIN_PATTERN_TEST_SAMPLES && names.length > 1) {
     warnings.push(`Only ${complete.n} test samples carry every modality: the full-data score and the robustness sweep rest on them and are noisy.`)

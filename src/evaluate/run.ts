@@ -471,8 +471,25 @@ export function finishEvaluation(frame: Frame, results: readonly JobResult[], ba
 
 /** The run's description with the backend, keys in the order of the JSON contract. */
 function withBackend(sim: Frame['simulation'], backend: string): EvaluationResult['simulation'] {
-  const {seed, seeds, trainingSamples, labelledSamples, trainingSamplesCap, learningRates, testSamples, schedule, reductions, modalities, completeCaseTrainingSamples, zeroFill, truth, description} = sim
-  return {seed, seeds, trainingSamples, labelledSamples, trainingSamplesCap, learningRates, testSamples, schedule, reductions, backend, modalities, completeCaseTrainingSamples, zeroFill, truth, description}
+  const {seed, seeds, trainingSamples, labelledSamples, trainingSamplesCap, learningRates, testSamples, schedule, reductions, modalities, completeCaseTrainingSamples, zeroFill, truth, description} =
+    sim
+  return {
+    seed,
+    seeds,
+    trainingSamples,
+    labelledSamples,
+    trainingSamplesCap,
+    learningRates,
+    testSamples,
+    schedule,
+    reductions,
+    backend,
+    modalities,
+    completeCaseTrainingSamples,
+    zeroFill,
+    truth,
+    description,
+  }
 }
 
 /** Everything the report needs that does not come from training. */
@@ -528,9 +545,12 @@ function summariseRuns(frame: Frame, notes: string[], candidates: readonly Candi
       metrics: {complete: round(mean(comp)), deployment: round(mean(dep)), ...(onData ? {asCollected: round(mean(asCollected))} : {})},
       relativeRobustness: round(relativeRobustness(rates, sweep)),
       effectiveRobustness: null,
-      patterns: patterns.map(
-        (p, i): PatternResult => ({present: p.present, share: round(p.share), metric: round(list[0].patterns[i]), ...(frame.patternSamples ? {samples: frame.patternSamples[i]} : {})}),
-      ),
+      patterns: patterns.map((p, i): PatternResult => ({
+        present: p.present,
+        share: round(p.share),
+        metric: round(list[0].patterns[i]),
+        ...(frame.patternSamples ? {samples: frame.patternSamples[i]} : {}),
+      })),
       sweep: sweep.map((v) => round(v)),
     }
   })
@@ -586,7 +606,12 @@ function judge(frame: Frame, results: StrategyResult[], runs: Map<string, SeedRu
         diffs: seeds.map((_, s) => gain(spec, rec.seeds.deployment[s], other.seeds.deployment[s])),
         bootstrapVariances: seeds.map((_, s) => bootVar(id, other.id, s)).filter((v): v is number => v !== null),
       }))
-    return compareAll(samples, margin).map((c) => ({...c, gap: round(c.gap), standardError: c.standardError === null ? null : round(c.standardError), interval: c.interval ? [round(c.interval[0]), round(c.interval[1])] : null}))
+    return compareAll(samples, margin).map((c) => ({
+      ...c,
+      gap: round(c.gap),
+      standardError: c.standardError === null ? null : round(c.standardError),
+      interval: c.interval ? [round(c.interval[0]), round(c.interval[1])] : null,
+    }))
   }
   const rec = results.find((r) => r.id === recommendedCandidate)
   const perSeed: EvaluationResult['verdict']['perSeed'] = seeds.map((seed, s) => {
@@ -622,9 +647,7 @@ function judge(frame: Frame, results: StrategyResult[], runs: Map<string, SeedRu
       )
     : undefined
   // With judgeAll, every pair's per-seed bootstrap variance: what the decision benchmark needs to judge any choice again.
-  const pairVariances = judgeAll
-    ? Object.fromEntries(trained.flatMap((a, i) => trained.slice(i + 1).map((b) => [`${a.id}|${b.id}`, seeds.map((_, s) => bootVar(a.id, b.id, s))])))
-    : undefined
+  const pairVariances = judgeAll ? Object.fromEntries(trained.flatMap((a, i) => trained.slice(i + 1).map((b) => [`${a.id}|${b.id}`, seeds.map((_, s) => bootVar(a.id, b.id, s))]))) : undefined
   return {recommendedCandidate, best, verdict, alternatives, pairVariances}
 }
 
@@ -745,7 +768,9 @@ function dataDescription(profile: Profile, plan: EvaluationPlan, loaded: LoadedD
     `The team's data, not a simulation: ${sets.train.n} training samples from ${train.file}${skipped(train)}${sub}, ${testText}; ` +
     `${plan.seeds.length} training seed${plan.seeds.length === 1 ? '' : 's'}, every one on the same split; inputs at the profile's sizes (what npm run train reads). ` +
     `The test split is scored as the data came and at the deployment presence mix. ${deploymentMixText(plan, sets)}` +
-    (profile.task.labelledSamples !== sets.train.n + (test ? 0 : sets.asCollected.n) ? ` The profile says ${profile.task.labelledSamples} labelled samples; the recommendation was made for that number.` : '')
+    (profile.task.labelledSamples !== sets.train.n + (test ? 0 : sets.asCollected.n)
+      ? ` The profile says ${profile.task.labelledSamples} labelled samples; the recommendation was made for that number.`
+      : '')
   )
 }
 
@@ -776,7 +801,11 @@ function reductions(profile: Profile, options: EvaluateOptions, plan: Evaluation
   if (source.kind === 'simulation') {
     const {world} = source
     if (world.trainingSamples < profile.task.labelledSamples) {
-      out.push({what: 'training samples', project: String(profile.task.labelledSamples), used: `${world.trainingSamples}${world.capped ? ` (capped at ${SIMULATION_LIMITS.maxTrainingSamples} for time)` : ''}`})
+      out.push({
+        what: 'training samples',
+        project: String(profile.task.labelledSamples),
+        used: `${world.trainingSamples}${world.capped ? ` (capped at ${SIMULATION_LIMITS.maxTrainingSamples} for time)` : ''}`,
+      })
     }
   } else {
     for (const f of [source.loaded.files.train, source.loaded.files.test]) {
@@ -787,9 +816,14 @@ function reductions(profile: Profile, options: EvaluateOptions, plan: Evaluation
   }
   if (schedule.epochs < base.training.epochs) out.push({what: 'epoch budget', project: String(base.training.epochs), used: String(schedule.epochs)})
   const projectPatience = base.training.patience ?? null
-  if (projectPatience !== null && (schedule.patience === null ? false : schedule.patience < projectPatience)) out.push({what: 'patience', project: String(projectPatience), used: String(schedule.patience)})
+  if (projectPatience !== null && (schedule.patience === null ? false : schedule.patience < projectPatience))
+    out.push({what: 'patience', project: String(projectPatience), used: String(schedule.patience)})
   if (schedule.warmupEpochs < base.masking.warmupEpochs || schedule.rampEpochs < base.masking.rampEpochs) {
-    out.push({what: 'masking warm-up and ramp', project: `${base.masking.warmupEpochs} + ${base.masking.rampEpochs} epochs`, used: `${schedule.warmupEpochs} + ${schedule.rampEpochs} (scaled to the shorter budget)`})
+    out.push({
+      what: 'masking warm-up and ramp',
+      project: `${base.masking.warmupEpochs} + ${base.masking.rampEpochs} epochs`,
+      used: `${schedule.warmupEpochs} + ${schedule.rampEpochs} (scaled to the shorter budget)`,
+    })
   }
   if (schedule.batchSize !== base.training.batchSize) out.push({what: 'batch size', project: String(base.training.batchSize), used: String(schedule.batchSize)})
   if (options.seeds <= 1) out.push({what: 'training seeds', project: 'several (a verdict needs at least 2)', used: '1'})

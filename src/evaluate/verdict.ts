@@ -133,7 +133,13 @@ function signedFmt(v: number): string {
 /** A difference below this between zero-fill and mean imputation counts as "about the same". */
 export const ZERO_FILL_COST = 0.02
 
-export function zeroFillExplanation(zeroFill: readonly ZeroFillModality[], optional: readonly string[], check: {zeroFilled: number; meanImputed: number} | null = null, spec?: MetricSpec, evidence: 'simulation' | 'data' = 'simulation'): string {
+export function zeroFillExplanation(
+  zeroFill: readonly ZeroFillModality[],
+  optional: readonly string[],
+  check: {zeroFilled: number; meanImputed: number} | null = null,
+  spec?: MetricSpec,
+  evidence: 'simulation' | 'data' = 'simulation',
+): string {
   const base = zeroFillOffsets(zeroFill, optional, evidence)
   if (!check || !spec || Number.isNaN(check.zeroFilled) || Number.isNaN(check.meanImputed)) return base
   const label = METRIC_LABELS[spec.metric]
