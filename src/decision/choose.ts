@@ -79,11 +79,9 @@ export function chooseStrategy(profile: Profile, ruleSet: RuleSet, opts: {trace?
   return {facts, ev, masking, options: options_, strategy, candidates, noStrategyReason, fallbackNote}
 }
 
-
 /** The highest-scoring of the given options, ties broken by TIE_BREAK (null for none). */
 export function highestScoring(options: readonly StrategyOption[]): Strategy | null {
   if (options.length === 0) return null
   const best = Math.max(...options.map((o) => o.score))
   return TIE_BREAK.find((s) => options.some((o) => o.strategy === s && o.score === best)) ?? null
 }
-

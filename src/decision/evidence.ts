@@ -137,7 +137,13 @@ export function confidenceFromEvidence(strategy: Strategy, facts: RegimeFacts, t
   const regime = regimeOf(facts)
   const name = `${strategy.charAt(0).toUpperCase()}${strategy.slice(1)} fusion`
   if (!table) {
-    return {level: 'inconclusive', regime, evidenceRegime: null, evidence: null, note: `Inconclusive: this installation has no calibration evidence; run \`fuseplan evaluate\` on this profile to measure the choice.`}
+    return {
+      level: 'inconclusive',
+      regime,
+      evidenceRegime: null,
+      evidence: null,
+      note: `Inconclusive: this installation has no calibration evidence; run \`fuseplan evaluate\` on this profile to measure the choice.`,
+    }
   }
   for (const key of lookups(regime.key)) {
     const found = pooled(table, key, strategy)
@@ -147,9 +153,21 @@ export function confidenceFromEvidence(strategy: Strategy, facts: RegimeFacts, t
     const counts = `better than every other eligible candidate in ${e.better}, equivalent to the best in ${e.equivalent}, worse in ${e.worse}, inconclusive in ${e.inconclusive}; gap to the best eligible candidate ${fmt(e.gapRange[0])} to ${fmt(e.gapRange[1])}, margin ${fmt(table.source.margin)}`
     if (e.better >= CALL_SHARE * e.profiles) return {level: 'high', regime, evidenceRegime: key, evidence: e, note: `High: ${name} was ${counts}, ${where}.`}
     if (e.better + e.equivalent >= CALL_SHARE * e.profiles) {
-      return {level: 'equivalent', regime, evidenceRegime: key, evidence: e, note: `Equivalent: ${name} was ${counts}, ${where}. The runner-up is as good within the margin: the choice among them rests on the engineering grounds below.`}
+      return {
+        level: 'equivalent',
+        regime,
+        evidenceRegime: key,
+        evidence: e,
+        note: `Equivalent: ${name} was ${counts}, ${where}. The runner-up is as good within the margin: the choice among them rests on the engineering grounds below.`,
+      }
     }
-    return {level: 'inconclusive', regime, evidenceRegime: key, evidence: e, note: `Inconclusive: ${name} was ${counts}, ${where}. Measure on this profile with \`fuseplan evaluate\` (or on your data with \`--data\`).`}
+    return {
+      level: 'inconclusive',
+      regime,
+      evidenceRegime: key,
+      evidence: e,
+      note: `Inconclusive: ${name} was ${counts}, ${where}. Measure on this profile with \`fuseplan evaluate\` (or on your data with \`--data\`).`,
+    }
   }
   return {
     level: 'inconclusive',

@@ -138,7 +138,13 @@ export function axes(profile: Profile): Axis[] {
         apply: (p, v) => withValue(p, ['modalities', i, 'shape'], [v, Math.max(1, Math.round((w * v) / h)), ...rest] as unknown as number),
       })
     } else if (m.sequence) {
-      out.push({fact: `sequence steps of ${m.name}`, path: ['modalities', i, 'sequence', 'length'], current: m.sequence.length, grid: countGrid(1, m.sequence.length * SWEEP_FACTOR), resolution: counts})
+      out.push({
+        fact: `sequence steps of ${m.name}`,
+        path: ['modalities', i, 'sequence', 'length'],
+        current: m.sequence.length,
+        grid: countGrid(1, m.sequence.length * SWEEP_FACTOR),
+        resolution: counts,
+      })
     }
   })
   return out

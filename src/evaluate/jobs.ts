@@ -99,7 +99,7 @@ export function chooseRates(frame: Pick<Frame, 'seeds' | 'candidates' | 'grid'>,
     for (const lr of frame.grid) {
       const r = results.find((x) => x.candidate === candidate && x.seed === frame.seeds[0] && x.learningRate === lr)
       if (!r) continue
-      if (best === null || (r.valLoss < best.valLoss && !Number.isNaN(r.valLoss))) best = r
+      if (best === null || (Number.isNaN(best.valLoss) && !Number.isNaN(r.valLoss)) || r.valLoss < best.valLoss) best = r
     }
     if (best) chosen.set(candidate, best.learningRate)
   }
@@ -108,12 +108,15 @@ export function chooseRates(frame: Pick<Frame, 'seeds' | 'candidates' | 'grid'>,
 
 // ---- encoding: JSON with non-finite numbers kept --------------------------------------------------
 
-/** JSON stand-in for a non-finite number. */
+/** JSON stand-in for a number JSON cannot hold: NaN, the infinities, and -0 (JSON writes it as 0). */
 const NON_FINITE = '$nonFinite'
 
+const plain = (v: number) => Number.isFinite(v) && !Object.is(v, -0)
+const special = (v: number) => ({[NON_FINITE]: Object.is(v, -0) ? '-0' : String(v)})
+
 function encodeValue(value: unknown): unknown {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : {[NON_FINITE]: String(value)}
-  if (value instanceof Float32Array) return {$f32: Array.from(value, (v) => (Number.isFinite(v) ? v : {[NON_FINITE]: String(v)}))}
+  if (typeof value === 'number') return plain(value) ? value : special(value)
+  if (value instanceof Float32Array) return {$f32: Array.from(value, (v) => (plain(v) ? v : special(v)))}
   if (Array.isArray(value)) return value.map(encodeValue)
   if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encodeValue(v)]))
   return value

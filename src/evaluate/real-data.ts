@@ -272,7 +272,7 @@ export function realSets(config: TrainingConfig, loaded: LoadedData, patterns: r
 
 /**
  * Whether a modality's presence goes with the label in the training data (binary and regression:
- * the mean label where present against where absent, a two-sample z over 3). Removal at random
+ * the mean label where present against where absent, a two-sample z over 3 with the pooled spread). Removal at random
  * cannot undo such a link: the note says so.
  */
 export function informativeNotes(config: TrainingConfig, train: Dataset): string[] {
@@ -285,11 +285,11 @@ export function informativeNotes(config: TrainingConfig, train: Dataset): string
     for (let i = 0; i < train.n; i++) (block.present[i] ? a : b).push(train.labels[i])
     if (a.length < 10 || b.length < 10) continue
     const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / xs.length
-    const variance = (xs: number[]) => {
-      const mu = mean(xs)
-      return xs.reduce((s, v) => s + (v - mu) ** 2, 0) / Math.max(1, xs.length - 1)
-    }
-    const se = Math.sqrt(variance(a) / a.length + variance(b) / b.length)
+    // The error under no link: the label's spread over all samples, so a perfect split is not a 0/0.
+    const all = [...a, ...b]
+    const mu = mean(all)
+    const sdAll = Math.sqrt(all.reduce((s, v) => s + (v - mu) ** 2, 0) / Math.max(1, all.length - 1))
+    const se = sdAll * Math.sqrt(1 / a.length + 1 / b.length)
     const z = se > 0 ? (mean(a) - mean(b)) / se : 0
     if (Math.abs(z) <= 3) continue
     notes.push(

@@ -269,12 +269,7 @@ export const trainingConfigSchema = {
       required: ['epochs', 'batchSize', 'learningRate', 'seed'],
       properties: {
         epochs: int('Epochs', 'Most training epochs: the budget; early stopping usually ends training sooner.', 1, 1e6),
-        patience: int(
-          'Patience',
-          'Stop after this many epochs without a lower validation loss, counted once masking is at full strength (absent: train every epoch).',
-          1,
-          1e6,
-        ),
+        patience: int('Patience', 'Stop after this many epochs without a lower validation loss, counted once masking is at full strength (absent: train every epoch).', 1, 1e6),
         batchSize: int('Batch size', 'Samples per step.', 1, 1e6),
         learningRate: {title: 'Learning rate', description: 'Adam learning rate.', type: 'number', exclusiveMinimum: 0, maximum: 10},
         seed: int('Seed', 'Seed of initialisation, shuffling, masking and synthetic data.', 0, 4294967295),

@@ -103,7 +103,15 @@ describe('comparisons', () => {
       return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v)
     }
     for (let r = 0; r < runs; r++) {
-      const [c] = compareAll([sample('late', Array.from({length: 4}, () => 0.01 * normal()))], 0.01)
+      const [c] = compareAll(
+        [
+          sample(
+            'late',
+            Array.from({length: 4}, () => 0.01 * normal()),
+          ),
+        ],
+        0.01,
+      )
       if (c.kind === 'worse') worse++
     }
     expect(worse / runs).toBeLessThan(0.065)

@@ -32,7 +32,17 @@ const base = {spec, zeroFill: [{name: 'cxr', zeroOffsetSd: 7.4}], optional: ['cx
 
 /** A comparison as compare.ts makes it: the recommendation against `against`. */
 function comparison(against: CandidateId, gap: number, kind: ComparisonKind, half = 0.004): Comparison {
-  return {against, gap, standardError: half / 2, df: 2, interval: [gap - half, gap + half], pWorse: kind === 'worse' ? 0.01 : 0.5, pBetter: kind === 'better' ? 0.01 : 0.5, kind, seedsNeeded: kind === 'inconclusive' ? 9 : null}
+  return {
+    against,
+    gap,
+    standardError: half / 2,
+    df: 2,
+    interval: [gap - half, gap + half],
+    pWorse: kind === 'worse' ? 0.01 : 0.5,
+    pBetter: kind === 'better' ? 0.01 : 0.5,
+    kind,
+    seedsNeeded: kind === 'inconclusive' ? 9 : null,
+  }
 }
 
 describe('verdict wording', () => {

@@ -211,7 +211,10 @@ function outcomeSection(d: Decision, chosen: StrategyOption | undefined): string
       '| Option | Rule points | Estimated latency | Status |',
       '|---|---:|---:|---|',
     )
-    for (const o of ranked) out.push(`| ${label(o.strategy)} | ${num(o.score)} | ${num(o.latencyMs, 2)} ms | ${o.strategy === d.strategy ? 'chosen' : o.excluded ? (o.exclusions.every((x) => x.soft) ? 'excluded (soft)' : 'excluded') : 'not chosen'} |`)
+    for (const o of ranked)
+      out.push(
+        `| ${label(o.strategy)} | ${num(o.score)} | ${num(o.latencyMs, 2)} ms | ${o.strategy === d.strategy ? 'chosen' : o.excluded ? (o.exclusions.every((x) => x.soft) ? 'excluded (soft)' : 'excluded') : 'not chosen'} |`,
+      )
     out.push('')
   } else {
     out.push(`No option is chosen. ${md(d.noStrategyReason ?? '')}`.trim(), '')
