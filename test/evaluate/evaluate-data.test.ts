@@ -1,11 +1,12 @@
 // Scenario tests of `fuseplan evaluate --data` (the built CLI, real tfjs model code, tiny settings):
 // what a team sees on stdout and stderr, the exit codes, the files written, and that shards, a
 // merge and worker processes give the numbers of one plain run.
-import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {cpSync, existsSync, mkdirSync, readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
+import {parse} from 'yaml'
 import {runInProcess} from '../helpers/in-process.js'
-import {runCli, tempDir} from '../helpers/run-cli.js'
+import {ROOT, runCli, tempDir} from '../helpers/run-cli.js'
 import {badLines, writeFixture} from './data-fixture.js'
 
 const TINY = ['--quick', '--epochs', '1', '--candidates', 'naive,late']
@@ -126,5 +127,47 @@ describe('fuseplan evaluate --data', () => {
     const bad = await runInProcess(['evaluate', 'profile.yaml', '--data', 'data.jsonl', '--shard', '4/3'], {cwd: dir})
     expect(bad.status).toBe(2)
     expect(bad.stderr).toContain('--shard 4/3: give K/N with 1 <= K <= N')
+  })
+
+  it('the GitHub Actions example: its shard step for every matrix entry, then its merge step, as written (tiny settings appended)', async () => {
+    const workflow = parse(readFileSync(join(ROOT, 'docs', 'ci', 'fuseplan-evaluate-sharded.yml'), 'utf8')) as {
+      env: Record<string, string>
+      jobs: {shard: {strategy: {matrix: {shard: number[]}}; steps: {run?: string; with?: Record<string, unknown>}[]}; merge: {needs: string; steps: {run?: string; with?: Record<string, unknown>}[]}}
+    }
+    const {env} = workflow
+    expect(workflow.jobs.shard.strategy.matrix.shard).toEqual(Array.from({length: Number(env.SHARDS)}, (_, i) => i + 1))
+    expect(workflow.jobs.merge.needs).toBe('shard')
+    const fill = (cmd: string, shard?: number) =>
+      cmd
+        .replace('npx fuseplan ', '')
+        .replace(/\$\{\{ matrix\.shard \}\}/g, String(shard))
+        .replace(/"?\$(\w+)"?/g, (_, name: string) => env[name])
+        .split(/\s+/)
+        .filter(Boolean)
+    const dir = tempDir()
+    mkdirSync(join(dir, 'deploy'))
+    writeFixture(dir, {n: 120, file: 'train.jsonl'})
+    writeFixture(dir, {n: 60, file: 'test.jsonl', seed: 2})
+    mkdirSync(join(dir, 'data'))
+    for (const f of ['train.jsonl', 'test.jsonl', 'img']) cpSync(join(dir, f), join(dir, 'data', f), {recursive: true})
+    cpSync(join(dir, 'profile.yaml'), join(dir, 'deploy', 'profile.yaml'))
+    const shardStep = workflow.jobs.shard.steps.find((st) => st.run?.startsWith('npx fuseplan evaluate'))!.run!
+    for (const shard of workflow.jobs.shard.strategy.matrix.shard) {
+      // Worker processes are tested above; here the shard runs in this process.
+      const args = fill(shardStep, shard)
+      args.splice(args.indexOf('--jobs'), 2)
+      const r = await runInProcess([...args, ...TINY], {cwd: dir})
+      expect(r.status).toBe(0)
+    }
+    // upload-artifact of shards/ per runner, download-artifact with merge-multiple into shards/: one folder.
+    const mergeSteps = workflow.jobs.merge.steps
+      .find((st) => st.run?.includes('--merge'))!
+      .run!.trim()
+      .split('\n')
+    const report = await runInProcess(fill(mergeSteps[0]), {cwd: dir})
+    expect(report.status).toBe(0)
+    expect(readFileSync(join(dir, 'evaluate.html'), 'utf8')).toContain('<h2>Data</h2>')
+    const json = await runInProcess(fill(mergeSteps[1].replace(/ > evaluate\.json$/, '')), {cwd: dir})
+    expect(JSON.parse(json.stdout).data.test.file).toBe('data/test.jsonl')
   })
 })
