@@ -28,7 +28,7 @@ function write() {
   if (existsSync(join(dir, 'train.jsonl'))) return
   mkdirSync(join(dir, 'images'), {recursive: true})
   let state = 12345
-  const rand = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32)
+  const rand = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32
   const lines = []
   const rgba = Buffer.alloc(32 * 32 * 4)
   for (let i = 0; i < samples; i++) {
@@ -67,11 +67,15 @@ rmSync(rssFile, {force: true})
 const preload = join(dir, 'report-rss.mjs')
 writeFileSync(preload, `import {writeFileSync} from 'node:fs'\nprocess.on('exit', () => writeFileSync(${JSON.stringify(rssFile)}, JSON.stringify({maxRSSKiB: process.resourceUsage().maxRSS})))\n`)
 const start = Date.now()
-const r = spawnSync(process.execPath, ['--import', preload, join(ROOT, 'bin', 'run.js'), 'evaluate', 'profile.yaml', '--data', 'train.jsonl', '--max-samples', String(maxSamples), '--format', 'json', ...extra], {
-  cwd: dir,
-  encoding: 'utf8',
-  maxBuffer: 64 * 2 ** 20,
-})
+const r = spawnSync(
+  process.execPath,
+  ['--import', preload, join(ROOT, 'bin', 'run.js'), 'evaluate', 'profile.yaml', '--data', 'train.jsonl', '--max-samples', String(maxSamples), '--format', 'json', ...extra],
+  {
+    cwd: dir,
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+  },
+)
 const seconds = (Date.now() - start) / 1000
 if (r.status !== 0) {
   process.stderr.write(r.stderr)

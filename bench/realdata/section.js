@@ -81,7 +81,9 @@ function setSection({name, data, simulated}, meta) {
     `${data.profile.name}: ${d.split.trainingSamples} training and ${d.split.testSamples} test samples (${d.test ? `the set's own test file` : 'a stratified split'}; ${d.train.skipped + (d.test?.skipped ?? 0)} skipped), ` +
       `modalities ${data.simulation.modalities.map((m) => `${m.name} [${m.shape.join('x')}] at ${Math.round(m.availability * 100)}% deployment availability`).join(', ')}; ` +
       `recommended by the rules: **${data.recommended ?? 'none'}**. ${data.simulation.seeds.length} training seeds, the generated project's schedule (${data.simulation.schedule.epochs}-epoch budget, patience ${data.simulation.schedule.patience}), ${data.simulation.backend} backend` +
-      (meta.seconds?.[name] ? `; ${Math.round(meta.seconds[name].data)} s on the data and ${Math.round(meta.seconds[name].simulated)} s simulated (${meta.jobs} worker process${meta.jobs === 1 ? '' : 'es'}, a shared, loaded machine).` : '.'),
+      (meta.seconds?.[name]
+        ? `; ${Math.round(meta.seconds[name].data)} s on the data and ${Math.round(meta.seconds[name].simulated)} s simulated (${meta.jobs} worker process${meta.jobs === 1 ? '' : 'es'}, a shared, loaded machine).`
+        : '.'),
   )
   lines.push('')
   lines.push(`| candidate | simulated: deployment | rank | data: deployment mix | rank | data: as it came | data: full data | epochs kept (data) |`)
@@ -121,7 +123,7 @@ export function realdataSection(results) {
   lines.push(
     'Written by `npm run bench:realdata` (bench/realdata/run.js) from the results committed in `bench/realdata/results/`; ' +
       'a test regenerates this section from them and fails when it differs. Two small real data sets that ship with ' +
-      'scikit-learn, turned into the generated project\'s JSON Lines by `scripts/realdata/prepare.py` and committed under ' +
+      "scikit-learn, turned into the generated project's JSON Lines by `scripts/realdata/prepare.py` and committed under " +
       '`bench/realdata/` (each with its PROVENANCE.md: source, modality split, split seed). In both the missingness is ' +
       '**injected** at random (the sources are complete), so the deployment mix only thins out what is already random. ' +
       'Each set: `fuseplan evaluate profile.yaml --data train.jsonl --test test.jsonl` at its defaults beside the ' +

@@ -19,7 +19,10 @@ function table(cells: Record<string, Partial<Record<'late' | 'intermediate', [nu
           words: key,
           profiles: 5,
           strategies: Object.fromEntries(
-            Object.entries(strategies).map(([s, [better, equivalent, worse, inconclusive]]) => [s, {profiles: better + equivalent + worse + inconclusive, better, equivalent, worse, inconclusive, gapRange: [0, 0.02]}]),
+            Object.entries(strategies).map(([s, [better, equivalent, worse, inconclusive]]) => [
+              s,
+              {profiles: better + equivalent + worse + inconclusive, better, equivalent, worse, inconclusive, gapRange: [0, 0.02]},
+            ]),
           ),
         },
       ]),
@@ -59,7 +62,11 @@ describe('decision confidence', () => {
 
   it('reaches the decision JSON and the ADR, with rule points kept as a trace only', () => {
     const p = profile({modalities: [modality('ehr'), modality('cxr', {availability: 0.3})]})
-    const d = decide(p, {confidenceTable: table({[regimeOf({labelledSamples: p.task.labelledSamples, minAvailability: 0.3, informativeModalities: [], interactions: 'unknown'}).key]: {late: [5, 0, 0, 0], intermediate: [5, 0, 0, 0]}})})
+    const d = decide(p, {
+      confidenceTable: table({
+        [regimeOf({labelledSamples: p.task.labelledSamples, minAvailability: 0.3, informativeModalities: [], interactions: 'unknown'}).key]: {late: [5, 0, 0, 0], intermediate: [5, 0, 0, 0]},
+      }),
+    })
     expect(d.confidence?.level).toBe('high')
     expect(JSON.parse(JSON.stringify(d)).confidence).toMatchObject({level: 'high', ruleMargin: expect.any(Number), regime: {key: expect.any(String)}})
     const adr = formatAdr(d, {date: '2026-01-01'})

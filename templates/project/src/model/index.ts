@@ -267,7 +267,9 @@ class TfFusionModel implements FusionModel {
     // Model selection sees what deployment will serve: the validation rows at the deployment
     // presence mix (drawn once), and only epochs trained with the full masking plan can be kept.
     const selectFrom = Math.min(fit.epochs - 1, o.masking ? fullMaskingFrom(schedule) : 0)
-    const valPresence = o.masking ? deploymentPresence(this.config, presenceOf(this.config, train, valRows), availabilityOf(this.config, train, rows), new Rng(deriveSeed(fit.seed, 'validation-presence'))) : presenceOf(this.config, train, valRows)
+    const valPresence = o.masking
+      ? deploymentPresence(this.config, presenceOf(this.config, train, valRows), availabilityOf(this.config, train, rows), new Rng(deriveSeed(fit.seed, 'validation-presence')))
+      : presenceOf(this.config, train, valRows)
     const optimizer = tf.train.adam(fit.learningRate ?? this.config.training.learningRate)
     const vars = this.net.trainableWeights.map((w) => w.read() as TF.Variable)
     const encoderVars = new Set(this.encoderWeightNames())
@@ -359,7 +361,13 @@ class TfFusionModel implements FusionModel {
       const metric = this.config.task.metric
       result.validation = {
         metric,
-        value: score(metric, this.config.task.type, Float32Array.from(valRows, (r) => train.labels[r]), predictions, this.config.task.classes ?? 2),
+        value: score(
+          metric,
+          this.config.task.type,
+          Float32Array.from(valRows, (r) => train.labels[r]),
+          predictions,
+          this.config.task.classes ?? 2,
+        ),
         samples: valRows.length,
         presence: o.masking ? 'deployment' : 'natural',
       }

@@ -85,4 +85,3 @@ run(async () => {
   if (warnings.length === 0 && judged) console.log('the model learned: run npm run evaluate for the per-pattern report')
   model.dispose()
 })
-
