@@ -32,13 +32,22 @@ interface Worker {
  * results (in the order they finished). With a learning-rate grid the first seed's jobs run first and the rate
  * each candidate keeps is chosen from them before the other seeds are handed out.
  */
-export async function runInWorkers(opts: {bin: string; args: string[]; workers: number; frame: Frame; onProgress: (e: ProgressEvent) => void}): Promise<{results: JobResult[]; backend: string}> {
+export async function runInWorkers(opts: {
+  bin: string
+  args: string[]
+  workers: number
+  frame: Frame
+  onProgress: (e: ProgressEvent) => void
+  /** Only these jobs (a shard's); they must not depend on each other (one learning rate). */
+  only?: readonly Job[]
+}): Promise<{results: JobResult[]; backend: string}> {
   const {frame} = opts
   const expected = frameText(frame)
-  const all = jobsOf(frame)
+  const all = opts.only ? [...opts.only] : jobsOf(frame)
   const total = all.length
   // With a learning-rate grid the other seeds wait for the rate chosen on the first.
-  const firstPhase = frame.grid.length > 1 ? all.filter((j) => j.seed === frame.seeds[0]) : all
+  const staged = frame.grid.length > 1 && !opts.only
+  const firstPhase = staged ? all.filter((j) => j.seed === frame.seeds[0]) : all
   const results: JobResult[] = []
   const count = Math.max(1, Math.min(opts.workers, total))
   const workers: Worker[] = []
@@ -103,7 +112,7 @@ export async function runInWorkers(opts: {bin: string; args: string[]; workers: 
   }
   try {
     await runPhase(firstPhase)
-    if (frame.grid.length > 1) await runPhase(jobsOf(frame, chooseRates(frame, results)).filter((j) => j.seed !== frame.seeds[0]))
+    if (staged) await runPhase(jobsOf(frame, chooseRates(frame, results)).filter((j) => j.seed !== frame.seeds[0]))
     if (failed) throw failed
   } finally {
     for (const w of workers) {

@@ -7,7 +7,7 @@ import {PoolError, runInWorkers, serveJobs} from '../cli/evaluate-pool.js'
 import {BUNDLED_EXAMPLE, displayPath, loadProfileWithRules} from '../cli/load-profile.js'
 import {decide} from '../decision/decide.js'
 import {CANDIDATE_IDS, CandidateListError, parseCandidates, type Candidate} from '../evaluate/candidates.js'
-import {jobsOf, shardJobs} from '../evaluate/jobs.js'
+import {jobsOf, shardJobs, type JobResult} from '../evaluate/jobs.js'
 import {DataFileError} from '../evaluate/read-data.js'
 import {loadEvaluationData, MAX_SKIP_SHARE, tooManySkips, type LoadedData} from '../evaluate/real-data.js'
 import {DEFAULTS, dataConfig, finishEvaluation, loadModelCode, prepareEvaluation, runJobs, type EvaluateOptions} from '../evaluate/run.js'
@@ -179,34 +179,34 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
       await serveJobs(prepareEvaluation(profile, options), await loadModelCode())
       return
     }
-    const parallel = flags.jobs > 1 && !shard
+    const parallel = flags.jobs > 1
     const progress = createProgress(process.stderr, {color: useColor(process.stderr), parallel})
     let result: EvaluationResult
     try {
       progress.onProgress({kind: 'setup', message: data ? 'preparing the data' : 'building the simulated deployment'})
       const prepared = prepareEvaluation(profile, options)
+      const bin = join(this.config.root, 'bin', 'run.js')
+      const workerArgs = ['evaluate', ...this.argv.filter((a, i, all) => !isJobsFlag(a, all[i - 1])), '--worker']
       if (shard) {
         const jobs = shardJobs(jobsOf(prepared.frame), shard.index, shard.count)
-        const code = await loadModelCode()
-        const results = await runJobs(prepared, code, progress.onProgress, jobs)
+        let trained: {results: JobResult[]; backend: string}
+        if (flags.jobs > 1) {
+          trained = await runInWorkers({bin, args: workerArgs, workers: flags.jobs, frame: prepared.frame, onProgress: progress.onProgress, only: jobs})
+        } else {
+          const code = await loadModelCode()
+          trained = {results: await runJobs(prepared, code, progress.onProgress, jobs), backend: code.backend}
+        }
         progress.finish()
         const target = join(shardDir, shardFileName(shard.index, shard.count))
-        writeFileAtomic(target, shardText({shard, backend: code.backend, fuseplan: this.config.version, frame: prepared.frame, results}))
+        writeFileAtomic(target, shardText({shard, backend: trained.backend, fuseplan: this.config.version, frame: prepared.frame, results: trained.results}))
         process.stderr.write(
           `Shard ${shard.index}/${shard.count}: ${jobs.length} of ${jobsOf(prepared.frame).length} jobs trained; results in ${displayPath(target)}. When every shard is done: fuseplan evaluate --merge ${displayPath(shardDir)}\n`,
         )
         return
       }
       if (parallel) {
-        const bin = join(this.config.root, 'bin', 'run.js')
         // This process only hands out jobs: it never loads TensorFlow.js; the workers say which backend they train on.
-        const {results, backend} = await runInWorkers({
-          bin,
-          args: ['evaluate', ...this.argv.filter((a, i, all) => !isJobsFlag(a, all[i - 1])), '--worker'],
-          workers: flags.jobs,
-          frame: prepared.frame,
-          onProgress: progress.onProgress,
-        })
+        const {results, backend} = await runInWorkers({bin, args: workerArgs, workers: flags.jobs, frame: prepared.frame, onProgress: progress.onProgress})
         result = finishEvaluation(prepared.frame, results, backend)
       } else {
         const code = await loadModelCode()
@@ -218,7 +218,7 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
     } finally {
       progress.finish()
     }
-    if (flags.jobs > 1 && !shard && flags.jobs > availableParallelism()) process.stderr.write(`Note: --jobs ${flags.jobs} on ${availableParallelism()} cores: the workers share them.\n`)
+    if (flags.jobs > availableParallelism()) process.stderr.write(`Note: --jobs ${flags.jobs} on ${availableParallelism()} cores: the workers share them.\n`)
     this.output(result, flags)
   }
 

@@ -86,14 +86,15 @@ describe('fuseplan evaluate --data', () => {
     expect(missing.stderr).toBe('fuseplan: nope.jsonl: no such file\n')
   })
 
-  it('--shard 1/3, 2/3, 3/3 in separate processes then --merge: the JSON of one unsharded run, byte for byte; --jobs 2 the same', () => {
+  it('--shard 1/3, 2/3 (with --jobs 2), 3/3 in separate processes then --merge: the JSON of one unsharded run, byte for byte; --jobs 2 the same', () => {
     const dir = tempDir()
     writeFixture(dir, {n: 160})
     const args = ['evaluate', 'profile.yaml', '--data', 'data.jsonl', '--seeds', '2', '--epochs', '1', '--candidates', 'naive,intermediate,late', '--format', 'json']
     const whole = runCli(args, {cwd: dir})
     expect(whole.status).toBe(0)
     for (const k of [1, 2, 3]) {
-      const shard = runCli([...args, '--shard', `${k}/3`, '--shard-dir', 'shards'], {cwd: dir})
+      // The second shard trains in two worker processes of its own.
+      const shard = runCli([...args, '--shard', `${k}/3`, '--shard-dir', 'shards', ...(k === 2 ? ['--jobs', '2'] : [])], {cwd: dir})
       expect(shard.status).toBe(0)
       expect(shard.stdout).toBe('')
       expect(shard.stderr).toContain(`Shard ${k}/3: 2 of 6 jobs trained; results in shards/shard-${k}-of-3.json.`)
