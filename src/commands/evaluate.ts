@@ -18,6 +18,7 @@ import {SIMULATION_LIMITS} from '../evaluate/world.js'
 import {TRAINING_DEFAULTS} from '../scaffold/training-config.js'
 import {createProgress, evaluationFormats, formatEvaluationHtml} from '../formatters/evaluation/index.js'
 import {writeFileAtomic} from '../util/fs.js'
+import {escapeControlLine} from '../util/text.js'
 
 /** A first look: smaller test sets beside the single seed and learning rate. */
 const QUICK_TEST_SAMPLES = 1000
@@ -227,10 +228,13 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
     for (const f of [data.files.train, data.files.test]) {
       if (!f || f.skipped === 0) continue
       const shown = f.problems.slice(0, SHOWN_PROBLEMS)
-      for (const p of shown) process.stderr.write(`${p.message}\n`)
+      // Messages quote the data (paths, names): control characters are shown as escapes.
+      for (const p of shown) process.stderr.write(`${escapeControlLine(p.message)}\n`)
       const more = f.skipped - shown.length
       process.stderr.write(
-        `${f.file}: skipped ${f.skipped} of ${f.samples} samples (${((100 * f.skipped) / f.samples).toFixed(1)}%): ${f.reasons.map((r) => `${r.count} ${r.reason}`).join(', ')}${more > 0 ? ` (${more} not listed above)` : ''}.\n`,
+        escapeControlLine(
+          `${f.file}: skipped ${f.skipped} of ${f.samples} samples (${((100 * f.skipped) / f.samples).toFixed(1)}%): ${f.reasons.map((r) => `${r.count} ${r.reason}`).join(', ')}${more > 0 ? ` (${more} not listed above)` : ''}.`,
+        ) + '\n',
       )
     }
     const over = tooManySkips(data)

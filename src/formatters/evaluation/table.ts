@@ -2,6 +2,7 @@
 // per-pattern metrics, the sweep at a few rates, then the verdict in words.
 import type {EvaluationResult} from '../../evaluate/types.js'
 import type {CandidateId} from '../../evaluate/candidates.js'
+import {escapeControlLine} from '../../util/text.js'
 import {columns, intervalText, num, paint, patternShortName, reductionsText, scheduleText, signed, SHORT_NAMES, wrapText} from './util.js'
 
 export interface TableOptions {
@@ -103,8 +104,9 @@ export function formatEvaluationTable(result: EvaluationResult, opts: TableOptio
   if (result.verdict.baseline) out.push(...wrapText(`${p.bold('Baseline:')} ${result.verdict.baseline}`, w, '  '))
   out.push(...wrapText(`${p.bold('Zero-fill:')} ${result.verdict.zeroFill}`, w, '  '))
   if (result.verdict.presence) out.push(...wrapText(`${p.bold('Presence:')} ${result.verdict.presence}`, w, '  '))
-  for (const warning of result.data?.warnings ?? []) out.push(...wrapText(`${p.yellow('Warning:')} ${warning}`, w, '  '))
+  // On the team's data the prose quotes file names: control characters are shown as escapes.
+  for (const warning of result.data?.warnings ?? []) out.push(...wrapText(`${p.yellow('Warning:')} ${escapeControlLine(warning)}`, w, '  '))
   for (const note of result.notes) out.push(...wrapText(`${p.bold('Note:')} ${note}`, w, '  '))
-  out.push(...wrapText(p.dim(`${onData ? 'Data' : 'Simulation'}: ${sim.description}`), w, '  '))
+  out.push(...wrapText(p.dim(`${onData ? 'Data' : 'Simulation'}: ${escapeControlLine(sim.description)}`), w, '  '))
   return out.join('\n') + '\n'
 }
