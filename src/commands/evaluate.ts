@@ -85,12 +85,12 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
     margin: Flags.string({
       description: `Equivalence margin: gaps within it count as equivalent (default ${DEFAULT_MARGIN}: of AUROC and the other scores; for RMSE/MAE, that share of the label's standard deviation).`,
     }),
-    'max-input-size': Flags.integer({description: 'Widest simulated modality (flattened values); the others shrink by the same factor.', min: 8, max: 1_000_000}),
+    'max-input-size': Flags.integer({description: `Widest simulated modality (flattened values; default ${DEFAULTS.maxInputSize}); the others shrink by the same factor.`, min: 8, max: 1_000_000}),
     candidates: Flags.string({description: `Comma list of candidates: ${CANDIDATE_IDS.join(', ')} (or all).`, default: 'all'}),
     jobs: Flags.integer({char: 'j', description: 'Worker processes that train candidates side by side on this machine (same numbers as one).', default: 1, min: 1, max: 64}),
     shard: Flags.string({description: 'Run only share K of N of the jobs (K/N, e.g. 2/3) and write its results to --shard-dir; merge the shards with --merge.'}),
     'shard-dir': Flags.string({description: `Folder --shard writes its results to (default ${DEFAULT_SHARD_DIR}).`, dependsOn: ['shard']}),
-    merge: Flags.string({description: 'Make the report from the shard files in this folder (written by --shard K/N) instead of training.', exclusive: ['shard', 'data']}),
+    merge: Flags.string({description: 'Make the report from the shard files in this folder (written by --shard K/N) instead of training.'}),
     worker: Flags.boolean({hidden: true, description: 'Internal: serve jobs to a --jobs parent over IPC.', default: false}),
     format: Flags.string({char: 'f', description: 'Output format on stdout.', options: [...evaluationFormats.names], default: evaluationFormats.names[0]}),
     report: Flags.string({description: 'Also write a self-contained HTML report (charts included, opens offline) to this file.'}),
@@ -106,6 +106,8 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
     if (flags.report !== undefined && existsSync(flags.report) && statSync(flags.report).isDirectory()) this.fail(`--report ${flags.report} is a folder; give a file name ending in .html.`)
     if (flags.merge !== undefined) {
       if (args.profile) this.fail('--merge makes the report from the shards alone: give no PROFILE (the shards carry it).')
+      const training = ['data', 'shard', 'quick'].filter((f) => flags[f as 'data' | 'shard' | 'quick'])
+      if (training.length > 0) this.fail(`--merge makes the report from finished shards; --${training[0]} belongs to the runs that wrote them.`)
       let merged
       try {
         merged = readShards(flags.merge)
