@@ -29,6 +29,10 @@ const QUICK_MISSING_RATES = [0, 0.25, 0.5, 0.75, 1]
 const SIMULATION_ONLY = ['samples', 'test-samples', 'max-input-size'] as const
 /** Skipped samples printed one per line; the rest are counted. */
 const SHOWN_PROBLEMS = 20
+/** --jobs auto: at most this many workers (each holds the data and a TensorFlow.js). */
+const MAX_AUTO_JOBS = 4
+/** --jobs auto trains in workers when a job's training samples x epoch budget is at least this (below, starting a worker costs more than it saves). */
+const AUTO_JOBS_MIN_WORK = 10_000
 /** Where --shard writes when --shard-dir is not given. */
 const DEFAULT_SHARD_DIR = 'evaluate-shards'
 
@@ -87,7 +91,11 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
     }),
     'max-input-size': Flags.integer({description: `Widest simulated modality (flattened values; default ${DEFAULTS.maxInputSize}); the others shrink by the same factor.`, min: 8, max: 1_000_000}),
     candidates: Flags.string({description: `Comma list of candidates: ${CANDIDATE_IDS.join(', ')} (or all).`, default: 'all'}),
-    jobs: Flags.integer({char: 'j', description: 'Worker processes that train candidates side by side on this machine (same numbers as one).', default: 1, min: 1, max: 64}),
+    jobs: Flags.string({
+      char: 'j',
+      description: `Worker processes that train candidates side by side on this machine (the numbers do not change). auto: one per core (at most ${MAX_AUTO_JOBS}) when each training is long enough to pay for starting a worker (${AUTO_JOBS_MIN_WORK.toLocaleString('en-US')} sample-epochs), else 1.`,
+      default: 'auto',
+    }),
     shard: Flags.string({description: 'Run only share K of N of the jobs (K/N, e.g. 2/3) and write its results to --shard-dir; merge the shards with --merge.'}),
     'shard-dir': Flags.string({description: `Folder --shard writes its results to (default ${DEFAULT_SHARD_DIR}).`, dependsOn: ['shard']}),
     merge: Flags.string({description: 'Make the report from the shard files in this folder (written by --shard K/N) instead of training.'}),
@@ -138,6 +146,9 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
       if (simulationOnly.length > 0)
         this.fail(`--${simulationOnly[0]} shapes the simulation, which --data replaces${simulationOnly[0] === 'samples' ? ' (to read fewer samples, use --max-samples)' : ''}.`)
     }
+    const jobsFlag = flags.jobs.trim().toLowerCase()
+    if (jobsFlag !== 'auto' && !/^\d{1,3}$/.test(jobsFlag)) this.fail(`--jobs ${flags.jobs}: give a number of worker processes (1 or more) or auto.`)
+    if (jobsFlag !== 'auto' && Number(jobsFlag) < 1) this.fail(`--jobs ${flags.jobs}: give at least 1.`)
     const shard = flags.shard === undefined ? undefined : parseShard(flags.shard)
     if (flags.shard !== undefined && !shard) this.fail(`--shard ${flags.shard}: give K/N with 1 <= K <= N (e.g. 2/3).`)
     if (shard && flags.report !== undefined) this.fail('--report with --shard: a shard holds part of the results; pass --report to --merge.')
@@ -182,19 +193,27 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
       await serveJobs(prepareEvaluation(profile, options), await loadModelCode())
       return
     }
-    const parallel = flags.jobs > 1
+    const setup = createProgress(process.stderr, {color: useColor(process.stderr)})
+    setup.onProgress({kind: 'setup', message: data ? 'preparing the data' : 'building the simulated deployment'})
+    let prepared
+    try {
+      prepared = prepareEvaluation(profile, options)
+    } finally {
+      setup.finish()
+    }
+    const workers = jobsFlag === 'auto' ? autoJobs(prepared.frame) : Number(jobsFlag)
+    const parallel = workers > 1
     const progress = createProgress(process.stderr, {color: useColor(process.stderr), parallel})
     let result: EvaluationResult
     try {
-      progress.onProgress({kind: 'setup', message: data ? 'preparing the data' : 'building the simulated deployment'})
-      const prepared = prepareEvaluation(profile, options)
+      if (parallel) progress.onProgress({kind: 'setup', message: `training in ${workers} worker processes${jobsFlag === 'auto' ? ' (--jobs auto)' : ''}`})
       const bin = join(this.config.root, 'bin', 'run.js')
       const workerArgs = ['evaluate', ...this.argv.filter((a, i, all) => !isJobsFlag(a, all[i - 1])), '--worker']
       if (shard) {
         const jobs = shardJobs(jobsOf(prepared.frame), shard.index, shard.count)
         let trained: {results: JobResult[]; backend: string}
-        if (flags.jobs > 1) {
-          trained = await runInWorkers({bin, args: workerArgs, workers: flags.jobs, frame: prepared.frame, onProgress: progress.onProgress, only: jobs})
+        if (parallel) {
+          trained = await runInWorkers({bin, args: workerArgs, workers, frame: prepared.frame, onProgress: progress.onProgress, only: jobs})
         } else {
           const code = await loadModelCode()
           trained = {results: await runJobs(prepared, code, progress.onProgress, jobs), backend: code.backend}
@@ -209,7 +228,7 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
       }
       if (parallel) {
         // This process only hands out jobs: it never loads TensorFlow.js; the workers say which backend they train on.
-        const {results, backend} = await runInWorkers({bin, args: workerArgs, workers: flags.jobs, frame: prepared.frame, onProgress: progress.onProgress})
+        const {results, backend} = await runInWorkers({bin, args: workerArgs, workers, frame: prepared.frame, onProgress: progress.onProgress})
         result = finishEvaluation(prepared.frame, results, backend)
       } else {
         const code = await loadModelCode()
@@ -221,7 +240,7 @@ Without PROFILE it runs on the bundled example examples/icu-deterioration.yaml. 
     } finally {
       progress.finish()
     }
-    if (flags.jobs > availableParallelism()) process.stderr.write(`Note: --jobs ${flags.jobs} on ${availableParallelism()} cores: the workers share them.\n`)
+    if (workers > availableParallelism()) process.stderr.write(`Note: --jobs ${workers} on ${availableParallelism()} cores: the workers share them.\n`)
     this.output(result, flags)
   }
 
@@ -271,6 +290,13 @@ export function parseShard(text: string): {index: number; count: number} | undef
   const index = Number(m[1])
   const count = Number(m[2])
   return index >= 1 && index <= count ? {index, count} : undefined
+}
+
+/** --jobs auto: one worker per core (capped) when a job trains long enough to pay for a worker's start, else 1. */
+function autoJobs(frame: {simulation: {trainingSamples: number; schedule: {epochs: number}}; seeds: number[]; candidates: unknown[]}): number {
+  const work = frame.simulation.trainingSamples * frame.simulation.schedule.epochs
+  if (work < AUTO_JOBS_MIN_WORK) return 1
+  return Math.max(1, Math.min(availableParallelism(), MAX_AUTO_JOBS, frame.seeds.length * frame.candidates.length))
 }
 
 /** Whether argv entry `a` (after `prev`) is part of --jobs/-j N. */

@@ -249,7 +249,9 @@ export function realSets(config: TrainingConfig, loaded: LoadedData, patterns: r
   }
   const reached = observedAvailability(deployment)
   for (const m of config.modalities) {
-    if (!m.required && observed[m.name] + 1e-9 < m.availability) {
+    // Rarer beyond the test split's sampling noise (two standard errors of a share, at least a point).
+    const noise = Math.max(0.01, 2 * Math.sqrt((m.availability * (1 - m.availability)) / Math.max(1, test.n)))
+    if (!m.required && m.availability - observed[m.name] > noise) {
       notes.push(
         `${m.name} is present in ${pct(observed[m.name])} of the test samples but in ${pct(m.availability)} of deployment requests: removing inputs cannot add it, so the deployment mix keeps the data's ${pct(observed[m.name])}.`,
       )
