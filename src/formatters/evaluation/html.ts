@@ -278,6 +278,7 @@ ${files}
 </tbody>
 </table>
 ${problems.length > 0 ? `<p class="note">First skipped samples:</p><ul>${problems.map((p) => `<li class="note"><code>${e(p.message)}</code></li>`).join('')}</ul>` : ''}
+<p class="note">Each modality's presence in the training data, in the test split as it came, and in the deployment mix made from it.</p>
 <table>
 <thead><tr><th>modality</th><th>input size</th><th>present in training</th><th>in the test split</th><th>deployment availability</th><th>in the deployment mix</th><th>zero lies (SD from mean)</th></tr></thead>
 <tbody>
