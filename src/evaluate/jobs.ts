@@ -39,6 +39,8 @@ export interface JobResult extends Job {
   valLoss: number
   /** Labels of this seed's deployment test set (the paired bootstrap needs them). */
   deploymentLabels: Float32Array
+  /** Training samples of this seed that carry every modality (what the naive baseline trains on). */
+  completeCases: number
   run: SeedRun
 }
 

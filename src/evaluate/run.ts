@@ -351,7 +351,7 @@ export async function runJob(prepared: PreparedEvaluation, job: Job, modelCode: 
   const learningRate = job.learningRate
   progress({kind: 'candidate', index, total, id: cand.id, label: cand.label, epochs, seed: data.seed})
   const trainSet = cand.completeCasesOnly ? subset(data.train, data.ccRows) : data.train
-  const measured = {...job, deploymentLabels: data.deployment.labels}
+  const measured = {...job, deploymentLabels: data.deployment.labels, completeCases: data.ccRows.length}
   if (trainSet.n === 0) {
     progress({kind: 'done', index, total, id: cand.id})
     return {
@@ -437,6 +437,7 @@ export function finishEvaluation(frame: Frame, results: readonly JobResult[], ba
   const chosenRate = chooseRates(frame, results)
   const runs = new Map<string, SeedRun[]>()
   const deploymentLabels: Float32Array[] = []
+  const completeCases: number[] = []
   frame.seeds.forEach((seed, s) => {
     for (const id of frame.candidates) {
       const lr = s === 0 ? chosenRate.get(id) : (chosenRate.get(id) ?? frame.grid[0])
@@ -445,6 +446,7 @@ export function finishEvaluation(frame: Frame, results: readonly JobResult[], ba
       list.push(r.run)
       runs.set(id, list)
       deploymentLabels[s] ??= r.deploymentLabels
+      completeCases[s] ??= r.completeCases
     }
   })
   const notes = [...frame.notes]
@@ -461,7 +463,7 @@ export function finishEvaluation(frame: Frame, results: readonly JobResult[], ba
     metric: {name: frame.spec.metric, label: METRIC_LABELS[frame.spec.metric], higherIsBetter: frame.higherIsBetter},
     strategies: results_,
     sweep: frame.sweep,
-    simulation: withBackend(frame.simulation, backend),
+    simulation: withBackend({...frame.simulation, completeCaseTrainingSamples: Math.round(mean(completeCases))}, backend),
     notes,
     ...(frame.data ? {data: frame.data} : {}),
     ...(judged.alternatives ? {alternatives: judged.alternatives} : {}),

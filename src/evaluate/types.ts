@@ -125,6 +125,7 @@ export interface EvaluationResult {
       simulatedTrainingAvailability: number
       simulatedDeploymentAvailability: number
     }[]
+    /** Training samples carrying every modality, mean over the seeds (the naive baseline's training set). */
     completeCaseTrainingSamples: number
     zeroFill: ZeroFillModality[]
     /** The simulated ground truth: additive weights, cross-modal products, temporal alignment (null on the team's data). */
