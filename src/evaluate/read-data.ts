@@ -107,7 +107,7 @@ export function* fileLines(file: string): Generator<{line: number; text: string 
   }
 }
 
-/** The category of a loader message (the loader on main gives none of its own). */
+/** The category of a loader message: the loader's own when it gives one, else read from the message in the loader's words. */
 function reasonOf(error: Error): string {
   const own = (error as {kind?: unknown}).kind
   if (typeof own === 'string' && own !== '') return own
@@ -116,9 +116,10 @@ function reasonOf(error: Error): string {
   if (/unknown modality/.test(m)) return 'unknown modality'
   if (/label/.test(m)) return 'bad label'
   if (/has \d+ values, expected/.test(m)) return 'wrong number of values'
-  if (/cannot read image|no such file|not found/i.test(m)) return 'image missing or unreadable'
-  if (/cannot decode|neither PNG nor JPEG|corrupt|truncated/i.test(m)) return 'image corrupt'
-  if (/image/.test(m)) return 'bad image'
+  if (/cannot read image|no such file|not found/i.test(m)) return 'image not found'
+  if (/neither PNG nor JPEG/.test(m)) return 'unsupported image'
+  if (/cannot decode|corrupt|truncated/i.test(m)) return 'corrupt image'
+  if (/image/.test(m)) return 'unreadable image'
   return 'bad sample'
 }
 
@@ -136,12 +137,17 @@ export interface LineSummary {
   present: number
 }
 
+/** A DataError counted under `kind` (set after construction: the loader's DataError takes the kind as an argument only in newer versions). */
+function dataError(message: string, kind: string): DataError {
+  return Object.assign(new DataError(message), {kind})
+}
+
 function parseLine(config: TrainingConfig, text: string, where: string): Sample {
   let value: unknown
   try {
     value = JSON.parse(text)
   } catch (error) {
-    throw new DataError(`${where}: not valid JSON (${(error as Error).message})`)
+    throw dataError(`${where}: not valid JSON (${(error as Error).message})`, 'not valid JSON')
   }
   return checkSample(config, value, where, true)
 }
@@ -157,7 +163,7 @@ export function scanSamples(config: TrainingConfig, file: string): {lines: LineS
     total++
     const where = `${file}:${line}`
     try {
-      if (text === undefined) throw new DataError(`${where}: the line is over ${MAX_LINE_CHARS / 2 ** 20} MB`)
+      if (text === undefined) throw dataError(`${where}: the line is over ${MAX_LINE_CHARS / 2 ** 20} MB`, 'line too long')
       const s = parseLine(config, text.trim(), where)
       let present = 0
       names.forEach((n, i) => {
@@ -257,7 +263,7 @@ export function readSamples(config: TrainingConfig, file: string, only?: Readonl
     total++
     const where = `${file}:${line}`
     try {
-      if (text === undefined) throw new DataError(`${where}: the line is over ${MAX_LINE_CHARS / 2 ** 20} MB`)
+      if (text === undefined) throw dataError(`${where}: the line is over ${MAX_LINE_CHARS / 2 ** 20} MB`, 'line too long')
       const sample = parseLine(config, text.trim(), where)
       let one: Dataset
       try {
@@ -265,9 +271,7 @@ export function readSamples(config: TrainingConfig, file: string, only?: Readonl
       } catch (error) {
         // Image errors of the loader name the image, not the line: put the line in front.
         if (error instanceof DataError && !error.message.startsWith(`${where}:`)) {
-          const wrapped = new DataError(`${where}: ${error.message}`)
-          Object.assign(wrapped, {kind: (error as {kind?: string}).kind})
-          throw wrapped
+          throw dataError(`${where}: ${error.message}`, reasonOf(error))
         }
         throw error
       }
