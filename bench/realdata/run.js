@@ -10,7 +10,7 @@
 // --section-only rewrites the doc section from the committed results without training.
 import {spawnSync} from 'node:child_process'
 import {availableParallelism} from 'node:os'
-import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 import {readResults, realdataSection, SETS, withSection} from './section.js'
 
@@ -56,6 +56,11 @@ if (!args.includes('--section-only')) {
     writeFileSync(join(RESULTS, 'meta.json'), JSON.stringify(meta, null, 2) + '\n')
   }
 }
-const section = realdataSection(readResults(RESULTS))
-writeFileSync(DOC, withSection(readFileSync(DOC, 'utf8'), section))
-process.stdout.write(section + '\n')
+const missing = SETS.flatMap((name) => ['data', 'simulated'].map((kind) => `${name}.${kind}.json`)).filter((f) => !existsSync(join(RESULTS, f)))
+if (missing.length > 0) {
+  process.stderr.write(`bench:realdata: docs/decisions.md not written: no results yet for ${missing.join(', ')} (run without --only)\n`)
+} else {
+  const section = realdataSection(readResults(RESULTS))
+  writeFileSync(DOC, withSection(readFileSync(DOC, 'utf8'), section))
+  process.stdout.write(section + '\n')
+}
