@@ -293,7 +293,7 @@ export function parseShard(text: string): {index: number; count: number} | undef
 }
 
 /** --jobs auto: one worker per core (capped) when a job trains long enough to pay for a worker's start, else 1. */
-function autoJobs(frame: {simulation: {trainingSamples: number; schedule: {epochs: number}}; seeds: number[]; candidates: unknown[]}): number {
+export function autoJobs(frame: {simulation: {trainingSamples: number; schedule: {epochs: number}}; seeds: number[]; candidates: unknown[]}): number {
   const work = frame.simulation.trainingSamples * frame.simulation.schedule.epochs
   if (work < AUTO_JOBS_MIN_WORK) return 1
   return Math.max(1, Math.min(availableParallelism(), MAX_AUTO_JOBS, frame.seeds.length * frame.candidates.length))
