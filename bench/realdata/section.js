@@ -59,7 +59,9 @@ export function pairAgreement(simulated, data) {
       const os = Math.abs(gs) > MARGIN ? Math.sign(gs) : 0
       const od = Math.abs(gd) > MARGIN ? Math.sign(gd) : 0
       if (os === 0 && od === 0) continue
-      const pair = {better: (od || os) > 0 ? a : b, worse: (od || os) > 0 ? b : a, sim: gs, data: gd}
+      // Gaps are the better one's advantage (positive where a run agrees with the order named).
+      const dir = (od || os) > 0 ? 1 : -1
+      const pair = {better: dir > 0 ? a : b, worse: dir > 0 ? b : a, sim: dir * gs, data: dir * gd}
       if (os !== 0 && od !== 0) (os === od ? out.agree : out.disagree).push(pair)
       else (os === 0 ? out.simTie : out.dataTie).push(pair)
     }

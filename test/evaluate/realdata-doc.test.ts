@@ -35,6 +35,8 @@ describe('bench:realdata in docs/decisions.md', () => {
     expect(a.agree.map((p: {better: string}) => p.better)).toEqual([])
     expect(a.disagree.map((p: {better: string; worse: string}) => `${p.better}>${p.worse}`)).toEqual(['late>intermediate', 'attention>intermediate'])
     expect(a.simTie.map((p: {better: string; worse: string}) => `${p.better}>${p.worse}`)).toEqual(['attention>late'])
+    // Gaps are the named better one's advantage: positive in the run that orders it so, negative in one that orders it the other way.
+    for (const p of a.disagree as {sim: number; data: number}[]) expect([p.data > 0, p.sim < 0]).toEqual([true, true])
   })
 
   it('a set without results is named as not run yet, between the markers', () => {
