@@ -1,10 +1,12 @@
 // Writes evidence/confidence.json (from the calibration set) and docs/decisions.md (from all three
-// sets) out of the committed records, with the engine from dist/. Every sentence with a number in
-// docs/decisions.md is computed here from the records; nothing is written by hand.
+// sets, and the real-data section from bench/realdata/results/) out of the committed records, with
+// the engine from dist/. Every sentence with a number in docs/decisions.md is computed here from the
+// records; nothing is written by hand.
 import {existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {DISTRIBUTION, distributionHash} from './grid.js'
 import {ALL, SHIPPED, SHORT, candidateOf, highRight, judgeProfile, pairedSamples, power, regimeTable, regretTable, scoresOf, standing} from './analyse.js'
+import {readResults, realdataSection} from '../realdata/section.js'
 
 async function engineOf(root) {
   const dist = (p) => join(root, 'dist', 'src', p)
@@ -140,7 +142,7 @@ export async function decisionsDoc(root) {
     '',
     protocol.test.rulesHash
       ? `The test grid was committed for the rules with hash \`${protocol.test.rulesHash}\` (${protocol.test.committed}) before it was run; ` +
-        `test grids used so far: ${(protocol.test.gridsUsed ?? []).length} (${(protocol.test.gridsUsed ?? []).map((g) => `seed ${g.seed} for rules ${g.rulesHash}`).join('; ')}).`
+          `test grids used so far: ${(protocol.test.gridsUsed ?? []).length} (${(protocol.test.gridsUsed ?? []).map((g) => `seed ${g.seed} for rules ${g.rulesHash}`).join('; ')}).`
       : 'No test grid has been committed yet: the rules and the confidence table are not final, so nothing has been scored on held-out profiles.',
     '',
     'Every profile runs through `fuseplan evaluate` as it ships: the simulated deployment (up to 4,000 training samples;',
@@ -284,6 +286,8 @@ export async function decisionsDoc(root) {
       '',
     )
   }
+  // The real-data section: `npm run bench:realdata`'s committed results (or which sets are not run yet).
+  push(realdataSection(readResults(join(root, 'bench', 'realdata', 'results'))))
   return lines.join('\n')
 }
 

@@ -9,6 +9,8 @@ export interface PatternResult {
   present: string[]
   share: number
   metric: number
+  /** Runs on the team's data: the test samples that came with this pattern (the metric is null when too few). */
+  samples?: number
 }
 
 export interface StrategyResult {
@@ -25,7 +27,7 @@ export interface StrategyResult {
   /** Per seed: the epoch kept (1-based) and the epochs trained, as the generated project's model selection chose them. */
   epochs: {kept: number; ran: number}[]
   /** Metrics are means over the training seeds; these are the per-seed values and their spread. */
-  seeds: {deployment: number[]; complete: number[]}
+  seeds: {deployment: number[]; complete: number[]; asCollected?: number[]}
   /** Sample standard deviation of the deployment metric over the seeds (0 with one seed). */
   spread: number
   metrics: {
@@ -33,6 +35,8 @@ export interface StrategyResult {
     complete: number
     /** Presence drawn from the deployment distribution (availabilities or patterns, with the missingness mechanism). */
     deployment: number
+    /** Runs on the team's data: the test split as the data came, with its own presence mix. */
+    asCollected?: number
   }
   /** MultiBench relative robustness: trapezoid area under the metric-vs-missing-rate curve. */
   relativeRobustness: number
@@ -99,7 +103,8 @@ export interface EvaluationResult {
     /** Training-set size: the profile's labelledSamples up to trainingSamplesCap (or --samples). */
     trainingSamples: number
     labelledSamples: number
-    trainingSamplesCap: number
+    /** The simulation's cap, or --max-samples on the team's data (null: no cap). */
+    trainingSamplesCap: number | null
     /** Learning rates tried for every candidate (picked on a validation split; one rate: the project's). */
     learningRates: number[]
     testSamples: number
@@ -123,15 +128,48 @@ export interface EvaluationResult {
     /** Training samples carrying every modality, mean over the seeds (the naive baseline's training set). */
     completeCaseTrainingSamples: number
     zeroFill: ZeroFillModality[]
-    /** The simulated ground truth: additive weights, cross-modal products, temporal alignment. */
-    truth: {additive: Record<string, number>; interactionWeight: number; pairs: [string, string][]; temporalWeight: number; temporal: string[]}
+    /** The simulated ground truth: additive weights, cross-modal products, temporal alignment (null on the team's data). */
+    truth: {additive: Record<string, number>; interactionWeight: number; pairs: [string, string][]; temporalWeight: number; temporal: string[]} | null
     description: string
   }
+  /** Runs on the team's data (`--data`): where the samples came from, what was skipped, how the test split was scored. */
+  data?: DataReport
   notes: string[]
   /** With judgeAll: the word each candidate would get if it were the recommendation, with its comparisons. */
   alternatives?: Partial<Record<CandidateId, {kind: ComparisonKind; comparisons: Comparison[]}>>
   /** With judgeAll: per pair of candidates ("a|b"), the paired bootstrap variance of the gap on each seed's test set (null where not measured). */
   pairVariances?: Record<string, (number | null)[]>
+}
+
+export interface DataFileSummary {
+  file: string
+  /** SHA-256 of the JSON Lines file (image files are not hashed). */
+  sha256: string
+  /** Sample lines in the file. */
+  samples: number
+  /** Lines chosen by a --max-samples subsample (all of them without one). */
+  selected: number
+  used: number
+  skipped: number
+  reasons: {reason: string; count: number}[]
+  /** The first skipped samples, each with its file:line message. */
+  problems: {file: string; line: number; message: string; reason: string}[]
+}
+
+export interface DataReport {
+  train: DataFileSummary
+  /** The --test file (null when the test split was cut from the data file). */
+  test: DataFileSummary | null
+  split: {kind: 'file' | 'stratified'; testShare: number | null; seed: number | null; by: string[]; trainingSamples: number; testSamples: number}
+  subsample: {maxSamples: number; seed: number} | null
+  /** The two ways the test split is scored. */
+  scoring: {
+    asCollected: {samples: number; availability: Record<string, number>}
+    deployment: {samples: number; method: 'availability' | 'patterns'; availability: Record<string, number>; description: string}
+    complete: {samples: number}
+  }
+  /** Patterns too rare to score, modalities the test data lacks, and the like. */
+  warnings: string[]
 }
 
 export type ProgressEvent =

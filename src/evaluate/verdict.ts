@@ -43,11 +43,13 @@ export function pairedBootstrapSe(spec: MetricSpec, labels: ArrayLike<number>, a
 }
 
 /** The rule behind the four words, stated the same way in every output. */
-export function verdictRule(seeds: number, margin: number, label: string): string {
+export function verdictRule(seeds: number, margin: number, label: string, evidence: 'simulation' | 'data' = 'simulation'): string {
   const level = `${Math.round((1 - 2 * ALPHA) * 100)}%`
   return (
     `Each comparison of the recommendation with another candidate takes the per-seed paired gains at the deployment presence mix over ${seeds} training seed${seeds === 1 ? '' : 's'} ` +
-    `(each seed its own training and test sets; the error never below one test set's paired bootstrap error). ` +
+    (evidence === 'data'
+      ? "(every seed trains on the same training split and is scored on the same test split; the error never below the test split's paired bootstrap error). "
+      : "(each seed its own training and test sets; the error never below one test set's paired bootstrap error). ") +
     `Equivalent: the whole ${level} interval of the gain (Student's t, ${Math.max(0, seeds - 1)} degrees of freedom) lies within +-${fmt(margin)} ${label}, the equivalence margin; ` +
     `worse: significantly below zero (one-sided ${ALPHA * 100}%, Holm-adjusted across the comparisons) and not shown to be within the margin; better: the mirror; otherwise inconclusive. ` +
     `The recommendation is worse when one comparison is, better when all are, equivalent when all are better or equivalent. ` +
@@ -95,6 +97,8 @@ export interface VerdictInput {
   noRecommendationReason?: string
   /** Modalities with informative missingness (presence depends on the outcome). */
   informative?: string[]
+  /** Where the numbers come from: the simulation (default) or the team's data, which keeps one test split for every seed. */
+  evidence?: 'simulation' | 'data'
 }
 
 /** A deployment-minus-full-data gain above this counts as presence carrying signal. */
@@ -135,8 +139,9 @@ export function zeroFillExplanation(
   check: {zeroFilled: number; meanImputed: number} | null = null,
   spec?: MetricSpec,
   seeds = 1,
+  evidence: 'simulation' | 'data' = 'simulation',
 ): string {
-  const base = zeroFillOffsets(zeroFill, optional)
+  const base = zeroFillOffsets(zeroFill, optional, evidence)
   if (!check || !spec || Number.isNaN(check.zeroFilled) || Number.isNaN(check.meanImputed)) return base
   const label = METRIC_LABELS[spec.metric]
   const cost = gain(spec, check.meanImputed, check.zeroFilled)
@@ -146,7 +151,7 @@ export function zeroFillExplanation(
   return `${base} ${measured}: about the same, so the fill value is not what hurts it; its loss comes from training on complete cases only, never seeing a modality absent.`
 }
 
-function zeroFillOffsets(zeroFill: readonly ZeroFillModality[], optional: readonly string[]): string {
+function zeroFillOffsets(zeroFill: readonly ZeroFillModality[], optional: readonly string[], evidence: 'simulation' | 'data'): string {
   const relevant = zeroFill.filter((z) => optional.includes(z.name) && !Number.isNaN(z.zeroOffsetSd))
   if (relevant.length === 0) {
     return 'No modality is ever absent at deployment, so zero-filling never happens and the question of imputation does not arise.'
@@ -160,7 +165,7 @@ function zeroFillOffsets(zeroFill: readonly ZeroFillModality[], optional: readon
     )
   }
   return (
-    `Zero-fill is not mean imputation here: the features sit on natural, non-centred scales (a zero lies on average ${list} from the feature means, measured on the simulated training data), ` +
+    `Zero-fill is not mean imputation here: the features sit on natural, non-centred scales (a zero lies on average ${list} from the feature means, measured on the ${evidence === 'data' ? '' : 'simulated '}training data), ` +
     'so after standardisation a zero-filled absent input looks like an extreme measurement to a model that never saw one absent.'
   )
 }
@@ -209,7 +214,7 @@ function verdictText(input: VerdictInput, kind: VerdictKind, rec: StrategyResult
     }
     case 'worse': {
       const worse = byKind('worse')
-      return `Worse: ${head}, and ${list(worse)} ${worse.length === 1 ? 'is' : 'are'} ahead of it, significantly and not within ${m}. The simulation contradicts the recommendation.`
+      return `Worse: ${head}, and ${list(worse)} ${worse.length === 1 ? 'is' : 'are'} ahead of it, significantly and not within ${m}. ${input.evidence === 'data' ? 'The data contradict' : 'The simulation contradicts'} the recommendation.`
     }
     default: {
       if (seeds <= 1) {
@@ -242,7 +247,7 @@ function seedsNeededOverall(comparisons: readonly Comparison[]): number | null {
 export function buildVerdict(input: VerdictInput): Verdict {
   const {spec, results} = input
   const label = METRIC_LABELS[spec.metric]
-  const zeroFill = zeroFillExplanation(input.zeroFill, input.optional, input.zeroFillCheck ?? null, spec, input.seeds)
+  const zeroFill = zeroFillExplanation(input.zeroFill, input.optional, input.zeroFillCheck ?? null, spec, input.seeds, input.evidence)
   const best = empiricalBest(spec, results)
   const rec = results.find((r) => r.id === input.recommendedCandidate)
   const kind: VerdictKind = input.recommended === null ? 'no-recommendation' : !rec ? 'not-evaluated' : input.seeds <= 1 ? 'inconclusive' : overallKind(input.comparisons)
@@ -281,7 +286,7 @@ export function buildVerdict(input: VerdictInput): Verdict {
     gapToBest,
     comparisons: input.comparisons,
     seedsNeeded,
-    rule: verdictRule(input.seeds, input.margin, label),
+    rule: verdictRule(input.seeds, input.margin, label, input.evidence),
     perSeed: input.perSeed,
     baseline,
     zeroFill,

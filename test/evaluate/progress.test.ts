@@ -40,4 +40,19 @@ describe('progress', () => {
     p.onProgress({kind: 'epoch', index: 5, total: 20, id: 'late', epoch: 5, epochs: 10})
     expect(chunks.at(-1)).toMatch(/ 28% 6\/20 · epoch 5\/10 · late, seed 8 · ETA 1:45$/)
   })
+
+  it('jobs side by side (--jobs): finished plus running jobs, and how many run', () => {
+    const {stream, chunks} = sink(true)
+    let t = 0
+    const p = createProgress(stream, {color: false, now: () => t, parallel: true})
+    p.onProgress({kind: 'candidate', index: 0, total: 4, id: 'late', label: 'late', epochs: 10, seed: 7})
+    p.onProgress({kind: 'candidate', index: 1, total: 4, id: 'intermediate', label: 'intermediate', epochs: 10, seed: 7})
+    t = 20_000
+    p.onProgress({kind: 'epoch', index: 1, total: 4, id: 'intermediate', epoch: 5, epochs: 10})
+    expect(chunks.at(-1)).toBe('\r\u001B[2K███░░░░░░░░░░░░░░░░░░░░░  13% 0/4 done · 2 running · ETA 2:20 · intermediate, seed 7 epoch 5/10')
+    p.onProgress({kind: 'done', index: 0, total: 4, id: 'late'})
+    expect(chunks.at(-1)).toMatch(/ 38% 1\/4 done · 1 running · ETA 0:33$/)
+    p.finish()
+    expect(chunks.at(-1)).toBe('\r\u001B[2K')
+  })
 })

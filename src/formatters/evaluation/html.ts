@@ -89,10 +89,11 @@ ${comparisonsTable(result)}
 ${result.verdict.baseline ? `<p><b>Naive baseline.</b> ${e(result.verdict.baseline)}</p>` : ''}
 <p><b>Zero-fill.</b> ${e(result.verdict.zeroFill)}</p>
 ${result.verdict.presence ? `<p><b>Presence.</b> ${e(result.verdict.presence)}</p>` : ''}
+${(result.data?.warnings ?? []).map((n) => `<p class="note"><b>Warning.</b> ${e(n)}</p>`).join('\n')}
 ${result.notes.map((n) => `<p class="note">${e(n)}</p>`).join('\n')}
 </div>
 
-${candidatesSection(result)}${sweepSection(result)}${patternsSection(result)}${deploymentSection()}${simulationSection(result)}</main>
+${candidatesSection(result)}${sweepSection(result)}${patternsSection(result)}${deploymentSection()}${result.data ? dataSection(result) : simulationSection(result)}</main>
 <script type="application/json" id="fuseplan-data">${scriptJson(chartData(result))}</script>
 <script>
 ${chartJsSource()}
@@ -156,17 +157,18 @@ function candidatesSection(result: EvaluationResult): string {
   const e = escapeHtml
   const best = result.empiricalBest.id
   const sim = result.simulation
+  const onData = result.data !== undefined
   const rows = result.strategies
     .map(
       (s) =>
         `<tr${s.id === best ? ' class="best"' : ''}><td><span class="swatch" style="background:${CANDIDATE_COLORS[s.id]}"></span>${e(s.label)}${s.recommended ? ' <em>(recommended)</em>' : ''}${s.id === best ? ' ★' : ''}</td>` +
-        `<td>${s.trainingSamples}</td><td>${num(s.metrics.complete)}</td><td>${num(s.metrics.deployment)}</td><td>${sim.seeds.length > 1 ? num(s.spread) : ''}</td><td>${num(s.relativeRobustness)}</td><td>${signed(s.effectiveRobustness)}</td></tr>`,
+        `<td>${s.trainingSamples}</td><td>${num(s.metrics.complete)}</td>${onData ? `<td>${num(s.metrics.asCollected)}</td>` : ''}<td>${num(s.metrics.deployment)}</td><td>${sim.seeds.length > 1 ? num(s.spread) : ''}</td><td>${num(s.relativeRobustness)}</td><td>${signed(s.effectiveRobustness)}</td></tr>`,
     )
     .join('\n')
 
   return `<h2>Candidates</h2>
 <table>
-<thead><tr><th>candidate</th><th>trained on</th><th>${e(m.label)}, full data</th><th>${e(m.label)}, deployment</th><th>± sd over seeds</th><th>relative robustness</th><th>effective robustness</th></tr></thead>
+<thead><tr><th>candidate</th><th>trained on</th><th>${e(m.label)}, full data</th>${onData ? `<th>${e(m.label)}, test split as it came</th>` : ''}<th>${e(m.label)}, deployment</th><th>± sd over seeds</th><th>relative robustness</th><th>effective robustness</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
@@ -192,18 +194,25 @@ function patternsSection(result: EvaluationResult): string {
   const pats = result.strategies[0]?.patterns ?? []
 
   const patternRows = pats
-    .map((p, i) => `<tr><td>${e(patternName(p.present))}</td><td>${(p.share * 100).toFixed(1)}%</td>${result.strategies.map((s) => `<td>${num(s.patterns[i]?.metric)}</td>`).join('')}</tr>`)
+    .map(
+      (p, i) =>
+        `<tr><td>${e(patternName(p.present))}</td><td>${(p.share * 100).toFixed(1)}%</td>${result.data ? `<td>${p.samples ?? ''}</td>` : ''}${result.strategies.map((s) => `<td>${num(s.patterns[i]?.metric)}</td>`).join('')}</tr>`,
+    )
     .join('\n')
 
   return `<h2>${e(m.label)} per presence pattern</h2>
 <div class="chart"><canvas id="patterns" aria-label="metric per presence pattern"></canvas></div>
 <table>
-<thead><tr><th>pattern</th><th>deployment share</th>${result.strategies.map((s) => `<th>${e(SHORT_NAMES[s.id])}</th>`).join('')}</tr></thead>
+<thead><tr><th>pattern</th><th>deployment share</th>${result.data ? '<th>test samples</th>' : ''}${result.strategies.map((s) => `<th>${e(SHORT_NAMES[s.id])}</th>`).join('')}</tr></thead>
 <tbody>
 ${patternRows}
 </tbody>
 </table>
-<p class="note">Each pattern is measured on the full-data test set with only that pattern's modalities kept, so every pattern is scored on the same samples${result.simulation.seeds.length > 1 ? '; on the first training seed only, so the "all" row can differ from the mean full-data column of the candidates table' : ''}.</p>
+<p class="note">${
+    result.data
+      ? 'Each pattern is measured on the test samples that came with exactly that pattern (the data’s own presence); a pattern with too few samples to score is n/a'
+      : "Each pattern is measured on the full-data test set with only that pattern's modalities kept, so every pattern is scored on the same samples"
+  }${result.simulation.seeds.length > 1 ? '; on the first training seed only, so the "all" row can differ from the mean full-data column of the candidates table' : ''}.</p>
 
 `
 }
@@ -237,6 +246,46 @@ ${modalityRows}
 </tbody>
 </table>
 <p class="note">${sim.completeCaseTrainingSamples} of ${sim.trainingSamples} simulated training samples carry every modality${sim.seeds.length > 1 ? ', on average over the seeds' : ''} (the naive baseline trains on these).</p>
+`
+}
+
+/** Where the samples came from on a run on the team's data: the files, what was skipped, how the test split was scored. */
+function dataSection(result: EvaluationResult): string {
+  const e = escapeHtml
+  const data = result.data as NonNullable<EvaluationResult['data']>
+  const sim = result.simulation
+  const files = [data.train, data.test]
+    .filter((f): f is NonNullable<typeof f> => f !== null)
+    .map(
+      (f) =>
+        `<tr><td><code>${e(f.file)}</code></td><td>${f.samples}</td><td>${f.selected}</td><td>${f.used}</td><td>${f.skipped}${f.reasons.length > 0 ? ` <span class="note">(${e(f.reasons.map((r) => `${r.count} ${r.reason}`).join(', '))})</span>` : ''}</td><td><code>${e(f.sha256.slice(0, 12))}</code></td></tr>`,
+    )
+    .join('\n')
+  const problems = [data.train, data.test].flatMap((f) => f?.problems ?? [])
+  const modalityRows = sim.modalities
+    .map(
+      (mo) =>
+        `<tr><td>${e(mo.name)}</td><td>${mo.inputSize}</td><td>${num(mo.simulatedTrainingAvailability, 2)}</td><td>${num(data.scoring.asCollected.availability[mo.name], 2)}</td><td>${num(mo.availability, 2)}</td><td>${num(mo.simulatedDeploymentAvailability, 2)}</td>` +
+        `<td>${mo.simulatedDeploymentAvailability < 1 ? num(sim.zeroFill.find((z) => z.name === mo.name)?.zeroOffsetSd, 1) : 'never absent'}</td></tr>`,
+    )
+    .join('\n')
+  return `<h2>Data</h2>
+<p class="note">${e(sim.description)}</p>
+<table>
+<thead><tr><th>file</th><th>samples</th><th>selected</th><th>used</th><th>skipped</th><th>SHA-256</th></tr></thead>
+<tbody>
+${files}
+</tbody>
+</table>
+${problems.length > 0 ? `<p class="note">First skipped samples:</p><ul>${problems.map((p) => `<li class="note"><code>${e(p.message)}</code></li>`).join('')}</ul>` : ''}
+<p class="note">Each modality's presence in the training data, in the test split as it came, and in the deployment mix made from it.</p>
+<table>
+<thead><tr><th>modality</th><th>input size</th><th>present in training</th><th>in the test split</th><th>deployment availability</th><th>in the deployment mix</th><th>zero lies (SD from mean)</th></tr></thead>
+<tbody>
+${modalityRows}
+</tbody>
+</table>
+<p class="note">${sim.completeCaseTrainingSamples} of ${sim.trainingSamples} training samples carry every modality (the naive baseline trains on these); ${data.scoring.complete.samples} test samples do (the full-data score and the sweep).</p>
 `
 }
 

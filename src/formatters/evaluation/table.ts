@@ -2,6 +2,7 @@
 // per-pattern metrics, the sweep at a few rates, then the verdict in words.
 import type {EvaluationResult} from '../../evaluate/types.js'
 import type {CandidateId} from '../../evaluate/candidates.js'
+import {escapeControlLine} from '../../util/text.js'
 import {columns, intervalText, num, paint, patternShortName, reductionsText, scheduleText, signed, SHORT_NAMES, wrapText} from './util.js'
 
 export interface TableOptions {
@@ -35,7 +36,9 @@ export function formatEvaluationTable(result: EvaluationResult, opts: TableOptio
   out.push('')
 
   const best = result.empiricalBest.id
-  const header = ['candidate', 'trained on', 'full', 'deploy', '± sd', 'rel.rob', 'eff.rob']
+  // On the team's data the test split is also scored as it came.
+  const onData = result.data !== undefined
+  const header = ['candidate', 'trained on', 'full', ...(onData ? ['as data'] : []), 'deploy', '± sd', 'rel.rob', 'eff.rob']
   const rows: string[][] = [header.map((h) => p.bold(h))]
   for (const s of result.strategies) {
     const marks = `${s.recommended ? '▸' : ' '}${s.id === best ? '★' : ' '}`
@@ -44,14 +47,19 @@ export function formatEvaluationTable(result: EvaluationResult, opts: TableOptio
       `${marks} ${s.label}`,
       String(s.trainingSamples),
       num(s.metrics.complete),
+      ...(onData ? [num(s.metrics.asCollected)] : []),
       s.id === best ? p.green(dep) : s.id === 'early/complete-case' && s.id !== best ? p.red(dep) : dep,
       sim.seeds.length > 1 ? num(s.spread) : '',
       num(s.relativeRobustness),
       signed(s.effectiveRobustness),
     ])
   }
-  out.push(...columns(rows, [false, true, true, true, true, true, true]))
-  out.push(p.dim(`▸ recommended  ★ best at deployment  full: all present  deploy: deployment mix${sim.seeds.length > 1 ? `  (means over ${sim.seeds.length} seeds, ± sd between seeds)` : ''}`))
+  out.push(...columns(rows, [false, ...header.slice(1).map(() => true)]))
+  out.push(
+    p.dim(
+      `▸ recommended  ★ best at deployment  full: all present  ${onData ? 'as data: the test split as it came  ' : ''}deploy: deployment mix${sim.seeds.length > 1 ? `  (means over ${sim.seeds.length} seeds, ± sd between seeds)` : ''}`,
+    ),
+  )
   out.push(p.dim('rel.rob / eff.rob: MultiBench relative / effective robustness'))
   out.push('')
 
@@ -60,11 +68,14 @@ export function formatEvaluationTable(result: EvaluationResult, opts: TableOptio
     const all = result.simulation.modalities.map((mo) => mo.name)
     const prow: string[][] = [[p.bold('present (share)'), ...result.strategies.map((s) => p.bold(SHORT_NAMES[s.id]))]]
     pats.forEach((pat, i) => {
-      prow.push([`${patternShortName(pat.present, all)} (${(pat.share * 100).toFixed(1)}%)`, ...result.strategies.map((s) => num(s.patterns[i]?.metric))])
+      const n = pat.samples !== undefined ? `, n=${pat.samples}` : ''
+      prow.push([`${patternShortName(pat.present, all)} (${(pat.share * 100).toFixed(1)}%${n})`, ...result.strategies.map((s) => num(s.patterns[i]?.metric))])
     })
     out.push(
       p.bold(`${m.label} per presence pattern`) +
-        p.dim(` (full-data test set, only the pattern's modalities kept${sim.seeds.length > 1 ? '; first seed only, so "all" can differ from the mean "full" above' : ''})`),
+        p.dim(
+          `${onData ? ' (test samples that came with the pattern; share: of deployment; n/a: too few to score' : " (full-data test set, only the pattern's modalities kept"}${sim.seeds.length > 1 ? '; first seed only, so "all" can differ from the mean "full" above' : ''})`,
+        ),
     )
     out.push(...columns(prow, [false, ...result.strategies.map(() => true)]))
     out.push('')
@@ -95,7 +106,9 @@ export function formatEvaluationTable(result: EvaluationResult, opts: TableOptio
   if (result.verdict.baseline) out.push(...wrapText(`${p.bold('Baseline:')} ${result.verdict.baseline}`, w, '  '))
   out.push(...wrapText(`${p.bold('Zero-fill:')} ${result.verdict.zeroFill}`, w, '  '))
   if (result.verdict.presence) out.push(...wrapText(`${p.bold('Presence:')} ${result.verdict.presence}`, w, '  '))
+  // On the team's data the prose quotes file names: control characters are shown as escapes.
+  for (const warning of result.data?.warnings ?? []) out.push(...wrapText(`${p.yellow('Warning:')} ${escapeControlLine(warning)}`, w, '  '))
   for (const note of result.notes) out.push(...wrapText(`${p.bold('Note:')} ${note}`, w, '  '))
-  out.push(...wrapText(p.dim(`Simulation: ${sim.description}`), w, '  '))
+  out.push(...wrapText(p.dim(`${onData ? 'Data' : 'Simulation'}: ${escapeControlLine(sim.description)}`), w, '  '))
   return out.join('\n') + '\n'
 }
