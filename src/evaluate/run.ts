@@ -43,8 +43,10 @@ export interface EvaluateOptions {
   seed: number
   /** Number of training seeds (each draws its own training set, test sets, weights and masks). */
   seeds: number
-  /** Training-set size; default: the profile's labelledSamples up to SIMULATION_LIMITS.maxTrainingSamples. */
+  /** Training-set size; default: the profile's labelledSamples up to maxTrainingSamples. */
   samples?: number
+  /** The cap on simulated training samples (default SIMULATION_LIMITS.maxTrainingSamples); the CLI lowers it to fit its time goals. */
+  maxTrainingSamples?: number
   /** Samples in each test set (complete and deployment). */
   testSamples: number
   /** Widest simulated modality, in values (default SIMULATION_LIMITS.maxWidth). */
@@ -247,7 +249,7 @@ function sourceAndConfig(profile: Profile, options: EvaluateOptions, decision: D
     const patterns = reportPatterns(profile, decision)
     return {source: {kind: 'data', loaded: options.data, sets: realSets(base, options.data, patterns, options.seed)}, base}
   }
-  const world = createSimulatedWorld(profile, {seed: options.seed, trainingSamples: options.samples, maxWidth: options.maxInputSize})
+  const world = createSimulatedWorld(profile, {seed: options.seed, trainingSamples: options.samples, maxTrainingSamples: options.maxTrainingSamples, maxWidth: options.maxInputSize})
   return {source: {kind: 'simulation', world}, base: buildTrainingConfig(simulatedProfile(profile, world), decision) as TrainingConfig}
 }
 
@@ -720,7 +722,7 @@ function describeSimulation(profile: Profile, options: EvaluateOptions, plan: Ev
   }
   const {world} = source
   const scaled = world.modalities.filter((m) => m.size !== m.profileSize)
-  const cap = SIMULATION_LIMITS.maxTrainingSamples
+  const cap = world.cap
   return {
     ...common,
     trainingSamples: world.trainingSamples,
@@ -740,7 +742,7 @@ function describeSimulation(profile: Profile, options: EvaluateOptions, plan: Ev
     description:
       `Data simulated from the profile alone (never from the rules): ${world.trainingSamples} training samples ` +
       (world.capped
-        ? `(the profile's ${profile.task.labelledSamples} labelled samples, capped at ${cap} for time) `
+        ? `(the profile's ${profile.task.labelledSamples} labelled samples, capped at ${cap} for time; --samples N simulates more) `
         : options.samples !== undefined
           ? '(set by --samples) '
           : "(the profile's labelled samples) ") +
@@ -815,7 +817,7 @@ function reductions(profile: Profile, options: EvaluateOptions, plan: Evaluation
       out.push({
         what: 'training samples',
         project: String(profile.task.labelledSamples),
-        used: `${world.trainingSamples}${world.capped ? ` (capped at ${SIMULATION_LIMITS.maxTrainingSamples} for time)` : ''}`,
+        used: `${world.trainingSamples}${world.capped ? ` (capped at ${world.cap} for time; --samples N simulates more)` : ''}`,
       })
     }
   } else {

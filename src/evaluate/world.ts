@@ -60,6 +60,8 @@ export interface WorldOptions {
   seed: number
   /** Overrides the training-set size taken from the profile. */
   trainingSamples?: number
+  /** The most training samples simulated from the profile's labelledSamples (default SIMULATION_LIMITS.maxTrainingSamples). */
+  maxTrainingSamples?: number
   /** Overrides SIMULATION_LIMITS.maxWidth (tests and quick looks). */
   maxWidth?: number
 }
@@ -77,6 +79,8 @@ export interface SimulatedWorld {
   trainingSamples: number
   /** Whether the profile's labelled count was cut to the cap. */
   capped: boolean
+  /** The cap on simulated training samples that applied. */
+  cap: number
   /** Ground truth, for the report. */
   truth: {additive: Record<string, number>; interactionWeight: number; pairs: [string, string][]; temporalWeight: number; temporal: string[]}
   sample(n: number, opts: SampleOptions): Dataset
@@ -410,13 +414,14 @@ export function createSimulatedWorld(profile: Profile, options: WorldOptions): S
 
   // A sample never has nothing: the anchor (required first, then the most available) stays.
   const anchorIndex = mods.reduce((best, m, i) => ((m.required ? 2 : 0) + m.availability > (mods[best].required ? 2 : 0) + mods[best].availability ? i : best), 0)
-  const cap = SIMULATION_LIMITS.maxTrainingSamples
+  const cap = options.maxTrainingSamples ?? SIMULATION_LIMITS.maxTrainingSamples
   const trainingSamples = options.trainingSamples ?? Math.min(profile.task.labelledSamples, cap)
   const names = mods.map((m) => m.name)
   return {
     modalities: mods,
     trainingSamples: Math.max(20, Math.floor(trainingSamples)),
     capped: options.trainingSamples === undefined && profile.task.labelledSamples > cap,
+    cap,
     truth: {
       additive: Object.fromEntries(names.map((nm, i) => [nm, Math.round(additive[i] * 1000) / 1000])),
       interactionWeight: pairWeight * pairs.length,
