@@ -1,5 +1,5 @@
 // The result of `fuseplan evaluate`: what the formatters render and what `--format json` prints
-// (docs/design.md#output-contracts: `recommended`, `empiricalBest`, `agrees`, `strategies[]` are the stable keys).
+// (docs/design.md#output-contracts: `recommended`, `empiricalBest`, `verdict` (its `kind` and `comparisons`), `strategies[]` are the stable keys).
 import type {Strategy} from '../decision/types.js'
 import type {CandidateId, Variant} from './candidates.js'
 import type {MetricName} from './metrics.js'
