@@ -179,7 +179,7 @@ export async function decisionsDoc(root) {
         '|---|---:|---|---:|---:|---|---|',
         ...regimes.map((r) => `| ${r.regime} | ${r.n} | ${r.bestConstant} | ${fmt(r.constant, 4)} | ${fmt(r.rules, 4)} | ${signed(r.interval[0], 4)} to ${signed(r.interval[1], 4)} | ${r.call} |`),
         '',
-        `A regime is a **tie** when the 90% interval lies within +-${fmt(margin)}: there the rules' choice and the best constant are equally good and the ADR says the choice rests on engineering grounds; **undecided** otherwise (too few profiles or too much spread to say).`,
+        `A regime is a **tie** when the 90% interval lies within +-${fmt(margin)}: there the rules' choice is as good as the best constant within the margin; **undecided** otherwise (too few profiles or too much spread to say). An ADR names the engineering grounds of a choice only where its confidence, from the calibration set, is "equivalent"; otherwise it says "inconclusive".`,
         '',
       )
     }
