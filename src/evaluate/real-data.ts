@@ -22,9 +22,10 @@ import {deploymentPresence} from '../../templates/project/src/model/masking.js'
 import {presenceOf} from '../../templates/project/src/model/pipeline.js'
 import {Rng, deriveSeed} from '../../templates/project/src/random.js'
 import type {TaskType} from '../profile/metrics.js'
-import {readSamples, scanSamples, type DataProblem, type Skips} from './read-data.js'
+import {readSamples, scanSamples, type Skips} from './read-data.js'
 import {labelStrata, stratifiedSplit, stratifiedSubsample} from './split.js'
 import {completeCaseRows, observedAvailability} from './simulate.js'
+import type {DataFileSummary} from './types.js'
 
 /** Share of the data file held out for testing when no --test file is given. */
 export const TEST_SHARE = 0.2
@@ -35,22 +36,8 @@ export const MAX_SKIP_SHARE = 0.05
 /** Problems kept in the result per file (all are counted). */
 export const PROBLEMS_IN_RESULT = 20
 
-export interface DataFileReport {
-  file: string
-  /** SHA-256 of the JSON Lines file (images are not hashed). */
-  sha256: string
-  /** Sample lines in the file (blank and comment lines do not count). */
-  samples: number
-  /** Lines chosen by a --max-samples subsample (all of them without one). */
-  selected: number
-  /** Samples read into the data set. */
-  used: number
-  skipped: number
-  /** Skipped samples by reason, largest first. */
-  reasons: {reason: string; count: number}[]
-  /** The first skipped samples, each with its file:line message. */
-  problems: DataProblem[]
-}
+/** What reading one data file gave: the result's `data.files` entry (one type, so the contract and the reader cannot drift). */
+export type DataFileReport = DataFileSummary
 
 export interface LoadedData {
   train: Dataset
