@@ -45,7 +45,10 @@ describe('decision confidence', () => {
   })
 
   it('equivalent when it tied with the best; inconclusive when the evidence is mixed or thin', () => {
-    expect(confidenceFromEvidence('late', facts, table({'small/random/other': {late: [1, 3, 0, 0]}})).level).toBe('equivalent')
+    const tied = confidenceFromEvidence('late', facts, table({'small/random/other': {late: [1, 3, 0, 0]}}))
+    expect(tied.level).toBe('equivalent')
+    // A tie is settled on stated engineering grounds, and the note names them.
+    expect(tied.note).toContain('the choice among them rests on engineering grounds, not on the measurement: late fusion degrades most gracefully')
     expect(confidenceFromEvidence('late', facts, table({'small/random/other': {late: [1, 1, 1, 1]}})).level).toBe('inconclusive')
     const thin = confidenceFromEvidence('late', facts, table({'small/random/other': {late: [2, 0, 0, 0]}}))
     expect(thin.level).toBe('inconclusive')
