@@ -8,6 +8,31 @@ import {tempDir} from '../helpers/run-cli.js'
 const TINY = ['--quick', '--samples', '240', '--test-samples', '200', '--epochs', '1', '--max-input-size', '8', '--candidates', 'early/complete-case,late']
 
 describe('fuseplan evaluate', () => {
+  it('simulates at most 800 training samples with --quick and lists the cap as a reduction', async () => {
+    // ICU declares 18,000 labelled samples; the CLI's caps keep a run of every example within its time goal.
+    const r = await runInProcess([
+      'evaluate',
+      'examples/icu-deterioration.yaml',
+      '--format',
+      'json',
+      '--quick',
+      '--test-samples',
+      '200',
+      '--epochs',
+      '1',
+      '--max-input-size',
+      '8',
+      '--candidates',
+      'late',
+      '--jobs',
+      '1',
+    ])
+    expect(r.status, r.stderr).toBe(0)
+    const json = JSON.parse(r.stdout)
+    expect(json.simulation.trainingSamples).toBe(800)
+    expect(json.simulation.reductions).toContainEqual({what: 'training samples', project: '18000', used: '800 (capped at 800 for time; --samples N simulates more)'})
+  })
+
   it('prints the JSON contract on stdout, progress on stderr, and the same numbers for the same seed', async () => {
     const args = ['evaluate', 'examples/wearable-afib.yaml', '--format', 'json', '--seed', '3', ...TINY]
     const a = await runInProcess(args)

@@ -59,6 +59,14 @@ const fakeCode: ModelCode = {
 const small = {seed: 5, seeds: 1, samples: 400, testSamples: 300, epochs: 2, batchSize: 32, maxInputSize: 8, learningRates: [0.003]}
 
 describe('runEvaluation', () => {
+  it('caps the simulated training samples at maxTrainingSamples and says so', async () => {
+    const {samples: _samples, ...rest} = small
+    const r = await runEvaluation(example('icu-deterioration'), {...rest, maxTrainingSamples: 300, candidates: parseCandidates('late')}, fakeCode)
+    expect(r.simulation.trainingSamples).toBe(300)
+    expect(r.simulation.trainingSamplesCap).toBe(300)
+    expect(r.simulation.reductions).toContainEqual({what: 'training samples', project: '18000', used: '300 (capped at 300 for time; --samples N simulates more)'})
+  })
+
   it('fills the JSON contract and reports progress per candidate and epoch', async () => {
     const events: ProgressEvent[] = []
     const r = await runEvaluation(example('icu-deterioration'), {...small, candidates: parseCandidates('all'), onProgress: (e) => events.push(e)}, fakeCode)
