@@ -7,15 +7,11 @@
 //     decoded at all.
 // Everything that touches the loader is in this file (`readSamples`), so the loader can change
 // under it without evaluate changing.
-import {closeSync, constants, fstatSync, openSync, readSync, statSync} from 'node:fs'
 import path from 'node:path'
-import {StringDecoder} from 'node:string_decoder'
 import type {TrainingConfig} from '../../templates/project/src/config.js'
 import type {Dataset, ModalityBlock} from '../../templates/project/src/dataset.js'
-import {checkSample, DataError, toDataset, type Sample} from '../../templates/project/src/data/loader.js'
+import {checkSample, DataError, fileLines as loaderFileLines, MAX_LINE_CHARS, toDataset, type Sample} from '../../templates/project/src/data/loader.js'
 
-/** Longest line read (a 224x224x3 image written inline is about 1 MB). */
-export const MAX_LINE_CHARS = 64 * 1024 * 1024
 /** Problems kept with their message; the rest are only counted. */
 export const LISTED_PROBLEMS = 200
 
@@ -62,48 +58,16 @@ export class DataFileError extends Error {
 }
 
 /**
- * Lines of a regular file, read in 1 MB chunks (memory follows the longest line). A line over
- * MAX_LINE_CHARS is yielded with `text: undefined`. FIFOs, devices and folders are refused.
+ * Lines of a regular file, as the generated project's loader reads them (1 MB chunks, a line over
+ * MAX_LINE_CHARS yielded with `text: undefined`, FIFOs, devices and folders refused), its refusals
+ * raised as DataFileError: what the command reports as a bad data file.
  */
 export function* fileLines(file: string): Generator<{line: number; text: string | undefined}> {
-  let st
   try {
-    st = statSync(file)
+    yield* loaderFileLines(file)
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    throw new DataFileError(code === 'ENOENT' || code === 'ENOTDIR' ? `${file}: no such file` : `${file}: cannot be read (${code ?? 'error'})`)
-  }
-  if (!st.isFile()) throw new DataFileError(`${file}: ${st.isDirectory() ? 'a folder' : 'not a regular file'}, not a data file`)
-  const fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
-  try {
-    if (!fstatSync(fd).isFile()) throw new DataFileError(`${file}: changed while it was opened`)
-    const decoder = new StringDecoder('utf8')
-    const chunk = Buffer.alloc(1 << 20)
-    let partial = ''
-    let tooLong = false
-    let line = 0
-    for (;;) {
-      const n = readSync(fd, chunk, 0, chunk.length, null)
-      const text = n === 0 ? decoder.end() : decoder.write(chunk.subarray(0, n))
-      let from = 0
-      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
-        const piece = text.slice(from, nl)
-        from = nl + 1
-        line++
-        yield {line, text: tooLong || partial.length + piece.length > MAX_LINE_CHARS ? undefined : (partial + piece).replace(/\r$/, '')}
-        partial = ''
-        tooLong = false
-      }
-      const rest = text.slice(from)
-      if (!tooLong && partial.length + rest.length > MAX_LINE_CHARS) {
-        tooLong = true
-        partial = ''
-      } else if (!tooLong) partial += rest
-      if (n === 0) break
-    }
-    if (partial !== '' || tooLong) yield {line: line + 1, text: tooLong ? undefined : partial}
-  } finally {
-    closeSync(fd)
+    if (error instanceof DataError) throw new DataFileError(error.message)
+    throw error
   }
 }
 
