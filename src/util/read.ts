@@ -2,7 +2,7 @@
 // socket or a symbolic link to one of them: reading such a thing whole never ends (or never starts).
 // So the file is opened without blocking, checked through its descriptor (a regular file, within the
 // size limit) and only then read, and never more than the limit even if it grows meanwhile.
-import {closeSync, constants, fstatSync, openSync, readSync} from 'node:fs'
+import {closeSync, constants, fstatSync, openSync, readSync, type Stats} from 'node:fs'
 
 export type ReadRefusal = 'missing' | 'directory' | 'permission' | 'not-regular' | 'too-large' | 'other'
 
@@ -43,9 +43,27 @@ function kindOfNonFile(st: {isDirectory(): boolean; isFIFO(): boolean; isCharact
  * file over the limit.
  */
 export function readBoundedFile(filePath: string, maxBytes: number): Buffer {
+  return withRegularFile(filePath, (fd, st) => {
+    if (st.size > maxBytes) throw new BoundedReadError(`it is ${st.size} bytes; the limit is ${maxBytes} bytes`, 'too-large', st.size)
+    // One byte more than the limit tells a file that grew past it since the fstat.
+    const buffer = Buffer.allocUnsafe(Math.min(maxBytes + 1, Math.max(st.size + 1, 1)))
+    const length = fill(fd, buffer)
+    if (length > maxBytes) throw new BoundedReadError(`it grew past the limit of ${maxBytes} bytes while being read`, 'too-large', length)
+    if (length === buffer.length && length === st.size + 1) {
+      // Grew while being read but is still within the limit: read the rest, bounded.
+      return Buffer.concat([buffer.subarray(0, length), readRest(fd, maxBytes - length)])
+    }
+    return buffer.subarray(0, length)
+  })
+}
+
+/**
+ * Opens a path only when it is a regular file (also through a link; O_NONBLOCK, so a FIFO cannot
+ * wait for a writer forever), runs `body` on it and closes it; errors become BoundedReadError.
+ */
+function withRegularFile<T>(filePath: string, body: (fd: number, st: Stats) => T): T {
   let fd: number
   try {
-    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, forever.
     fd = openSync(filePath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
   } catch (error) {
     throw describeErrno(error)
@@ -54,28 +72,24 @@ export function readBoundedFile(filePath: string, maxBytes: number): Buffer {
     const st = fstatSync(fd)
     if (st.isDirectory()) throw new BoundedReadError('it is a directory', 'directory')
     if (!st.isFile()) throw new BoundedReadError(`it is ${kindOfNonFile(st)}, not a regular file; fuseplan reads only regular files`, 'not-regular')
-    if (st.size > maxBytes) throw new BoundedReadError(`it is ${st.size} bytes; the limit is ${maxBytes} bytes`, 'too-large', st.size)
-    // One byte more than the limit tells a file that grew past it since the fstat.
-    const buffer = Buffer.allocUnsafe(Math.min(maxBytes + 1, Math.max(st.size + 1, 1)))
-    let length = 0
-    for (;;) {
-      if (length === buffer.length) break
-      const n = readSync(fd, buffer, length, buffer.length - length, null)
-      if (n === 0) break
-      length += n
-    }
-    if (length > maxBytes) throw new BoundedReadError(`it grew past the limit of ${maxBytes} bytes while being read`, 'too-large', length)
-    if (length === buffer.length && length === st.size + 1) {
-      // Grew while being read but is still within the limit: read the rest, bounded.
-      return Buffer.concat([buffer.subarray(0, length), readRest(fd, maxBytes - length)])
-    }
-    return buffer.subarray(0, length)
+    return body(fd, st)
   } catch (error) {
     if (error instanceof BoundedReadError) throw error
     throw describeErrno(error)
   } finally {
     closeSync(fd)
   }
+}
+
+/** Reads into `buffer` until it is full or the file ends; returns the bytes read. */
+function fill(fd: number, buffer: Buffer): number {
+  let length = 0
+  while (length < buffer.length) {
+    const n = readSync(fd, buffer, length, buffer.length - length, null)
+    if (n === 0) break
+    length += n
+  }
+  return length
 }
 
 function readRest(fd: number, room: number): Buffer {
@@ -95,30 +109,10 @@ function readRest(fd: number, room: number): Buffer {
  * Refuses what readBoundedFile refuses, except size.
  */
 export function readFilePrefix(filePath: string, maxBytes: number): Buffer {
-  let fd: number
-  try {
-    fd = openSync(filePath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
-  } catch (error) {
-    throw describeErrno(error)
-  }
-  try {
-    const st = fstatSync(fd)
-    if (st.isDirectory()) throw new BoundedReadError('it is a directory', 'directory')
-    if (!st.isFile()) throw new BoundedReadError(`it is ${kindOfNonFile(st)}, not a regular file; fuseplan reads only regular files`, 'not-regular')
+  return withRegularFile(filePath, (fd, st) => {
     const buffer = Buffer.allocUnsafe(Math.max(0, Math.min(maxBytes, st.size)))
-    let length = 0
-    while (length < buffer.length) {
-      const n = readSync(fd, buffer, length, buffer.length - length, null)
-      if (n === 0) break
-      length += n
-    }
-    return buffer.subarray(0, length)
-  } catch (error) {
-    if (error instanceof BoundedReadError) throw error
-    throw describeErrno(error)
-  } finally {
-    closeSync(fd)
-  }
+    return buffer.subarray(0, fill(fd, buffer))
+  })
 }
 
 /** Checks that a path names a regular file (following links) without reading it; returns the reason otherwise. */
