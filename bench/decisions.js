@@ -27,8 +27,8 @@ const PROTOCOL = join(ROOT, 'bench', 'evidence', 'protocol.json')
 const RESULTS = join(ROOT, 'bench', 'evidence', 'results')
 
 export function rulesHash(root = ROOT) {
-  // The rules alone: the confidence table comes from the calibration records only (a test recomputes it),
-  // so the test grid's records can run while it is computed; the table never reads a test record.
+  // The rules alone: the confidence levels come from the calibration records only (a test recomputes
+  // them), and the test grid's regime calls only report the rules' choices, which the table never changes.
   const h = createHash('sha256')
   const dir = join(root, 'rules')
   for (const f of readdirSync(dir)
@@ -94,7 +94,7 @@ if (command === 'run') {
   const sets = (argValue('--set') ?? 'tuning,calibration,test').split(',')
   const jobs = Number(argValue('--jobs') ?? Math.max(1, availableParallelism()))
   await run(sets, jobs, args.includes('--reverse'))
-  if (sets.includes('calibration')) await writeConfidenceTable(ROOT)
+  if (sets.includes('calibration') || sets.includes('test')) await writeConfidenceTable(ROOT)
   await writeDecisionsDoc(ROOT)
 } else if (command === 'confidence') {
   await writeConfidenceTable(ROOT)

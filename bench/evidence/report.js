@@ -1,4 +1,5 @@
-// Writes evidence/confidence.json (from the calibration set) and docs/decisions.md (from all three
+// Writes evidence/confidence.json (its levels from the calibration set, its regime calls from the test
+// grid) and docs/decisions.md (from all three
 // sets, and the real-data section from bench/realdata/results/) out of the committed records, with
 // the engine from dist/. Every sentence with a number in docs/decisions.md is computed here from the
 // records; nothing is written by hand.
@@ -70,6 +71,37 @@ export async function confidenceTable(root, protocol) {
     format: 'fuseplan-confidence/v1',
     source: {set: 'calibration', gridSeed: p.seed, profiles: records.length, seeds: p.seeds, rulesHash: null, margin: records[0]?.margin ?? 0.01},
     regimes: Object.fromEntries(Object.entries(regimes).sort(([a], [b]) => a.localeCompare(b))),
+    ...heldOutOf(root, protocol, engine),
+  }
+}
+
+/**
+ * The test grid's regime-by-regime call (rules against the best constant policy), for the ADR to state
+ * beside the confidence. It never feeds the confidence level, which comes from calibration alone.
+ */
+function heldOutOf(root, protocol, engine) {
+  const records = loadRecords(root, 'test', protocol)
+  if (records.length === 0 || !protocol.test.rulesHash) return {}
+  const margin = records[0].margin
+  const judged = records.map((r) => judgeProfile(r, engine))
+  const regimeKey = (profile) => engine.regimeOf(engine.decide(profile, {confidenceTable: null}).facts).key
+  const r4 = (v) => Number(v.toFixed(4))
+  const p = protocol.sets.test
+  return {
+    heldOut: {
+      set: 'test',
+      gridSeed: p.seed,
+      profiles: records.length,
+      seeds: p.seeds,
+      rulesHash: protocol.test.rulesHash,
+      margin,
+      regimes: Object.fromEntries(
+        regimeTable(judged, regimeKey, margin).map((r) => [
+          r.regime,
+          {profiles: r.n, bestConstant: r.bestConstant, constantRegret: r4(r.constant), rulesRegret: r4(r.rules), interval: r.interval.map(r4), call: r.call},
+        ]),
+      ),
+    },
   }
 }
 
@@ -179,7 +211,7 @@ export async function decisionsDoc(root) {
         '|---|---:|---|---:|---:|---|---|',
         ...regimes.map((r) => `| ${r.regime} | ${r.n} | ${r.bestConstant} | ${fmt(r.constant, 4)} | ${fmt(r.rules, 4)} | ${signed(r.interval[0], 4)} to ${signed(r.interval[1], 4)} | ${r.call} |`),
         '',
-        `A regime is a **tie** when the 90% interval lies within +-${fmt(margin)}: there the rules' choice is as good as the best constant within the margin; **undecided** otherwise (too few profiles or too much spread to say). An ADR names the engineering grounds of a choice only where its confidence, from the calibration set, is "equivalent"; otherwise it says "inconclusive".`,
+        `A regime is a **tie** when the 90% interval lies within +-${fmt(margin)}: there the rules' choice is as good as the best constant within the margin; **undecided** otherwise (too few profiles or too much spread to say). Every ADR states its regime's call from this table (\`evidence/confidence.json\`, \`heldOut\`) beside its confidence. It names the engineering grounds of a choice only where its confidence, from the calibration set, is "equivalent"; otherwise it says "inconclusive".`,
         '',
       )
     }

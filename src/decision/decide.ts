@@ -5,7 +5,7 @@ import {defaultRuleSet} from '../engine/index.js'
 import type {RuleSet} from '../engine/types.js'
 import type {Profile} from '../profile/types.js'
 import {chooseStrategy, highestScoring} from './choose.js'
-import {bundledConfidenceTable, confidenceFromEvidence, type ConfidenceTable} from './evidence.js'
+import {bundledConfidenceTable, confidenceFromEvidence, regimeCallOf, type ConfidenceTable, type RegimeCall} from './evidence.js'
 import {whatWouldChange} from './sensitivity.js'
 import type {Decision, DecisionConfidence, EvaluationPlan, Strategy, StrategyOption, TransferPlan} from './types.js'
 
@@ -48,7 +48,8 @@ export function decide(profile: Profile, options: DecideOptions = {}): Decision 
   const {facts, ev, masking, options: options_, strategy, candidates, noStrategyReason, fallbackNote} = chooseStrategy(profile, ruleSet)
 
   const table = options.confidenceTable === undefined ? bundledConfidenceTable() : options.confidenceTable
-  const confidence = strategy ? confidenceOf(strategy, candidates, confidenceFromEvidence(strategy, facts, table)) : undefined
+  const measured = strategy ? confidenceFromEvidence(strategy, facts, table) : undefined
+  const confidence = strategy && measured ? confidenceOf(strategy, candidates, measured, regimeCallOf(measured.regime, table)) : undefined
 
   let transfer: TransferPlan | null = null
   if (ev.transfer && facts.dataRichCohort !== null) {
@@ -89,7 +90,7 @@ export function decide(profile: Profile, options: DecideOptions = {}): Decision 
 }
 
 /** The confidence from the evidence, with the rule scores' runner-up and margin kept as a trace. */
-export function confidenceOf(strategy: Strategy, allowed: readonly StrategyOption[], measured: ReturnType<typeof confidenceFromEvidence>): DecisionConfidence {
+export function confidenceOf(strategy: Strategy, allowed: readonly StrategyOption[], measured: ReturnType<typeof confidenceFromEvidence>, heldOut: RegimeCall | null = null): DecisionConfidence {
   const chosen = allowed.find((o) => o.strategy === strategy) as StrategyOption
   const rivals = allowed.filter((o) => o.strategy !== strategy)
   const runnerUp = rivals.length > 0 ? (highestScoring(rivals) as Strategy) : null
@@ -100,6 +101,7 @@ export function confidenceOf(strategy: Strategy, allowed: readonly StrategyOptio
     evidenceRegime: measured.evidenceRegime,
     evidence: measured.evidence,
     note: measured.note,
+    heldOut,
     ruleMargin: top === null ? null : Math.round((chosen.score - top) * 1000) / 1000,
     runnerUp,
   }

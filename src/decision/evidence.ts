@@ -2,7 +2,8 @@
 // decision benchmark (docs/decisions.md), on profiles of the same regime. The table
 // (evidence/confidence.json, written by `npm run bench:decisions`) counts, per regime and strategy,
 // how often the strategy was better than every other eligible candidate, equivalent to the best of
-// them, worse, or inconclusive. Rule scores are a trace, never a confidence.
+// them, worse, or inconclusive. Rule scores are a trace, never a confidence. Beside it, the held-out
+// test grid's regime calls say whether the rules beat always choosing one strategy there.
 import {existsSync, readFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -54,11 +55,27 @@ export interface StrategyEvidence {
   gapRange: [number, number]
 }
 
+/** How the rules fared against the best constant policy in one regime of the held-out test grid. */
+export interface HeldOutRegime {
+  profiles: number
+  /** The constant policy with the lowest mean regret in the regime, e.g. "always attention". */
+  bestConstant: string
+  constantRegret: number
+  rulesRegret: number
+  /** 90% bootstrap interval over the regime's profiles of (rules minus best constant) regret. */
+  interval: [number, number]
+  call: RegimeCallWord
+}
+
+export type RegimeCallWord = 'tie' | 'undecided' | 'rules ahead'
+
 export interface ConfidenceTable {
   format: 'fuseplan-confidence/v1'
   /** Which set it was computed from, and how. */
-  source: {set: string; gridSeed: number; profiles: number; seeds: number; rulesHash: string; margin: number}
+  source: {set: string; gridSeed: number; profiles: number; seeds: number; rulesHash: string | null; margin: number}
   regimes: Record<string, {words: string; profiles: number; strategies: Partial<Record<Strategy, StrategyEvidence>>}>
+  /** The rules scored on the test grid, regime by regime (never used for the confidence level). */
+  heldOut?: {set: string; gridSeed: number; profiles: number; seeds: number; rulesHash: string | null; margin: number; regimes: Record<string, HeldOutRegime>}
 }
 
 /** Share of a regime's calibration profiles a call needs ("high": better in at least this share). */
@@ -177,4 +194,47 @@ export function confidenceFromEvidence(strategy: Strategy, facts: RegimeFacts, t
     evidence: null,
     note: `Inconclusive: fewer than ${MIN_PROFILES} calibration profiles like this one (${regime.words}) had ${strategy} fusion eligible. Measure on this profile with \`fuseplan evaluate\`.`,
   }
+}
+
+/** Whether, in the profile's regime of the held-out test grid, the rules' choices beat always choosing one strategy. */
+export interface RegimeCall {
+  call: RegimeCallWord
+  /** The constant policy the rules were compared with (null when the regime had no test profile). */
+  bestConstant: string | null
+  profiles: number
+  interval: [number, number] | null
+  note: string
+}
+
+const signed = (v: number) => `${v > 0 ? '+' : v < 0 ? '-' : ''}${Math.abs(v).toFixed(4)}`
+
+/**
+ * The test grid's call for this regime (docs/decisions.md, "The rules against the obvious policies"):
+ * "tie" only where the 90% interval of (rules minus best constant) regret lies within the margin,
+ * "rules ahead" where it lies below 0, "undecided" elsewhere, including a regime with under 2 test profiles.
+ */
+export function regimeCallOf(regime: Regime, table: ConfidenceTable | null): RegimeCall | null {
+  const held = table?.heldOut
+  if (!held) return null
+  const r = held.regimes[regime.key]
+  const grid = `the held-out test grid (seed ${held.gridSeed}, ${held.profiles} profiles, ${held.seeds} training seeds each${held.rulesHash ? `, rules ${held.rulesHash}` : ''})`
+  if (!r || r.profiles < 2) {
+    return {
+      call: 'undecided',
+      bestConstant: r?.bestConstant ?? null,
+      profiles: r?.profiles ?? 0,
+      interval: null,
+      note: `Undecided: ${r ? 'only one profile' : 'no profile'} of ${grid} is in this regime (${regime.words}), so whether the rules' choice here beats always choosing one strategy is not measured.`,
+    }
+  }
+  const against =
+    `in the ${r.profiles} profiles of ${grid} in this regime (${regime.words}), the rules' choices fell short of the best of the five candidates by ${r.rulesRegret.toFixed(4)} on average and "${r.bestConstant}", ` +
+    `the best constant policy there, by ${r.constantRegret.toFixed(4)}; the 90% interval of the difference (rules minus constant) is ${signed(r.interval[0])} to ${signed(r.interval[1])}, margin ${held.margin.toFixed(3)}`
+  const note =
+    r.call === 'tie'
+      ? `Tie: ${against}. Here the rules' choice is as good as "${r.bestConstant}" within the margin, not better.`
+      : r.call === 'rules ahead'
+        ? `Rules ahead: ${against}, below 0.`
+        : `Undecided: ${against}, reaching past the margin, so the test grid cannot say whether the rules' choice here is as good as "${r.bestConstant}".`
+  return {call: r.call, bestConstant: r.bestConstant, profiles: r.profiles, interval: r.interval, note}
 }

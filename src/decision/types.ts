@@ -1,6 +1,6 @@
 // The decision contract (docs/design.md#output-contracts). `fuseplan recommend --format json` serialises a
 // Decision; scaffold and evaluate read one. Keep keys stable: scripts outside the project read them.
-import type {StrategyEvidence} from './evidence.js'
+import type {RegimeCall, StrategyEvidence} from './evidence.js'
 import type {Sensitivity} from './sensitivity.js'
 import type {DecisionFinding, ScoreReason, TraceEntry} from '../engine/types.js'
 import type {Strategy} from '../profile/strategies.js'
@@ -81,6 +81,8 @@ export interface DecisionConfidence {
   evidence: StrategyEvidence | null
   /** One sentence for the ADR and the terminal, with the numbers. */
   note: string
+  /** The held-out test grid's call for this regime: the rules against the best constant policy (null without a test grid). */
+  heldOut: RegimeCall | null
   /** Rule points of the chosen strategy minus the best other allowed one's: a trace of the rules, not a confidence. */
   ruleMargin: number | null
   /** The best strategy that was not chosen and no rule excludes. */

@@ -2,7 +2,7 @@
 // like this one, never the rule scores, which stay in the decision as a trace.
 import {describe, expect, it} from 'vitest'
 import {decide} from '../../src/decision/decide.js'
-import {confidenceFromEvidence, regimeOf, type ConfidenceTable} from '../../src/decision/evidence.js'
+import {confidenceFromEvidence, regimeCallOf, regimeOf, type ConfidenceTable, type HeldOutRegime} from '../../src/decision/evidence.js'
 import {formatAdr} from '../../src/formatters/decision/adr.js'
 import {modality, profile} from './profiles.js'
 
@@ -61,6 +61,50 @@ describe('decision confidence', () => {
     expect(c.level).toBe('high')
     expect(c.evidenceRegime).toBe('small/random/*')
     expect(c.note).toContain('pooled')
+  })
+
+  describe("the test grid's regime call", () => {
+    const held = (regimes: Record<string, Partial<HeldOutRegime> & Pick<HeldOutRegime, 'call' | 'interval'>>): ConfidenceTable => ({
+      ...table({}),
+      heldOut: {
+        set: 'test',
+        gridSeed: 304,
+        profiles: 30,
+        seeds: 4,
+        rulesHash: 'abc',
+        margin: 0.01,
+        regimes: Object.fromEntries(Object.entries(regimes).map(([k, r]) => [k, {profiles: 4, bestConstant: 'always intermediate', constantRegret: 0.002, rulesRegret: 0.003, ...r}])),
+      },
+    })
+    const regime = regimeOf(facts)
+
+    it('says tie with the interval and the constant it ties with, and that it is not better', () => {
+      const c = regimeCallOf(regime, held({'small/random/other': {call: 'tie', interval: [-0.003, 0.009]}}))
+      expect(c?.call).toBe('tie')
+      expect(c?.note).toMatch(/^Tie: in the 4 profiles of the held-out test grid \(seed 304, 30 profiles, 4 training seeds each, rules abc\) in this regime/)
+      expect(c?.note).toContain('the 90% interval of the difference (rules minus constant) is -0.0030 to +0.0090, margin 0.010')
+      expect(c?.note).toContain('as good as "always intermediate" within the margin, not better')
+    })
+
+    it('says undecided where the interval reaches past the margin, or the regime has under 2 test profiles', () => {
+      expect(regimeCallOf(regime, held({'small/random/other': {call: 'undecided', interval: [0.002, 0.011]}}))?.note).toMatch(/^Undecided: .*reaching past the margin/)
+      const one = regimeCallOf(regime, held({'small/random/other': {call: 'tie', interval: [0, 0], profiles: 1}}))
+      expect(one).toMatchObject({call: 'undecided', interval: null})
+      expect(one?.note).toContain('only one profile of the held-out test grid')
+      const none = regimeCallOf(regime, held({'large/random/other': {call: 'tie', interval: [0, 0]}}))
+      expect(none).toMatchObject({call: 'undecided', profiles: 0, bestConstant: null})
+      expect(none?.note).toContain('no profile of the held-out test grid')
+    })
+
+    it('is absent without a test grid, and reaches the ADR beside the confidence', () => {
+      expect(regimeCallOf(regime, table({}))).toBeNull()
+      expect(regimeCallOf(regime, null)).toBeNull()
+      const p = profile({modalities: [modality('ehr'), modality('cxr', {availability: 0.3})]})
+      const key = regimeOf({labelledSamples: p.task.labelledSamples, minAvailability: 0.3, informativeModalities: [], interactions: 'unknown'}).key
+      const d = decide(p, {confidenceTable: held({[key]: {call: 'rules ahead', interval: [-0.02, -0.004]}})})
+      expect(d.confidence?.heldOut?.call).toBe('rules ahead')
+      expect(formatAdr(d, {date: '2026-01-01'})).toContain('**Against the best constant policy: rules ahead.** Rules ahead: in the 4 profiles')
+    })
   })
 
   it('reaches the decision JSON and the ADR, with rule points kept as a trace only', () => {

@@ -216,6 +216,7 @@ function outcomeSection(d: Decision, chosen: StrategyOption | undefined): string
     }
     if (d.fallbackNote) out.push(md(d.fallbackNote), '')
     if (d.confidence) out.push(`**Confidence: ${d.confidence.level}.** ${md(d.confidence.note)}`, '')
+    if (d.confidence?.heldOut) out.push(`**Against the best constant policy: ${d.confidence.heldOut.call}.** ${md(d.confidence.heldOut.note)}`, '')
     out.push(
       'Rule points below are a trace of which rules fired, not a confidence: the confidence above comes from measurements.',
       '',
