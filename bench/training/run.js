@@ -5,6 +5,10 @@
 //                                            same epochs, 10 seeds, on the two profiles in profiles/
 //   node bench/training/run.js convergence   default schedule against 4x the epochs and 4x the patience,
 //                                            3 seeds, on the two real data sets of bench/realdata
+//   node bench/training/run.js hand          each shipped strategy as `scaffold` configures it, trained on the
+//                                            digits set's train.jsonl and scored on its test.jsonl over
+//                                            evaluate's seeds (7, 8, 9): what training by hand reaches, beside
+//                                            `evaluate --data` (bench/realdata/results/digits.data.json)
 //   node bench/training/run.js summary       the figures, from results/*.jsonl alone
 //
 // Runs already in results/ are skipped, so an interrupted run resumes. Backend: FUSEPLAN_BACKEND
@@ -44,6 +48,7 @@ function runAll(file, jobs) {
 
 const CURRICULUM = {profiles: ['img30', 'two-optional'], seeds: 10, none: ['--warmup', '0', '--ramp', '0']}
 const CONVERGENCE = {sets: ['digits', 'breast-cancer'], seeds: 3, factor: 4}
+const HAND = {set: 'digits', strategies: ['early', 'intermediate', 'late', 'attention'], seeds: [7, 8, 9]}
 
 if (command === 'curriculum') {
   const jobs = []
@@ -65,8 +70,14 @@ if (command === 'curriculum') {
       ])
         jobs.push({key: `${d}/${arm}/${seed}`, tags: {data: d, arm}, args: ['data', join(ROOT, 'bench', 'realdata', d), 'intermediate', String(seed), ...extra]})
   runAll('convergence.jsonl', jobs)
+} else if (command === 'hand') {
+  const jobs = []
+  for (const strategy of HAND.strategies)
+    for (const seed of HAND.seeds)
+      jobs.push({key: `${HAND.set}/${strategy}/${seed}`, tags: {data: HAND.set, arm: strategy}, args: ['data', join(ROOT, 'bench', 'realdata', HAND.set), strategy, String(seed)]})
+  runAll('hand.jsonl', jobs)
 } else if (command !== 'summary') {
-  process.stderr.write(`unknown command ${command}: curriculum, convergence or summary\n`)
+  process.stderr.write(`unknown command ${command}: curriculum, convergence, hand or summary\n`)
   process.exit(2)
 }
 
@@ -106,6 +117,23 @@ if (conv.length > 0) {
     process.stdout.write(
       `  ${p.group}: ${p.n} seeds, default ${f4(mean(p.a.map((r) => r.test)))} (median ${median(p.a.map((r) => r.secs))} s of training, ${p.a.map((r) => r.ran).join('/')} epochs), ` +
         `4x ${f4(mean(p.b.map((r) => r.test)))} (median ${median(p.b.map((r) => r.secs))} s, ${p.b.map((r) => r.ran).join('/')} epochs); difference ${f4(p.mean)} (goal: within 0.01)\n`,
+    )
+  }
+}
+const hand = read('hand.jsonl')
+const evaluated = join(ROOT, 'bench', 'realdata', 'results', `${HAND.set}.data.json`)
+if (hand.length > 0 && existsSync(evaluated)) {
+  const report = JSON.parse(readFileSync(evaluated, 'utf8'))
+  process.stdout.write(`Trained by hand against \`evaluate --data\` (${HAND.set}, test AUROC as the data came, mean of seeds ${HAND.seeds.join(', ')})\n`)
+  for (const strategy of HAND.strategies) {
+    const rows = hand.filter((r) => r.arm === strategy)
+    if (rows.length === 0) continue
+    const candidate = report.strategies.find((c) => c.strategy === strategy && c.variant !== 'complete-case')
+    const byHand = mean(rows.map((r) => r.test))
+    const ev = candidate?.metrics.asCollected
+    process.stdout.write(
+      `  ${strategy}: by hand ${f4(byHand)} (${rows.length} seeds: ${rows.map((r) => r.test).join(', ')}); evaluate ${ev === undefined ? 'n/a' : f4(ev)} ` +
+        `(${candidate ? candidate.seeds.asCollected.join(', ') : ''}); difference ${ev === undefined ? 'n/a' : f4(ev - byHand)} (goal: within 0.01)\n`,
     )
   }
 }

@@ -21,6 +21,8 @@ interface Line {
   contentEnd: number
   /** The line after its indentation, trailing spaces removed. */
   text: string
+  /** A comment line comes between this line and the next content line. */
+  commentAfter: boolean
 }
 
 export interface PlainDocument {
@@ -40,6 +42,7 @@ const RESERVED_KEYS = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', '
 // Characters the reader leaves to `yaml`: controls, DEL and C1 controls, the Unicode line and
 // paragraph separators, a byte-order mark, surrogates (emoji and the like) and tabs.
 const UNUSUAL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff\t]/
+const FLOW_KEY = /([A-Za-z_][A-Za-z0-9_/-]*): +/y
 const INT = /^-?(?:0|[1-9][0-9]{0,14})$/
 const FLOAT = /^-?(?:0|[1-9][0-9]{0,14})\.[0-9]{1,15}$/
 // A plain scalar may not start with these (or the reader does not try).
@@ -68,9 +71,10 @@ export function readPlainYaml(text: string): PlainDocument | undefined {
     if (body.startsWith('#')) {
       // An indented comment may belong to the block around it, and `yaml` then counts it in that block's extent.
       if (indent > 0) return undefined
+      if (lines.length > 0) lines[lines.length - 1].commentAfter = true
     } else if (body !== '') {
       if (indent === 0 && (body.startsWith('---') || body.startsWith('...') || body.startsWith('%'))) return undefined
-      lines.push({indent, start, end, contentEnd: start + line.length, text: body.trimEnd()})
+      lines.push({indent, start, end, contentEnd: start + line.length, text: body.trimEnd(), commentAfter: false})
     }
     start = end
   }
@@ -148,11 +152,11 @@ class Reader {
 
   /**
    * An empty value (`key:` or `-` with nothing after it): null, at the first character after the
-   * indicator and its spaces. Followed by a comment, `yaml` may stretch the enclosing block into the
-   * next line's indentation: left to it.
+   * indicator and its spaces. Followed by a comment (on its line or the next), `yaml` may stretch the
+   * enclosing block into the next content line's indentation: left to it.
    */
   private empty(i: number, at: number, comment: boolean): Read {
-    if (comment) giveUp()
+    if (comment || this.lines[i].commentAfter) giveUp()
     this.next = i + 1
     return {value: null, node: {kind: 'scalar', s: at, e: at, ne: at}}
   }
@@ -297,7 +301,9 @@ function flow(s: string, start: number, base: number): [Read, number] {
   if (s[i] === close) return done(i + 1)
   for (;;) {
     if (close === '}') {
-      const m = /^([A-Za-z_][A-Za-z0-9_/-]*): +/.exec(s.slice(i)) ?? giveUp()
+      // Sticky, so a long line is never copied per entry.
+      FLOW_KEY.lastIndex = i
+      const m = FLOW_KEY.exec(s) ?? giveUp()
       if (RESERVED_KEYS.has(m[1]) || Object.hasOwn(map, m[1])) giveUp()
       const ks = base + i
       i += m[0].length

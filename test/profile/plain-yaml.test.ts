@@ -51,6 +51,7 @@ const ODD_KEYS = ['true', 'null', '__proto__', 'a b', '"q"', "'q'", '1', 'key ',
 const PLAIN_SCALARS = [
   'x',
   'hello world',
+  '',
   'fuseplan/v1',
   '1',
   '-3',
