@@ -171,7 +171,12 @@ function zeroFillOffsets(zeroFill: readonly ZeroFillModality[], optional: readon
 }
 
 function interval(c: Comparison): string {
-  return c.interval ? `90% interval ${signedFmt(c.interval[0])} to ${signedFmt(c.interval[1])}` : 'no interval from one seed'
+  if (!c.interval) return 'no interval from one seed'
+  const shown = `90% interval ${signedFmt(c.interval[0])} to ${signedFmt(c.interval[1])}`
+  // The interval shown is unadjusted; worse and better are judged after Holm's adjustment across the
+  // comparisons, so an interval clear of 0 can still leave the seeds unable to tell: say why.
+  const clear = c.interval[0] > 0 || c.interval[1] < 0
+  return clear && c.kind === 'inconclusive' ? `${shown}, unadjusted: not significant once adjusted for the other comparisons` : shown
 }
 
 /** "early fusion with presence indicators (-0.004, 90% interval -0.020 to +0.012)": a comparison from the recommendation's side. */

@@ -89,6 +89,14 @@ describe('verdict wording', () => {
     expect(v.text).toContain('The seeds cannot tell against late fusion (-0.005, 90% interval -0.025 to +0.015); about 9 seeds would likely decide it (--seeds 9).')
   })
 
+  it('an unadjusted interval clear of 0 that Holm does not confirm says so, instead of looking decided', () => {
+    const results = [result('intermediate', 0.8), result('late', 0.771), result('attention', 0.799)]
+    const comparisons = [comparison('late', 0.029, 'inconclusive', 0.016), comparison('attention', 0.001, 'inconclusive', 0.012)]
+    const v = buildVerdict({...base, seeds: 3, results, recommended: 'intermediate', recommendedCandidate: 'intermediate', comparisons})
+    expect(v.text).toContain('late fusion (+0.029, 90% interval +0.013 to +0.045, unadjusted: not significant once adjusted for the other comparisons)')
+    expect(v.text).toContain('attention-based fusion with masking (+0.001, 90% interval -0.011 to +0.013)')
+  })
+
   it('one seed is always inconclusive, with the gap, whatever the comparisons say', () => {
     const results = [result('intermediate', 0.8), result('late', 0.83)]
     const v = buildVerdict({...base, seeds: 1, results, recommended: 'intermediate', recommendedCandidate: 'intermediate', comparisons: [comparison('late', -0.03, 'worse')]})
