@@ -23,6 +23,8 @@ interface Line {
   text: string
   /** A comment line comes between this line and the next content line. */
   commentAfter: boolean
+  /** A comment line comes between the previous content line and this one. */
+  commentBefore: boolean
 }
 
 export interface PlainDocument {
@@ -54,6 +56,7 @@ export function readPlainYaml(text: string): PlainDocument | undefined {
   const lines: Line[] = []
   const lineStarts = [0]
   let start = 0
+  let commentSeen = false
   while (start < text.length) {
     const nl = text.indexOf('\n', start)
     const end = nl < 0 ? text.length : nl + 1
@@ -72,9 +75,11 @@ export function readPlainYaml(text: string): PlainDocument | undefined {
       // An indented comment may belong to the block around it, and `yaml` then counts it in that block's extent.
       if (indent > 0) return undefined
       if (lines.length > 0) lines[lines.length - 1].commentAfter = true
+      commentSeen = true
     } else if (body !== '') {
       if (indent === 0 && (body.startsWith('---') || body.startsWith('...') || body.startsWith('%'))) return undefined
-      lines.push({indent, start, end, contentEnd: start + line.length, text: body.trimEnd(), commentAfter: false})
+      lines.push({indent, start, end, contentEnd: start + line.length, text: body.trimEnd(), commentAfter: false, commentBefore: commentSeen})
+      commentSeen = false
     }
     start = end
   }
@@ -152,11 +157,11 @@ class Reader {
 
   /**
    * An empty value (`key:` or `-` with nothing after it): null, at the first character after the
-   * indicator and its spaces. Followed by a comment (on its line or the next), `yaml` may stretch the
-   * enclosing block into the next content line's indentation: left to it.
+   * indicator and its spaces. With a comment on its line or a comment line next to it, `yaml` may
+   * stretch the enclosing block over the comment: left to it.
    */
   private empty(i: number, at: number, comment: boolean): Read {
-    if (comment || this.lines[i].commentAfter) giveUp()
+    if (comment || this.lines[i].commentAfter || this.lines[i].commentBefore) giveUp()
     this.next = i + 1
     return {value: null, node: {kind: 'scalar', s: at, e: at, ne: at}}
   }

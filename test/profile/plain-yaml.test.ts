@@ -146,7 +146,7 @@ function generate(seed: number): string {
   const r = rng(seed)
   const out: string[] = []
   const emit = (indent: number, body: string) => {
-    if (r() < 0.05) out.push(`${' '.repeat(Math.floor(r() * 6))}# comment ${pick(r, SCALARS)}`)
+    if (r() < 0.08) out.push(`${' '.repeat(r() < 0.5 ? 0 : Math.floor(r() * 6))}# comment ${pick(r, SCALARS)}`)
     if (r() < 0.03) out.push('')
     const wobble = r() < 0.04 ? pick(r, [-1, 1, 2]) : 0
     out.push(' '.repeat(Math.max(0, indent + wobble)) + body + (r() < 0.05 ? pick(r, ['  ', ' # trailing', '#x', '\t']) : ''))
@@ -186,7 +186,7 @@ function generate(seed: number): string {
   const n = 1 + Math.floor(r() * 5)
   if (r() < 0.05) out.push('---')
   for (let i = 0; i < n; i++) node(0, 0, `${pick(r, KEYS)}:`)
-  const eol = r() < 0.1 ? '\r\n' : r() < 0.02 ? '\r' : '\n'
+  const eol = r() < 0.2 ? '\r\n' : r() < 0.02 ? '\r' : '\n'
   return out.join(eol) + (r() < 0.9 ? eol : '')
 }
 
@@ -222,7 +222,8 @@ describe('the plain YAML reader', () => {
       fc.property(fc.integer(), (seed) => {
         if (agrees(generate(seed))) answered++
       }),
-      {numRuns: Number(process.env.PLAIN_YAML_RUNS ?? 3000)},
+      // A fixed seed keeps `npm test` repeatable; PLAIN_YAML_RUNS=N explores N fresh texts instead.
+      process.env.PLAIN_YAML_RUNS ? {numRuns: Number(process.env.PLAIN_YAML_RUNS)} : {numRuns: 3000, seed: 20261206},
     )
     // The generator reaches both sides of the boundary.
     const runs = Number(process.env.PLAIN_YAML_RUNS ?? 3000)
