@@ -12,7 +12,7 @@ import {guessMapping, isIdColumn, labelCandidates, mappedColumns, mappingAsFlags
 import {looksLikeImagePaths} from '../init/images.js'
 import {collectProfile, type PromptFns} from '../init/flow.js'
 import {answerChoices, recordingPrompts, type AskedQuestion} from '../init/replay.js'
-import {lintProfileText, previewDecision, summarise} from '../init/summary.js'
+import {decisionLine, lintProfileText, summarise} from '../init/summary.js'
 import {readSmallText, suppliedFromFlags} from '../init/supplied.js'
 import type {Profile} from '../profile/types.js'
 import {schemaRefFrom} from '../profile/shipped-schema.js'
@@ -171,8 +171,7 @@ Spec syntax (values may be "double-quoted" to contain commas):
           if (!json) {
             say('')
             for (const line of summarise(profile)) say(line)
-            const preview = await previewDecision(profile)
-            if (preview) say(preview.strategy ? `Recommended: ${preview.strategy} fusion — ${preview.why}` : `No strategy fits: ${preview.why}`)
+            say(await decisionLine(profile))
             for (const f of check.findings.filter((x) => x.severity !== 'error')) say(`  ${f.severity}: ${f.message} (${f.ruleId})`)
             say('')
           }

@@ -58,7 +58,7 @@ Exit code: 0 with a recommendation, 1 when no strategy fits (the output says why
 
     const {profile, ruleSet, findings} = loadProfileWithRules(profilePath, {configPath: flags.config, rulesDirs: flags.rules, bundled, trust: flags.trust}, 'nothing to recommend')
 
-    const decision = decide(profile, {ruleSet, date, sensitivity: true})
+    const decision = decide(profile, {ruleSet, sensitivity: true})
     if (profile.modalities.length === 1) {
       // The engine still ranks the options, but with one input there is nothing to fuse: say so first.
       process.stderr.write(

@@ -11,7 +11,6 @@ import type {Decision, DecisionConfidence, EvaluationPlan, Strategy, StrategyOpt
 
 /** Missing rates of the robustness sweep in the evaluation plan. */
 export const ROBUSTNESS_SWEEP = [0, 0.1, 0.25, 0.5, 0.75, 0.9]
-export {MASKING_GUARD_ID} from './choose.js'
 
 /** Fine-tuning without a rule that says otherwise: the template's own defaults (train.ts). */
 export const DEFAULT_FINETUNE = {learningRateScale: 1 / 3, freezeEncoderEpochs: 0}
@@ -22,8 +21,6 @@ export interface DecideOptions {
   confidenceTable?: ConfidenceTable | null
   /** Also find what would change the decision (src/decision/sensitivity.ts): a few hundred runs of the rules. */
   sensitivity?: boolean
-  /** Accepted for callers that pin a date; the Decision itself carries no date (the ADR does). */
-  date?: string
 }
 
 /** Stable JSON: keys sorted, so equal profiles hash equally whatever their key order. */

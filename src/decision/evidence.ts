@@ -7,8 +7,7 @@
 import {existsSync, readFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import type {Strategy} from './types.js'
-import {ENGINEERING_GROUNDS} from '../profile/strategies.js'
+import {ENGINEERING_GROUNDS, type Strategy} from '../profile/strategies.js'
 
 /** The facts a regime is read from (src/facts). */
 export interface RegimeFacts {

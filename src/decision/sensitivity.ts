@@ -11,34 +11,13 @@
 // it to a brute-force walk of every grid value.
 import type {Profile} from '../profile/types.js'
 import type {RuleSet} from '../engine/types.js'
-import type {Strategy} from './types.js'
+import type {Change, Sensitivity, Strategy} from './types.js'
 import {chooseStrategy} from './choose.js'
 
 /** Grid values checked at once before a stride's inside is walked value by value. */
 export const SWEEP_STRIDE = 8
 /** The walk stops this far from the profile's value (counts and budget: a factor; availability: the [0, 1] ends). */
 export const SWEEP_FACTOR = 10
-
-export interface Change {
-  /** The nearest grid value at which the strategy differs from the current one. */
-  value: number
-  /** The strategy there (null: none fits). */
-  strategy: Strategy | null
-}
-
-export interface Sensitivity {
-  /** What is varied, in words ("labelled samples", "availability of cxr"). */
-  fact: string
-  /** Where it sits in the profile (task.labelledSamples, modalities[1].availability). */
-  path: string
-  current: number
-  resolution: string
-  /** Nearest change below and above the current value (null: none within the walked range). */
-  below: Change | null
-  above: Change | null
-  /** The range walked, [lowest, highest]. */
-  range: [number, number]
-}
 
 /** Integer grid: every integer up to 1,000, then steps of 1% (rounded). */
 export function countGrid(lo: number, hi: number): number[] {

@@ -109,3 +109,25 @@ export interface Decision {
   facts: Record<string, unknown>
   trace: TraceEntry[]
 }
+
+// What would change the decision (src/decision/sensitivity.ts).
+export interface Change {
+  /** The nearest grid value at which the strategy differs from the current one. */
+  value: number
+  /** The strategy there (null: none fits). */
+  strategy: Strategy | null
+}
+
+export interface Sensitivity {
+  /** What is varied, in words ("labelled samples", "availability of cxr"). */
+  fact: string
+  /** Where it sits in the profile (task.labelledSamples, modalities[1].availability). */
+  path: string
+  current: number
+  resolution: string
+  /** Nearest change below and above the current value (null: none within the walked range). */
+  below: Change | null
+  above: Change | null
+  /** The range walked, [lowest, highest]. */
+  range: [number, number]
+}

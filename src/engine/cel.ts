@@ -632,12 +632,6 @@ class BoundedText {
 }
 
 /** A value in a message: numbers rounded, lists joined by commas, maps as JSON. Costs what it visits and builds. */
-export function formatValue(value: unknown, filter?: TemplateFilter): string {
-  const out = new BoundedText()
-  withMeter(() => writeValue(out, value, filter))
-  return out.toString()
-}
-
 function writeValue(out: BoundedText, value: unknown, filter?: TemplateFilter): void {
   if (filter === 'percent' && typeof value === 'number') return out.add(`${formatNumber(value * 100, 1)}%`)
   if (filter === 'fixed2' && typeof value === 'number') return out.add(value.toFixed(2))
@@ -725,8 +719,4 @@ export function evalNumber(v: NumberOrExpr, ctx: CelContext): number {
   const out = v.run(ctx)
   if (typeof out !== 'number' || !Number.isFinite(out)) throw new Error(`\`${v.source}\` gave ${previewValue(out)}, expected a number`)
   return out
-}
-
-export function templateReads(t: Template): string[] {
-  return t.parts.flatMap((p) => (typeof p === 'string' ? [] : p.expr.reads))
 }

@@ -15,10 +15,10 @@ import type {ConfiguredCheck, ConfiguredRule, DecisionFinding, OptionValue, Rule
 
 export {RuleLoadError, formatProblem, type LoadProblem} from './loader.js'
 export {checkRuleExamples} from './examples.js'
-export {evaluateRules, parseDocPath, type Evaluation, type MaskingSettings, type TransferContribution} from './evaluate.js'
-export {findConfig, loadConfig, CONFIG_FILE_NAMES} from './config.js'
-export type {ConfiguredCheck, ConfiguredRule, Rule, RuleMeta, RuleSet, OptionValue} from './types.js'
-export {BUILTIN_CHECKS, builtinCheck, type BuiltinCheck} from '../profile/builtin-checks.js'
+export {evaluateRules} from './evaluate.js'
+export {loadConfig} from './config.js'
+export type {RuleMeta, RuleSet} from './types.js'
+export {BUILTIN_CHECKS, builtinCheck} from '../profile/builtin-checks.js'
 
 export const RULE_HELP_BASE = 'https://fuseplan.dev/rules/'
 

@@ -1,6 +1,5 @@
 // Rule model: what a rule file (rules/*.yaml) holds once loaded and compiled.
 import type {DocPath, Severity} from '../findings.js'
-import type {Strategy} from '../profile/strategies.js'
 import type {Compiled, Template, NumberOrExpr} from './cel.js'
 import type {BuiltinCheck} from '../profile/builtin-checks.js'
 
@@ -136,7 +135,7 @@ export interface RuleMeta {
   description: string
 }
 
-export type {Strategy, BuiltinCheck}
+export type {BuiltinCheck}
 
 // What evaluating the rules produces; the decision carries these as they are.
 

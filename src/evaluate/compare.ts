@@ -10,7 +10,6 @@
 import {holmAdjust, studentTCdf, studentTQuantile} from './stats.js'
 
 export type ComparisonKind = 'better' | 'equivalent' | 'worse' | 'inconclusive'
-export const COMPARISON_KINDS: readonly ComparisonKind[] = ['better', 'equivalent', 'worse', 'inconclusive']
 
 /** The equivalence margin: 0.01 of a score metric; 1% of the label's standard deviation for an error metric. */
 export const DEFAULT_MARGIN = 0.01

@@ -6,7 +6,7 @@ import {auroc, auprc, macroF1} from '../../templates/project/src/metrics.js'
 
 import {defaultMetricFor, METRIC_DEFINITIONS, METRICS_FOR_TASK, type MetricName, type TaskType} from '../profile/metrics.js'
 
-export {METRICS, type MetricName} from '../profile/metrics.js'
+export type {MetricName} from '../profile/metrics.js'
 export type TaskKind = TaskType
 
 export const METRIC_LABELS = Object.fromEntries(Object.entries(METRIC_DEFINITIONS).map(([k, d]) => [k, d.label])) as Record<MetricName, string>

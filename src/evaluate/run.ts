@@ -79,6 +79,7 @@ export interface EvaluateOptions {
 /**
  * Bumped whenever this file changes the numbers a run produces (seed derivation, what is trained on
  * what): the decision benchmark keys its cached records on it, not on this file's text.
+ * @public read from dist/ by bench/evidence/run-profile.js
  */
 export const NUMBERS_VERSION = 2
 
@@ -842,5 +843,3 @@ function reductions(profile: Profile, options: EvaluateOptions, plan: Evaluation
   if (options.seeds <= 1) out.push({what: 'training seeds', project: 'several (a verdict needs at least 2)', used: '1'})
   return out
 }
-
-export {CANDIDATES}

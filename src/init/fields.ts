@@ -274,14 +274,6 @@ export function checkPercentile(raw: unknown): Checked<number> {
   return ok(n)
 }
 
-/** Turns a Checked into a validate() result for inquirer: true, or the message shown under the prompt. */
-export function promptValidate<T>(check: (raw: string) => Checked<T>): (raw: string) => true | string {
-  return (raw) => {
-    const r = check(raw)
-    return r.ok ? true : r.message
-  }
-}
-
 export function checkConstraints(raw: unknown): Checked<Record<string, unknown>> {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || !schemaAccepts(S.constraints, raw)) {
     return bad('`constraints` may hold `interpretability` (none | per-modality | strict) and `maxDeployedModels` (a whole number); see `fuseplan schema`.')

@@ -2,6 +2,8 @@
 // is available, the strategy the profile leads to with one line of why.
 import {dirname} from 'node:path'
 import {loadProfileText, type LoadedProfile, type ProfileChecker} from '../profile/load.js'
+import type {Decision} from '../decision/types.js'
+import {STRATEGY_DEFINITIONS} from '../profile/strategies.js'
 import type {Profile} from '../profile/types.js'
 import {fmtShare} from './flow.js'
 
@@ -35,42 +37,22 @@ export function summarise(profile: Profile): string[] {
   return lines
 }
 
-export interface DecisionPreview {
-  strategy: string | null
-  why: string
+/**
+ * The line init shows before writing: the recommendation and one line of why. The rule engine is
+ * imported on first use: init's questions do not wait for it to load.
+ */
+export async function decisionLine(profile: Profile): Promise<string> {
+  const {decide} = await import('../decision/decide.js')
+  return previewLine(decide(structuredClone(profile)))
 }
 
-type DecideFn = (profile: Profile) => unknown
-
-/** The rule engine's `decide`, imported on first use: init's questions do not wait for the engine to load. */
-async function loadDecide(): Promise<DecideFn | undefined> {
-  const mod = await import('../decision/decide.js')
-  return mod.decide
-}
-
-/** The recommendation and one line of why, or undefined when the engine is unavailable or fails. */
-export async function previewDecision(profile: Profile, load: () => Promise<DecideFn | undefined> = loadDecide): Promise<DecisionPreview | undefined> {
-  try {
-    const decide = await load()
-    if (!decide) return undefined
-    const d = (await decide(structuredClone(profile))) as {
-      strategy?: string | null
-      noStrategyReason?: string
-      options?: {strategy: string; reasons?: string[]; excluded?: boolean; score?: number; adjustments?: {delta: number; reason: string; ruleId: string}[]}[]
-    }
-    if (!d || typeof d !== 'object') return undefined
-    const strategy = d.strategy ?? null
-    if (strategy === null) return {strategy: null, why: d.noStrategyReason ?? 'no strategy fits the profile'}
-    const chosen = d.options?.find((o) => o.strategy === strategy)
-    // The strongest reason in favour, else the first reason the engine gave, else a generic line.
-    const best = [...(chosen?.adjustments ?? [])].filter((a) => a.delta > 0).sort((a, b) => b.delta - a.delta)[0]
-    const why = best
-      ? `${best.reason} (${best.ruleId})`
-      : (chosen?.reasons?.find((r) => typeof r === 'string' && r.trim() !== '') ?? 'the highest score under the rules; see `fuseplan recommend --explain`')
-    return {strategy, why}
-  } catch {
-    return undefined
-  }
+/** The strongest reason in favour of the chosen strategy, else the first reason the engine gave, else a generic line. */
+export function previewLine(d: Decision): string {
+  if (d.strategy === null) return `No strategy fits: ${d.noStrategyReason ?? 'no strategy fits the profile'}`
+  const chosen = d.options.find((o) => o.strategy === d.strategy)
+  const best = [...(chosen?.adjustments ?? [])].filter((a) => a.delta > 0).sort((a, b) => b.delta - a.delta)[0]
+  const why = best ? `${best.reason} (${best.ruleId})` : (chosen?.reasons.find((r) => r.trim() !== '') ?? 'the highest score under the rules; see `fuseplan recommend --explain`')
+  return `Recommended: ${STRATEGY_DEFINITIONS[d.strategy].label.toLowerCase()} — ${why}`
 }
 
 /**

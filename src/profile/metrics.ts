@@ -36,7 +36,3 @@ export const METRICS_FOR_TASK: Record<TaskType, readonly MetricName[]> = {
 export function defaultMetricFor(task: TaskType): MetricName {
   return METRICS_FOR_TASK[task][0]
 }
-
-export function isMetric(value: unknown): value is MetricName {
-  return typeof value === 'string' && Object.hasOwn(METRIC_DEFINITIONS, value)
-}

@@ -50,9 +50,9 @@ function importsOf(text: string): (string | null)[] {
   return out
 }
 
-function edges() {
+function edges(dirs = ['src']) {
   const result: {from: string; to: string | null}[] = []
-  for (const file of sourceFiles('src')) {
+  for (const file of dirs.flatMap(sourceFiles)) {
     const text = readFileSync(join(ROOT, file), 'utf8')
       .replace(/\/\*[\s\S]*?\*\//g, '')
       .replace(/^\s*\/\/.*$/gm, '')
@@ -62,6 +62,41 @@ function edges() {
     }
   }
   return result
+}
+
+/** The import cycles (strongly connected components of more than one module, or a self-import), each sorted. */
+function cycles(list: {from: string; to: string | null}[]): string[][] {
+  const next = new Map<string, string[]>()
+  for (const e of list) if (e.to !== null) next.set(e.from, [...(next.get(e.from) ?? []), e.to])
+  // Tarjan's algorithm.
+  const index = new Map<string, number>()
+  const low = new Map<string, number>()
+  const stack: string[] = []
+  const onStack = new Set<string>()
+  const out: string[][] = []
+  const visit = (v: string) => {
+    index.set(v, index.size)
+    low.set(v, index.get(v)!)
+    stack.push(v)
+    onStack.add(v)
+    for (const w of next.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w)
+        low.set(v, Math.min(low.get(v)!, low.get(w)!))
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!))
+    }
+    if (low.get(v) !== index.get(v)) return
+    const component: string[] = []
+    let w: string
+    do {
+      w = stack.pop()!
+      onStack.delete(w)
+      component.push(w)
+    } while (w !== v)
+    if (component.length > 1 || next.get(v)?.includes(v)) out.push(component.sort())
+  }
+  for (const v of next.keys()) if (!index.has(v)) visit(v)
+  return out.sort((a, b) => a[0].localeCompare(b[0]))
 }
 
 describe('layers', () => {
@@ -96,6 +131,20 @@ describe('layers', () => {
         .map((target) => `${file} imports ${target}`),
     )
     expect(leaks).toEqual([])
+  })
+
+  it('no module imports itself through others, also inside a folder (type-only imports count)', () => {
+    expect(cycles(edges(['src', 'templates/project/src']))).toEqual([])
+  })
+
+  it('the cycle finder sees a cycle (it is not vacuous)', () => {
+    const loop = [
+      {from: 'a.ts', to: 'b.ts'},
+      {from: 'b.ts', to: 'c.ts'},
+      {from: 'c.ts', to: 'a.ts'},
+      {from: 'c.ts', to: 'd.ts'},
+    ]
+    expect(cycles(loop)).toEqual([['a.ts', 'b.ts', 'c.ts']])
   })
 
   it('the checker sees an upward import (it is not vacuous)', () => {

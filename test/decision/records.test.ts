@@ -35,7 +35,7 @@ const EXAMPLE_TEXT = readFileSync(join(ROOT, 'examples', 'icu-deterioration.yaml
 /** The bundled example with the chest X-ray's availability changed: each value a different masking plan. */
 function decisionAt(availability: string) {
   const profile = loadProfileText('p.yaml', EXAMPLE_TEXT.replace(/availability: 0\.22\b/, `availability: ${availability}`)).profile!
-  const decision = decide(profile, {date: '2026-01-01'})
+  const decision = decide(profile)
   return {decision, rendering: adrRendering(decision, {date: '2026-01-01'})}
 }
 

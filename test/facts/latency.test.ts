@@ -36,7 +36,7 @@ describe('the ADR states latency with its uncertainty', () => {
       modalities: [modality('a', {encoderLatencyMs: 20}), modality('b', {availability: 0.6, encoderLatencyMs: 21.8})],
       latency: {budgetMs: 41.9, percentile: 99},
     })
-    const d = decide(p, {date: '2026-01-15'})
+    const d = decide(p)
     expect(d.options.map((o) => o.latencyMs)).toContain(41.95)
     expect(d.options.some((o) => o.exclusions.some((x) => x.ruleId === 'latency-budget-excludes-strategy'))).toBe(false)
     expect(d.strategy).not.toBeNull()

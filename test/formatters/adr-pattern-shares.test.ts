@@ -23,13 +23,13 @@ describe('ADR: where pattern shares come from', () => {
   it('observed patterns: no such caveat', () => {
     const p = example('fraud-realtime.yaml')
     expect(p.patterns?.length).toBeGreaterThan(0)
-    const adr = formatAdr(decide(p, {date: '2026-01-15'}), {date: '2026-01-15'})
+    const adr = formatAdr(decide(p), {date: '2026-01-15'})
     expect(adr).not.toContain('independently of')
   })
 
   it('one modality that can be missing: nothing to assume', () => {
     const p = example('icu-deterioration.yaml')
     const one = {...p, modalities: p.modalities.map((m, i) => (i === p.modalities.length - 1 ? m : {...m, availability: 1, required: true}))}
-    expect(formatAdr(decide(one, {date: '2026-01-15'}), {date: '2026-01-15'})).not.toContain('independently of')
+    expect(formatAdr(decide(one), {date: '2026-01-15'})).not.toContain('independently of')
   })
 })

@@ -222,7 +222,7 @@ describe('hostile text into ADRs and terminals (in process)', () => {
     fc.assert(
       fc.property(hostileText, (description) => {
         const profile: Profile = {...base, description}
-        const decision = decide(profile, {date: '2026-01-01'})
+        const decision = decide(profile)
         const adr = formatAdr(decision, {date: '2026-01-01'})
         expect(adr).not.toMatch(RAW_CONTROL)
         expect(adr.match(/^---$/gm)).toHaveLength(2)

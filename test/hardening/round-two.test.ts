@@ -89,7 +89,7 @@ describe('1. bounded reads: only regular files within the limit are read', () =>
   it('a TrainingConfig whose source.profile is /dev/zero gets a finding, and nothing is read from it', async () => {
     const dir = project()
     const profile = loadProfile(EXAMPLE).profile!
-    const config = buildTrainingConfig(profile, decide(profile, {date: '2026-01-01'}), {profilePath: '/dev/zero'})
+    const config = buildTrainingConfig(profile, decide(profile), {profilePath: '/dev/zero'})
     writeFileSync(join(dir, 'fuseplan.training.yaml'), renderTrainingConfig(config))
     const r = await runInProcess(['lint', 'fuseplan.training.yaml', '--format', 'json'], {cwd: dir, timeoutMs: 20_000})
     expectCleanExit(r, [0, 1], 'lint of a TrainingConfig pointing at /dev/zero')

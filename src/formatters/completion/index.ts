@@ -5,7 +5,7 @@ import {formatFishCompletion} from './fish.js'
 import type {CompletionModel} from './model.js'
 import {formatZshCompletion} from './zsh.js'
 
-export type {CompletionCommand, CompletionFlag, CompletionModel} from './model.js'
+export type {CompletionCommand, CompletionModel} from './model.js'
 
 export const completionFormats = formatRegistry<CompletionModel, null, 'bash' | 'zsh' | 'fish'>(['bash', 'zsh', 'fish'], {
   bash: formatBashCompletion as Formatter<CompletionModel, null>,

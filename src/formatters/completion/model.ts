@@ -30,11 +30,6 @@ export function childrenOf(model: CompletionModel, parent: string): CompletionCo
   return model.commands.filter((c) => c.id.split(' ').length === depth && (parent === '' || c.id.startsWith(`${parent} `)))
 }
 
-/** A shell function name part: letters, digits and underscores only. */
-export function identifier(text: string): string {
-  return text.replace(/[^A-Za-z0-9]+/g, '_')
-}
-
 /** A single-quoted shell word (bash, zsh and fish all read `'...'` literally, `'\''` for a quote). */
 export function quote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`

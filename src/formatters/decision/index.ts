@@ -2,7 +2,7 @@
 // a function (decision, context) => string, then list it here; the command's --format options follow.
 import type {Decision} from '../../decision/types.js'
 import type {RuleSet} from '../../engine/types.js'
-import {formatRegistry, type Formatter} from '../registry.js'
+import {formatRegistry} from '../registry.js'
 import {formatAdr} from './adr.js'
 import {formatDecisionJson} from './json.js'
 import {formatDecisionYaml} from './yaml.js'
@@ -12,8 +12,6 @@ export interface DecisionFormatContext {
   date: string
   ruleSet?: RuleSet
 }
-
-export type DecisionFormatter = Formatter<Decision, DecisionFormatContext>
 
 export const decisionFormats = formatRegistry<Decision, DecisionFormatContext, 'adr' | 'json' | 'yaml'>(['adr', 'json', 'yaml'], {
   adr: (d, ctx) => formatAdr(d, {date: ctx.date, ruleSet: ctx.ruleSet}),

@@ -2,7 +2,7 @@
 // exporting a function of the result, then list it here; the command's --format options follow.
 // The HTML report is a file, not a stdout format: `--report` writes it.
 import type {EvaluationResult} from '../../evaluate/types.js'
-import {formatRegistry, type Formatter} from '../registry.js'
+import {formatRegistry} from '../registry.js'
 import {formatSweepChart} from './chart.js'
 import {formatEvaluationJson} from './json.js'
 import {formatEvaluationTable} from './table.js'
@@ -12,8 +12,6 @@ export interface EvaluationFormatContext {
   /** Terminal width in columns. */
   width: number
 }
-
-export type EvaluationFormatter = Formatter<EvaluationResult, EvaluationFormatContext>
 
 export const evaluationFormats = formatRegistry<EvaluationResult, EvaluationFormatContext, 'table' | 'json'>(['table', 'json'], {
   table: (r, ctx) => `${formatEvaluationTable(r, ctx)}\n${formatSweepChart(r, {color: ctx.color})}`,

@@ -1,6 +1,6 @@
 // Helpers shared by the evaluation formatters: short candidate names, number formatting, colour.
 import type {CandidateId} from '../../evaluate/candidates.js'
-import type {EvaluationResult, StrategyResult} from '../../evaluate/types.js'
+import type {EvaluationResult} from '../../evaluate/types.js'
 import type {Comparison} from '../../evaluate/compare.js'
 
 export const SHORT_NAMES: Record<CandidateId, string> = {
@@ -34,7 +34,7 @@ export function patternShortName(present: readonly string[], all: readonly strin
   return but.length < plain.length ? but : plain
 }
 
-export {paint, type Paint} from '../ansi.js'
+export {paint} from '../ansi.js'
 
 /** Visible width (ANSI escapes do not count). */
 export function width(s: string): number {
@@ -59,10 +59,6 @@ export function columns(rows: string[][], right: boolean[], gap = 2): string[] {
       .join(' '.repeat(gap))
       .replace(/\s+$/, ''),
   )
-}
-
-export function bestAtDeployment(result: EvaluationResult): StrategyResult | undefined {
-  return result.strategies.find((s) => s.id === result.empiricalBest.id)
 }
 
 /** Word-wraps plain text to `w` columns with an indent on continuation lines. */

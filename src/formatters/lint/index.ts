@@ -9,7 +9,7 @@ import type {FileReport} from '../../findings.js'
 import {formatRegistry} from '../registry.js'
 import type {LintFormatContext} from './types.js'
 
-export type {LintFormatContext, LintFormatter, RuleMeta} from './types.js'
+export type {LintFormatContext} from './types.js'
 export {github, json, junit, sarif, stylish}
 
 export const LINT_FORMATS = ['stylish', 'json', 'sarif', 'github', 'junit'] as const

@@ -1,18 +1,11 @@
 // The registry of `fuseplan scaffold` reports: text for people, JSON (--json) for scripts.
 import type {ScaffoldPlan} from '../../scaffold/scaffold.js'
-import {formatRegistry, type Formatter} from '../registry.js'
+import {formatRegistry} from '../registry.js'
+import type {ScaffoldReportContext} from './types.js'
 import {formatScaffoldJson} from './json.js'
 import {formatScaffoldText} from './text.js'
 
-export interface ScaffoldReportContext {
-  /** The project folder as the user should read it. */
-  out: string
-  dryRun: boolean
-  /** The run stopped before writing (a conflict): no "next" line. */
-  failed: boolean
-}
-
-export type ScaffoldFormatter = Formatter<ScaffoldPlan, ScaffoldReportContext>
+export type {ScaffoldReportContext} from './types.js'
 
 export const scaffoldFormats = formatRegistry<ScaffoldPlan, ScaffoldReportContext, 'text' | 'json'>(['text', 'json'], {
   text: formatScaffoldText,

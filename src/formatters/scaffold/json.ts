@@ -1,6 +1,6 @@
 // `fuseplan scaffold --json`: where the project is, the strategy, and every file with its status.
 import type {ScaffoldPlan} from '../../scaffold/scaffold.js'
-import type {ScaffoldReportContext} from './index.js'
+import type {ScaffoldReportContext} from './types.js'
 
 export function formatScaffoldJson(plan: ScaffoldPlan, {out: shownOut, dryRun}: ScaffoldReportContext): string {
   const result = {

@@ -1,6 +1,6 @@
 // The human report of `fuseplan scaffold`: one line per file that changes, a summary, what to do next.
 import type {FileStatus, ScaffoldPlan} from '../../scaffold/scaffold.js'
-import type {ScaffoldReportContext} from './index.js'
+import type {ScaffoldReportContext} from './types.js'
 
 const LABELS: Record<FileStatus, [string, string]> = {
   added: ['added', 'would add'],

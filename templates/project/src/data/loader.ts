@@ -232,13 +232,6 @@ export class DatasetBuilder {
   }
 }
 
-/** Builds a Dataset from validated samples, throwing at the first unusable one; image paths are relative to `baseDir`. */
-export function toDataset(config: TrainingConfig, samples: Sample[], where: (i: number) => string = (i) => `sample ${i + 1}`, baseDir = '.'): Dataset {
-  const builder = new DatasetBuilder(config, baseDir)
-  samples.forEach((s, i) => builder.add(s, where(i)))
-  return builder.build()
-}
-
 /** Lines of a text, numbered from 1. */
 function* textLines(text: string): Generator<{line: number; text: string}> {
   let line = 0
@@ -388,11 +381,6 @@ export function parseJsonl(config: TrainingConfig, text: string, file = 'data', 
   return readJsonl(config, file, text, opts).data
 }
 
-/** Reads a JSON Lines file, throwing a DataError (`file:line: ...`) at the first unusable sample. */
-export function loadJsonl(config: TrainingConfig, file: string): Dataset {
-  return readJsonl(config, file, undefined).data
-}
-
 /**
  * JSON Lines of a Dataset (absent modalities as null, sequences trimmed to their valid steps).
  * With `images`, image modalities at their inputShape are written as JPEG files into
@@ -432,9 +420,4 @@ export function jsonlLines(config: TrainingConfig, data: Dataset, images?: {dir:
     lines.push(JSON.stringify(out))
   }
   return lines
-}
-
-/** Writes a Dataset as JSON Lines (see jsonlLines). */
-export function writeJsonl(config: TrainingConfig, data: Dataset, file: string): void {
-  writeFileSync(file, jsonlLines(config, data).join('\n') + '\n')
 }
