@@ -44,7 +44,7 @@ const SEED = 5
 const {defaultEncoder, modelShape} = await import('../dist/templates/project/src/config.js')
 const {createWorld} = await import('../dist/templates/project/src/data/synthetic.js')
 const {createModel} = await import('../dist/templates/project/src/model/index.js')
-const {prepare, computeStats, batchInputs, fillVector, presenceOf} = await import('../dist/templates/project/src/model/pipeline.js')
+const {prepare, computeStats, batchInputs, meanFill, presenceOf} = await import('../dist/templates/project/src/model/pipeline.js')
 const {fusionLayers} = await import('../dist/templates/project/src/model/layers.js')
 const {initBackend, loadTf} = await import('../dist/templates/project/src/backend.js')
 
@@ -177,7 +177,7 @@ async function hand(config, train, stock) {
   const rows = Uint32Array.from({length: train.n}, (_, i) => i)
   const stats = computeStats(config, train, rows)
   const size = modelShape(m).reduce((a, s) => a * s, 1)
-  const [v] = batchInputs(config, train, rows, presenceOf(config, train, rows), stats, {m: fillVector(stats, 'm', 'mean', size)})
+  const [v] = batchInputs(config, train, rows, presenceOf(config, train, rows), stats, {m: meanFill(stats, 'm', size)})
   const x = tf.tensor(v, [train.n, ...modelShape(m)])
   const p = tf.ones([train.n, 1])
   const y = tf.tensor2d(train.labels, [train.n, 1])

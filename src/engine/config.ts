@@ -1,6 +1,6 @@
 // fuseplan.config.yaml: extra rule folders and per-rule overrides, the way ESLint and Spectral do it.
 //
-//   extends: [../shared/fuseplan.config.yaml]   # optional; applied first, this file wins
+//   extends: [../common/fuseplan.config.yaml]   # optional; applied first, this file wins
 //   rules: [./team-rules]                       # extra rule folders, relative to this file
 //   overrides:
 //     early-fusion-needs-complete-data: off     # off | error | warning | info

@@ -2,6 +2,8 @@
 // fusion strategy plus the way it treats absent modalities. All of them run the model code the
 // scaffolded project ships (templates/project/src/model), so the check tests the code users get.
 import type {Strategy} from '../decision/types.js'
+import type {AbsentInputs} from '../../templates/project/src/model/index.js'
+import type {Stats} from '../../templates/project/src/model/pipeline.js'
 
 export type Variant = 'complete-case' | 'indicators' | 'masked' | 'skip-absent'
 export type CandidateId = 'early/complete-case' | 'early/indicators' | 'intermediate' | 'attention' | 'late'
@@ -10,12 +12,23 @@ export interface Candidate {
   id: CandidateId
   strategy: Strategy
   variant: Variant
-  /** Variant name the template's createModel understands. */
-  modelVariant: 'default' | 'complete-case' | 'indicators'
+  /** How the model meets absent inputs when it is not as the generated project ships it. */
+  absentInputs?: AbsentInputs
   /** Train only on samples that carry every modality. */
   completeCasesOnly: boolean
   label: string
   description: string
+}
+
+/**
+ * The naive baseline's fill: the raw value 0, standardised - what zero-padding a concatenated input
+ * means for features on real, non-centred scales (a lab value of 0 is far off the scale).
+ */
+export function rawZeroFill(stats: Stats, name: string, size: number): Float32Array {
+  const mu = stats.mean[name]
+  const sd = stats.std[name]
+  const w = mu.length
+  return Float32Array.from({length: size}, (_, j) => (0 - mu[j % w]) / sd[j % w])
 }
 
 export const CANDIDATES: readonly Candidate[] = [
@@ -23,7 +36,7 @@ export const CANDIDATES: readonly Candidate[] = [
     id: 'early/complete-case',
     strategy: 'early',
     variant: 'complete-case',
-    modelVariant: 'complete-case',
+    absentInputs: {fill: rawZeroFill, presenceInputs: false, masking: false},
     completeCasesOnly: true,
     label: 'early, complete cases (naive)',
     description: 'Early fusion trained only on samples with every modality; absent inputs are zero-filled at inference.',
@@ -33,7 +46,6 @@ export const CANDIDATES: readonly Candidate[] = [
     strategy: 'early',
     variant: 'indicators',
     // As scaffold ships it: mean fill, one presence bit per modality, the masking plan.
-    modelVariant: 'default',
     completeCasesOnly: false,
     label: 'early + presence indicators',
     description: 'Early fusion on all samples, absent inputs mean-filled, one presence bit per modality, trained with the masking plan.',
@@ -42,7 +54,6 @@ export const CANDIDATES: readonly Candidate[] = [
     id: 'intermediate',
     strategy: 'intermediate',
     variant: 'masked',
-    modelVariant: 'default',
     completeCasesOnly: false,
     label: 'intermediate + masking',
     description: 'Per-modality encoders, learned placeholders, trained with the masking plan.',
@@ -51,7 +62,6 @@ export const CANDIDATES: readonly Candidate[] = [
     id: 'attention',
     strategy: 'attention',
     variant: 'masked',
-    modelVariant: 'default',
     completeCasesOnly: false,
     label: 'attention + masking',
     description: 'Modality tokens with masked attention, trained with the masking plan.',
@@ -60,7 +70,6 @@ export const CANDIDATES: readonly Candidate[] = [
     id: 'late',
     strategy: 'late',
     variant: 'skip-absent',
-    modelVariant: 'default',
     completeCasesOnly: false,
     label: 'late',
     description: 'One model per modality; absent modalities are skipped when predictions are combined.',

@@ -24,6 +24,7 @@ import {buildTrainingConfig} from '../scaffold/training-config.js'
 import type {TrainingConfig} from '../../templates/project/src/config.js'
 import {subset} from '../../templates/project/src/data/ops.js'
 import type {Dataset} from '../../templates/project/src/dataset.js'
+import type {AbsentInputs} from '../../templates/project/src/model/index.js'
 import {deriveSeed} from '../../templates/project/src/random.js'
 import {CANDIDATES, candidateForStrategy, type Candidate, type CandidateId} from './candidates.js'
 import {chooseMetric, computeMetric, higherIsBetter, METRIC_LABELS, type MetricSpec} from './metrics.js'
@@ -100,7 +101,7 @@ export interface FusionModelLike {
   dispose(): void
 }
 export interface ModelCode {
-  createModel(config: TrainingConfig, opts: {strategy?: Strategy; variant?: 'default' | 'complete-case' | 'indicators'; seed?: number}): FusionModelLike | Promise<FusionModelLike>
+  createModel(config: TrainingConfig, opts: {strategy?: Strategy; absentInputs?: AbsentInputs; seed?: number}): FusionModelLike | Promise<FusionModelLike>
   backend: string
 }
 
@@ -382,7 +383,7 @@ export async function runJob(prepared: PreparedEvaluation, job: Job, modelCode: 
     }
   }
   const config: TrainingConfig = {...base, strategy: cand.strategy}
-  const model = await modelCode.createModel(config, {strategy: cand.strategy, variant: cand.modelVariant, seed: deriveSeed(data.seed, `init:${cand.id}`)})
+  const model = await modelCode.createModel(config, {strategy: cand.strategy, absentInputs: cand.absentInputs, seed: deriveSeed(data.seed, `init:${cand.id}`)})
   try {
     let epoch = 0
     const fit = (await model.fit(trainSet, {

@@ -38,7 +38,7 @@ const fakeCode: ModelCode = {
       },
       async predict(data: Dataset) {
         const out = new Float32Array(data.n)
-        const zeroFill = opts.variant === 'complete-case'
+        const zeroFill = opts.absentInputs?.fill !== undefined
         for (let i = 0; i < data.n; i++) {
           let s = 0
           for (const [name, b] of Object.entries(data.modalities)) {

@@ -9,8 +9,9 @@ import type {TrainingConfig} from '../../templates/project/src/config.js'
 import {initBackend, loadTf} from '../../dist/templates/project/src/backend.js'
 import {createWorld} from '../../dist/templates/project/src/data/synthetic.js'
 import {fusionLayers} from '../../dist/templates/project/src/model/layers.js'
-import {createModel, loadModel, type FusionModel, type Variant} from '../../dist/templates/project/src/model/index.js'
+import {createModel, loadModel, type AbsentInputs, type FusionModel} from '../../dist/templates/project/src/model/index.js'
 import {computeStats, presenceOf} from '../../dist/templates/project/src/model/pipeline.js'
+import {rawZeroFill} from '../../src/evaluate/candidates.js'
 import {STRATEGIES} from '../../src/profile/strategies.js'
 import {tinyConfig} from './fixtures.js'
 
@@ -27,9 +28,9 @@ function isFiniteArray(a: Float32Array): boolean {
   return a.every((v) => Number.isFinite(v))
 }
 
-async function trained(config: TrainingConfig, variant: Variant = 'default'): Promise<FusionModel> {
+async function trained(config: TrainingConfig, absentInputs?: AbsentInputs): Promise<FusionModel> {
   const world = createWorld(config, 1)
-  const model = await createModel(config, {variant})
+  const model = await createModel(config, {absentInputs})
   const result = await model.fit(world.sample(160, {population: 'training', seed: 2}), {epochs: 2, batchSize: 32, seed: 3})
   expect(result.loss).toHaveLength(2)
   expect(result.loss.every(Number.isFinite)).toBe(true)
@@ -133,24 +134,26 @@ describe('the L2 penalty', () => {
   })
 })
 
-describe('early fusion variants', () => {
-  it.each(['complete-case', 'indicators'] as const)('%s trains, predicts with modalities absent and round-trips', async (variant) => {
+describe("absent inputs met otherwise than shipped (evaluate's baselines)", () => {
+  it.each([
+    ['the naive baseline', {fill: rawZeroFill, presenceInputs: false, masking: false}],
+    ['no masking', {masking: false}],
+  ] as const)('%s trains and predicts with modalities absent', async (_, absentInputs) => {
     const config = tinyConfig('early')
-    const model = await trained(config, variant)
-    expect(model.variant).toBe(variant)
+    const model = await trained(config, absentInputs)
     const data = createWorld(config, 1).sample(20, {population: 'deployment', seed: 7, presence: {cxr: 0, genomics: 0}})
-    const out = await model.predict(data)
-    expect(isFiniteArray(out)).toBe(true)
-    await model.save(path.join(dir, variant))
-    const loaded = await loadModel(path.join(dir, variant))
-    expect(loaded.variant).toBe(variant)
-    expect(Array.from(await loaded.predict(data))).toEqual(Array.from(out))
+    expect(isFiniteArray(await model.predict(data))).toBe(true)
     model.dispose()
-    loaded.dispose()
   })
 
-  it('rejects variants of other strategies', async () => {
-    await expect(createModel(tinyConfig('late'), {variant: 'complete-case'})).rejects.toThrow(/early fusion only/)
+  it('a model with its own fill is not saved (a saved model is always the shipped one)', async () => {
+    const model = await trained(tinyConfig('early'), {fill: rawZeroFill, presenceInputs: false, masking: false})
+    await expect(model.save(path.join(dir, 'raw-zero'))).rejects.toThrow('a model with its own fill for absent inputs cannot be saved')
+    model.dispose()
+  })
+
+  it('a strategy other than early fusion needs presence inputs', async () => {
+    await expect(createModel(tinyConfig('late'), {absentInputs: {presenceInputs: false}})).rejects.toThrow(/late fusion needs presence inputs/)
   })
 })
 

@@ -1,11 +1,7 @@
-// The fusion model: one interface over the four strategies, driven by the training config.
-//
-// Variants (used to compare against the failure mode the seed describes):
-//   default        the strategy as generated: early = mean fill + presence indicators + the masking
-//                  plan; intermediate/attention/late = the masking plan.
-//   complete-case  early only: the naive baseline - trained on complete cases only, zero-filled at
-//                  inference, no indicators, no masking.
-//   indicators     early only: mean fill + presence indicators, trained on every sample, no masking.
+// The fusion model: one interface over the four strategies, driven by the training config. Every
+// strategy meets an absent input the same way: the training mean (0 after standardisation) in its
+// place, one presence input per modality, and the masking plan in training (`AbsentInputs` lets a
+// comparison train it otherwise; this project never does).
 import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import type * as TF from '@tensorflow/tfjs'
@@ -17,11 +13,21 @@ import {loadLayersModel, saveLayersModel} from './io.js'
 import {deploymentPresence, fullMaskingFrom, ModalityDropout, scheduleFor} from './masking.js'
 import {score} from '../metrics.js'
 import {buildNetwork, encoderPrefix} from './networks.js'
-import {batchInputs, checkDataset, computeStats, fillVector, prepare, presenceOf, stepMasks, type Fill, type Stats} from './pipeline.js'
+import {batchInputs, checkDataset, computeStats, meanFill, prepare, presenceOf, stepMasks, type Stats} from './pipeline.js'
 
 export type {Strategy} from '../config.js'
-export type Variant = 'default' | 'complete-case' | 'indicators'
-export const VARIANTS: readonly Variant[] = ['default', 'complete-case', 'indicators']
+
+/** How the model meets an absent input; every field defaults to what this project ships. */
+export interface AbsentInputs {
+  /** What stands in for an absent input of a modality: `size` standardised values (default: the training mean, 0). */
+  fill?: (stats: Stats, modality: string, size: number) => Float32Array
+  /** The network reads one presence input per modality (default: yes). */
+  presenceInputs?: boolean
+  /** Training drops modalities by the masking plan (default: yes). */
+  masking?: boolean
+}
+
+const SHIPPED: Required<AbsentInputs> = {fill: meanFill, presenceInputs: true, masking: true}
 
 export interface FitOptions {
   epochs: number
@@ -50,7 +56,7 @@ export interface FitResult {
   bestEpoch: number
   /**
    * First 0-based epoch that could be kept: the first one trained with the full masking plan
-   * (0 for variants without masking). Epochs before it never trained with a modality removed.
+   * (0 when trained without masking). Epochs before it never trained with a modality removed.
    */
   selectFrom: number
   /** Why training ended: no lower validation loss for `patience` epochs, or the epoch budget ran out. */
@@ -70,7 +76,6 @@ export type SavedHistory = Pick<FitResult, 'loss' | 'valLoss' | 'bestEpoch'> & P
 
 export interface FusionModel {
   readonly strategy: Strategy
-  readonly variant: Variant
   readonly config: TrainingConfig
   fit(train: Dataset, opts: FitOptions): Promise<FitResult>
   /** binary: P(y=1) per row; multiclass: n*classes probabilities (row-major); regression: the value. */
@@ -88,8 +93,6 @@ const META_FORMAT = 'fuseplan-model/v1'
 interface Meta {
   format: typeof META_FORMAT
   strategy: Strategy
-  variant: Variant
-  fill: Fill
   presenceInputs: boolean
   masking: boolean
   stats: Stats | null
@@ -119,22 +122,11 @@ function stillFalling(valLoss: readonly number[], bestEpoch: number, patience: n
   return bestEpoch >= valLoss.length - window
 }
 
-function settings(strategy: Strategy, variant: Variant): {fill: Fill; presenceInputs: boolean; masking: boolean; completeCase: boolean} {
-  if (variant !== 'default' && strategy !== 'early') throw new Error(`variant ${variant} exists for early fusion only`)
-  if (strategy === 'early') {
-    if (variant === 'complete-case') return {fill: 'raw-zero', presenceInputs: false, masking: false, completeCase: true}
-    // With presence indicators the fill value only has to be harmless: the training mean (standardised 0).
-    if (variant === 'indicators') return {fill: 'mean', presenceInputs: true, masking: false, completeCase: false}
-    return {fill: 'mean', presenceInputs: true, masking: true, completeCase: false}
-  }
-  return {fill: 'mean', presenceInputs: true, masking: true, completeCase: false}
-}
-
 class TfFusionModel implements FusionModel {
   constructor(
     private readonly tf: Tf,
     readonly strategy: Strategy,
-    readonly variant: Variant,
+    private readonly opts: Required<AbsentInputs>,
     readonly config: TrainingConfig,
     private readonly net: TF.LayersModel,
     private stats: Stats | null,
@@ -146,18 +138,13 @@ class TfFusionModel implements FusionModel {
     return this.history
   }
 
-  private get opts() {
-    return settings(this.strategy, this.variant)
-  }
-
   private fills(stats: Stats): Record<string, Float32Array> {
     return Object.fromEntries(
       this.config.modalities.map((m) => [
         m.name,
-        fillVector(
+        this.opts.fill(
           stats,
           m.name,
-          this.opts.fill,
           modelShape(m).reduce((a, s) => a * s, 1),
         ),
       ]),
@@ -240,11 +227,6 @@ class TfFusionModel implements FusionModel {
     train = prepare(this.config, train)
     const o = this.opts
     let rows = Uint32Array.from({length: train.n}, (_, i) => i)
-    if (o.completeCase) {
-      const complete = rows.filter((r) => this.config.modalities.every((m) => train.modalities[m.name].present[r] === 1))
-      // With fewer than two complete cases there is nothing to learn from: fall back to every sample.
-      if (complete.length >= 2) rows = complete
-    }
     if (rows.length === 0) throw new Error('cannot train on an empty dataset')
     let valRows = new Uint32Array(0)
     const split = fit.validationSplit ?? (rows.length >= 200 ? 0.1 : 0)
@@ -439,14 +421,13 @@ class TfFusionModel implements FusionModel {
 
   async save(dir: string): Promise<void> {
     if (!this.stats) throw new Error('the model has not been trained: nothing to save')
+    if (this.opts.fill !== meanFill) throw new Error('a model with its own fill for absent inputs cannot be saved')
     mkdirSync(dir, {recursive: true})
     await saveLayersModel(this.tf, this.net, dir)
     const o = this.opts
     const meta: Meta = {
       format: META_FORMAT,
       strategy: this.strategy,
-      variant: this.variant,
-      fill: o.fill,
       presenceInputs: o.presenceInputs,
       masking: o.masking,
       stats: this.stats,
@@ -461,16 +442,14 @@ class TfFusionModel implements FusionModel {
   }
 }
 
-export async function createModel(config: TrainingConfig, opts: {strategy?: Strategy; variant?: Variant; seed?: number; quiet?: boolean} = {}): Promise<FusionModel> {
+export async function createModel(config: TrainingConfig, opts: {strategy?: Strategy; absentInputs?: AbsentInputs; seed?: number; quiet?: boolean} = {}): Promise<FusionModel> {
   const strategy = opts.strategy ?? config.strategy
-  const variant = opts.variant ?? 'default'
   if (!STRATEGIES.includes(strategy)) throw new Error(`unknown strategy ${String(strategy)}`)
-  if (!VARIANTS.includes(variant)) throw new Error(`unknown variant ${String(variant)}`)
-  const s = settings(strategy, variant)
+  const absent = {...SHIPPED, ...opts.absentInputs}
   await initBackend({quiet: opts.quiet ?? true})
   const tf = await loadTf()
-  const net = buildNetwork(tf, config, {strategy, presenceInputs: s.presenceInputs, seed: opts.seed ?? config.training.seed})
-  return new TfFusionModel(tf, strategy, variant, config, net, null)
+  const net = buildNetwork(tf, config, {strategy, presenceInputs: absent.presenceInputs, seed: opts.seed ?? config.training.seed})
+  return new TfFusionModel(tf, strategy, absent, config, net, null)
 }
 
 export async function loadModel(dir: string, opts: {quiet?: boolean} = {}): Promise<FusionModel> {
@@ -484,5 +463,5 @@ export async function loadModel(dir: string, opts: {quiet?: boolean} = {}): Prom
   const {fusionLayers} = await import('./layers.js')
   fusionLayers(tf) // registers the custom layers before deserialising
   const net = await loadLayersModel(tf, dir)
-  return new TfFusionModel(tf, meta.strategy, meta.variant, config, net, meta.stats, meta.history)
+  return new TfFusionModel(tf, meta.strategy, {...SHIPPED, presenceInputs: meta.presenceInputs, masking: meta.masking}, config, net, meta.stats, meta.history)
 }

@@ -5,20 +5,14 @@
 // Each modality's features are standardised with the mean and standard deviation of the TRAINING
 // samples where that modality is present (stored with the model): per feature for mlp encoders,
 // per channel for conv encoders (a pixel or a step is not a feature of its own). Absent (or
-// masked) inputs are then filled with one constant vector per modality:
-//   - `raw-zero` (the naive complete-case baseline only): the raw value 0, standardised - what
-//     zero-padding a concatenated input means for features on real, non-centred scales (a lab value
-//     of 0 is far off the scale);
-//   - `mean`: the training mean (standardised 0), for every shipped strategy: early fusion reads
-//     presence indicators beside it, the others ignore absent inputs (placeholders, masked
-//     attention, skipped late-fusion models).
+// masked) inputs are then filled with the training mean (standardised 0), for every strategy: early
+// fusion reads presence indicators beside it, the others ignore absent inputs (placeholders, masked
+// attention, skipped late-fusion models).
 // Padded steps of a sequence are 0 (the mean) and masked out by the conv1d encoder's pooling.
 // Token ids (embedding1d) are read as they are, never standardised: an absent text is all padding
 // (id 0), and padding - past `steps` or id 0 anywhere - is masked out of the pooling.
 import type {Dataset, ModalityBlock} from '../dataset.js'
 import {modelShape, modelSize, resolveEncoder, type ModalityConfig, type TrainingConfig} from '../config.js'
-
-export type Fill = 'raw-zero' | 'mean'
 
 export interface Stats {
   /** Per modality: means and standard deviations, per feature (mlp) or per channel (conv). */
@@ -156,12 +150,9 @@ export function computeStats(config: TrainingConfig, data: Dataset, rows: Uint32
   return {mean, std, label}
 }
 
-/** One sample's fill values (length `size`, the size the model reads). */
-export function fillVector(stats: Stats, name: string, fill: Fill, size = stats.mean[name].length): Float32Array {
-  const mu = stats.mean[name]
-  const sd = stats.std[name]
-  const w = mu.length
-  return Float32Array.from({length: size}, (_, j) => (fill === 'raw-zero' ? (0 - mu[j % w]) / sd[j % w] : 0))
+/** One sample's fill values for an absent input (length `size`, the size the model reads): the training mean, 0 once standardised. */
+export function meanFill(_stats: Stats, _name: string, size: number): Float32Array {
+  return new Float32Array(size)
 }
 
 /** Presence flags of the given rows, row-major (rows x K). */
