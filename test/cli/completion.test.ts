@@ -4,6 +4,7 @@ import {spawnSync} from 'node:child_process'
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
+import {requireOrSkip} from '../helpers/requires.js'
 import {runInProcess} from '../helpers/in-process.js'
 import {tempDir} from '../helpers/run-cli.js'
 
@@ -50,7 +51,8 @@ describe('fuseplan completion', () => {
     expect(shell('bash', ['-c', `source ${file}; complete -p fuseplan`])).toBe('complete -o default -F _fuseplan_completion fuseplan\n')
   })
 
-  it.skipIf(!has('zsh'))('zsh: the same, with descriptions (compsys functions stubbed to print what they are given)', async () => {
+  it('zsh: the same, with descriptions (compsys functions stubbed to print what they are given)', async (ctx) => {
+    requireOrSkip(ctx, has('zsh') ? undefined : 'zsh is not installed (apt-get install zsh)')
     const file = await script('zsh')
     shell('zsh', ['-n', file])
     const ask = (...words: string[]): string =>
@@ -69,7 +71,8 @@ source ${file}; words=(fuseplan "$@"); CURRENT=\${#words}; _fuseplan`,
     expect(ask('recommend', '')).toBe('FILES\n')
   })
 
-  it.skipIf(!has('fish'))('fish: the same, through fish’s own `complete -C`', async () => {
+  it('fish: the same, through fish’s own `complete -C`', async (ctx) => {
+    requireOrSkip(ctx, has('fish') ? undefined : 'fish is not installed (apt-get install fish)')
     const file = await script('fish')
     const ask = (line: string): string[] =>
       shell('fish', ['--no-config', '-c', `source ${file}; complete -C ${JSON.stringify(line)}`])

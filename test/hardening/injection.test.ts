@@ -7,10 +7,8 @@ import fc from 'fast-check'
 import {parse} from 'yaml'
 import {describe, expect, it} from 'vitest'
 import {runInProcess} from '../helpers/in-process.js'
-import {ROOT, tempDir} from '../helpers/run-cli.js'
+import {tempDir} from '../helpers/run-cli.js'
 import {damage, expectCleanExit, runs, textMutation, toYaml} from './fuzz-helpers.js'
-
-const hasScaffold = existsSync(join(ROOT, 'dist', 'src', 'commands', 'scaffold.js'))
 
 const HOSTILE_NAMES = [
   '../../evil',
@@ -54,7 +52,7 @@ function listTree(dir: string): string[] {
   return readdirSync(dir, {recursive: true, withFileTypes: false}).map(String).sort()
 }
 
-describe.runIf(hasScaffold)('scaffold refuses hostile names', () => {
+describe('scaffold refuses hostile names', () => {
   it('a hostile profile, modality or cohort name is a schema error at file:line:col; nothing is written anywhere', async () => {
     for (const name of HOSTILE_NAMES) {
       const dir = tempDir('fuseplan-inject-')
@@ -68,7 +66,7 @@ describe.runIf(hasScaffold)('scaffold refuses hostile names', () => {
   }, 120_000)
 })
 
-describe.runIf(hasScaffold)('scaffold keeps free text out of code', () => {
+describe('scaffold keeps free text out of code', () => {
   it('hostile descriptions end up as data only: no generated .ts file contains them, YAML and JSON read back the same text', async () => {
     const dir = tempDir('fuseplan-inject-')
     writeFileSync(join(dir, 'profile.yaml'), profile({description: HOSTILE_TEXT, modalityDescription: HOSTILE_TEXT}))
@@ -101,7 +99,7 @@ function readdirSafe(p: string): boolean {
   }
 }
 
-describe.runIf(hasScaffold)('scaffold never writes outside --out', () => {
+describe('scaffold never writes outside --out', () => {
   it('a symlink planted inside --out pointing elsewhere is not written through', async () => {
     const dir = tempDir('fuseplan-inject-')
     const outside = join(dir, 'outside')

@@ -2,13 +2,17 @@
 // as the README writes it: the commands are read from the README, not copied here. Then what a
 // user meets next: a batch with a corrupt image, training data with bad lines, an edited source.
 //
+// Then a second project, attention fusion on a wearable profile, runs its own tests, trains and
+// predicts with one modality: its sources are the same static template files, so it runs the first
+// project's compiled dist/ (the test checks the sources are byte-identical) instead of compiling again.
+//
 // Two stand-ins keep it fast and offline: `npm install` runs `npm run prepare` (what npm install
 // runs once the packages are there; the project sits inside the repo's .tmp/, so Node finds
 // fuseplan's own node_modules), and every command gets FUSEPLAN_QUICK=1, the README's documented
 // smoke-run switch.
 import {spawnSync} from 'node:child_process'
-import {mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync} from 'node:fs'
-import {join} from 'node:path'
+import {cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync} from 'node:fs'
+import {join, relative} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import {ROOT, runCli} from '../helpers/run-cli.js'
 
@@ -132,5 +136,47 @@ describe('the README of a generated image project', () => {
     const second = sh('npm run predict --silent -- data/request.json')
     expect(second.stderr).not.toContain('building the project')
     expect(second.stdout).toBe(first.stdout)
+  })
+})
+
+/** The compiled inputs of a project: every file under src/ and test/, bin/run.js and tsconfig.json. */
+function compiledInputs(project: string): Record<string, string> {
+  const files = ['src', 'test'].flatMap((d) =>
+    readdirSync(join(project, d), {recursive: true, withFileTypes: true})
+      .filter((e) => e.isFile())
+      .map((e) => relative(project, join(e.parentPath, e.name))),
+  )
+  return Object.fromEntries([...files, 'bin/run.js', 'tsconfig.json'].sort().map((f) => [f, readFileSync(join(project, f), 'utf8')]))
+}
+
+describe('a generated attention project (wearable-afib)', () => {
+  const other = join(base, 'attention')
+
+  it('passes its own tests, then trains and predicts with modalities absent', {timeout: 240_000}, () => {
+    expect(existsSync(join(dir, 'dist', 'test', 'model.test.js')), 'the README project was built first').toBe(true)
+    expect(runCli(['scaffold', 'examples/wearable-afib.yaml', '--out', other, '--strategy', 'attention']).status).toBe(0)
+    expect(compiledInputs(other)).toEqual(compiledInputs(dir))
+    cpSync(join(dir, 'dist'), join(other, 'dist'), {recursive: true})
+    const node = (args: string[], input?: string) => spawnSync(process.execPath, args, {cwd: other, encoding: 'utf8', timeout: 180_000, env: {...userEnv(), FUSEPLAN_QUICK: '0'}, input})
+    const test = node(['--test', 'dist/test/backend.test.js', 'dist/test/data.test.js', 'dist/test/model.test.js'])
+    expect(test.stdout).toMatch(/# fail 0/)
+    expect(test.stdout).toMatch(/# pass [1-9]/)
+    expect(test.stdout).toMatch(/^ok \d+ - attention fusion model$/m)
+    expect(test.stdout).toMatch(/^ok \d+ - model math on the wasm backend$/m)
+    expect(test.status).toBe(0)
+
+    // The scripts, as a user runs them: train briefly, then predict a request with only one modality.
+    const train = node(['dist/src/scripts/train.js', '--epochs', '2', '--samples', '300'])
+    expect(train.stderr).toContain('tfjs backend: wasm')
+    expect(train.status).toBe(0)
+    expect(existsSync(join(other, 'model', 'model.json'))).toBe(true)
+    expect(node(['dist/src/scripts/synth.js', '--train', '2', '--test', '2']).status).toBe(0)
+    const sample = JSON.parse(readFileSync(join(other, 'data', 'test.jsonl'), 'utf8').split('\n')[0]) as {inputs: Record<string, unknown>}
+    const [keep] = Object.keys(sample.inputs).filter((k) => sample.inputs[k] !== null)
+    const predict = node(['dist/src/scripts/predict.js'], JSON.stringify({inputs: {[keep]: sample.inputs[keep]}}))
+    expect(predict.status, predict.stderr).toBe(0)
+    const answer = JSON.parse(predict.stdout) as {modalitiesUsed: string[]; prediction?: number}
+    expect(answer.modalitiesUsed).toEqual([keep])
+    expect(Number.isFinite(answer.prediction ?? NaN)).toBe(true)
   })
 })
