@@ -5,8 +5,7 @@ import {evaluateRules} from '../engine/index.js'
 import type {RuleSet} from '../engine/types.js'
 import type {Profile} from '../profile/types.js'
 import {buildMaskingPlan, maskingShortfalls} from './masking.js'
-import {masksModalities, TIE_BREAK} from '../profile/strategies.js'
-import {STRATEGY_INFO} from './strategies.js'
+import {masksModalities, STRATEGY_DEFINITIONS, TIE_BREAK} from '../strategies/index.js'
 import {STRATEGIES, type Strategy, type StrategyOption} from './types.js'
 
 /** Rule id under which the built-in invariant-6 guard reports (see src/decision/masking.ts). */
@@ -34,7 +33,7 @@ export function chooseStrategy(profile: Profile, ruleSet: RuleSet, opts: {trace?
     const adjustments = ev.scores[strategy]
     const exclusions = ev.exclusions[strategy]
     const score = Math.round(adjustments.reduce((s, a) => s + a.delta, 0) * 1000) / 1000
-    const info = STRATEGY_INFO[strategy]
+    const info = STRATEGY_DEFINITIONS[strategy]
     return {
       strategy,
       score,

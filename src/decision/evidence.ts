@@ -7,7 +7,7 @@
 import {existsSync, readFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {ENGINEERING_GROUNDS, type Strategy} from '../profile/strategies.js'
+import {strategyDefinition, type Strategy} from '../strategies/index.js'
 
 /** The facts a regime is read from (src/facts). */
 export interface RegimeFacts {
@@ -175,7 +175,7 @@ export function confidenceFromEvidence(strategy: Strategy, facts: RegimeFacts, t
         regime,
         evidenceRegime: key,
         evidence: e,
-        note: `Equivalent: ${name} was ${counts}, ${where}. The runner-up is as good within the margin, so the choice among them rests on engineering grounds, not on the measurement: ${ENGINEERING_GROUNDS[strategy]}.`,
+        note: `Equivalent: ${name} was ${counts}, ${where}. The runner-up is as good within the margin, so the choice among them rests on engineering grounds, not on the measurement: ${strategyDefinition(strategy).engineeringGrounds}.`,
       }
     }
     return {

@@ -1,11 +1,10 @@
 // The decision contract (docs/design.md#output-contracts). `fuseplan recommend --format json` serialises a
 // Decision; scaffold and evaluate read one. Keep keys stable: scripts outside the project read them.
 import type {RegimeCall, StrategyEvidence} from './evidence.js'
-import type {Sensitivity} from './sensitivity.js'
 import type {DecisionFinding, ScoreReason, TraceEntry} from '../engine/types.js'
-import type {Strategy} from '../profile/strategies.js'
+import type {Strategy} from '../strategies/index.js'
 
-export {STRATEGIES, type Strategy} from '../profile/strategies.js'
+export {STRATEGIES, type Strategy} from '../strategies/index.js'
 export type {DecisionFinding, ScoreReason, TraceEntry} from '../engine/types.js'
 
 export interface StrategyOption {

@@ -1,7 +1,7 @@
 // Running a rule set over one profile: evaluate each enabled rule's condition (and forEach), collect
 // its effects, and record a trace entry for every rule, fired or not, with the values it read.
 import type {DocPath, Severity} from '../findings.js'
-import {isStrategy, type Strategy} from '../profile/strategies.js'
+import {isStrategy, STRATEGIES, type Strategy} from '../strategies/index.js'
 import type {DecisionFinding, ScoreReason, TraceEntry} from './types.js'
 import type {Profile} from '../profile/types.js'
 import type {Facts} from '../facts/index.js'
@@ -70,6 +70,10 @@ function resolveRead(ctx: CelContext, path: string): unknown {
   return cur
 }
 
+function perStrategy<T>(make: () => T): Record<Strategy, T> {
+  return Object.fromEntries(STRATEGIES.map((s) => [s, make()])) as Record<Strategy, T>
+}
+
 function asStrategy(value: string, ruleId: string): Strategy {
   if (isStrategy(value)) return value
   throw new Error(`rule ${ruleId} named unknown strategy "${value}"`)
@@ -78,8 +82,8 @@ function asStrategy(value: string, ruleId: string): Strategy {
 export function evaluateRules(ruleSet: RuleSet, profile: Profile, facts: Facts, opts: EvaluateOptions = {}): Evaluation {
   const ev: Evaluation = {
     trace: [],
-    scores: {early: [], intermediate: [], late: [], attention: []},
-    exclusions: {early: [], intermediate: [], late: [], attention: []},
+    scores: perStrategy(() => []),
+    exclusions: perStrategy(() => []),
     masking: {notes: [], sources: {}},
     transfer: null,
     findings: [],

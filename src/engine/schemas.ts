@@ -8,7 +8,7 @@
 import type {ValidateFunction} from 'ajv/dist/2020.js'
 import {createRequire} from 'node:module'
 import type {DocPath} from '../findings.js'
-import {STRATEGIES} from '../profile/strategies.js'
+import {STRATEGIES} from '../strategies/index.js'
 import {compileSchema, pointerToPath, precompiledValidator, valueAt} from '../profile/validate.js'
 import type {SourceDocument} from '../profile/source.js'
 import type {LoadProblem} from './loader.js'

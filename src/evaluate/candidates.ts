@@ -1,12 +1,13 @@
 // The strategies `fuseplan evaluate` trains and compares (docs/design.md#evaluate-the-decision-checked). Each candidate is a
-// fusion strategy plus the way it treats absent modalities. All of them run the model code the
-// scaffolded project ships (templates/project/src/model), so the check tests the code users get.
-import type {Strategy} from '../decision/types.js'
+// fusion strategy plus the way it treats absent modalities; each strategy's file in src/strategies/
+// declares its candidates. All of them run the model code the scaffolded project ships
+// (templates/project/src/model), so the check tests the code users get.
 import type {AbsentInputs} from '../../templates/project/src/model/index.js'
 import type {Stats} from '../../templates/project/src/model/pipeline.js'
+import {CANDIDATE_DEFINITIONS, STRATEGY_DEFINITIONS, STRATEGIES, type CandidateDefinition, type CandidateId, type Strategy} from '../strategies/index.js'
 
-export type Variant = 'complete-case' | 'indicators' | 'masked' | 'skip-absent'
-export type CandidateId = 'early/complete-case' | 'early/indicators' | 'intermediate' | 'attention' | 'late'
+export type {CandidateId} from '../strategies/index.js'
+export type Variant = CandidateDefinition['variant']
 
 export interface Candidate {
   id: CandidateId
@@ -31,68 +32,39 @@ export function rawZeroFill(stats: Stats, name: string, size: number): Float32Ar
   return Float32Array.from({length: size}, (_, j) => (0 - mu[j % w]) / sd[j % w])
 }
 
-export const CANDIDATES: readonly Candidate[] = [
-  {
-    id: 'early/complete-case',
-    strategy: 'early',
-    variant: 'complete-case',
-    absentInputs: {fill: rawZeroFill, presenceInputs: false, masking: false},
-    completeCasesOnly: true,
-    label: 'early, complete cases (naive)',
-    description: 'Early fusion trained only on samples with every modality; absent inputs are zero-filled at inference.',
-  },
-  {
-    id: 'early/indicators',
-    strategy: 'early',
-    variant: 'indicators',
-    // As scaffold ships it: mean fill, one presence bit per modality, the masking plan.
-    completeCasesOnly: false,
-    label: 'early + presence indicators',
-    description: 'Early fusion on all samples, absent inputs mean-filled, one presence bit per modality, trained with the masking plan.',
-  },
-  {
-    id: 'intermediate',
-    strategy: 'intermediate',
-    variant: 'masked',
-    completeCasesOnly: false,
-    label: 'intermediate + masking',
-    description: 'Per-modality encoders, learned placeholders, trained with the masking plan.',
-  },
-  {
-    id: 'attention',
-    strategy: 'attention',
-    variant: 'masked',
-    completeCasesOnly: false,
-    label: 'attention + masking',
-    description: 'Modality tokens with masked attention, trained with the masking plan.',
-  },
-  {
-    id: 'late',
-    strategy: 'late',
-    variant: 'skip-absent',
-    completeCasesOnly: false,
-    label: 'late',
-    description: 'One model per modality; absent modalities are skipped when predictions are combined.',
-  },
-]
+function absentInputsOf(d: CandidateDefinition): AbsentInputs | undefined {
+  if (!d.absentInputs) return undefined
+  const {fill, ...rest} = d.absentInputs
+  return fill === 'raw-zero' ? {...rest, fill: rawZeroFill} : rest
+}
+
+/** In report order. */
+export const CANDIDATES: readonly Candidate[] = CANDIDATE_DEFINITIONS.map((d) => ({
+  id: d.id as CandidateId,
+  strategy: d.strategy,
+  variant: d.variant,
+  ...(d.absentInputs ? {absentInputs: absentInputsOf(d)} : {}),
+  completeCasesOnly: d.completeCasesOnly,
+  label: d.label,
+  description: d.description,
+}))
 
 export const CANDIDATE_IDS: readonly CandidateId[] = CANDIDATES.map((c) => c.id)
 
-const ALIASES: Record<string, CandidateId> = {
-  'early/complete-case': 'early/complete-case',
-  'complete-case': 'early/complete-case',
-  naive: 'early/complete-case',
-  baseline: 'early/complete-case',
-  'early/indicators': 'early/indicators',
-  indicators: 'early/indicators',
-  early: 'early/indicators',
-  intermediate: 'intermediate',
-  'intermediate/masked': 'intermediate',
-  attention: 'attention',
-  'attention/masked': 'attention',
-  late: 'late',
-  'late/skip-absent': 'late',
+function withRole(role: NonNullable<CandidateDefinition['role']>): CandidateId {
+  const found = CANDIDATE_DEFINITIONS.filter((d) => d.role === role)
+  if (found.length !== 1) throw new Error(`${found.length} candidates have the role ${role}; exactly one must`)
+  return found[0].id as CandidateId
 }
+
+/** Early fusion on complete cases, zero-filled: the baseline every recommendation is held against. */
+export const NAIVE_BASELINE: CandidateId = withRole('naive-baseline')
+/** Early fusion with presence indicators: whether presence carries signal shows in its lift. */
+export const PRESENCE_INDICATORS: CandidateId = withRole('presence-indicators')
+/** The candidate effective robustness is measured against. */
+export const ROBUSTNESS_REFERENCE: CandidateId = withRole('robustness-reference')
+
+const ALIASES: Record<string, CandidateId> = Object.fromEntries(CANDIDATE_DEFINITIONS.flatMap((d) => [d.id, ...d.aliases].map((name) => [name, d.id as CandidateId])))
 
 export class CandidateListError extends Error {
   override name = 'CandidateListError'
@@ -111,7 +83,7 @@ export function parseCandidates(list: string): Candidate[] {
       for (const id of CANDIDATE_IDS) wanted.add(id)
       continue
     }
-    const id = ALIASES[name]
+    const id = Object.hasOwn(ALIASES, name) ? ALIASES[name] : undefined
     if (!id) throw new CandidateListError(`unknown candidate "${raw.trim()}"; expected a comma list of ${CANDIDATE_IDS.join(', ')} (or all)`)
     wanted.add(id)
   }
@@ -119,15 +91,15 @@ export function parseCandidates(list: string): Candidate[] {
   return CANDIDATES.filter((c) => wanted.has(c.id))
 }
 
+const RECOMMENDED = Object.fromEntries(CANDIDATE_DEFINITIONS.filter((d) => d.recommended).map((d) => [d.strategy, d.id as CandidateId])) as Record<Strategy, CandidateId>
+
 /** The candidate that stands for a recommended strategy (early fusion is recommended with indicators). */
 export function candidateForStrategy(strategy: Strategy | null): CandidateId | null {
-  if (strategy === null) return null
-  return strategy === 'early' ? 'early/indicators' : strategy
+  return strategy === null ? null : RECOMMENDED[strategy]
 }
 
-export const STRATEGY_NAMES: Record<Strategy, string> = {
-  early: 'early fusion',
-  intermediate: 'intermediate fusion',
-  attention: 'attention-based fusion',
-  late: 'late fusion',
-}
+/** The candidates in the verdict's sentences: "early fusion with presence indicators". */
+export const CANDIDATE_PROSE = Object.fromEntries(CANDIDATE_DEFINITIONS.map((d) => [d.id, d.inProse])) as Record<CandidateId, string>
+
+/** The strategies in prose: "late fusion". */
+export const STRATEGY_NAMES = Object.fromEntries(STRATEGIES.map((s) => [s, STRATEGY_DEFINITIONS[s].label.toLowerCase()])) as Record<Strategy, string>

@@ -26,7 +26,7 @@ import {subset} from '../../templates/project/src/data/ops.js'
 import type {Dataset} from '../../templates/project/src/dataset.js'
 import type {AbsentInputs} from '../../templates/project/src/model/index.js'
 import {deriveSeed} from '../../templates/project/src/random.js'
-import {CANDIDATES, candidateForStrategy, type Candidate, type CandidateId} from './candidates.js'
+import {CANDIDATES, candidateForStrategy, NAIVE_BASELINE, ROBUSTNESS_REFERENCE, type Candidate, type CandidateId} from './candidates.js'
 import {chooseMetric, computeMetric, higherIsBetter, METRIC_LABELS, type MetricSpec} from './metrics.js'
 import {DEFAULT_MISSING_RATES, effectiveRobustness, relativeRobustness} from './robustness.js'
 import {completeCaseRows, imposePattern, meanImpute, observedAvailability, presentMeans, sweepDataset, zeroOffsetSd} from './simulate.js'
@@ -419,7 +419,7 @@ export async function runJob(prepared: PreparedEvaluation, job: Job, modelCode: 
     } else {
       run.complete = await score(data.complete)
     }
-    if (cand.id === 'early/complete-case' && optional.length > 0) {
+    if (cand.id === NAIVE_BASELINE && optional.length > 0) {
       // The same model with absent inputs mean-imputed (training means of the rows it saw)
       // instead of zero-filled: what zero-fill itself costs on this profile.
       run.zeroFillCheck = {zeroFilled: run.deployment, meanImputed: await score(meanImpute(data.deployment, presentMeans(trainSet)))}
@@ -572,7 +572,7 @@ function summariseRuns(frame: Frame, notes: string[], candidates: readonly Candi
   for (const r of results.filter((r) => Number.isNaN(r.metrics.deployment))) notes.push(`${r.label}: no training sample carries every modality, so it could not be trained; its metrics are n/a.`)
 
   // Effective robustness against late fusion (needs the late curve).
-  const late = results.find((r) => r.id === 'late')
+  const late = results.find((r) => r.id === ROBUSTNESS_REFERENCE)
   if (late && late.sweep.every((v) => !Number.isNaN(v))) {
     for (const r of results) {
       if (r.sweep.some((v) => Number.isNaN(v))) continue
@@ -594,7 +594,7 @@ function judge(frame: Frame, results: StrategyResult[], runs: Map<string, SeedRu
   const trained = results.filter((r) => !Number.isNaN(r.metrics.deployment))
   const pool = trained.length > 0 ? trained : results
   const best = empiricalBest(spec, pool)
-  const zeroChecks = (runs.get('early/complete-case') ?? []).map((r) => r.zeroFillCheck).filter((c): c is {zeroFilled: number; meanImputed: number} => c !== undefined)
+  const zeroChecks = (runs.get(NAIVE_BASELINE) ?? []).map((r) => r.zeroFillCheck).filter((c): c is {zeroFilled: number; meanImputed: number} => c !== undefined)
   const zeroFillCheck = zeroChecks.length > 0 ? {zeroFilled: round(mean(zeroChecks.map((c) => c.zeroFilled))), meanImputed: round(mean(zeroChecks.map((c) => c.meanImputed)))} : null
 
   // Paired bootstrap variances of one seed's test set, per pair of candidates (symmetric, computed once).

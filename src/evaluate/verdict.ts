@@ -2,7 +2,7 @@
 // recommended strategy, by how much, and what happened to the naive baseline. Sentences are written
 // to be quoted in a review, with the numbers in them.
 import type {Strategy} from '../decision/types.js'
-import {STRATEGY_NAMES, type CandidateId} from './candidates.js'
+import {CANDIDATE_PROSE, NAIVE_BASELINE, PRESENCE_INDICATORS, STRATEGY_NAMES, type CandidateId} from './candidates.js'
 import {computeMetric, METRIC_LABELS, type MetricSpec} from './metrics.js'
 import {Rng, deriveSeed} from '../../templates/project/src/random.js'
 import type {StrategyResult, Verdict, VerdictKind, ZeroFillModality} from './types.js'
@@ -67,9 +67,7 @@ export function empiricalBest(spec: MetricSpec, results: readonly StrategyResult
 }
 
 function name(r: StrategyResult): string {
-  if (r.id === 'early/complete-case') return 'the naive baseline (early fusion on complete cases, zero-filled)'
-  if (r.id === 'early/indicators') return 'early fusion with presence indicators'
-  return STRATEGY_NAMES[r.strategy] + (r.variant === 'masked' ? ' with masking' : '')
+  return CANDIDATE_PROSE[r.id]
 }
 
 function capital(s: string): string {
@@ -110,7 +108,7 @@ export const PRESENCE_SIGNAL_GAIN = 0.005
  */
 export function presenceSignalExplanation(spec: MetricSpec, results: readonly StrategyResult[], informative: readonly string[]): string | null {
   if (informative.length === 0) return null
-  const indicators = results.find((r) => r.id === 'early/indicators')
+  const indicators = results.find((r) => r.id === PRESENCE_INDICATORS)
   if (!indicators) return null
   const lift = gain(spec, indicators.metrics.deployment, indicators.metrics.complete)
   if (!(lift > PRESENCE_SIGNAL_GAIN)) return null
@@ -261,7 +259,7 @@ export function buildVerdict(input: VerdictInput): Verdict {
   const seedsNeeded = kind === 'inconclusive' && input.seeds > 1 ? seedsNeededOverall(input.comparisons) : null
 
   let baseline: string | null = null
-  const naive = results.find((r) => r.id === 'early/complete-case')
+  const naive = results.find((r) => r.id === NAIVE_BASELINE)
   const compare = rec ?? best
   if (naive && compare.id !== naive.id) {
     const drop = gain(spec, compare.metrics.deployment, naive.metrics.deployment)

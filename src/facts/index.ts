@@ -5,7 +5,7 @@
 // that none lacks one); FACT_DOCS collects the descriptions for `rules list --facts` and
 // docs/rules.md.
 import type {Profile, Modality} from '../profile/types.js'
-import {STRATEGIES, type Strategy} from '../profile/strategies.js'
+import {STRATEGIES, type Strategy} from '../strategies/index.js'
 import {encoderMs, estimateLatency, latencyText, latencyUncertainty} from './latency.js'
 
 /** A presence pattern counts for the evaluation plan when its share reaches this (docs/design.md#masking-plan: 1%). */

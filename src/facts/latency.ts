@@ -3,11 +3,8 @@
 // Per-modality encoder cost e(m) is the profile's `encoderLatencyMs` when given (measure it at the
 // budget's percentile: it is used as is), otherwise a default per modality type (DEFAULT_ENCODER_MS,
 // mean CPU cost of a small encoder at batch 1) multiplied by TAIL_FACTOR when the budget is at p90 or
-// above; GPU divides the defaults by GPU_SPEEDUP. The strategies differ in what runs on top:
-//   early         one network over the concatenated inputs: sum(e) + one head
-//   intermediate  one encoder per modality, fused embeddings: sum(e) + fusion layer + one head
-//   late          one model per modality: sum(e) + one head per modality + the combiner
-//   attention     modality tokens + attention across them: sum(e) + attention (grows with tokens²) + one head
+// above; GPU divides the defaults by GPU_SPEEDUP. The strategies differ in what runs on top of
+// sum(e): each strategy's `overheadMs` (src/strategies/<name>.ts), divided by GPU_SPEEDUP on a GPU.
 // Encoders run one after another (a single inference worker), so the estimate is an upper bound for
 // deployments that run encoders in parallel. Batch b multiplies the per-request cost by b (a request
 // waits for its whole batch). Every constant is fuseplan's own default, not a measurement: give
@@ -21,7 +18,7 @@
 // to be uncertain (`strategiesNearBudget`; the ADR asks for a measurement), and numbers are shown at the precision the uncertainty
 // allows (`latencyText`: "42 ± 4 ms", never "41.95 ms" against a 41.9 ms budget).
 import type {Modality, ModalityType, Profile} from '../profile/types.js'
-import type {Strategy} from '../profile/strategies.js'
+import {STRATEGIES, STRATEGY_DEFINITIONS, type Strategy} from '../strategies/index.js'
 
 export const DEFAULT_ENCODER_MS: Record<ModalityType, number> = {
   tabular: 0.2,
@@ -31,12 +28,6 @@ export const DEFAULT_ENCODER_MS: Record<ModalityType, number> = {
   text: 8,
   image: 20,
 }
-export const HEAD_MS = 0.05
-export const FUSION_MS = 0.1
-export const LATE_HEAD_MS = 0.05
-export const LATE_COMBINER_MS = 0.02
-export const ATTENTION_BASE_MS = 0.3
-export const ATTENTION_PER_TOKEN_PAIR_MS = 0.02
 export const GPU_SPEEDUP = 5
 export const TAIL_FACTOR = 1.5
 export const TAIL_PERCENTILE = 90
@@ -86,12 +77,7 @@ export function estimateLatency(profile: Profile): Record<Strategy, number> {
   const n = profile.modalities.length
   const sum = profile.modalities.reduce((s, m) => s + encoderMs(m, profile.latency), 0)
   const batch = profile.latency?.batch ?? 1
-  return {
-    early: round((sum + HEAD_MS * scale) * batch),
-    intermediate: round((sum + (FUSION_MS + HEAD_MS) * scale) * batch),
-    late: round((sum + (n * LATE_HEAD_MS + LATE_COMBINER_MS) * scale) * batch),
-    attention: round((sum + (ATTENTION_BASE_MS + ATTENTION_PER_TOKEN_PAIR_MS * n * n + HEAD_MS) * scale) * batch),
-  }
+  return Object.fromEntries(STRATEGIES.map((s) => [s, round((sum + STRATEGY_DEFINITIONS[s].overheadMs(n) * scale) * batch)])) as Record<Strategy, number>
 }
 
 function round(x: number): number {

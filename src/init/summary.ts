@@ -3,7 +3,7 @@
 import {dirname} from 'node:path'
 import {loadProfileText, type LoadedProfile, type ProfileChecker} from '../profile/load.js'
 import type {Decision} from '../decision/types.js'
-import {STRATEGY_DEFINITIONS} from '../profile/strategies.js'
+import {STRATEGY_DEFINITIONS} from '../strategies/index.js'
 import type {Profile} from '../profile/types.js'
 import {fmtShare} from './flow.js'
 

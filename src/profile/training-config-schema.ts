@@ -3,7 +3,7 @@
 
 import {MAX_MODALITIES, MAX_PATTERNS, MODALITY_NAME_SOURCE, share} from './schema.js'
 import {METRICS} from './metrics.js'
-import {STRATEGIES} from './strategies.js'
+import {STRATEGIES} from '../strategies/index.js'
 import {ENCODER_KINDS} from '../../templates/project/src/config.js'
 
 export const TRAINING_CONFIG_SCHEMA_ID = 'https://fuseplan.dev/schemas/v1/training-config.json'

@@ -2,6 +2,7 @@
 // Values only: the generated model code is static and reads this file at run time.
 import type {Decision, Strategy} from '../decision/types.js'
 import {defaultMetricFor} from '../profile/metrics.js'
+import {SAFEST} from '../strategies/index.js'
 import type {Modality, Profile} from '../profile/types.js'
 import {defaultEncoder, scaleInputs, type EncoderConfig, type Metric, type ModalityConfig, type ModalityType, type TrainingConfig} from '../../templates/project/src/config.js'
 
@@ -55,7 +56,7 @@ export function encoderFor(modality: {type: ModalityType; inputShape: number[]})
 }
 
 export function buildTrainingConfig(profile: Profile, decision: Decision, opts: BuildOptions = {}): TrainingConfig {
-  const strategy = opts.strategy ?? decision.strategy ?? 'late'
+  const strategy = opts.strategy ?? decision.strategy ?? SAFEST
   const masks = new Map(decision.masking.modalities.map((m) => [m.name, m]))
   const modalities: ModalityConfig[] = profile.modalities.map((m) => {
     const shape = inputShapeOf(m)

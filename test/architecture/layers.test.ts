@@ -9,7 +9,7 @@ import {ROOT} from '../helpers/run-cli.js'
 /** Bottom to top. A file belongs to the first layer whose prefix it starts with. */
 const LAYERS: [name: string, prefixes: string[]][] = [
   ['base', ['src/util/', 'src/findings.ts']],
-  ['profile', ['src/profile/']],
+  ['profile', ['src/profile/', 'src/strategies/']],
   ['facts', ['src/facts/']],
   ['engine', ['src/engine/']],
   ['decision', ['src/decision/']],

@@ -1,10 +1,9 @@
 // The strategy registry is the one list: every copy and every table keyed by strategy follows it.
 import {describe, expect, it} from 'vitest'
 import {STRATEGIES as TEMPLATE_STRATEGIES} from '../../templates/project/src/config.js'
-import {STRATEGY_INFO} from '../../src/decision/strategies.js'
-import {isStrategy, masksModalities, STRATEGIES, STRATEGY_DEFINITIONS, TIE_BREAK} from '../../src/profile/strategies.js'
+import {isStrategy, masksModalities, STRATEGIES, STRATEGY_DEFINITIONS, TIE_BREAK} from '../../src/strategies/index.js'
 import {trainingConfigSchema} from '../../src/profile/training-config-schema.js'
-import {CANDIDATES} from '../../src/evaluate/candidates.js'
+import {CANDIDATES, candidateForStrategy, NAIVE_BASELINE, PRESENCE_INDICATORS, ROBUSTNESS_REFERENCE} from '../../src/evaluate/candidates.js'
 import {decide} from '../../src/decision/decide.js'
 import {loadProfile} from '../../src/profile/load.js'
 import {adrTitle} from '../../src/formatters/decision/adr.js'
@@ -14,14 +13,33 @@ describe('strategy registry', () => {
     expect([...TEMPLATE_STRATEGIES]).toEqual([...STRATEGIES])
   })
 
-  it('the tie-break order ranks every strategy once', () => {
+  it('the tie-break order ranks every strategy once, the one that degrades most gracefully first', () => {
+    expect(new Set(STRATEGIES.map((s) => STRATEGY_DEFINITIONS[s].tieBreakRank)).size).toBe(STRATEGIES.length)
     expect([...TIE_BREAK].sort()).toEqual([...STRATEGIES].sort())
+    expect(TIE_BREAK.map((s) => STRATEGY_DEFINITIONS[s].tieBreakRank)).toEqual(
+      [...TIE_BREAK.keys()].map((i) => [...STRATEGIES.map((s) => STRATEGY_DEFINITIONS[s].tieBreakRank)].sort((a, b) => a - b)[i]),
+    )
   })
 
-  it('the TrainingConfig schema, the advice table and evaluate take exactly the registry', () => {
+  it('the TrainingConfig schema and evaluate take exactly the registry', () => {
     expect(trainingConfigSchema.properties.strategy.enum).toEqual([...STRATEGIES])
-    expect(Object.keys(STRATEGY_INFO).sort()).toEqual([...STRATEGIES].sort())
     expect([...new Set(CANDIDATES.map((c) => c.strategy))].sort()).toEqual([...STRATEGIES].sort())
+  })
+
+  it('each strategy has exactly one candidate that stands for it, and every candidate one id, alias, position, colour and marker', () => {
+    for (const s of STRATEGIES) {
+      const own = STRATEGY_DEFINITIONS[s].candidates
+      expect(
+        own.filter((c) => c.recommended),
+        s,
+      ).toHaveLength(1)
+      expect(candidateForStrategy(s)).toBe(own.find((c) => c.recommended)!.id)
+    }
+    const all = STRATEGIES.flatMap((s) => STRATEGY_DEFINITIONS[s].candidates)
+    for (const key of ['id', 'listOrder', 'shortName', 'chartColor', 'marker', 'htmlColor'] as const) expect(new Set(all.map((c) => c[key])).size, key).toBe(all.length)
+    const names = all.flatMap((c) => [c.id, ...c.aliases])
+    expect(new Set(names).size).toBe(names.length)
+    expect([NAIVE_BASELINE, PRESENCE_INDICATORS, ROBUSTNESS_REFERENCE].every((id) => CANDIDATES.some((c) => c.id === id))).toBe(true)
   })
 
   it('isStrategy accepts the ids and nothing inherited', () => {

@@ -5,7 +5,7 @@ import {describe, expect, it} from 'vitest'
 import {decide} from '../../src/decision/decide.js'
 import {decisionLine, previewLine} from '../../src/init/summary.js'
 import {loadProfileText} from '../../src/profile/load.js'
-import {STRATEGY_DEFINITIONS} from '../../src/profile/strategies.js'
+import {STRATEGY_DEFINITIONS} from '../../src/strategies/index.js'
 import {ROOT} from '../helpers/run-cli.js'
 
 function example(name: string) {

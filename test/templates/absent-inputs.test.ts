@@ -1,5 +1,5 @@
 // The ADR's sentence on what each strategy does with an absent input (src/decision/strategies.ts,
-// STRATEGY_INFO.absentInputs) against what the generated network does: a learned placeholder is
+// STRATEGY_DEFINITIONS[s].absentInputs) against what the generated network does: a learned placeholder is
 // named only where changing it changes the prediction for an absent modality, presence bits only
 // where they reach the fusion layer.
 import type * as TF from '@tensorflow/tfjs'
@@ -7,8 +7,7 @@ import {beforeAll, describe, expect, it} from 'vitest'
 import {initBackend, loadTf} from '../../dist/templates/project/src/backend.js'
 import {buildNetwork} from '../../dist/templates/project/src/model/networks.js'
 import {modelShape} from '../../dist/templates/project/src/config.js'
-import {STRATEGY_INFO} from '../../src/decision/strategies.js'
-import {STRATEGIES} from '../../src/profile/strategies.js'
+import {STRATEGIES, STRATEGY_DEFINITIONS} from '../../src/strategies/index.js'
 import {tinyConfig} from './fixtures.js'
 
 beforeAll(async () => {
@@ -21,7 +20,7 @@ describe.each(STRATEGIES)('%s fusion: the ADR says what the network does', (stra
     const base = tinyConfig(strategy)
     const config = {...base, masking: {...base.masking, presenceBits: bits}}
     const net = buildNetwork(tf, config, {strategy, presenceInputs: true, seed: 1})
-    const text = STRATEGY_INFO[strategy].absentInputs(bits)
+    const text = STRATEGY_DEFINITIONS[strategy].absentInputs(bits)
     // Predictions for 4 rows with modality 1 absent, before and after moving its placeholder.
     const n = 4
     const K = config.modalities.length

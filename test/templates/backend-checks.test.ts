@@ -9,7 +9,7 @@ import type {ModalityConfig, TrainingConfig} from '../../templates/project/src/c
 import {initBackend, loadTf} from '../../dist/templates/project/src/backend.js'
 import {AVOIDED_KERNELS, GRADIENT_TOLERANCE, gradientChecks, gradientError, networkKernels} from '../../dist/templates/project/src/model/checks.js'
 import {encoderFor} from '../../src/scaffold/training-config.js'
-import {STRATEGIES} from '../../src/profile/strategies.js'
+import {STRATEGIES} from '../../src/strategies/index.js'
 import {tinyConfig} from './fixtures.js'
 
 type Tf = Awaited<ReturnType<typeof loadTf>>

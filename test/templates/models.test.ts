@@ -12,7 +12,7 @@ import {fusionLayers} from '../../dist/templates/project/src/model/layers.js'
 import {createModel, loadModel, type AbsentInputs, type FusionModel} from '../../dist/templates/project/src/model/index.js'
 import {computeStats, presenceOf} from '../../dist/templates/project/src/model/pipeline.js'
 import {rawZeroFill} from '../../src/evaluate/candidates.js'
-import {STRATEGIES} from '../../src/profile/strategies.js'
+import {STRATEGIES} from '../../src/strategies/index.js'
 import {tinyConfig} from './fixtures.js'
 
 const NAMES = ['ehr', 'cxr', 'genomics']

@@ -13,8 +13,7 @@
 // - Only the date varies from day to day; `--date` pins it. Everything else is a pure function of the
 //   Decision, so identical input gives byte-identical output.
 import {createHash} from 'node:crypto'
-import {STRATEGY_INFO} from '../../decision/strategies.js'
-import {masksModalities} from '../../profile/strategies.js'
+import {masksModalities, STRATEGY_DEFINITIONS} from '../../strategies/index.js'
 import type {AdrRendering} from '../../decision/records.js'
 import type {Decision, Strategy, StrategyOption} from '../../decision/types.js'
 import {latencyText} from '../../facts/latency.js'
@@ -194,7 +193,7 @@ function driversSection(d: Decision, ruleSet?: RuleSet): string[] {
 function optionsSection(d: Decision): string[] {
   const out: string[] = []
   out.push('## Considered Options', '')
-  out.push(...bullets(d.options.map((o) => `${label(o.strategy)}: ${STRATEGY_INFO[o.strategy].summary}`)), '')
+  out.push(...bullets(d.options.map((o) => `${label(o.strategy)}: ${STRATEGY_DEFINITIONS[o.strategy].summary}`)), '')
 
   return out
 }
@@ -308,7 +307,7 @@ function prosAndConsSection(d: Decision): string[] {
   out.push('## Pros and Cons of the Options', '')
   for (const o of d.options) {
     out.push(`### ${label(o.strategy)}`, '')
-    out.push(STRATEGY_INFO[o.strategy].summary, '')
+    out.push(STRATEGY_DEFINITIONS[o.strategy].summary, '')
     // Rule packs write some pros and cons (score and exclusion reasons): escaped like all user text.
     out.push(...o.pros.map((p) => `* Good, because ${md(lowerFirst(p))}`))
     out.push(...o.cons.map((c) => `* Bad, because ${md(lowerFirst(c))}`))
@@ -329,7 +328,7 @@ function maskingSection(d: Decision): string[] {
     `Mode: ${mk.mode === 'patterns' ? 'sample a target presence pattern per training sample from the observed deployment patterns' : 'drop each modality independently'}. ` +
       `Warm-up: ${mk.warmupEpochs} epoch${mk.warmupEpochs === 1 ? '' : 's'} without masking, then a ${mk.rampEpochs}-epoch linear ramp to the drop probabilities below. ` +
       `Floor: ${num(mk.floor)} (required modalities are never dropped). A sample never loses all of its present modalities. ` +
-      (d.strategy ? `With ${label(d.strategy).toLowerCase()}: ${lowerFirst(STRATEGY_INFO[d.strategy].absentInputs(mk.presenceBits))}` : ''),
+      (d.strategy ? `With ${label(d.strategy).toLowerCase()}: ${lowerFirst(STRATEGY_DEFINITIONS[d.strategy].absentInputs(mk.presenceBits))}` : ''),
     '',
   )
   out.push('| Modality | Deployment a | Training t | Drop probability q | Effective missing rate 1 - t(1 - q) | Deployment missing rate 1 - a | Covers availability | Note |')

@@ -1,5 +1,5 @@
 // Small text helpers shared by the decision formatters.
-import {STRATEGY_DEFINITIONS, type Strategy} from '../../profile/strategies.js'
+import {STRATEGY_DEFINITIONS, type Strategy} from '../../strategies/index.js'
 import {escapeMarkdown} from '../../util/text.js'
 
 export function pct(x: number): string {

@@ -1,9 +1,8 @@
 // Terminal line chart of the robustness sweep (metric vs missing rate), drawn with asciichart.
 // Points between the measured rates are linearly interpolated so the chart is wide enough to read.
 import {createRequire} from 'node:module'
-import type {CandidateId} from '../../evaluate/candidates.js'
 import type {EvaluationResult} from '../../evaluate/types.js'
-import {num, paint, SHORT_NAMES} from './util.js'
+import {byCandidate, num, paint, SHORT_NAMES} from './util.js'
 
 interface AsciiChart {
   plot(series: number[] | number[][], cfg?: {height?: number; colors?: string[]; format?: (x: number) => string; min?: number; max?: number}): string
@@ -13,7 +12,7 @@ interface AsciiChart {
 const asciichart = createRequire(import.meta.url)('asciichart') as AsciiChart
 
 /** Colour per candidate on a colour terminal (the HTML report uses the same hues). */
-const SERIES_COLORS: Record<CandidateId, string> = {'early/complete-case': 'red', 'early/indicators': 'yellow', intermediate: 'green', attention: 'magenta', late: 'blue'}
+const SERIES_COLORS = byCandidate('chartColor')
 
 export interface ChartOptions {
   color: boolean
@@ -38,7 +37,7 @@ export function resample(rates: readonly number[], values: readonly number[], co
 }
 
 /** Marker per candidate when there is no colour: each series is drawn with its own character. */
-export const MARKERS: Record<CandidateId, string> = {'early/complete-case': 'x', 'early/indicators': '+', intermediate: 'o', attention: '#', late: '*'}
+const MARKERS = byCandidate('marker')
 
 type PlotCfg = {height: number; min: number; max: number; format: (x: number) => string}
 

@@ -7,15 +7,9 @@ import {createRequire} from 'node:module'
 import path from 'node:path'
 import type {CandidateId} from '../../evaluate/candidates.js'
 import type {EvaluationResult} from '../../evaluate/types.js'
-import {intervalText, num, patternName, reductionsText, scheduleText, signed, SHORT_NAMES} from './util.js'
+import {byCandidate, intervalText, num, patternName, reductionsText, scheduleText, signed, SHORT_NAMES} from './util.js'
 
-export const CANDIDATE_COLORS: Record<CandidateId, string> = {
-  'early/complete-case': '#d62728',
-  'early/indicators': '#ff7f0e',
-  intermediate: '#2ca02c',
-  attention: '#9467bd',
-  late: '#1f77b4',
-}
+const CANDIDATE_COLORS = byCandidate('htmlColor')
 
 let chartJs: string | undefined
 

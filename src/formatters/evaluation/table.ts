@@ -1,7 +1,7 @@
 // Terminal table of an evaluation: one row per candidate (full data, deployment, robustness), the
 // per-pattern metrics, the sweep at a few rates, then the verdict in words.
 import type {EvaluationResult} from '../../evaluate/types.js'
-import type {CandidateId} from '../../evaluate/candidates.js'
+import {NAIVE_BASELINE, type CandidateId} from '../../evaluate/candidates.js'
 import {escapeControlLine} from '../../util/text.js'
 import {columns, intervalText, num, paint, patternShortName, reductionsText, scheduleText, signed, SHORT_NAMES, wrapText} from './util.js'
 
@@ -48,7 +48,7 @@ export function formatEvaluationTable(result: EvaluationResult, opts: TableOptio
       String(s.trainingSamples),
       num(s.metrics.complete),
       ...(onData ? [num(s.metrics.asCollected)] : []),
-      s.id === best ? p.green(dep) : s.id === 'early/complete-case' && s.id !== best ? p.red(dep) : dep,
+      s.id === best ? p.green(dep) : s.id === NAIVE_BASELINE && s.id !== best ? p.red(dep) : dep,
       sim.seeds.length > 1 ? num(s.spread) : '',
       num(s.relativeRobustness),
       signed(s.effectiveRobustness),
@@ -95,7 +95,7 @@ export function formatEvaluationTable(result: EvaluationResult, opts: TableOptio
 
   const cs = result.verdict.comparisons
   if (cs.length > 0) {
-    const crow: string[][] = [[p.bold(`${SHORT_NAMES[result.recommendedCandidate ?? 'late'] ?? 'recommended'} against`), p.bold('gap'), p.bold('90% interval'), p.bold('word')]]
+    const crow: string[][] = [[p.bold(`${result.recommendedCandidate ? SHORT_NAMES[result.recommendedCandidate] : 'recommended'} against`), p.bold('gap'), p.bold('90% interval'), p.bold('word')]]
     for (const c of cs) crow.push([SHORT_NAMES[c.against as CandidateId] ?? c.against, signed(c.gap), intervalText(c), kindText(c.kind, p)])
     out.push(p.bold('The recommendation against each candidate') + p.dim(` (gap in ${m.label}, positive: the recommendation is ahead; margin ±${num(result.verdict.equivalenceMargin)})`))
     out.push(...columns(crow, [false, true, true, false]))

@@ -1,15 +1,16 @@
 // Helpers shared by the evaluation formatters: short candidate names, number formatting, colour.
-import type {CandidateId} from '../../evaluate/candidates.js'
 import type {EvaluationResult} from '../../evaluate/types.js'
 import type {Comparison} from '../../evaluate/compare.js'
+import {CANDIDATE_DEFINITIONS, type CandidateDefinition, type CandidateId} from '../../strategies/index.js'
 
-export const SHORT_NAMES: Record<CandidateId, string> = {
-  'early/complete-case': 'naive',
-  'early/indicators': 'early+ind',
-  intermediate: 'intermediate',
-  attention: 'attention',
-  late: 'late',
+/** Each candidate's definition field (src/strategies/<name>.ts), by candidate id. */
+export function byCandidate<K extends keyof CandidateDefinition>(key: K): Record<CandidateId, CandidateDefinition[K]> {
+  const out: Partial<Record<CandidateId, CandidateDefinition[K]>> = {}
+  for (const d of CANDIDATE_DEFINITIONS) out[d.id as CandidateId] = d[key]
+  return out as Record<CandidateId, CandidateDefinition[K]>
 }
+
+export const SHORT_NAMES = byCandidate('shortName')
 
 export function num(v: number | null | undefined, digits = 3): string {
   if (v === null || v === undefined || Number.isNaN(v)) return 'n/a'

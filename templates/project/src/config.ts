@@ -5,9 +5,10 @@
 // say; `fuseplan lint` also checks it against the profile it came from.
 import {readFileSync} from 'node:fs'
 import {parse} from 'yaml'
-import {validate as validateSchema} from './config.validate.js'
+import {STRATEGIES, validate as validateSchema} from './config.validate.js'
 
-export const STRATEGIES = ['early', 'intermediate', 'late', 'attention'] as const
+/** The fusion strategies (their networks: model/strategies/), as the schema lists them. */
+export {STRATEGIES}
 export type Strategy = (typeof STRATEGIES)[number]
 export type TaskType = 'binary' | 'multiclass' | 'regression'
 export const METRICS = ['auroc', 'auprc', 'accuracy', 'macro_f1', 'rmse', 'mae'] as const

@@ -232,6 +232,13 @@ export class DatasetBuilder {
   }
 }
 
+/** Builds a Dataset from validated samples, throwing at the first unusable one; image paths are relative to `baseDir`. */
+export function toDataset(config: TrainingConfig, samples: Sample[], where: (i: number) => string = (i) => `sample ${i + 1}`, baseDir = '.'): Dataset {
+  const builder = new DatasetBuilder(config, baseDir)
+  samples.forEach((s, i) => builder.add(s, where(i)))
+  return builder.build()
+}
+
 /** Lines of a text, numbered from 1. */
 function* textLines(text: string): Generator<{line: number; text: string}> {
   let line = 0

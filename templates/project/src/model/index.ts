@@ -13,6 +13,7 @@ import {loadLayersModel, saveLayersModel} from './io.js'
 import {deploymentPresence, fullMaskingFrom, ModalityDropout, scheduleFor} from './masking.js'
 import {score} from '../metrics.js'
 import {buildNetwork, encoderPrefix} from './networks.js'
+import {NETWORKS} from './strategies/index.js'
 import {batchInputs, checkDataset, computeStats, meanFill, prepare, presenceOf, stepMasks, type Stats} from './pipeline.js'
 
 export type {Strategy} from '../config.js'
@@ -279,7 +280,7 @@ class TfFusionModel implements FusionModel {
           const presence = dropout ? dropout.apply(natural.slice(), epoch) : natural
           const inputs = this.tensors(train, batchRows, presence, stats, fills)
           const y = tf.tensor1d(Float32Array.from(idx, (i) => labels[i]))
-          const weightsT = this.strategy === 'late' ? this.modalityWeights(natural, idx.length) : null
+          const weightsT = NETWORKS[this.strategy].perModalityOutputs ? this.modalityWeights(natural, idx.length) : null
           const {value, grads} = optimizer.computeGradients(() => {
             const out = this.net.apply(inputs, {training: true}) as TF.Tensor | TF.Tensor[]
             if (!Array.isArray(out)) return tf.mean(this.rowLoss(out, y)) as TF.Scalar

@@ -1,4 +1,5 @@
-// The four fusion networks, built with the tfjs functional API from the training config.
+// The fusion networks, built with the tfjs functional API from the training config: the parts every
+// strategy shares are here, each strategy's own network is in strategies/<name>.ts.
 //
 // Inputs (in order): one `x_<i>` per modality in the shape its encoder reads (`modelShape`:
 // flattened for mlp, [h, w, C] for conv2d, [T, C] for conv1d, [T] token ids for embedding1d),
@@ -10,16 +11,11 @@
 //   encoder_i     mlp: dense (ReLU) per hidden layer -> dropout -> dense embedding
 //                 conv2d/conv1d: conv blocks -> global mean+max pool -> hidden dense -> dropout -> dense embedding
 //                 embedding1d: token vectors -> the conv1d encoder over them
-//   early         concat(x..., [p...]) -> dense -> dense -> output            (p only with indicators;
-//                 conv modalities enter through their pooled conv features, not raw pixels)
-//   intermediate  encoder_i(x_i) -> PresenceGate(placeholder_i) ; concat(..., p) -> dense -> output
-//   attention     encoder_i(x_i) -> PresenceGate -> tokens -> masked multi-head attention (+residual) -> mean over present tokens ; concat(pooled, p) -> dense -> output
-//   late          trunk_i(x_i) -> output_i per modality ; learned weighted mean over present ones.
-//                 Outputs [combined, per-modality (n,K,C)].
 import type * as TF from '@tensorflow/tfjs'
 import type {Tf} from '../backend.js'
 import {modelShape, outputUnits, resolveEncoder, type Strategy, type TrainingConfig} from '../config.js'
 import {fusionLayers} from './layers.js'
+import {NETWORKS} from './strategies/index.js'
 
 /** Prefix of every layer of modality i's encoder. */
 export const encoderPrefix = (i: number) => `enc_${i}_`
@@ -85,49 +81,22 @@ export function buildNetwork(tf: Tf, config: TrainingConfig, spec: NetworkSpec):
   }
   const encoder = (i: number): TF.SymbolicTensor => dense(kinds[i].embedding, `${encoderPrefix(i)}embedding`, 'linear').apply(trunk(i)) as TF.SymbolicTensor
 
-  switch (spec.strategy) {
-    case 'early': {
-      // Raw inputs for mlp modalities (the classic early fusion); conv modalities contribute their
-      // pooled conv features, since raw pixels or steps through one dense layer do not learn.
-      const parts = config.modalities.map((_, i) => (kinds[i].kind === 'mlp' ? xs[i] : trunk(i)))
-      let h = concat(presence ? [...parts, presence] : parts, 'early_concat')
-      h = dense(hidden, 'early_dense_0').apply(h) as TF.SymbolicTensor
-      h = dense(Math.max(4, Math.floor(hidden / 2)), 'early_dense_1').apply(h) as TF.SymbolicTensor
-      const out = dense(C, 'output', 'linear').apply(h) as TF.SymbolicTensor
-      return tf.model({inputs, outputs: out, name: 'fuseplan_early'})
-    }
-    case 'intermediate': {
-      if (!presence) throw new Error('intermediate fusion needs presence inputs')
-      const gated = config.modalities.map((_, i) => new L.PresenceGate({name: `placeholder_${i}`, seed: seed++}).apply([encoder(i), ps[i]]) as TF.SymbolicTensor)
-      const parts = config.masking.presenceBits ? [...gated, presence] : gated
-      let h = concat(parts, 'fusion_concat')
-      h = dense(hidden, 'fusion_dense').apply(h) as TF.SymbolicTensor
-      const out = dense(C, 'output', 'linear').apply(h) as TF.SymbolicTensor
-      return tf.model({inputs, outputs: out, name: 'fuseplan_intermediate'})
-    }
-    case 'attention': {
-      if (!presence) throw new Error('attention fusion needs presence inputs')
-      const width = kinds[0].embedding
-      for (const e of kinds) {
-        if (e.embedding !== width) throw new Error('attention fusion needs the same encoder.embedding for every modality')
-      }
-      const gated = config.modalities.map((_, i) => new L.PresenceGate({name: `placeholder_${i}`, seed: seed++}).apply([encoder(i), ps[i]]) as TF.SymbolicTensor)
-      const tokens = new L.StackTokens({name: 'tokens', typeEmbedding: true, seed: seed++}).apply(gated) as TF.SymbolicTensor
-      const attended = new L.MaskedAttention({name: 'attention', heads: config.fusion.heads, seed: (seed += 4)}).apply([tokens, presence]) as TF.SymbolicTensor
-      const residual = tf.layers.add({name: 'attention_residual'}).apply([tokens, attended]) as TF.SymbolicTensor
-      // No layer normalisation: with one attention block it adds little and is the slowest op on wasm.
-      const pooled = new L.MaskedMeanPool({name: 'pool'}).apply([residual, presence]) as TF.SymbolicTensor
-      let h = concat(config.masking.presenceBits ? [pooled, presence] : [pooled], 'fusion_concat')
-      h = dense(hidden, 'fusion_dense').apply(h) as TF.SymbolicTensor
-      const out = dense(C, 'output', 'linear').apply(h) as TF.SymbolicTensor
-      return tf.model({inputs, outputs: out, name: 'fuseplan_attention'})
-    }
-    case 'late': {
-      if (!presence) throw new Error('late fusion needs presence inputs')
-      const outs = config.modalities.map((_, i) => dense(C, `late_${i}_output`, 'linear').apply(trunk(i, [hidden])) as TF.SymbolicTensor)
-      const stacked = new L.StackTokens({name: 'per_modality'}).apply(outs) as TF.SymbolicTensor
-      const combined = new L.PresenceWeightedMean({name: 'output'}).apply([stacked, presence]) as TF.SymbolicTensor
-      return tf.model({inputs, outputs: [combined, stacked], name: 'fuseplan_late'})
-    }
-  }
+  return NETWORKS[spec.strategy].build({
+    tf,
+    L,
+    config,
+    C,
+    hidden,
+    kinds,
+    xs,
+    ps,
+    presence,
+    inputs,
+    nextSeed: () => seed++,
+    skipSeeds: (k) => (seed += k),
+    dense,
+    concat,
+    trunk,
+    encoder,
+  })
 }
