@@ -8,8 +8,7 @@ export const intermediate = {
   label: 'Intermediate fusion',
   masksModalities: true,
   tieBreakRank: 0,
-  engineeringGrounds:
-    'intermediate fusion degrades gracefully when availability shifts (an absent modality becomes a learned placeholder) at the latency of one network',
+  engineeringGrounds: 'intermediate fusion degrades gracefully when availability shifts (an absent modality becomes a learned placeholder) at the latency of one network',
   summary: 'One encoder per modality; their embeddings are fused and a joint head predicts.',
   absentInputs: (bits: boolean) =>
     `An absent or dropped modality's embedding is replaced by a learned placeholder (one per modality, the same for dropped and truly missing inputs)${bits ? ', and presence bits are fed to the fusion layer beside the embeddings' : ''}.`,

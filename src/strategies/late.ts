@@ -9,8 +9,7 @@ export const late = {
   label: 'Late fusion',
   masksModalities: false,
   tieBreakRank: 2,
-  engineeringGrounds:
-    'late fusion degrades most gracefully (an absent modality only removes its own vote), at the cost of one model per modality to serve',
+  engineeringGrounds: 'late fusion degrades most gracefully (an absent modality only removes its own vote), at the cost of one model per modality to serve',
   noFitFallback: true,
   summary: 'One model per modality; their predictions are combined, skipping the models whose input is absent.',
   absentInputs: () =>
