@@ -53,7 +53,7 @@ process.stdout.write('rule-file.validate.cjs, config.validate.cjs: rule-file and
 // maxLength) is inlined, and any other one fails the build. The file is committed, because the
 // template compiles with fuseplan's own sources: the build rewrites it when the schema changed, and
 // test/scaffold/config-validator.test.ts fails while the committed copy is stale.
-const {trainingConfigSchema} = await import(join(root, 'dist', 'src', 'profile', 'training-config-schema.js'))
+const {trainingConfigSchema} = await import(join(root, 'dist', 'src', 'scaffold', 'training-config-schema.js'))
 const {trainingConfigValidatorSource} = await import(join(root, 'scripts', 'config-validator.js'))
 const validatorPath = join(root, 'templates', 'project', 'src', 'config.validate.ts')
 const validatorSource = trainingConfigValidatorSource(trainingConfigSchema, PROFILE_SCHEMA_OPTIONS)

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {FuseplanCommand} from '../cli/base-command.js'
 import {profileSchema} from '../profile/schema.js'
-import {trainingConfigSchema} from '../profile/training-config-schema.js'
+import {trainingConfigSchema} from '../scaffold/training-config-schema.js'
 import {configSchema, ruleFileSchema} from '../engine/schemas.js'
 import {writeFileAtomic} from '../util/fs.js'
 

@@ -13,7 +13,7 @@ import {loadProfile, type ProfileChecker} from '../profile/load.js'
 import {compileSchema, schemaFindings} from '../profile/validate.js'
 import type {Profile} from '../profile/types.js'
 import {profileHash} from '../decision/decide.js'
-import {trainingConfigSchema} from '../profile/training-config-schema.js'
+import {trainingConfigSchema} from '../scaffold/training-config-schema.js'
 import {consistencyProblems, type TrainingConfig} from '../../templates/project/src/config.js'
 
 export interface TrainingConfigLintContext {

@@ -7,7 +7,7 @@ import {fileURLToPath} from 'node:url'
 import {Document, isScalar, stringify, visit} from 'yaml'
 import type {Decision, Strategy} from '../decision/types.js'
 import type {Profile} from '../profile/types.js'
-import {trainingConfigSchema} from '../profile/training-config-schema.js'
+import {trainingConfigSchema} from './training-config-schema.js'
 import type {TrainingConfig} from './training-config.js'
 
 export const CONFIG_FILE = 'fuseplan.training.yaml'

@@ -21,6 +21,7 @@ const LAYERS: [name: string, prefixes: string[]][] = [
 /** Imports between two uses that are part of the design, with the reason. */
 const USES_MAY_IMPORT: Record<string, {to: string; why: string}> = {
   'src/evaluate/': {to: 'src/scaffold/', why: 'evaluate trains each candidate as scaffold ships it (its TrainingConfig)'},
+  'src/lint/': {to: 'src/scaffold/', why: 'lint checks fuseplan.training.yaml against the TrainingConfig schema scaffold writes'},
 }
 
 function layerOf(file: string): number {

@@ -2,7 +2,7 @@
 import {describe, expect, it} from 'vitest'
 import {STRATEGIES as TEMPLATE_STRATEGIES} from '../../templates/project/src/config.js'
 import {isStrategy, masksModalities, STRATEGIES, STRATEGY_DEFINITIONS, TIE_BREAK} from '../../src/strategies/index.js'
-import {trainingConfigSchema} from '../../src/profile/training-config-schema.js'
+import {trainingConfigSchema} from '../../src/scaffold/training-config-schema.js'
 import {CANDIDATES, candidateForStrategy, NAIVE_BASELINE, PRESENCE_INDICATORS, ROBUSTNESS_REFERENCE} from '../../src/evaluate/candidates.js'
 import {decide} from '../../src/decision/decide.js'
 import {loadProfile} from '../../src/profile/load.js'

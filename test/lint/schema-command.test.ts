@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {runInProcess} from '../helpers/in-process.js'
 import {PROFILE_SCHEMA_ID} from '../../src/profile/schema.js'
-import {TRAINING_CONFIG_SCHEMA_ID} from '../../src/profile/training-config-schema.js'
+import {TRAINING_CONFIG_SCHEMA_ID} from '../../src/scaffold/training-config-schema.js'
 import {tempDir} from '../helpers/run-cli.js'
 
 /** Every property schema below `node` has a title and a description (editors show them). */

@@ -7,7 +7,7 @@ import {defaultMetric as initDefault} from '../../src/init/fields.js'
 import {defaultMetricFor, METRICS, METRICS_FOR_TASK, TASK_TYPES} from '../../src/profile/metrics.js'
 import {profileSchema} from '../../src/profile/schema.js'
 import {defaultMetric as scaffoldDefault} from '../../src/scaffold/training-config.js'
-import {trainingConfigSchema} from '../../src/profile/training-config-schema.js'
+import {trainingConfigSchema} from '../../src/scaffold/training-config-schema.js'
 import type {Profile} from '../../src/profile/types.js'
 
 describe('metric table', () => {

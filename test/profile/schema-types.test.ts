@@ -32,7 +32,8 @@ describe('schema-derived types', () => {
       [
         `import type {TrainingConfig} from '${from('templates/project/src/config.js')}'`,
         `import type {Profile} from '${from('src/profile/types.js')}'`,
-        `import type {MutuallyAssignable, ProfileFromSchema, TrainingConfigFromSchema} from '${from('src/profile/schema-types.js')}'`,
+        `import type {MutuallyAssignable, ProfileFromSchema} from '${from('src/profile/schema-types.js')}'`,
+        `import type {TrainingConfigFromSchema} from '${from('src/scaffold/training-config-types.js')}'`,
         `export const same: [MutuallyAssignable<Profile, ProfileFromSchema>, MutuallyAssignable<TrainingConfig, TrainingConfigFromSchema>] = [true, true]`,
         ...drifted.map((t, i) => {
           const derived = t.includes('Profile') ? 'ProfileFromSchema' : 'TrainingConfigFromSchema'

@@ -1,8 +1,10 @@
 // JSON Schema (draft 2020-12) for `kind: TrainingConfig` (fuseplan.training.yaml in a scaffolded
-// project). Every property has a title and a description for yaml-language-server completion.
+// project). Every property has a title and a description for yaml-language-server completion. It lives
+// with scaffold, not with the profile contract: it reads the generated project's own lists (encoder
+// kinds), and the profile layer never reaches into templates/.
 
-import {MAX_MODALITIES, MAX_PATTERNS, MODALITY_NAME_SOURCE, share} from './schema.js'
-import {METRICS} from './metrics.js'
+import {MAX_MODALITIES, MAX_PATTERNS, MODALITY_NAME_SOURCE, share} from '../profile/schema.js'
+import {METRICS} from '../profile/metrics.js'
 import {STRATEGIES} from '../strategies/index.js'
 import {ENCODER_KINDS} from '../../templates/project/src/config.js'
 
