@@ -1,12 +1,12 @@
 // Commands that take a PROFILE argument share this: load the rules that apply to it and the profile,
 // print every problem as file:line:col, and stop with exit 2 when the profile cannot be used.
 import {existsSync} from 'node:fs'
-import {relative} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {dirname} from 'node:path'
 import {checkProfile, loadRuleSet, RuleLoadError, type RuleSet} from '../engine/index.js'
 import {failure, ruleLoadFailure} from './base-command.js'
 import type {Finding} from '../findings.js'
+import {displayPath} from '../util/fs.js'
 import {escapeControlLine} from '../util/text.js'
 import {loadProfile} from '../profile/load.js'
 import type {Profile} from '../profile/types.js'
@@ -44,10 +44,6 @@ export function formatFindingLine(filePath: string, f: Finding): string {
 }
 
 /** A path as the user would type it: relative when inside the working directory, else absolute. */
-export function displayPath(filePath: string): string {
-  const rel = relative(process.cwd(), filePath)
-  return rel && !rel.startsWith('..') ? rel : filePath
-}
 
 export interface RuleOptions {
   /** Explicit config file (--config); otherwise one is searched upward from the profile. */

@@ -1,25 +1,17 @@
 import {confirm, checkbox, input, select} from '@inquirer/prompts'
 import {Flags} from '@oclif/core'
 import {existsSync, rmSync, statSync} from 'node:fs'
-import {basename, dirname, join, resolve} from 'node:path'
+import {resolve} from 'node:path'
 import {invocation} from '../cli/invocation.js'
-import {displayPath} from '../cli/load-profile.js'
-import {pathToString} from '../findings.js'
 import {FuseplanCommand} from '../cli/base-command.js'
-import {measureData, parseMapSpec, readMappingFile, type ColumnMapping, type Measurement} from '../init/data.js'
+import type {Measurement} from '../init/data.js'
 import {InitInputError} from '../init/fields.js'
-import {guessMapping, isIdColumn, labelCandidates, mappedColumns, mappingAsFlags} from '../init/guess.js'
-import {looksLikeImagePaths} from '../init/images.js'
-import {collectProfile, type PromptFns} from '../init/flow.js'
-import {answerChoices, recordingPrompts, type AskedQuestion} from '../init/replay.js'
-import {decisionLine, lintProfileText, summarise} from '../init/summary.js'
-import {readSmallText, suppliedFromFlags} from '../init/supplied.js'
+import type {PromptFns} from '../init/flow.js'
+import {converse, draftPath, measureFromData} from '../init/session.js'
+import {suppliedFromFlags} from '../init/supplied.js'
 import type {Profile} from '../profile/types.js'
-import {schemaRefFrom} from '../profile/shipped-schema.js'
 import {profileToYaml} from '../profile/write.js'
-import {parse as parseYaml} from 'yaml'
-import {readBoundedFile} from '../util/read.js'
-import {writeFileAtomic} from '../util/fs.js'
+import {displayPath, writeFileAtomic} from '../util/fs.js'
 import {escapeControl} from '../util/text.js'
 
 export default class Init extends FuseplanCommand {
@@ -121,17 +113,12 @@ Spec syntax (values may be "double-quoted" to contain commas):
       }
       let measurement: Measurement | undefined
       if (flags['from-data']) {
-        const file = flags['from-data']
-        const format = flags['data-format'] as 'csv' | 'jsonl' | undefined
-        const mappings: ColumnMapping[] = []
-        if (flags.mapping) mappings.push(...readMappingFile(flags.mapping, readSmallText(flags.mapping)))
-        for (const spec of flags.map ?? []) mappings.push(parseMapSpec(spec))
-        // One pass with every column in one group lists the columns and what they hold (and reports
-        // a malformed file at its place); the label and the guessed mapping are decided from it.
-        const survey = await measureData(file, [{modality: 'all', columns: ['*'], where: '--from-data'}], {format})
-        const label = await this.labelColumn(survey, flags.label, mappings, interactive, prompts, say)
-        if (mappings.length === 0) mappings.push(...(await this.guessedMapping(file, survey, label, interactive, prompts, say)))
-        measurement = await measureData(file, mappings, {label, format})
+        measurement = await measureFromData(
+          {file: flags['from-data'], format: flags['data-format'] as 'csv' | 'jsonl' | undefined, mappingFile: flags.mapping, mapSpecs: flags.map ?? [], label: flags.label},
+          interactive,
+          prompts,
+          say,
+        )
       } else if (flags.map || flags.mapping || flags.label) {
         return fail('--map, --mapping and --label describe a data file; pass it with --from-data FILE.')
       }
@@ -140,64 +127,7 @@ Spec syntax (values may be "double-quoted" to contain commas):
         if (outExists) say(`Note: ${displayPath(out)} exists; you will be asked before it is replaced.`)
       }
 
-      // Answers of an unfinished run (declined at "Write ...?") can be resumed: they become the defaults.
-      const draft = draftPath(out)
-      let previous: Partial<Profile> | undefined
-      if (interactive && existsSync(draft)) {
-        const saved = readDraft(draft)
-        if (saved && (await prompts.confirm({message: `Resume from the answers you left in ${displayPath(draft)} (they become the defaults)?`, default: true}))) previous = saved
-      }
-      let profile: Profile
-      let text: string
-      // The questions of the last pass, and the one the user chose to change (only it is asked again).
-      let asked: AskedQuestion[] | undefined
-      let target: string | undefined
-      for (;;) {
-        const recording = interactive ? recordingPrompts(prompts, asked && target ? {asked, target} : undefined) : undefined
-        // Replaying the other answers prints no section introductions: the user sees only the question they chose.
-        profile = await collectProfile({supplied, measurement, interactive, prompts: recording?.prompts ?? prompts, say: target ? () => {} : say, previous})
-        asked = recording?.asked
-
-        // The modeline names the schema shipped with this fuseplan, relative to the profile: editors resolve it offline.
-        text = profileToYaml(profile, {schema: schemaRefFrom(dirname(out), 'deployment-profile')})
-        const check = await lintProfileText(out, text)
-        const errors = check.findings.filter((f) => f.severity === 'error')
-        if (!check.profile || errors.length > 0) {
-          // The file was not written, so point at profile keys rather than at lines of a file that does not exist.
-          const lines = errors.map((f) => `  ${pathToString(f.path) || 'profile'}: ${f.message} (${f.ruleId})`)
-          if (!interactive) return fail(`The answers do not make a valid profile, so nothing was written:\n${lines.join('\n')}`)
-          say(`The answers do not make a valid profile yet:\n${lines.join('\n')}`)
-        } else {
-          if (!json) {
-            say('')
-            for (const line of summarise(profile)) say(line)
-            say(await decisionLine(profile))
-            for (const f of check.findings.filter((x) => x.severity !== 'error')) say(`  ${f.severity}: ${f.message} (${f.ruleId})`)
-            say('')
-          }
-          if (!interactive) break
-          const go = await prompts.confirm({
-            message: outExists ? `Overwrite the existing ${displayPath(out)}?` : `Write ${displayPath(out)}?`,
-            default: !outExists,
-          })
-          if (go) break
-        }
-        // Declined (or invalid): keep every answer, and offer to go back rather than start over.
-        writeFileAtomic(draft, draftText(profile))
-        const next = await prompts.select<'change' | 'all' | 'quit'>({
-          message: 'What now?',
-          choices: [
-            // Answers given by flags were not asked, so there may be none to pick from.
-            ...(asked && asked.length > 0 ? [{value: 'change' as const, name: 'Change an answer', description: 'Pick one answer from the list; only that question is asked again.'}] : []),
-            {value: 'all', name: 'Go through every question', description: 'Each of your answers is the default, so Enter keeps it.'},
-            {value: 'quit', name: 'Quit without writing', description: `Your answers stay in ${displayPath(draft)}; running the same init again offers to resume from them.`},
-          ],
-          default: asked && asked.length > 0 ? 'change' : 'all',
-        })
-        if (next === 'quit') return fail(`Nothing written. Your answers are in ${displayPath(draft)}: run the same \`init\` again to resume from them.`, 1)
-        target = next === 'change' && asked && asked.length > 0 ? await prompts.select({message: 'Which answer do you want to change?', choices: answerChoices(asked)}) : undefined
-        previous = profile
-      }
+      const {profile, text} = await converse({supplied, measurement, interactive, json, prompts, say, out, outExists})
 
       if (profile.modalities.length === 1) {
         process.stderr.write(
@@ -205,7 +135,7 @@ Spec syntax (values may be "double-quoted" to contain commas):
         )
       }
       writeFileAtomic(out, text)
-      rmSync(draft, {force: true})
+      rmSync(draftPath(out), {force: true})
       if (flags['save-answers']) {
         writeFileAtomic(
           resolve(flags['save-answers']),
@@ -234,69 +164,6 @@ Spec syntax (values may be "double-quoted" to contain commas):
       throw error
     }
   }
-
-  /**
-   * The label column: --label (`none`: the data has none, every row is labelled); else the one column
-   * named like an outcome; asked when several are, or when none is and the columns are guessed (a
-   * label left among them would become a feature). Said either way, never silently picked.
-   */
-  private async labelColumn(
-    survey: Measurement,
-    given: string | undefined,
-    mappings: ColumnMapping[],
-    interactive: boolean,
-    prompts: PromptFns,
-    say: (line: string) => void,
-  ): Promise<string | undefined> {
-    if (given === 'none' && !survey.columnStats.some((c) => c.name === 'none')) {
-      say('No label column (--label none): every row counts as a labelled sample.')
-      return undefined
-    }
-    if (given !== undefined) return given
-    const columns = survey.columnStats.map((c) => c.name)
-    const mapped = mappedColumns(columns, mappings)
-    const candidates = labelCandidates(columns.filter((c) => !mapped.has(c)))
-    if (candidates.length === 1) {
-      say(`Label column: ${candidates[0]} (from its name; pass --label COLUMN for another, --label none if the data has none).`)
-      return candidates[0]
-    }
-    const guessing = mappings.length === 0
-    if (candidates.length === 0 && !guessing) {
-      say('No column is named like a label: every row counts as a labelled sample (pass --label COLUMN to count the rows that have one).')
-      return undefined
-    }
-    const choices = candidates.length > 0 ? candidates : columns.filter((c) => !mapped.has(c) && !isIdColumn(c))
-    const why = candidates.length > 1 ? `several columns are named like a label (${candidates.join(', ')})` : 'no column is named like a label (label, target, outcome, y...)'
-    if (!interactive) {
-      throw new InitInputError(
-        `--from-data ${displayPath(survey.file)}: ${why}, so the label column cannot be told apart from the features. Pass --label COLUMN, or --label none if the data has no labels.`,
-      )
-    }
-    const picked = await prompts.select<string>({
-      message: `Which column is the label? (${why})`,
-      choices: [
-        ...choices.map((c) => ({value: c, description: `Present in ${survey.columnStats.find((x) => x.name === c)?.presentRows ?? 0} of ${survey.rows} rows.`})),
-        {value: '\u0000none', name: '(no label column)', description: 'Every row counts as a labelled sample.'},
-      ],
-    })
-    return picked === '\u0000none' ? undefined : picked
-  }
-
-  /** No --map: guess the modalities from the column names (and image-path values), show the guess, and have it confirmed. */
-  private async guessedMapping(file: string, survey: Measurement, label: string | undefined, interactive: boolean, prompts: PromptFns, say: (line: string) => void): Promise<ColumnMapping[]> {
-    const images = new Set(survey.columnStats.filter((c) => looksLikeImagePaths(c.samples)).map((c) => c.name))
-    const guess = guessMapping(survey.modalities[0].columns, label, images)
-    if (guess.length === 0) {
-      throw new InitInputError(`--from-data needs to know which columns belong to which modality, and no column name suggests one: pass --map "ehr=age,hr,bp_*" (once per modality) or --mapping FILE.`)
-    }
-    say(`No --map given; the modalities guessed from the columns of ${file}:`)
-    for (const m of guess) say(`  ${m.modality}: ${m.columns.join(', ')}${m.columns.length === 1 && images.has(m.columns[0]) ? ' (image file paths)' : ''}`)
-    say(`  (as flags: ${mappingAsFlags(guess)})`)
-    if (interactive && !(await prompts.confirm({message: 'Use this mapping?', default: true}))) {
-      throw new InitInputError(`Nothing written. Pass the mapping you want with --map, one per modality; the guess above as flags is a start: ${mappingAsFlags(guess)}`)
-    }
-    return guess
-  }
 }
 
 /** The same path, or two names of one existing file (a link). */
@@ -308,24 +175,5 @@ function sameFile(a: string, b: string): boolean {
     return sa.dev === sb.dev && sa.ino === sb.ino
   } catch {
     return false
-  }
-}
-
-/** Where the answers of a run declined at "Write ...?" wait to be resumed: hidden, beside the profile. */
-function draftPath(out: string): string {
-  return join(dirname(out), `.${basename(out)}.draft`)
-}
-
-function draftText(profile: Profile): string {
-  return profileToYaml(profile, {kind: 'InitAnswers', bare: true, noModeline: true, header: ['Answers of an unfinished `fuseplan init`: the next run offers to resume from them. Safe to delete.']})
-}
-
-/** The answers of a draft, or undefined when the file is not one (it is only ever a source of defaults). */
-function readDraft(file: string): Partial<Profile> | undefined {
-  try {
-    const value = parseYaml(readBoundedFile(file, 1 << 20).toString('utf8'), {maxAliasCount: 10}) as unknown
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Partial<Profile>) : undefined
-  } catch {
-    return undefined
   }
 }

@@ -4,7 +4,8 @@
 // has effects. Problems are collected, each at file:line:column, and thrown together.
 import {createHash} from 'node:crypto'
 import {lstatSync, readdirSync, statSync} from 'node:fs'
-import {join, relative} from 'node:path'
+import {join} from 'node:path'
+import {displayPath} from '../util/fs.js'
 import type {DocPath, Range} from '../findings.js'
 import {MAX_SOURCE_BYTES, parseSource, type SourceDocument} from '../profile/source.js'
 import {isStrategy, STRATEGIES} from '../strategies/index.js'
@@ -195,11 +196,6 @@ export function listRuleFiles(dir: string): string[] {
   const {files, problems} = listRuleFilesChecked(dir)
   if (problems.length > 0) throw new RuleLoadError(problems)
   return files
-}
-
-export function displayPath(p: string): string {
-  const rel = relative(process.cwd(), p)
-  return rel && !rel.startsWith('..') ? rel : p
 }
 
 // ---- snapshots of the bundled rule files (scripts/compile-rules.js -> dist/rules.compiled.json) ----

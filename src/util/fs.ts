@@ -9,7 +9,7 @@
 //   to that descriptor, so `-o /dev/stdout` prints whether stdout is a terminal, a pipe or a file (opening
 //   the file again would start at its beginning, over what the shell wrote there).
 import {chmodSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readlinkSync, renameSync, rmSync, writeFileSync, writeSync} from 'node:fs'
-import {basename, dirname, join, resolve} from 'node:path'
+import {basename, dirname, join, relative, resolve} from 'node:path'
 import {withoutInterruption} from './signals.js'
 
 export function writeFileAtomic(filePath: string, data: string | Uint8Array): void {
@@ -100,4 +100,10 @@ function writeAll(fd: number, data: Uint8Array): void {
       sleep(1)
     }
   }
+}
+
+/** A path as messages show it: relative to the working directory when inside it, else as given. */
+export function displayPath(filePath: string): string {
+  const rel = relative(process.cwd(), filePath)
+  return rel && !rel.startsWith('..') ? rel : filePath
 }
