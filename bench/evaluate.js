@@ -78,7 +78,8 @@ function evaluateOnce(extra) {
   const sim = JSON.parse(r.stdout).simulation
   // Training runs: every candidate once per learning rate on the first seed, once per later seed.
   const trainings = JSON.parse(r.stdout).strategies.length * (sim.learningRates.length + sim.seeds.length - 1)
-  return {ms, backend: sim.backend, epochs: sim.epochs, trainings, seeds: sim.seeds.length}
+  // At most this many epochs each (early stopping ends most sooner).
+  return {ms, backend: sim.backend, epochs: sim.schedule?.epochs ?? sim.epochs, trainings, seeds: sim.seeds.length}
 }
 
 await referenceEpoch() // warm-up (kernels, wasm compilation)
