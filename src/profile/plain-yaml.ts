@@ -6,10 +6,14 @@
 // numbers, tabs, lone carriage returns, indented comments ...) it returns undefined and the caller
 // parses with `yaml`. Lint spent half its time in that parser; test/profile/plain-yaml.test.ts checks
 // this reader against it on generated documents (ADR 0018).
+import {LineCounter} from 'yaml'
 import type {DocPath, Range} from '../findings.js'
+import {deepestRange, offsetRange} from './path-range.js'
 
 /** A node's offsets, as `yaml` gives them: start, end of its value, end of the node (a trailing comment and line break included). */
-type Node = {s: number; e: number; ne: number} & ({kind: 'scalar'} | {kind: 'map'; pairs: Map<string, {ks: number; ke: number; v: Node}>} | {kind: 'seq'; items: Node[]})
+/** A mapping entry: its key's node and its value's. */
+type Pair = {k: Node; v: Node}
+type Node = {s: number; e: number; ne: number} & ({kind: 'scalar'} | {kind: 'map'; pairs: Map<string, Pair>} | {kind: 'seq'; items: Node[]})
 
 interface Line {
   indent: number
@@ -54,13 +58,14 @@ const PLAIN_START = /^[-?:,[\]{}#&*!|>'"%@`]/
 export function readPlainYaml(text: string): PlainDocument | undefined {
   if (UNUSUAL.test(text)) return undefined
   const lines: Line[] = []
-  const lineStarts = [0]
+  const lineCounter = new LineCounter()
+  lineCounter.addNewLine(0)
   let start = 0
   let commentSeen = false
   while (start < text.length) {
     const nl = text.indexOf('\n', start)
     const end = nl < 0 ? text.length : nl + 1
-    if (nl >= 0) lineStarts.push(end)
+    if (nl >= 0) lineCounter.addNewLine(end)
     let line = text.slice(start, nl < 0 ? text.length : nl)
     if (line.endsWith('\r')) {
       // CRLF is a line end; a carriage return elsewhere is left to `yaml`.
@@ -93,46 +98,33 @@ export function readPlainYaml(text: string): PlainDocument | undefined {
     if (e === GIVE_UP) return undefined
     throw e
   }
-  const linePos = (offset: number) => {
-    let lo = 0
-    let hi = lineStarts.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1
-      if (lineStarts[mid] <= offset) lo = mid
-      else hi = mid - 1
-    }
-    return {line: lo + 1, column: offset - lineStarts[lo] + 1}
-  }
-  const range = (s: number, e: number): Range => {
-    const a = linePos(s)
-    const b = linePos(Math.max(s, e))
-    return {line: a.line, column: a.column, endLine: b.line, endColumn: b.column}
-  }
+  const range = offsetRange(lineCounter)
   return {value: root.value, rangeOf: (path, options) => rangeOfPath(root.node, path, options?.key === true, range)}
 }
 
-/** Like rangeOfPath in source.ts: the node at `path`, or its deepest existing ancestor. */
+/** As source.ts walks `yaml`'s nodes: the node at `path`, or its deepest existing ancestor. */
 function rangeOfPath(root: Node, path: DocPath, wantKey: boolean, range: (s: number, e: number) => Range): Range {
-  let node = root
-  let best = range(node.s, node.e)
-  for (let i = 0; i < path.length; i++) {
-    const part = path[i]
-    if (node.kind === 'map') {
-      const pair = node.pairs.get(String(part))
-      if (!pair) return best
-      if (i === path.length - 1 && wantKey) return range(pair.ks, pair.ke)
-      node = pair.v
-    } else if (node.kind === 'seq' && typeof part === 'number') {
-      const item = node.items[part]
-      if (item === undefined) return best
-      node = item
-    } else {
-      return best
-    }
-    best = range(node.s, node.e)
-  }
-  return best
+  return deepestRange(
+    root,
+    path,
+    wantKey,
+    (n) => range(n.s, n.e),
+    (node, part) => {
+      if (node.kind === 'map') {
+        const pair = node.pairs.get(String(part))
+        return pair && {key: pair.k, value: pair.v}
+      }
+      if (node.kind === 'seq' && typeof part === 'number') {
+        const item = node.items[part]
+        return item === undefined ? undefined : {value: item}
+      }
+      return undefined
+    },
+  )
 }
+
+/** A scalar node from `s` to `e` (keys, and values that end where they end). */
+const scalarAt = (s: number, e: number): Node => ({kind: 'scalar', s, e, ne: e})
 
 const isItem = (t: string) => t === '-' || t.startsWith('- ')
 const spacesAt = (s: string, i: number) => {
@@ -163,7 +155,7 @@ class Reader {
   private empty(i: number, at: number, comment: boolean): Read {
     if (comment || this.lines[i].commentAfter || this.lines[i].commentBefore) giveUp()
     this.next = i + 1
-    return {value: null, node: {kind: 'scalar', s: at, e: at, ne: at}}
+    return {value: null, node: scalarAt(at, at)}
   }
 
   /** A value on the rest of line i: its node runs on to the line's end. */
@@ -176,7 +168,7 @@ class Reader {
 
   mapping(i: number, indent: number): Read {
     const value: Record<string, unknown> = {}
-    const pairs = new Map<string, {ks: number; ke: number; v: Node}>()
+    const pairs = new Map<string, Pair>()
     const s = this.lines[i].start + this.lines[i].indent
     for (;;) {
       const line = this.lines[i]
@@ -203,7 +195,7 @@ class Reader {
         if (n && n.indent > indent) giveUp()
       }
       value[key] = read.value
-      pairs.set(key, {ks, ke: ks + key.length, v: read.node})
+      pairs.set(key, {k: scalarAt(ks, ks + key.length), v: read.node})
       i = this.next
     }
     this.next = i
@@ -262,7 +254,7 @@ function inline(s: string, at: number): Read {
   const plain = (hash >= 0 ? s.slice(0, hash) : s).trimEnd()
   // `a: b` on one line is a nested mapping to `yaml` (an error); brackets and quotes stay with it too.
   if (plain.endsWith(':') || /: |[[\]{}"']/.test(plain)) giveUp()
-  return {value: resolve(plain), node: {kind: 'scalar', s: at, e: at + plain.length, ne: at + plain.length}}
+  return {value: resolve(plain), node: scalarAt(at, at + plain.length)}
 }
 
 /** After a quoted or flow value: only spaces and a comment may follow. */
@@ -287,7 +279,7 @@ function quoted(s: string, start: number, base: number): [Read, number] {
       i = j + 2
       continue
     }
-    return [{value: out, node: {kind: 'scalar', s: base + start, e: base + j + 1, ne: base + j + 1}}, j + 1]
+    return [{value: out, node: scalarAt(base + start, base + j + 1)}, j + 1]
   }
 }
 
@@ -297,7 +289,7 @@ function flow(s: string, start: number, base: number): [Read, number] {
   const seq: unknown[] = []
   const items: Node[] = []
   const map: Record<string, unknown> = {}
-  const pairs = new Map<string, {ks: number; ke: number; v: Node}>()
+  const pairs = new Map<string, Pair>()
   const done = (end: number): [Read, number] => [
     close === ']' ? {value: seq, node: {kind: 'seq', s: base + start, e: base + end, ne: base + end, items}} : {value: map, node: {kind: 'map', s: base + start, e: base + end, ne: base + end, pairs}},
     end,
@@ -314,7 +306,7 @@ function flow(s: string, start: number, base: number): [Read, number] {
       i += m[0].length
       const [read, end] = flowItem(s, i, base)
       map[m[1]] = read.value
-      pairs.set(m[1], {ks, ke: ks + m[1].length, v: read.node})
+      pairs.set(m[1], {k: scalarAt(ks, ks + m[1].length), v: read.node})
       i = end
     } else {
       const [read, end] = flowItem(s, i, base)
@@ -340,7 +332,7 @@ function flowItem(s: string, i: number, base: number): [Read, number] {
   while (j < s.length && !',]}'.includes(s[j])) j++
   const plain = s.slice(i, j).trimEnd()
   if (/[:#[{"']/.test(plain)) giveUp()
-  return [{value: resolve(plain), node: {kind: 'scalar', s: base + i, e: base + i + plain.length, ne: base + i + plain.length}}, j]
+  return [{value: resolve(plain), node: scalarAt(base + i, base + i + plain.length)}, j]
 }
 
 const skip = (s: string, i: number) => {

@@ -1,6 +1,7 @@
 // Parse YAML while keeping source positions, so every problem can point at file:line:column.
 // The `yaml` package's safety limits are on: unique keys, a cap on alias expansion, no custom tags.
 import {isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node} from 'yaml'
+import {deepestRange, FILE_START, offsetRange} from './path-range.js'
 import {readPlainYaml} from './plain-yaml.js'
 import type {DocPath, Finding, Range} from '../findings.js'
 
@@ -25,8 +26,6 @@ export interface SourceDocument {
   /** Findings from the parser itself: syntax errors, duplicate keys, too many aliases. */
   syntaxFindings: Finding[]
 }
-
-const FILE_START: Range = {line: 1, column: 1, endLine: 1, endColumn: 1}
 
 function finding(ruleId: string, message: string, range: Range, path: DocPath = []): Finding {
   return {ruleId, severity: 'error', message, path, ...range}
@@ -83,11 +82,7 @@ export function parseWithYaml(filePath: string, text: string): SourceDocument {
     logLevel: 'error',
   })
 
-  const toRange = (start: number, end: number): Range => {
-    const a = lineCounter.linePos(start)
-    const b = lineCounter.linePos(Math.max(start, end))
-    return {line: a.line, column: a.col, endLine: b.line, endColumn: b.col}
-  }
+  const toRange = offsetRange(lineCounter)
 
   const syntaxFindings: Finding[] = []
   const seen = new Set<string>()
@@ -327,27 +322,24 @@ function nodeRange(node: Node | null | undefined, toRange: (s: number, e: number
 }
 
 function rangeOfPath(doc: Document, path: DocPath, wantKey: boolean, toRange: (s: number, e: number) => Range): Range {
-  let node: unknown = doc.contents
-  let best = nodeRange(node as Node, toRange) ?? FILE_START
-  for (let i = 0; i < path.length; i++) {
-    const part = path[i]
-    const last = i === path.length - 1
-    if (isMap(node)) {
-      const pair = pairByKey(node, String(part)) as {key: unknown; value: unknown} | undefined
-      if (!pair) return best
-      if (last && wantKey) return nodeRange(pair.key as Node, toRange) ?? best
-      // A key whose value is null (`key:`) has no value node: point at the key.
-      node = pair.value ?? pair.key
-    } else if (isSeq(node) && typeof part === 'number') {
-      const item = node.items[part]
-      if (item === undefined) return best
-      node = item
-    } else {
-      return best
-    }
-    best = nodeRange(node as Node, toRange) ?? best
-  }
-  return best
+  return deepestRange<unknown>(
+    doc.contents,
+    path,
+    wantKey,
+    (n) => nodeRange(n as Node, toRange),
+    (node, part) => {
+      if (isMap(node)) {
+        const pair = pairByKey(node, String(part)) as {key: unknown; value: unknown} | undefined
+        // A key whose value is null (`key:`) has no value node: point at the key.
+        return pair && {key: pair.key, value: pair.value ?? pair.key}
+      }
+      if (isSeq(node) && typeof part === 'number') {
+        const item = node.items[part]
+        return item === undefined ? undefined : {value: item}
+      }
+      return undefined
+    },
+  )
 }
 
 function humaniseYamlError(code: string, message: string): string {
