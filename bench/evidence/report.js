@@ -15,7 +15,9 @@ async function engineOf(root) {
   const {regimeOf, CALL_SHARE, MIN_PROFILES} = await import(dist('decision/evidence.js'))
   const {compareAll, overallKind, seedSd, ALPHA} = await import(dist('evaluate/compare.js'))
   const {studentTQuantile, clopperPearson} = await import(dist('evaluate/stats.js'))
-  return {decide, regimeOf, CALL_SHARE, MIN_PROFILES, compareAll, overallKind, seedSd, ALPHA, studentTQuantile, clopperPearson}
+  // A profile's regime as the rules see it (its facts; the confidence table plays no part).
+  const regimeKey = (profile) => regimeOf(decide(profile, {confidenceTable: null}).facts).key
+  return {decide, regimeOf, regimeKey, CALL_SHARE, MIN_PROFILES, compareAll, overallKind, seedSd, ALPHA, studentTQuantile, clopperPearson}
 }
 
 export function loadRecords(root, set, protocol) {
@@ -84,7 +86,6 @@ function heldOutOf(root, protocol, engine) {
   if (records.length === 0 || !protocol.test.rulesHash) return {}
   const margin = records[0].margin
   const judged = records.map((r) => judgeProfile(r, engine))
-  const regimeKey = (profile) => engine.regimeOf(engine.decide(profile, {confidenceTable: null}).facts).key
   const r4 = (v) => Number(v.toFixed(4))
   const p = protocol.sets.test
   return {
@@ -96,7 +97,7 @@ function heldOutOf(root, protocol, engine) {
       rulesHash: protocol.test.rulesHash,
       margin,
       regimes: Object.fromEntries(
-        regimeTable(judged, regimeKey, margin).map((r) => [
+        regimeTable(judged, engine.regimeKey, margin).map((r) => [
           r.regime,
           {profiles: r.n, bestConstant: r.bestConstant, constantRegret: r4(r.constant), rulesRegret: r4(r.rules), interval: r.interval.map(r4), call: r.call},
         ]),
@@ -131,7 +132,6 @@ export async function decisionsDoc(root) {
   const judged = Object.fromEntries(Object.entries(sets).map(([s, records]) => [s, records.map((r) => judgeProfile(r, engine))]))
   const test = judged.test
   const margin = sets.test[0]?.margin ?? sets.tuning[0]?.margin ?? 0.01
-  const regimeKey = (profile) => engine.regimeOf(engine.decide(profile, {confidenceTable: null}).facts).key
   const lines = []
   const push = (...xs) => lines.push(...xs)
   push(
@@ -205,7 +205,7 @@ export async function decisionsDoc(root) {
       '',
     )
     if (!ahead) {
-      const regimes = regimeTable(test, regimeKey, margin)
+      const regimes = regimeTable(test, engine.regimeKey, margin)
       push(
         "| regime (size/missingness/interactions) | test profiles | best constant there | its regret | rules' regret | 90% interval of rules minus constant | call |",
         '|---|---:|---|---:|---:|---|---|',
