@@ -33,9 +33,10 @@ config = {...config, masking: {...config.masking, warmupEpochs: warmup, rampEpoc
 let train
 let test
 if (mode === 'data') {
-  const {loadJsonl} = await import(dist('templates/project/src/data/loader.js'))
-  train = loadJsonl(config, join(where, 'train.jsonl'))
-  test = loadJsonl(config, join(where, 'test.jsonl'))
+  // As the project's train and evaluate scripts read them.
+  const {readJsonl} = await import(dist('templates/project/src/data/loader.js'))
+  train = readJsonl(config, join(where, 'train.jsonl'), undefined, {skipBad: true}).data
+  test = readJsonl(config, join(where, 'test.jsonl'), undefined, {skipBad: true}).data
 } else {
   const {createWorld} = await import(dist('templates/project/src/data/synthetic.js'))
   const {deriveSeed} = await import(dist('templates/project/src/random.js'))

@@ -73,7 +73,12 @@ TensorFlow.js (@tensorflow/tfjs, @tensorflow/tfjs-backend-wasm) is an optional p
 
   static override flags = {
     seed: Flags.integer({description: 'Base seed: fixes the simulated world (or the split of --data); the training seeds are SEED, SEED+1, ...', default: DEFAULTS.seed, min: 0, max: 2 ** 31 - 1}),
-    seeds: Flags.integer({description: 'Training seeds (each draws its own training set, test sets, weights and masks; on --data, weights and masks).', default: DEFAULTS.seeds, min: 1, max: 50}),
+    seeds: Flags.integer({
+      description: "Training seeds (each draws its own training set, test sets, weights and masks; on --data, weights and masks, seed N being the generated project's training.seed N).",
+      default: DEFAULTS.seeds,
+      min: 1,
+      max: 50,
+    }),
     quick: Flags.boolean({
       description: `One training seed, at most ${QUICK_SAMPLE_CAP} simulated training samples, smaller test sets and a coarser robustness sweep: a fast first look whose verdict is always inconclusive (one seed cannot measure training variation).`,
       default: false,
