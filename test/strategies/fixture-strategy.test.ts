@@ -9,6 +9,7 @@ import {cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, wri
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest'
+import {parse} from 'yaml'
 import {ROOT} from '../helpers/run-cli.js'
 // @ts-expect-error: a build script in plain JavaScript, without type declarations.
 import {strategyNamesSource, strategyNetworksSource} from '../../scripts/strategy-files.js'
@@ -134,23 +135,34 @@ describe('the fixture strategy on every surface', () => {
     expect(decision.latency.estimates).toHaveProperty('gated')
   })
 
-  it('every decision format names it: the ADR, JSON, YAML and the explanation', async () => {
+  it('every decision format shows it wherever it shows the shipped strategies: the ADR, JSON, YAML and the explanation', async () => {
     const {decisionFormats, formatExplain} = await load('src/formatters/decision/index.ts')
+    const {STRATEGIES, STRATEGY_DEFINITIONS} = await load('src/strategies/index.ts')
     const out = Object.fromEntries(decisionFormats.names.map((name: string) => [name, decisionFormats.pick(name)(decision, {date: '2025-01-01', ruleSet})]))
     expect(Object.keys(out).sort()).toEqual(['adr', 'json', 'yaml'])
-    // The ADR: its title, the option's summary, what its model does with an absent input.
+    // The ADR: its title, then every list, table and section of the options holds it as often as each shipped strategy.
     expect(out.adr).toMatch(/^# Use gated fusion with modality masking for gated-fixture$/m)
-    expect(out.adr).toContain('the embeddings of the present modalities are averaged')
+    const lines = out.adr.split('\n')
+    for (const prefix of ['* ', '| ', '### ']) {
+      const counts = Object.fromEntries(STRATEGIES.map((s: string) => [s, lines.filter((l: string) => l.startsWith(`${prefix}${STRATEGY_DEFINITIONS[s].label}`)).length]))
+      expect(counts, `lines starting "${prefix}<label>"`).toEqual(Object.fromEntries(STRATEGIES.map((s: string) => [s, counts.early])))
+    }
+    expect(lines).toContain('### Gated fusion')
+    expect(out.adr).toContain('* Gated fusion: Each modality is encoded to one width; the embeddings of the present modalities are averaged and one head predicts.')
     expect(out.adr).toContain('embedding is left out of the mean')
+    // JSON: the decision, its options, latencies and facts keyed by strategy; YAML: the same document.
     const json = JSON.parse(out.json)
     expect(json.strategy).toBe('gated')
-    expect(json.options.map((o: {strategy: string}) => o.strategy)).toContain('gated')
-    expect(out.yaml).toMatch(/^strategy: gated$/m)
-    expect(formatExplain(decision, ruleSet)).toContain('rare-modality-favours-gated-fusion')
+    expect(json.options.map((o: {strategy: string}) => o.strategy)).toEqual(STRATEGIES)
+    expect(Object.keys(json.latency.estimates)).toEqual(STRATEGIES)
+    expect(Object.keys(json.facts.latencyEstimates)).toEqual(STRATEGIES)
+    expect(parse(out.yaml)).toEqual(json)
+    expect(formatExplain(decision, ruleSet)).toMatch(/rare-modality-favours-gated-fusion[\s\S]*score gated \+5/)
   })
 
-  it('evaluate --quick trains it as a candidate, reports its metric, and every evaluation format shows it', async () => {
+  it('evaluate --quick trains it as a candidate, reports its metric, and every evaluation format shows it wherever it shows the others', async () => {
     const {runEvaluation} = await load('src/evaluate/run.ts')
+    const {CANDIDATE_DEFINITIONS} = await load('src/strategies/index.ts')
     const {parseCandidates} = await load('src/evaluate/candidates.ts')
     const {loadProfile} = await load('src/profile/load.ts')
     const {profile} = loadProfile(join(dir, 'profile.yaml'))
@@ -165,23 +177,36 @@ describe('the fixture strategy on every surface', () => {
       missingRates: [0, 0.25, 0.5, 0.75, 1],
       candidates: parseCandidates('all'),
     })
+    const ids = CANDIDATE_DEFINITIONS.map((c: {id: string}) => c.id)
+    expect(ids.at(-1)).toBe('gated')
     expect(result.recommended).toBe('gated')
+    expect(result.strategies.map((s) => s.id)).toEqual(ids)
     const gated = result.strategies.find((s) => s.strategy === 'gated')
-    expect(gated?.id).toBe('gated')
     expect(gated?.label).toBe('gated + masking')
-    expect(Number.isFinite(gated?.metrics.deployment)).toBe(true)
+    expect(gated?.trainingSamples).toBe(300)
     expect(gated?.metrics.deployment).toBeGreaterThan(0)
-    expect(result.verdict.comparisons.length).toBeGreaterThan(0)
+    expect(gated?.metrics.deployment).toBeLessThanOrEqual(1)
+    expect(result.verdict.comparisons.length).toBe(ids.length - 1)
 
     const {evaluationFormats, formatEvaluationHtml} = await load('src/formatters/evaluation/index.ts')
     const out = Object.fromEntries(evaluationFormats.names.map((name: string) => [name, evaluationFormats.pick(name)(result, {color: false, width: 120})]))
     expect(Object.keys(out).sort()).toEqual(['json', 'table'])
-    expect(JSON.parse(out.json).strategies.map((s: {id: string}) => s.id)).toContain('gated')
-    expect(out.table).toMatch(/\bgated\b/)
-    // The sweep chart's legend: its marker and label.
-    expect(out.table).toMatch(/^ {2}~ gated \d/m)
+    expect(JSON.parse(out.json).strategies.map((s: {id: string}) => s.id)).toEqual(ids)
     const html = formatEvaluationHtml(result)
-    expect(html).toContain('gated + masking')
-    expect(html).toContain('#17becf')
+    type Def = {id: string; label: string; shortName: string; marker: string}
+    /** How often each candidate's pattern occurs in a text: the fixture's as often as every other's. */
+    const parity = (text: string, pattern: (c: Def) => RegExp, what: string) => {
+      const counts = Object.fromEntries(CANDIDATE_DEFINITIONS.map((c: Def) => [c.id, text.match(pattern(c))?.length ?? 0]))
+      expect(counts.gated, what).toBeGreaterThan(0)
+      expect(counts, what).toEqual(Object.fromEntries(ids.map((id: string) => [id, counts.gated])))
+    }
+    const re = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    parity(out.table, (c) => new RegExp(`^[ ▸★]*${re(c.label)} {2,}\\d+ +\\d\\.\\d{3} `, 'gm'), 'table: results rows')
+    parity(out.table, (c) => new RegExp(`^${re(c.shortName)} +\\d\\.\\d{3} `, 'gm'), 'table: sweep rows')
+    parity(out.table, (c) => new RegExp(`^ {2}${re(c.marker)} ${re(c.shortName)} \\d`, 'gm'), 'table: chart legend')
+    expect(out.table).toMatch(/^present \(share\) .* gated$/m)
+    parity(html, (c) => new RegExp(`</span>${re(c.label)}[ <]`, 'g'), 'html: results rows')
+    parity(html, (c) => new RegExp(`<th>${re(c.shortName)}</th>`, 'g'), 'html: pattern columns')
+    parity(html, (c) => new RegExp(`"legend":"${re(c.label)}"`, 'g'), 'html: chart series')
   })
 })
