@@ -9,7 +9,7 @@
 // Both files are committed (the template compiles with fuseplan's sources and ships as source);
 // test/strategies/template-lists.test.ts fails while a committed copy is stale.
 //
-//   node scripts/strategy-files.js     (the first step of `npm run build`)
+//   node scripts/strategy-files.js     (npm runs it before `npm run build`: the `prebuild` script)
 import {mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
