@@ -66,6 +66,11 @@ try {
 if (previous !== validatorSource) {
   writeFileSync(`${validatorPath}.${process.pid}.tmp`, validatorSource)
   renameSync(`${validatorPath}.${process.pid}.tmp`, validatorPath)
+  // tsc ran before this: dist/ would keep the old validator until the next build. The file is plain
+  // JavaScript (no types), so its compiled copy is the same text.
+  const compiled = join(root, 'dist', 'templates', 'project', 'src', 'config.validate.js')
+  writeFileSync(`${compiled}.${process.pid}.tmp`, validatorSource)
+  renameSync(`${compiled}.${process.pid}.tmp`, compiled)
   process.stdout.write(`templates/project/src/config.validate.ts: rewritten from the training-config schema (${validatorSource.length} bytes); commit it\n`)
 } else process.stdout.write('templates/project/src/config.validate.ts: up to date\n')
 

@@ -41,8 +41,6 @@ export function trainingConfigValidatorSource(schema, ajvOptions) {
     '// config.ts runs it and turns its errors into messages. `fuseplan lint` checks the same schema.',
     '// @ts-nocheck',
     `export const schemaHash = ${JSON.stringify(hash)};`,
-    "// The fusion strategies, in the order of fuseplan's registry (src/strategies/index.ts).",
-    `export const STRATEGIES = ${JSON.stringify(schema.properties.strategy.enum)} as const;`,
     code,
     '',
   ].join('\n')

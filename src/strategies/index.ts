@@ -2,7 +2,8 @@
 // rules score them, the decision picks one, scaffold and evaluate build it, formatters name it).
 // A strategy is one file in this folder and one line here; its type comes from these keys, so the
 // compiler points at anything that must know it. The generated project keeps its networks in
-// templates/project/src/model/strategies/ (it builds without fuseplan); a test holds the two lists equal.
+// templates/project/src/model/strategies/ (it builds without fuseplan); the build writes its lists
+// from this one (scripts/strategy-files.js).
 import {attention} from './attention.js'
 import {early} from './early.js'
 import {intermediate} from './intermediate.js'

@@ -15,6 +15,7 @@ const EXCLUDED: Record<string, string> = {
   'src/strategies/': 'the registry',
   'templates/project/src/model/strategies/': "the generated project's own registry of networks",
   'templates/project/src/config.validate.ts': 'written by the build from the TrainingConfig schema (its enum comes from the registry)',
+  'templates/project/src/strategies.ts': 'written by the build from the registry (scripts/strategy-files.js)',
 }
 
 /** Single names allowed in a file, with the reason: `file: literal`. */

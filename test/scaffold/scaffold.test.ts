@@ -64,6 +64,7 @@ const EXPECTED_FILES = [
   'src/scripts/predict.ts',
   'src/scripts/synth.ts',
   'src/scripts/train.ts',
+  'src/strategies.ts',
   'test/backend.test.ts',
   'test/data.test.ts',
   'test/model.test.ts',

@@ -5,9 +5,10 @@
 // say; `fuseplan lint` also checks it against the profile it came from.
 import {readFileSync} from 'node:fs'
 import {parse} from 'yaml'
-import {STRATEGIES, validate as validateSchema} from './config.validate.js'
+import {validate as validateSchema} from './config.validate.js'
+import {STRATEGIES} from './strategies.js'
 
-/** The fusion strategies (their networks: model/strategies/), as the schema lists them. */
+/** The fusion strategies (their networks: model/strategies/), in the order of fuseplan's registry. */
 export {STRATEGIES}
 export type Strategy = (typeof STRATEGIES)[number]
 export type TaskType = 'binary' | 'multiclass' | 'regression'
