@@ -3,7 +3,7 @@
 import {spawnSync} from 'node:child_process'
 import fc from 'fast-check'
 import {stringify} from 'yaml'
-import {BIN, ROOT} from '../helpers/run-cli.js'
+import {BIN, ROOT} from './run-cli.js'
 
 /** How many runs the property tests make; FUSEPLAN_FUZZ_SCALE=10 fuzzes ten times longer locally. */
 export const FUZZ_SCALE = Number(process.env.FUSEPLAN_FUZZ_SCALE ?? 1) || 1

@@ -8,7 +8,7 @@ import {parse} from 'yaml'
 import {describe, expect, it} from 'vitest'
 import {runInProcess} from '../helpers/in-process.js'
 import {tempDir} from '../helpers/run-cli.js'
-import {damage, expectCleanExit, runs, textMutation, toYaml} from './fuzz-helpers.js'
+import {damage, expectCleanExit, runs, textMutation, toYaml} from '../helpers/fuzz.js'
 
 const HOSTILE_NAMES = [
   '../../evil',
