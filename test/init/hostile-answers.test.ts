@@ -6,7 +6,7 @@ import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {runInProcess} from '../helpers/in-process.js'
 import {tempDir} from '../helpers/run-cli.js'
-import {damage, expectCleanExit, fuseplan, hostileProfileText, nastyValue, runs, textMutation, toYaml} from '../helpers/fuzz.js'
+import {breakSyntax, expectCleanExit, fuseplan, nastyValue, runs, toYaml} from '../helpers/fuzz.js'
 
 /** A fresh folder per run, so leftovers of one run cannot hide in another. */
 function runDirs(prefix: string) {
@@ -29,37 +29,55 @@ describe('init on hostile answers files', () => {
     return r.status === 0 ? readFileSync(join(dir, 'answers.yaml'), 'utf8') : 'kind: InitAnswers\n'
   })()
 
-  const hostileAnswers = fc.oneof(
-    hostileProfileText,
-    fc.array(textMutation, {minLength: 1, maxLength: 3}).map((ms) => damage(saved, ms)),
+  /** Replaces (or adds) top-level `key` with `value` in the saved answers. */
+  const withKey = (key: string, value: unknown) => {
+    const lines = saved.split('\n')
+    const start = lines.findIndex((l) => l.startsWith(`${key}:`))
+    if (start < 0) return `${saved}\n${toYaml({[key]: value})}`
+    let end = start + 1
+    while (end < lines.length && (lines[end].startsWith(' ') || lines[end] === '')) end++
+    return [...lines.slice(0, start), ...lines.slice(end), toYaml({[key]: value})].join('\n')
+  }
+
+  // Each class with the verdict it calls for: the answers as saved (0), or broken in a known way (2,
+  // with the problem at answers.yaml:line:col).
+  const answersCase: fc.Arbitrary<{kind: string; text: string; exit: 0 | 2}> = fc.oneof(
+    fc.record({crlf: fc.boolean(), bom: fc.boolean()}).map((n) => ({kind: 'as saved', text: `${n.bom ? '\ufeff' : ''}${n.crlf ? saved.replace(/\n/g, '\r\n') : saved}`, exit: 0 as const})),
+    fc.double({min: 0, max: 1, noNaN: true}).map((at) => ({kind: 'broken YAML', text: breakSyntax(saved, at), exit: 2 as const})),
     fc
-      .array(fc.tuple(fc.constantFrom('name', 'description', 'task', 'modalities', 'cohorts', 'patterns', 'latency', 'constraints', '__proto__', 'extra'), nastyValue), {minLength: 1, maxLength: 3})
-      .map((pairs) => {
-        const lines = saved.split('\n').filter((l) => !pairs.some(([k]) => l.startsWith(`${k}:`)))
-        return `${lines.join('\n')}\n${toYaml(Object.fromEntries(pairs))}`
-      }),
+      .tuple(fc.constantFrom('modalities', 'task', 'latency'), fc.constantFrom<unknown>(5, 'text', true, -1.5))
+      .map(([key, value]) => ({kind: `${key} not a collection`, text: withKey(key, value), exit: 2 as const})),
+    fc.tuple(fc.constantFrom('__proto__', 'extra', 'constructor', 'out'), nastyValue).map(([key, value]) => ({kind: `unknown key ${key}`, text: withKey(key, value), exit: 2 as const})),
+    fc
+      .oneof(fc.string({maxLength: 200}), fc.anything({maxDepth: 3}).map(toYaml))
+      .filter((t) => !/InitAnswers|DeploymentProfile/.test(t))
+      .map((text) => ({kind: 'not an answers file', text, exit: 2 as const})),
   )
 
-  it('exits 0, 1 or 2; on failure the target and no temp file exist; on success the profile lints', async () => {
+  it('the saved answers write a profile that lints clean (0); broken ones are refused at file:line:col, nothing written (2)', async () => {
     const next = runDirs('fuseplan-fuzz-init-')
+    const kinds = new Set<string>()
     await fc.assert(
-      fc.asyncProperty(hostileAnswers, async (text) => {
+      fc.asyncProperty(answersCase, async (c) => {
         const dir = next()
-        writeFileSync(join(dir, 'answers.yaml'), text)
+        writeFileSync(join(dir, 'answers.yaml'), c.text)
+        kinds.add(c.kind.replace(/^(modalities|task|latency) /, '').replace(/ key .*/, ''))
         const r = await runInProcess(['init', '--answers', 'answers.yaml', '--yes', '--out', 'out.yaml'], {cwd: dir})
-        expectCleanExit(r, [0, 1, 2], `init --answers on:\n${text.slice(0, 800)}`)
+        expectCleanExit(r, [c.exit], `init --answers on ${c.kind}:\n${c.text.slice(0, 800)}`)
         const left = readdirSync(dir).sort()
-        if (r.status === 0) {
+        if (c.exit === 0) {
           expect(left).toEqual(['answers.yaml', 'out.yaml'])
           const lint = await runInProcess(['lint', 'out.yaml', '--format', 'json'], {cwd: dir})
-          expectCleanExit(lint, [0, 1], 'lint of what init wrote')
+          expectCleanExit(lint, [0], 'lint of what init wrote')
           const [report] = JSON.parse(lint.stdout) as {errorCount: number; messages: unknown[]}[]
           expect(report.errorCount, JSON.stringify(report.messages)).toBe(0)
         } else {
+          expect(r.stderr).toMatch(/answers\.yaml:\d+:\d+: /)
           expect(left).toEqual(['answers.yaml'])
         }
       }),
-      {numRuns: runs(15)},
+      {numRuns: runs(15), seed: 20260104},
     )
+    expect(kinds.size, [...kinds].join(', ')).toBe(5)
   }, 270000)
 })

@@ -1,10 +1,11 @@
 // Bounded parsing: inputs built to make fuseplan do unbounded work while reading a profile (alias
 // bombs, huge files, deep nesting, thousands of modalities and patterns) get a clear, positioned
 // error quickly.
-import {writeFileSync} from 'node:fs'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {runInProcess} from '../helpers/in-process.js'
+import {expectVerdict, profileVerdict} from '../helpers/verdict.js'
 import {MAX_MODALITIES, MAX_PATTERNS} from '../../src/profile/schema.js'
 import {MAX_SOURCE_BYTES, parseSource} from '../../src/profile/source.js'
 import {lintSource} from '../../src/lint/lint.js'
@@ -96,6 +97,9 @@ describe('caps on modalities and patterns', () => {
     for (const rep of reports) expect(rep.messages.map((m) => m.message).join('\n')).toMatch(/more than \d+ items/)
     // At the caps, the decision (which looks at patterns and pairs of modalities) still finishes.
     const rec = await runInProcess(['recommend', 'at-cap.yaml', '--format', 'json', '--date', '2026-01-01'], {cwd: dir, timeoutMs: 30_000})
-    expectCleanExit(rec, [0, 1, 2], 'recommend at the caps')
+    const v = profileVerdict('at-cap.yaml', readFileSync(join(dir, 'at-cap.yaml'), 'utf8'))
+    expectCleanExit(rec, [v.exit], 'recommend at the caps')
+    expectVerdict(rec, v, 'recommend at the caps')
+    if (v.exit !== 2) expect((JSON.parse(rec.stdout) as {strategy: string | null}).strategy).toBe(v.strategy)
   })
 })
