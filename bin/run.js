@@ -10,7 +10,7 @@ import {join} from 'node:path'
 const root = join(import.meta.dirname, '..')
 
 // `fuseplan --version` alone answers before loading oclif (most of start-up), with the line oclif
-// prints: name/version platform-arch node-version (test/hardening/startup.test.ts compares the two).
+// prints: name/version platform-arch node-version (test/cli/startup.test.ts compares the two).
 if (process.argv.length === 3 && process.argv[2] === '--version') {
   const {readFileSync} = await import('node:fs')
   const {arch, platform} = await import('node:os')

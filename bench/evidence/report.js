@@ -282,7 +282,7 @@ export async function decisionsDoc(root) {
     })
     const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
     const needed = (sd, m) => {
-      for (let n = 2; n <= 200; n++) if (power(sd, n, m, engine, {draws: 1000}).worseAtMargin >= 0.8) return n
+      for (let n = 2; n <= 200; n++) if (power(sd, n, m, engine, {draws: 1000, only: 'worseAtMargin'}).worseAtMargin >= 0.8) return n
       return null
     }
     push(

@@ -40,13 +40,15 @@ export function withoutInterruption<T>(section: () => T): T {
     return section()
   } finally {
     // Two hops: whatever phase the section ran in, the event loop polls (and so delivers a pending
-    // signal to the listener) at least once before the listeners go.
+    // signal to the listener) at least once before the listeners go. The hops keep the process
+    // alive: were they unref'd, a command with nothing left to do would exit 0 before a signal
+    // sent during its last write was delivered.
     if (--depth === 0) {
       setImmediate(() => {
         setImmediate(() => {
           if (depth === 0) uninstall()
-        }).unref()
-      }).unref()
+        })
+      })
     }
   }
 }

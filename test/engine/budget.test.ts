@@ -15,7 +15,7 @@ import {loadProfile} from '../../src/profile/load.js'
 import type {Profile} from '../../src/profile/types.js'
 import {runInProcess} from '../helpers/in-process.js'
 import {BIN, ROOT, tempDir} from '../helpers/run-cli.js'
-import {expectCleanExit} from '../hardening/fuzz-helpers.js'
+import {expectCleanExit} from '../helpers/fuzz.js'
 
 const EXAMPLE = join(ROOT, 'examples', 'icu-deterioration.yaml')
 const ints = (n: number): string => `[${Array.from({length: n}, (_, i) => i).join(',')}]`

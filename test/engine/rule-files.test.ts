@@ -6,7 +6,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {runInProcess} from '../helpers/in-process.js'
 import {ROOT, tempDir} from '../helpers/run-cli.js'
-import {expectCleanExit, rulePack} from '../hardening/fuzz-helpers.js'
+import {expectCleanExit, rulePack} from '../helpers/fuzz.js'
 
 const EXAMPLE_TEXT = readFileSync(join(ROOT, 'examples', 'icu-deterioration.yaml'), 'utf8')
 const SECRET = 'SECRET_TOKEN_9f8e7d6c'

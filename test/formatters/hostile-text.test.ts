@@ -7,7 +7,7 @@ import {describe, expect, it} from 'vitest'
 import {escapeText} from '../../src/util/text.js'
 import {runInProcess} from '../helpers/in-process.js'
 import {ROOT, tempDir} from '../helpers/run-cli.js'
-import {expectCleanExit} from '../hardening/fuzz-helpers.js'
+import {expectCleanExit} from '../helpers/fuzz.js'
 
 const EXAMPLE_TEXT = readFileSync(join(ROOT, 'examples', 'icu-deterioration.yaml'), 'utf8')
 

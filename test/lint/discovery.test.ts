@@ -6,7 +6,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {runInProcess} from '../helpers/in-process.js'
 import {ROOT, tempDir} from '../helpers/run-cli.js'
-import {expectCleanExit} from '../hardening/fuzz-helpers.js'
+import {expectCleanExit} from '../helpers/fuzz.js'
 
 const GOOD = readFileSync(join(ROOT, 'examples', 'icu-deterioration.yaml'), 'utf8')
 const BROKEN = GOOD.replace('availability: 0.22', 'availability: 1.5')

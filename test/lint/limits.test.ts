@@ -11,7 +11,7 @@ import {MAX_SARIF_RESULTS} from '../../src/formatters/lint/sarif.js'
 import {limitFindings, MAX_FINDINGS_PER_FILE, MAX_MESSAGE_CHARS} from '../../src/lint/lint.js'
 import {runInProcess} from '../helpers/in-process.js'
 import {ROOT, tempDir} from '../helpers/run-cli.js'
-import {expectCleanExit} from '../hardening/fuzz-helpers.js'
+import {expectCleanExit} from '../helpers/fuzz.js'
 import {ctx} from '../fixtures/formatters/reports.js'
 
 const EXAMPLE_TEXT = readFileSync(join(ROOT, 'examples', 'icu-deterioration.yaml'), 'utf8')

@@ -9,7 +9,7 @@ import {runInProcess} from '../helpers/in-process.js'
 import {loadProfileWithRules} from '../../src/cli/load-profile.js'
 import {lintWithRules} from '../../src/lint/run.js'
 import {tempDir} from '../helpers/run-cli.js'
-import {hostileProfileText, runs} from '../hardening/fuzz-helpers.js'
+import {hostileProfileText, runs} from '../helpers/fuzz.js'
 
 const EXAMPLES = ['icu-deterioration', 'fraud-realtime', 'retail-complete', 'wearable-afib'].map((n) => readFileSync(new URL(`../../examples/${n}.yaml`, import.meta.url), 'utf8'))
 const dir = tempDir('fuseplan-verdict-')

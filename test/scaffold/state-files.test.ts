@@ -8,7 +8,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {runInProcess} from '../helpers/in-process.js'
 import {ROOT, tempDir} from '../helpers/run-cli.js'
-import {expectCleanExit} from '../hardening/fuzz-helpers.js'
+import {expectCleanExit} from '../helpers/fuzz.js'
 
 const EXAMPLE = join(ROOT, 'examples', 'icu-deterioration.yaml')
 

@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {writeProfiles} from '../../bench/profiles.js'
 import {tempDir} from '../helpers/run-cli.js'
-import {expectCleanExit, fuseplan} from './fuzz-helpers.js'
+import {expectCleanExit, fuseplan} from '../helpers/fuzz.js'
 
 describe('big outputs through a pipe', () => {
   it('lint --format json of 400 profiles with findings is complete JSON with every file (exit 1)', () => {

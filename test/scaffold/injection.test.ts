@@ -8,7 +8,7 @@ import {parse} from 'yaml'
 import {describe, expect, it} from 'vitest'
 import {runInProcess} from '../helpers/in-process.js'
 import {tempDir} from '../helpers/run-cli.js'
-import {damage, expectCleanExit, runs, textMutation, toYaml} from './fuzz-helpers.js'
+import {breakSyntax, expectCleanExit, runs, toYaml} from '../helpers/fuzz.js'
 
 const HOSTILE_NAMES = [
   '../../evil',
@@ -110,7 +110,8 @@ describe('scaffold never writes outside --out', () => {
     symlinkSync(join(outside, 'readme-target.md'), join(dir, 'proj', 'README.md'))
     for (const extra of [[], ['--force']]) {
       const r = await runInProcess(['scaffold', 'profile.yaml', '--out', 'proj', ...extra], {cwd: dir})
-      expectCleanExit(r, [0, 1, 2], `scaffold over planted symlinks ${extra.join(' ')}`)
+      expectCleanExit(r, [2], `scaffold over planted symlinks ${extra.join(' ')}`)
+      expect(r.stderr).toMatch(/refusing to write \S+: it resolves outside /)
       expect(listTree(outside), `files written through a symlink (${extra.join(' ')})`).toEqual([])
     }
   }, 60_000)
@@ -135,19 +136,27 @@ describe('scaffold never writes outside --out', () => {
     let n = 0
     await fc.assert(
       fc.asyncProperty(
+        // Each class with its verdict: a state file that is not YAML, or names a profile that is not
+        // one, is refused (2); keys scaffold does not read are ignored (0): none of them moves a write.
         fc.oneof(
-          fc.array(textMutation, {minLength: 1, maxLength: 3}).map((ms) => damage(saved, ms)),
-          fc.constantFrom('/etc/passwd', '../../../../../../etc/hostname', '../outside.yaml', '__proto__', '').map((p) => saved.replace(/^profile: .*$/m, `profile: ${JSON.stringify(p)}`)),
-          fc.constantFrom('strategy: "../../x"', 'strategy: early; rm -rf /', 'strategy: {__proto__: 1}', 'out: /tmp', '__proto__: {polluted: true}').map((line) => `${saved}\n${line}\n`),
+          fc.double({min: 0, max: 1, noNaN: true}).map((at) => ({text: breakSyntax(saved, at), exit: 2, message: /answers\.yaml is not valid YAML \(.* at line \d+, column \d+/})),
+          fc
+            .constantFrom('/etc/passwd', '../../../../../../etc/hostname', '../outside.yaml', '__proto__', '')
+            .map((p) => ({text: saved.replace(/^profile: .*$/m, `profile: ${JSON.stringify(p)}`), exit: 2, message: /:1:1: error: (Not a fuseplan document|Cannot read)/})),
+          fc
+            .constantFrom('strategy: "../../x"', 'strategy: early; rm -rf /', 'strategy: {__proto__: 1}')
+            .map((line) => ({text: `${saved}\n${line}\n`, exit: 2, message: /answers\.yaml is not valid YAML \(Map keys must be unique at line \d+, column \d+/})),
+          fc.constantFrom('out: /tmp', '__proto__: {polluted: true}').map((line) => ({text: `${saved}\n${line}\n`, exit: 0, message: /^$/})),
         ),
-        async (answers) => {
+        async ({text: answers, exit, message}) => {
           const dir = join(root, String(n++))
           mkdirSync(join(dir, 'proj', '.fuseplan'), {recursive: true})
           writeFileSync(join(dir, 'profile.yaml'), profile({}))
           writeFileSync(join(dir, 'proj', '.fuseplan', 'answers.yaml'), answers)
           const before = listTree(dir)
           const r = await runInProcess(['scaffold', '--out', 'proj'], {cwd: dir})
-          expectCleanExit(r, [0, 1, 2], `scaffold re-run with answers:\n${answers.slice(0, 600)}`)
+          expectCleanExit(r, [exit], `scaffold re-run with answers:\n${answers.slice(0, 600)}`)
+          expect(r.stderr).toMatch(message)
           const after = listTree(dir)
           const outsideProj = after.filter((f) => !f.startsWith('proj'))
           expect(outsideProj).toEqual(before.filter((f) => !f.startsWith('proj')))
@@ -155,7 +164,7 @@ describe('scaffold never writes outside --out', () => {
           for (const f of after) expect(relative(dir, join(dir, f)).startsWith('..')).toBe(false)
         },
       ),
-      {numRuns: runs(10)},
+      {numRuns: runs(10), seed: 20260109},
     )
   }, 200_000)
 })

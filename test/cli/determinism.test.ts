@@ -7,7 +7,7 @@ import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {ROOT, tempDir} from '../helpers/run-cli.js'
 import {runInProcess} from '../helpers/in-process.js'
-import {expectCleanExit, fuseplan, toYaml, validProfile} from './fuzz-helpers.js'
+import {expectCleanExit, fuseplan, toYaml, validProfile} from '../helpers/fuzz.js'
 
 const EXAMPLES = readdirSync(join(ROOT, 'examples'))
   .filter((f) => f.endsWith('.yaml'))

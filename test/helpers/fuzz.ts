@@ -3,7 +3,7 @@
 import {spawnSync} from 'node:child_process'
 import fc from 'fast-check'
 import {stringify} from 'yaml'
-import {BIN, ROOT} from '../helpers/run-cli.js'
+import {BIN, ROOT} from './run-cli.js'
 
 /** How many runs the property tests make; FUSEPLAN_FUZZ_SCALE=10 fuzzes ten times longer locally. */
 export const FUZZ_SCALE = Number(process.env.FUSEPLAN_FUZZ_SCALE ?? 1) || 1
@@ -292,3 +292,68 @@ export function rulePack(when: string): string {
       passes: {}
 `
 }
+
+// ---------------------------------------------------------------------------------------------
+// Profile-shaped documents in classes whose verdict is known by construction
+
+/**
+ * `valid` passes the schema (cross-document rules may still find errors: the verdict helpers say
+ * which); the three others cannot be used, so every command that reads them must exit 2.
+ */
+export type ProfileClass = 'valid' | 'schema-broken' | 'syntax-broken' | 'not-a-profile'
+export interface ProfileCase {
+  kind: ProfileClass
+  text: string
+}
+
+/** Changes that no schema-valid profile survives. */
+const schemaBreak = fc.oneof(
+  fc.record({kind: fc.constant('availability' as const), index: fc.nat(), value: fc.constantFrom<unknown>(1.5, -0.1, 'often', null, [], {}, true)}),
+  fc.record({kind: fc.constant('task-type' as const), value: fc.constantFrom<unknown>('clustering', 7, null, ['binary'])}),
+  fc.record({kind: fc.constant('no-modalities' as const)}),
+  fc.record({kind: fc.constant('labelled-samples' as const), value: fc.constantFrom<unknown>(-1, 'many', 0.5, null)}),
+)
+
+function breakSchema(profile: Record<string, unknown>, change: {kind: string; index?: number; value?: unknown}): Record<string, unknown> {
+  const copy = JSON.parse(JSON.stringify(profile)) as Record<string, unknown> & {modalities: Record<string, unknown>[]; task: Record<string, unknown>}
+  if (change.kind === 'availability') copy.modalities[change.index! % copy.modalities.length].availability = change.value
+  else if (change.kind === 'task-type') copy.task.type = change.value
+  else if (change.kind === 'labelled-samples') copy.task.labelledSamples = change.value
+  else delete (copy as Record<string, unknown>).modalities
+  return copy
+}
+
+/** An unterminated flow sequence on a line of its own: no YAML parser accepts the document. */
+export function breakSyntax(text: string, at: number): string {
+  const lines = text.split('\n')
+  const i = Math.floor(at * lines.length)
+  return [...lines.slice(0, i), 'broken: [unclosed', ...lines.slice(i)].join('\n')
+}
+
+/** Line endings and a byte-order mark change no document's meaning. */
+const neutralDamage = fc.record({crlf: fc.boolean(), bom: fc.boolean()})
+const withNeutral = (text: string, n: {crlf: boolean; bom: boolean}) => `${n.bom ? '\ufeff' : ''}${n.crlf ? text.replace(/\n/g, '\r\n') : text}`
+
+export const classifiedProfile: fc.Arbitrary<ProfileCase> = fc.oneof(
+  {weight: 3, arbitrary: fc.tuple(validProfile, neutralDamage).map(([p, n]) => ({kind: 'valid' as const, text: withNeutral(toYaml(p), n)}))},
+  {
+    weight: 3,
+    arbitrary: fc.tuple(validProfile, fc.array(schemaBreak, {minLength: 1, maxLength: 3}), neutralDamage).map(([p, changes, n]) => ({
+      kind: 'schema-broken' as const,
+      text: withNeutral(toYaml(changes.reduce(breakSchema, p)), n),
+    })),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(validProfile, fc.double({min: 0, max: 1, noNaN: true}), neutralDamage)
+      .map(([p, at, n]) => ({kind: 'syntax-broken' as const, text: withNeutral(breakSyntax(toYaml(p), at), n)})),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .oneof(fc.string({maxLength: 200}), fc.anything({maxDepth: 3}).map(toYaml))
+      .filter((t) => !t.includes('DeploymentProfile'))
+      .map((text) => ({kind: 'not-a-profile' as const, text})),
+  },
+)

@@ -125,7 +125,7 @@ describe('precompiled profile schema (scripts/compile-schemas.js)', () => {
     const runtime = compileSchema(profileSchema)
     const fc = (await import('fast-check')).default
     const {parse} = await import('yaml')
-    const {hostileProfileText} = await import('./fuzz-helpers.js')
+    const {hostileProfileText} = await import('../helpers/fuzz.js')
     fc.assert(
       fc.property(hostileProfileText, (text) => {
         let value: unknown

@@ -10,7 +10,7 @@ import {checkProfile, defaultRuleSet} from '../../src/engine/index.js'
 import {lintSource} from '../../src/lint/lint.js'
 import {parseSource} from '../../src/profile/source.js'
 import {tempDir} from '../helpers/run-cli.js'
-import {expectCleanExit, hostileProfileText, prototypeIsClean, runs, validProfile, toYaml} from './fuzz-helpers.js'
+import {expectCleanExit, hostileProfileText, prototypeIsClean, runs, validProfile, toYaml} from '../helpers/fuzz.js'
 
 const SEVERITIES = new Set(['error', 'warning', 'info'])
 
