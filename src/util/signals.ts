@@ -41,8 +41,8 @@ export function withoutInterruption<T>(section: () => T): T {
   } finally {
     // Two hops: whatever phase the section ran in, the event loop polls (and so delivers a pending
     // signal to the listener) at least once before the listeners go. The hops keep the process
-    // alive: were they unref'd, a command with nothing left to do would exit 0 before a signal
-    // sent during its last write was delivered.
+    // alive, so a command with nothing left to do still hands a signal sent during its last write to
+    // the listener (unless, on a loaded machine, the signal reaches node's signal pipe later still).
     if (--depth === 0) {
       setImmediate(() => {
         setImmediate(() => {
