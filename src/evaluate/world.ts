@@ -20,6 +20,7 @@
 //                          the availabilities or the explicit patterns
 //
 // src/evaluate/README.md documents the process and the literature each part follows.
+import {resolveModalities, shapeOf} from '../profile/modality.js'
 import type {Modality, ModalityType, Profile} from '../profile/types.js'
 import type {Dataset, ModalityBlock} from '../../templates/project/src/dataset.js'
 import {Rng, deriveSeed} from '../../templates/project/src/random.js'
@@ -49,7 +50,9 @@ export interface SimulatedModality {
   size: number
   /** The profile's flattened size. */
   profileSize: number
+  /** Among served requests: 1 for a required modality. */
   availability: number
+  /** Used when no labelled cohort says who carries what. */
   trainingAvailability: number
   missingness: 'random' | 'informative' | 'by-design'
   timing: 'static' | 'episodic' | 'continuous'
@@ -101,12 +104,6 @@ const LABEL_SHARPNESS = 2.5
 /** How far informative missingness moves presence towards one outcome (share of the room available). */
 const INFORMATIVE_SHIFT = 0.6
 
-function profileShape(m: Modality): number[] {
-  if (m.shape) return [...m.shape]
-  if (m.sequence) return [m.sequence.length, m.sequence.channels]
-  return [m.features ?? 1]
-}
-
 function layoutOf(m: Modality): Layout {
   if (m.type === 'image' && m.shape && m.shape.length >= 2) return 'image'
   if (m.sequence || ((m.type === 'timeseries' || m.type === 'text') && m.shape && m.shape.length === 2)) return 'sequence'
@@ -122,11 +119,11 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v
  */
 export function simulatedShapes(modalities: readonly Modality[], maxWidth: number = SIMULATION_LIMITS.maxWidth): {shape: number[]; layout: Layout; profileSize: number}[] {
   const L = SIMULATION_LIMITS
-  const sizes = modalities.map((m) => profileShape(m).reduce((a, s) => a * s, 1))
+  const sizes = modalities.map((m) => shapeOf(m).reduce((a, s) => a * s, 1))
   const factor = Math.min(1, maxWidth / Math.max(...sizes))
   const floor = Math.min(L.minWidth, maxWidth)
   return modalities.map((m, i) => {
-    const shape = profileShape(m)
+    const shape = shapeOf(m)
     const layout = layoutOf(m)
     const target = Math.min(maxWidth, Math.max(Math.min(sizes[i], floor), Math.round(sizes[i] * factor)))
     if (layout === 'image') {
@@ -252,18 +249,19 @@ export function createSimulatedWorld(profile: Profile, options: WorldOptions): S
   const rng = new Rng(deriveSeed(options.seed, 'world'))
   const shapes = simulatedShapes(profile.modalities, options.maxWidth)
   const cohorts = labelledCohorts(profile)
-  const mods: SimulatedModality[] = profile.modalities.map((m, i) => ({
+  // Training presence without labelled cohorts: the profile's training availability, or its deployment one.
+  const mods: SimulatedModality[] = resolveModalities(profile, cohorts).map((m, i) => ({
     name: m.name,
     type: m.type,
     layout: shapes[i].layout,
     shape: shapes[i].shape,
     size: shapes[i].shape.reduce((a, s) => a * s, 1),
     profileSize: shapes[i].profileSize,
-    availability: m.required ? 1 : m.availability,
-    trainingAvailability: m.trainingAvailability ?? m.availability,
-    missingness: m.missingness ?? 'random',
-    timing: m.timing ?? 'static',
-    required: m.required ?? false,
+    availability: m.servedAvailability,
+    trainingAvailability: m.trainingAvailability,
+    missingness: m.missingness,
+    timing: m.timing,
+    required: m.required,
   }))
   const K = mods.length
   const gens: Generator[] = mods.map((m) =>
