@@ -20,7 +20,7 @@
 //                          the availabilities or the explicit patterns
 //
 // src/evaluate/README.md documents the process and the literature each part follows.
-import {resolveModalities, shapeOf} from '../profile/modality.js'
+import {resolveModalities, shapeOf, type ResolvedModality} from '../profile/modality.js'
 import type {Modality, ModalityType, Profile} from '../profile/types.js'
 import type {Dataset, ModalityBlock} from '../../templates/project/src/dataset.js'
 import {Rng, deriveSeed} from '../../templates/project/src/random.js'
@@ -41,22 +41,14 @@ export const SIMULATION_LIMITS = {
 export type Layout = 'features' | 'image' | 'sequence'
 export type Population = 'training' | 'deployment'
 
-export interface SimulatedModality {
-  name: string
-  type: ModalityType
+/** A profile modality as the contract resolves it (availabilities, missingness, timing), at its simulated shape. */
+export interface SimulatedModality extends Omit<ResolvedModality, 'shape' | 'size'> {
   layout: Layout
   /** Simulated shape (image [H, W, C], sequence [T, C], features [d]). */
   shape: number[]
   size: number
   /** The profile's flattened size. */
   profileSize: number
-  /** Among served requests: 1 for a required modality. */
-  availability: number
-  /** Used when no labelled cohort says who carries what. */
-  trainingAvailability: number
-  missingness: 'random' | 'informative' | 'by-design'
-  timing: 'static' | 'episodic' | 'continuous'
-  required: boolean
 }
 
 export interface WorldOptions {
@@ -251,17 +243,11 @@ export function createSimulatedWorld(profile: Profile, options: WorldOptions): S
   const cohorts = labelledCohorts(profile)
   // Training presence without labelled cohorts: the profile's training availability, or its deployment one.
   const mods: SimulatedModality[] = resolveModalities(profile, cohorts).map((m, i) => ({
-    name: m.name,
-    type: m.type,
+    ...m,
     layout: shapes[i].layout,
     shape: shapes[i].shape,
     size: shapes[i].shape.reduce((a, s) => a * s, 1),
-    profileSize: shapes[i].profileSize,
-    availability: m.servedAvailability,
-    trainingAvailability: m.trainingAvailability,
-    missingness: m.missingness,
-    timing: m.timing,
-    required: m.required,
+    profileSize: m.size,
   }))
   const K = mods.length
   const gens: Generator[] = mods.map((m) =>
@@ -383,7 +369,7 @@ export function createSimulatedWorld(profile: Profile, options: WorldOptions): S
       } else {
         for (let m = 0; m < K; m++) {
           const mod = mods[m]
-          let p = opts.population === 'training' ? mod.trainingAvailability : mod.availability
+          let p = opts.population === 'training' ? mod.trainingAvailability : mod.servedAvailability
           if (mod.name in override) p = override[mod.name]
           present[m] = drawPresence(mod, p, isHigh, enrolment, r) ? 1 : 0
         }
@@ -411,7 +397,7 @@ export function createSimulatedWorld(profile: Profile, options: WorldOptions): S
   }
 
   // A sample never has nothing: the anchor (required first, then the most available) stays.
-  const anchorIndex = mods.reduce((best, m, i) => ((m.required ? 2 : 0) + m.availability > (mods[best].required ? 2 : 0) + mods[best].availability ? i : best), 0)
+  const anchorIndex = mods.reduce((best, m, i) => ((m.required ? 2 : 0) + m.servedAvailability > (mods[best].required ? 2 : 0) + mods[best].servedAvailability ? i : best), 0)
   const cap = options.maxTrainingSamples ?? SIMULATION_LIMITS.maxTrainingSamples
   const trainingSamples = options.trainingSamples ?? Math.min(profile.task.labelledSamples, cap)
   const names = mods.map((m) => m.name)

@@ -18,6 +18,11 @@ export interface BuildOptions {
    * the profile's size. For fast simulations (`fuseplan evaluate`); scaffold keeps real sizes.
    */
   maxInputSize?: number
+  /**
+   * One sample's shape per modality, in profile order, when the inputs exist at other sizes than
+   * the profile's (`fuseplan evaluate` simulates them smaller); the encoders follow these shapes.
+   */
+  inputShapes?: readonly (readonly number[])[]
   /** Path of the profile relative to the training config, recorded in `source.profile`. */
   profilePath?: string
 }
@@ -52,18 +57,21 @@ export function encoderFor(modality: {type: ModalityType; inputShape: number[]})
 
 export function buildTrainingConfig(profile: Profile, decision: Decision, opts: BuildOptions = {}): TrainingConfig {
   const strategy = opts.strategy ?? decision.strategy ?? SAFEST
-  const modalities: ModalityConfig[] = resolveModalities(profile).map((m) => ({
-    name: m.name,
-    type: m.type,
-    inputShape: m.shape,
-    inputSize: m.size,
-    encoder: encoderFor({type: m.type, inputShape: m.shape}),
-    availability: r6(m.availability),
-    trainingAvailability: r6(m.trainingAvailability),
-    missingness: m.missingness,
-    timing: m.timing,
-    required: m.required,
-  }))
+  const modalities: ModalityConfig[] = resolveModalities(profile).map((m, i) => {
+    const inputShape = opts.inputShapes ? [...opts.inputShapes[i]] : m.shape
+    return {
+      name: m.name,
+      type: m.type,
+      inputShape,
+      inputSize: inputShape.reduce((a, s) => a * s, 1),
+      encoder: encoderFor({type: m.type, inputShape}),
+      availability: r6(m.availability),
+      trainingAvailability: r6(m.trainingAvailability),
+      missingness: m.missingness,
+      timing: m.timing,
+      required: m.required,
+    }
+  })
   const config: TrainingConfig = {
     apiVersion: 'fuseplan/v1',
     kind: 'TrainingConfig',
