@@ -6,7 +6,8 @@
 //   modality sizes         the width of each simulated input, shrunk by one common factor so the
 //                          ratios between modalities survive (floors keep tiny ones usable)
 //   modality type / shape  features, a small image (spatial signal in blobs) or a sequence
-//                          (temporal signal in events and trends)
+//                          (temporal signal in events and trends): the layout the encoder kind
+//                          scaffold picks for it asks for (templates/project/src/model/encoders/)
 //   signal density         a modality's signal sits in a few directions among many noise
 //                          features, so a wide modality is mostly noise
 //   timing                 episodic streams carry an event at a time; continuous streams a recent
@@ -23,6 +24,7 @@
 import {resolveModalities, shapeOf, type ResolvedModality} from '../profile/modality.js'
 import type {Modality, ModalityType, Profile} from '../profile/types.js'
 import type {Dataset, ModalityBlock} from '../../templates/project/src/dataset.js'
+import {ENCODERS, kindFor, type SimulatedLayout} from '../../templates/project/src/model/encoders/index.js'
 import {Rng, deriveSeed} from '../../templates/project/src/random.js'
 
 /** Sizes the simulation caps for time; the report states them. */
@@ -38,7 +40,7 @@ export const SIMULATION_LIMITS = {
   maxChannels: 8,
 }
 
-export type Layout = 'features' | 'image' | 'sequence'
+export type Layout = SimulatedLayout
 export type Population = 'training' | 'deployment'
 
 /** A profile modality as the contract resolves it (availabilities, missingness, timing), at its simulated shape. */
@@ -96,10 +98,9 @@ const LABEL_SHARPNESS = 2.5
 /** How far informative missingness moves presence towards one outcome (share of the room available). */
 const INFORMATIVE_SHIFT = 0.6
 
+/** The layout the modality's default encoder kind reads; its generator below makes data with that structure. */
 function layoutOf(m: Modality): Layout {
-  if (m.type === 'image' && m.shape && m.shape.length >= 2) return 'image'
-  if (m.sequence || ((m.type === 'timeseries' || m.type === 'text') && m.shape && m.shape.length === 2)) return 'sequence'
-  return 'features'
+  return ENCODERS[kindFor({type: m.type, inputShape: shapeOf(m)})].simulated
 }
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v))

@@ -6,7 +6,7 @@ import {embedding1d} from './embedding1d.js'
 import {mlp} from './mlp.js'
 import type {EncodedInput, Encoder} from './types.js'
 
-export type {EncodedInput, Encoder, EncoderFields, ModalityType} from './types.js'
+export type {EncodedInput, Encoder, EncoderFields, ModalityType, SimulatedLayout} from './types.js'
 
 export const ENCODER_KINDS = ['mlp', 'conv2d', 'conv1d', 'embedding1d'] as const
 export type EncoderKind = (typeof ENCODER_KINDS)[number]
