@@ -21,6 +21,12 @@
 //                          the availabilities or the explicit patterns
 //
 // src/evaluate/README.md documents the process and the literature each part follows.
+//
+// The generated project has a generator of its own (templates/project/src/data/synthetic.ts), kept
+// apart on purpose: it sees only the training config, which does not carry what this world reads
+// from the profile (declared interactions, above all), and its data is pinned by the project's
+// prediction tests, while these numbers are the evidence the decision benchmark is calibrated on.
+// test/evaluate/two-generators.test.ts pins the difference.
 import {resolveModalities, shapeOf, type ResolvedModality} from '../profile/modality.js'
 import type {Modality, ModalityType, Profile} from '../profile/types.js'
 import type {Dataset, ModalityBlock} from '../../templates/project/src/dataset.js'

@@ -1,5 +1,7 @@
 // Synthetic multimodal data shaped like the training config, so the project trains, evaluates and
-// passes its tests before real data exists (and `fuseplan evaluate` can check a recommendation).
+// passes its tests before real data exists. `fuseplan evaluate` simulates from the deployment profile
+// with a generator of its own: this one sees only the training config, which does not say how
+// strongly the modalities interact, so it always plants one fixed cross-modal interaction.
 //
 // The world (fixed by its seed):
 //   - latent factors per sample: a shared factor `z` seen through every modality, and one specific
