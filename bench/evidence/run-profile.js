@@ -29,7 +29,9 @@ export function simulationKey() {
   // The code that makes the numbers (the verdict's code does not: records keep raw per-seed metrics).
   const files = [
     ...['world.js', 'simulate.js', 'metrics.js'].map((f) => dist(`src/evaluate/${f}`)),
-    ...readdirSync(dist('templates/project/src/model'))
+    // Recursive: encoders, layers and strategies live in subfolders of model/.
+    ...readdirSync(dist('templates/project/src/model'), {recursive: true})
+      .map(String)
       .sort()
       .filter((f) => f.endsWith('.js'))
       .map((f) => dist(`templates/project/src/model/${f}`)),
