@@ -15,10 +15,9 @@ const [set, gridSeed, index, seeds, out] = process.argv.slice(2)
 const profile = drawProfile(Number(gridSeed), set, Number(index))
 
 const {decide} = await import(dist('src/decision/decide.js'))
-const {runEvaluation, DEFAULTS, simulatedProfile, NUMBERS_VERSION} = await import(dist('src/evaluate/run.js'))
+const {runEvaluation, DEFAULTS, simulationConfig, NUMBERS_VERSION} = await import(dist('src/evaluate/run.js'))
 const {CANDIDATES} = await import(dist('src/evaluate/candidates.js'))
 const {createSimulatedWorld} = await import(dist('src/evaluate/world.js'))
-const {buildTrainingConfig} = await import(dist('src/scaffold/training-config.js'))
 
 /** Everything the numbers depend on: the profile, the seeds, the simulation and model code, and the training config (masking plan included). */
 export function simulationKey() {
@@ -30,7 +29,9 @@ export function simulationKey() {
   // The code that makes the numbers (the verdict's code does not: records keep raw per-seed metrics).
   const files = [
     ...['world.js', 'simulate.js', 'metrics.js'].map((f) => dist(`src/evaluate/${f}`)),
-    ...readdirSync(dist('templates/project/src/model'))
+    // Recursive: encoders, layers and strategies live in subfolders of model/.
+    ...readdirSync(dist('templates/project/src/model'), {recursive: true})
+      .map(String)
       .sort()
       .filter((f) => f.endsWith('.js'))
       .map((f) => dist(`templates/project/src/model/${f}`)),
@@ -38,7 +39,7 @@ export function simulationKey() {
   ]
   for (const f of files) if (existsSync(f)) h.update(readFileSync(f))
   const world = createSimulatedWorld(profile, {seed: DEFAULTS.seed})
-  const base = buildTrainingConfig(simulatedProfile(profile, world), decide(profile))
+  const base = simulationConfig(profile, decide(profile), world)
   h.update(JSON.stringify({...base, strategy: null, source: null}))
   return h.digest('hex').slice(0, 16)
 }

@@ -115,18 +115,13 @@ export async function loadModelCode(): Promise<ModelCode> {
   return {createModel: model.createModel as unknown as ModelCode['createModel'], backend}
 }
 
-/** The profile at the simulated sizes, so scaffold's own config builder picks the encoders for them. */
-export function simulatedProfile(profile: Profile, world: SimulatedWorld): Profile {
-  return {
-    ...profile,
-    modalities: profile.modalities.map((m, i) => {
-      const sim = world.modalities[i]
-      const {shape: _s, sequence: _q, features: _f, ...rest} = m
-      if (sim.layout === 'image') return {...rest, shape: sim.shape}
-      if (sim.layout === 'sequence') return {...rest, sequence: {length: sim.shape[0], channels: sim.shape[1]}}
-      return {...rest, features: sim.size}
-    }),
-  }
+/**
+ * The training config a simulated run trains with: scaffold's, built from the profile with the
+ * inputs at the world's simulated shapes (the encoders follow them).
+ * @public read from dist/ by bench/evidence/run-profile.js (its record key)
+ */
+export function simulationConfig(profile: Profile, decision: Decision, world: Pick<SimulatedWorld, 'modalities'>): TrainingConfig {
+  return buildTrainingConfig(profile, decision, {inputShapes: world.modalities.map((m) => m.shape)}) as TrainingConfig
 }
 
 /** Deployment presence patterns to report: the decision's evaluation plan, else the facts' own (share >= 1%). */
@@ -252,7 +247,7 @@ function sourceAndConfig(profile: Profile, options: EvaluateOptions, decision: D
     return {source: {kind: 'data', loaded: options.data, sets: realSets(base, options.data, patterns, options.seed)}, base}
   }
   const world = createSimulatedWorld(profile, {seed: options.seed, trainingSamples: options.samples, maxTrainingSamples: options.maxTrainingSamples, maxWidth: options.maxInputSize})
-  return {source: {kind: 'simulation', world}, base: buildTrainingConfig(simulatedProfile(profile, world), decision) as TrainingConfig}
+  return {source: {kind: 'simulation', world}, base: simulationConfig(profile, decision, world)}
 }
 
 /** The training config a run on the team's data trains with: scaffold's, at the profile's own sizes (what `npm run train` reads). */

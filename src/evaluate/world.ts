@@ -6,7 +6,8 @@
 //   modality sizes         the width of each simulated input, shrunk by one common factor so the
 //                          ratios between modalities survive (floors keep tiny ones usable)
 //   modality type / shape  features, a small image (spatial signal in blobs) or a sequence
-//                          (temporal signal in events and trends)
+//                          (temporal signal in events and trends): the layout the encoder kind
+//                          scaffold picks for it asks for (templates/project/src/model/encoders/)
 //   signal density         a modality's signal sits in a few directions among many noise
 //                          features, so a wide modality is mostly noise
 //   timing                 episodic streams carry an event at a time; continuous streams a recent
@@ -20,8 +21,16 @@
 //                          the availabilities or the explicit patterns
 //
 // src/evaluate/README.md documents the process and the literature each part follows.
+//
+// The generated project has a generator of its own (templates/project/src/data/synthetic.ts), kept
+// apart on purpose: it sees only the training config, which does not carry what this world reads
+// from the profile (declared interactions, above all), and its data is pinned by the project's
+// prediction tests, while these numbers are the evidence the decision benchmark is calibrated on.
+// test/evaluate/two-generators.test.ts pins the difference.
+import {resolveModalities, shapeOf, type ResolvedModality} from '../profile/modality.js'
 import type {Modality, ModalityType, Profile} from '../profile/types.js'
 import type {Dataset, ModalityBlock} from '../../templates/project/src/dataset.js'
+import {ENCODERS, kindFor, type SimulatedLayout} from '../../templates/project/src/model/encoders/index.js'
 import {Rng, deriveSeed} from '../../templates/project/src/random.js'
 
 /** Sizes the simulation caps for time; the report states them. */
@@ -37,23 +46,17 @@ export const SIMULATION_LIMITS = {
   maxChannels: 8,
 }
 
-export type Layout = 'features' | 'image' | 'sequence'
+export type Layout = SimulatedLayout
 export type Population = 'training' | 'deployment'
 
-export interface SimulatedModality {
-  name: string
-  type: ModalityType
+/** A profile modality as the contract resolves it (availabilities, missingness, timing), at its simulated shape. */
+export interface SimulatedModality extends Omit<ResolvedModality, 'shape' | 'size'> {
   layout: Layout
   /** Simulated shape (image [H, W, C], sequence [T, C], features [d]). */
   shape: number[]
   size: number
   /** The profile's flattened size. */
   profileSize: number
-  availability: number
-  trainingAvailability: number
-  missingness: 'random' | 'informative' | 'by-design'
-  timing: 'static' | 'episodic' | 'continuous'
-  required: boolean
 }
 
 export interface WorldOptions {
@@ -101,16 +104,9 @@ const LABEL_SHARPNESS = 2.5
 /** How far informative missingness moves presence towards one outcome (share of the room available). */
 const INFORMATIVE_SHIFT = 0.6
 
-function profileShape(m: Modality): number[] {
-  if (m.shape) return [...m.shape]
-  if (m.sequence) return [m.sequence.length, m.sequence.channels]
-  return [m.features ?? 1]
-}
-
+/** The layout the modality's default encoder kind reads; its generator below makes data with that structure. */
 function layoutOf(m: Modality): Layout {
-  if (m.type === 'image' && m.shape && m.shape.length >= 2) return 'image'
-  if (m.sequence || ((m.type === 'timeseries' || m.type === 'text') && m.shape && m.shape.length === 2)) return 'sequence'
-  return 'features'
+  return ENCODERS[kindFor({type: m.type, inputShape: shapeOf(m)})].simulated
 }
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v))
@@ -122,11 +118,11 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v
  */
 export function simulatedShapes(modalities: readonly Modality[], maxWidth: number = SIMULATION_LIMITS.maxWidth): {shape: number[]; layout: Layout; profileSize: number}[] {
   const L = SIMULATION_LIMITS
-  const sizes = modalities.map((m) => profileShape(m).reduce((a, s) => a * s, 1))
+  const sizes = modalities.map((m) => shapeOf(m).reduce((a, s) => a * s, 1))
   const factor = Math.min(1, maxWidth / Math.max(...sizes))
   const floor = Math.min(L.minWidth, maxWidth)
   return modalities.map((m, i) => {
-    const shape = profileShape(m)
+    const shape = shapeOf(m)
     const layout = layoutOf(m)
     const target = Math.min(maxWidth, Math.max(Math.min(sizes[i], floor), Math.round(sizes[i] * factor)))
     if (layout === 'image') {
@@ -252,18 +248,13 @@ export function createSimulatedWorld(profile: Profile, options: WorldOptions): S
   const rng = new Rng(deriveSeed(options.seed, 'world'))
   const shapes = simulatedShapes(profile.modalities, options.maxWidth)
   const cohorts = labelledCohorts(profile)
-  const mods: SimulatedModality[] = profile.modalities.map((m, i) => ({
-    name: m.name,
-    type: m.type,
+  // Training presence without labelled cohorts: the profile's training availability, or its deployment one.
+  const mods: SimulatedModality[] = resolveModalities(profile, cohorts).map((m, i) => ({
+    ...m,
     layout: shapes[i].layout,
     shape: shapes[i].shape,
     size: shapes[i].shape.reduce((a, s) => a * s, 1),
-    profileSize: shapes[i].profileSize,
-    availability: m.required ? 1 : m.availability,
-    trainingAvailability: m.trainingAvailability ?? m.availability,
-    missingness: m.missingness ?? 'random',
-    timing: m.timing ?? 'static',
-    required: m.required ?? false,
+    profileSize: m.size,
   }))
   const K = mods.length
   const gens: Generator[] = mods.map((m) =>
@@ -385,7 +376,7 @@ export function createSimulatedWorld(profile: Profile, options: WorldOptions): S
       } else {
         for (let m = 0; m < K; m++) {
           const mod = mods[m]
-          let p = opts.population === 'training' ? mod.trainingAvailability : mod.availability
+          let p = opts.population === 'training' ? mod.trainingAvailability : mod.servedAvailability
           if (mod.name in override) p = override[mod.name]
           present[m] = drawPresence(mod, p, isHigh, enrolment, r) ? 1 : 0
         }
@@ -413,7 +404,7 @@ export function createSimulatedWorld(profile: Profile, options: WorldOptions): S
   }
 
   // A sample never has nothing: the anchor (required first, then the most available) stays.
-  const anchorIndex = mods.reduce((best, m, i) => ((m.required ? 2 : 0) + m.availability > (mods[best].required ? 2 : 0) + mods[best].availability ? i : best), 0)
+  const anchorIndex = mods.reduce((best, m, i) => ((m.required ? 2 : 0) + m.servedAvailability > (mods[best].required ? 2 : 0) + mods[best].servedAvailability ? i : best), 0)
   const cap = options.maxTrainingSamples ?? SIMULATION_LIMITS.maxTrainingSamples
   const trainingSamples = options.trainingSamples ?? Math.min(profile.task.labelledSamples, cap)
   const names = mods.map((m) => m.name)

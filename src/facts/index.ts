@@ -4,7 +4,8 @@
 // each a function with the description of every fact it returns beside it (the compiler checks
 // that none lacks one); FACT_DOCS collects the descriptions for `rules list --facts` and
 // docs/rules.md.
-import type {Profile, Modality} from '../profile/types.js'
+import {cohortAvailability, cohortTrainingAvailability, resolveModalities} from '../profile/modality.js'
+import type {Profile} from '../profile/types.js'
 import {STRATEGIES, type Strategy} from '../strategies/index.js'
 import {encoderMs, estimateLatency, latencyText, latencyUncertainty} from './latency.js'
 
@@ -349,23 +350,9 @@ export type Facts = UnionToIntersection<FactsOf<(typeof GROUPS)[number]>> & {[ke
 
 export const FACT_DOCS: FactDoc[] = GROUPS.flatMap((g) => Object.entries(g.docs as Record<string, string>).map(([name, description]) => ({name, description})))
 
-export function modalitySize(m: Modality): number {
-  if (typeof m.features === 'number') return m.features
-  if (Array.isArray(m.shape) && m.shape.length > 0) return m.shape.reduce((p, d) => p * d, 1)
-  if (m.sequence) return m.sequence.length * m.sequence.channels
-  return 1
-}
-
 function r(x: number): number {
   // Round away float noise so facts, traces and outputs are stable and readable.
   return Math.round(x * 1e9) / 1e9
-}
-
-/** Availability of modality `name` in a cohort: 0 when not carried; else its `availability` entry, default 1. */
-function cohortAvailability(cohort: NonNullable<Profile['cohorts']>[number], name: string): number {
-  if (!cohort.modalities.includes(name)) return 0
-  const v = cohort.availability?.[name]
-  return typeof v === 'number' ? v : 1
 }
 
 /** P(at least k of the independent Bernoulli presences) for k = 2, via the complement. */
@@ -412,38 +399,30 @@ function sortPatterns(ps: {present: string[]; share: number}[]): {present: strin
   return [...ps].sort((a, b) => b.share - a.share || b.present.length - a.present.length || a.present.join(',').localeCompare(b.present.join(',')))
 }
 
-/** The per-modality facts every group builds on; training availability as given, from cohorts, or assumed. */
-function modalityFactsOf(profile: Profile, derived: Map<string, number>): ModalityFact[] {
-  return (profile.modalities ?? []).map((m, index) => {
-    const d = derived.get(m.name)
-    const [trainingAvailability, trainingAvailabilitySource]: [number, ModalityFact['trainingAvailabilitySource']] =
-      typeof m.trainingAvailability === 'number' ? [m.trainingAvailability, 'given'] : d !== undefined ? [d, 'cohorts'] : [m.availability, 'assumed']
-    return {
-      name: m.name,
-      index,
-      type: m.type,
-      size: modalitySize(m),
-      availability: m.availability,
-      servedAvailability: m.required ? 1 : m.availability,
-      trainingAvailability,
-      trainingAvailabilitySource,
-      missingness: m.missingness ?? 'random',
-      timing: m.timing ?? 'static',
-      required: m.required === true,
-      encoderMs: encoderMs(m, profile.latency),
-    }
-  })
+/** The per-modality facts every group builds on: the profile's modalities as resolved by the contract, with their encoder cost. */
+function modalityFactsOf(profile: Profile): ModalityFact[] {
+  return resolveModalities(profile).map((m, index) => ({
+    name: m.name,
+    index,
+    type: m.type,
+    size: m.size,
+    availability: m.availability,
+    servedAvailability: m.servedAvailability,
+    trainingAvailability: m.trainingAvailability,
+    trainingAvailabilitySource: m.trainingAvailabilitySource,
+    missingness: m.missingness,
+    timing: m.timing,
+    required: m.required,
+    encoderMs: encoderMs(profile.modalities[index], profile.latency),
+  }))
 }
 
 export function computeFacts(profile: Profile): Facts {
   const cohorts = profile.cohorts ?? []
   const names = (profile.modalities ?? []).map((m) => m.name)
   const totalCohortSize = cohorts.reduce((s, c) => s + c.size, 0)
-  const derivedTrainingAvailability = new Map<string, number>()
-  if (totalCohortSize > 0) {
-    for (const name of names) derivedTrainingAvailability.set(name, r(cohorts.reduce((s, c) => s + c.size * cohortAvailability(c, name), 0) / totalCohortSize))
-  }
-  const modalityFacts = modalityFactsOf(profile, derivedTrainingAvailability)
+  const derivedTrainingAvailability = cohortTrainingAvailability(names, cohorts)
+  const modalityFacts = modalityFactsOf(profile)
   const ctx: FactContext = {
     profile,
     cohorts,

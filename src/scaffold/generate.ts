@@ -108,7 +108,7 @@ function renderReadme(template: string, input: GenerateInput): string {
   const rows = config.modalities.map((m) => {
     const mask = config.masking.modalities.find((x) => x.name === m.name)
     const size = m.inputShape.join('×')
-    const enc = m.encoder.kind === 'conv2d' && m.encoder.resize ? `conv2d at ${m.encoder.resize.join('×')}` : m.encoder.kind
+    const enc = m.encoder.resize ? `${m.encoder.kind} at ${m.encoder.resize.join('×')}` : m.encoder.kind
     return `| ${codeSpan(m.name)} | ${m.type} | ${size} | ${enc} | ${pct(m.availability)} | ${pct(m.trainingAvailability)} | ${mask ? roundTo3(mask.dropProbability) : 0} | ${m.required ? 'yes' : 'no'} |`
   })
   const recommended = decision.strategy

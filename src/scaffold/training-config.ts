@@ -3,7 +3,8 @@
 import type {Decision, Strategy} from '../decision/types.js'
 import {defaultMetricFor} from '../profile/metrics.js'
 import {SAFEST} from '../strategies/index.js'
-import type {Modality, Profile} from '../profile/types.js'
+import {resolveModalities} from '../profile/modality.js'
+import type {Profile} from '../profile/types.js'
 import {defaultEncoder, scaleInputs, type EncoderConfig, type Metric, type ModalityConfig, type ModalityType, type TrainingConfig} from '../../templates/project/src/config.js'
 
 export type {EncoderConfig, TrainingConfig} from '../../templates/project/src/config.js'
@@ -17,6 +18,11 @@ export interface BuildOptions {
    * the profile's size. For fast simulations (`fuseplan evaluate`); scaffold keeps real sizes.
    */
   maxInputSize?: number
+  /**
+   * One sample's shape per modality, in profile order, when the inputs exist at other sizes than
+   * the profile's (`fuseplan evaluate` simulates them smaller); the encoders follow these shapes.
+   */
+  inputShapes?: readonly (readonly number[])[]
   /** Path of the profile relative to the training config, recorded in `source.profile`. */
   profilePath?: string
 }
@@ -36,12 +42,6 @@ export function defaultMetric(profile: Profile): Metric {
   return defaultMetricFor(profile.task.type)
 }
 
-export function inputShapeOf(m: Modality): number[] {
-  if (m.shape) return [...m.shape]
-  if (m.sequence) return [m.sequence.length, m.sequence.channels]
-  return [m.features ?? 1]
-}
-
 const r6 = (x: number) => Math.round(x * 1e6) / 1e6
 
 /**
@@ -57,22 +57,19 @@ export function encoderFor(modality: {type: ModalityType; inputShape: number[]})
 
 export function buildTrainingConfig(profile: Profile, decision: Decision, opts: BuildOptions = {}): TrainingConfig {
   const strategy = opts.strategy ?? decision.strategy ?? SAFEST
-  const masks = new Map(decision.masking.modalities.map((m) => [m.name, m]))
-  const modalities: ModalityConfig[] = profile.modalities.map((m) => {
-    const shape = inputShapeOf(m)
-    const size = shape.reduce((a, s) => a * s, 1)
-    const mask = masks.get(m.name)
+  const modalities: ModalityConfig[] = resolveModalities(profile).map((m, i) => {
+    const inputShape = opts.inputShapes ? [...opts.inputShapes[i]] : m.shape
     return {
       name: m.name,
       type: m.type,
-      inputShape: shape,
-      inputSize: size,
-      encoder: encoderFor({type: m.type, inputShape: shape}),
+      inputShape,
+      inputSize: inputShape.reduce((a, s) => a * s, 1),
+      encoder: encoderFor({type: m.type, inputShape}),
       availability: r6(m.availability),
-      trainingAvailability: r6(m.trainingAvailability ?? mask?.trainingAvailability ?? m.availability),
-      missingness: m.missingness ?? 'random',
-      timing: m.timing ?? 'static',
-      required: m.required ?? false,
+      trainingAvailability: r6(m.trainingAvailability),
+      missingness: m.missingness,
+      timing: m.timing,
+      required: m.required,
     }
   })
   const config: TrainingConfig = {

@@ -3,10 +3,9 @@ import {describe, expect, it} from 'vitest'
 import {decide} from '../../src/decision/decide.js'
 import {completeCaseRows, imposePattern, meanImpute, observedAvailability, observedPatterns, sweepDataset, zeroOffsetSd} from '../../src/evaluate/simulate.js'
 import {removeWhere, subset} from '../../templates/project/src/data/ops.js'
-import {reportPatterns, simulatedProfile} from '../../src/evaluate/run.js'
+import {reportPatterns, simulationConfig} from '../../src/evaluate/run.js'
 import {loadProfile} from '../../src/profile/load.js'
 import type {Profile} from '../../src/profile/types.js'
-import {buildTrainingConfig} from '../../src/scaffold/training-config.js'
 import {createSimulatedWorld} from '../../src/evaluate/world.js'
 import type {Dataset} from '../../templates/project/src/dataset.js'
 
@@ -19,7 +18,7 @@ function example(name: string): Profile {
 function world(profile: Profile) {
   const decision = decide(profile)
   const w = createSimulatedWorld(profile, {seed: 11, maxWidth: 8})
-  const config = buildTrainingConfig(simulatedProfile(profile, w), decision)
+  const config = simulationConfig(profile, decision, w)
   return {decision, config, world: w}
 }
 

@@ -6,6 +6,8 @@
 import {readFileSync} from 'node:fs'
 import {parse} from 'yaml'
 import {validate as validateSchema} from './config.validate.js'
+import {ENCODER_KINDS, ENCODERS, kindFor, type Encoder, type EncoderFields, type EncoderKind, type ModalityType} from './model/encoders/index.js'
+import {KIND_FIELDS} from './model/encoders/types.js'
 import {STRATEGIES} from './strategies.js'
 
 /** The fusion strategies (their networks: model/strategies/), in the order of fuseplan's registry. */
@@ -14,90 +16,36 @@ export type Strategy = (typeof STRATEGIES)[number]
 export type TaskType = 'binary' | 'multiclass' | 'regression'
 export const METRICS = ['auroc', 'auprc', 'accuracy', 'macro_f1', 'rmse', 'mae'] as const
 export type Metric = (typeof METRICS)[number]
-export type ModalityType = 'tabular' | 'image' | 'text' | 'timeseries' | 'omics' | 'embedding'
 export type Missingness = 'random' | 'informative' | 'by-design'
 export type Timing = 'static' | 'episodic' | 'continuous'
 
 export const MODALITY_NAME = /^[a-z][a-z0-9_]{0,39}$/
 
 /**
- * Encoder kinds (the same list in the JSON Schema, `fuseplan lint` and networks.ts):
- *   mlp     dense layers over the flattened input (tabular, omics, embedding, text vectors);
- *   conv2d  conv blocks (3x3 conv, ReLU, 2x2 average pooling) then global average+max pooling, over
- *           images [H, W, C] (or [H, W]) resized to `resize` by the data pipeline;
- *   conv1d  the same over sequences [T, C] (or [T]), time-major; padded steps (see `steps` in
- *           dataset.ts) are masked out of the pooling.
- *   embedding1d  text as token ids [T] (or [T, 1]): a learned vector per id (`vocabulary` ids of
- *           `tokenEmbedding` values; id 0 is padding), then conv1d blocks and the same masked
- *           pooling. Precomputed text vectors use mlp.
- * Every field but `kind` and `embedding` is optional: a missing one takes the default for the
- * modality's shape (`defaultEncoder`), so switching `kind` in the YAML is enough to retrain.
+ * Encoder kinds: one file each in model/encoders/ (mlp, conv2d, conv1d, embedding1d), holding how
+ * a kind is chosen for a modality's shape, its defaults, the shapes it reads and its layers. The
+ * list is also the JSON Schema's and `fuseplan lint`'s. Every field but `kind` and `embedding` is
+ * optional: a missing one takes the default for the modality's shape (`defaultEncoder`), so
+ * switching `kind` in the YAML is enough to retrain.
  */
-export const ENCODER_KINDS = ['mlp', 'conv2d', 'conv1d', 'embedding1d'] as const
-export type EncoderKind = (typeof ENCODER_KINDS)[number]
+export {ENCODER_KINDS, type EncoderKind, type ModalityType}
 
-export interface EncoderConfig {
+export interface EncoderConfig extends EncoderFields {
   kind: EncoderKind
-  /** Size of the modality embedding (intermediate, attention). */
-  embedding: number
-  /** Dense layers: the whole mlp, or after the pooling of a conv encoder. */
-  hidden?: number[]
-  /** conv2d/conv1d/embedding1d: filters of each conv block; each block halves the resolution. */
-  filters?: number[]
-  /** conv2d/conv1d/embedding1d: odd kernel size (height and width for conv2d, else steps). */
-  kernel?: number
-  /** embedding1d: number of token ids (0 .. vocabulary-1; 0 is padding). */
-  vocabulary?: number
-  /** embedding1d: values per token vector. */
-  tokenEmbedding?: number
-  /** conv2d: [height, width] the images are resized to (area average) before the encoder. */
-  resize?: number[]
-  /** Dropout rate before the embedding (0 = none). */
-  dropout?: number
-  /** L2 penalty on the encoder's kernels (0 = none). */
-  l2?: number
 }
 
 export type ResolvedEncoder = Required<EncoderConfig>
 
-/** Longest image side the default conv2d encoder reads: larger images are resized down to it. */
-export const IMAGE_SIDE = 32
-/** Default embedding1d vocabulary: set it to the tokenizer's in fuseplan.training.yaml. */
-export const VOCABULARY = 8192
-
-function mlpHidden(size: number): number[] {
-  return [size <= 16 ? 16 : size <= 256 ? 32 : 64]
-}
-
-/**
- * The default encoder of a modality from its type and shape: conv2d for images [H, W(, C)],
- * embedding1d for text as token ids [T, 1], conv1d for other sequences [T, C] of timeseries or
- * text (a vector per token), an MLP for everything else (text vectors and embeddings included;
- * wider inputs get more dropout and L2). `fuseplan scaffold` writes exactly this.
- */
+/** The default encoder of a modality from its type and shape (model/encoders/: the kind that fits it, at its defaults). `fuseplan scaffold` writes exactly this. */
 export function defaultEncoder(type: ModalityType, inputShape: number[], embedding = 16): EncoderConfig {
-  const size = inputShape.reduce((a, s) => a * s, 1)
-  if (type === 'image' && (inputShape.length === 2 || inputShape.length === 3)) {
-    const [h, w] = inputShape
-    const f = Math.min(1, IMAGE_SIDE / Math.max(h, w))
-    return {kind: 'conv2d', embedding, filters: [8, 16], kernel: 3, resize: [Math.max(1, Math.round(h * f)), Math.max(1, Math.round(w * f))], hidden: [], dropout: 0.1, l2: 1e-4}
-  }
-  if (type === 'text' && inputShape.length === 2 && inputShape[1] === 1) {
-    return {kind: 'embedding1d', embedding, vocabulary: VOCABULARY, tokenEmbedding: 16, filters: [16], kernel: 5, hidden: [], dropout: 0.1, l2: 1e-4}
-  }
-  if ((type === 'timeseries' || type === 'text') && inputShape.length === 2) {
-    return {kind: 'conv1d', embedding, filters: [16, 16], kernel: 5, hidden: [], dropout: 0.1, l2: 1e-4}
-  }
-  const wide = size > 256 || type === 'omics'
-  return {kind: 'mlp', embedding, hidden: mlpHidden(size), dropout: wide ? 0.3 : 0.1, l2: wide ? 1e-3 : 1e-4}
+  const kind = kindFor({type, inputShape})
+  return {kind, ...ENCODERS[kind].defaults({type, inputShape}, embedding)}
 }
 
 /** The modality's encoder with every optional field filled from the defaults of its kind and shape. */
 export function resolveEncoder(m: Pick<ModalityConfig, 'type' | 'inputShape' | 'encoder'>): ResolvedEncoder {
   const e = m.encoder
-  const asType: ModalityType = e.kind === 'conv2d' ? 'image' : e.kind === 'conv1d' ? 'timeseries' : e.kind === 'embedding1d' ? 'text' : 'tabular'
-  const shape = (e.kind === 'conv1d' || e.kind === 'embedding1d') && m.inputShape.length === 1 ? [m.inputShape[0], 1] : m.inputShape
-  const d = defaultEncoder(e.kind === 'mlp' ? (m.type === 'omics' ? 'omics' : 'tabular') : asType, e.kind === 'mlp' ? [shape.reduce((a, s) => a * s, 1)] : shape, e.embedding)
+  const d = ENCODERS[e.kind].defaults({type: m.type, inputShape: m.inputShape}, e.embedding)
   return {
     kind: e.kind,
     embedding: e.embedding,
@@ -112,19 +60,14 @@ export function resolveEncoder(m: Pick<ModalityConfig, 'type' | 'inputShape' | '
   }
 }
 
-/**
- * Shape of one sample as the model reads it: conv2d [h, w, C] (the resize, never larger than the
- * input), conv1d [T, C], embedding1d [T] (token ids), mlp [inputSize].
- */
+/** The encoder kind of a modality (model/encoders/<kind>.ts). */
+export function encoderOf(m: Pick<ModalityConfig, 'encoder'>): Encoder {
+  return ENCODERS[m.encoder.kind]
+}
+
+/** Shape of one sample as the model reads it (each kind says: e.g. conv2d [h, w, C] at its resize, mlp [inputSize]). */
 export function modelShape(m: Pick<ModalityConfig, 'type' | 'inputShape' | 'inputSize' | 'encoder'>): number[] {
-  const e = resolveEncoder(m)
-  if (e.kind === 'conv2d') {
-    const [h, w, c = 1] = m.inputShape
-    return [Math.min(h, e.resize[0]), Math.min(w, e.resize[1]), c]
-  }
-  if (e.kind === 'conv1d') return m.inputShape.length === 1 ? [m.inputShape[0], 1] : [...m.inputShape]
-  if (e.kind === 'embedding1d') return [m.inputShape[0]]
-  return [m.inputSize]
+  return encoderOf(m).modelShape(m, resolveEncoder(m))
 }
 
 export function modelSize(m: Pick<ModalityConfig, 'type' | 'inputShape' | 'inputSize' | 'encoder'>): number {
@@ -138,17 +81,17 @@ export function modelSize(m: Pick<ModalityConfig, 'type' | 'inputShape' | 'input
 export function encoderProblems(m: {inputShape: number[]; encoder: Record<string, unknown>}): [string, string][] {
   const e = m.encoder
   const out: [string, string][] = []
-  const rank = m.inputShape.length
-  if (e.kind === 'conv2d' && rank !== 2 && rank !== 3) out.push(['kind', `conv2d reads images [height, width, channels]; inputShape [${m.inputShape.join(', ')}] has ${rank} dimension(s) (use mlp)`])
-  if (e.kind === 'conv1d' && rank !== 1 && rank !== 2)
-    out.push(['kind', `conv1d reads sequences [steps, channels]; inputShape [${m.inputShape.join(', ')}] has ${rank} dimensions (use conv2d or mlp)`])
-  if (e.kind === 'embedding1d' && !(rank === 1 || (rank === 2 && m.inputShape[1] === 1)))
-    out.push(['kind', `embedding1d reads token ids [steps] or [steps, 1]; inputShape [${m.inputShape.join(', ')}] is not (use conv1d for a vector per step, mlp for one vector)`])
-  if (e.resize !== undefined && e.kind !== 'conv2d') out.push(['resize', 'only conv2d encoders resize their input'])
-  if ((e.filters !== undefined || e.kernel !== undefined) && e.kind === 'mlp')
-    out.push([e.filters !== undefined ? 'filters' : 'kernel', 'mlp encoders have no conv blocks (filters, kernel); use hidden'])
-  for (const key of ['vocabulary', 'tokenEmbedding']) {
-    if (e[key] !== undefined && e.kind !== 'embedding1d') out.push([key, `only embedding1d encoders have ${key}`])
+  const kind = ENCODERS[e.kind as EncoderKind] as Encoder | undefined
+  if (!kind) return out
+  const shape = kind.shapeProblem(m.inputShape)
+  if (shape !== null) out.push(['kind', shape])
+  for (const field of KIND_FIELDS) {
+    if (e[field] === undefined || kind.fields.includes(field)) continue
+    const readers = ENCODER_KINDS.filter((k) => ENCODERS[k].fields.includes(field))
+    out.push([
+      field,
+      `${String(e.kind)} encoders have no ${field}: only ${readers.join(', ')} ${readers.length === 1 ? 'reads' : 'read'} it${field === 'filters' || field === 'kernel' ? ' (use hidden)' : ''}`,
+    ])
   }
   if (typeof e.kernel === 'number' && e.kernel % 2 !== 1) out.push(['kernel', 'the kernel size must be odd'])
   if (Array.isArray(e.resize) && e.resize.length !== 2) out.push(['resize', 'expected [height, width]'])

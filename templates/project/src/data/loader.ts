@@ -25,7 +25,7 @@
 import {closeSync, constants, fstatSync, mkdirSync, openSync, readSync, statSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {StringDecoder} from 'node:string_decoder'
-import {modelShape, resolveEncoder, type ModalityConfig, type TrainingConfig} from '../config.js'
+import {encoderOf, modelShape, resolveEncoder, type ModalityConfig, type TrainingConfig} from '../config.js'
 import type {Dataset, ModalityBlock} from '../dataset.js'
 import {resizeImage} from '../model/pipeline.js'
 import {DataError} from './errors.js'
@@ -34,10 +34,10 @@ import {encodeJpeg, imageAccess, readImage, resizeRgba, type ImageAccess, type I
 export {DataError, printable} from './errors.js'
 
 const isImage = (m: ModalityConfig) => m.type === 'image' && (m.inputShape.length === 2 || m.inputShape.length === 3)
-const isTokens = (m: ModalityConfig) => resolveEncoder(m).kind === 'embedding1d'
-const isSequence = (m: ModalityConfig) => isTokens(m) || (m.inputShape.length === 2 && (m.type === 'timeseries' || m.type === 'text' || resolveEncoder(m).kind === 'conv1d'))
-/** Shape a modality is stored in by the loader: conv2d images at their resize, the rest as given. */
-const storedShape = (m: ModalityConfig) => (isImage(m) && resolveEncoder(m).kind === 'conv2d' ? modelShape(m) : m.inputShape)
+const isTokens = (m: ModalityConfig) => encoderOf(m).tokens
+const isSequence = (m: ModalityConfig) => isTokens(m) || (m.inputShape.length === 2 && (m.type === 'timeseries' || m.type === 'text' || encoderOf(m).steps))
+/** Shape a modality is stored in by the loader: images at the size their kind reads them (conv2d's resize), the rest as given. */
+const storedShape = (m: ModalityConfig) => (isImage(m) && encoderOf(m).resized ? modelShape(m) : m.inputShape)
 
 /** Longest line read from a data file: far above any real sample (a 224x224x3 image inline is about 1 MB). */
 export const MAX_LINE_CHARS = 64 * 1024 * 1024

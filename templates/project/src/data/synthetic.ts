@@ -1,5 +1,7 @@
 // Synthetic multimodal data shaped like the training config, so the project trains, evaluates and
-// passes its tests before real data exists (and `fuseplan evaluate` can check a recommendation).
+// passes its tests before real data exists. `fuseplan evaluate` simulates from the deployment profile
+// with a generator of its own: this one sees only the training config, which does not say how
+// strongly the modalities interact, so it always plants one fixed cross-modal interaction.
 //
 // The world (fixed by its seed):
 //   - latent factors per sample: a shared factor `z` seen through every modality, and one specific
@@ -30,14 +32,14 @@
 //   - `presence` overrides a modality's availability (independent draws; used by robustness sweeps);
 //   - a sample never has every modality absent.
 import type {Dataset, ModalityBlock} from '../dataset.js'
-import {modelShape, resolveEncoder, type ModalityConfig, type TrainingConfig} from '../config.js'
+import {encoderOf, modelShape, resolveEncoder, type ModalityConfig, type TrainingConfig} from '../config.js'
 import {Rng, deriveSeed} from '../random.js'
 
 /** Structured generators for images and sequences (the rest uses per-feature loadings). */
 type Structure = 'image' | 'sequence' | 'tokens' | 'flat'
 
 export function structureOf(m: Pick<ModalityConfig, 'type' | 'inputShape' | 'encoder'>): Structure {
-  if (resolveEncoder(m).kind === 'embedding1d') return 'tokens'
+  if (encoderOf(m).tokens) return 'tokens'
   if (m.type === 'image' && (m.inputShape.length === 2 || m.inputShape.length === 3)) return 'image'
   if ((m.type === 'timeseries' || m.type === 'text') && m.inputShape.length === 2) return 'sequence'
   return 'flat'
@@ -203,7 +205,7 @@ export function createWorld(config: TrainingConfig, seed: number): SyntheticWorl
     // Pixel and step noise come from their own stream, drawn only for present samples.
     const px = new Rng(deriveSeed(opts.seed, `structured:${opts.population}`))
     const blocks: Record<string, ModalityBlock> = {}
-    const shapes = mods.map((t) => (t.structure === 'image' && opts.resolution === 'model' && resolveEncoder(t.cfg).kind === 'conv2d' ? modelShape(t.cfg) : t.cfg.inputShape))
+    const shapes = mods.map((t) => (t.structure === 'image' && opts.resolution === 'model' && encoderOf(t.cfg).resized ? modelShape(t.cfg) : t.cfg.inputShape))
     mods.forEach((t, m) => {
       const size = shapes[m].reduce((a, v) => a * v, 1)
       blocks[t.cfg.name] = {size, values: new Float32Array(n * size), present: new Uint8Array(n)}

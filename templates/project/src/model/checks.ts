@@ -12,7 +12,7 @@
 // can assert that none of the avoided ones (AVOIDED_KERNELS) came back.
 import type * as TF from '@tensorflow/tfjs'
 import type {Tf} from '../backend.js'
-import {resolveEncoder, type TrainingConfig} from '../config.js'
+import {encoderOf, resolveEncoder, type TrainingConfig} from '../config.js'
 import {Rng} from '../random.js'
 import {fusionLayers} from './layers.js'
 import {buildNetwork} from './networks.js'
@@ -201,7 +201,7 @@ export async function networkKernels(tf: Tf, config: TrainingConfig): Promise<{k
   const net = buildNetwork(tf, config, {strategy: config.strategy, presenceInputs: true, seed: config.training.seed})
   const rng = new Rng(3)
   const n = 4
-  const vocab = config.modalities.map((m) => (resolveEncoder(m).kind === 'embedding1d' ? resolveEncoder(m).vocabulary : 0))
+  const vocab = config.modalities.map((m) => (encoderOf(m).tokens ? resolveEncoder(m).vocabulary : 0))
   const inputs = net.inputs.map((input) => {
     const shape = [n, ...(input.shape.slice(1) as number[])]
     const size = shape.reduce((a, s) => a * s, 1)

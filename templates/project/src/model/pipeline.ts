@@ -1,7 +1,8 @@
 // Input pipeline shared by every strategy: image resizing, per-modality standardisation and batch
 // assembly.
 //
-// Images are resized (area average) to the conv2d encoder's `resize` once per dataset (`prepare`).
+// Images are resized (area average) to the conv2d encoder's `resize` once per dataset (`prepare`),
+// for every kind that says its input is `resized`.
 // Each modality's features are standardised with the mean and standard deviation of the TRAINING
 // samples where that modality is present (stored with the model): per feature for mlp encoders,
 // per channel for conv encoders (a pixel or a step is not a feature of its own). Absent (or
@@ -12,7 +13,7 @@
 // Token ids (embedding1d) are read as they are, never standardised: an absent text is all padding
 // (id 0), and padding - past `steps` or id 0 anywhere - is masked out of the pooling.
 import type {Dataset, ModalityBlock} from '../dataset.js'
-import {modelShape, modelSize, resolveEncoder, type ModalityConfig, type TrainingConfig} from '../config.js'
+import {encoderOf, modelShape, modelSize, type ModalityConfig, type TrainingConfig} from '../config.js'
 
 export interface Stats {
   /** Per modality: means and standard deviations, per feature (mlp) or per channel (conv). */
@@ -52,12 +53,11 @@ export function resizeImage(src: ArrayLike<number>, srcOffset: number, H: number
   }
 }
 
-/** The block in the shape the encoder reads: conv2d images resized, everything else unchanged. */
+/** The block in the shape the encoder reads: images resized for a kind that reads them smaller (conv2d), everything else unchanged. */
 export function prepareBlock(m: ModalityConfig, block: ModalityBlock, n: number): ModalityBlock {
   const size = modelSize(m)
   if (block.size === size) return block
-  const enc = resolveEncoder(m)
-  if (enc.kind !== 'conv2d') return block
+  if (!encoderOf(m).resized) return block
   const [H, W, C = 1] = m.inputShape
   const [h, w] = modelShape(m)
   const values = new Float32Array(n * size)
@@ -77,30 +77,22 @@ export function prepare(config: TrainingConfig, data: Dataset): Dataset {
   return changed ? {...data, modalities} : data
 }
 
-/** Channels standardised together: C for conv encoders, every feature on its own for mlp. */
+/** Values standardised together: C for conv encoders, every feature on its own for mlp (the kind says). */
 function statsWidth(m: ModalityConfig): number {
-  const kind = resolveEncoder(m).kind
-  return kind === 'mlp' ? modelSize(m) : kind === 'embedding1d' ? 1 : (modelShape(m).at(-1) as number)
+  return encoderOf(m).statsWidth(modelShape(m))
 }
 
-/** Whether the modality is read as a padded sequence (conv1d, embedding1d). */
-const isSequenceEncoder = (m: ModalityConfig) => {
-  const kind = resolveEncoder(m).kind
-  return kind === 'conv1d' || kind === 'embedding1d'
-}
-
-/** Valid steps of row r of a sequence block (all of them when the block has no `steps`). */
+/** Valid values of row r of a sequence block (all of them when the block has no `steps`): steps times the values per step. */
 function validValues(m: ModalityConfig, block: ModalityBlock, r: number): number {
-  if (!block.steps || !isSequenceEncoder(m)) return block.size
-  const C = resolveEncoder(m).kind === 'conv1d' ? (modelShape(m).at(-1) as number) : 1
-  return Math.min(block.size, block.steps[r] * C)
+  if (!block.steps || !encoderOf(m).steps) return block.size
+  return Math.min(block.size, block.steps[r] * statsWidth(m))
 }
 
 export function computeStats(config: TrainingConfig, data: Dataset, rows: Uint32Array): Stats {
   const mean: Record<string, number[]> = {}
   const std: Record<string, number[]> = {}
   for (const m of config.modalities) {
-    if (resolveEncoder(m).kind === 'embedding1d') {
+    if (encoderOf(m).tokens) {
       mean[m.name] = [0]
       std[m.name] = [1]
       continue
@@ -205,11 +197,11 @@ export function stepMasks(config: TrainingConfig, data: Dataset, rows: ArrayLike
   const k = config.modalities.length
   const out: Float32Array[] = []
   config.modalities.forEach((m, j) => {
-    if (!isSequenceEncoder(m)) return
+    if (!encoderOf(m).steps) return
     const T = modelShape(m)[0]
     const block = data.modalities[m.name]
     const steps = block.steps
-    const tokens = resolveEncoder(m).kind === 'embedding1d'
+    const tokens = encoderOf(m).tokens
     const mask = new Float32Array(rows.length * T).fill(1)
     if (steps || tokens) {
       for (let i = 0; i < rows.length; i++) {
