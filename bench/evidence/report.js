@@ -301,6 +301,8 @@ export async function decisionsDoc(root) {
       '',
       `Seeds that would give P(worse | gap = margin) >= 0.8 at the median spread: ${needed(med(pw.map((p) => p.sd)), margin) ?? 'more than 200'}; at the largest: ${needed(Math.max(...pw.map((p) => p.sd)), margin) ?? 'more than 200'}.`,
       '',
+      ...powerProjection(sets.test, seeds, margin, engine, med, needed),
+      '',
     )
     push(...profileTable('Test profiles', test, engine), '')
   } else {
@@ -321,6 +323,48 @@ export async function decisionsDoc(root) {
   // The real-data section: `npm run bench:realdata`'s committed results (or which sets are not run yet).
   push(realdataSection(readResults(join(root, 'bench', 'realdata', 'results'))))
   return lines.join('\n')
+}
+
+/**
+ * What a powered test grid would take, from the records alone: each seed's test set adds its bootstrap
+ * variance to a paired gap's spread over seeds, so the spread splits into training (what is left,
+ * never below 0) and test-set sampling, which shrinks with a larger test set. For each test-set size,
+ * the median spread over the test profiles, the seeds that reach P(worse | gap = margin) >= 0.8 at it,
+ * and the grid's time at the records' own pace (seconds per seed, two profiles at a time).
+ */
+function powerProjection(records, seeds, margin, engine, med, needed) {
+  const TEST_SAMPLES = 1500
+  const parts = records.map((record) => {
+    const {trained} = scoresOf(record)
+    const pairs = []
+    for (let a = 0; a < trained.length; a++)
+      for (let b = a + 1; b < trained.length; b++) {
+        if (trained[a] === 'early/complete-case' || trained[b] === 'early/complete-case') continue
+        const [s] = pairedSamples(record, trained[a], [trained[b]])
+        const S = s.diffs.length
+        const m = s.diffs.reduce((x, v) => x + v, 0) / S
+        const seedVar = s.diffs.reduce((x, v) => x + (v - m) ** 2, 0) / (S - 1)
+        const bootVar = s.bootstrapVariances.reduce((x, v) => x + v, 0) / Math.max(1, s.bootstrapVariances.length)
+        pairs.push({train: Math.max(0, seedVar - bootVar), test: bootVar})
+      }
+    return pairs
+  })
+  const secondsPerSeed = records.reduce((x, r) => x + r.elapsedMs / 1000 / r.seeds.length, 0)
+  const share = med(parts.map((pairs) => med(pairs.map((p) => (p.train + p.test > 0 ? p.test / (p.train + p.test) : 0)))))
+  const rows = [1, 4, 10].map((k) => {
+    const sd = med(parts.map((pairs) => med(pairs.map((p) => Math.sqrt(p.train + p.test / k)))))
+    const n = needed(sd, margin)
+    return `| ${(TEST_SAMPLES * k).toLocaleString('en-US')} | ${fmt(sd, 4)} | ${n ?? 'more than 200'} | ${n === null ? '' : `${Math.round((secondsPerSeed * n) / 2 / 3600)} h`} |`
+  })
+  return [
+    `What it would take: of a paired gap's spread over seeds (variance), test-set sampling is the median share ${fmt(share, 2)} at ${TEST_SAMPLES.toLocaleString('en-US')} test samples per seed; ` +
+      'the rest is training. With larger test sets (scoring costs little beside training), the median spread and the seeds a powered verdict needs, ' +
+      `and the test grid's time at the records' pace (${Math.round(secondsPerSeed / records.length)} s per profile and seed, two profiles at a time):`,
+    '',
+    '| test samples per seed | median spread | seeds for P(worse \\| gap = margin) >= 0.8 | test grid time |',
+    '|---:|---:|---:|---:|',
+    ...rows,
+  ]
 }
 
 function profileTable(title, judged, engine) {
