@@ -136,7 +136,8 @@ export function loadRuleSet(opts: LoadRuleSetOptions = {}): RuleSet {
   }
   if (problems.length > 0) throw new RuleLoadError(problems)
 
-  const key = `${opts.precompiled === false ? 'parsed' : ''}#${opts.trust ? 'trust' : ''}#${configPath ?? ''}#${cacheKey([...(configPath ? [configPath] : []), ...files.map((f) => f.file)])}`
+  // The working folder too: the rules' locations are shown relative to it (displayPath).
+  const key = `${opts.precompiled === false ? 'parsed' : ''}#${opts.trust ? 'trust' : ''}#${process.cwd()}#${configPath ?? ''}#${cacheKey([...(configPath ? [configPath] : []), ...files.map((f) => f.file)])}`
   const cached = cache.get(key)
   if (cached) return cached
 
@@ -217,11 +218,12 @@ export function loadRuleSet(opts: LoadRuleSetOptions = {}): RuleSet {
   return set
 }
 
-let defaultSet: RuleSet | undefined
+let defaultSet: {cwd: string; set: RuleSet} | undefined
 /** The bundled rules with no config: what `decide` uses when given no rule set. */
 export function defaultRuleSet(): RuleSet {
-  defaultSet ??= loadRuleSet()
-  return defaultSet
+  // Per working folder, as loadRuleSet caches: the rules' locations are shown relative to it.
+  if (defaultSet?.cwd !== process.cwd()) defaultSet = {cwd: process.cwd(), set: loadRuleSet()}
+  return defaultSet.set
 }
 
 /** Lint findings of the rule set on a (schema-valid) profile. */

@@ -60,29 +60,36 @@ describe('no profile argument', () => {
   })
 })
 
-// Spawned: oclif's help for a topic changes the shared in-process config, and a run of its own is what a user gets.
+// Help runs in process, each on a Config of its own (oclif's help of a topic changes the Config it
+// runs on; a new process loads a new one); the root help is also spawned once, as a user runs it.
+const help = (args: string[]) => runInProcess(args, {freshConfig: true})
+
 describe('help and -h', () => {
-  it('`help` and `-h` print the root help', () => {
-    const root = runCli(['--help'])
+  it('`help` and `-h` print the root help, in process as in a process of its own', async () => {
+    const root = await help(['--help'])
+    expect(root.status).toBe(0)
+    const spawned = runCli(['--help'])
+    expect(spawned.status).toBe(0)
+    expect(spawned.stdout).toBe(root.stdout)
     for (const args of [['help'], ['-h']]) {
-      const r = runCli(args)
+      const r = await help(args)
       expect(r.status).toBe(0)
       expect(r.stdout).toBe(root.stdout)
     }
     expect(root.stdout).toMatch(/\n {2}help +Show help for fuseplan/)
   })
 
-  it.each(['lint', 'recommend', 'rules list', 'scaffold', 'completion'])('`help %s` prints what -h and --help print', (id) => {
+  it.each(['lint', 'recommend', 'rules list', 'scaffold', 'completion'])('`help %s` prints what -h and --help print', async (id) => {
     const words = id.split(' ')
-    const expected = runCli([...words, '--help'])
+    const expected = await help([...words, '--help'])
     expect(expected.status).toBe(0)
     expect(expected.stdout).toMatch(/USAGE/)
-    expect(runCli([...words, '-h']).stdout).toBe(expected.stdout)
-    expect(runCli(['help', ...words]).stdout).toBe(expected.stdout)
+    expect((await help([...words, '-h'])).stdout).toBe(expected.stdout)
+    expect((await help(['help', ...words])).stdout).toBe(expected.stdout)
   })
 
-  it('`help` of an unknown command names the nearest one (exit 2)', () => {
-    const r = runCli(['help', 'recomend'])
+  it('`help` of an unknown command names the nearest one (exit 2)', async () => {
+    const r = await help(['help', 'recomend'])
     expect(r.status).toBe(2)
     expect(r.stderr).toBe('fuseplan: "recomend" is not a fuseplan command. Did you mean "recommend"? Run `fuseplan help` for the list.\n')
   })
@@ -112,9 +119,9 @@ describe('one JSON spelling: --format json, with --json as its alias', () => {
     expect(r.stderr).toBe('fuseplan: --json is an alias of --format json; it cannot go with --format yaml.\n')
   })
 
-  it('every command with a JSON output lists json among its --format options', () => {
+  it('every command with a JSON output lists json among its --format options', async () => {
     for (const args of [['recommend'], ['evaluate'], ['lint'], ['rules', 'list'], ['rules', 'show'], ['scaffold']]) {
-      const help = runCli([...args, '--help']).stdout
+      const help = (await runInProcess([...args, '--help'], {freshConfig: true})).stdout
       expect(help, args.join(' ')).toMatch(/-f, --format=<option>[\s\S]*<options: [^>]*json/)
       expect(help, args.join(' ')).toMatch(/--json/)
     }

@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import {rmSync} from 'node:fs'
-import {checkProfile, listRuleMeta, loadRuleSet, RuleLoadError, type LoadProblem} from '../../src/engine/index.js'
+import {checkProfile, defaultRuleSet, listRuleMeta, loadRuleSet, RuleLoadError, type LoadProblem} from '../../src/engine/index.js'
 import {EXAMPLE_BASE_PROFILE, applyPatch} from '../../src/engine/examples.js'
 
 const root = mkdtempSync(join(tmpdir(), 'fuseplan-engine-'))
@@ -47,6 +47,23 @@ examples:
   passes:
     modalities[1].shape: [8, 8, 1]
 `
+
+describe('rule locations', () => {
+  it('are shown relative to the working folder of the load, also when the set is cached', () => {
+    const cwd = process.cwd()
+    const elsewhere = mkdtempSync(join(tmpdir(), 'fuseplan-cwd-'))
+    const where = () => [loadRuleSet(), defaultRuleSet()].map((s) => s.rules.find((r) => r.rule.id === 'joint-model-under-missingness')?.rule.location.file)
+    try {
+      expect(where()).toEqual(['rules/strategy.yaml', 'rules/strategy.yaml'])
+      process.chdir(elsewhere)
+      const absolute = join(cwd, 'rules', 'strategy.yaml')
+      expect(where()).toEqual([absolute, absolute])
+    } finally {
+      process.chdir(cwd)
+    }
+    expect(where()).toEqual(['rules/strategy.yaml', 'rules/strategy.yaml'])
+  })
+})
 
 describe('rule packs', () => {
   it('adds a rule; its findings carry its id and a path per item', () => {

@@ -9,6 +9,7 @@
 import {format} from 'node:util'
 import {Config, run} from '@oclif/core'
 import {Exit, handle} from '@oclif/core/handle'
+import {expect} from 'vitest'
 import {ROOT} from './run-cli.js'
 
 export interface InProcessResult {
@@ -24,9 +25,16 @@ export interface InProcessOptions {
   env?: Record<string, string>
   /** A run that has not settled after this long is reported as timedOut (only asynchronous hangs can be caught). */
   timeoutMs?: number
+  /**
+   * Run on a Config of its own, loaded for this run (as a new process would), instead of the one the
+   * file's runs share: oclif's help of a topic changes the Config it runs on.
+   */
+  freshConfig?: boolean
 }
 
-let config: Promise<Config> | undefined
+// One Config per test file, as when each file had a process of its own: vitest runs files one after
+// another in a worker without reloading modules (vitest.config.ts), and a run may change its Config.
+const configs = new Map<string, Promise<Config>>()
 let queue: Promise<unknown> = Promise.resolve()
 
 /** Runs `fuseplan ...args` in process; resolves with what a spawned run would have produced. */
@@ -37,8 +45,9 @@ export function runInProcess(args: string[], options: InProcessOptions = {}): Pr
 }
 
 async function runOnce(args: string[], options: InProcessOptions): Promise<InProcessResult> {
-  config ??= Config.load(ROOT)
-  const loaded = await config
+  const file = expect.getState().testPath ?? ''
+  if (!configs.has(file)) configs.set(file, Config.load(ROOT))
+  const loaded = await (options.freshConfig ? Config.load(ROOT) : (configs.get(file) as Promise<Config>))
   const stdout: string[] = []
   const stderr: string[] = []
   const restore = captureProcess(options, stdout, stderr)
