@@ -42,7 +42,10 @@ describe('schema-derived types', () => {
         '',
       ].join('\n'),
     )
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({extends: from('tsconfig.json'), compilerOptions: {noEmit: true, rootDir: from('.'), declaration: false, incremental: false}, include: ['check.ts']}))
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({extends: from('tsconfig.json'), compilerOptions: {noEmit: true, rootDir: from('.'), declaration: false, incremental: false}, include: ['check.ts']}),
+    )
     const r = spawnSync(process.execPath, [TSC, '-p', dir], {encoding: 'utf8', cwd: ROOT})
     rmSync(dir, {recursive: true, force: true})
     // An unused @ts-expect-error is an error too: every drifted type must be rejected.
