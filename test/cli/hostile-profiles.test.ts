@@ -2,25 +2,14 @@
 // run in process (the process boundary is not under test here). Each generated input belongs to a
 // class whose verdict is known by construction, and the test asserts that exact exit code and the
 // kind of output: a valid profile gives a decision, a broken one a positioned message and no file.
-import {existsSync, mkdirSync, readdirSync, writeFileSync} from 'node:fs'
+import {existsSync, readdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {runInProcess} from '../helpers/in-process.js'
-import {tempDir} from '../helpers/run-cli.js'
+import {runDirs} from '../helpers/run-cli.js'
 import {classifiedProfile, expectCleanExit, runs, type ProfileCase} from '../helpers/fuzz.js'
 import {expectVerdict, profileVerdict, type Verdict} from '../helpers/verdict.js'
-
-/** A fresh folder per run, so leftovers of one run cannot hide in another. */
-function runDirs(prefix: string) {
-  const root = tempDir(prefix)
-  let n = 0
-  return () => {
-    const dir = join(root, String(n++))
-    mkdirSync(dir)
-    return dir
-  }
-}
 
 /** The class must agree with the verdict: only a valid profile may be usable. */
 function expectClassAgrees(c: ProfileCase, v: Verdict): void {

@@ -2,36 +2,23 @@
 // folders, files over the size limit): only regular files within the limit are read; everything
 // else is a clear message and a documented exit code, quickly.
 import {spawnSync} from 'node:child_process'
-import {mkdirSync, readFileSync, symlinkSync, writeFileSync, existsSync} from 'node:fs'
+import {mkdirSync, symlinkSync, writeFileSync, existsSync} from 'node:fs'
 import {join} from 'node:path'
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {runInProcess} from '../helpers/in-process.js'
 import {decide} from '../../src/decision/decide.js'
 import {loadProfile} from '../../src/profile/load.js'
-import {ROOT, tempDir} from '../helpers/run-cli.js'
+import {tempDir, exampleProject, EXAMPLE, EXAMPLE_TEXT} from '../helpers/run-cli.js'
 import {expectCleanExit, runs} from '../helpers/fuzz.js'
 import {buildTrainingConfig} from '../../src/scaffold/training-config.js'
 import {renderTrainingConfig} from '../../src/scaffold/generate.js'
 import {BoundedReadError, readBoundedFile} from '../../src/util/read.js'
 
-const EXAMPLE = join(ROOT, 'examples', 'icu-deterioration.yaml')
-const EXAMPLE_TEXT = readFileSync(EXAMPLE, 'utf8')
-
-// ---------------------------------------------------------------------------------------------
-
-function project(): string {
-  const dir = tempDir('fuseplan-')
-  writeFileSync(join(dir, 'p.yaml'), EXAMPLE_TEXT)
-  return dir
-}
-
 function mkfifo(path: string): void {
   const r = spawnSync('mkfifo', [path])
   if (r.status !== 0) throw new Error(`mkfifo failed: ${r.stderr}`)
 }
-
-// ---------------------------------------------------------------------------------------------
 
 describe('special files behind every path fuseplan reads (CLI)', () => {
   type Kind = 'device' | 'fifo' | 'link-to-device' | 'link-to-fifo' | 'dangling-link' | 'directory' | 'too-large'
@@ -100,7 +87,7 @@ describe('special files behind every path fuseplan reads (CLI)', () => {
 
 describe('bounded reads: only regular files within the limit are read', () => {
   it('recommend, lint and init refuse /dev/zero, a FIFO and links to them with a clear message', async () => {
-    const dir = project()
+    const dir = exampleProject()
     mkfifo(join(dir, 'fifo.yaml'))
     symlinkSync('/dev/zero', join(dir, 'zero.yaml'))
     for (const target of ['/dev/zero', 'fifo.yaml', 'zero.yaml']) {
@@ -125,13 +112,13 @@ describe('bounded reads: only regular files within the limit are read', () => {
   }, 120_000)
 
   it('a config that is a link to /dev/zero, or extends it, is refused', async () => {
-    const dir = project()
+    const dir = exampleProject()
     symlinkSync('/dev/zero', join(dir, 'fuseplan.config.yaml'))
     const linked = await runInProcess(['lint', 'p.yaml'], {cwd: dir, timeoutMs: 20_000})
     expectCleanExit(linked, [2], 'lint with a config linked to /dev/zero')
     expect(linked.stderr).toMatch(/fuseplan\.config\.yaml:1:1: Cannot read config file \(it is a device/)
 
-    const dir2 = project()
+    const dir2 = exampleProject()
     writeFileSync(join(dir2, 'fuseplan.config.yaml'), 'extends: /dev/zero\n')
     const ext = await runInProcess(['lint', 'p.yaml', '--trust'], {cwd: dir2, timeoutMs: 20_000})
     expectCleanExit(ext, [2], 'lint with extends: /dev/zero and --trust')
@@ -139,7 +126,7 @@ describe('bounded reads: only regular files within the limit are read', () => {
   }, 60_000)
 
   it('a TrainingConfig whose source.profile is /dev/zero gets a finding, and nothing is read from it', async () => {
-    const dir = project()
+    const dir = exampleProject()
     const profile = loadProfile(EXAMPLE).profile!
     const config = buildTrainingConfig(profile, decide(profile), {profilePath: '/dev/zero'})
     writeFileSync(join(dir, 'fuseplan.training.yaml'), renderTrainingConfig(config))

@@ -1,26 +1,13 @@
 // Unknown keys in profiles and config files: the cost stays linear in their number, a config reports
 // a bounded number of problems, and a file that is not a config never has its content echoed.
-import {readFileSync, writeFileSync} from 'node:fs'
+import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {runInProcess} from '../helpers/in-process.js'
 import {loadConfig, RuleLoadError} from '../../src/engine/index.js'
-import {ROOT, tempDir} from '../helpers/run-cli.js'
+import {tempDir, exampleProject, EXAMPLE_TEXT} from '../helpers/run-cli.js'
 import {expectCleanExit, runs} from '../helpers/fuzz.js'
-
-const EXAMPLE = join(ROOT, 'examples', 'icu-deterioration.yaml')
-const EXAMPLE_TEXT = readFileSync(EXAMPLE, 'utf8')
-
-// ---------------------------------------------------------------------------------------------
-
-function project(): string {
-  const dir = tempDir('fuseplan-')
-  writeFileSync(join(dir, 'p.yaml'), EXAMPLE_TEXT)
-  return dir
-}
-
-// ---------------------------------------------------------------------------------------------
 
 describe('many unknown keys (in process)', () => {
   it('a config reports at most 21 problems per mapping however many keys it has, and never its content when it is not a config', () => {
@@ -52,7 +39,7 @@ describe('many unknown keys (in process)', () => {
 
 describe('cost linear in unknown keys', () => {
   it('60,000 unknown keys in a profile and in a config finish (a quadratic parser takes minutes)', async () => {
-    const dir = project()
+    const dir = exampleProject()
     const keys = Array.from({length: 60_000}, (_, i) => `k${i}: 1`).join('\n')
     writeFileSync(join(dir, 'keys.yaml'), `${EXAMPLE_TEXT}\n${keys}\n`)
     const lint = await runInProcess(['lint', 'keys.yaml', '--format', 'json'], {cwd: dir, timeoutMs: 60_000})

@@ -8,17 +8,8 @@ import {describe, expect, it} from 'vitest'
 import {runInProcess} from '../helpers/in-process.js'
 import {setFrontMatterStatus} from '../../src/decision/records.js'
 import {fileSystemProblem} from '../../src/cli/base-command.js'
-import {BIN, ROOT, tempDir} from '../helpers/run-cli.js'
+import {BIN, tempDir, exampleProject, EXAMPLE, EXAMPLE_TEXT} from '../helpers/run-cli.js'
 import {expectCleanExit} from '../helpers/fuzz.js'
-
-const EXAMPLE = join(ROOT, 'examples', 'icu-deterioration.yaml')
-const EXAMPLE_TEXT = readFileSync(EXAMPLE, 'utf8')
-
-function project(): string {
-  const dir = tempDir('fuseplan-')
-  writeFileSync(join(dir, 'p.yaml'), EXAMPLE_TEXT)
-  return dir
-}
 
 describe('no ADR is lost under concurrent recommend --out', () => {
   const runAll = (dir: string, argsList: string[][]): Promise<number[]> =>
@@ -89,7 +80,7 @@ describe('supersede edits only the front matter', () => {
 
 describe('--out that cannot be written', () => {
   it('a dangling-link or read-only --out is a clear error, not an internal one', async () => {
-    const dir = project()
+    const dir = exampleProject()
     symlinkSync(join(dir, 'nowhere', 'adr'), join(dir, 'adr'))
     const r = await runInProcess(['recommend', 'p.yaml', '--out', 'adr', '--date', '2026-01-01'], {cwd: dir, timeoutMs: 30_000})
     expectCleanExit(r, [2], 'recommend --out onto a dangling link')

@@ -1,24 +1,15 @@
 // The trust boundary for configs: extends and rules outside the repository need --trust, a file that
 // is not a config is never echoed, and the upward config search stops at the repository root.
-import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {runInProcess} from '../helpers/in-process.js'
-import {ROOT, tempDir} from '../helpers/run-cli.js'
+import {tempDir, exampleProject, EXAMPLE_TEXT} from '../helpers/run-cli.js'
 import {expectCleanExit} from '../helpers/fuzz.js'
-
-const EXAMPLE = join(ROOT, 'examples', 'icu-deterioration.yaml')
-const EXAMPLE_TEXT = readFileSync(EXAMPLE, 'utf8')
-
-function project(): string {
-  const dir = tempDir('fuseplan-')
-  writeFileSync(join(dir, 'p.yaml'), EXAMPLE_TEXT)
-  return dir
-}
 
 describe('trust boundary for configs', () => {
   it('extends outside the repository is refused without --trust; a non-config file is never echoed', async () => {
-    const dir = project()
+    const dir = exampleProject()
     const secrets = tempDir('fuseplan-secret-')
     writeFileSync(join(secrets, 'keys.yaml'), 'aws_secret_access_key: AKIAEXAMPLESECRET\nprivate_token: hunter2\n')
     for (const target of ['/etc/passwd', join(secrets, 'keys.yaml')]) {
@@ -40,7 +31,7 @@ describe('trust boundary for configs', () => {
   }, 90_000)
 
   it('recommend on a YAML file that is not a fuseplan document names none of its keys', async () => {
-    const dir = project()
+    const dir = exampleProject()
     writeFileSync(join(dir, 'keys.yaml'), 'aws_secret_access_key: AKIAEXAMPLESECRET\nprivate_token: hunter2\n')
     const r = await runInProcess(['recommend', 'keys.yaml'], {cwd: dir, timeoutMs: 20_000})
     expectCleanExit(r, [2], 'recommend of a key file')

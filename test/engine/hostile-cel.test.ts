@@ -1,19 +1,14 @@
 // Hostile CEL in rule packs (binds that double, nested comprehensions, catastrophic regexes): a load
 // error, or a value, or an evaluation error within the guard; never a crash, a V8 abort or a hang.
-import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {runInProcess} from '../helpers/in-process.js'
 import {expectVerdict, inDir, isVerdict, lintVerdict, rulesOrVerdict} from '../helpers/verdict.js'
 import {CelCompileError, CelLimitError, compile} from '../../src/engine/cel.js'
-import {ROOT, tempDir} from '../helpers/run-cli.js'
+import {tempDir, exampleProject, EXAMPLE_TEXT} from '../helpers/run-cli.js'
 import {expectCleanExit, runs, fuseplan, rulePack} from '../helpers/fuzz.js'
-
-const EXAMPLE = join(ROOT, 'examples', 'icu-deterioration.yaml')
-const EXAMPLE_TEXT = readFileSync(EXAMPLE, 'utf8')
-
-// ---------------------------------------------------------------------------------------------
 
 /** CEL built from pieces that blow up: binds that double, concatenation, comprehensions, regexes. */
 const hostileCel: fc.Arbitrary<string> = fc
@@ -30,12 +25,6 @@ const hostileCel: fc.Arbitrary<string> = fc
     ),
   }))
   .expr.map((e) => `size(${e}) >= 0`)
-
-function project(): string {
-  const dir = tempDir('fuseplan-')
-  writeFileSync(join(dir, 'p.yaml'), EXAMPLE_TEXT)
-  return dir
-}
 
 /** A pack of rules: [id, when] pairs, each a warning finding when it fires. */
 function pack(rules: [string, string][]): string {
@@ -101,7 +90,7 @@ describe('hostile CEL in rule packs (in process)', () => {
 
 describe('rule packs cannot crash or hang the process', () => {
   it('23 nested cel.bind doublings are refused at load; 19 end in a finding, not a V8 abort', () => {
-    const dir = project()
+    const dir = exampleProject()
     mkdirSync(join(dir, 'pack'))
     writeFileSync(join(dir, 'pack', 'bomb.yaml'), pack([['bind-bomb', bindBomb(23)]]))
     const refused = fuseplan(['lint', 'p.yaml', '--rules', 'pack'], {cwd: dir, timeoutMs: 30_000})
@@ -118,7 +107,7 @@ describe('rule packs cannot crash or hang the process', () => {
   }, 90_000)
 
   it('catastrophic-backtracking patterns run in linear time; backreferences are a load error at their position', async () => {
-    const dir = project()
+    const dir = exampleProject()
     mkdirSync(join(dir, 'pack'))
     const a34 = 'a'.repeat(34)
     writeFileSync(

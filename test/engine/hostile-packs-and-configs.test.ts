@@ -1,29 +1,15 @@
 // Hostile rule packs and config files given to lint, recommend and rules: the exit code each class
 // of input calls for, problems at file:line:col, no stack trace, no hang.
-import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {runInProcess} from '../helpers/in-process.js'
 import {expectVerdict, inDir, isVerdict, lintVerdict, profileVerdict, rulesOrVerdict, type Verdict} from '../helpers/verdict.js'
 import {listRuleMeta} from '../../src/engine/index.js'
-import {ROOT, tempDir} from '../helpers/run-cli.js'
+import {exampleProject, runDirs, EXAMPLE_TEXT} from '../helpers/run-cli.js'
 import {damage, expectCleanExit, nastyValue, runs, textMutation, toYaml} from '../helpers/fuzz.js'
 
-const EXAMPLE = join(ROOT, 'examples', 'icu-deterioration.yaml')
-
-/** A fresh folder per run, so leftovers of one run cannot hide in another. */
-function runDirs(prefix: string) {
-  const root = tempDir(prefix)
-  let n = 0
-  return () => {
-    const dir = join(root, String(n++))
-    mkdirSync(dir)
-    return dir
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 // Config files and rule packs
 
 const VALID_PACK = `rules:
@@ -105,13 +91,6 @@ const hostileConfig = fc.oneof(
     .map(([id, v]) => `rules: [./pack]\noverrides:\n  ${toYaml({[id]: v}).replace(/\n/g, '\n  ')}`),
   fc.constantFrom('extends: [./fuseplan.config.yaml]\n', 'extends: /etc/passwd\n', 'extends: [../../../../../../../../etc/hostname]\n', 'rules: [./pack, ./pack, ./pack]\n'),
 )
-const EXAMPLE_TEXT = readFileSync(EXAMPLE, 'utf8')
-
-function project(): string {
-  const dir = tempDir('fuseplan-')
-  writeFileSync(join(dir, 'p.yaml'), EXAMPLE_TEXT)
-  return dir
-}
 
 describe('rule packs and config files', () => {
   it('lint with a hostile rule pack: the exit the loaded rules call for, or 2 with every load problem at file:line:col', async () => {
@@ -203,7 +182,7 @@ describe('rule packs and config files', () => {
 
 describe('override options', () => {
   it('an override option named constructor is an unknown option, not "must be a undefined"', async () => {
-    const dir = project()
+    const dir = exampleProject()
     writeFileSync(join(dir, 'fuseplan.config.yaml'), 'overrides:\n  rare-modality: {options: {constructor: 1, __proto__: 2}}\n')
     const r = await runInProcess(['lint', 'p.yaml'], {cwd: dir, timeoutMs: 20_000})
     expectCleanExit(r, [2], 'override option constructor')

@@ -1,24 +1,15 @@
 // Numbers in messages are shown as what they are: NaN, very small budgets, sub-normal shares.
-import {readFileSync, writeFileSync} from 'node:fs'
+import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {runInProcess} from '../helpers/in-process.js'
 import {formatNumber} from '../../src/engine/cel.js'
-import {ROOT, tempDir} from '../helpers/run-cli.js'
+import {exampleProject, EXAMPLE_TEXT} from '../helpers/run-cli.js'
 import {expectCleanExit} from '../helpers/fuzz.js'
-
-const EXAMPLE = join(ROOT, 'examples', 'icu-deterioration.yaml')
-const EXAMPLE_TEXT = readFileSync(EXAMPLE, 'utf8')
-
-function project(): string {
-  const dir = tempDir('fuseplan-')
-  writeFileSync(join(dir, 'p.yaml'), EXAMPLE_TEXT)
-  return dir
-}
 
 describe('numbers in messages', () => {
   it('NaN, 1e-300 and 1e-320 are shown as what they are', async () => {
-    const dir = project()
+    const dir = exampleProject()
     writeFileSync(join(dir, 'nan.yaml'), EXAMPLE_TEXT.replace(/availability: 0\.22\b/, 'availability: .nan'))
     const nan = await runInProcess(['lint', 'nan.yaml'], {cwd: dir, timeoutMs: 20_000})
     expectCleanExit(nan, [1], 'availability .nan')

@@ -1,6 +1,6 @@
 // Runs the real, built CLI (bin/run.js → dist/) the way a user would, capturing everything.
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 
@@ -29,4 +29,26 @@ export function runCli(args: string[], options: {cwd?: string; env?: Record<stri
 
 export function tempDir(prefix = 'fuseplan-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix))
+}
+
+/** The bundled example most tests start from, and its text. */
+export const EXAMPLE = join(ROOT, 'examples', 'icu-deterioration.yaml')
+export const EXAMPLE_TEXT = readFileSync(EXAMPLE, 'utf8')
+
+/** A fresh folder holding the example as p.yaml. */
+export function exampleProject(): string {
+  const dir = tempDir('fuseplan-')
+  writeFileSync(join(dir, 'p.yaml'), EXAMPLE_TEXT)
+  return dir
+}
+
+/** A fresh folder per run of a property, so leftovers of one run cannot hide in another. */
+export function runDirs(prefix: string): () => string {
+  const root = tempDir(prefix)
+  let n = 0
+  return () => {
+    const dir = join(root, String(n++))
+    mkdirSync(dir)
+    return dir
+  }
 }

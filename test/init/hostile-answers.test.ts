@@ -1,25 +1,13 @@
 // Hostile answers files given to `init --answers`: the exit code each class of input calls for, a
 // message instead of a stack trace, no hang, and nothing written when the command fails.
-import {mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {runInProcess} from '../helpers/in-process.js'
-import {tempDir} from '../helpers/run-cli.js'
+import {tempDir, runDirs} from '../helpers/run-cli.js'
 import {breakSyntax, expectCleanExit, fuseplan, nastyValue, runs, toYaml} from '../helpers/fuzz.js'
 
-/** A fresh folder per run, so leftovers of one run cannot hide in another. */
-function runDirs(prefix: string) {
-  const root = tempDir(prefix)
-  let n = 0
-  return () => {
-    const dir = join(root, String(n++))
-    mkdirSync(dir)
-    return dir
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 // Config files and rule packs
 
 describe('init on hostile answers files', () => {
