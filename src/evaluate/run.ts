@@ -381,7 +381,7 @@ export async function runJob(prepared: PreparedEvaluation, job: Job, modelCode: 
   // On the team's data a seed is the project's `training.seed`: seed N trains what `npm run train`
   // trains with seed N, so a team can rerun any seed of the report in its project. Simulated runs keep
   // one stream per candidate (there is no project run to match, and the evidence records use them).
-  const projectSeeds = prepared.plan.source.kind === 'data'
+  const projectSeeds = plan.source.kind === 'data'
   const model = await modelCode.createModel(config, {strategy: cand.strategy, absentInputs: cand.absentInputs, seed: projectSeeds ? data.seed : deriveSeed(data.seed, `init:${cand.id}`)})
   try {
     let epoch = 0
