@@ -9,6 +9,9 @@
 //                                            digits set's train.jsonl and scored on its test.jsonl over
 //                                            evaluate's seeds (7, 8, 9): what training by hand reaches, beside
 //                                            `evaluate --data` (bench/realdata/results/digits.data.json)
+//   node bench/training/run.js patience      the default patience (10) against 20, each shipped strategy, evaluate's
+//                                            seeds (7, 8, 9), on both real data sets: the stopping rule's share of the
+//                                            seed-to-seed spread (digits' patience-10 arm is the hand runs)
 //   node bench/training/run.js summary       the figures, from results/*.jsonl alone
 //
 // Runs already in results/ are skipped, so an interrupted run resumes. Backend: FUSEPLAN_BACKEND
@@ -49,6 +52,7 @@ function runAll(file, jobs) {
 const CURRICULUM = {profiles: ['img30', 'two-optional'], seeds: 10, none: ['--warmup', '0', '--ramp', '0']}
 const CONVERGENCE = {sets: ['digits', 'breast-cancer'], seeds: 3, factor: 4}
 const HAND = {set: 'digits', strategies: ['early', 'intermediate', 'late', 'attention'], seeds: [7, 8, 9]}
+const PATIENCE = {sets: ['digits', 'breast-cancer'], patience: [10, 20]}
 
 if (command === 'curriculum') {
   const jobs = []
@@ -76,8 +80,23 @@ if (command === 'curriculum') {
     for (const seed of HAND.seeds)
       jobs.push({key: `${HAND.set}/${strategy}/${seed}`, tags: {data: HAND.set, arm: strategy}, args: ['data', join(ROOT, 'bench', 'realdata', HAND.set), strategy, String(seed)]})
   runAll('hand.jsonl', jobs)
+} else if (command === 'patience') {
+  const jobs = []
+  for (const d of PATIENCE.sets)
+    for (const patience of PATIENCE.patience)
+      for (const strategy of HAND.strategies)
+        for (const seed of HAND.seeds) {
+          // Digits at the default patience is exactly the hand runs (same arguments): reused, not rerun.
+          if (d === HAND.set && patience === 10) continue
+          jobs.push({
+            key: `${d}/${strategy}/p${patience}/${seed}`,
+            tags: {data: d, strategy, arm: `p${patience}`},
+            args: ['data', join(ROOT, 'bench', 'realdata', d), strategy, String(seed), '--patience', String(patience)],
+          })
+        }
+  runAll('patience.jsonl', jobs)
 } else if (command !== 'summary') {
-  process.stderr.write(`unknown command ${command}: curriculum, convergence, hand or summary\n`)
+  process.stderr.write(`unknown command ${command}: curriculum, convergence, hand, patience or summary\n`)
   process.exit(2)
 }
 
@@ -136,4 +155,16 @@ if (hand.length > 0 && existsSync(evaluated)) {
         `(${candidate ? candidate.seeds.asCollected.join(', ') : ''}); difference ${ev === undefined ? 'n/a' : f4(ev - byHand)} (goal: within 0.01)\n`,
     )
   }
+}
+const pat = [...read('patience.jsonl'), ...hand.map((r) => ({...r, strategy: r.arm, arm: 'p10'}))]
+if (pat.length > 0) {
+  process.stdout.write('Patience 10 (the default) against 20, test AUROC as the data came: mean and seed-to-seed standard deviation over seeds 7, 8, 9\n')
+  for (const d of PATIENCE.sets)
+    for (const strategy of HAND.strategies) {
+      const arm = (p) => pat.filter((r) => r.data === d && r.strategy === strategy && r.arm === `p${p}`).sort((a, b) => a.seed - b.seed)
+      const [a, b] = PATIENCE.patience.map(arm)
+      if (a.length < 2 || b.length < 2) continue
+      const show = (rows) => `${f4(mean(rows.map((r) => r.test)))} ± ${f4(sd(rows.map((r) => r.test)))} (${rows.map((r) => r.test).join(', ')}; kept ${rows.map((r) => r.kept).join('/')})`
+      process.stdout.write(`  ${d} ${strategy}: patience 10 ${show(a)}; patience 20 ${show(b)}\n`)
+    }
 }
