@@ -4,7 +4,7 @@
 // each a function with the description of every fact it returns beside it (the compiler checks
 // that none lacks one); FACT_DOCS collects the descriptions for `rules list --facts` and
 // docs/rules.md.
-import {cohortAvailability, cohortTrainingAvailability, resolveModalities} from '../profile/modality.js'
+import {cohortAvailability, cohortTrainingAvailability, resolveModalities, roundNoise as r} from '../profile/modality.js'
 import type {Profile} from '../profile/types.js'
 import {STRATEGIES, type Strategy} from '../strategies/index.js'
 import {encoderMs, estimateLatency, latencyText, latencyUncertainty} from './latency.js'
@@ -349,11 +349,6 @@ type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) exten
 export type Facts = UnionToIntersection<FactsOf<(typeof GROUPS)[number]>> & {[key: string]: unknown}
 
 export const FACT_DOCS: FactDoc[] = GROUPS.flatMap((g) => Object.entries(g.docs as Record<string, string>).map(([name, description]) => ({name, description})))
-
-function r(x: number): number {
-  // Round away float noise so facts, traces and outputs are stable and readable.
-  return Math.round(x * 1e9) / 1e9
-}
 
 /** P(at least k of the independent Bernoulli presences) for k = 2, via the complement. */
 function atLeastTwo(ps: number[]): number {

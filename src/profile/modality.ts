@@ -34,8 +34,10 @@ export function shapeOf(m: Pick<Modality, 'features' | 'shape' | 'sequence'>): n
   return [1]
 }
 
-/** Float noise rounded away, so derived availabilities print and compare stably. */
-const r9 = (x: number) => Math.round(x * 1e9) / 1e9
+/** Float noise rounded away, so derived availabilities (and facts) print and compare stably. */
+export function roundNoise(x: number): number {
+  return Math.round(x * 1e9) / 1e9
+}
 
 /**
  * Training availability per modality implied by the cohorts: the size-weighted share of samples
@@ -46,7 +48,7 @@ export function cohortTrainingAvailability(modalityNames: readonly string[], coh
   const total = cohorts.reduce((s, c) => s + c.size, 0)
   const out = new Map<string, number>()
   if (total <= 0) return out
-  for (const name of modalityNames) out.set(name, r9(cohorts.reduce((s, c) => s + c.size * cohortAvailability(c, name), 0) / total))
+  for (const name of modalityNames) out.set(name, roundNoise(cohorts.reduce((s, c) => s + c.size * cohortAvailability(c, name), 0) / total))
   return out
 }
 
