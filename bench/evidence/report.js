@@ -13,11 +13,13 @@ async function engineOf(root) {
   const dist = (p) => join(root, 'dist', 'src', p)
   const {decide} = await import(dist('decision/decide.js'))
   const {regimeOf, CALL_SHARE, MIN_PROFILES} = await import(dist('decision/evidence.js'))
-  const {compareAll, overallKind, seedSd, ALPHA} = await import(dist('evaluate/compare.js'))
+  const {compareAll, overallKind, seedSd, gainVariances, ALPHA} = await import(dist('evaluate/compare.js'))
   const {studentTQuantile, clopperPearson} = await import(dist('evaluate/stats.js'))
+  // The test set each seed scores in the bench (run-profile.js runs evaluate's default).
+  const testSamples = (await import(dist('evaluate/run.js'))).DEFAULTS.testSamples
   // A profile's regime as the rules see it (its facts; the confidence table plays no part).
   const regimeKey = (profile) => regimeOf(decide(profile, {confidenceTable: null}).facts).key
-  return {decide, regimeOf, regimeKey, CALL_SHARE, MIN_PROFILES, compareAll, overallKind, seedSd, ALPHA, studentTQuantile, clopperPearson}
+  return {decide, regimeOf, regimeKey, CALL_SHARE, MIN_PROFILES, compareAll, overallKind, seedSd, gainVariances, ALPHA, studentTQuantile, clopperPearson, testSamples}
 }
 
 export function loadRecords(root, set, protocol) {
@@ -268,14 +270,7 @@ export async function decisionsDoc(root) {
     // Power.
     const seeds = protocol.sets.test.seeds
     const pw = sets.test.map((record) => {
-      const {trained} = scoresOf(record)
-      const sds = []
-      for (let a = 0; a < trained.length; a++)
-        for (let b = a + 1; b < trained.length; b++) {
-          if (trained[a] === 'early/complete-case' || trained[b] === 'early/complete-case') continue
-          const [s] = pairedSamples(record, trained[a], [trained[b]])
-          sds.push(engine.seedSd(s.diffs, s.bootstrapVariances))
-        }
+      const sds = shippedPairs(record).map((s) => engine.seedSd(s.diffs, s.bootstrapVariances))
       sds.sort((x, y) => x - y)
       const sd = sds[Math.floor(sds.length / 2)]
       return {record, sd, ...power(sd, seeds, record.margin, engine)}
@@ -325,6 +320,13 @@ export async function decisionsDoc(root) {
   return lines.join('\n')
 }
 
+/** Paired samples of every pair of shipped candidates a record trained (the naive baseline left out). */
+function shippedPairs(record) {
+  const {trained} = scoresOf(record)
+  const shipped = trained.filter((id) => SHIPPED.includes(id))
+  return shipped.flatMap((a, i) => shipped.slice(i + 1).map((b) => pairedSamples(record, a, [b])[0]))
+}
+
 /**
  * What a powered test grid would take, from the records alone: each seed's test set adds its bootstrap
  * variance to a paired gap's spread over seeds, so the spread splits into training (what is left,
@@ -333,22 +335,13 @@ export async function decisionsDoc(root) {
  * and the grid's time at the records' own pace (seconds per seed, two profiles at a time).
  */
 function powerProjection(records, seeds, margin, engine, med, needed) {
-  const TEST_SAMPLES = 1500
-  const parts = records.map((record) => {
-    const {trained} = scoresOf(record)
-    const pairs = []
-    for (let a = 0; a < trained.length; a++)
-      for (let b = a + 1; b < trained.length; b++) {
-        if (trained[a] === 'early/complete-case' || trained[b] === 'early/complete-case') continue
-        const [s] = pairedSamples(record, trained[a], [trained[b]])
-        const S = s.diffs.length
-        const m = s.diffs.reduce((x, v) => x + v, 0) / S
-        const seedVar = s.diffs.reduce((x, v) => x + (v - m) ** 2, 0) / (S - 1)
-        const bootVar = s.bootstrapVariances.reduce((x, v) => x + v, 0) / Math.max(1, s.bootstrapVariances.length)
-        pairs.push({train: Math.max(0, seedVar - bootVar), test: bootVar})
-      }
-    return pairs
-  })
+  const TEST_SAMPLES = engine.testSamples
+  const parts = records.map((record) =>
+    shippedPairs(record).map((s) => {
+      const v = engine.gainVariances(s.diffs, s.bootstrapVariances)
+      return {train: Math.max(0, v.seed - v.bootstrap), test: v.bootstrap}
+    }),
+  )
   const secondsPerSeed = records.reduce((x, r) => x + r.elapsedMs / 1000 / r.seeds.length, 0)
   const share = med(parts.map((pairs) => med(pairs.map((p) => (p.train + p.test > 0 ? p.test / (p.train + p.test) : 0)))))
   const rows = [1, 4, 10].map((k) => {

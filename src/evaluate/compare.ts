@@ -49,13 +49,24 @@ export interface Comparison {
   seedsNeeded: number | null
 }
 
-/** Standard deviation of the per-seed gains, never below the bootstrap error of one test set. */
-export function seedSd(diffs: readonly number[], bootstrapVariances: readonly number[]): number {
+/**
+ * The two variances of a paired gain: over the seeds (0 with one seed), and one test set's bootstrap
+ * variance (the mean over seeds, 0 when none was measured).
+ * @public read from dist/ by bench/evidence/report.js (the power projection splits the spread with it)
+ */
+export function gainVariances(diffs: readonly number[], bootstrapVariances: readonly number[]): {seed: number; bootstrap: number} {
   const S = diffs.length
   const m = diffs.reduce((a, v) => a + v, 0) / Math.max(1, S)
-  const seedVar = S > 1 ? diffs.reduce((a, v) => a + (v - m) ** 2, 0) / (S - 1) : 0
-  const bootVar = bootstrapVariances.length > 0 ? bootstrapVariances.reduce((a, v) => a + v, 0) / bootstrapVariances.length : 0
-  return Math.sqrt(Math.max(seedVar, bootVar))
+  return {
+    seed: S > 1 ? diffs.reduce((a, v) => a + (v - m) ** 2, 0) / (S - 1) : 0,
+    bootstrap: bootstrapVariances.length > 0 ? bootstrapVariances.reduce((a, v) => a + v, 0) / bootstrapVariances.length : 0,
+  }
+}
+
+/** Standard deviation of the per-seed gains, never below the bootstrap error of one test set. */
+export function seedSd(diffs: readonly number[], bootstrapVariances: readonly number[]): number {
+  const v = gainVariances(diffs, bootstrapVariances)
+  return Math.sqrt(Math.max(v.seed, v.bootstrap))
 }
 
 /**
