@@ -3,10 +3,14 @@ import {relative} from 'node:path'
 import {defineConfig} from 'vitest/config'
 import {BaseSequencer, type TestSpecification} from 'vitest/node'
 
-// The files that take longest (each a minute or more of one worker, mostly spent in processes they
-// start) go first, also on a first run, when vitest has no durations of its own to order by: started
-// late, one of them would run on alone after the others are done.
-const LONGEST = ['test/scaffold/readme-commands.test.ts', 'test/integrations/action.test.ts', 'test/cli/determinism.test.ts']
+// End-to-end files (`npm run test:e2e`, run by CI after `npm test`): each installs something as a user
+// does (the packed package, the GitHub Action's light install, a generated project's npm scripts),
+// and together they took half a minute of each worker, mostly in npm and tsc rather than in fuseplan.
+const E2E = ['test/scaffold/readme-commands.test.ts', 'test/integrations/action.test.ts', 'test/integrations/package.test.ts']
+
+// The files that take longest go first, also on a first run, when vitest has no durations of its own
+// to order by: started late, one of them would run on alone after the others are done.
+const LONGEST = [...E2E, 'test/cli/determinism.test.ts']
 
 class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
@@ -38,9 +42,10 @@ export default defineConfig({
         // A worker runs its files one after another on one module registry: dist/, oclif and tfjs are
         // imported once per worker instead of once per file (about half of the suite's time went there).
         // The in-process runner keeps one oclif Config per file (test/helpers/in-process.ts).
-        test: {name: 'shared', isolate: false, include: ['test/**/*.test.ts'], exclude: ISOLATED},
+        test: {name: 'shared', isolate: false, include: ['test/**/*.test.ts'], exclude: [...ISOLATED, ...E2E]},
       },
       {extends: true, test: {name: 'isolated', include: ISOLATED}},
+      {extends: true, test: {name: 'e2e', isolate: false, include: E2E}},
     ],
   },
 })
