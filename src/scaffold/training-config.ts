@@ -32,7 +32,7 @@ export interface BuildOptions {
  * epoch count is a budget: early stopping (patience, counted once masking is at full strength) ends
  * training when the validation loss at the deployment presence mix stops falling.
  */
-export const TRAINING_DEFAULTS = {epochs: 100, patience: 10, batchSize: 64, learningRate: 0.003, seed: 42}
+export const TRAINING_DEFAULTS = {epochs: 100, patience: 20, batchSize: 64, learningRate: 0.003, seed: 42}
 /** Width of every modality embedding (one width so attention can stack them as tokens). */
 export const EMBEDDING = 16
 export const FUSION = {hidden: 32, heads: 2}

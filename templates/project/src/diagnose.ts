@@ -63,5 +63,5 @@ export function selectionReport(config: TrainingConfig, result: FitResult, epoch
   const why = masked
     ? `the lowest validation loss at the deployment presence mix among the epochs trained with the full masking plan (epoch ${result.selectFrom + 1} on: warm-up ${warmup}, ramp ${ramp})`
     : 'the lowest validation loss' + (config.modalities.length > 1 ? ' at the deployment presence mix' : '')
-  return [`kept epoch ${result.bestEpoch + 1}: ${why}`, end]
+  return [`kept the weights averaged up to epoch ${result.bestEpoch + 1}: ${why}`, end]
 }

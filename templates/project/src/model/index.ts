@@ -30,6 +30,15 @@ export interface AbsentInputs {
 
 const SHIPPED: Required<AbsentInputs> = {fill: meanFill, presenceInputs: true, masking: true}
 
+/**
+ * Share of the running weight average kept at each epoch (the average leans on about the last 3
+ * epochs). Choosing among averaged weights, with patience 20, narrowed the seed-to-seed spread on the
+ * real digits set from 0.013 to 0.002 AUROC for early fusion with indicators and from 0.014 to 0.008
+ * for attention, and moved each candidate's mean by -0.0001 to +0.012; on breast-cancer, by at most
+ * 0.002 either way (docs/decisions.md, real data).
+ */
+const WEIGHT_AVERAGING = 0.7
+
 export interface FitOptions {
   epochs: number
   batchSize: number
@@ -40,6 +49,12 @@ export interface FitOptions {
    * least 200 rows, else 0). The weights of the epoch with the lowest validation loss are kept.
    */
   validationSplit?: number
+  /**
+   * With a validation split, each epoch's weights are averaged with the earlier epochs' (an
+   * exponential moving average keeping this share of the previous average; 0: none; default
+   * WEIGHT_AVERAGING), and the average is what is validated and kept.
+   */
+  averaging?: number
   onEpoch?: (epoch: number, logs: {loss: number; valLoss?: number}) => void
   /**
    * Stop after this many epochs without a lower validation loss, counted once masking is at full
@@ -266,6 +281,9 @@ class TfFusionModel implements FusionModel {
     const valHistory: number[] = []
     let best = {epoch: -1, loss: Infinity, weights: [] as TF.Tensor[]}
     let stopped: FitResult['stopped'] = 'epochs'
+    // The running average of the weights (empty until the first epoch ends, and without validation).
+    const averaging = valRows.length > 0 ? (fit.averaging ?? WEIGHT_AVERAGING) : 0
+    let average: TF.Tensor[] = []
     const batchSize = Math.max(1, Math.min(fit.batchSize, rows.length))
     try {
       for (let epoch = 0; epoch < fit.epochs; epoch++) {
@@ -309,11 +327,24 @@ class TfFusionModel implements FusionModel {
         if (!Number.isFinite(loss)) throw new Error(`training diverged at epoch ${epoch + 1} (loss ${loss}); lower training.learningRate`)
         history.push(loss)
         if (valRows.length > 0) {
+          // Validated (and kept) with the averaged weights in place; training goes on from its own.
+          let live: TF.Tensor[] = []
+          if (averaging > 0) {
+            const previous = average
+            average = previous.length === 0 ? vars.map((v) => tf.clone(v)) : previous.map((a, i) => tf.tidy(() => tf.add(tf.mul(a, averaging), tf.mul(vars[i], 1 - averaging))))
+            tf.dispose(previous)
+            live = vars.map((v) => tf.clone(v))
+            vars.forEach((v, i) => v.assign(average[i]))
+          }
           const valLoss = this.validationLoss(train, valRows, valPresence, stats, fills)
           valHistory.push(valLoss)
           if (epoch >= selectFrom && valLoss < best.loss) {
             tf.dispose(best.weights)
             best = {epoch, loss: valLoss, weights: vars.map((v) => tf.clone(v))}
+          }
+          if (averaging > 0) {
+            vars.forEach((v, i) => v.assign(live[i]))
+            tf.dispose(live)
           }
           fit.onEpoch?.(epoch, {loss, valLoss})
           if (fit.patience !== undefined && best.epoch >= 0 && epoch - best.epoch >= fit.patience) {
@@ -328,6 +359,7 @@ class TfFusionModel implements FusionModel {
     } finally {
       optimizer.dispose()
       tf.dispose(best.weights)
+      tf.dispose(average)
       tf.dispose(decay.flatMap((d) => [d.l2, d.twice]))
     }
     const bestEpoch = best.epoch >= 0 ? best.epoch : history.length - 1
