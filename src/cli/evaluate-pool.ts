@@ -96,7 +96,11 @@ export async function runInWorkers(opts: {
 
   const send = (w: Worker, m: ToWorker) => w.child.send(m)
   let next = 0
-  const runPhase = async (queue: readonly Job[]) => {
+  const runPhase = async (inOrder: readonly Job[]) => {
+    // Handed out from the last candidate back: the list ends with the costliest to train (late
+    // fusion trains a model per modality and often runs its whole budget), and one started last
+    // would run on alone while the other workers idle. The numbers do not depend on the order.
+    const queue = [...inOrder].reverse()
     let handed = 0
     const goal = results.length + queue.length
     while (results.length < goal) {
