@@ -146,6 +146,35 @@ describe("absent inputs met otherwise than shipped (evaluate's baselines)", () =
     model.dispose()
   })
 
+  it('validates and keeps the running average of the weights, and trains on from its own', async () => {
+    const config = tinyConfig('intermediate')
+    const data = createWorld(config, 1).sample(120, {population: 'training', seed: 2})
+    type Internal = {net: {trainableWeights: {read: () => {dataSync: () => Float32Array}}[]}}
+    const weights = (m: FusionModel) => (m as unknown as Internal).net.trainableWeights.map((w) => w.read().dataSync().slice())
+    const run = async (averaging: number) => {
+      const model = await createModel(config, {seed: 3})
+      const live: Float32Array[][] = []
+      // onEpoch sees the weights training goes on from (the average is swapped out again by then).
+      const result = await model.fit(data, {epochs: 3, batchSize: 32, seed: 3, validationSplit: 0.25, averaging, onEpoch: () => live.push(weights(model))})
+      const kept = weights(model)
+      model.dispose()
+      return {result, live, kept}
+    }
+    const averaged = await run(0.5)
+    const plain = await run(0)
+    // The same training path either way: averaging only changes what is validated and kept.
+    expect(averaged.live).toEqual(plain.live)
+    expect(averaged.result.loss).toEqual(plain.result.loss)
+    const [w1, w2, w3] = averaged.live
+    const average = [w1, w2, w3].slice(0, averaged.result.bestEpoch + 1).reduce((acc, w) => acc.map((a, i) => a.map((x, j) => 0.5 * x + 0.5 * w[i][j])))
+    averaged.kept.forEach((w, i) => w.forEach((x, j) => expect(x).toBeCloseTo(average[i][j], 5)))
+    expect(plain.kept).toEqual(plain.live[plain.result.bestEpoch])
+    // Kept after more than one epoch, so the average differs from that epoch's own weights.
+    expect(averaged.result.bestEpoch).toBeGreaterThan(0)
+    expect(averaged.kept).not.toEqual(averaged.live[averaged.result.bestEpoch])
+    expect(averaged.result.valLoss).not.toEqual(plain.result.valLoss)
+  })
+
   it('a model with its own fill is not saved (a saved model is always the shipped one)', async () => {
     const model = await trained(tinyConfig('early'), {fill: rawZeroFill, presenceInputs: false, masking: false})
     await expect(model.save(path.join(dir, 'raw-zero'))).rejects.toThrow('a model with its own fill for absent inputs cannot be saved')
