@@ -5,9 +5,9 @@
 //
 //   node scripts/build-if-stale.js           build when stale (all output on stderr)
 //   node scripts/build-if-stale.js --stamp   record a finished build (the last step of `npm run build`)
-import {spawnSync} from 'node:child_process'
 import {existsSync, readdirSync, statSync, writeFileSync} from 'node:fs'
 import {join, resolve} from 'node:path'
+import {spawnNpm} from './npm.js'
 
 const root = resolve(import.meta.dirname, '..')
 const STAMP = join(root, 'dist', '.build-stamp')
@@ -37,10 +37,6 @@ if (stale === undefined) {
   process.exit(0)
 }
 process.stderr.write(`fuseplan: building (${built === 0 ? 'no finished build recorded' : `${stale} changed since the last build`})\n`)
-// npm_execpath is set by npm for its scripts; `npm` on PATH otherwise (run by hand).
-const npmCli = process.env.npm_execpath && /\.c?js$/.test(process.env.npm_execpath) ? process.env.npm_execpath : undefined
-const r = npmCli
-  ? spawnSync(process.execPath, [npmCli, 'run', 'build'], {cwd: root, stdio: ['ignore', process.stderr, process.stderr]})
-  : spawnSync('npm', ['run', 'build'], {cwd: root, stdio: ['ignore', process.stderr, process.stderr], shell: process.platform === 'win32'})
+const r = spawnNpm(['run', 'build'], {cwd: root, stdio: ['ignore', process.stderr, process.stderr]})
 if (r.error) throw r.error
 process.exit(r.status ?? 1)

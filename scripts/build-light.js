@@ -9,18 +9,17 @@
 import {spawnSync} from 'node:child_process'
 import {readFileSync} from 'node:fs'
 import {join, resolve} from 'node:path'
+import {spawnNpm} from './npm.js'
 
 const root = resolve(import.meta.dirname, '..')
 
-function run(command, args, env = process.env) {
-  const r = spawnSync(command, args, {cwd: root, env, stdio: ['ignore', process.stderr, process.stderr], shell: process.platform === 'win32' && command === 'npm'})
+const options = (env) => ({cwd: root, env, stdio: ['ignore', process.stderr, process.stderr]})
+function orExit(r) {
   if (r.error) throw r.error
   if (r.status !== 0) process.exit(r.status ?? 1)
 }
-
-// npm_execpath is set when npm runs this (a lifecycle script); `npm` on PATH otherwise.
-const npmCli = process.env.npm_execpath && /\.c?js$/.test(process.env.npm_execpath) ? process.env.npm_execpath : undefined
-const npm = (args, env) => (npmCli ? run(process.execPath, [npmCli, ...args], env) : run('npm', args, env))
+const run = (command, args, env = process.env) => orExit(spawnSync(command, args, options(env)))
+const npm = (args, env) => orExit(spawnNpm(args, options(env)))
 
 // Installed here, whatever the caller's npm configuration says (npm_config_global under a global git install).
 const local = {...process.env, npm_config_global: 'false'}

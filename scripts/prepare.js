@@ -11,15 +11,14 @@
 import {spawnSync} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import {join, resolve} from 'node:path'
+import {spawnNpm} from './npm.js'
 
 const root = resolve(import.meta.dirname, '..')
 const stdio = ['ignore', process.stderr, process.stderr]
 
 let r
 if (existsSync(join(root, 'node_modules', 'typescript'))) {
-  // npm_execpath is set by npm for its scripts; `npm` on PATH otherwise (a script run by hand).
-  const npmCli = process.env.npm_execpath && /\.c?js$/.test(process.env.npm_execpath) ? process.env.npm_execpath : undefined
-  r = npmCli ? spawnSync(process.execPath, [npmCli, 'run', 'build'], {cwd: root, stdio}) : spawnSync('npm', ['run', 'build'], {cwd: root, stdio, shell: process.platform === 'win32'})
+  r = spawnNpm(['run', 'build'], {cwd: root, stdio})
 } else if (process.env.npm_config_global === 'true') {
   process.stderr.write('fuseplan prepare: global install from git: building with the runtime dependencies only (scripts/build-light.js)\n')
   r = spawnSync(process.execPath, [join(root, 'scripts', 'build-light.js')], {cwd: root, stdio})
