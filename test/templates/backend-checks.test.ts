@@ -55,7 +55,7 @@ describe.each(['cpu', 'wasm'])('on the %s backend', (backend) => {
 
   it('every custom layer gradient matches finite differences (conv and pooling with a padded border, masked max pool, token embedding)', () => {
     const checks = gradientChecks(tf)
-    expect(checks.map((c) => c.name)).toHaveLength(4)
+    expect(checks.map((c) => c.name)).toHaveLength(5)
     for (const c of checks) expect(c.maxError, c.name).toBeLessThanOrEqual(GRADIENT_TOLERANCE)
   })
 

@@ -3,14 +3,17 @@
 import type * as TF from '@tensorflow/tfjs'
 import type {EncoderBuild} from './types.js'
 
-/** Conv blocks over `h` laid out as [H, W, C] (a sequence as [1, T, C]), then the pooling. */
-export function convStack(b: EncoderBuild, h: TF.SymbolicTensor, H: number, W: number, is1d: boolean): TF.SymbolicTensor {
+/**
+ * Conv blocks over `h` laid out as [H, W, C] (a sequence as [1, T, C]), then the pooling. `fromInput`:
+ * `h` is the model's input (reshaped at most), so the first block need not compute its gradient.
+ */
+export function convStack(b: EncoderBuild, h: TF.SymbolicTensor, H: number, W: number, is1d: boolean, fromInput: boolean): TF.SymbolicTensor {
   const e = b.encoder
   let stride = 1
   e.filters.forEach((f, l) => {
     const pool = [H >= 2 ? 2 : 1, W >= 2 ? 2 : 1]
     const kernel = [is1d ? 1 : e.kernel, e.kernel]
-    h = new b.L.ConvBlock({name: `${b.prefix}conv_${l}`, filters: f, kernel, pool, seed: b.nextSeed()}).apply(h) as TF.SymbolicTensor
+    h = new b.L.ConvBlock({name: `${b.prefix}conv_${l}`, filters: f, kernel, pool, seed: b.nextSeed(), inputGradient: l > 0 || !fromInput}).apply(h) as TF.SymbolicTensor
     H = Math.ceil(H / pool[0])
     W = Math.ceil(W / pool[1])
     stride *= pool[1]

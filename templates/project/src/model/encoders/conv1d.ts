@@ -17,5 +17,5 @@ export const conv1d: Encoder = {
   resized: false,
   raw: false,
   simulated: 'sequence',
-  build: (b) => convStack(b, asSteps(b, b.x, b.shape[0], b.shape[1]), 1, b.shape[0], true),
+  build: (b) => convStack(b, asSteps(b, b.x, b.shape[0], b.shape[1]), 1, b.shape[0], true, true),
 }

@@ -26,5 +26,5 @@ export const conv2d: Encoder = {
   resized: true,
   raw: false,
   simulated: 'image',
-  build: (b) => convStack(b, b.x, b.shape[0], b.shape[1], false),
+  build: (b) => convStack(b, b.x, b.shape[0], b.shape[1], false, true),
 }

@@ -26,6 +26,6 @@ export const embedding1d: Encoder = {
   build(b) {
     const e = b.encoder
     const tokens = new b.L.TokenEmbedding({name: `${b.prefix}tokens`, vocabulary: e.vocabulary, width: e.tokenEmbedding, seed: b.nextSeed()}).apply(b.x) as TF.SymbolicTensor
-    return convStack(b, asSteps(b, tokens, b.shape[0], e.tokenEmbedding), 1, b.shape[0], true)
+    return convStack(b, asSteps(b, tokens, b.shape[0], e.tokenEmbedding), 1, b.shape[0], true, false)
   },
 }

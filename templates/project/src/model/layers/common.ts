@@ -14,7 +14,7 @@ export interface FusionLayers {
   MaskedAttention: new (args: LayerArgs & {heads: number; seed?: number}) => TF.layers.Layer
   MaskedMeanPool: new (args?: LayerArgs) => TF.layers.Layer
   PresenceWeightedMean: new (args?: LayerArgs) => TF.layers.Layer
-  ConvBlock: new (args: LayerArgs & {filters: number; kernel: number[]; pool: number[]; seed?: number}) => TF.layers.Layer
+  ConvBlock: new (args: LayerArgs & {filters: number; kernel: number[]; pool: number[]; seed?: number; inputGradient?: boolean}) => TF.layers.Layer
   GlobalPool: new (args: LayerArgs & {stride?: number}) => TF.layers.Layer
   TokenEmbedding: new (args: LayerArgs & {vocabulary: number; width: number; seed?: number}) => TF.layers.Layer
 }
