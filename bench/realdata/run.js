@@ -11,7 +11,7 @@
 // reruns the runs on the data and keeps the committed simulations (for a change that only touches
 // `evaluate --data`).
 import {spawnSync} from 'node:child_process'
-import {availableParallelism} from 'node:os'
+import {availableParallelism, loadavg} from 'node:os'
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 import {writeDecisionsDoc} from '../evidence/report.js'
@@ -27,6 +27,8 @@ const only = value('--only', SETS.join(',')).split(',')
 
 function evaluate(dir, extra) {
   const start = Date.now()
+  // The one-minute load average before and after: a timing means little unless the machine was quiet.
+  const loadBefore = loadavg()[0]
   const r = spawnSync(process.execPath, [BIN, 'evaluate', 'profile.yaml', '--format', 'json', '--jobs', String(jobs), ...extra], {
     cwd: dir,
     encoding: 'utf8',
@@ -35,7 +37,7 @@ function evaluate(dir, extra) {
     env: {...process.env, NO_COLOR: '1'},
   })
   if (r.status !== 0) throw new Error(`evaluate in ${dir} ${extra.join(' ')} failed with exit ${r.status}`)
-  return {json: r.stdout, seconds: (Date.now() - start) / 1000}
+  return {json: r.stdout, seconds: (Date.now() - start) / 1000, load: [loadBefore, loadavg()[0]].map((v) => Math.round(v * 100) / 100)}
 }
 
 if (!args.includes('--section-only')) {
@@ -52,13 +54,15 @@ if (!args.includes('--section-only')) {
     const data = evaluate(dir, ['--data', 'train.jsonl', '--test', 'test.jsonl'])
     writeFileSync(join(RESULTS, `${name}.data.json`), data.json)
     let simulatedSeconds = meta.seconds[name]?.simulated
+    let simulatedLoad = meta.seconds[name]?.simulatedLoad
     if (!args.includes('--data-only')) {
       process.stderr.write(`bench:realdata: ${name}, simulated from the profile\n`)
       const simulated = evaluate(dir, [])
       writeFileSync(join(RESULTS, `${name}.simulated.json`), simulated.json)
       simulatedSeconds = simulated.seconds
+      simulatedLoad = simulated.load
     }
-    meta.seconds[name] = {data: data.seconds, simulated: simulatedSeconds}
+    meta.seconds[name] = {data: data.seconds, dataLoad: data.load, simulated: simulatedSeconds, ...(simulatedLoad ? {simulatedLoad} : {})}
     writeFileSync(join(RESULTS, 'meta.json'), JSON.stringify(meta, null, 2) + '\n')
   }
 }

@@ -17,6 +17,11 @@ const SHORT = {'early/complete-case': 'naive', 'early/indicators': 'early+ind', 
  * The committed results: meta.json and, per set, its run on the data and its simulation. A set
  * without both files is listed in `missing` (not run yet), not an error.
  */
+/** The one-minute load average a timing was taken at (before, after), as the results recorded it. */
+function loadText(load) {
+  return load ? `load average ${load[0].toFixed(1)} at start, ${load[1].toFixed(1)} at end` : 'machine load not recorded'
+}
+
 export function readResults(dir) {
   const read = (f) => JSON.parse(readFileSync(join(dir, f), 'utf8'))
   const has = (name) => ['data', 'simulated'].every((kind) => existsSync(join(dir, `${name}.${kind}.json`)))
@@ -87,7 +92,7 @@ function setSection({name, data, simulated}, meta) {
       `modalities ${data.simulation.modalities.map((m) => `${m.name} [${m.shape.join('x')}] at ${Math.round(m.availability * 100)}% deployment availability`).join(', ')}; ` +
       `recommended by the rules: **${data.recommended ?? 'none'}**. ${data.simulation.seeds.length} training seeds, the generated project's schedule (${data.simulation.schedule.epochs}-epoch budget, patience ${data.simulation.schedule.patience}), ${data.simulation.backend} backend` +
       (meta.seconds?.[name]
-        ? `; ${Math.round(meta.seconds[name].data)} s on the data and ${Math.round(meta.seconds[name].simulated)} s simulated (${meta.jobs} worker process${meta.jobs === 1 ? '' : 'es'}, a shared, loaded machine).`
+        ? `; ${Math.round(meta.seconds[name].data)} s on the data (${loadText(meta.seconds[name].dataLoad)}) and ${Math.round(meta.seconds[name].simulated)} s simulated (${loadText(meta.seconds[name].simulatedLoad)}), ${meta.jobs} worker process${meta.jobs === 1 ? '' : 'es'}.`
         : '.'),
   )
   lines.push('')
