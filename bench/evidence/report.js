@@ -234,6 +234,7 @@ export async function decisionsDoc(root) {
       `- High calls right: ${right.length} of ${high.length}` + (high.length > 0 ? ` (95% Clopper-Pearson interval ${fmt(cp.lower)} to ${fmt(cp.upper)}).` : '.'),
       `- Profiles with a winner beyond the margin (the best candidate significantly ahead of the runner-up, by more than ${fmt(margin)}): ${winners.length}` +
         (winners.length > 0 ? `; "high" on ${highOnWinners.length} of them (${winners.map((j) => `\`${j.record.name}\`: ${SHORT[j.winner]}`).join(', ')}).` : '.'),
+      confidenceProjection(test, margin, engine),
       '',
     )
     // Small data.
@@ -358,6 +359,27 @@ function powerProjection(records, seeds, margin, engine, med, needed) {
     '|---:|---:|---:|---:|',
     ...rows,
   ]
+}
+
+/**
+ * What the confidence goal takes, from the records: the fewest "high" calls, every one right, whose
+ * Clopper-Pearson lower bound reaches 0.9 (a grid needs at least that many profiles), and, where "high"
+ * is earned by a candidate ahead of the others, the grid size that holds that many profiles with a best
+ * candidate more than the margin ahead of the runner-up (by point estimate) at this grid's rate.
+ */
+function confidenceProjection(test, margin, engine) {
+  let calls = 1
+  while (engine.clopperPearson(calls, calls).lower < 0.9) calls++
+  const ahead = test.filter((j) => {
+    const {means, gain, trained} = scoresOf(j.record)
+    const sorted = [...trained].sort((a, b) => gain(means[b], means[a]))
+    return sorted.length > 1 && gain(means[sorted[0]], means[sorted[1]]) > margin
+  }).length
+  return (
+    `- What the goal takes: a 95% Clopper-Pearson lower bound of 0.9 needs at least ${calls} "high" calls, all of them right, so a test grid of at least ${calls} profiles (this one has ${test.length}). ` +
+    `By point estimate ${ahead} of these ${test.length} profiles have a best candidate more than ${fmt(margin)} ahead of the runner-up` +
+    (ahead > 0 ? `; if "high" is earned where one candidate is ahead like that, a grid at this rate needs about ${Math.ceil((calls * test.length) / ahead)} profiles.` : '.')
+  )
 }
 
 function profileTable(title, judged, engine) {
