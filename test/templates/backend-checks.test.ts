@@ -8,6 +8,7 @@ import {beforeAll, describe, expect, it} from 'vitest'
 import type {ModalityConfig, TrainingConfig} from '../../templates/project/src/config.js'
 import {initBackend, loadTf} from '../../dist/templates/project/src/backend.js'
 import {AVOIDED_KERNELS, GRADIENT_TOLERANCE, gradientChecks, gradientError, networkKernels} from '../../dist/templates/project/src/model/checks.js'
+import {buildNetwork} from '../../dist/templates/project/src/model/networks.js'
 import {encoderFor} from '../../src/scaffold/training-config.js'
 import {STRATEGIES} from '../../src/strategies/index.js'
 import {tinyConfig} from './fixtures.js'
@@ -59,7 +60,7 @@ describe.each(['cpu', 'wasm'])('on the %s backend', (backend) => {
     for (const c of checks) expect(c.maxError, c.name).toBeLessThanOrEqual(GRADIENT_TOLERANCE)
   })
 
-  it("the check catches tf.avgPool's 'same'-padding gradient, which is why the encoders pool with pad + mean", () => {
+  it("the check catches tf.avgPool's 'same'-padding gradient, which is why the encoders pad to whole windows and pool with 'valid'", () => {
     const x = tf.tensor(
       Float32Array.from({length: 50}, (_, i) => ((i * 37) % 100) / 100),
       [2, 5, 5, 1],
@@ -87,6 +88,14 @@ describe.each(['cpu', 'wasm'])('on the %s backend', (backend) => {
     expect(kernels.filter((k) => k in AVOIDED_KERNELS)).toEqual([])
     expect(nonFinite).toEqual([])
     expect(zeroGradient.filter((w) => w.startsWith('enc_'))).toEqual([])
+  })
+
+  it("only a first conv block on the model's input skips its input gradient (the token embedding before embedding1d's blocks still learns)", () => {
+    const config = everyEncoder('intermediate')
+    const net = buildNetwork(tf, config, {strategy: 'intermediate', presenceInputs: true, seed: 1})
+    const blocks = net.layers.filter((l) => l.getClassName() === 'FuseplanConvBlock').map((l) => [l.name, l.getConfig().inputGradient])
+    net.dispose()
+    expect(Object.fromEntries(blocks)).toEqual({enc_1_conv_0: false, enc_1_conv_1: true, enc_2_conv_0: false, enc_2_conv_1: true, enc_3_conv_0: true})
   })
 })
 
