@@ -17,11 +17,6 @@ const SHORT = {'early/complete-case': 'naive', 'early/indicators': 'early+ind', 
  * The committed results: meta.json and, per set, its run on the data and its simulation. A set
  * without both files is listed in `missing` (not run yet), not an error.
  */
-/** The one-minute load average a timing was taken at (before, after), as the results recorded it. */
-function loadText(load) {
-  return load ? `load average ${load[0].toFixed(1)} at start, ${load[1].toFixed(1)} at end` : 'machine load not recorded'
-}
-
 export function readResults(dir) {
   const read = (f) => JSON.parse(readFileSync(join(dir, f), 'utf8'))
   const has = (name) => ['data', 'simulated'].every((kind) => existsSync(join(dir, `${name}.${kind}.json`)))
@@ -76,6 +71,11 @@ export function pairAgreement(simulated, data) {
 
 function pairText(p) {
   return `${SHORT[p.better]} over ${SHORT[p.worse]} (simulated ${p.sim >= 0 ? '+' : ''}${p.sim.toFixed(3)}, data ${p.data >= 0 ? '+' : ''}${p.data.toFixed(3)})`
+}
+
+/** The one-minute load average a timing was taken at (before, after), as the results recorded it. */
+function loadText(load) {
+  return load ? `load average ${load[0].toFixed(1)} at start, ${load[1].toFixed(1)} at end` : 'machine load not recorded'
 }
 
 function setSection({name, data, simulated}, meta) {
