@@ -10,7 +10,8 @@
 //   node bench/decisions.js report                                            records -> docs/decisions.md
 //   node bench/decisions.js new-test-grid                                     a fresh test seed after a rule change
 //
-// The protocol (bench/evidence/protocol.json) fixes each set's grid seed, size and training seeds,
+// The protocol (bench/evidence/protocol.json) fixes each set's grid seed, size, training seeds and
+// test samples per seed (evaluate's default when it names none),
 // and, for the test grid, the hash of the rules it scores: the test grid is
 // run only for the rules it was committed for, and after any rule change the figures come from a
 // fresh test grid (new-test-grid), counted in the protocol.
@@ -62,7 +63,7 @@ async function run(sets, jobs, reverse = false) {
         `the test grid (seed ${p.seed}) was committed for rules ${protocol.test.rulesHash}, these are ${rulesHash()}: run \`node bench/decisions.js new-test-grid\` and commit the protocol before scoring them`,
       )
     }
-    for (let i = 0; i < p.count; i++) queue.push({set, seed: p.seed, index: i, seeds: p.seeds, out: join(RESULTS, `${set}-${p.seed}`, `${set}-${String(i).padStart(3, '0')}.json`)})
+    for (let i = 0; i < p.count; i++) queue.push({set, seed: p.seed, index: i, seeds: p.seeds, testSamples: p.testSamples, out: join(RESULTS, `${set}-${p.seed}`, `${set}-${String(i).padStart(3, '0')}.json`)})
   }
   if (reverse) queue.reverse()
   const started = Date.now()
@@ -72,7 +73,7 @@ async function run(sets, jobs, reverse = false) {
       const job = queue.shift()
       if (!job) return
       await new Promise((resolveJob, reject) => {
-        const child = spawn(process.execPath, [join(ROOT, 'bench', 'evidence', 'run-profile.js'), job.set, String(job.seed), String(job.index), String(job.seeds), job.out], {
+        const child = spawn(process.execPath, [join(ROOT, 'bench', 'evidence', 'run-profile.js'), job.set, String(job.seed), String(job.index), String(job.seeds), job.out, ...(job.testSamples ? [String(job.testSamples)] : [])], {
           stdio: ['ignore', 'pipe', 'inherit'],
           env: {...process.env, FUSEPLAN_BACKEND: process.env.FUSEPLAN_BACKEND ?? 'wasm'},
         })

@@ -15,12 +15,16 @@ async function engineOf(root) {
   const {regimeOf, CALL_SHARE, MIN_PROFILES} = await import(dist('decision/evidence.js'))
   const {compareAll, overallKind, seedSd, gainVariances, ALPHA} = await import(dist('evaluate/compare.js'))
   const {studentTQuantile, clopperPearson} = await import(dist('evaluate/stats.js'))
-  // The test set each seed scores in the bench (run-profile.js runs evaluate's default).
-  const testSamples = (await import(dist('evaluate/run.js'))).DEFAULTS.testSamples
   // A profile's regime as the rules see it (its facts; the confidence table plays no part).
   const regimeKey = (profile) => regimeOf(decide(profile, {confidenceTable: null}).facts).key
-  return {decide, regimeOf, regimeKey, CALL_SHARE, MIN_PROFILES, compareAll, overallKind, seedSd, gainVariances, ALPHA, studentTQuantile, clopperPearson, testSamples}
+  return {decide, regimeOf, regimeKey, CALL_SHARE, MIN_PROFILES, compareAll, overallKind, seedSd, gainVariances, ALPHA, studentTQuantile, clopperPearson}
 }
+
+/** Test samples per seed of records (and protocols) that do not say: evaluate's default when they were run. */
+const LEGACY_TEST_SAMPLES = 1500
+
+/** Test samples per seed a set of the protocol asks for. */
+const testSamplesOf = (p) => p.testSamples ?? LEGACY_TEST_SAMPLES
 
 export function loadRecords(root, set, protocol) {
   const p = protocol.sets[set]
@@ -30,7 +34,18 @@ export function loadRecords(root, set, protocol) {
     .filter((f) => f.endsWith('.json'))
     .sort()
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')))
-    .filter((r) => r.index < p.count)
+    .filter((r) => r.index < p.count && settingsOf(r, p.seeds).same(p))
+}
+
+/**
+ * A record counts for its set only when it was run at the protocol's settings (training seeds, test
+ * samples per seed), so a changed protocol never reports old records as new ones: until they are
+ * run again, its set shows fewer profiles than it asks for.
+ */
+function settingsOf(record, fallbackSeeds) {
+  const seeds = record.seeds?.length ?? fallbackSeeds
+  const testSamples = record.testSamples ?? LEGACY_TEST_SAMPLES
+  return {seeds, testSamples, same: (p) => seeds === p.seeds && testSamples === testSamplesOf(p)}
 }
 
 const regimeFacts = (decision) => decision.facts
@@ -162,8 +177,8 @@ export async function decisionsDoc(root) {
           }`,
       ),
     '',
-    '| set | grid seed | profiles | training seeds | role |',
-    '|---|---:|---:|---:|---|',
+    '| set | grid seed | profiles | training seeds | test samples per seed | role |',
+    '|---|---:|---:|---:|---:|---|',
     ...['tuning', 'calibration', 'test'].map((s) => {
       const p = protocol.sets[s]
       const role = {
@@ -171,7 +186,7 @@ export async function decisionsDoc(root) {
         calibration: 'the confidence table (`evidence/confidence.json`) is computed from it',
         test: 'scores the rules and the confidence; never used to fit either',
       }[s]
-      return `| ${s} | ${p.seed} | ${sets[s].length} of ${p.count} | ${p.seeds} | ${role} |`
+      return `| ${s} | ${p.seed} | ${sets[s].length} of ${p.count} | ${p.seeds} | ${testSamplesOf(p).toLocaleString('en-US')} | ${role} |`
     }),
     '',
     protocol.test.rulesHash
@@ -297,7 +312,7 @@ export async function decisionsDoc(root) {
       '',
       `Seeds that would give P(worse | gap = margin) >= 0.8 at the median spread: ${needed(med(pw.map((p) => p.sd)), margin) ?? 'more than 200'}; at the largest: ${needed(Math.max(...pw.map((p) => p.sd)), margin) ?? 'more than 200'}.`,
       '',
-      ...powerProjection(sets.test, seeds, margin, engine, med, needed),
+      ...powerProjection(sets.test, seeds, margin, engine, med, needed, testSamplesOf(protocol.sets.test)),
       '',
     )
     push(...profileTable('Test profiles', test, engine), '')
@@ -335,8 +350,7 @@ function shippedPairs(record) {
  * the median spread over the test profiles, the seeds that reach P(worse | gap = margin) >= 0.8 at it,
  * and the grid's time at the records' own pace (seconds per seed, two profiles at a time).
  */
-function powerProjection(records, seeds, margin, engine, med, needed) {
-  const TEST_SAMPLES = engine.testSamples
+function powerProjection(records, seeds, margin, engine, med, needed, TEST_SAMPLES) {
   const parts = records.map((record) =>
     shippedPairs(record).map((s) => {
       const v = engine.gainVariances(s.diffs, s.bootstrapVariances)

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // One profile of the evidence grid through `evaluate` (every candidate judged, every pair's paired
 // bootstrap variance kept), written as a compact record the decision benchmark reads back.
-//   node bench/evidence/run-profile.js SET GRID_SEED INDEX SEEDS OUT_FILE
+//   node bench/evidence/run-profile.js SET GRID_SEED INDEX SEEDS OUT_FILE [TEST_SAMPLES]
 // The record is skipped when OUT_FILE already holds one for the same simulation key: the profile, the
-// seeds, and the code and training config the numbers depend on (never the strategy rules).
+// seeds, the test-set size, and the code and training config the numbers depend on (never the
+// strategy rules). TEST_SAMPLES defaults to evaluate's own (DEFAULTS.testSamples).
 import {createHash} from 'node:crypto'
 import {existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
@@ -11,12 +12,13 @@ import {drawProfile} from './grid.js'
 
 const ROOT = resolve(import.meta.dirname, '..', '..')
 const dist = (p) => join(ROOT, 'dist', p)
-const [set, gridSeed, index, seeds, out] = process.argv.slice(2)
+const [set, gridSeed, index, seeds, out, testSamplesArg] = process.argv.slice(2)
 const profile = drawProfile(Number(gridSeed), set, Number(index))
 
 const {decide} = await import(dist('src/decision/decide.js'))
 const {runEvaluation, DEFAULTS, simulationConfig, NUMBERS_VERSION} = await import(dist('src/evaluate/run.js'))
 const {CANDIDATES} = await import(dist('src/evaluate/candidates.js'))
+const testSamples = testSamplesArg ? Number(testSamplesArg) : DEFAULTS.testSamples
 const {createSimulatedWorld} = await import(dist('src/evaluate/world.js'))
 
 /** Everything the numbers depend on: the profile, the seeds, the simulation and model code, and the training config (masking plan included). */
@@ -24,6 +26,8 @@ export function simulationKey() {
   const h = createHash('sha256')
   h.update(JSON.stringify(profile))
   h.update(String(seeds))
+  // Each seed's test sets (full data, deployment mix): their size sets the test-sampling error.
+  if (testSamples !== DEFAULTS.testSamples) h.update(`test samples ${testSamples}`)
   // Orchestration (run.js) changes the numbers only when it says so: NUMBERS_VERSION.
   h.update(String(NUMBERS_VERSION))
   // The code that makes the numbers (the verdict's code does not: records keep raw per-seed metrics).
@@ -56,7 +60,7 @@ const t0 = Date.now()
 const result = await runEvaluation(profile, {
   seed: DEFAULTS.seed,
   seeds: Number(seeds),
-  testSamples: DEFAULTS.testSamples,
+  testSamples,
   // The bench judges the deployment mix only: the robustness sweep is skipped (two rates).
   missingRates: [0, 1],
   candidates: CANDIDATES,
@@ -71,6 +75,7 @@ const record = {
   name: profile.name,
   profile,
   seeds: result.simulation.seeds,
+  testSamples,
   metric: result.metric,
   margin: result.verdict.equivalenceMargin,
   schedule: result.simulation.schedule,
