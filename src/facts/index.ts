@@ -249,6 +249,7 @@ const modalityRolesGroup = factGroup(
 const latencyGroup = factGroup(
   {
     latencyBudgetMs: '`latency.budgetMs`, or null.',
+    strategyCount: 'How many fusion strategies there are (each has a latency estimate), plug-ins included.',
     latencyEstimates:
       "Estimated per-request latency in ms per strategy, from each modality's encoderMs (measured when the profile gives `encoderLatencyMs`, else a default per type and size) and the fusion overhead (model documented in src/facts/latency.ts).",
     latencyHeadroom: 'Per strategy, (budget - estimate) / budget; null without a budget.',
@@ -270,6 +271,7 @@ const latencyGroup = factGroup(
     })
     return {
       latencyBudgetMs: budget,
+      strategyCount: STRATEGIES.length,
       latencyEstimates,
       latencyHeadroom: budget === null ? null : (Object.fromEntries(STRATEGIES.map((s) => [s, r((budget - latencyEstimates[s]) / budget)])) as Record<Strategy, number>),
       latencyUncertaintyMs,
