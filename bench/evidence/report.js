@@ -8,6 +8,7 @@ import {join} from 'node:path'
 import {DISTRIBUTION, distributionHash} from './grid.js'
 import {ALL, SHIPPED, SHORT, candidateOf, highRight, judgeProfile, pairedSamples, power, regimeTable, regretTable, scoresOf, standing} from './analyse.js'
 import {readResults, realdataSection} from '../realdata/section.js'
+import {firstSeeds} from './record-seeds.js'
 
 async function engineOf(root) {
   const dist = (p) => join(root, 'dist', 'src', p)
@@ -34,18 +35,20 @@ export function loadRecords(root, set, protocol) {
     .filter((f) => f.endsWith('.json'))
     .sort()
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')))
-    .filter((r) => r.index < p.count && settingsOf(r, p.seeds).same(p))
+    .filter((r) => r.index < p.count && settingsOf(r, p.seeds).fits(p))
+    .map((r) => (r.seeds ? firstSeeds(r, p.seeds) : r))
 }
 
 /**
- * A record counts for its set only when it was run at the protocol's settings (training seeds, test
- * samples per seed), so a changed protocol never reports old records as new ones: until they are
- * run again, its set shows fewer profiles than it asks for.
+ * A record counts for its set only when it was run at the protocol's settings (at least its training
+ * seeds, read at the first of them; its test samples per seed), so a changed protocol never reports
+ * old records as new ones: until they are run again (or extended by more seeds), its set shows fewer
+ * profiles than it asks for.
  */
 function settingsOf(record, fallbackSeeds) {
   const seeds = record.seeds?.length ?? fallbackSeeds
   const testSamples = record.testSamples ?? LEGACY_TEST_SAMPLES
-  return {seeds, testSamples, same: (p) => seeds === p.seeds && testSamples === testSamplesOf(p)}
+  return {seeds, testSamples, fits: (p) => seeds >= p.seeds && testSamples === testSamplesOf(p)}
 }
 
 const regimeFacts = (decision) => decision.facts
@@ -296,6 +299,9 @@ export async function decisionsDoc(root) {
       for (let n = 2; n <= 200; n++) if (power(sd, n, m, engine, {draws: 1000, only: 'worseAtMargin'}).worseAtMargin >= 0.8) return n
       return null
     }
+    const needAtMedian = needed(med(pw.map((p) => p.sd)), margin)
+    // Training time of one seed of every test profile, from the records.
+    const gridSecondsPerSeed = sets.test.reduce((x, r) => x + r.elapsedMs / 1000 / r.seeds.length, 0)
     push(
       "## Power of the verdict at the bench's settings",
       '',
@@ -310,8 +316,15 @@ export async function decisionsDoc(root) {
       `| P(worse \\| gap = 0) | ${fmt(Math.min(...pw.map((p) => p.worseAtZero)), 3)} | ${fmt(med(pw.map((p) => p.worseAtZero)), 3)} | ${fmt(Math.max(...pw.map((p) => p.worseAtZero)), 3)} | ${pw.filter((p) => p.worseAtZero <= 0.05).length} of ${pw.length} |`,
       `| P(equivalent \\| gap = margin) | ${fmt(Math.min(...pw.map((p) => p.equivalentAtMargin)), 3)} | ${fmt(med(pw.map((p) => p.equivalentAtMargin)), 3)} | ${fmt(Math.max(...pw.map((p) => p.equivalentAtMargin)), 3)} | ${pw.filter((p) => p.equivalentAtMargin <= 0.05).length} of ${pw.length} |`,
       '',
-      `Seeds that would give P(worse | gap = margin) >= 0.8 at the median spread: ${needed(med(pw.map((p) => p.sd)), margin) ?? 'more than 200'}; at the largest: ${needed(Math.max(...pw.map((p) => p.sd)), margin) ?? 'more than 200'}.`,
+      `Seeds that would give P(worse | gap = margin) >= 0.8 at the median spread: ${needAtMedian ?? 'more than 200'}; at the largest: ${needed(Math.max(...pw.map((p) => p.sd)), margin) ?? 'more than 200'}.`,
       '',
+      ...(needAtMedian !== null && needAtMedian > seeds
+        ? [
+            `Records grow by seeds: each seed's numbers depend on that seed alone (\`test/evaluate/first-seed.test.ts\`), so raising the test grid to ${needAtMedian} seeds trains only seeds ${seeds + 1} to ${needAtMedian} of each profile, ` +
+              `about ${Math.round((gridSecondsPerSeed * (needAtMedian - seeds)) / 2 / 3600)} h more at the records' pace with two profiles at a time.`,
+            '',
+          ]
+        : []),
       ...powerProjection(sets.test, seeds, margin, engine, med, needed, testSamplesOf(protocol.sets.test)),
       '',
     )

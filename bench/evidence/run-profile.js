@@ -5,10 +5,14 @@
 // The record is skipped when OUT_FILE already holds one for the same simulation key: the profile, the
 // seeds, the test-set size, and the code and training config the numbers depend on (never the
 // strategy rules). TEST_SAMPLES defaults to evaluate's own (DEFAULTS.testSamples).
+// A record with fewer seeds under the same key for its count is extended, not rerun: each seed's
+// numbers depend on that seed alone, so only the missing seeds train and their numbers are appended.
+// A record with more seeds is kept; the benchmark reads its first SEEDS.
 import {createHash} from 'node:crypto'
 import {existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import {drawProfile} from './grid.js'
+import {appendSeeds} from './record-seeds.js'
 
 const ROOT = resolve(import.meta.dirname, '..', '..')
 const dist = (p) => join(ROOT, 'dist', p)
@@ -21,11 +25,11 @@ const {CANDIDATES} = await import(dist('src/evaluate/candidates.js'))
 const testSamples = testSamplesArg ? Number(testSamplesArg) : DEFAULTS.testSamples
 const {createSimulatedWorld} = await import(dist('src/evaluate/world.js'))
 
-/** Everything the numbers depend on: the profile, the seeds, the simulation and model code, and the training config (masking plan included). */
-export function simulationKey() {
+/** Everything the numbers of `count` seeds depend on: the profile, the seed count, the simulation and model code, and the training config (masking plan included). */
+export function simulationKey(count) {
   const h = createHash('sha256')
   h.update(JSON.stringify(profile))
-  h.update(String(seeds))
+  h.update(String(count))
   // Each seed's test sets (full data, deployment mix): their size sets the test-sampling error.
   if (testSamples !== DEFAULTS.testSamples) h.update(`test samples ${testSamples}`)
   // Orchestration (run.js) changes the numbers only when it says so: NUMBERS_VERSION.
@@ -48,18 +52,25 @@ export function simulationKey() {
   return h.digest('hex').slice(0, 16)
 }
 
-const key = simulationKey()
+const wanted = Number(seeds)
+const key = simulationKey(wanted)
+// An earlier record of the same simulation (its key recomputed for its own seed count).
+let old = null
 if (existsSync(out)) {
-  const old = JSON.parse(readFileSync(out, 'utf8'))
-  if (old.key === key) {
-    process.stdout.write(`${profile.name}: cached\n`)
-    process.exit(0)
-  }
+  const r = JSON.parse(readFileSync(out, 'utf8'))
+  const n = r.seeds?.length ?? 0
+  if (n > 0 && r.key === simulationKey(n) && r.seeds[0] === DEFAULTS.seed) old = r
 }
+if (old && old.seeds.length >= wanted) {
+  process.stdout.write(`${profile.name}: cached\n`)
+  process.exit(0)
+}
+const have = old?.seeds.length ?? 0
 const t0 = Date.now()
 const result = await runEvaluation(profile, {
   seed: DEFAULTS.seed,
-  seeds: Number(seeds),
+  firstSeed: DEFAULTS.seed + have,
+  seeds: wanted - have,
   testSamples,
   // The bench judges the deployment mix only: the robustness sweep is skipped (two rates).
   missingRates: [0, 1],
@@ -67,7 +78,7 @@ const result = await runEvaluation(profile, {
   decision: decide(profile),
   judgeAll: true,
 })
-const record = {
+let record = {
   key,
   set,
   gridSeed: Number(gridSeed),
@@ -86,6 +97,7 @@ const record = {
   pairVariances: result.pairVariances,
   elapsedMs: Date.now() - t0,
 }
+if (old) record = appendSeeds(old, record)
 mkdirSync(dirname(out), {recursive: true})
 writeFileSync(out, JSON.stringify(record) + '\n')
-process.stdout.write(`${profile.name}: ${((Date.now() - t0) / 1000).toFixed(0)} s\n`)
+process.stdout.write(`${profile.name}: ${((Date.now() - t0) / 1000).toFixed(0)} s${old ? ` (${wanted - have === 1 ? `seed ${wanted}` : `seeds ${have + 1}-${wanted}`} added to ${have})` : ''}\n`)

@@ -44,6 +44,11 @@ export interface EvaluateOptions {
   seed: number
   /** Number of training seeds (each draws its own training set, test sets, weights and masks). */
   seeds: number
+  /**
+   * The first training seed (default: seed). A seed's numbers depend on it alone (with one learning
+   * rate), so a run from seed + n adds seeds to an earlier run of n without repeating it.
+   */
+  firstSeed?: number
   /** Training-set size; default: the profile's labelledSamples up to maxTrainingSamples. */
   samples?: number
   /** The cap on simulated training samples (default SIMULATION_LIMITS.maxTrainingSamples); the CLI lowers it to fit its time goals. */
@@ -288,7 +293,7 @@ function planEvaluation(profile: Profile, options: EvaluateOptions): EvaluationP
     anchor: [...base.modalities].sort((a, b) => Number(b.required) - Number(a.required) || b.availability - a.availability)[0].name,
     patterns: reportPatterns(profile, decision),
     optional: base.modalities.filter((m) => !m.required && m.availability < 1).map((m) => m.name),
-    seeds: Array.from({length: Math.max(1, options.seeds)}, (_, i) => options.seed + i),
+    seeds: Array.from({length: Math.max(1, options.seeds)}, (_, i) => (options.firstSeed ?? options.seed) + i),
     schedule: trainingSchedule(base, options),
     grid: options.learningRates && options.learningRates.length > 0 ? [...options.learningRates] : [base.training.learningRate],
     margin: marginFor(metric, labelSd(source), options.margin),
