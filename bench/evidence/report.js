@@ -192,6 +192,9 @@ export async function decisionsDoc(root) {
       return `| ${s} | ${p.seed} | ${sets[s].length} of ${p.count} | ${p.seeds} | ${testSamplesOf(p).toLocaleString('en-US')} | ${role} |`
     }),
     '',
+    "A record counts for its set only when it was run at the set's settings (its test samples per seed, at least its training seeds, read at the first of them), " +
+      'so the profiles column says how many are done at these settings. Records grow by seeds: more seeds for a set train only the new ones.',
+    '',
     protocol.test.rulesHash
       ? `The test grid was committed for the rules with hash \`${protocol.test.rulesHash}\` (${protocol.test.committed}) before it was run; ` +
           `test grids used so far: ${(protocol.test.gridsUsed ?? []).length} (${(protocol.test.gridsUsed ?? []).map((g) => `seed ${g.seed} for rules ${g.rulesHash}`).join('; ')}).`
