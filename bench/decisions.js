@@ -63,7 +63,8 @@ async function run(sets, jobs, reverse = false) {
         `the test grid (seed ${p.seed}) was committed for rules ${protocol.test.rulesHash}, these are ${rulesHash()}: run \`node bench/decisions.js new-test-grid\` and commit the protocol before scoring them`,
       )
     }
-    for (let i = 0; i < p.count; i++) queue.push({set, seed: p.seed, index: i, seeds: p.seeds, testSamples: p.testSamples, out: join(RESULTS, `${set}-${p.seed}`, `${set}-${String(i).padStart(3, '0')}.json`)})
+    for (let i = 0; i < p.count; i++)
+      queue.push({set, seed: p.seed, index: i, seeds: p.seeds, testSamples: p.testSamples, out: join(RESULTS, `${set}-${p.seed}`, `${set}-${String(i).padStart(3, '0')}.json`)})
   }
   if (reverse) queue.reverse()
   const started = Date.now()
@@ -73,10 +74,14 @@ async function run(sets, jobs, reverse = false) {
       const job = queue.shift()
       if (!job) return
       await new Promise((resolveJob, reject) => {
-        const child = spawn(process.execPath, [join(ROOT, 'bench', 'evidence', 'run-profile.js'), job.set, String(job.seed), String(job.index), String(job.seeds), job.out, ...(job.testSamples ? [String(job.testSamples)] : [])], {
-          stdio: ['ignore', 'pipe', 'inherit'],
-          env: {...process.env, FUSEPLAN_BACKEND: process.env.FUSEPLAN_BACKEND ?? 'wasm'},
-        })
+        const child = spawn(
+          process.execPath,
+          [join(ROOT, 'bench', 'evidence', 'run-profile.js'), job.set, String(job.seed), String(job.index), String(job.seeds), job.out, ...(job.testSamples ? [String(job.testSamples)] : [])],
+          {
+            stdio: ['ignore', 'pipe', 'inherit'],
+            env: {...process.env, FUSEPLAN_BACKEND: process.env.FUSEPLAN_BACKEND ?? 'wasm'},
+          },
+        )
         let out = ''
         child.stdout.on('data', (d) => (out += d))
         child.on('exit', (code) => {
