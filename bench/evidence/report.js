@@ -200,6 +200,7 @@ export async function decisionsDoc(root) {
           `test grids used so far: ${(protocol.test.gridsUsed ?? []).length} (${(protocol.test.gridsUsed ?? []).map((g) => `seed ${g.seed} for rules ${g.rulesHash}`).join('; ')}).`
       : 'No test grid has been committed yet: the rules and the confidence table are not final, so nothing has been scored on held-out profiles.',
     '',
+    ...planLines(protocol, sets, margin, engine),
     'Every profile runs through `fuseplan evaluate` as it ships: the simulated deployment (up to 4,000 training samples;',
     'larger labelled counts are simulated at 4,000, an extrapolation), every candidate trained with the generated',
     "project's schedule and model selection over the set's training seeds, scored at the deployment presence mix",
@@ -299,16 +300,11 @@ export async function decisionsDoc(root) {
     // Power.
     const seeds = protocol.sets.test.seeds
     const pw = sets.test.map((record) => {
-      const sds = shippedPairs(record).map((s) => engine.seedSd(s.diffs, s.bootstrapVariances))
-      sds.sort((x, y) => x - y)
-      const sd = sds[Math.floor(sds.length / 2)]
+      const sd = medianSpread(record, engine)
       return {record, sd, ...power(sd, seeds, record.margin, engine)}
     })
     const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-    const needed = (sd, m) => {
-      for (let n = 2; n <= 200; n++) if (power(sd, n, m, engine, {draws: 1000, only: 'worseAtMargin'}).worseAtMargin >= 0.8) return n
-      return null
-    }
+    const needed = (sd, m) => seedsForPower(sd, m, engine)
     const needAtMedian = needed(med(pw.map((p) => p.sd)), margin)
     // Training time of one seed of every test profile, from the records.
     const gridSecondsPerSeed = sets.test.reduce((x, r) => x + r.elapsedMs / 1000 / r.seeds.length, 0)
@@ -357,6 +353,38 @@ export async function decisionsDoc(root) {
   // The real-data section: `npm run bench:realdata`'s committed results (or which sets are not run yet).
   push(realdataSection(readResults(join(root, 'bench', 'realdata', 'results'))))
   return lines.join('\n')
+}
+
+/**
+ * The test grid's planned seeds (protocol.test.plannedSeeds), set before any test record was read from
+ * the spread of the tuning and calibration records, which the doc recomputes so the plan can be checked.
+ */
+function planLines(protocol, sets, margin, engine) {
+  const plan = protocol.test.plannedSeeds
+  if (!plan) return []
+  const fitted = [...sets.tuning, ...sets.calibration]
+  const sds = fitted.map((r) => medianSpread(r, engine)).sort((a, b) => a - b)
+  const sd = sds[Math.floor(sds.length / 2)]
+  const n = fitted.length > 0 ? seedsForPower(sd, margin, engine, 4000) : null
+  return [
+    `Planned on ${plan.committed}, before any test record was read: the test grid grows to ${plan.seeds} training seeds, ${plan.basis}. ` +
+      (fitted.length > 0 ? `Recomputed from those ${fitted.length} records: median spread ${fmt(sd, 4)}, ${n ?? 'more than 200'} seeds. ` : '') +
+      `${protocol.sets.test.seeds < plan.seeds ? `The figures below are at the ${protocol.sets.test.seeds} seeds run so far.` : ''}`,
+    '',
+  ]
+}
+
+/** A record's seed spread: the median over pairs of shipped candidates of their paired gap's per-seed standard deviation. */
+function medianSpread(record, engine) {
+  const sds = shippedPairs(record).map((s) => engine.seedSd(s.diffs, s.bootstrapVariances))
+  sds.sort((x, y) => x - y)
+  return sds[Math.floor(sds.length / 2)]
+}
+
+/** The fewest seeds (up to 200) at which P(worse | gap = margin) reaches 0.8 at spread `sd`; null past 200. */
+function seedsForPower(sd, margin, engine, draws = 1000) {
+  for (let n = 2; n <= 200; n++) if (power(sd, n, margin, engine, {draws, only: 'worseAtMargin'}).worseAtMargin >= 0.8) return n
+  return null
 }
 
 /** Paired samples of every pair of shipped candidates a record trained (the naive baseline left out). */
