@@ -306,8 +306,8 @@ export async function decisionsDoc(root) {
     const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
     const needed = (sd, m) => seedsForPower(sd, m, engine)
     const needAtMedian = needed(med(pw.map((p) => p.sd)), margin)
-    // Training time of one seed of every test profile, from the records.
-    const gridSecondsPerSeed = sets.test.reduce((x, r) => x + r.elapsedMs / 1000 / r.seeds.length, 0)
+    // Training time of one seed of every test profile, from the records (scaled to the whole grid while it is partly run).
+    const gridSecondsPerSeed = (sets.test.reduce((x, r) => x + r.elapsedMs / 1000 / r.seeds.length, 0) * protocol.sets.test.count) / sets.test.length
     push(
       "## Power of the verdict at the bench's settings",
       '',
@@ -331,7 +331,7 @@ export async function decisionsDoc(root) {
             '',
           ]
         : []),
-      ...powerProjection(sets.test, seeds, margin, engine, med, needed, testSamplesOf(protocol.sets.test)),
+      ...powerProjection(sets.test, protocol.sets.test.count, margin, engine, med, needed, testSamplesOf(protocol.sets.test)),
       '',
     )
     push(...profileTable('Test profiles', test, engine), '')
@@ -401,14 +401,15 @@ function shippedPairs(record) {
  * the median spread over the test profiles, the seeds that reach P(worse | gap = margin) >= 0.8 at it,
  * and the grid's time at the records' own pace (seconds per seed, two profiles at a time).
  */
-function powerProjection(records, seeds, margin, engine, med, needed, TEST_SAMPLES) {
+function powerProjection(records, gridSize, margin, engine, med, needed, TEST_SAMPLES) {
   const parts = records.map((record) =>
     shippedPairs(record).map((s) => {
       const v = engine.gainVariances(s.diffs, s.bootstrapVariances)
       return {train: Math.max(0, v.seed - v.bootstrap), test: v.bootstrap}
     }),
   )
-  const secondsPerSeed = records.reduce((x, r) => x + r.elapsedMs / 1000 / r.seeds.length, 0)
+  // One seed of every profile of the grid (scaled up while the grid is partly run).
+  const secondsPerSeed = (records.reduce((x, r) => x + r.elapsedMs / 1000 / r.seeds.length, 0) * gridSize) / records.length
   const share = med(parts.map((pairs) => med(pairs.map((p) => (p.train + p.test > 0 ? p.test / (p.train + p.test) : 0)))))
   const rows = [1, 4, 10].map((k) => {
     const sd = med(parts.map((pairs) => med(pairs.map((p) => Math.sqrt(p.train + p.test / k)))))
@@ -418,7 +419,7 @@ function powerProjection(records, seeds, margin, engine, med, needed, TEST_SAMPL
   return [
     `What it would take: of a paired gap's spread over seeds (variance), test-set sampling is the median share ${fmt(share, 2)} at ${TEST_SAMPLES.toLocaleString('en-US')} test samples per seed; ` +
       'the rest is training. With larger test sets (scoring costs little beside training), the median spread and the seeds a powered verdict needs, ' +
-      `and the test grid's time at the records' pace (${Math.round(secondsPerSeed / records.length)} s per profile and seed, two profiles at a time):`,
+      `and the test grid's time at the records' pace (${Math.round(secondsPerSeed / gridSize)} s per profile and seed, two profiles at a time):`,
     '',
     '| test samples per seed | median spread | seeds for P(worse \\| gap = margin) >= 0.8 | test grid time |',
     '|---:|---:|---:|---:|',
