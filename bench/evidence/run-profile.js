@@ -25,16 +25,11 @@ const {CANDIDATES} = await import(dist('src/evaluate/candidates.js'))
 const testSamples = testSamplesArg ? Number(testSamplesArg) : DEFAULTS.testSamples
 const {createSimulatedWorld} = await import(dist('src/evaluate/world.js'))
 
-/** Everything the numbers of `count` seeds depend on: the profile, the seed count, the simulation and model code, and the training config (masking plan included). */
-export function simulationKey(count) {
-  const h = createHash('sha256')
-  h.update(JSON.stringify(profile))
-  h.update(String(count))
-  // Each seed's test sets (full data, deployment mix): their size sets the test-sampling error.
-  if (testSamples !== DEFAULTS.testSamples) h.update(`test samples ${testSamples}`)
-  // Orchestration (run.js) changes the numbers only when it says so: NUMBERS_VERSION.
-  h.update(String(NUMBERS_VERSION))
-  // The code that makes the numbers (the verdict's code does not: records keep raw per-seed metrics).
+const decision = decide(profile)
+
+// The code that makes the numbers (the verdict's code does not: records keep raw per-seed metrics) and
+// the training config (masking plan included), read once: a key is asked for one or two seed counts.
+const codeAndConfig = (() => {
   const files = [
     ...['world.js', 'simulate.js', 'metrics.js'].map((f) => dist(`src/evaluate/${f}`)),
     // Recursive: encoders, layers and strategies live in subfolders of model/.
@@ -45,10 +40,21 @@ export function simulationKey(count) {
       .map((f) => dist(`templates/project/src/model/${f}`)),
     ...['data/ops.js', 'random.js', 'config.js', 'metrics.js', 'backend.js'].map((f) => dist(`templates/project/src/${f}`)),
   ]
-  for (const f of files) if (existsSync(f)) h.update(readFileSync(f))
   const world = createSimulatedWorld(profile, {seed: DEFAULTS.seed})
-  const base = simulationConfig(profile, decide(profile), world)
-  h.update(JSON.stringify({...base, strategy: null, source: null}))
+  const base = simulationConfig(profile, decision, world)
+  return [...files.filter((f) => existsSync(f)).map((f) => readFileSync(f)), JSON.stringify({...base, strategy: null, source: null})]
+})()
+
+/** Everything the numbers of `count` seeds depend on: the profile, the seed count, the simulation and model code, and the training config (masking plan included). */
+export function simulationKey(count) {
+  const h = createHash('sha256')
+  h.update(JSON.stringify(profile))
+  h.update(String(count))
+  // Each seed's test sets (full data, deployment mix): their size sets the test-sampling error.
+  if (testSamples !== DEFAULTS.testSamples) h.update(`test samples ${testSamples}`)
+  // Orchestration (run.js) changes the numbers only when it says so: NUMBERS_VERSION.
+  h.update(String(NUMBERS_VERSION))
+  for (const part of codeAndConfig) h.update(part)
   return h.digest('hex').slice(0, 16)
 }
 
@@ -75,7 +81,7 @@ const result = await runEvaluation(profile, {
   // The bench judges the deployment mix only: the robustness sweep is skipped (two rates).
   missingRates: [0, 1],
   candidates: CANDIDATES,
-  decision: decide(profile),
+  decision,
   judgeAll: true,
 })
 let record = {
