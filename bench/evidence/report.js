@@ -267,7 +267,7 @@ export async function decisionsDoc(root) {
         const {means, gain} = scoresOf(j.record)
         let bestShipped = SHIPPED[0]
         for (const id of SHIPPED) if (gain(means[id], means[bestShipped]) > 0) bestShipped = id
-        if (rec === null || rec === bestShipped) return {j, rec, bestShipped, upper: 0}
+        if (rec === null || rec === bestShipped) return {j, rec, bestShipped, gap: 0, upper: 0}
         const [s] = pairedSamples(j.record, bestShipped, [rec])
         const S = s.diffs.length
         const m = s.diffs.reduce((a, v) => a + v, 0) / S
@@ -275,9 +275,9 @@ export async function decisionsDoc(root) {
         return {j, rec, bestShipped, gap: m, upper: m + engine.studentTQuantile(0.95, Math.max(1, S - 1)) * (sd / Math.sqrt(S))}
       })
       // The same gap pooled over the profiles: what a team in this regime gives up on average.
-      const gapOf = (r) => r.gap ?? 0
-      const pooledMean = rows.reduce((a, r) => a + gapOf(r), 0) / rows.length
-      const [, pooledUpper] = bootstrap(rows, (xs) => xs.reduce((a, r) => a + gapOf(r), 0) / xs.length, {level: 0.9})
+      const meanGap = (xs) => xs.reduce((a, r) => a + r.gap, 0) / xs.length
+      const pooledMean = meanGap(rows)
+      const [, pooledUpper] = bootstrap(rows, meanGap, {level: 0.9})
       push(
         '## Small data (300-2,000 labelled samples)',
         '',
