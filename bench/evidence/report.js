@@ -9,6 +9,7 @@ import {DISTRIBUTION, distributionHash} from './grid.js'
 import {ALL, SHIPPED, SHORT, bootstrap, candidateOf, highRight, judgeProfile, pairedSamples, power, regimeTable, regretTable, scoresOf, standing} from './analyse.js'
 import {readResults, realdataSection} from '../realdata/section.js'
 import {firstSeeds} from './record-seeds.js'
+import {rulesHash} from './rules-hash.js'
 
 async function engineOf(root) {
   const dist = (p) => join(root, 'dist', 'src', p)
@@ -19,6 +20,11 @@ async function engineOf(root) {
   // A profile's regime as the rules see it (its facts; the confidence table plays no part).
   const regimeKey = (profile) => regimeOf(decide(profile, {confidenceTable: null}).facts).key
   return {decide, regimeOf, regimeKey, CALL_SHARE, MIN_PROFILES, compareAll, overallKind, seedSd, gainVariances, ALPHA, studentTQuantile, clopperPearson}
+}
+
+/** Whether the committed test grid was drawn for the rules as they are now (their hash). */
+export function scoresShippedRules(root, protocol) {
+  return Boolean(protocol.test?.rulesHash) && protocol.test.rulesHash === rulesHash(root)
 }
 
 /** Test samples per seed of records (and protocols) that do not say: evaluate's default when they were run. */
@@ -103,7 +109,8 @@ export async function confidenceTable(root, protocol) {
  */
 function heldOutOf(root, protocol, engine) {
   const records = loadRecords(root, 'test', protocol)
-  if (records.length === 0 || !protocol.test.rulesHash) return {}
+  // A grid scores the rules it was committed for; once they change, its calls are about other rules.
+  if (records.length === 0 || !scoresShippedRules(root, protocol)) return {}
   const margin = records[0].margin
   const judged = records.map((r) => judgeProfile(r, engine))
   const r4 = (v) => Number(v.toFixed(4))
@@ -197,7 +204,11 @@ export async function decisionsDoc(root) {
     '',
     protocol.test.rulesHash
       ? `The test grid was committed for the rules with hash \`${protocol.test.rulesHash}\` (${protocol.test.committed}) before it was run; ` +
-          `test grids used so far: ${(protocol.test.gridsUsed ?? []).length} (${(protocol.test.gridsUsed ?? []).map((g) => `seed ${g.seed} for rules ${g.rulesHash}`).join('; ')}).`
+          `test grids used so far: ${(protocol.test.gridsUsed ?? []).length} (${(protocol.test.gridsUsed ?? []).map((g) => `seed ${g.seed} for rules ${g.rulesHash}`).join('; ')}).` +
+          (scoresShippedRules(root, protocol)
+            ? ''
+            : ` **The rules have changed since** (hash now \`${rulesHash(root)}\`): the test figures below score the rules \`${protocol.test.rulesHash}\`, not the shipped ones, ` +
+              'and the confidence table carries no held-out regime calls until a fresh test grid (`node bench/decisions.js new-test-grid`) has been run for them.')
       : 'No test grid has been committed yet: the rules and the confidence table are not final, so nothing has been scored on held-out profiles.',
     '',
     ...planLines(protocol, sets, margin, engine),
@@ -363,15 +374,35 @@ function planLines(protocol, sets, margin, engine) {
   const plan = protocol.test.plannedSeeds
   if (!plan) return []
   const fitted = [...sets.tuning, ...sets.calibration]
-  const sds = fitted.map((r) => medianSpread(r, engine)).sort((a, b) => a - b)
-  const sd = sds[Math.floor(sds.length / 2)]
-  const n = fitted.length > 0 ? seedsForPower(sd, margin, engine, 4000) : null
+  const {sd, seeds: n} = seedPlan(fitted, margin, engine)
   return [
     `Planned on ${plan.committed}, before any test record was read: the test grid grows to ${plan.seeds} training seeds, ${plan.basis}. ` +
       (fitted.length > 0 ? `Recomputed from those ${fitted.length} records: median spread ${fmt(sd, 4)}, ${n ?? 'more than 200'} seeds. ` : '') +
       `${protocol.sets.test.seeds < plan.seeds ? `The figures below are at the ${protocol.sets.test.seeds} seeds run so far.` : ''}`,
     '',
   ]
+}
+
+/**
+ * The test grid's training seeds, planned from the tuning and calibration records alone (never the
+ * test grid's): the fewest at which P(worse | gap = margin) reaches 0.8 at their median seed spread.
+ * The spread is a nuisance parameter, so sizing the grid by it says nothing about which rule wins.
+ */
+function seedPlan(fitted, margin, engine) {
+  if (fitted.length === 0) return {sd: null, seeds: null}
+  const sds = fitted.map((r) => medianSpread(r, engine)).sort((a, b) => a - b)
+  const sd = sds[Math.floor(sds.length / 2)]
+  return {sd, seeds: seedsForPower(sd, margin, engine, 4000)}
+}
+
+export const PLAN_BASIS = 'the fewest at which P(worse | gap = margin) reaches 0.8 at the median seed spread of the tuning and calibration records'
+
+/** The seed plan for a fresh test grid, from the tuning and calibration records of the protocol. */
+export async function plannedSeeds(root, protocol) {
+  const engine = await engineOf(root)
+  const fitted = [...loadRecords(root, 'tuning', protocol), ...loadRecords(root, 'calibration', protocol)]
+  const margin = fitted[0]?.margin ?? 0.01
+  return {...seedPlan(fitted, margin, engine), records: fitted.length}
 }
 
 /** A record's seed spread: the median over pairs of shipped candidates of their paired gap's per-seed standard deviation. */
