@@ -19,7 +19,7 @@ import {spawn} from 'node:child_process'
 import {readFileSync, writeFileSync, mkdirSync} from 'node:fs'
 import {availableParallelism} from 'node:os'
 import {join, resolve} from 'node:path'
-import {distributionHash} from './evidence/grid.js'
+import {distributionHash, setIndexes} from './evidence/grid.js'
 import {PLAN_BASIS, plannedSeeds, writeDecisionsDoc, writeConfidenceTable} from './evidence/report.js'
 import {rulesHash as rulesHashOf} from './evidence/rules-hash.js'
 
@@ -41,13 +41,14 @@ Commands:
   new-test-grid  a fresh test grid seed after a rule change (commit the protocol before running it)
 
 Options (run):
-  --set LIST     sets to run, comma-separated (default tuning,calibration,test)
+  --set LIST     sets to run, comma-separated (default: every set of bench/evidence/protocol.json)
   --jobs N       profiles simulated at once (default: the number of cores)
   --reverse      from the last profile, so a second runner meets the first
   -h, --help     this text
 `
 const COMMANDS = ['run', 'confidence', 'report', 'new-test-grid']
-const SETS = ['tuning', 'calibration', 'test']
+// Every set the protocol names (a conditioned tuning set beside the three).
+const SETS = Object.keys(readProtocol().sets)
 
 /** The command line, checked before anything runs: a typo must not start hours of simulation. */
 function parseArgs(argv) {
@@ -92,7 +93,8 @@ async function run(sets, jobs, reverse = false) {
         `the test grid (seed ${p.seed}) was committed for rules ${protocol.test.rulesHash}, these are ${rulesHash()}: run \`node bench/decisions.js new-test-grid\` and commit the protocol before scoring them`,
       )
     }
-    for (let i = 0; i < p.count; i++)
+    if (p.where && (set === 'test' || set === 'calibration')) throw new Error(`the ${set} set is the distribution itself: only a tuning set may be conditioned (where: ${p.where})`)
+    for (const i of setIndexes(p, set))
       queue.push({set, seed: p.seed, index: i, seeds: p.seeds, testSamples: p.testSamples, out: join(RESULTS, `${set}-${p.seed}`, `${set}-${String(i).padStart(3, '0')}.json`)})
   }
   if (reverse) queue.reverse()
