@@ -16,38 +16,68 @@
 // run only for the rules it was committed for, and after any rule change the figures come from a
 // fresh test grid (new-test-grid), counted in the protocol.
 import {spawn} from 'node:child_process'
-import {createHash} from 'node:crypto'
-import {readdirSync, readFileSync, writeFileSync, mkdirSync} from 'node:fs'
+import {readFileSync, writeFileSync, mkdirSync} from 'node:fs'
 import {availableParallelism} from 'node:os'
 import {join, resolve} from 'node:path'
-import {distributionHash} from './evidence/grid.js'
-import {writeDecisionsDoc, writeConfidenceTable} from './evidence/report.js'
+import {distributionHash, setIndexes} from './evidence/grid.js'
+import {PLAN_BASIS, plannedSeeds, writeDecisionsDoc, writeConfidenceTable} from './evidence/report.js'
+import {rulesHash as rulesHashOf} from './evidence/rules-hash.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const PROTOCOL = join(ROOT, 'bench', 'evidence', 'protocol.json')
 const RESULTS = join(ROOT, 'bench', 'evidence', 'results')
-
-export function rulesHash(root = ROOT) {
-  // The rules alone: the confidence levels come from the calibration records only (a test recomputes
-  // them), and the test grid's regime calls only report the rules' choices, which the table never changes.
-  const h = createHash('sha256')
-  const dir = join(root, 'rules')
-  for (const f of readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml'))
-    .sort())
-    h.update(f).update(readFileSync(join(dir, f)))
-  return h.digest('hex').slice(0, 16)
-}
+const rulesHash = () => rulesHashOf(ROOT)
 
 export function readProtocol() {
   return JSON.parse(readFileSync(PROTOCOL, 'utf8'))
 }
 
-const args = process.argv.slice(2)
-const command = args[0] && !args[0].startsWith('--') ? args[0] : 'run'
-const argValue = (name) => {
-  const i = args.indexOf(name)
-  return i >= 0 ? args[i + 1] : undefined
+const USAGE = `Usage: node bench/decisions.js [command] [options]
+
+Commands:
+  run            simulate every missing record, then write the confidence table and docs/decisions.md (the default)
+  confidence     calibration records -> evidence/confidence.json
+  report         records -> docs/decisions.md
+  new-test-grid  a fresh test grid seed after a rule change (commit the protocol before running it)
+
+Options (run):
+  --set LIST     sets to run, comma-separated (default: every set of bench/evidence/protocol.json)
+  --jobs N       profiles simulated at once (default: the number of cores)
+  --reverse      from the last profile, so a second runner meets the first
+  -h, --help     this text
+`
+const COMMANDS = ['run', 'confidence', 'report', 'new-test-grid']
+// Every set the protocol names (a conditioned tuning set beside the three).
+const SETS = Object.keys(readProtocol().sets)
+
+/** The command line, checked before anything runs: a typo must not start hours of simulation. */
+function parseArgs(argv) {
+  const fail = (message) => {
+    process.stderr.write(`bench/decisions.js: ${message}\n\n${USAGE}`)
+    process.exit(2)
+  }
+  const opts = {command: 'run', sets: SETS, jobs: Math.max(1, availableParallelism()), reverse: false, help: false}
+  const rest = [...argv]
+  if (rest[0] && !rest[0].startsWith('-')) {
+    opts.command = rest.shift()
+    if (!COMMANDS.includes(opts.command)) fail(`unknown command "${opts.command}"`)
+  }
+  while (rest.length > 0) {
+    const arg = rest.shift()
+    if (arg === '-h' || arg === '--help') opts.help = true
+    else if (arg === '--reverse' && opts.command === 'run') opts.reverse = true
+    else if (arg === '--set' && opts.command === 'run') {
+      const value = rest.shift() ?? fail('--set needs a comma-separated list of sets')
+      opts.sets = value.split(',')
+      const unknown = opts.sets.filter((x) => !SETS.includes(x))
+      if (unknown.length > 0) fail(`unknown set "${unknown[0]}" (sets: ${SETS.join(', ')})`)
+    } else if (arg === '--jobs' && opts.command === 'run') {
+      const value = rest.shift()
+      opts.jobs = Number(value)
+      if (!Number.isInteger(opts.jobs) || opts.jobs < 1) fail(`--jobs needs a whole number of at least 1, got "${value ?? ''}"`)
+    } else fail(`unknown ${arg.startsWith('-') ? 'option' : 'argument'} "${arg}" for ${opts.command}`)
+  }
+  return opts
 }
 
 /** Runs every missing record of the sets, `jobs` profiles at a time (each profile is one process). */
@@ -63,7 +93,8 @@ async function run(sets, jobs, reverse = false) {
         `the test grid (seed ${p.seed}) was committed for rules ${protocol.test.rulesHash}, these are ${rulesHash()}: run \`node bench/decisions.js new-test-grid\` and commit the protocol before scoring them`,
       )
     }
-    for (let i = 0; i < p.count; i++)
+    if (p.where && (set === 'test' || set === 'calibration')) throw new Error(`the ${set} set is the distribution itself: only a tuning set may be conditioned (where: ${p.where})`)
+    for (const i of setIndexes(p, set))
       queue.push({set, seed: p.seed, index: i, seeds: p.seeds, testSamples: p.testSamples, out: join(RESULTS, `${set}-${p.seed}`, `${set}-${String(i).padStart(3, '0')}.json`)})
   }
   if (reverse) queue.reverse()
@@ -96,26 +127,37 @@ async function run(sets, jobs, reverse = false) {
   await Promise.all(Array.from({length: jobs}, worker))
 }
 
-if (command === 'run') {
-  const sets = (argValue('--set') ?? 'tuning,calibration,test').split(',')
-  const jobs = Number(argValue('--jobs') ?? Math.max(1, availableParallelism()))
-  await run(sets, jobs, args.includes('--reverse'))
-  if (sets.includes('calibration') || sets.includes('test')) await writeConfidenceTable(ROOT)
+const opts = parseArgs(process.argv.slice(2))
+if (opts.help) {
+  process.stdout.write(USAGE)
+} else if (opts.command === 'run') {
+  mkdirSync(RESULTS, {recursive: true})
+  await run(opts.sets, opts.jobs, opts.reverse)
+  if (opts.sets.includes('calibration') || opts.sets.includes('test')) await writeConfidenceTable(ROOT)
   await writeDecisionsDoc(ROOT)
-} else if (command === 'confidence') {
+} else if (opts.command === 'confidence') {
   await writeConfidenceTable(ROOT)
-} else if (command === 'report') {
+} else if (opts.command === 'report') {
   await writeDecisionsDoc(ROOT)
-} else if (command === 'new-test-grid') {
+} else if (opts.command === 'new-test-grid') {
   const protocol = readProtocol()
   const used = protocol.test.gridsUsed ?? []
   const seed = Math.max(protocol.sets.test.seed, ...used.map((u) => u.seed)) + 1
+  // The grid is run at its planned seeds from the start; the plan reads only tuning and calibration.
+  const plan = await plannedSeeds(ROOT, protocol)
+  const committed = new Date().toISOString().slice(0, 10)
   protocol.sets.test.seed = seed
-  protocol.test = {rulesHash: rulesHash(), committed: new Date().toISOString().slice(0, 10), gridsUsed: [...used, {seed, rulesHash: rulesHash()}]}
+  if (plan.seeds) protocol.sets.test.seeds = plan.seeds
+  protocol.test = {
+    rulesHash: rulesHash(),
+    committed,
+    gridsUsed: [...used, {seed, rulesHash: rulesHash()}],
+    ...(plan.seeds ? {plannedSeeds: {seeds: plan.seeds, committed, basis: PLAN_BASIS}} : {}),
+  }
   writeFileSync(PROTOCOL, JSON.stringify(protocol, null, 2) + '\n')
-  process.stdout.write(`test grid seed ${seed} for rules ${protocol.test.rulesHash}; commit bench/evidence/protocol.json before running it\n`)
-} else {
-  process.stderr.write(`unknown command ${command}: run, confidence, report or new-test-grid\n`)
-  process.exit(2)
+  process.stdout.write(
+    `test grid seed ${seed} for rules ${protocol.test.rulesHash}, ${protocol.sets.test.seeds} training seeds` +
+      (plan.seeds ? ` (planned from ${plan.records} tuning and calibration records, median spread ${plan.sd.toFixed(4)})` : '') +
+      '; commit bench/evidence/protocol.json before running it\n',
+  )
 }
-mkdirSync(RESULTS, {recursive: true})

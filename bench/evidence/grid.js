@@ -132,3 +132,27 @@ export function drawProfile(seed, set, index) {
 export function drawGrid(seed, set, count) {
   return Array.from({length: count}, (_, i) => drawProfile(seed, set, i))
 }
+
+/**
+ * Conditions a set may put on the draw: a set with `where` keeps the first `count` profiles of its seed
+ * that meet it (rejection sampling), so it is the same distribution, conditioned, and the condition is
+ * printed beside the set. Only a tuning set may be conditioned: a test grid is the distribution itself.
+ */
+export const CONDITIONS = {
+  complete: {
+    words: 'every modality present in deployment and in training',
+    holds: (profile) => profile.modalities.every((m) => m.availability === 1),
+  },
+}
+
+/** The draw indexes of a protocol set: 0..count-1, or the first `count` that meet its condition. */
+export function setIndexes(p, set) {
+  if (!p.where) return Array.from({length: p.count}, (_, i) => i)
+  const condition = CONDITIONS[p.where]
+  if (!condition) throw new Error(`set ${set}: unknown condition "${p.where}" (conditions: ${Object.keys(CONDITIONS).join(', ')})`)
+  const indexes = []
+  // Bounded: a condition met less than once in 200 draws is a protocol mistake, not a long wait.
+  for (let i = 0; indexes.length < p.count && i < 200 * p.count; i++) if (condition.holds(drawProfile(p.seed, set, i))) indexes.push(i)
+  if (indexes.length < p.count) throw new Error(`set ${set}: only ${indexes.length} of ${200 * p.count} draws of seed ${p.seed} are ${p.where}; ${p.count} were asked for`)
+  return indexes
+}

@@ -5,10 +5,11 @@
 // records; nothing is written by hand.
 import {existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync} from 'node:fs'
 import {join} from 'node:path'
-import {DISTRIBUTION, distributionHash} from './grid.js'
+import {CONDITIONS, DISTRIBUTION, distributionHash, setIndexes} from './grid.js'
 import {ALL, SHIPPED, SHORT, bootstrap, candidateOf, highRight, judgeProfile, pairedSamples, power, regimeTable, regretTable, scoresOf, standing} from './analyse.js'
 import {readResults, realdataSection} from '../realdata/section.js'
 import {firstSeeds} from './record-seeds.js'
+import {rulesHash} from './rules-hash.js'
 
 async function engineOf(root) {
   const dist = (p) => join(root, 'dist', 'src', p)
@@ -21,6 +22,11 @@ async function engineOf(root) {
   return {decide, regimeOf, regimeKey, CALL_SHARE, MIN_PROFILES, compareAll, overallKind, seedSd, gainVariances, ALPHA, studentTQuantile, clopperPearson}
 }
 
+/** Whether the committed test grid was drawn for the rules as they are now (their hash). */
+export function scoresShippedRules(root, protocol) {
+  return Boolean(protocol.test?.rulesHash) && protocol.test.rulesHash === rulesHash(root)
+}
+
 /** Test samples per seed of records (and protocols) that do not say: evaluate's default when they were run. */
 const LEGACY_TEST_SAMPLES = 1500
 
@@ -29,13 +35,15 @@ const testSamplesOf = (p) => p.testSamples ?? LEGACY_TEST_SAMPLES
 
 export function loadRecords(root, set, protocol) {
   const p = protocol.sets[set]
+  if (!p) return []
   const dir = join(root, 'bench', 'evidence', 'results', `${set}-${p.seed}`)
   if (!existsSync(dir)) return []
+  const members = new Set(setIndexes(p, set))
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')))
-    .filter((r) => r.index < p.count && settingsOf(r, p.seeds).fits(p))
+    .filter((r) => members.has(r.index) && settingsOf(r, p.seeds).fits(p))
     .map((r) => (r.seeds ? firstSeeds(r, p.seeds) : r))
 }
 
@@ -103,7 +111,8 @@ export async function confidenceTable(root, protocol) {
  */
 function heldOutOf(root, protocol, engine) {
   const records = loadRecords(root, 'test', protocol)
-  if (records.length === 0 || !protocol.test.rulesHash) return {}
+  // A grid scores the rules it was committed for; once they change, its calls are about other rules.
+  if (records.length === 0 || !scoresShippedRules(root, protocol)) return {}
   const margin = records[0].margin
   const judged = records.map((r) => judgeProfile(r, engine))
   const r4 = (v) => Number(v.toFixed(4))
@@ -182,14 +191,14 @@ export async function decisionsDoc(root) {
     '',
     '| set | grid seed | profiles | training seeds | test samples per seed | role |',
     '|---|---:|---:|---:|---:|---|',
-    ...['tuning', 'calibration', 'test'].map((s) => {
-      const p = protocol.sets[s]
-      const role = {
-        tuning: 'the rules may be fitted to it',
-        calibration: 'the confidence table (`evidence/confidence.json`) is computed from it',
-        test: 'scores the rules and the confidence; never used to fit either',
-      }[s]
-      return `| ${s} | ${p.seed} | ${sets[s].length} of ${p.count} | ${p.seeds} | ${testSamplesOf(p).toLocaleString('en-US')} | ${role} |`
+    ...Object.entries(protocol.sets).map(([s, p]) => {
+      const role =
+        {
+          tuning: 'the rules may be fitted to it',
+          calibration: 'the confidence table (`evidence/confidence.json`) is computed from it',
+          test: 'scores the rules and the confidence; never used to fit either',
+        }[s] ?? `the rules may be fitted to it; the first ${p.count} draws of its seed with ${CONDITIONS[p.where]?.words ?? 'no condition'}`
+      return `| ${s} | ${p.seed} | ${(sets[s] ?? loadRecords(root, s, protocol)).length} of ${p.count} | ${p.seeds} | ${testSamplesOf(p).toLocaleString('en-US')} | ${role} |`
     }),
     '',
     "A record counts for its set only when it was run at the set's settings (its test samples per seed, at least its training seeds, read at the first of them), " +
@@ -197,7 +206,11 @@ export async function decisionsDoc(root) {
     '',
     protocol.test.rulesHash
       ? `The test grid was committed for the rules with hash \`${protocol.test.rulesHash}\` (${protocol.test.committed}) before it was run; ` +
-          `test grids used so far: ${(protocol.test.gridsUsed ?? []).length} (${(protocol.test.gridsUsed ?? []).map((g) => `seed ${g.seed} for rules ${g.rulesHash}`).join('; ')}).`
+          `test grids used so far: ${(protocol.test.gridsUsed ?? []).length} (${(protocol.test.gridsUsed ?? []).map((g) => `seed ${g.seed} for rules ${g.rulesHash}`).join('; ')}).` +
+          (scoresShippedRules(root, protocol)
+            ? ''
+            : ` **The rules have changed since** (hash now \`${rulesHash(root)}\`): the test figures below score the rules \`${protocol.test.rulesHash}\`, not the shipped ones, ` +
+              'and the confidence table carries no held-out regime calls until a fresh test grid (`node bench/decisions.js new-test-grid`) has been run for them.')
       : 'No test grid has been committed yet: the rules and the confidence table are not final, so nothing has been scored on held-out profiles.',
     '',
     ...planLines(protocol, sets, margin, engine),
@@ -350,6 +363,7 @@ export async function decisionsDoc(root) {
       '',
     )
   }
+  for (const [set, p] of Object.entries(protocol.sets).filter(([, p]) => p.where)) push(...conditionedSection(set, p, loadRecords(root, set, protocol), engine), '')
   // The real-data section: `npm run bench:realdata`'s committed results (or which sets are not run yet).
   push(realdataSection(readResults(join(root, 'bench', 'realdata', 'results'))))
   return lines.join('\n')
@@ -363,15 +377,35 @@ function planLines(protocol, sets, margin, engine) {
   const plan = protocol.test.plannedSeeds
   if (!plan) return []
   const fitted = [...sets.tuning, ...sets.calibration]
-  const sds = fitted.map((r) => medianSpread(r, engine)).sort((a, b) => a - b)
-  const sd = sds[Math.floor(sds.length / 2)]
-  const n = fitted.length > 0 ? seedsForPower(sd, margin, engine, 4000) : null
+  const {sd, seeds: n} = seedPlan(fitted, margin, engine)
   return [
     `Planned on ${plan.committed}, before any test record was read: the test grid grows to ${plan.seeds} training seeds, ${plan.basis}. ` +
       (fitted.length > 0 ? `Recomputed from those ${fitted.length} records: median spread ${fmt(sd, 4)}, ${n ?? 'more than 200'} seeds. ` : '') +
       `${protocol.sets.test.seeds < plan.seeds ? `The figures below are at the ${protocol.sets.test.seeds} seeds run so far.` : ''}`,
     '',
   ]
+}
+
+/**
+ * The test grid's training seeds, planned from the tuning and calibration records alone (never the
+ * test grid's): the fewest at which P(worse | gap = margin) reaches 0.8 at their median seed spread.
+ * The spread is a nuisance parameter, so sizing the grid by it says nothing about which rule wins.
+ */
+function seedPlan(fitted, margin, engine) {
+  if (fitted.length === 0) return {sd: null, seeds: null}
+  const sds = fitted.map((r) => medianSpread(r, engine)).sort((a, b) => a - b)
+  const sd = sds[Math.floor(sds.length / 2)]
+  return {sd, seeds: seedsForPower(sd, margin, engine, 4000)}
+}
+
+export const PLAN_BASIS = 'the fewest at which P(worse | gap = margin) reaches 0.8 at the median seed spread of the tuning and calibration records'
+
+/** The seed plan for a fresh test grid, from the tuning and calibration records of the protocol. */
+export async function plannedSeeds(root, protocol) {
+  const engine = await engineOf(root)
+  const fitted = [...loadRecords(root, 'tuning', protocol), ...loadRecords(root, 'calibration', protocol)]
+  const margin = fitted[0]?.margin ?? 0.01
+  return {...seedPlan(fitted, margin, engine), records: fitted.length}
 }
 
 /** A record's seed spread: the median over pairs of shipped candidates of their paired gap's per-seed standard deviation. */
@@ -446,6 +480,47 @@ function confidenceProjection(test, margin, engine) {
     `By point estimate ${ahead} of these ${test.length} profiles have a best candidate more than ${fmt(margin)} ahead of the runner-up` +
     (ahead > 0 ? `; if "high" is earned where one candidate is ahead like that, a grid at this rate needs about ${Math.ceil((calls * test.length) / ahead)} profiles.` : '.')
   )
+}
+
+/**
+ * A conditioned tuning set (in-sample, like the tuning set): per profile, each shipped strategy's gap
+ * to the best shipped one (naive left out, as in the small-data goal), and the mean gap on either side
+ * of 2,000 labelled samples, the small-data boundary the issue states (not a fitted one).
+ */
+function conditionedSection(set, p, records, engine) {
+  const head = [`## Tuning set \`${set}\` (in-sample: ${CONDITIONS[p.where].words})`, '']
+  if (records.length === 0) return [...head, `Not run yet (${p.count} profiles at ${p.seeds} seeds: \`node bench/decisions.js run --set ${set}\`).`]
+  const rows = records
+    .map((r) => {
+      const {means, gain, trained} = scoresOf(r)
+      const shipped = SHIPPED.filter((id) => trained.includes(id))
+      let best = shipped[0]
+      for (const id of shipped) if (gain(means[id], means[best]) > 0) best = id
+      const decision = engine.decide(r.profile)
+      const gaps = Object.fromEntries(shipped.map((id) => [id, gain(means[best], means[id])]))
+      return {r, decision, best, gaps, n: r.profile.task.labelledSamples}
+    })
+    .sort((a, b) => a.n - b.n)
+  const band = (lo, hi) => rows.filter((x) => x.n >= lo && x.n < hi)
+  const bandRow = (name, xs) => (xs.length === 0 ? [] : [`| ${name} (${xs.length}) | ${SHIPPED.map((id) => fmt(xs.reduce((a, x) => a + (x.gaps[id] ?? NaN), 0) / xs.length, 4)).join(' | ')} |`])
+  return [
+    ...head,
+    `Gap of each shipped strategy to the best shipped one (AUROC, mean over ${p.seeds} seeds; 0 is the best). In-sample when the rules read it, like the tuning set.`,
+    '',
+    `| labels | mean gap: ${SHIPPED.map((id) => SHORT[id]).join(' | ')} |`,
+    `|---|${SHIPPED.map(() => '---:').join('|')}|`,
+    ...bandRow('below 2,000', band(0, 2000)),
+    ...bandRow('2,000 and more', band(2000, Infinity)),
+    '',
+    `| profile | labels | modalities | interactions | recommended | best | ${SHIPPED.map((id) => SHORT[id]).join(' | ')} |`,
+    `|---|---:|---|---|---|---|${SHIPPED.map(() => '---:').join('|')}|`,
+    ...rows.map(
+      (x) =>
+        `| ${x.r.name} | ${x.n} | ${x.r.profile.modalities.map((m) => m.type).join(', ')} | ${x.r.profile.task.interactions} | ${x.decision.strategy ?? 'none'} | ${SHORT[x.best]} | ` +
+        SHIPPED.map((id) => fmt(x.gaps[id], 3)).join(' | ') +
+        ' |',
+    ),
+  ]
 }
 
 function profileTable(title, judged, engine) {

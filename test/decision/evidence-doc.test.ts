@@ -4,7 +4,7 @@
 import {readFileSync} from 'node:fs'
 import {stringify} from 'yaml'
 import {describe, expect, it} from 'vitest'
-import {distributionHash, drawGrid} from '../../bench/evidence/grid.js'
+import {distributionHash, drawGrid, drawProfile, setIndexes} from '../../bench/evidence/grid.js'
 import {confidenceTable, decisionsDoc} from '../../bench/evidence/report.js'
 import {loadProfileText} from '../../src/profile/load.js'
 import {profileChecker} from '../../src/engine/index.js'
@@ -15,9 +15,10 @@ const protocol = JSON.parse(readFileSync('bench/evidence/protocol.json', 'utf8')
 describe('decision evidence', () => {
   it('the grid draws valid profiles, the same ones every time, from the distribution the protocol names', () => {
     expect(protocol.distribution.hash).toBe(distributionHash())
-    for (const set of ['tuning', 'calibration', 'test'] as const) {
-      const grid = drawGrid(protocol.sets[set].seed, set, protocol.sets[set].count)
-      expect(drawGrid(protocol.sets[set].seed, set, protocol.sets[set].count)).toEqual(grid)
+    for (const [set, p] of Object.entries(protocol.sets) as [string, {seed: number; count: number; where?: string}][]) {
+      const grid = setIndexes(p, set).map((i: number) => drawProfile(p.seed, set, i))
+      expect(grid).toHaveLength(p.count)
+      if (!p.where) expect(drawGrid(p.seed, set, p.count)).toEqual(grid)
       for (const p of grid) {
         const {profile, findings} = loadProfileText(`${p.name}.yaml`, stringify(p), profileChecker())
         expect(

@@ -5,6 +5,7 @@ import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {loadRecords} from '../../bench/evidence/report.js'
+import {CONDITIONS, drawProfile, setIndexes} from '../../bench/evidence/grid.js'
 import {tempDir} from '../helpers/run-cli.js'
 
 const record = (index: number, seeds: number, testSamples: number) => ({
@@ -47,5 +48,34 @@ describe('loadRecords', () => {
 
   it('profiles past the protocol’s count are left out', () => {
     expect(loadRecords(root, 'test', {sets: {test: {seed: 9, count: 1, seeds: 4, testSamples: 6000}}}).map((r: {name: string}) => r.name)).toEqual(['test-0'])
+  })
+})
+
+describe('a conditioned tuning set', () => {
+  it('is the first `count` draws of its seed that meet the condition, the same every time', () => {
+    const p = {seed: 111, count: 5, where: 'complete'}
+    const indexes = setIndexes(p, 'tuning-complete')
+    expect(indexes).toHaveLength(5)
+    expect(setIndexes(p, 'tuning-complete')).toEqual(indexes)
+    for (let i = 0; i <= indexes.at(-1)!; i++) {
+      const profile = drawProfile(111, 'tuning-complete', i)
+      expect(CONDITIONS.complete.holds(profile), `draw ${i}`).toBe(indexes.includes(i))
+      if (indexes.includes(i)) expect(profile.modalities.every((m: {availability: number}) => m.availability === 1)).toBe(true)
+    }
+    expect(setIndexes({seed: 111, count: 3}, 'tuning')).toEqual([0, 1, 2])
+    expect(() => setIndexes({seed: 111, count: 3, where: 'sunny'}, 'tuning-sunny')).toThrow(/unknown condition "sunny"/)
+  })
+
+  it('counts only records of its members, at its settings', () => {
+    const p = {seed: 111, count: 2, seeds: 4, testSamples: 6000, where: 'complete'}
+    const [first, second] = setIndexes(p, 'tuning-complete')
+    const root = tempDir('fuseplan-conditioned-')
+    const dir = join(root, 'bench', 'evidence', 'results', 'tuning-complete-111')
+    mkdirSync(dir, {recursive: true})
+    for (const index of [0, first, second])
+      writeFileSync(join(dir, `tuning-complete-${String(index).padStart(3, '0')}.json`), JSON.stringify({...record(index, 4, 6000), name: `tuning-complete-${index}`}))
+    const got = loadRecords(root, 'tuning-complete', {sets: {'tuning-complete': p}})
+    expect(got.map((r: {index: number}) => r.index)).toEqual([first, second])
+    expect(first).toBeGreaterThan(0)
   })
 })
