@@ -23,6 +23,13 @@ function rng(seed) {
   }
 }
 
+/** The best of `ids` by mean (the first of them on a tie), as `gain` orders the metric. */
+export function bestOf(ids, means, gain) {
+  let best = ids[0]
+  for (const id of ids) if (gain(means[id], means[best]) > 0) best = id
+  return best
+}
+
 /** Per candidate: per-seed deployment metric, its mean, and the metric's direction (AUROC: higher is better). */
 export function scoresOf(record) {
   const higher = record.metric.higherIsBetter
@@ -30,9 +37,7 @@ export function scoresOf(record) {
   const gain = (a, b) => (higher ? a - b : b - a)
   const means = Object.fromEntries(Object.entries(byId).map(([id, xs]) => [id, mean(xs)]))
   const trained = ALL.filter((id) => byId[id] && byId[id].every((v) => v !== null && !Number.isNaN(v)))
-  let best = trained[0]
-  for (const id of trained) if (gain(means[id], means[best]) > 0) best = id
-  return {byId, means, gain, best, trained}
+  return {byId, means, gain, best: bestOf(trained, means, gain), trained}
 }
 
 /** Paired samples of `id` against each of `others`, for compareAll. */
@@ -66,9 +71,7 @@ export function judgeProfile(record, engine) {
     ...Object.fromEntries(ALL.map((id) => [`always ${SHORT[id]}`, id])),
   }
   const shippedTrained = SHIPPED.filter((id) => trained.includes(id))
-  let oracle = shippedTrained[0]
-  for (const id of shippedTrained) if (gain(means[id], means[oracle]) > 0) oracle = id
-  choices.oracle = oracle
+  choices.oracle = bestOf(shippedTrained, means, gain)
   const regret = (id) => (id === null || !trained.includes(id) ? null : gain(means[best], means[id]))
   const word = (id) =>
     id === null || !trained.includes(id)
@@ -87,9 +90,11 @@ export function judgeProfile(record, engine) {
     goodShare: mean(shippedTrained.map((id) => (['better', 'equivalent'].includes(word(id)) ? 1 : 0))),
   }
   // The runner-up and whether the best beats it beyond the margin.
-  const others = trained.filter((id) => id !== best)
-  let runnerUp = others[0]
-  for (const id of others) if (gain(means[id], means[runnerUp]) > 0) runnerUp = id
+  const runnerUp = bestOf(
+    trained.filter((id) => id !== best),
+    means,
+    gain,
+  )
   const vsRunnerUp = engine.compareAll(pairedSamples(record, best, [runnerUp]), record.margin)[0]
   const winner = vsRunnerUp.kind === 'better' && vsRunnerUp.gap > record.margin ? best : null
   return {record, decision, best, runnerUp, winner, policies}

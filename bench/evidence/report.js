@@ -6,7 +6,7 @@
 import {existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {CONDITIONS, DISTRIBUTION, distributionHash, setIndexes} from './grid.js'
-import {ALL, SHIPPED, SHORT, bootstrap, candidateOf, highRight, judgeProfile, pairedSamples, power, regimeTable, regretTable, scoresOf, standing} from './analyse.js'
+import {ALL, SHIPPED, SHORT, bestOf, bootstrap, candidateOf, highRight, judgeProfile, pairedSamples, power, regimeTable, regretTable, scoresOf, standing} from './analyse.js'
 import {readResults, realdataSection} from '../realdata/section.js'
 import {firstSeeds} from './record-seeds.js'
 import {rulesHash} from './rules-hash.js'
@@ -80,8 +80,7 @@ export async function confidenceTable(root, protocol) {
     const regime = engine.regimeOf(regimeFacts(decision))
     const {means, gain, trained} = scoresOf(record)
     const eligible = eligibleOf(decision).filter((id) => trained.includes(id))
-    let bestEligible = eligible[0]
-    for (const id of eligible) if (gain(means[id], means[bestEligible]) > 0) bestEligible = id
+    const bestEligible = bestOf(eligible, means, gain)
     const cell = (regimes[regime.key] ??= {words: regime.words, profiles: 0, strategies: {}})
     cell.profiles++
     for (const id of eligible) {
@@ -157,8 +156,9 @@ function policyRows(table) {
 export async function decisionsDoc(root) {
   const protocol = JSON.parse(readFileSync(join(root, 'bench', 'evidence', 'protocol.json'), 'utf8'))
   const engine = await engineOf(root)
-  const sets = Object.fromEntries(['tuning', 'calibration', 'test'].map((s) => [s, loadRecords(root, s, protocol)]))
-  const judged = Object.fromEntries(Object.entries(sets).map(([s, records]) => [s, records.map((r) => judgeProfile(r, engine))]))
+  // Every set of the protocol, read once (a conditioned tuning set only gets its own section).
+  const sets = Object.fromEntries(Object.keys(protocol.sets).map((s) => [s, loadRecords(root, s, protocol)]))
+  const judged = Object.fromEntries(['tuning', 'calibration', 'test'].map((s) => [s, sets[s].map((r) => judgeProfile(r, engine))]))
   const test = judged.test
   const margin = sets.test[0]?.margin ?? sets.tuning[0]?.margin ?? 0.01
   const lines = []
@@ -198,7 +198,7 @@ export async function decisionsDoc(root) {
           calibration: 'the confidence table (`evidence/confidence.json`) is computed from it',
           test: 'scores the rules and the confidence; never used to fit either',
         }[s] ?? `the rules may be fitted to it; the first ${p.count} draws of its seed with ${CONDITIONS[p.where]?.words ?? 'no condition'}`
-      return `| ${s} | ${p.seed} | ${(sets[s] ?? loadRecords(root, s, protocol)).length} of ${p.count} | ${p.seeds} | ${testSamplesOf(p).toLocaleString('en-US')} | ${role} |`
+      return `| ${s} | ${p.seed} | ${sets[s].length} of ${p.count} | ${p.seeds} | ${testSamplesOf(p).toLocaleString('en-US')} | ${role} |`
     }),
     '',
     "A record counts for its set only when it was run at the set's settings (its test samples per seed, at least its training seeds, read at the first of them), " +
@@ -277,9 +277,8 @@ export async function decisionsDoc(root) {
     if (small.length > 0) {
       const rows = small.map((j) => {
         const rec = j.policies.rules.choice
-        const {means, gain} = scoresOf(j.record)
-        let bestShipped = SHIPPED[0]
-        for (const id of SHIPPED) if (gain(means[id], means[bestShipped]) > 0) bestShipped = id
+        // The oracle's choice: the best shipped strategy (naive excluded).
+        const bestShipped = j.policies.oracle.choice
         if (rec === null || rec === bestShipped) return {j, rec, bestShipped, gap: 0, upper: 0}
         const [s] = pairedSamples(j.record, bestShipped, [rec])
         const S = s.diffs.length
@@ -353,7 +352,7 @@ export async function decisionsDoc(root) {
             '',
           ]
         : []),
-      ...powerProjection(sets.test, protocol.sets.test.count, margin, engine, med, needed, testSamplesOf(protocol.sets.test)),
+      ...powerProjection(sets.test, protocol.sets.test.count, gridSecondsPerSeed, margin, engine, med, needed, testSamplesOf(protocol.sets.test)),
       '',
     )
     push(...profileTable('Test profiles', test, engine), '')
@@ -372,7 +371,7 @@ export async function decisionsDoc(root) {
       '',
     )
   }
-  for (const [set, p] of Object.entries(protocol.sets).filter(([, p]) => p.where)) push(...conditionedSection(set, p, loadRecords(root, set, protocol), engine), '')
+  for (const [set, p] of Object.entries(protocol.sets).filter(([, p]) => p.where)) push(...conditionedSection(set, p, sets[set], engine), '')
   // The real-data section: `npm run bench:realdata`'s committed results (or which sets are not run yet).
   push(realdataSection(readResults(join(root, 'bench', 'realdata', 'results'))))
   return lines.join('\n')
@@ -442,17 +441,16 @@ function shippedPairs(record) {
  * variance to a paired gap's spread over seeds, so the spread splits into training (what is left,
  * never below 0) and test-set sampling, which shrinks with a larger test set. For each test-set size,
  * the median spread over the test profiles, the seeds that reach P(worse | gap = margin) >= 0.8 at it,
- * and the grid's time at the records' own pace (seconds per seed, two profiles at a time).
+ * and the grid's time at the records' own pace (`secondsPerSeed`: one seed of every profile of the grid,
+ * two profiles at a time).
  */
-function powerProjection(records, gridSize, margin, engine, med, needed, TEST_SAMPLES) {
+function powerProjection(records, gridSize, secondsPerSeed, margin, engine, med, needed, TEST_SAMPLES) {
   const parts = records.map((record) =>
     shippedPairs(record).map((s) => {
       const v = engine.gainVariances(s.diffs, s.bootstrapVariances)
       return {train: Math.max(0, v.seed - v.bootstrap), test: v.bootstrap}
     }),
   )
-  // One seed of every profile of the grid (scaled up while the grid is partly run).
-  const secondsPerSeed = (records.reduce((x, r) => x + r.elapsedMs / 1000 / r.seeds.length, 0) * gridSize) / records.length
   const share = med(parts.map((pairs) => med(pairs.map((p) => (p.train + p.test > 0 ? p.test / (p.train + p.test) : 0)))))
   const rows = [1, 4, 10].map((k) => {
     const sd = med(parts.map((pairs) => med(pairs.map((p) => Math.sqrt(p.train + p.test / k)))))
@@ -503,8 +501,7 @@ function conditionedSection(set, p, records, engine) {
     .map((r) => {
       const {means, gain, trained} = scoresOf(r)
       const shipped = SHIPPED.filter((id) => trained.includes(id))
-      let best = shipped[0]
-      for (const id of shipped) if (gain(means[id], means[best]) > 0) best = id
+      const best = bestOf(shipped, means, gain)
       const decision = engine.decide(r.profile)
       const gaps = Object.fromEntries(shipped.map((id) => [id, gain(means[best], means[id])]))
       return {r, decision, best, gaps, n: r.profile.task.labelledSamples}

@@ -15,10 +15,10 @@ const protocol = JSON.parse(readFileSync('bench/evidence/protocol.json', 'utf8')
 describe('decision evidence', () => {
   it('the grid draws valid profiles, the same ones every time, from the distribution the protocol names', () => {
     expect(protocol.distribution.hash).toBe(distributionHash())
-    for (const [set, p] of Object.entries(protocol.sets) as [string, {seed: number; count: number; where?: string}][]) {
-      const grid = setIndexes(p, set).map((i: number) => drawProfile(p.seed, set, i))
-      expect(grid).toHaveLength(p.count)
-      if (!p.where) expect(drawGrid(p.seed, set, p.count)).toEqual(grid)
+    for (const [set, spec] of Object.entries(protocol.sets) as [string, {seed: number; count: number; where?: string}][]) {
+      const grid = setIndexes(spec, set).map((i: number) => drawProfile(spec.seed, set, i))
+      expect(grid).toHaveLength(spec.count)
+      if (!spec.where) expect(drawGrid(spec.seed, set, spec.count)).toEqual(grid)
       for (const p of grid) {
         const {profile, findings} = loadProfileText(`${p.name}.yaml`, stringify(p), profileChecker())
         expect(
