@@ -143,7 +143,8 @@ if (opts.help) {
   const protocol = readProtocol()
   const used = protocol.test.gridsUsed ?? []
   const seed = Math.max(protocol.sets.test.seed, ...used.map((u) => u.seed)) + 1
-  // The grid is run at its planned seeds from the start; the plan reads only tuning and calibration.
+  // The grid is run at its planned seeds from the start; the plan reads the spread (never the regret) of
+  // tuning, calibration and the test grids used so far, all spent once this one is drawn.
   const plan = await plannedSeeds(ROOT, protocol)
   const committed = new Date().toISOString().slice(0, 10)
   protocol.sets.test.seed = seed
@@ -152,12 +153,12 @@ if (opts.help) {
     rulesHash: rulesHash(),
     committed,
     gridsUsed: [...used, {seed, rulesHash: rulesHash()}],
-    ...(plan.seeds ? {plannedSeeds: {seeds: plan.seeds, committed, basis: PLAN_BASIS}} : {}),
+    ...(plan.seeds ? {plannedSeeds: {seeds: plan.seeds, committed, basis: PLAN_BASIS, basisGrids: plan.basisGrids}} : {}),
   }
   writeFileSync(PROTOCOL, JSON.stringify(protocol, null, 2) + '\n')
   process.stdout.write(
     `test grid seed ${seed} for rules ${protocol.test.rulesHash}, ${protocol.sets.test.seeds} training seeds` +
-      (plan.seeds ? ` (planned from ${plan.records} tuning and calibration records, median spread ${plan.sd.toFixed(4)})` : '') +
+      (plan.seeds ? ` (planned from ${plan.records} tuning, calibration and spent test-grid records, median spread ${plan.sd.toFixed(4)})` : '') +
       '; commit bench/evidence/protocol.json before running it\n',
   )
 }

@@ -213,7 +213,7 @@ export async function decisionsDoc(root) {
               'and the confidence table carries no held-out regime calls until a fresh test grid (`node bench/decisions.js new-test-grid`) has been run for them.')
       : 'No test grid has been committed yet: the rules and the confidence table are not final, so nothing has been scored on held-out profiles.',
     '',
-    ...planLines(protocol, sets, margin, engine),
+    ...planLines(root, protocol, sets, margin, engine),
     'Every profile runs through `fuseplan evaluate` as it ships: the simulated deployment (up to 4,000 training samples;',
     'larger labelled counts are simulated at 4,000, an extrapolation), every candidate trained with the generated',
     "project's schedule and model selection over the set's training seeds, scored at the deployment presence mix",
@@ -372,22 +372,26 @@ export async function decisionsDoc(root) {
     )
   }
   for (const [set, p] of Object.entries(protocol.sets).filter(([, p]) => p.where)) push(...conditionedSection(set, p, sets[set], engine), '')
+  push(...informativeAbsenceSection(sets, engine), '')
   // The real-data section: `npm run bench:realdata`'s committed results (or which sets are not run yet).
   push(realdataSection(readResults(join(root, 'bench', 'realdata', 'results'))))
   return lines.join('\n')
 }
 
 /**
- * The test grid's planned seeds (protocol.test.plannedSeeds), set before any test record was read from
- * the spread of the tuning and calibration records, which the doc recomputes so the plan can be checked.
+ * The test grid's planned seeds (protocol.test.plannedSeeds), set before any of its records was read from
+ * the spread of the tuning and calibration records (and of the spent test grids it names), which the doc
+ * recomputes so the plan can be checked.
  */
-function planLines(protocol, sets, margin, engine) {
+function planLines(root, protocol, sets, margin, engine) {
   const plan = protocol.test.plannedSeeds
   if (!plan) return []
-  const fitted = [...sets.tuning, ...sets.calibration]
+  const fitted = [...sets.tuning, ...sets.calibration, ...spentGridRecords(root, protocol, plan.basisGrids ?? [])]
   const {sd, seeds: n} = seedPlan(fitted, margin, engine)
   return [
-    `Planned on ${plan.committed}, before any test record was read: the test grid grows to ${plan.seeds} training seeds, ${plan.basis}. ` +
+    `Planned on ${plan.committed}, before any record of this test grid was read: it grows to ${plan.seeds} training seeds, ${plan.basis}` +
+      (plan.basisGrids?.length ? ` (spent grids read: seed ${plan.basisGrids.join(', ')})` : '') +
+      '. ' +
       (fitted.length > 0 ? `Recomputed from those ${fitted.length} records: median spread ${fmt(sd, 4)}, ${n ?? 'more than 200'} seeds. ` : '') +
       `${protocol.sets.test.seeds < plan.seeds ? `The figures below are at the ${protocol.sets.test.seeds} seeds run so far.` : ''}`,
     '',
@@ -395,8 +399,8 @@ function planLines(protocol, sets, margin, engine) {
 }
 
 /**
- * The test grid's training seeds, planned from the tuning and calibration records alone (never the
- * test grid's): the fewest at which P(worse | gap = margin) reaches 0.8 at their median seed spread.
+ * The test grid's training seeds, planned from records other than its own (tuning, calibration, spent
+ * test grids): the fewest at which P(worse | gap = margin) reaches 0.8 at their median seed spread.
  * The spread is a nuisance parameter, so sizing the grid by it says nothing about which rule wins.
  */
 function seedPlan(fitted, margin, engine) {
@@ -406,14 +410,38 @@ function seedPlan(fitted, margin, engine) {
   return {sd, seeds: seedsForPower(sd, margin, engine, 4000)}
 }
 
-export const PLAN_BASIS = 'the fewest at which P(worse | gap = margin) reaches 0.8 at the median seed spread of the tuning and calibration records'
+export const PLAN_BASIS =
+  'the fewest at which P(worse | gap = margin) reaches 0.8 at the median seed spread of the tuning and calibration records and of the spent test grids run at the same test samples per seed'
 
-/** The seed plan for a fresh test grid, from the tuning and calibration records of the protocol. */
+/**
+ * Records of spent test grids (`seeds`) run at the test set's test samples per seed, every seed of each.
+ * A spent grid scored rules that have since changed; its spreads (never its regrets) may size the next
+ * grid, and with 17 seeds a profile they estimate the spread better than the tuning set's 4 (the median
+ * of a 4-seed standard deviation falls about 11% below the true one).
+ */
+function spentGridRecords(root, protocol, seeds) {
+  const testSamples = testSamplesOf(protocol.sets.test)
+  return seeds.flatMap((seed) => {
+    const dir = join(root, 'bench', 'evidence', 'results', `test-${seed}`)
+    if (!existsSync(dir)) return []
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')))
+      .filter((r) => (r.testSamples ?? LEGACY_TEST_SAMPLES) === testSamples && (r.seeds?.length ?? 0) >= 2)
+  })
+}
+
+/**
+ * The seed plan for a fresh test grid: from the tuning and calibration records of the protocol and every
+ * test grid used so far (all spent once a fresh one is drawn), read at the same test samples per seed.
+ */
 export async function plannedSeeds(root, protocol) {
   const engine = await engineOf(root)
-  const fitted = [...loadRecords(root, 'tuning', protocol), ...loadRecords(root, 'calibration', protocol)]
+  const basisGrids = (protocol.test?.gridsUsed ?? []).map((g) => g.seed).filter((seed) => spentGridRecords(root, protocol, [seed]).length > 0)
+  const fitted = [...loadRecords(root, 'tuning', protocol), ...loadRecords(root, 'calibration', protocol), ...spentGridRecords(root, protocol, basisGrids)]
   const margin = fitted[0]?.margin ?? 0.01
-  return {...seedPlan(fitted, margin, engine), records: fitted.length}
+  return {...seedPlan(fitted, margin, engine), records: fitted.length, basisGrids}
 }
 
 /** A record's seed spread: the median over pairs of shipped candidates of their paired gap's per-seed standard deviation. */
@@ -526,6 +554,58 @@ function conditionedSection(set, p, records, engine) {
         SHIPPED.map((id) => fmt(x.gaps[id], 3)).join(' | ') +
         ' |',
     ),
+  ]
+}
+
+/**
+ * Informative absence against what training shows, the evidence of `informative-absence-unseen-in-training`:
+ * profiles where some informative modality goes missing at deployment, split by whether training carries
+ * every such modality in (almost) every sample (the rule's facts decide, so the split is the rule's own),
+ * and how the naive zero-fill model stood against the best shipped strategy in each group.
+ */
+function informativeAbsenceSection(sets, engine) {
+  const groupOf = (r) => {
+    const rows = engine.decide(r.profile, {confidenceTable: null}).facts.informativeAbsence.filter((m) => m.availability < 1)
+    if (rows.length === 0) return null
+    return rows.some((m) => m.trainingAvailability >= 0.99) ? 'unseen' : 'seen'
+  }
+  const line = (set, group, records) => {
+    const xs = records
+      .filter((r) => groupOf(r) === group)
+      .map((r) => {
+        const {means, gain, trained} = scoresOf(r)
+        return gain(
+          means['early/complete-case'],
+          means[
+            bestOf(
+              SHIPPED.filter((id) => trained.includes(id)),
+              means,
+              gain,
+            )
+          ],
+        )
+      })
+    if (xs.length === 0) return `| ${set} | ${group === 'unseen' ? 'complete in training' : 'missing in training too'} | 0 | | |`
+    const lo = Math.min(...xs)
+    const hi = Math.max(...xs)
+    return `| ${set} | ${group === 'unseen' ? 'complete in training' : 'missing in training too'} | ${xs.length} | ${xs.filter((x) => x > 0).length} | ${signed(lo)} to ${signed(hi)} |`
+  }
+  const rows = [
+    ['tuning', 'in-sample'],
+    ['calibration', 'in-sample'],
+    ['test', 'held out'],
+  ].flatMap(([set, role]) => ['seen', 'unseen'].map((g) => line(`${set} (${role})`, g, sets[set])))
+  return [
+    '## Informative absence and the training data',
+    '',
+    'Profiles where a modality with informative missingness is absent from some deployment requests, by whether the training data ever lack it ' +
+      '(the facts `informative-absence-unseen-in-training` reads: complete in training means at least 0.99 of training samples carry it). ' +
+      'The last columns compare the naive zero-fill model with the best shipped strategy (AUROC, mean over the seeds; above 0 means naive ahead). ' +
+      'The rule was fitted to the tuning and calibration rows; the test rows only score it.',
+    '',
+    '| set | informative modality | profiles | naive ahead of every shipped strategy | naive minus best shipped |',
+    '|---|---|---:|---:|---|',
+    ...rows,
   ]
 }
 

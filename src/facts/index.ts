@@ -234,6 +234,8 @@ const modalityRolesGroup = factGroup(
     shiftedModalities:
       'Modalities more available at deployment than in training: {name, index, availability, trainingAvailability, gap}. Masking can only remove inputs, so it cannot simulate this shift.',
     absentInTraining: 'Modalities present at deployment (availability > 0) but in no training sample.',
+    informativeAbsence:
+      'Modalities whose missingness is `informative`: {name, index, availability (deployment), trainingAvailability}. Where training carries the modality in (almost) every sample, no model sees what its absence means.',
   },
   ({modalityFacts}) => ({
     informativeModalities: modalityFacts.filter((m) => m.missingness === 'informative').map((m) => m.name),
@@ -243,6 +245,9 @@ const modalityRolesGroup = factGroup(
       .filter((m) => m.servedAvailability > m.trainingAvailability + 1e-9 && m.trainingAvailability > 0)
       .map((m) => ({name: m.name, index: m.index, availability: m.servedAvailability, trainingAvailability: m.trainingAvailability, gap: r(m.servedAvailability - m.trainingAvailability)})),
     absentInTraining: modalityFacts.filter((m) => m.trainingAvailability <= 0 && m.availability > 0).map((m) => ({name: m.name, index: m.index, availability: m.availability})),
+    informativeAbsence: modalityFacts
+      .filter((m) => m.missingness === 'informative')
+      .map((m) => ({name: m.name, index: m.index, availability: m.servedAvailability, trainingAvailability: m.trainingAvailability})),
   }),
 )
 

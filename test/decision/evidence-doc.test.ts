@@ -39,3 +39,45 @@ describe('decision evidence', () => {
     expect((await decisionsDoc(root)) + '\n').toBe(readFileSync('docs/decisions.md', 'utf8'))
   }, 300_000)
 })
+
+describe('the evidence behind informative-absence-unseen-in-training', () => {
+  // Counted from the profiles themselves (cohort availability, not the engine's facts), so a fact or a
+  // section that split the profiles differently from the rule fails here.
+  const unseen = (p: {modalities: {name: string; availability?: number; missingness?: string}[]; cohorts?: {availability?: Record<string, number>}[]}) => {
+    const informative = p.modalities.filter((m) => m.missingness === 'informative' && (m.availability ?? 1) < 1)
+    if (informative.length === 0) return null
+    return informative.some((m) => (p.cohorts?.[0]?.availability?.[m.name] ?? 1) >= 0.99) ? 'complete in training' : 'missing in training too'
+  }
+  it('counts each set as the profiles say', async () => {
+    const {loadRecords} = await import('../../bench/evidence/report.js')
+    const doc = readFileSync('docs/decisions.md', 'utf8')
+    for (const [set, role] of [
+      ['tuning', 'in-sample'],
+      ['calibration', 'in-sample'],
+      ['test', 'held out'],
+    ]) {
+      const groups = loadRecords(root, set, protocol).map((r: {profile: Parameters<typeof unseen>[0]}) => unseen(r.profile))
+      for (const g of ['complete in training', 'missing in training too']) {
+        const row = doc.split('\n').find((l) => l.startsWith(`| ${set} (${role}) | ${g} |`))
+        expect(row, `${set} ${g}`).toBeDefined()
+        expect(Number(row!.split('|')[3])).toBe(groups.filter((x: string | null) => x === g).length)
+      }
+    }
+  })
+})
+
+describe('the seed plan of a fresh test grid', () => {
+  it('reads the spent grids run at the same test samples per seed, and names them', async () => {
+    const {plannedSeeds} = await import('../../bench/evidence/report.js')
+    const base = {...protocol, test: {...protocol.test}}
+    const fitted = (await plannedSeeds(root, {...base, test: {...base.test, gridsUsed: []}})).records
+    // Grid 304 ran at 1,500 test samples per seed, not the 6,000 of the test set: it is not read.
+    const old = await plannedSeeds(root, {...base, test: {...base.test, gridsUsed: [{seed: 304}]}})
+    expect(old.basisGrids).toEqual([])
+    expect(old.records).toBe(fitted)
+    const spent = await plannedSeeds(root, {...base, test: {...base.test, gridsUsed: [{seed: 304}, {seed: 305}]}})
+    expect(spent.basisGrids).toEqual([305])
+    expect(spent.records).toBe(fitted + 30)
+    expect(spent.seeds).toBeGreaterThanOrEqual(2)
+  }, 120_000)
+})

@@ -55,6 +55,13 @@ describe('invariant 1: complete, small, balanced data allows early fusion', () =
     }
     expect(decide(two).trace.find((t) => t.ruleId === 'complete-data-allows-early-fusion')!.fired).toBe(false)
   })
+  it('does not favour early fusion when strong interactions are declared (measured behind intermediate there)', () => {
+    const strong = {...p, task: {...p.task, interactions: 'strong' as const}}
+    const d = decide(strong)
+    expect(d.trace.find((t) => t.ruleId === 'complete-data-allows-early-fusion')!.fired).toBe(false)
+    expect(d.options.find((o) => o.strategy === 'early')!.excluded).toBe(false)
+    expect(d.strategy).toBe('intermediate')
+  })
 })
 
 describe('invariant 2: early fusion with presence indicators is a full candidate under missingness', () => {

@@ -58,6 +58,11 @@ describe('facts', () => {
     expect(g.shiftedModalities).toEqual([{name: 'b', index: 1, availability: 0.7, trainingAvailability: 0.4, gap: 0.3}])
   })
 
+  it('informative absence, with what training shows of it', () => {
+    const g = computeFacts(profile({modalities: [modality('a'), modality('b', {availability: 0.6, trainingAvailability: 1, missingness: 'informative'}), modality('c', {availability: 0.5})]}))
+    expect(g.informativeAbsence).toEqual([{name: 'b', index: 1, availability: 0.6, trainingAvailability: 1}])
+  })
+
   it('given patterns drive complete-case share and the pattern list', () => {
     const g = computeFacts(
       profile({

@@ -15,6 +15,7 @@ const ruleSet = loadRuleSet()
 const EXPECTED_IDS = [
   'complete-data-allows-early-fusion',
   'duplicate-patterns',
+  'informative-absence-unseen-in-training',
   'informative-missingness-presence-bits',
   'joint-model-under-missingness',
   'known-modality-references',
