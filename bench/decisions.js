@@ -20,7 +20,7 @@ import {readFileSync, writeFileSync, mkdirSync} from 'node:fs'
 import {availableParallelism} from 'node:os'
 import {join, resolve} from 'node:path'
 import {distributionHash, setIndexes} from './evidence/grid.js'
-import {PLAN_BASIS, plannedSeeds, writeDecisionsDoc, writeConfidenceTable} from './evidence/report.js'
+import {PLAN_BASIS, plannedSeeds, secondStage, writeDecisionsDoc, writeConfidenceTable} from './evidence/report.js'
 import {rulesHash as rulesHashOf} from './evidence/rules-hash.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
@@ -94,10 +94,28 @@ async function run(sets, jobs, reverse = false) {
       )
     }
     if (p.where && (set === 'test' || set === 'calibration')) throw new Error(`the ${set} set is the distribution itself: only a tuning set may be conditioned (where: ${p.where})`)
-    for (const i of setIndexes(p, set))
-      queue.push({set, seed: p.seed, index: i, seeds: p.seeds, testSamples: p.testSamples, out: join(RESULTS, `${set}-${p.seed}`, `${set}-${String(i).padStart(3, '0')}.json`)})
+    for (const i of setIndexes(p, set)) queue.push(jobOf(set, p, i, p.seeds))
   }
   if (reverse) queue.reverse()
+  await runQueue(queue, jobs)
+  // The second stage, for a set that has one: once every profile has its planned seeds, each grows to
+  // what its own spread needs (bench/evidence/report.js, targetSeeds); a rerun picks up where it stopped.
+  const stageTwo = []
+  for (const set of sets.filter((s) => protocol.sets[s].topUp)) {
+    const p = protocol.sets[set]
+    for (const {index, seeds} of await secondStage(ROOT, set, protocol)) stageTwo.push(jobOf(set, p, index, seeds))
+  }
+  if (stageTwo.length > 0) {
+    process.stderr.write(`second stage: ${stageTwo.length} profiles grow by their spread (${stageTwo.map((j) => `${j.index}: ${j.seeds}`).join(', ')})\n`)
+    if (reverse) stageTwo.reverse()
+    await runQueue(stageTwo, jobs)
+  }
+}
+
+const jobOf = (set, p, index, seeds) => ({set, seed: p.seed, index, seeds, testSamples: p.testSamples, out: join(RESULTS, `${set}-${p.seed}`, `${set}-${String(index).padStart(3, '0')}.json`)})
+
+/** Runs the jobs, `jobs` profiles at a time (each profile is one process). */
+async function runQueue(queue, jobs) {
   const started = Date.now()
   let done = 0
   const worker = async () => {

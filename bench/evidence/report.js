@@ -33,7 +33,8 @@ const LEGACY_TEST_SAMPLES = 1500
 /** Test samples per seed a set of the protocol asks for. */
 const testSamplesOf = (p) => p.testSamples ?? LEGACY_TEST_SAMPLES
 
-export function loadRecords(root, set, protocol) {
+/** The records of a set run at its settings, with every seed they hold. */
+function readSet(root, set, protocol) {
   const p = protocol.sets[set]
   if (!p) return []
   const dir = join(root, 'bench', 'evidence', 'results', `${set}-${p.seed}`)
@@ -44,7 +45,46 @@ export function loadRecords(root, set, protocol) {
     .sort()
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')))
     .filter((r) => members.has(r.index) && settingsOf(r, p.seeds).fits(p))
-    .map((r) => (r.seeds ? firstSeeds(r, p.seeds) : r))
+}
+
+/** A set's records read at its planned seeds (the first stage, for a set with a second). */
+export function loadRecords(root, set, protocol) {
+  const p = protocol.sets[set]
+  return readSet(root, set, protocol).map((r) => (r.seeds ? firstSeeds(r, p.seeds) : r))
+}
+
+/**
+ * The seeds a record of a set is read at. With a second stage (`topUp`), the fewest at which
+ * P(worse | gap = margin) reaches 0.8 at the record's own spread over its first planned seeds, at least
+ * the planned seeds and at most `maxSeeds`: the spread is a nuisance parameter, so the second stage
+ * never looks at which candidate is ahead.
+ */
+function targetSeeds(record, p, engine) {
+  if (!p.topUp) return p.seeds
+  const sd = medianSpread(firstSeeds(record, p.seeds), engine)
+  for (let n = p.seeds; n < p.topUp.maxSeeds; n++) if (power(sd, n, record.margin, engine, {draws: 4000, only: 'worseAtMargin'}).worseAtMargin >= 0.8) return n
+  return p.topUp.maxSeeds
+}
+
+/** A set's records as the figures read them: each at its target seeds; a record short of its second stage does not count yet. */
+export async function loadSet(root, set, protocol, engine) {
+  const p = protocol.sets[set]
+  if (!p?.topUp) return loadRecords(root, set, protocol)
+  const e = engine ?? (await engineOf(root))
+  return readSet(root, set, protocol).flatMap((r) => {
+    const n = targetSeeds(r, p, e)
+    return r.seeds.length >= n ? [firstSeeds(r, n)] : []
+  })
+}
+
+/** The second stage still to run: each record of the set that has its planned seeds but fewer than its target. */
+export async function secondStage(root, set, protocol) {
+  const p = protocol.sets[set]
+  if (!p?.topUp) return []
+  const engine = await engineOf(root)
+  return readSet(root, set, protocol)
+    .map((r) => ({index: r.index, have: r.seeds.length, seeds: targetSeeds(r, p, engine)}))
+    .filter((x) => x.have < x.seeds)
 }
 
 /**
@@ -100,7 +140,7 @@ export async function confidenceTable(root, protocol) {
     format: 'fuseplan-confidence/v1',
     source: {set: 'calibration', gridSeed: p.seed, profiles: records.length, seeds: p.seeds, rulesHash: null, margin: records[0]?.margin ?? 0.01},
     regimes: Object.fromEntries(Object.entries(regimes).sort(([a], [b]) => a.localeCompare(b))),
-    ...heldOutOf(root, protocol, engine),
+    ...(await heldOutOf(root, protocol, engine)),
   }
 }
 
@@ -108,8 +148,8 @@ export async function confidenceTable(root, protocol) {
  * The test grid's regime-by-regime call (rules against the best constant policy), for the ADR to state
  * beside the confidence. It never feeds the confidence level, which comes from calibration alone.
  */
-function heldOutOf(root, protocol, engine) {
-  const records = loadRecords(root, 'test', protocol)
+async function heldOutOf(root, protocol, engine) {
+  const records = await loadSet(root, 'test', protocol, engine)
   // A grid scores the rules it was committed for; once they change, its calls are about other rules.
   if (records.length === 0 || !scoresShippedRules(root, protocol)) return {}
   const margin = records[0].margin
@@ -121,7 +161,8 @@ function heldOutOf(root, protocol, engine) {
       set: 'test',
       gridSeed: p.seed,
       profiles: records.length,
-      seeds: p.seeds,
+      seeds: Math.min(...records.map((r) => r.seeds.length)),
+      ...(p.topUp ? {maxSeeds: Math.max(...records.map((r) => r.seeds.length))} : {}),
       rulesHash: protocol.test.rulesHash,
       margin,
       regimes: Object.fromEntries(
@@ -157,7 +198,7 @@ export async function decisionsDoc(root) {
   const protocol = JSON.parse(readFileSync(join(root, 'bench', 'evidence', 'protocol.json'), 'utf8'))
   const engine = await engineOf(root)
   // Every set of the protocol, read once (a conditioned tuning set only gets its own section).
-  const sets = Object.fromEntries(Object.keys(protocol.sets).map((s) => [s, loadRecords(root, s, protocol)]))
+  const sets = Object.fromEntries(await Promise.all(Object.keys(protocol.sets).map(async (s) => [s, await loadSet(root, s, protocol, engine)])))
   const judged = Object.fromEntries(['tuning', 'calibration', 'test'].map((s) => [s, sets[s].map((r) => judgeProfile(r, engine))]))
   const test = judged.test
   const margin = sets.test[0]?.margin ?? sets.tuning[0]?.margin ?? 0.01
@@ -198,11 +239,14 @@ export async function decisionsDoc(root) {
           calibration: 'the confidence table (`evidence/confidence.json`) is computed from it',
           test: 'scores the rules and the confidence; never used to fit either',
         }[s] ?? `the rules may be fitted to it; the first ${p.count} draws of its seed with ${CONDITIONS[p.where]?.words ?? 'no condition'}`
-      return `| ${s} | ${p.seed} | ${sets[s].length} of ${p.count} | ${p.seeds} | ${testSamplesOf(p).toLocaleString('en-US')} | ${role} |`
+      return `| ${s} | ${p.seed} | ${sets[s].length} of ${p.count} | ${p.topUp ? `${p.seeds}, then up to ${p.topUp.maxSeeds} by spread` : p.seeds} | ${testSamplesOf(p).toLocaleString('en-US')} | ${role} |`
     }),
     '',
     "A record counts for its set only when it was run at the set's settings (its test samples per seed, at least its training seeds, read at the first of them), " +
-      'so the profiles column says how many are done at these settings. Records grow by seeds: more seeds for a set train only the new ones.',
+      'so the profiles column says how many are done at these settings. Records grow by seeds: more seeds for a set train only the new ones.' +
+      (Object.values(protocol.sets).some((p) => p.topUp)
+        ? ' A set with a second stage ("then up to N by spread") counts a record once it holds the seeds its own spread over the planned ones asks for.'
+        : ''),
     '',
     protocol.test.rulesHash
       ? `The test grid was committed for the rules with hash \`${protocol.test.rulesHash}\` (${protocol.test.committed}) before it was run; ` +
@@ -309,8 +353,11 @@ export async function decisionsDoc(root) {
         '',
       )
     }
-    // Power.
-    const seeds = protocol.sets.test.seeds
+    // Power, each profile at the seeds it was read at (with a second stage they differ).
+    const planned = protocol.sets.test.seeds
+    const topUp = protocol.sets.test.topUp
+    const seedCounts = sets.test.map((r) => r.seeds.length)
+    const seedsWords = Math.min(...seedCounts) === Math.max(...seedCounts) ? `${seedCounts[0]} seeds` : `each profile's own seeds (${Math.min(...seedCounts)} to ${Math.max(...seedCounts)})`
     // Enough runs that Monte Carlo error is small beside the goals: at a rate of 0.05 its standard
     // error is 0.0015. A rate whose goal is "at most 0.05" is exactly the test's level at the boundary
     // (under the normal model), so its estimate lands on either side of 0.05 by chance; it counts as
@@ -320,7 +367,7 @@ export async function decisionsDoc(root) {
     const atMost = (rate) => rate <= 0.05 + 2 * mcSe
     const pw = sets.test.map((record) => {
       const sd = medianSpread(record, engine)
-      return {record, sd, ...power(sd, seeds, record.margin, engine, {draws})}
+      return {record, sd, ...power(sd, record.seeds.length, record.margin, engine, {draws})}
     })
     const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
     const needed = (sd, m) => seedsForPower(sd, m, engine)
@@ -331,7 +378,7 @@ export async function decisionsDoc(root) {
       "## Power of the verdict at the bench's settings",
       '',
       `For each test profile, the median over pairs of shipped candidates of the per-seed standard deviation of their paired gap (never below one test set's bootstrap error), ` +
-        `then ${draws.toLocaleString('en-US')} simulated runs of ${seeds} seeds with gains drawn normal at that spread, judged by evaluate's rule: P(worse | true gap = margin) at the first Holm step of 4 comparisons ` +
+        `then ${draws.toLocaleString('en-US')} simulated runs of ${seedsWords} with gains drawn normal at that spread, judged by evaluate's rule: P(worse | true gap = margin) at the first Holm step of 4 comparisons ` +
         '(the strictest level a single true difference meets), P(worse | gap = 0) and P(equivalent | gap = margin) unadjusted (their most permissive). Goals: at least 0.8, at most 0.05, at most 0.05. ' +
         `The last two are at most the test's level (0.05) by construction under the normal model, so at a large spread they sit at 0.05 and the simulation's estimate falls on either side of it: ` +
         `with a Monte Carlo standard error of ${fmt(mcSe, 4)} at 0.05, a rate meets its goal unless it exceeds 0.05 by more than two standard errors (above ${fmt(0.05 + 2 * mcSe, 4)}).`,
@@ -345,13 +392,20 @@ export async function decisionsDoc(root) {
       '',
       `Seeds that would give P(worse | gap = margin) >= 0.8 at the median spread: ${needAtMedian ?? 'more than 200'}; at the largest: ${needed(Math.max(...pw.map((p) => p.sd)), margin) ?? 'more than 200'}.`,
       '',
-      ...(needAtMedian !== null && needAtMedian > seeds
+      ...(topUp
         ? [
-            `Records grow by seeds: each seed's numbers depend on that seed alone (\`test/evaluate/first-seed.test.ts\`), so raising the test grid to ${needAtMedian} seeds trains only seeds ${seeds + 1} to ${needAtMedian} of each profile, ` +
-              `about ${Math.round((gridSecondsPerSeed * (needAtMedian - seeds)) / 2 / 3600)} h more at the records' pace with two profiles at a time.`,
+            `The grid runs in two stages: every profile at ${planned} seeds, then each grows to the seeds its own spread over those ${planned} needs for P(worse | gap = margin) >= 0.8, at most ${topUp.maxSeeds} ` +
+              `(records grow by seeds: each seed's numbers depend on that seed alone, \`test/evaluate/first-seed.test.ts\`). ` +
+              `${pw.filter((p) => p.record.seeds.length >= topUp.maxSeeds && p.worseAtMargin < 0.8).length} of ${pw.length} profiles need more than ${topUp.maxSeeds}.`,
             '',
           ]
-        : []),
+        : needAtMedian !== null && needAtMedian > planned
+          ? [
+              `Records grow by seeds: each seed's numbers depend on that seed alone (\`test/evaluate/first-seed.test.ts\`), so raising the test grid to ${needAtMedian} seeds trains only seeds ${planned + 1} to ${needAtMedian} of each profile, ` +
+                `about ${Math.round((gridSecondsPerSeed * (needAtMedian - planned)) / 2 / 3600)} h more at the records' pace with two profiles at a time.`,
+              '',
+            ]
+          : []),
       ...powerProjection(sets.test, protocol.sets.test.count, gridSecondsPerSeed, margin, engine, med, needed, testSamplesOf(protocol.sets.test)),
       '',
     )
@@ -445,7 +499,7 @@ export async function plannedSeeds(root, protocol) {
 }
 
 /** A record's seed spread: the median over pairs of shipped candidates of their paired gap's per-seed standard deviation. */
-function medianSpread(record, engine) {
+export function medianSpread(record, engine) {
   const sds = shippedPairs(record).map((s) => engine.seedSd(s.diffs, s.bootstrapVariances))
   sds.sort((x, y) => x - y)
   return sds[Math.floor(sds.length / 2)]

@@ -74,7 +74,8 @@ export interface ConfidenceTable {
   source: {set: string; gridSeed: number; profiles: number; seeds: number; rulesHash: string | null; margin: number}
   regimes: Record<string, {words: string; profiles: number; strategies: Partial<Record<Strategy, StrategyEvidence>>}>
   /** The rules scored on the test grid, regime by regime (never used for the confidence level). */
-  heldOut?: {set: string; gridSeed: number; profiles: number; seeds: number; rulesHash: string | null; margin: number; regimes: Record<string, HeldOutRegime>}
+  /** `seeds` is the fewest a profile was read at; `maxSeeds` the most, where a second stage grew profiles by their spread. */
+  heldOut?: {set: string; gridSeed: number; profiles: number; seeds: number; maxSeeds?: number; rulesHash: string | null; margin: number; regimes: Record<string, HeldOutRegime>}
 }
 
 /** Share of a regime's calibration profiles a call needs ("high": better in at least this share). */
@@ -216,7 +217,7 @@ export function regimeCallOf(regime: Regime, table: ConfidenceTable | null): Reg
   const held = table?.heldOut
   if (!held) return null
   const r = held.regimes[regime.key]
-  const grid = `the held-out test grid (seed ${held.gridSeed}, ${held.profiles} profiles, ${held.seeds} training seeds each${held.rulesHash ? `, rules ${held.rulesHash}` : ''})`
+  const grid = `the held-out test grid (seed ${held.gridSeed}, ${held.profiles} profiles, ${held.maxSeeds && held.maxSeeds > held.seeds ? `${held.seeds} to ${held.maxSeeds}` : held.seeds} training seeds each${held.rulesHash ? `, rules ${held.rulesHash}` : ''})`
   if (!r || r.profiles < 2) {
     return {
       call: 'undecided',
