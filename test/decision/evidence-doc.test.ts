@@ -81,3 +81,33 @@ describe('the seed plan of a fresh test grid', () => {
     expect(spent.seeds).toBeGreaterThanOrEqual(2)
   }, 120_000)
 })
+
+describe('the rationales cite the figures docs/decisions.md computes', () => {
+  const doc = readFileSync('docs/decisions.md', 'utf8').split('\n')
+  const rationale = async (id: string) => {
+    const {loadRuleSet} = await import('../../src/engine/index.js')
+    return loadRuleSet()
+      .rules.find((r) => r.rule.id === id)!
+      .rule.rationale.replace(/\s+/g, ' ')
+  }
+  it('complete-data-allows-early-fusion: the mean gaps by declared interactions', async () => {
+    const text = await rationale('complete-data-allows-early-fusion')
+    for (const name of ['weak or unknown', 'strong']) {
+      const cells = doc
+        .find((l) => l.startsWith(`| ${name} |`))!
+        .split('|')
+        .map((c) => c.trim())
+      // profiles, early+ind, intermediate
+      expect(text).toContain(`(${cells[2]} profiles)`)
+      expect(text).toContain(cells[3])
+      expect(text).toContain(cells[4])
+    }
+  })
+  it('informative-absence-unseen-in-training: the tuning and calibration counts', async () => {
+    const text = await rationale('informative-absence-unseen-in-training')
+    const count = (group: string) => ['tuning (in-sample)', 'calibration (in-sample)'].reduce((a, set) => a + Number(doc.find((l) => l.startsWith(`| ${set} | ${group} |`))!.split('|')[3]), 0)
+    const ahead = ['tuning (in-sample)', 'calibration (in-sample)'].reduce((a, set) => a + Number(doc.find((l) => l.startsWith(`| ${set} | complete in training |`))!.split('|')[4]), 0)
+    expect(text).toContain(`on the ${count('missing in training too')} profiles whose training data carried the missingness`)
+    expect(text).toContain(`on the ${count('complete in training')} whose informative modality was complete in training it came out ahead on ${ahead}`)
+  })
+})
