@@ -29,7 +29,13 @@ const RESULTS = join(ROOT, 'bench', 'evidence', 'results')
 const rulesHash = () => rulesHashOf(ROOT)
 
 export function readProtocol() {
-  return JSON.parse(readFileSync(PROTOCOL, 'utf8'))
+  try {
+    return JSON.parse(readFileSync(PROTOCOL, 'utf8'))
+  } catch (error) {
+    // A missing or broken protocol is a person's problem to fix, not a stack trace.
+    process.stderr.write(`bench/decisions.js: cannot read ${PROTOCOL}: ${error.message.split('\n')[0]}\n`)
+    process.exit(2)
+  }
 }
 
 const USAGE = `Usage: node bench/decisions.js [command] [options]
@@ -47,8 +53,9 @@ Options (run):
   -h, --help     this text
 `
 const COMMANDS = ['run', 'confidence', 'report', 'new-test-grid']
-// Every set the protocol names (a conditioned tuning set beside the three).
-const SETS = Object.keys(readProtocol().sets)
+// Every set the protocol names (a conditioned tuning set beside the three), read only when a command
+// needs them, so `--help` works without a readable protocol.
+const setsOfProtocol = () => Object.keys(readProtocol().sets)
 
 /** The command line, checked before anything runs: a typo must not start hours of simulation. */
 function parseArgs(argv) {
@@ -56,7 +63,7 @@ function parseArgs(argv) {
     process.stderr.write(`bench/decisions.js: ${message}\n\n${USAGE}`)
     process.exit(2)
   }
-  const opts = {command: 'run', sets: SETS, jobs: Math.max(1, availableParallelism()), reverse: false, help: false}
+  const opts = {command: 'run', sets: null, jobs: Math.max(1, availableParallelism()), reverse: false, help: false}
   const rest = [...argv]
   if (rest[0] && !rest[0].startsWith('-')) {
     opts.command = rest.shift()
@@ -69,8 +76,9 @@ function parseArgs(argv) {
     else if (arg === '--set' && opts.command === 'run') {
       const value = rest.shift() ?? fail('--set needs a comma-separated list of sets')
       opts.sets = value.split(',')
-      const unknown = opts.sets.filter((x) => !SETS.includes(x))
-      if (unknown.length > 0) fail(`unknown set "${unknown[0]}" (sets: ${SETS.join(', ')})`)
+      const known = setsOfProtocol()
+      const unknown = opts.sets.filter((x) => !known.includes(x))
+      if (unknown.length > 0) fail(`unknown set "${unknown[0]}" (sets: ${known.join(', ')})`)
     } else if (arg === '--jobs' && opts.command === 'run') {
       const value = rest.shift()
       opts.jobs = Number(value)
@@ -146,12 +154,15 @@ async function runQueue(queue, jobs) {
 }
 
 const opts = parseArgs(process.argv.slice(2))
+// Every command reads the protocol: a missing or broken one stops here with its path, before any work.
+if (!opts.help) readProtocol()
 if (opts.help) {
   process.stdout.write(USAGE)
 } else if (opts.command === 'run') {
   mkdirSync(RESULTS, {recursive: true})
-  await run(opts.sets, opts.jobs, opts.reverse)
-  if (opts.sets.includes('calibration') || opts.sets.includes('test')) await writeConfidenceTable(ROOT)
+  const ran = opts.sets ?? setsOfProtocol()
+  await run(ran, opts.jobs, opts.reverse)
+  if (ran.includes('calibration') || ran.includes('test')) await writeConfidenceTable(ROOT)
   await writeDecisionsDoc(ROOT)
 } else if (opts.command === 'confidence') {
   await writeConfidenceTable(ROOT)
