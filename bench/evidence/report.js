@@ -271,7 +271,13 @@ export async function decisionsDoc(root) {
     push(
       '## The rules against the obvious policies, on the test grid',
       '',
-      `${test.length} test profiles. Intervals are 95% bootstrap intervals over profiles (2,000 resamples), paired across policies. ` +
+      (test.length < protocol.sets.test.count
+        ? `**The grid is partly run: ${test.length} of its ${protocol.sets.test.count} test profiles so far**` +
+          (protocol.sets.test.topUp
+            ? `, the ones that hold the seeds their spread asks for (${readSet(root, 'test', protocol).length} have their planned ${protocol.sets.test.seeds}): the noisier profiles, which need more seeds, come last, so these figures lean to the quieter ones. `
+            : '. ')
+        : `${test.length} test profiles. `) +
+        'Intervals are 95% bootstrap intervals over profiles (2,000 resamples), paired across policies. ' +
         '"random" picks one of the four shipped strategies uniformly (in expectation); "oracle" picks the best shipped strategy of each profile. ' +
         "The last column counts profiles where the choice was better than every other candidate or equivalent to the best (evaluate's words over the seeds).",
       '',
