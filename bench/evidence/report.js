@@ -33,18 +33,22 @@ const LEGACY_TEST_SAMPLES = 1500
 /** Test samples per seed a set of the protocol asks for. */
 const testSamplesOf = (p) => p.testSamples ?? LEGACY_TEST_SAMPLES
 
-/** The records of a set run at its settings, with every seed they hold. */
-function readSet(root, set, protocol) {
-  const p = protocol.sets[set]
-  if (!p) return []
-  const dir = join(root, 'bench', 'evidence', 'results', `${set}-${p.seed}`)
+/** Every record of one grid (`results/SET-SEED/`), in file order; none when it was never run. */
+function readGrid(root, set, seed) {
+  const dir = join(root, 'bench', 'evidence', 'results', `${set}-${seed}`)
   if (!existsSync(dir)) return []
-  const members = new Set(setIndexes(p, set))
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')))
-    .filter((r) => members.has(r.index) && settingsOf(r, p.seeds).fits(p))
+}
+
+/** The records of a set run at its settings, with every seed they hold. */
+function readSet(root, set, protocol) {
+  const p = protocol.sets[set]
+  if (!p) return []
+  const members = new Set(setIndexes(p, set))
+  return readGrid(root, set, p.seed).filter((r) => members.has(r.index) && settingsOf(r, p.seeds).fits(p))
 }
 
 /** A set's records read at its planned seeds (the first stage, for a set with a second). */
@@ -62,8 +66,7 @@ export function loadRecords(root, set, protocol) {
 function targetSeeds(record, p, engine) {
   if (!p.topUp) return p.seeds
   const sd = medianSpread(firstSeeds(record, p.seeds), engine)
-  for (let n = p.seeds; n < p.topUp.maxSeeds; n++) if (power(sd, n, record.margin, engine, {draws: 4000, only: 'worseAtMargin'}).worseAtMargin >= 0.8) return n
-  return p.topUp.maxSeeds
+  return seedsForPower(sd, record.margin, engine, 4000, p.seeds, p.topUp.maxSeeds - 1) ?? p.topUp.maxSeeds
 }
 
 /** A set's records as the figures read them: each at its target seeds; a record short of its second stage does not count yet. */
@@ -432,7 +435,7 @@ export async function decisionsDoc(root) {
     )
   }
   for (const [set, p] of Object.entries(protocol.sets).filter(([, p]) => p.where)) push(...conditionedSection(set, p, sets[set], engine), '')
-  push(...completeByInteractionsSection(sets, protocol, engine), '')
+  push(...completeByInteractionsSection(sets, protocol, margin, engine), '')
   push(...informativeAbsenceSection(sets, engine), '')
   // The real-data section: `npm run bench:realdata`'s committed results (or which sets are not run yet).
   push(realdataSection(readResults(join(root, 'bench', 'realdata', 'results'))))
@@ -482,15 +485,7 @@ export const PLAN_BASIS =
  */
 function spentGridRecords(root, protocol, seeds) {
   const testSamples = testSamplesOf(protocol.sets.test)
-  return seeds.flatMap((seed) => {
-    const dir = join(root, 'bench', 'evidence', 'results', `test-${seed}`)
-    if (!existsSync(dir)) return []
-    return readdirSync(dir)
-      .filter((f) => f.endsWith('.json'))
-      .sort()
-      .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')))
-      .filter((r) => (r.testSamples ?? LEGACY_TEST_SAMPLES) === testSamples && (r.seeds?.length ?? 0) >= 2)
-  })
+  return seeds.flatMap((seed) => readGrid(root, 'test', seed).filter((r) => (r.testSamples ?? LEGACY_TEST_SAMPLES) === testSamples && (r.seeds?.length ?? 0) >= 2))
 }
 
 /**
@@ -499,8 +494,9 @@ function spentGridRecords(root, protocol, seeds) {
  */
 export async function plannedSeeds(root, protocol) {
   const engine = await engineOf(root)
-  const basisGrids = (protocol.test?.gridsUsed ?? []).map((g) => g.seed).filter((seed) => spentGridRecords(root, protocol, [seed]).length > 0)
-  const fitted = [...loadRecords(root, 'tuning', protocol), ...loadRecords(root, 'calibration', protocol), ...spentGridRecords(root, protocol, basisGrids)]
+  const spent = (protocol.test?.gridsUsed ?? []).map((g) => ({seed: g.seed, records: spentGridRecords(root, protocol, [g.seed])})).filter((g) => g.records.length > 0)
+  const basisGrids = spent.map((g) => g.seed)
+  const fitted = [...loadRecords(root, 'tuning', protocol), ...loadRecords(root, 'calibration', protocol), ...spent.flatMap((g) => g.records)]
   const margin = fitted[0]?.margin ?? 0.01
   return {...seedPlan(fitted, margin, engine), records: fitted.length, basisGrids}
 }
@@ -512,9 +508,9 @@ export function medianSpread(record, engine) {
   return sds[Math.floor(sds.length / 2)]
 }
 
-/** The fewest seeds (up to 200) at which P(worse | gap = margin) reaches 0.8 at spread `sd`; null past 200. */
-function seedsForPower(sd, margin, engine, draws = 1000) {
-  for (let n = 2; n <= 200; n++) if (power(sd, n, margin, engine, {draws, only: 'worseAtMargin'}).worseAtMargin >= 0.8) return n
+/** The fewest seeds (from `from`, up to `to`) at which P(worse | gap = margin) reaches 0.8 at spread `sd`; null past `to`. */
+function seedsForPower(sd, margin, engine, draws = 1000, from = 2, to = 200) {
+  for (let n = from; n <= to; n++) if (power(sd, n, margin, engine, {draws, only: 'worseAtMargin'}).worseAtMargin >= 0.8) return n
   return null
 }
 
@@ -578,6 +574,17 @@ function confidenceProjection(test, margin, engine) {
   )
 }
 
+/** Each shipped strategy's gap to the best shipped one on a record (naive left out), and that best. */
+function shippedGaps(record) {
+  const {means, gain, trained} = scoresOf(record)
+  const shipped = SHIPPED.filter((id) => trained.includes(id))
+  const best = bestOf(shipped, means, gain)
+  return {best, gaps: Object.fromEntries(shipped.map((id) => [id, gain(means[best], means[id])]))}
+}
+
+/** Table cells: each shipped strategy's mean gap over rows that carry `gaps`. */
+const meanGapCells = (xs) => SHIPPED.map((id) => fmt(xs.reduce((a, x) => a + (x.gaps[id] ?? NaN), 0) / xs.length, 4)).join(' | ')
+
 /**
  * A conditioned tuning set (in-sample, like the tuning set): per profile, each shipped strategy's gap
  * to the best shipped one (naive left out, as in the small-data goal), and the mean gap on either side
@@ -586,18 +593,9 @@ function confidenceProjection(test, margin, engine) {
 function conditionedSection(set, p, records, engine) {
   const head = [`## Tuning set \`${set}\` (in-sample: ${CONDITIONS[p.where].words})`, '']
   if (records.length === 0) return [...head, `Not run yet (${p.count} profiles at ${p.seeds} seeds: \`node bench/decisions.js run --set ${set}\`).`]
-  const rows = records
-    .map((r) => {
-      const {means, gain, trained} = scoresOf(r)
-      const shipped = SHIPPED.filter((id) => trained.includes(id))
-      const best = bestOf(shipped, means, gain)
-      const decision = engine.decide(r.profile)
-      const gaps = Object.fromEntries(shipped.map((id) => [id, gain(means[best], means[id])]))
-      return {r, decision, best, gaps, n: r.profile.task.labelledSamples}
-    })
-    .sort((a, b) => a.n - b.n)
+  const rows = records.map((r) => ({r, decision: engine.decide(r.profile), ...shippedGaps(r), n: r.profile.task.labelledSamples})).sort((a, b) => a.n - b.n)
   const band = (lo, hi) => rows.filter((x) => x.n >= lo && x.n < hi)
-  const bandRow = (name, xs) => (xs.length === 0 ? [] : [`| ${name} (${xs.length}) | ${SHIPPED.map((id) => fmt(xs.reduce((a, x) => a + (x.gaps[id] ?? NaN), 0) / xs.length, 4)).join(' | ')} |`])
+  const bandRow = (name, xs) => (xs.length === 0 ? [] : [`| ${name} (${xs.length}) | ${meanGapCells(xs)} |`])
   return [
     ...head,
     `Gap of each shipped strategy to the best shipped one (AUROC, mean over ${p.seeds} seeds; 0 is the best). In-sample when the rules read it, like the tuning set.`,
@@ -624,7 +622,7 @@ function conditionedSection(set, p, records, engine) {
  * present in deployment and training, each shipped strategy's mean gap to the best shipped one, split
  * by whether strong interactions are declared.
  */
-function completeByInteractionsSection(sets, protocol, engine) {
+function completeByInteractionsSection(sets, protocol, margin, engine) {
   const fitted = Object.keys(protocol.sets).filter((s) => s !== 'test')
   const rows = fitted.flatMap((set) =>
     sets[set]
@@ -632,20 +630,9 @@ function completeByInteractionsSection(sets, protocol, engine) {
         const f = engine.decide(r.profile, {confidenceTable: null}).facts
         return f.minAvailability >= 0.99 && f.minTrainingAvailability >= 0.99
       })
-      .map((r) => {
-        const {means, gain, trained} = scoresOf(r)
-        const shipped = SHIPPED.filter((id) => trained.includes(id))
-        const best = bestOf(shipped, means, gain)
-        return {strong: r.profile.task.interactions === 'strong', gaps: Object.fromEntries(shipped.map((id) => [id, gain(means[best], means[id])]))}
-      }),
+      .map((r) => ({strong: r.profile.task.interactions === 'strong', ...shippedGaps(r)})),
   )
-  const line = (name, xs) =>
-    xs.length === 0
-      ? []
-      : [
-          `| ${name} | ${xs.length} | ${SHIPPED.map((id) => fmt(xs.reduce((a, x) => a + (x.gaps[id] ?? NaN), 0) / xs.length, 4)).join(' | ')} | ` +
-            `${xs.filter((x) => x.gaps['early/indicators'] > (sets.tuning[0]?.margin ?? 0.01)).length} |`,
-        ]
+  const line = (name, xs) => (xs.length === 0 ? [] : [`| ${name} | ${xs.length} | ${meanGapCells(xs)} | ${xs.filter((x) => x.gaps['early/indicators'] > margin).length} |`])
   return [
     '## Complete data by declared interactions (in-sample)',
     '',
@@ -678,32 +665,28 @@ function informativeAbsenceSection(sets, engine) {
     if (rows.length === 0) return null
     return rows.some((m) => m.trainingAvailability >= 0.99) ? 'unseen' : 'seen'
   }
-  const line = (set, group, records) => {
-    const xs = records
-      .filter((r) => groupOf(r) === group)
-      .map((r) => {
-        const {means, gain, trained} = scoresOf(r)
-        return gain(
-          means['early/complete-case'],
-          means[
-            bestOf(
-              SHIPPED.filter((id) => trained.includes(id)),
-              means,
-              gain,
-            )
-          ],
-        )
-      })
-    if (xs.length === 0) return `| ${set} | ${group === 'unseen' ? 'complete in training' : 'missing in training too'} | 0 | | |`
-    const lo = Math.min(...xs)
-    const hi = Math.max(...xs)
-    return `| ${set} | ${group === 'unseen' ? 'complete in training' : 'missing in training too'} | ${xs.length} | ${xs.filter((x) => x > 0).length} | ${signed(lo)} to ${signed(hi)} |`
+  // Naive minus the best shipped strategy: above 0, naive was ahead of every shipped one.
+  const naiveGap = (r) => {
+    const {means, gain} = scoresOf(r)
+    return gain(means['early/complete-case'], means[shippedGaps(r).best])
+  }
+  const words = {unseen: 'complete in training', seen: 'missing in training too'}
+  const line = (set, group, grouped) => {
+    const xs = grouped.filter((g) => g.group === group).map((g) => g.gap)
+    if (xs.length === 0) return `| ${set} | ${words[group]} | 0 | | |`
+    return `| ${set} | ${words[group]} | ${xs.length} | ${xs.filter((x) => x > 0).length} | ${signed(Math.min(...xs))} to ${signed(Math.max(...xs))} |`
   }
   const rows = [
     ['tuning', 'in-sample'],
     ['calibration', 'in-sample'],
     ['test', 'held out'],
-  ].flatMap(([set, role]) => ['seen', 'unseen'].map((g) => line(`${set} (${role})`, g, sets[set])))
+  ].flatMap(([set, role]) => {
+    const grouped = sets[set].flatMap((r) => {
+      const group = groupOf(r)
+      return group ? [{group, gap: naiveGap(r)}] : []
+    })
+    return ['seen', 'unseen'].map((g) => line(`${set} (${role})`, g, grouped))
+  })
   return [
     '## Informative absence and the training data',
     '',
