@@ -135,8 +135,13 @@ export function regretTable(judged) {
   })
 }
 
-/** Regime by regime: the rules against the best constant policy of that regime (90% interval of the regret difference). */
-export function regimeTable(judged, regimeOf, margin) {
+/**
+ * Regime by regime: the rules against the best constant policy of that regime (90% interval of the
+ * regret difference). The interval is Student's t over the regime's profiles (n - 1 degrees of
+ * freedom), not a bootstrap: a regime holds two to a handful of test profiles, and a percentile
+ * bootstrap over two profiles is just their range, far narrower than 90%.
+ */
+export function regimeTable(judged, regimeOf, margin, tQuantile) {
   const cells = new Map()
   for (const j of judged) {
     const key = regimeOf(j.record.profile)
@@ -149,8 +154,11 @@ export function regimeTable(judged, regimeOf, margin) {
       let bestConstant = constants[0]
       for (const c of constants) if (mean(rows.map((j) => j.policies[c].regret)) < mean(rows.map((j) => j.policies[bestConstant].regret))) bestConstant = c
       const diff = (j) => j.policies.rules.regret - j.policies[bestConstant].regret
-      const interval = rows.length > 1 ? bootstrap(rows, (xs) => mean(xs.map(diff)), {level: 0.9}) : [diff(rows[0]), diff(rows[0])]
-      const call = rows.length > 1 && interval[0] > -margin && interval[1] < margin ? 'tie' : interval[1] < 0 ? 'rules ahead' : 'undecided'
+      const ds = rows.map(diff)
+      const m = mean(ds)
+      const half = rows.length > 1 ? tQuantile(0.95, rows.length - 1) * Math.sqrt(ds.reduce((a, d) => a + (d - m) ** 2, 0) / (rows.length - 1) / rows.length) : 0
+      const interval = [m - half, m + half]
+      const call = rows.length < 2 ? 'undecided' : interval[0] > -margin && interval[1] < margin ? 'tie' : interval[1] < 0 ? 'rules ahead' : 'undecided'
       return {regime, n: rows.length, bestConstant, rules: mean(rows.map((j) => j.policies.rules.regret)), constant: mean(rows.map((j) => j.policies[bestConstant].regret)), interval, call}
     })
 }

@@ -169,7 +169,7 @@ async function heldOutOf(root, protocol, engine) {
       rulesHash: protocol.test.rulesHash,
       margin,
       regimes: Object.fromEntries(
-        regimeTable(judged, engine.regimeKey, margin).map((r) => [
+        regimeTable(judged, engine.regimeKey, margin, engine.studentTQuantile).map((r) => [
           r.regime,
           {profiles: r.n, bestConstant: r.bestConstant, constantRegret: r4(r.constant), rulesRegret: r4(r.rules), interval: r.interval.map(r4), call: r.call},
         ]),
@@ -295,13 +295,13 @@ export async function decisionsDoc(root) {
       '',
     )
     if (!ahead) {
-      const regimes = regimeTable(test, engine.regimeKey, margin)
+      const regimes = regimeTable(test, engine.regimeKey, margin, engine.studentTQuantile)
       push(
         "| regime (size/missingness/interactions) | test profiles | best constant there | its regret | rules' regret | 90% interval of rules minus constant | call |",
         '|---|---:|---|---:|---:|---|---|',
         ...regimes.map((r) => `| ${r.regime} | ${r.n} | ${r.bestConstant} | ${fmt(r.constant, 4)} | ${fmt(r.rules, 4)} | ${signed(r.interval[0], 4)} to ${signed(r.interval[1], 4)} | ${r.call} |`),
         '',
-        `A regime is a **tie** when the 90% interval lies within +-${fmt(margin)}: there the rules' choice is as good as the best constant within the margin; **undecided** otherwise (too few profiles or too much spread to say). Every ADR states its regime's call from this table (\`evidence/confidence.json\`, \`heldOut\`) beside its confidence. It names the engineering grounds of a choice only where its confidence, from the calibration set, is "equivalent"; otherwise it says "inconclusive".`,
+        `A regime is a **tie** when the 90% interval (Student's t over the regime's profiles, n - 1 degrees of freedom) lies within +-${fmt(margin)}: there the rules' choice is as good as the best constant within the margin; **undecided** otherwise (too few profiles or too much spread to say). Every ADR states its regime's call from this table (\`evidence/confidence.json\`, \`heldOut\`) beside its confidence. It names the engineering grounds of a choice only where its confidence, from the calibration set, is "equivalent"; otherwise it says "inconclusive".`,
         '',
       )
     }
