@@ -61,7 +61,7 @@ export interface HeldOutRegime {
   bestConstant: string
   constantRegret: number
   rulesRegret: number
-  /** 90% bootstrap interval over the regime's profiles of (rules minus best constant) regret. */
+  /** 90% interval (Student t) over the regime's profiles of (rules minus best constant) regret. */
   interval: [number, number]
   call: RegimeCallWord
 }
