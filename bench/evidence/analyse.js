@@ -164,18 +164,25 @@ export function regimeTable(judged, regimeOf, margin, tQuantile) {
 }
 
 /**
+ * The paired gap (`best` minus `other`) over a record's seeds: its mean and one-sided 95% upper bound
+ * (Student t, the seed spread never below one test set's bootstrap error, as evaluate reads it).
+ */
+export function gapUpperBound(record, best, other, engine) {
+  const [s] = pairedSamples(record, best, [other])
+  const S = s.diffs.length
+  const m = mean(s.diffs)
+  const sd = engine.seedSd(s.diffs, s.bootstrapVariances)
+  return {gap: m, upper: m + engine.studentTQuantile(0.95, Math.max(1, S - 1)) * (sd / Math.sqrt(S))}
+}
+
+/**
  * Whether a "high" confidence call was right on a test profile: the 95% upper bound of (best minus
  * recommended) is below the margin.
  */
 export function highRight(j, engine) {
   const rec = j.policies.rules.choice
   if (rec === null || rec === j.best) return true
-  const [s] = pairedSamples(j.record, j.best, [rec])
-  const S = s.diffs.length
-  const m = mean(s.diffs)
-  const sd = engine.seedSd(s.diffs, s.bootstrapVariances)
-  const upper = m + engine.studentTQuantile(0.95, Math.max(1, S - 1)) * (sd / Math.sqrt(S))
-  return upper < j.record.margin
+  return gapUpperBound(j.record, j.best, rec, engine).upper < j.record.margin
 }
 
 /**

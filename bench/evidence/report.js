@@ -6,7 +6,7 @@
 import {existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {CONDITIONS, DISTRIBUTION, distributionHash, setIndexes} from './grid.js'
-import {ALL, SHIPPED, SHORT, bestOf, bootstrap, candidateOf, highRight, judgeProfile, pairedSamples, power, regimeTable, regretTable, scoresOf, standing} from './analyse.js'
+import {ALL, SHIPPED, SHORT, bestOf, bootstrap, candidateOf, gapUpperBound, highRight, judgeProfile, pairedSamples, power, regimeTable, regretTable, scoresOf, standing} from './analyse.js'
 import {readResults, realdataSection} from '../realdata/section.js'
 import {firstSeeds} from './record-seeds.js'
 import {rulesHash} from './rules-hash.js'
@@ -333,11 +333,7 @@ export async function decisionsDoc(root) {
         // The oracle's choice: the best shipped strategy (naive excluded).
         const bestShipped = j.policies.oracle.choice
         if (rec === null || rec === bestShipped) return {j, rec, bestShipped, gap: 0, upper: 0}
-        const [s] = pairedSamples(j.record, bestShipped, [rec])
-        const S = s.diffs.length
-        const m = s.diffs.reduce((a, v) => a + v, 0) / S
-        const sd = engine.seedSd(s.diffs, s.bootstrapVariances)
-        return {j, rec, bestShipped, gap: m, upper: m + engine.studentTQuantile(0.95, Math.max(1, S - 1)) * (sd / Math.sqrt(S))}
+        return {j, rec, bestShipped, ...gapUpperBound(j.record, bestShipped, rec, engine)}
       })
       // The same gap pooled over the profiles: what a team in this regime gives up on average.
       const meanGap = (xs) => xs.reduce((a, r) => a + r.gap, 0) / xs.length
