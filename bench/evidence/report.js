@@ -571,8 +571,8 @@ function confidenceProjection(test, margin, engine) {
 }
 
 /** Each shipped strategy's gap to the best shipped one on a record (naive left out), and that best. */
-function shippedGaps(record) {
-  const {means, gain, trained} = scoresOf(record)
+function shippedGaps(record, scores = scoresOf(record)) {
+  const {means, gain, trained} = scores
   const shipped = SHIPPED.filter((id) => trained.includes(id))
   const best = bestOf(shipped, means, gain)
   return {best, gaps: Object.fromEntries(shipped.map((id) => [id, gain(means[best], means[id])]))}
@@ -663,8 +663,8 @@ function informativeAbsenceSection(sets, engine) {
   }
   // Naive minus the best shipped strategy: above 0, naive was ahead of every shipped one.
   const naiveGap = (r) => {
-    const {means, gain} = scoresOf(r)
-    return gain(means['early/complete-case'], means[shippedGaps(r).best])
+    const scores = scoresOf(r)
+    return scores.gain(scores.means['early/complete-case'], scores.means[shippedGaps(r, scores).best])
   }
   const words = {unseen: 'complete in training', seen: 'missing in training too'}
   const line = (set, group, grouped) => {
