@@ -182,7 +182,7 @@ if (opts.help) {
     rulesHash: rulesHash(),
     committed,
     gridsUsed: [...used, {seed, rulesHash: rulesHash()}],
-    ...(plan.seeds ? {plannedSeeds: {seeds: plan.seeds, committed, basis: PLAN_BASIS, basisGrids: plan.basisGrids}} : {}),
+    ...(plan.seeds ? {plannedSeeds: {seeds: plan.seeds, committed, basis: PLAN_BASIS, basisGrids: plan.basisGrids, read: plan.read}} : {}),
   }
   writeFileSync(PROTOCOL, JSON.stringify(protocol, null, 2) + '\n')
   process.stdout.write(

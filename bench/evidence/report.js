@@ -80,6 +80,17 @@ export async function loadSet(root, set, protocol, engine) {
   })
 }
 
+/**
+ * A set's records as the rules were fitted to them: a set whose seeds grew after the fit
+ * (`fittedSeeds`, the calibration set grown for the confidence table) is read at the fit's seeds, so
+ * the in-sample figures the rules' rationales cite stay the ones they were fitted to.
+ */
+export async function loadFitted(root, set, protocol, engine) {
+  const p = protocol.sets[set]
+  if (!p?.fittedSeeds) return loadSet(root, set, protocol, engine)
+  return readSet(root, set, protocol).map((r) => firstSeeds(r, p.fittedSeeds))
+}
+
 /** The second stage still to run: each record of the set that has its planned seeds but fewer than its target. */
 export async function secondStage(root, set, protocol) {
   const p = protocol.sets[set]
@@ -116,7 +127,8 @@ function eligibleOf(decision) {
 /** The calibration table: per regime and strategy, how the strategy stood against the other eligible candidates. */
 export async function confidenceTable(root, protocol) {
   const engine = await engineOf(root)
-  const records = loadRecords(root, 'calibration', protocol)
+  // Each record at the seeds its spread asks for, where the set has a second stage.
+  const records = await loadSet(root, 'calibration', protocol, engine)
   const regimes = {}
   for (const record of records) {
     const decision = engine.decide(record.profile, {confidenceTable: null})
@@ -141,7 +153,15 @@ export async function confidenceTable(root, protocol) {
   const p = protocol.sets.calibration
   return {
     format: 'fuseplan-confidence/v1',
-    source: {set: 'calibration', gridSeed: p.seed, profiles: records.length, seeds: p.seeds, rulesHash: null, margin: records[0]?.margin ?? 0.01},
+    source: {
+      set: 'calibration',
+      gridSeed: p.seed,
+      profiles: records.length,
+      seeds: p.seeds,
+      ...(p.topUp && records.length > 0 ? {maxSeeds: Math.max(...records.map((r) => r.seeds.length))} : {}),
+      rulesHash: null,
+      margin: records[0]?.margin ?? 0.01,
+    },
     regimes: Object.fromEntries(Object.entries(regimes).sort(([a], [b]) => a.localeCompare(b))),
     ...(await heldOutOf(root, protocol, engine)),
   }
@@ -202,6 +222,8 @@ export async function decisionsDoc(root) {
   const engine = await engineOf(root)
   // Every set of the protocol, read once (a conditioned tuning set only gets its own section).
   const sets = Object.fromEntries(await Promise.all(Object.keys(protocol.sets).map(async (s) => [s, await loadSet(root, s, protocol, engine)])))
+  // The same sets as the rules were fitted to them, for the in-sample sections their rationales cite.
+  const fittedSets = Object.fromEntries(await Promise.all(Object.keys(protocol.sets).map(async (s) => [s, await loadFitted(root, s, protocol, engine)])))
   const judged = Object.fromEntries(['tuning', 'calibration', 'test'].map((s) => [s, sets[s].map((r) => judgeProfile(r, engine))]))
   const test = judged.test
   const margin = sets.test[0]?.margin ?? sets.tuning[0]?.margin ?? 0.01
@@ -250,6 +272,9 @@ export async function decisionsDoc(root) {
       (Object.values(protocol.sets).some((p) => p.topUp)
         ? ' A set with a second stage ("then up to N by spread") counts a record once it holds the seeds its own spread over the planned ones asks for.'
         : ''),
+    ...Object.entries(protocol.sets)
+      .filter(([, p]) => p.grown)
+      .flatMap(([s, p]) => ['', `The ${s} set grew on ${p.grown.committed}: ${p.grown.basis}.`]),
     '',
     protocol.test.rulesHash
       ? `The test grid was committed for the rules with hash \`${protocol.test.rulesHash}\` (${protocol.test.committed}) before it was run; ` +
@@ -260,7 +285,7 @@ export async function decisionsDoc(root) {
               'and the confidence table carries no held-out regime calls until a fresh test grid (`node bench/decisions.js new-test-grid`) has been run for them.')
       : 'No test grid has been committed yet: the rules and the confidence table are not final, so nothing has been scored on held-out profiles.',
     '',
-    ...planLines(root, protocol, sets, margin, engine),
+    ...planLines(root, protocol, margin, engine),
     'Every profile runs through `fuseplan evaluate` as it ships: the simulated deployment (up to 4,000 training samples;',
     'larger labelled counts are simulated at 4,000, an extrapolation), every candidate trained with the generated',
     "project's schedule and model selection over the set's training seeds, scored at the deployment presence mix",
@@ -431,8 +456,8 @@ export async function decisionsDoc(root) {
     )
   }
   for (const [set, p] of Object.entries(protocol.sets).filter(([, p]) => p.where)) push(...conditionedSection(set, p, sets[set], engine), '')
-  push(...completeByInteractionsSection(sets, protocol, margin, engine), '')
-  push(...informativeAbsenceSection(sets, engine), '')
+  push(...completeByInteractionsSection(fittedSets, protocol, margin, engine), '')
+  push(...informativeAbsenceSection(fittedSets, engine), '')
   // The real-data section: `npm run bench:realdata`'s committed results (or which sets are not run yet).
   push(realdataSection(readResults(join(root, 'bench', 'realdata', 'results'))))
   return lines.join('\n')
@@ -443,10 +468,15 @@ export async function decisionsDoc(root) {
  * the spread of the tuning and calibration records (and of the spent test grids it names), which the doc
  * recomputes so the plan can be checked.
  */
-function planLines(root, protocol, sets, margin, engine) {
+function planLines(root, protocol, margin, engine) {
   const plan = protocol.test.plannedSeeds
   if (!plan) return []
-  const fitted = [...sets.tuning, ...sets.calibration, ...spentGridRecords(root, protocol, plan.basisGrids ?? [])]
+  // Each set at the seeds the plan read (`read`), so the recomputation checks the plan as it was made.
+  const at = (set) => {
+    const n = plan.read?.[set] ?? protocol.sets[set].seeds
+    return readSet(root, set, protocol).map((r) => (r.seeds ? firstSeeds(r, Math.min(n, r.seeds.length)) : r))
+  }
+  const fitted = [...at('tuning'), ...at('calibration'), ...spentGridRecords(root, protocol, plan.basisGrids ?? [])]
   const {sd, seeds: n} = seedPlan(fitted, margin, engine)
   return [
     `Planned on ${plan.committed}, before any record of this test grid was read: it grows to ${plan.seeds} training seeds, ${plan.basis}` +
@@ -494,7 +524,8 @@ export async function plannedSeeds(root, protocol) {
   const basisGrids = spent.map((g) => g.seed)
   const fitted = [...loadRecords(root, 'tuning', protocol), ...loadRecords(root, 'calibration', protocol), ...spent.flatMap((g) => g.records)]
   const margin = fitted[0]?.margin ?? 0.01
-  return {...seedPlan(fitted, margin, engine), records: fitted.length, basisGrids}
+  const read = {tuning: protocol.sets.tuning.seeds, calibration: protocol.sets.calibration.seeds}
+  return {...seedPlan(fitted, margin, engine), records: fitted.length, basisGrids, read}
 }
 
 /** A record's seed spread: the median over pairs of shipped candidates of their paired gap's per-seed standard deviation. */
