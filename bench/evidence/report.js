@@ -61,12 +61,32 @@ export function loadRecords(root, set, protocol) {
  * The seeds a record of a set is read at. With a second stage (`topUp`), the fewest at which
  * P(worse | gap = margin) reaches 0.8 at the record's own spread over its first planned seeds, at least
  * the planned seeds and at most `maxSeeds`: the spread is a nuisance parameter, so the second stage
- * never looks at which candidate is ahead.
+ * never looks at which candidate is ahead. A `sequential` second stage re-reads the spread each time a
+ * record reaches its target (see `seedSteps`) and stops at the first target that asks for no more.
  */
 function targetSeeds(record, p, engine) {
   if (!p.topUp) return p.seeds
-  const sd = medianSpread(firstSeeds(record, p.seeds), engine)
-  return seedsForPower(sd, record.margin, engine, 4000, p.seeds, p.topUp.maxSeeds - 1) ?? p.topUp.maxSeeds
+  const steps = seedSteps(record, p, engine)
+  return steps[steps.length - 1]
+}
+
+/**
+ * The targets a record walks through: the planned seeds, then what the spread over them needs, then
+ * (sequential only) what the spread over those needs, and so on, until a target asks for no more
+ * seeds than it has, reaches `maxSeeds`, or lies past the seeds the record holds (the one to run next).
+ * Every step reads only the record's first seeds, so the walk is the same whenever it is read.
+ */
+function seedSteps(record, p, engine) {
+  const need = (k) => seedsForPower(medianSpread(firstSeeds(record, k), engine), record.margin, engine, 4000, k, p.topUp.maxSeeds - 1) ?? p.topUp.maxSeeds
+  const steps = [p.seeds]
+  for (;;) {
+    const k = steps[steps.length - 1]
+    if (k > record.seeds.length || k >= p.topUp.maxSeeds) return steps
+    const n = Math.max(k, need(k))
+    if (n === k) return steps
+    steps.push(n)
+    if (!p.topUp.sequential) return steps
+  }
 }
 
 /** A set's records as the figures read them: each at its target seeds; a record short of its second stage does not count yet. */
@@ -335,16 +355,24 @@ export async function decisionsDoc(root) {
     const high = calls.filter((c) => c.level === 'high')
     const right = high.filter((c) => highRight(c.j, engine))
     const cp = engine.clopperPearson(right.length, high.length)
+    // An "equivalent" call says the choice costs less than the margin: the same test as a right "high".
+    const equivalent = calls.filter((c) => c.level === 'equivalent')
+    const equivalentWrong = equivalent.filter((c) => !highRight(c.j, engine))
+    const equivalentRight = equivalent.length - equivalentWrong.length
+    const cpEquivalent = engine.clopperPearson(equivalentRight, equivalent.length)
     const winners = test.filter((j) => j.winner !== null)
     const highOnWinners = winners.filter((j) => j.decision.confidence?.level === 'high')
     push(
       '## Confidence on the test grid',
       '',
       "Each test profile's confidence comes from the calibration set only (`evidence/confidence.json`), never from its own result. " +
-        'A "high" call is right when the 95% upper bound of (best minus recommended) over the seeds is below the margin.',
+        'A "high" or "equivalent" call is right when the 95% upper bound of (best minus recommended) over the seeds is below the margin: the choice costs less than the margin.',
       '',
-      `- Calls: high ${high.length}, equivalent ${calls.filter((c) => c.level === 'equivalent').length}, inconclusive ${calls.filter((c) => c.level === 'inconclusive').length}, none (no strategy) ${calls.filter((c) => c.level === null).length}.`,
+      `- Calls: high ${high.length}, equivalent ${equivalent.length}, inconclusive ${calls.filter((c) => c.level === 'inconclusive').length}, none (no strategy) ${calls.filter((c) => c.level === null).length}.`,
       `- High calls right: ${right.length} of ${high.length}` + (high.length > 0 ? ` (95% Clopper-Pearson interval ${fmt(cp.lower)} to ${fmt(cp.upper)}).` : '.'),
+      `- Equivalent calls right: ${equivalentRight} of ${equivalent.length}` +
+        (equivalent.length > 0 ? ` (95% Clopper-Pearson interval ${fmt(cpEquivalent.lower)} to ${fmt(cpEquivalent.upper)})` : '') +
+        (equivalentWrong.length > 0 ? `; not right: ${equivalentWrong.map((c) => `\`${c.j.record.name}\``).join(', ')}.` : '.'),
       `- Profiles with a winner beyond the margin (the best candidate significantly ahead of the runner-up, by more than ${fmt(margin)}): ${winners.length}` +
         (winners.length > 0 ? `; "high" on ${highOnWinners.length} of them (${winners.map((j) => `\`${j.record.name}\`: ${SHORT[j.winner]}`).join(', ')}).` : '.'),
       confidenceProjection(test, margin, engine),
@@ -424,7 +452,9 @@ export async function decisionsDoc(root) {
       '',
       ...(topUp
         ? [
-            `The grid runs in two stages: every profile at ${planned} seeds, then each grows to the seeds its own spread over those ${planned} needs for P(worse | gap = margin) >= 0.8, at most ${topUp.maxSeeds} ` +
+            (topUp.sequential
+              ? `The grid runs in stages: every profile at ${planned} seeds, then each grows to the seeds its own spread needs for P(worse | gap = margin) >= 0.8, re-read over all its seeds each time it reaches a target until a target asks for no more, at most ${topUp.maxSeeds} `
+              : `The grid runs in two stages: every profile at ${planned} seeds, then each grows to the seeds its own spread over those ${planned} needs for P(worse | gap = margin) >= 0.8, at most ${topUp.maxSeeds} `) +
               `(records grow by seeds: each seed's numbers depend on that seed alone, \`test/evaluate/first-seed.test.ts\`). ` +
               `${pw.filter((p) => p.record.seeds.length >= topUp.maxSeeds && p.worseAtMargin < 0.8).length} of ${pw.length} profiles need more than ${topUp.maxSeeds}.`,
             '',

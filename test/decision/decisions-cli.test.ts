@@ -1,9 +1,9 @@
 // bench/decisions.js's command line: a typo or a missing protocol must stop before hours of simulation
 // start, with the usage or the file's path and exit 2, never a stack trace. No case here runs a profile.
 import {spawnSync} from 'node:child_process'
-import {cpSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {join, resolve} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 
 const cli = (args: string[], script = 'bench/decisions.js') => spawnSync(process.execPath, [script, ...args], {encoding: 'utf8', timeout: 60_000})
@@ -53,4 +53,30 @@ describe('bench/decisions.js command line', () => {
     expect(r.stderr).toMatch(/^bench\/decisions\.js: cannot read .*protocol\.json: .*JSON/)
     expect(r.stderr).not.toMatch(/\n\s+at /)
   })
+
+  it('new-test-grid draws the next seed, plans its seeds and registers a sequential second stage to 100', () => {
+    // A copy with the committed protocol and records; the engine and rules are the project's own.
+    const copy = mkdtempSync(join(tmpdir(), 'fuseplan-new-grid-'))
+    try {
+      cpSync('bench/decisions.js', join(copy, 'bench', 'decisions.js'))
+      cpSync('bench/evidence', join(copy, 'bench', 'evidence'), {recursive: true})
+      cpSync('bench/realdata/section.js', join(copy, 'bench', 'realdata', 'section.js'))
+      for (const d of ['dist', 'rules', 'node_modules']) symlinkSync(resolve(d), join(copy, d))
+      const before = JSON.parse(readFileSync('bench/evidence/protocol.json', 'utf8'))
+      const r = cli(['new-test-grid'], join(copy, 'bench', 'decisions.js'))
+      expect(r.stderr).toBe('')
+      expect(r.status).toBe(0)
+      const after = JSON.parse(readFileSync(join(copy, 'bench', 'evidence', 'protocol.json'), 'utf8'))
+      const seed = Math.max(...before.test.gridsUsed.map((g: {seed: number}) => g.seed)) + 1
+      expect(r.stdout).toMatch(new RegExp(`^test grid seed ${seed} for rules ${after.test.rulesHash}, ${after.sets.test.seeds} training seeds \\(planned from \\d+ `))
+      expect(after.sets.test).toMatchObject({seed, topUp: {maxSeeds: 100, sequential: true}})
+      expect(after.test.gridsUsed).toEqual([...before.test.gridsUsed, {seed, rulesHash: after.test.rulesHash}])
+      expect(after.test.plannedSeeds).toMatchObject({seeds: after.sets.test.seeds, read: {tuning: before.sets.tuning.seeds, calibration: before.sets.calibration.seeds}})
+      expect(after.test.topUp.basis).toMatch(/re-read over all its seeds/)
+      // The other sets are untouched.
+      expect({...after.sets, test: null}).toEqual({...before.sets, test: null})
+    } finally {
+      rmSync(copy, {recursive: true, force: true})
+    }
+  }, 120_000)
 })

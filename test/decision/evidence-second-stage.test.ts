@@ -60,4 +60,23 @@ describe('the second stage of a test grid', () => {
     const full = JSON.parse(readFileSync(`bench/evidence/results/test-305/test-${String(set[0].index).padStart(3, '0')}.json`, 'utf8'))
     expect(set[0]).toEqual(firstSeeds(full, set[0].seeds.length))
   }, 120_000)
+
+  it('sequential: re-reads the spread over every seed at each target, and stops where a target asks for no more', async () => {
+    const twoStage = (await loadSet(root, 'test', as305({topUp: {maxSeeds: 17}}))) as Rec[]
+    const sequential = (await loadSet(root, 'test', as305({topUp: {maxSeeds: 17, sequential: true}}))) as Rec[]
+    expect(sequential).toHaveLength(30)
+    expect(await secondStage(root, 'test', as305({topUp: {maxSeeds: 17, sequential: true}}))).toEqual([])
+    const engine = {...(await import('../../src/evaluate/compare.js')), ...(await import('../../src/evaluate/stats.js'))}
+    let further = 0
+    for (const r of sequential) {
+      const n = r.seeds.length
+      const first = twoStage.find((x) => x.index === r.index)!.seeds.length
+      // Its first step is the two-stage target; it only ever goes on from there.
+      expect(n).toBeGreaterThanOrEqual(first)
+      if (n > first) further++
+      // Where it stopped short of the most, its spread over the seeds it holds needs no more.
+      if (n < 17) expect(power(medianSpread(r, engine), n, r.margin, engine, {draws: 4000, only: 'worseAtMargin'}).worseAtMargin, `profile ${r.index} at ${n}`).toBeGreaterThanOrEqual(0.8)
+    }
+    expect(further).toBeGreaterThan(0)
+  }, 120_000)
 })
