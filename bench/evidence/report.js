@@ -294,7 +294,7 @@ export async function decisionsDoc(root) {
         : ''),
     ...Object.entries(protocol.sets)
       .filter(([, p]) => p.grown)
-      .flatMap(([s, p]) => ['', `The ${s} set grew on ${p.grown.committed}: ${p.grown.basis}.`]),
+      .flatMap(([s, p]) => ['', `The ${s} set grew on ${p.grown.committed}: ${p.grown.basis}.${p.grown.after ? ` It grew after ${p.grown.after}.` : ''}`]),
     '',
     protocol.test.rulesHash
       ? `The test grid was committed for the rules with hash \`${protocol.test.rulesHash}\` (${protocol.test.committed}) before it was run; ` +
