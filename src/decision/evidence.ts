@@ -70,12 +70,10 @@ export type RegimeCallWord = 'tie' | 'undecided' | 'rules ahead'
 
 export interface ConfidenceTable {
   format: 'fuseplan-confidence/v1'
-  /** Which set it was computed from, and how. */
-  /** `seeds` is the fewest a calibration profile was read at; `maxSeeds` the most, where a second stage grew profiles by their spread. */
+  /** Which set it was computed from, and how: `seeds` is the fewest a calibration profile was read at, `maxSeeds` the most, where a second stage grew profiles by their spread. */
   source: {set: string; gridSeed: number; profiles: number; seeds: number; maxSeeds?: number; rulesHash: string | null; margin: number}
   regimes: Record<string, {words: string; profiles: number; strategies: Partial<Record<Strategy, StrategyEvidence>>}>
-  /** The rules scored on the test grid, regime by regime (never used for the confidence level). */
-  /** `seeds` is the fewest a profile was read at; `maxSeeds` the most, where a second stage grew profiles by their spread. */
+  /** The rules scored on the test grid, regime by regime (never used for the confidence level): `seeds` is the fewest a profile was read at, `maxSeeds` the most, where a second stage grew profiles by their spread. */
   heldOut?: {set: string; gridSeed: number; profiles: number; seeds: number; maxSeeds?: number; rulesHash: string | null; margin: number; regimes: Record<string, HeldOutRegime>}
 }
 
