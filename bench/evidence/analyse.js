@@ -176,10 +176,10 @@ export function gapUpperBound(record, best, other, engine) {
 }
 
 /**
- * Whether a "high" confidence call was right on a test profile: the 95% upper bound of (best minus
- * recommended) is below the margin.
+ * Whether a "high" or "equivalent" confidence call was right on a test profile: the 95% upper bound of
+ * (best minus recommended) is below the margin.
  */
-export function highRight(j, engine) {
+export function callRight(j, engine) {
   const rec = j.policies.rules.choice
   if (rec === null || rec === j.best) return true
   return gapUpperBound(j.record, j.best, rec, engine).upper < j.record.margin

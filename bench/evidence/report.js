@@ -6,7 +6,7 @@
 import {existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {CONDITIONS, DISTRIBUTION, distributionHash, setIndexes} from './grid.js'
-import {ALL, SHIPPED, SHORT, bestOf, bootstrap, candidateOf, gapUpperBound, highRight, judgeProfile, pairedSamples, power, regimeTable, regretTable, scoresOf, standing} from './analyse.js'
+import {ALL, SHIPPED, SHORT, bestOf, bootstrap, candidateOf, gapUpperBound, callRight, judgeProfile, pairedSamples, power, regimeTable, regretTable, scoresOf, standing} from './analyse.js'
 import {readResults, realdataSection} from '../realdata/section.js'
 import {firstSeeds} from './record-seeds.js'
 import {rulesHash} from './rules-hash.js'
@@ -51,10 +51,12 @@ function readSet(root, set, protocol) {
   return readGrid(root, set, p.seed).filter((r) => members.has(r.index) && settingsOf(r, p.seeds).fits(p))
 }
 
+/** A set's records read at their first `n` seeds. */
+const readAt = (root, set, protocol, n) => readSet(root, set, protocol).map((r) => (r.seeds ? firstSeeds(r, n) : r))
+
 /** A set's records read at its planned seeds (the first stage, for a set with a second). */
 export function loadRecords(root, set, protocol) {
-  const p = protocol.sets[set]
-  return readSet(root, set, protocol).map((r) => (r.seeds ? firstSeeds(r, p.seeds) : r))
+  return readAt(root, set, protocol, protocol.sets[set]?.seeds)
 }
 
 /**
@@ -62,30 +64,22 @@ export function loadRecords(root, set, protocol) {
  * P(worse | gap = margin) reaches 0.8 at the record's own spread over its first planned seeds, at least
  * the planned seeds and at most `maxSeeds`: the spread is a nuisance parameter, so the second stage
  * never looks at which candidate is ahead. A `sequential` second stage re-reads the spread each time a
- * record reaches its target (see `seedSteps`) and stops at the first target that asks for no more.
+ * record reaches its target and stops at the first target that asks for no more.
  */
 function targetSeeds(record, p, engine) {
   if (!p.topUp) return p.seeds
-  const steps = seedSteps(record, p, engine)
-  return steps[steps.length - 1]
-}
-
-/**
- * The targets a record walks through: the planned seeds, then what the spread over them needs, then
- * (sequential only) what the spread over those needs, and so on, until a target asks for no more
- * seeds than it has, reaches `maxSeeds`, or lies past the seeds the record holds (the one to run next).
- * Every step reads only the record's first seeds, so the walk is the same whenever it is read.
- */
-function seedSteps(record, p, engine) {
+  // The walk: the planned seeds, then what the spread over them needs, then (sequential only) what the
+  // spread over those needs, and so on, until a target asks for no more seeds than it has, reaches
+  // `maxSeeds`, or lies past the seeds the record holds (the one to run next). Every step reads only
+  // the record's first seeds, so the walk is the same whenever it is read.
   const need = (k) => seedsForPower(medianSpread(firstSeeds(record, k), engine), record.margin, engine, 4000, k, p.topUp.maxSeeds - 1) ?? p.topUp.maxSeeds
-  const steps = [p.seeds]
+  let k = p.seeds
   for (;;) {
-    const k = steps[steps.length - 1]
-    if (k > record.seeds.length || k >= p.topUp.maxSeeds) return steps
-    const n = Math.max(k, need(k))
-    if (n === k) return steps
-    steps.push(n)
-    if (!p.topUp.sequential) return steps
+    if (k > record.seeds.length || k >= p.topUp.maxSeeds) return k
+    const n = need(k)
+    if (n <= k) return k
+    k = n
+    if (!p.topUp.sequential) return k
   }
 }
 
@@ -107,8 +101,7 @@ export async function loadSet(root, set, protocol, engine) {
  */
 export async function loadFitted(root, set, protocol, engine) {
   const p = protocol.sets[set]
-  if (!p?.fittedSeeds) return loadSet(root, set, protocol, engine)
-  return readSet(root, set, protocol).map((r) => firstSeeds(r, p.fittedSeeds))
+  return p?.fittedSeeds ? readAt(root, set, protocol, p.fittedSeeds) : loadSet(root, set, protocol, engine)
 }
 
 /** The second stage still to run: each record of the set that has its planned seeds but fewer than its target. */
@@ -242,8 +235,9 @@ export async function decisionsDoc(root) {
   const engine = await engineOf(root)
   // Every set of the protocol, read once (a conditioned tuning set only gets its own section).
   const sets = Object.fromEntries(await Promise.all(Object.keys(protocol.sets).map(async (s) => [s, await loadSet(root, s, protocol, engine)])))
-  // The same sets as the rules were fitted to them, for the in-sample sections their rationales cite.
-  const fittedSets = Object.fromEntries(await Promise.all(Object.keys(protocol.sets).map(async (s) => [s, await loadFitted(root, s, protocol, engine)])))
+  // The same sets as the rules were fitted to them, for the in-sample sections their rationales cite:
+  // only a set grown since the fit is read again.
+  const fittedSets = Object.fromEntries(Object.entries(sets).map(([s, records]) => [s, protocol.sets[s].fittedSeeds ? readAt(root, s, protocol, protocol.sets[s].fittedSeeds) : records]))
   const judged = Object.fromEntries(['tuning', 'calibration', 'test'].map((s) => [s, sets[s].map((r) => judgeProfile(r, engine))]))
   const test = judged.test
   const margin = sets.test[0]?.margin ?? sets.tuning[0]?.margin ?? 0.01
@@ -353,11 +347,11 @@ export async function decisionsDoc(root) {
     // Confidence on the test grid.
     const calls = test.map((j) => ({j, level: j.decision.confidence?.level ?? null}))
     const high = calls.filter((c) => c.level === 'high')
-    const right = high.filter((c) => highRight(c.j, engine))
+    const right = high.filter((c) => callRight(c.j, engine))
     const cp = engine.clopperPearson(right.length, high.length)
     // An "equivalent" call says the choice costs less than the margin: the same test as a right "high".
     const equivalent = calls.filter((c) => c.level === 'equivalent')
-    const equivalentWrong = equivalent.filter((c) => !highRight(c.j, engine))
+    const equivalentWrong = equivalent.filter((c) => !callRight(c.j, engine))
     const equivalentRight = equivalent.length - equivalentWrong.length
     const cpEquivalent = engine.clopperPearson(equivalentRight, equivalent.length)
     const winners = test.filter((j) => j.winner !== null)
@@ -502,10 +496,7 @@ function planLines(root, protocol, margin, engine) {
   const plan = protocol.test.plannedSeeds
   if (!plan) return []
   // Each set at the seeds the plan read (`read`), so the recomputation checks the plan as it was made.
-  const at = (set) => {
-    const n = plan.read?.[set] ?? protocol.sets[set].seeds
-    return readSet(root, set, protocol).map((r) => (r.seeds ? firstSeeds(r, Math.min(n, r.seeds.length)) : r))
-  }
+  const at = (set) => readAt(root, set, protocol, plan.read?.[set] ?? protocol.sets[set].seeds)
   const fitted = [...at('tuning'), ...at('calibration'), ...spentGridRecords(root, protocol, plan.basisGrids ?? [])]
   const {sd, seeds: n} = seedPlan(fitted, margin, engine)
   return [
