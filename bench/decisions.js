@@ -188,6 +188,11 @@ if (opts.help) {
   // tuning, calibration and the test grids used so far, all spent once this one is drawn.
   const plan = await plannedSeeds(ROOT, protocol)
   const committed = new Date().toISOString().slice(0, 10)
+  // The outgoing grid's registration stays with its entry, so its figures can still be read as
+  // registered: the doc shows them until the fresh grid is complete (report.js, scoredProtocol).
+  const {rulesHash: _hash, gridsUsed: _used, ...outgoingTest} = protocol.test
+  const registered = {set: structuredClone(protocol.sets.test), test: outgoingTest}
+  const usedNow = used.map((u) => (u.seed === protocol.sets.test.seed && !u.registered ? {...u, registered} : u))
   protocol.sets.test.seed = seed
   if (plan.seeds) protocol.sets.test.seeds = plan.seeds
   // Every fresh grid grows by its spread, re-read as it grows, to at most NEXT_MAX_SEEDS (registered
@@ -196,7 +201,7 @@ if (opts.help) {
   protocol.test = {
     rulesHash: rulesHash(),
     committed,
-    gridsUsed: [...used, {seed, rulesHash: rulesHash()}],
+    gridsUsed: [...usedNow, {seed, rulesHash: rulesHash()}],
     ...(plan.seeds ? {plannedSeeds: {seeds: plan.seeds, committed, basis: PLAN_BASIS, basisGrids: plan.basisGrids, read: plan.read}} : {}),
     topUp: {committed, basis: SEQUENTIAL_BASIS},
   }

@@ -104,6 +104,29 @@ export async function loadFitted(root, set, protocol, engine) {
   return p?.fittedSeeds ? readAt(root, set, protocol, p.fittedSeeds) : loadSet(root, set, protocol, engine)
 }
 
+/**
+ * The protocol as the figures read it. A fresh test grid drawn for the same rules takes over from the
+ * last complete one only once it is complete itself (every profile at the seeds its spread asks for):
+ * until then the test figures, and the regime calls evidence/confidence.json hands the ADRs, stay the
+ * complete grid's, read at its own registration (`gridsUsed[].registered`), and `running` says how far
+ * the fresh one has got. The switch reads only how many profiles are done, never what they say.
+ */
+export async function scoredProtocol(root, protocol, engine) {
+  const p = protocol.sets.test
+  if (!p || !protocol.test?.rulesHash) return {protocol, running: null}
+  const e = engine ?? (await engineOf(root))
+  const done = (await loadSet(root, 'test', protocol, e)).length
+  if (done >= p.count) return {protocol, running: null}
+  const earlier = (protocol.test.gridsUsed ?? []).filter((g) => g.seed !== p.seed && g.rulesHash === protocol.test.rulesHash && g.registered)
+  for (const g of earlier.reverse()) {
+    const view = {...protocol, sets: {...protocol.sets, test: g.registered.set}, test: {...protocol.test, ...g.registered.test}}
+    if ((await loadSet(root, 'test', view, e)).length < g.registered.set.count) continue
+    const started = readSet(root, 'test', protocol)
+    return {protocol: view, running: {protocol, done, started: started.length, seedsRun: started.reduce((x, r) => x + r.seeds.length, 0)}}
+  }
+  return {protocol, running: null}
+}
+
 /** The second stage still to run: each record of the set that has its planned seeds but fewer than its target. */
 export async function secondStage(root, set, protocol) {
   const p = protocol.sets[set]
@@ -140,6 +163,7 @@ function eligibleOf(decision) {
 /** The calibration table: per regime and strategy, how the strategy stood against the other eligible candidates. */
 export async function confidenceTable(root, protocol) {
   const engine = await engineOf(root)
+  const scored = (await scoredProtocol(root, protocol, engine)).protocol
   // Each record at the seeds its spread asks for, where the set has a second stage.
   const records = await loadSet(root, 'calibration', protocol, engine)
   const regimes = {}
@@ -176,7 +200,7 @@ export async function confidenceTable(root, protocol) {
       margin: records[0]?.margin ?? 0.01,
     },
     regimes: Object.fromEntries(Object.entries(regimes).sort(([a], [b]) => a.localeCompare(b))),
-    ...(await heldOutOf(root, protocol, engine)),
+    ...(await heldOutOf(root, scored, engine)),
   }
 }
 
@@ -231,8 +255,8 @@ function policyRows(table) {
 
 /** docs/decisions.md from the records of the three sets. */
 export async function decisionsDoc(root) {
-  const protocol = JSON.parse(readFileSync(join(root, 'bench', 'evidence', 'protocol.json'), 'utf8'))
   const engine = await engineOf(root)
+  const {protocol, running} = await scoredProtocol(root, JSON.parse(readFileSync(join(root, 'bench', 'evidence', 'protocol.json'), 'utf8')), engine)
   // Every set of the protocol, read once (a conditioned tuning set only gets its own section).
   const sets = Object.fromEntries(await Promise.all(Object.keys(protocol.sets).map(async (s) => [s, await loadSet(root, s, protocol, engine)])))
   // The same sets as the rules were fitted to them, for the in-sample sections their rationales cite:
@@ -291,7 +315,7 @@ export async function decisionsDoc(root) {
       .flatMap(([s, p]) => ['', `The ${s} set grew on ${p.grown.committed}: ${p.grown.basis}.${p.grown.after ? ` It grew after ${p.grown.after}.` : ''}`]),
     '',
     protocol.test.rulesHash
-      ? `The test grid was committed for the rules with hash \`${protocol.test.rulesHash}\` (${protocol.test.committed}) before it was run; ` +
+      ? `Test grid ${protocol.sets.test.seed} was committed for the rules with hash \`${protocol.test.rulesHash}\` (${protocol.test.committed}) before it was run; ` +
           `test grids used so far: ${(protocol.test.gridsUsed ?? []).length} (${(protocol.test.gridsUsed ?? []).map((g) => `seed ${g.seed} for rules ${g.rulesHash}`).join('; ')}).` +
           (scoresShippedRules(root, protocol)
             ? ''
@@ -299,7 +323,8 @@ export async function decisionsDoc(root) {
               'and the confidence table carries no held-out regime calls until a fresh test grid (`node bench/decisions.js new-test-grid`) has been run for them.')
       : 'No test grid has been committed yet: the rules and the confidence table are not final, so nothing has been scored on held-out profiles.',
     '',
-    ...planLines(root, protocol, margin, engine),
+    ...planLines(root, protocol, margin, engine, `grid ${protocol.sets.test.seed}`),
+    ...(running ? runningLines(root, protocol, running, margin, engine) : []),
     'Every profile runs through `fuseplan evaluate` as it ships: the simulated deployment (up to 4,000 training samples;',
     'larger labelled counts are simulated at 4,000, an extrapolation), every candidate trained with the generated',
     "project's schedule and model selection over the set's training seeds, scored at the deployment presence mix",
@@ -487,12 +512,25 @@ export async function decisionsDoc(root) {
   return lines.join('\n')
 }
 
+/** A fresh test grid still being run beside the complete one the figures read, with its own seed plan. */
+function runningLines(root, scored, running, margin, engine) {
+  const p = running.protocol.sets.test
+  return [
+    `**Test grid ${p.seed} is being run** (committed ${running.protocol.test.committed} for the same rules, before any of it ran): ` +
+      `${running.done} of its ${p.count} profiles hold the seeds their spread asks for, ${running.started} have their planned ${p.seeds} (${running.seedsRun.toLocaleString('en-US')} profile-seeds trained so far). ` +
+      `Until all ${p.count} are done, the test figures below, and the regime calls that evidence/confidence.json hands the ADRs, are grid ${scored.sets.test.seed}'s, complete for these rules; ` +
+      `then they are grid ${p.seed}'s. This switch was registered before grid ${p.seed} ran, and reads only how many of its profiles are done.`,
+    '',
+    ...planLines(root, running.protocol, margin, engine, `grid ${p.seed}`),
+  ]
+}
+
 /**
  * The test grid's planned seeds (protocol.test.plannedSeeds), set before any of its records was read from
  * the spread of the tuning and calibration records (and of the spent test grids it names), which the doc
  * recomputes so the plan can be checked.
  */
-function planLines(root, protocol, margin, engine) {
+function planLines(root, protocol, margin, engine, which) {
   const plan = protocol.test.plannedSeeds
   if (!plan) return []
   // Each set at the seeds the plan read (`read`), so the recomputation checks the plan as it was made.
@@ -500,7 +538,7 @@ function planLines(root, protocol, margin, engine) {
   const fitted = [...at('tuning'), ...at('calibration'), ...spentGridRecords(root, protocol, plan.basisGrids ?? [])]
   const {sd, seeds: n} = seedPlan(fitted, margin, engine)
   return [
-    `Planned on ${plan.committed}, before any record of this test grid was read: it grows to ${plan.seeds} training seeds, ${plan.basis}` +
+    `Planned on ${plan.committed}, before any record of ${which} was read: it grows to ${plan.seeds} training seeds, ${plan.basis}` +
       (plan.basisGrids?.length ? ` (spent grids read: seed ${plan.basisGrids.join(', ')})` : '') +
       '. ' +
       (fitted.length > 0 ? `Recomputed from those ${fitted.length} records: median spread ${fmt(sd, 4)}, ${n ?? 'more than 200'} seeds. ` : '') +

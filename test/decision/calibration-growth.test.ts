@@ -4,7 +4,7 @@
 // made from. Checked on the committed records.
 import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
-import {loadFitted, loadSet} from '../../bench/evidence/report.js'
+import {loadFitted, loadSet, scoredProtocol} from '../../bench/evidence/report.js'
 import {firstSeeds} from '../../bench/evidence/record-seeds.js'
 
 const root = process.cwd()
@@ -39,12 +39,18 @@ describe('a set grown after the rules were fitted to it', () => {
     expect(await loadFitted(root, 'tuning', protocol)).toEqual(await loadSet(root, 'tuning', protocol))
   })
 
-  it("recomputes the test grid's seed plan from the seeds it read, and finds the committed number", () => {
-    const plan = protocol.test.plannedSeeds
-    expect(plan.read.calibration).toBe(calibration.fittedSeeds)
-    const line = readFileSync('docs/decisions.md', 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith(`Planned on ${plan.committed}`))!
-    expect(line).toMatch(new RegExp(`Recomputed from those \\d+ records: median spread [0-9.]+, ${plan.seeds} seeds\\.`))
+  it("recomputes each test grid's seed plan from the seeds it read, and finds the committed number", async () => {
+    // Grid 306 was planned from the calibration set's 8 fitted seeds, grid 307 from its 18 after it grew;
+    // the doc shows both while 307 runs (then only 307's), each recomputed at the seeds it read.
+    const scored = (await scoredProtocol(root, protocol)).protocol
+    const plans = [...new Map([scored, protocol].map((p) => [p.sets.test.seed, p])).values()]
+    expect(scored.test.plannedSeeds.read.calibration).toBe(scored.sets.test.seed === 306 ? calibration.fittedSeeds : calibration.seeds)
+    expect(protocol.test.plannedSeeds.read).toEqual({tuning: protocol.sets.tuning.seeds, calibration: calibration.seeds})
+    const doc = readFileSync('docs/decisions.md', 'utf8').split('\n')
+    for (const p of plans) {
+      const plan = p.test.plannedSeeds
+      const line = doc.find((l) => l.startsWith(`Planned on ${plan.committed}, before any record of grid ${p.sets.test.seed} was read`))
+      expect(line, `grid ${p.sets.test.seed}`).toMatch(new RegExp(`: it grows to ${plan.seeds} training seeds, .*Recomputed from those \\d+ records: median spread [0-9.]+, ${plan.seeds} seeds\\.`))
+    }
   })
 })

@@ -70,7 +70,13 @@ describe('bench/decisions.js command line', () => {
       const seed = Math.max(...before.test.gridsUsed.map((g: {seed: number}) => g.seed)) + 1
       expect(r.stdout).toMatch(new RegExp(`^test grid seed ${seed} for rules ${after.test.rulesHash}, ${after.sets.test.seeds} training seeds \\(planned from \\d+ `))
       expect(after.sets.test).toMatchObject({seed, topUp: {maxSeeds: 100, sequential: true}})
-      expect(after.test.gridsUsed).toEqual([...before.test.gridsUsed, {seed, rulesHash: after.test.rulesHash}])
+      // The outgoing grid keeps its registration, so the doc can read it until the fresh one is complete.
+      const {rulesHash: _h, gridsUsed: _u, ...outgoing} = before.test
+      const kept = before.test.gridsUsed.map((g: {seed: number; registered?: unknown}) =>
+        g.seed === before.sets.test.seed && !g.registered ? {...g, registered: {set: before.sets.test, test: outgoing}} : g,
+      )
+      expect(kept.find((g: {seed: number}) => g.seed === before.sets.test.seed).registered).toBeDefined()
+      expect(after.test.gridsUsed).toEqual([...kept, {seed, rulesHash: after.test.rulesHash}])
       expect(after.test.plannedSeeds).toMatchObject({seeds: after.sets.test.seeds, read: {tuning: before.sets.tuning.seeds, calibration: before.sets.calibration.seeds}})
       expect(after.test.topUp.basis).toMatch(/re-read over all its seeds/)
       // The other sets are untouched.
