@@ -20,6 +20,7 @@ import {readFileSync, writeFileSync, mkdirSync} from 'node:fs'
 import {availableParallelism} from 'node:os'
 import {join, resolve} from 'node:path'
 import {distributionHash, setIndexes} from './evidence/grid.js'
+import {runQueue} from './evidence/queue.js'
 import {PLAN_BASIS, plannedSeeds, secondStage, writeDecisionsDoc, writeConfidenceTable} from './evidence/report.js'
 import {rulesHash as rulesHashOf} from './evidence/rules-hash.js'
 
@@ -110,59 +111,47 @@ async function run(sets, jobs, reverse = false) {
     for (const i of setIndexes(p, set)) queue.push(jobOf(set, p, i, p.seeds))
   }
   if (reverse) queue.reverse()
-  await runQueue(queue, jobs)
-  // The second stage, for a set that has one: once every profile has its planned seeds, each grows to
-  // what its own spread needs (bench/evidence/report.js, targetSeeds); a rerun picks up where it stopped.
-  // A sequential second stage looks again once its records reach their targets: each round raises a
-  // target (bounded by maxSeeds), so the loop ends.
-  let last = ''
-  for (let round = 1; ; round++) {
-    const stageTwo = []
-    for (const set of sets.filter((s) => protocol.sets[s].topUp)) {
-      const p = protocol.sets[set]
-      for (const {index, seeds} of await secondStage(ROOT, set, protocol)) stageTwo.push(jobOf(set, p, index, seeds))
-    }
-    if (stageTwo.length === 0) break
-    const asked = JSON.stringify(stageTwo.map((j) => [j.set, j.index, j.seeds]))
-    if (asked === last) throw new Error(`the second stage asked for the same seeds twice (${asked}): the records did not grow`)
-    last = asked
-    process.stderr.write(`second stage${round > 1 ? `, round ${round}` : ''}: ${stageTwo.length} profiles grow by their spread (${stageTwo.map((j) => `${j.index}: ${j.seeds}`).join(', ')})\n`)
-    if (reverse) stageTwo.reverse()
-    await runQueue(stageTwo, jobs)
+  // The second stage, for a set that has one: once a profile holds its planned seeds it grows to what
+  // its own spread needs (bench/evidence/report.js, targetSeeds), and a sequential stage looks again each
+  // time it gets there. A profile's target reads only its own record, so it grows as soon as its previous
+  // run ends, on the worker that ran it; a rerun picks up where a stop left it. Targets only rise and
+  // are bounded by maxSeeds, so every profile ends.
+  const next = async (job) => {
+    const p = protocol.sets[job.set]
+    const [grow] = await secondStage(ROOT, job.set, protocol, job.index)
+    if (!grow) return null
+    if (grow.have < job.seeds) throw new Error(`${job.set} ${job.index}: ran for ${job.seeds} seeds, but its record holds ${grow.have}`)
+    process.stderr.write(`${job.set}-${String(job.index).padStart(3, '0')}: its spread over ${grow.have} seeds asks for ${grow.seeds}\n`)
+    return jobOf(job.set, p, job.index, grow.seeds)
   }
+  await runQueue(queue, jobs, runProfile(), next)
 }
 
 const jobOf = (set, p, index, seeds) => ({set, seed: p.seed, index, seeds, testSamples: p.testSamples, out: join(RESULTS, `${set}-${p.seed}`, `${set}-${String(index).padStart(3, '0')}.json`)})
 
-/** Runs the jobs, `jobs` profiles at a time (each profile is one process). */
-async function runQueue(queue, jobs) {
+/** One profile's job as its own process (bench/evidence/run-profile.js), its line of progress on stderr. */
+function runProfile() {
   const started = Date.now()
   let done = 0
-  const worker = async () => {
-    for (;;) {
-      const job = queue.shift()
-      if (!job) return
-      await new Promise((resolveJob, reject) => {
-        const child = spawn(
-          process.execPath,
-          [join(ROOT, 'bench', 'evidence', 'run-profile.js'), job.set, String(job.seed), String(job.index), String(job.seeds), job.out, ...(job.testSamples ? [String(job.testSamples)] : [])],
-          {
-            stdio: ['ignore', 'pipe', 'inherit'],
-            env: {...process.env, FUSEPLAN_BACKEND: process.env.FUSEPLAN_BACKEND ?? 'wasm'},
-          },
-        )
-        let out = ''
-        child.stdout.on('data', (d) => (out += d))
-        child.on('exit', (code) => {
-          done++
-          process.stderr.write(`[${done}] ${out.trim()} (${Math.round((Date.now() - started) / 1000)} s elapsed)\n`)
-          if (code === 0) resolveJob()
-          else reject(new Error(`${job.set} ${job.index} failed with exit ${code}`))
-        })
+  return (job) =>
+    new Promise((resolveJob, reject) => {
+      const child = spawn(
+        process.execPath,
+        [join(ROOT, 'bench', 'evidence', 'run-profile.js'), job.set, String(job.seed), String(job.index), String(job.seeds), job.out, ...(job.testSamples ? [String(job.testSamples)] : [])],
+        {
+          stdio: ['ignore', 'pipe', 'inherit'],
+          env: {...process.env, FUSEPLAN_BACKEND: process.env.FUSEPLAN_BACKEND ?? 'wasm'},
+        },
+      )
+      let out = ''
+      child.stdout.on('data', (d) => (out += d))
+      child.on('exit', (code) => {
+        done++
+        process.stderr.write(`[${done}] ${out.trim()} (${Math.round((Date.now() - started) / 1000)} s elapsed)\n`)
+        if (code === 0) resolveJob()
+        else reject(new Error(`${job.set} ${job.index} failed with exit ${code}`))
       })
-    }
-  }
-  await Promise.all(Array.from({length: jobs}, worker))
+    })
 }
 
 const opts = parseArgs(process.argv.slice(2))

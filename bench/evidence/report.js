@@ -127,12 +127,13 @@ export async function scoredProtocol(root, protocol, engine) {
   return {protocol, running: null}
 }
 
-/** The second stage still to run: each record of the set that has its planned seeds but fewer than its target. */
-export async function secondStage(root, set, protocol) {
+/** The second stage still to run: each record of the set (or the one at `index`) that has its planned seeds but fewer than its target. */
+export async function secondStage(root, set, protocol, index) {
   const p = protocol.sets[set]
   if (!p?.topUp) return []
   const engine = await engineOf(root)
   return readSet(root, set, protocol)
+    .filter((r) => index === undefined || r.index === index)
     .map((r) => ({index: r.index, have: r.seeds.length, seeds: targetSeeds(r, p, engine)}))
     .filter((x) => x.have < x.seeds)
 }
