@@ -21,7 +21,10 @@ import {availableParallelism} from 'node:os'
 import {join, resolve} from 'node:path'
 import {distributionHash, setIndexes} from './evidence/grid.js'
 import {runQueue} from './evidence/queue.js'
-import {PLAN_BASIS, plannedSeeds, secondStage, writeDecisionsDoc, writeConfidenceTable} from './evidence/report.js'
+import {writeConfidenceTable} from './evidence/confidence.js'
+import {PLAN_BASIS, plannedSeeds} from './evidence/plan.js'
+import {secondStage} from './evidence/records.js'
+import {writeDecisionsDoc} from './evidence/report.js'
 import {rulesHash as rulesHashOf} from './evidence/rules-hash.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
@@ -112,7 +115,7 @@ async function run(sets, jobs, reverse = false) {
   }
   if (reverse) queue.reverse()
   // The second stage, for a set that has one: once a profile holds its planned seeds it grows to what
-  // its own spread needs (bench/evidence/report.js, targetSeeds), and a sequential stage looks again each
+  // its own spread needs (bench/evidence/records.js, targetSeeds), and a sequential stage looks again each
   // time it gets there. A profile's target reads only its own record, so it grows as soon as its previous
   // run ends, on the worker that ran it; a rerun picks up where a stop left it. Targets only rise and
   // are bounded by maxSeeds, so every profile ends.
@@ -178,7 +181,7 @@ if (opts.help) {
   const plan = await plannedSeeds(ROOT, protocol)
   const committed = new Date().toISOString().slice(0, 10)
   // The outgoing grid's registration stays with its entry, so its figures can still be read as
-  // registered: the doc shows them until the fresh grid is complete (report.js, scoredProtocol).
+  // registered: the doc shows them until the fresh grid is complete (evidence/records.js, scoredProtocol).
   const {rulesHash: _hash, gridsUsed: _used, ...outgoingTest} = protocol.test
   const registered = {set: structuredClone(protocol.sets.test), test: outgoingTest}
   const usedNow = used.map((u) => (u.seed === protocol.sets.test.seed && !u.registered ? {...u, registered} : u))

@@ -52,7 +52,7 @@ export interface Comparison {
 /**
  * The two variances of a paired gain: over the seeds (0 with one seed), and one test set's bootstrap
  * variance (the mean over seeds, 0 when none was measured).
- * @public read from dist/ by bench/evidence/report.js (the power projection splits the spread with it)
+ * @public loaded from dist/ by bench/evidence/records.js (engineOf) for report.js: the power projection splits the spread with it
  */
 export function gainVariances(diffs: readonly number[], bootstrapVariances: readonly number[]): {seed: number; bootstrap: number} {
   const S = diffs.length

@@ -4,7 +4,7 @@
 // made from. Checked on the committed records.
 import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
-import {loadFitted, loadSet, scoredProtocol} from '../../bench/evidence/report.js'
+import {loadFitted, loadSet, scoredProtocol} from '../../bench/evidence/records.js'
 import {firstSeeds} from '../../bench/evidence/record-seeds.js'
 
 const root = process.cwd()

@@ -5,7 +5,8 @@ import {readFileSync} from 'node:fs'
 import {stringify} from 'yaml'
 import {describe, expect, it} from 'vitest'
 import {distributionHash, drawGrid, drawProfile, setIndexes} from '../../bench/evidence/grid.js'
-import {confidenceTable, decisionsDoc} from '../../bench/evidence/report.js'
+import {confidenceTable} from '../../bench/evidence/confidence.js'
+import {decisionsDoc} from '../../bench/evidence/report.js'
 import {loadProfileText} from '../../src/profile/load.js'
 import {profileChecker} from '../../src/engine/index.js'
 
@@ -49,7 +50,7 @@ describe('the evidence behind informative-absence-unseen-in-training', () => {
     return informative.some((m) => (p.cohorts?.[0]?.availability?.[m.name] ?? 1) >= 0.99) ? 'complete in training' : 'missing in training too'
   }
   it('counts each set as the profiles say', async () => {
-    const {loadSet, scoredProtocol} = await import('../../bench/evidence/report.js')
+    const {loadSet, scoredProtocol} = await import('../../bench/evidence/records.js')
     const doc = readFileSync('docs/decisions.md', 'utf8')
     // The test grid the figures read: a fresh one only once it is complete.
     const scored = (await scoredProtocol(root, protocol)).protocol
@@ -71,7 +72,7 @@ describe('the evidence behind informative-absence-unseen-in-training', () => {
 
 describe('the seed plan of a fresh test grid', () => {
   it('reads the spent grids run at the same test samples per seed, and names them', async () => {
-    const {plannedSeeds} = await import('../../bench/evidence/report.js')
+    const {plannedSeeds} = await import('../../bench/evidence/plan.js')
     const base = {...protocol, test: {...protocol.test}}
     const fitted = (await plannedSeeds(root, {...base, test: {...base.test, gridsUsed: []}})).records
     // Grid 304 ran at 1,500 test samples per seed, not the 6,000 of the test set: it is not read.

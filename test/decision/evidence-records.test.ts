@@ -4,7 +4,7 @@
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {loadRecords} from '../../bench/evidence/report.js'
+import {loadRecords} from '../../bench/evidence/records.js'
 import {CONDITIONS, drawProfile, setIndexes} from '../../bench/evidence/grid.js'
 import {tempDir} from '../helpers/run-cli.js'
 

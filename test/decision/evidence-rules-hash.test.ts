@@ -4,7 +4,8 @@
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {confidenceTable, scoresShippedRules} from '../../bench/evidence/report.js'
+import {confidenceTable} from '../../bench/evidence/confidence.js'
+import {scoresShippedRules} from '../../bench/evidence/records.js'
 import {rulesHash} from '../../bench/evidence/rules-hash.js'
 import {tempDir} from '../helpers/run-cli.js'
 

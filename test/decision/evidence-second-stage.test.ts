@@ -4,7 +4,7 @@
 // first stage had been 8 seeds.
 import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
-import {loadRecords, loadSet, medianSpread, secondStage} from '../../bench/evidence/report.js'
+import {loadRecords, loadSet, medianSpread, secondStage} from '../../bench/evidence/records.js'
 import {power} from '../../bench/evidence/analyse.js'
 import {firstSeeds} from '../../bench/evidence/record-seeds.js'
 

@@ -1,9 +1,9 @@
 // While a fresh test grid for the same rules is being run, the figures stay those of the last complete
 // grid, read at its own registration; the fresh one takes over once every profile holds the seeds its
-// spread asks for. Checked on the committed protocol and records (bench/evidence/report.js, scoredProtocol).
+// spread asks for. Checked on the committed protocol and records (bench/evidence/records.js, scoredProtocol).
 import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
-import {loadSet, scoredProtocol} from '../../bench/evidence/report.js'
+import {loadSet, scoredProtocol} from '../../bench/evidence/records.js'
 
 const root = process.cwd()
 const protocol = JSON.parse(readFileSync('bench/evidence/protocol.json', 'utf8'))
