@@ -39,6 +39,38 @@ export async function decisionsDoc(root) {
   const judged = Object.fromEntries(['tuning', 'calibration', 'test'].map((s) => [s, sets[s].map((r) => judgeProfile(r, engine))]))
   const test = judged.test
   const margin = sets.test[0]?.margin ?? sets.tuning[0]?.margin ?? 0.01
+  const c = {root, protocol, running, engine, sets, test, margin}
+  const lines = []
+  const push = (...xs) => lines.push(...xs)
+  push(...protocolSection(c))
+  if (test.length > 0) {
+    push(...policySection(c), ...confidenceSection(c), ...smallDataSection(c), ...powerSection(c))
+    push(...profileTable('Test profiles', test, engine), '')
+  } else {
+    push('## Test grid', '', 'Not run yet for these rules.', '')
+  }
+  if (judged.tuning.length > 0) {
+    push(
+      '## The tuning set (in-sample: the rules were fitted to it)',
+      '',
+      'Shown for what the rules were fitted to; these figures say nothing about how well the rules generalise.',
+      '',
+      ...policyRows(regretTable(judged.tuning)),
+      '',
+      ...profileTable('Tuning profiles', judged.tuning, engine),
+      '',
+    )
+  }
+  for (const [set, p] of Object.entries(protocol.sets).filter(([, p]) => p.where)) push(...conditionedSection(set, p, sets[set], engine), '')
+  push(...completeByInteractionsSection(fittedSets, protocol, margin, engine), '')
+  push(...informativeAbsenceSection(fittedSets, engine), '')
+  // The real-data section: `npm run bench:realdata`'s committed results (or which sets are not run yet).
+  push(realdataSection(readResults(join(root, 'bench', 'realdata', 'results'))))
+  return lines.join('\n')
+}
+
+/** The doc's head and its protocol: the distribution, the sets, the test grid scored and the one still running, the seed plans. */
+function protocolSection({root, protocol, running, engine, sets, margin}) {
   const lines = []
   const push = (...xs) => lines.push(...xs)
   push(
@@ -105,185 +137,189 @@ export async function decisionsDoc(root) {
     `(AUROC). Regret is the best candidate's mean (of all five, the naive baseline included) minus the chosen one's. The equivalence margin is ${fmt(margin)}.`,
     '',
   )
-  if (test.length > 0) {
-    const table = regretTable(test)
-    const constants = table.filter((r) => r.name.startsWith('always '))
-    const ahead = constants.every((c) => c.rulesMinus.interval[1] < 0)
+  return lines
+}
+
+/** The rules' regret beside constant, random and oracle policies on the test grid and, unless the rules are ahead of every constant, regime by regime. */
+function policySection({root, protocol, engine, test, margin}) {
+  const lines = []
+  const push = (...xs) => lines.push(...xs)
+  const table = regretTable(test)
+  const constants = table.filter((r) => r.name.startsWith('always '))
+  const ahead = constants.every((c) => c.rulesMinus.interval[1] < 0)
+  push(
+    '## The rules against the obvious policies, on the test grid',
+    '',
+    (test.length < protocol.sets.test.count
+      ? `**The grid is partly run: ${test.length} of its ${protocol.sets.test.count} test profiles so far**` +
+        (protocol.sets.test.topUp
+          ? `, the ones that hold the seeds their spread asks for (${readSet(root, 'test', protocol).length} have their planned ${protocol.sets.test.seeds}): the noisier profiles, which need more seeds, come last, so these figures lean to the quieter ones. `
+          : '. ')
+      : `${test.length} test profiles. `) +
+      'Intervals are 95% bootstrap intervals over profiles (2,000 resamples), paired across policies. ' +
+      '"random" picks one of the four shipped strategies uniformly (in expectation); "oracle" picks the best shipped strategy of each profile. ' +
+      "The last column counts profiles where the choice was better than every other candidate or equivalent to the best (evaluate's words over the seeds).",
+    '',
+    ...policyRows(table),
+    '',
+    ahead
+      ? `**The rules are ahead of every constant policy**: the interval of (rules minus constant) regret excludes 0 for each of them.`
+      : `**The rules are not ahead of every constant policy**: the interval of (rules minus constant) regret includes or exceeds 0 for ${constants
+          .filter((c) => !(c.rulesMinus.interval[1] < 0))
+          .map((c) => c.name)
+          .join(', ')}. Regime by regime:`,
+    '',
+  )
+  if (!ahead) {
+    const regimes = regimeTable(test, engine.regimeKey, margin, engine.studentTQuantile)
     push(
-      '## The rules against the obvious policies, on the test grid',
+      "| regime (size/missingness/interactions) | test profiles | best constant there | its regret | rules' regret | 90% interval of rules minus constant | call |",
+      '|---|---:|---|---:|---:|---|---|',
+      ...regimes.map((r) => `| ${r.regime} | ${r.n} | ${r.bestConstant} | ${fmt(r.constant, 4)} | ${fmt(r.rules, 4)} | ${signed(r.interval[0], 4)} to ${signed(r.interval[1], 4)} | ${r.call} |`),
       '',
-      (test.length < protocol.sets.test.count
-        ? `**The grid is partly run: ${test.length} of its ${protocol.sets.test.count} test profiles so far**` +
-          (protocol.sets.test.topUp
-            ? `, the ones that hold the seeds their spread asks for (${readSet(root, 'test', protocol).length} have their planned ${protocol.sets.test.seeds}): the noisier profiles, which need more seeds, come last, so these figures lean to the quieter ones. `
-            : '. ')
-        : `${test.length} test profiles. `) +
-        'Intervals are 95% bootstrap intervals over profiles (2,000 resamples), paired across policies. ' +
-        '"random" picks one of the four shipped strategies uniformly (in expectation); "oracle" picks the best shipped strategy of each profile. ' +
-        "The last column counts profiles where the choice was better than every other candidate or equivalent to the best (evaluate's words over the seeds).",
-      '',
-      ...policyRows(table),
-      '',
-      ahead
-        ? `**The rules are ahead of every constant policy**: the interval of (rules minus constant) regret excludes 0 for each of them.`
-        : `**The rules are not ahead of every constant policy**: the interval of (rules minus constant) regret includes or exceeds 0 for ${constants
-            .filter((c) => !(c.rulesMinus.interval[1] < 0))
-            .map((c) => c.name)
-            .join(', ')}. Regime by regime:`,
+      `A regime is a **tie** when the 90% interval (Student's t over the regime's profiles, n - 1 degrees of freedom) lies within +-${fmt(margin)}: there the rules' choice is as good as the best constant within the margin; **undecided** otherwise (too few profiles or too much spread to say). Every ADR states its regime's call from this table (\`evidence/confidence.json\`, \`heldOut\`) beside its confidence. It names the engineering grounds of a choice only where its confidence, from the calibration set, is "equivalent"; otherwise it says "inconclusive".`,
       '',
     )
-    if (!ahead) {
-      const regimes = regimeTable(test, engine.regimeKey, margin, engine.studentTQuantile)
-      push(
-        "| regime (size/missingness/interactions) | test profiles | best constant there | its regret | rules' regret | 90% interval of rules minus constant | call |",
-        '|---|---:|---|---:|---:|---|---|',
-        ...regimes.map((r) => `| ${r.regime} | ${r.n} | ${r.bestConstant} | ${fmt(r.constant, 4)} | ${fmt(r.rules, 4)} | ${signed(r.interval[0], 4)} to ${signed(r.interval[1], 4)} | ${r.call} |`),
-        '',
-        `A regime is a **tie** when the 90% interval (Student's t over the regime's profiles, n - 1 degrees of freedom) lies within +-${fmt(margin)}: there the rules' choice is as good as the best constant within the margin; **undecided** otherwise (too few profiles or too much spread to say). Every ADR states its regime's call from this table (\`evidence/confidence.json\`, \`heldOut\`) beside its confidence. It names the engineering grounds of a choice only where its confidence, from the calibration set, is "equivalent"; otherwise it says "inconclusive".`,
-        '',
-      )
-    }
-    // Confidence on the test grid.
-    const calls = test.map((j) => ({j, level: j.decision.confidence?.level ?? null}))
-    const high = calls.filter((c) => c.level === 'high')
-    const right = high.filter((c) => callRight(c.j, engine))
-    const cp = engine.clopperPearson(right.length, high.length)
-    // An "equivalent" call says the choice costs less than the margin: the same test as a right "high".
-    const equivalent = calls.filter((c) => c.level === 'equivalent')
-    const equivalentWrong = equivalent.filter((c) => !callRight(c.j, engine))
-    const equivalentRight = equivalent.length - equivalentWrong.length
-    const cpEquivalent = engine.clopperPearson(equivalentRight, equivalent.length)
-    const winners = test.filter((j) => j.winner !== null)
-    const highOnWinners = winners.filter((j) => j.decision.confidence?.level === 'high')
-    push(
-      '## Confidence on the test grid',
-      '',
-      "Each test profile's confidence comes from the calibration set only (`evidence/confidence.json`), never from its own result. " +
-        'A "high" or "equivalent" call is right when the 95% upper bound of (best minus recommended) over the seeds is below the margin: the choice costs less than the margin.',
-      '',
-      `- Calls: high ${high.length}, equivalent ${equivalent.length}, inconclusive ${calls.filter((c) => c.level === 'inconclusive').length}, none (no strategy) ${calls.filter((c) => c.level === null).length}.`,
-      `- High calls right: ${right.length} of ${high.length}` + (high.length > 0 ? ` (95% Clopper-Pearson interval ${fmt(cp.lower)} to ${fmt(cp.upper)}).` : '.'),
-      `- Equivalent calls right: ${equivalentRight} of ${equivalent.length}` +
-        (equivalent.length > 0 ? ` (95% Clopper-Pearson interval ${fmt(cpEquivalent.lower)} to ${fmt(cpEquivalent.upper)})` : '') +
-        (equivalentWrong.length > 0 ? `; not right: ${equivalentWrong.map((c) => `\`${c.j.record.name}\``).join(', ')}.` : '.'),
-      `- Profiles with a winner beyond the margin (the best candidate significantly ahead of the runner-up, by more than ${fmt(margin)}): ${winners.length}` +
-        (winners.length > 0 ? `; "high" on ${highOnWinners.length} of them (${winners.map((j) => `\`${j.record.name}\`: ${SHORT[j.winner]}`).join(', ')}).` : '.'),
-      confidenceProjection(test, margin, engine),
-      '',
-    )
-    // Small data.
-    const small = test.filter((j) => j.record.profile.task.labelledSamples <= 2000 && j.record.profile.task.labelledSamples >= 300)
-    if (small.length > 0) {
-      const rows = small.map((j) => {
-        const rec = j.policies.rules.choice
-        // The oracle's choice: the best shipped strategy (naive excluded).
-        const bestShipped = j.policies.oracle.choice
-        if (rec === null || rec === bestShipped) return {j, rec, bestShipped, gap: 0, upper: 0}
-        return {j, rec, bestShipped, ...gapUpperBound(j.record, bestShipped, rec, engine)}
-      })
-      // The same gap pooled over the profiles: what a team in this regime gives up on average.
-      const meanGap = (xs) => xs.reduce((a, r) => a + r.gap, 0) / xs.length
-      const pooledMean = meanGap(rows)
-      const [, pooledUpper] = bootstrap(rows, meanGap, {level: 0.9})
-      push(
-        '## Small data (300-2,000 labelled samples)',
-        '',
-        `${small.length} test profiles. The 95% upper bound (over the seeds) of the gap between the best shipped strategy and the recommendation; the goal is below ${fmt(2 * margin)} (twice the margin).`,
-        '',
-        '| profile | labels | recommended | best shipped | upper bound of the gap | below 2x margin |',
-        '|---|---:|---|---|---:|---|',
-        ...rows.map(
-          (r) =>
-            `| ${r.j.record.name} | ${r.j.record.profile.task.labelledSamples} | ${r.rec ? SHORT[r.rec] : 'none'} | ${SHORT[r.bestShipped]} | ${fmt(r.upper)} | ${r.upper < 2 * margin ? 'yes' : '**no**'} |`,
-        ),
-        '',
-        `${rows.filter((r) => r.upper < 2 * margin).length} of ${rows.length} below twice the margin.`,
-        '',
-        `Pooled over these ${rows.length} profiles, the mean gap is ${fmt(pooledMean, 4)}, with a one-sided 95% upper bound of ${fmt(pooledUpper, 4)} (bootstrap over profiles, 2,000 resamples); ` +
-          'the goal above is read profile by profile, the stricter reading.',
-        '',
-      )
-    }
-    // Power, each profile at the seeds it was read at (with a second stage they differ).
-    const planned = protocol.sets.test.seeds
-    const topUp = protocol.sets.test.topUp
-    const seedCounts = sets.test.map((r) => r.seeds.length)
-    const seedsWords = Math.min(...seedCounts) === Math.max(...seedCounts) ? `${seedCounts[0]} seeds` : `each profile's own seeds (${Math.min(...seedCounts)} to ${Math.max(...seedCounts)})`
-    // Enough runs that Monte Carlo error is small beside the goals: at a rate of 0.05 its standard
-    // error is 0.0015. A rate whose goal is "at most 0.05" is exactly the test's level at the boundary
-    // (under the normal model), so its estimate lands on either side of 0.05 by chance; it counts as
-    // meeting the goal unless it exceeds 0.05 by more than two standard errors.
-    const draws = 20000
-    const mcSe = Math.sqrt((0.05 * 0.95) / draws)
-    const atMost = (rate) => rate <= 0.05 + 2 * mcSe
-    const pw = sets.test.map((record) => {
-      const sd = medianSpread(record, engine)
-      return {record, sd, ...power(sd, record.seeds.length, record.margin, engine, {draws})}
+  }
+  return lines
+}
+
+/** How the calibration set's confidence calls fared on the test grid. */
+function confidenceSection({engine, test, margin}) {
+  const lines = []
+  const push = (...xs) => lines.push(...xs)
+  const calls = test.map((j) => ({j, level: j.decision.confidence?.level ?? null}))
+  const high = calls.filter((c) => c.level === 'high')
+  const right = high.filter((c) => callRight(c.j, engine))
+  const cp = engine.clopperPearson(right.length, high.length)
+  // An "equivalent" call says the choice costs less than the margin: the same test as a right "high".
+  const equivalent = calls.filter((c) => c.level === 'equivalent')
+  const equivalentWrong = equivalent.filter((c) => !callRight(c.j, engine))
+  const equivalentRight = equivalent.length - equivalentWrong.length
+  const cpEquivalent = engine.clopperPearson(equivalentRight, equivalent.length)
+  const winners = test.filter((j) => j.winner !== null)
+  const highOnWinners = winners.filter((j) => j.decision.confidence?.level === 'high')
+  push(
+    '## Confidence on the test grid',
+    '',
+    "Each test profile's confidence comes from the calibration set only (`evidence/confidence.json`), never from its own result. " +
+      'A "high" or "equivalent" call is right when the 95% upper bound of (best minus recommended) over the seeds is below the margin: the choice costs less than the margin.',
+    '',
+    `- Calls: high ${high.length}, equivalent ${equivalent.length}, inconclusive ${calls.filter((c) => c.level === 'inconclusive').length}, none (no strategy) ${calls.filter((c) => c.level === null).length}.`,
+    `- High calls right: ${right.length} of ${high.length}` + (high.length > 0 ? ` (95% Clopper-Pearson interval ${fmt(cp.lower)} to ${fmt(cp.upper)}).` : '.'),
+    `- Equivalent calls right: ${equivalentRight} of ${equivalent.length}` +
+      (equivalent.length > 0 ? ` (95% Clopper-Pearson interval ${fmt(cpEquivalent.lower)} to ${fmt(cpEquivalent.upper)})` : '') +
+      (equivalentWrong.length > 0 ? `; not right: ${equivalentWrong.map((c) => `\`${c.j.record.name}\``).join(', ')}.` : '.'),
+    `- Profiles with a winner beyond the margin (the best candidate significantly ahead of the runner-up, by more than ${fmt(margin)}): ${winners.length}` +
+      (winners.length > 0 ? `; "high" on ${highOnWinners.length} of them (${winners.map((j) => `\`${j.record.name}\`: ${SHORT[j.winner]}`).join(', ')}).` : '.'),
+    confidenceProjection(test, margin, engine),
+    '',
+  )
+  return lines
+}
+
+/** Small-data test profiles: the gap between the best shipped strategy and the recommendation. */
+function smallDataSection({engine, test, margin}) {
+  const lines = []
+  const push = (...xs) => lines.push(...xs)
+  const small = test.filter((j) => j.record.profile.task.labelledSamples <= 2000 && j.record.profile.task.labelledSamples >= 300)
+  if (small.length > 0) {
+    const rows = small.map((j) => {
+      const rec = j.policies.rules.choice
+      // The oracle's choice: the best shipped strategy (naive excluded).
+      const bestShipped = j.policies.oracle.choice
+      if (rec === null || rec === bestShipped) return {j, rec, bestShipped, gap: 0, upper: 0}
+      return {j, rec, bestShipped, ...gapUpperBound(j.record, bestShipped, rec, engine)}
     })
-    const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-    const needed = (sd, m) => seedsForPower(sd, m, engine)
-    const needAtMedian = needed(med(pw.map((p) => p.sd)), margin)
-    // Training time of one seed of every test profile, from the records (scaled to the whole grid while it is partly run).
-    const gridSecondsPerSeed = (sets.test.reduce((x, r) => x + r.elapsedMs / 1000 / r.seeds.length, 0) * protocol.sets.test.count) / sets.test.length
+    // The same gap pooled over the profiles: what a team in this regime gives up on average.
+    const meanGap = (xs) => xs.reduce((a, r) => a + r.gap, 0) / xs.length
+    const pooledMean = meanGap(rows)
+    const [, pooledUpper] = bootstrap(rows, meanGap, {level: 0.9})
     push(
-      "## Power of the verdict at the bench's settings",
+      '## Small data (300-2,000 labelled samples)',
       '',
-      `For each test profile, the median over pairs of shipped candidates of the per-seed standard deviation of their paired gap (never below one test set's bootstrap error), ` +
-        `then ${draws.toLocaleString('en-US')} simulated runs of ${seedsWords} with gains drawn normal at that spread, judged by evaluate's rule: P(worse | true gap = margin) at the first Holm step of 4 comparisons ` +
-        '(the strictest level a single true difference meets), P(worse | gap = 0) and P(equivalent | gap = margin) unadjusted (their most permissive). Goals: at least 0.8, at most 0.05, at most 0.05. ' +
-        `The last two are at most the test's level (0.05) by construction under the normal model, so at a large spread they sit at 0.05 and the simulation's estimate falls on either side of it: ` +
-        `with a Monte Carlo standard error of ${fmt(mcSe, 4)} at 0.05, a rate meets its goal unless it exceeds 0.05 by more than two standard errors (above ${fmt(0.05 + 2 * mcSe, 4)}).`,
+      `${small.length} test profiles. The 95% upper bound (over the seeds) of the gap between the best shipped strategy and the recommendation; the goal is below ${fmt(2 * margin)} (twice the margin).`,
       '',
-      '| | min | median | max | profiles meeting the goal |',
-      '|---|---:|---:|---:|---:|',
-      `| seed spread of a paired gap | ${fmt(Math.min(...pw.map((p) => p.sd)), 4)} | ${fmt(med(pw.map((p) => p.sd)), 4)} | ${fmt(Math.max(...pw.map((p) => p.sd)), 4)} | |`,
-      `| P(worse \\| gap = margin) | ${fmt(Math.min(...pw.map((p) => p.worseAtMargin)), 2)} | ${fmt(med(pw.map((p) => p.worseAtMargin)), 2)} | ${fmt(Math.max(...pw.map((p) => p.worseAtMargin)), 2)} | ${pw.filter((p) => p.worseAtMargin >= 0.8).length} of ${pw.length} |`,
-      `| P(worse \\| gap = 0) | ${fmt(Math.min(...pw.map((p) => p.worseAtZero)), 3)} | ${fmt(med(pw.map((p) => p.worseAtZero)), 3)} | ${fmt(Math.max(...pw.map((p) => p.worseAtZero)), 3)} | ${pw.filter((p) => atMost(p.worseAtZero)).length} of ${pw.length} |`,
-      `| P(equivalent \\| gap = margin) | ${fmt(Math.min(...pw.map((p) => p.equivalentAtMargin)), 3)} | ${fmt(med(pw.map((p) => p.equivalentAtMargin)), 3)} | ${fmt(Math.max(...pw.map((p) => p.equivalentAtMargin)), 3)} | ${pw.filter((p) => atMost(p.equivalentAtMargin)).length} of ${pw.length} |`,
+      '| profile | labels | recommended | best shipped | upper bound of the gap | below 2x margin |',
+      '|---|---:|---|---|---:|---|',
+      ...rows.map(
+        (r) =>
+          `| ${r.j.record.name} | ${r.j.record.profile.task.labelledSamples} | ${r.rec ? SHORT[r.rec] : 'none'} | ${SHORT[r.bestShipped]} | ${fmt(r.upper)} | ${r.upper < 2 * margin ? 'yes' : '**no**'} |`,
+      ),
       '',
-      `Seeds that would give P(worse | gap = margin) >= 0.8 at the median spread: ${needAtMedian ?? 'more than 200'}; at the largest: ${needed(Math.max(...pw.map((p) => p.sd)), margin) ?? 'more than 200'}.`,
+      `${rows.filter((r) => r.upper < 2 * margin).length} of ${rows.length} below twice the margin.`,
       '',
-      ...(topUp
+      `Pooled over these ${rows.length} profiles, the mean gap is ${fmt(pooledMean, 4)}, with a one-sided 95% upper bound of ${fmt(pooledUpper, 4)} (bootstrap over profiles, 2,000 resamples); ` +
+        'the goal above is read profile by profile, the stricter reading.',
+      '',
+    )
+  }
+  return lines
+}
+
+/** The verdict's power at each test profile's seeds and spread, and what a powered grid would take. */
+function powerSection({protocol, engine, sets, margin}) {
+  const lines = []
+  const push = (...xs) => lines.push(...xs)
+  // Power, each profile at the seeds it was read at (with a second stage they differ).
+  const planned = protocol.sets.test.seeds
+  const topUp = protocol.sets.test.topUp
+  const seedCounts = sets.test.map((r) => r.seeds.length)
+  const seedsWords = Math.min(...seedCounts) === Math.max(...seedCounts) ? `${seedCounts[0]} seeds` : `each profile's own seeds (${Math.min(...seedCounts)} to ${Math.max(...seedCounts)})`
+  // Enough runs that Monte Carlo error is small beside the goals: at a rate of 0.05 its standard
+  // error is 0.0015. A rate whose goal is "at most 0.05" is exactly the test's level at the boundary
+  // (under the normal model), so its estimate lands on either side of 0.05 by chance; it counts as
+  // meeting the goal unless it exceeds 0.05 by more than two standard errors.
+  const draws = 20000
+  const mcSe = Math.sqrt((0.05 * 0.95) / draws)
+  const atMost = (rate) => rate <= 0.05 + 2 * mcSe
+  const pw = sets.test.map((record) => {
+    const sd = medianSpread(record, engine)
+    return {record, sd, ...power(sd, record.seeds.length, record.margin, engine, {draws})}
+  })
+  const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+  const needed = (sd, m) => seedsForPower(sd, m, engine)
+  const needAtMedian = needed(med(pw.map((p) => p.sd)), margin)
+  // Training time of one seed of every test profile, from the records (scaled to the whole grid while it is partly run).
+  const gridSecondsPerSeed = (sets.test.reduce((x, r) => x + r.elapsedMs / 1000 / r.seeds.length, 0) * protocol.sets.test.count) / sets.test.length
+  push(
+    "## Power of the verdict at the bench's settings",
+    '',
+    `For each test profile, the median over pairs of shipped candidates of the per-seed standard deviation of their paired gap (never below one test set's bootstrap error), ` +
+      `then ${draws.toLocaleString('en-US')} simulated runs of ${seedsWords} with gains drawn normal at that spread, judged by evaluate's rule: P(worse | true gap = margin) at the first Holm step of 4 comparisons ` +
+      '(the strictest level a single true difference meets), P(worse | gap = 0) and P(equivalent | gap = margin) unadjusted (their most permissive). Goals: at least 0.8, at most 0.05, at most 0.05. ' +
+      `The last two are at most the test's level (0.05) by construction under the normal model, so at a large spread they sit at 0.05 and the simulation's estimate falls on either side of it: ` +
+      `with a Monte Carlo standard error of ${fmt(mcSe, 4)} at 0.05, a rate meets its goal unless it exceeds 0.05 by more than two standard errors (above ${fmt(0.05 + 2 * mcSe, 4)}).`,
+    '',
+    '| | min | median | max | profiles meeting the goal |',
+    '|---|---:|---:|---:|---:|',
+    `| seed spread of a paired gap | ${fmt(Math.min(...pw.map((p) => p.sd)), 4)} | ${fmt(med(pw.map((p) => p.sd)), 4)} | ${fmt(Math.max(...pw.map((p) => p.sd)), 4)} | |`,
+    `| P(worse \\| gap = margin) | ${fmt(Math.min(...pw.map((p) => p.worseAtMargin)), 2)} | ${fmt(med(pw.map((p) => p.worseAtMargin)), 2)} | ${fmt(Math.max(...pw.map((p) => p.worseAtMargin)), 2)} | ${pw.filter((p) => p.worseAtMargin >= 0.8).length} of ${pw.length} |`,
+    `| P(worse \\| gap = 0) | ${fmt(Math.min(...pw.map((p) => p.worseAtZero)), 3)} | ${fmt(med(pw.map((p) => p.worseAtZero)), 3)} | ${fmt(Math.max(...pw.map((p) => p.worseAtZero)), 3)} | ${pw.filter((p) => atMost(p.worseAtZero)).length} of ${pw.length} |`,
+    `| P(equivalent \\| gap = margin) | ${fmt(Math.min(...pw.map((p) => p.equivalentAtMargin)), 3)} | ${fmt(med(pw.map((p) => p.equivalentAtMargin)), 3)} | ${fmt(Math.max(...pw.map((p) => p.equivalentAtMargin)), 3)} | ${pw.filter((p) => atMost(p.equivalentAtMargin)).length} of ${pw.length} |`,
+    '',
+    `Seeds that would give P(worse | gap = margin) >= 0.8 at the median spread: ${needAtMedian ?? 'more than 200'}; at the largest: ${needed(Math.max(...pw.map((p) => p.sd)), margin) ?? 'more than 200'}.`,
+    '',
+    ...(topUp
+      ? [
+          (topUp.sequential
+            ? `The grid runs in stages: every profile at ${planned} seeds, then each grows to the seeds its own spread needs for P(worse | gap = margin) >= 0.8, re-read over all its seeds each time it reaches a target until a target asks for no more, at most ${topUp.maxSeeds} `
+            : `The grid runs in two stages: every profile at ${planned} seeds, then each grows to the seeds its own spread over those ${planned} needs for P(worse | gap = margin) >= 0.8, at most ${topUp.maxSeeds} `) +
+            `(records grow by seeds: each seed's numbers depend on that seed alone, \`test/evaluate/first-seed.test.ts\`). ` +
+            `${pw.filter((p) => p.record.seeds.length >= topUp.maxSeeds && p.worseAtMargin < 0.8).length} of ${pw.length} profiles need more than ${topUp.maxSeeds}.`,
+          '',
+        ]
+      : needAtMedian !== null && needAtMedian > planned
         ? [
-            (topUp.sequential
-              ? `The grid runs in stages: every profile at ${planned} seeds, then each grows to the seeds its own spread needs for P(worse | gap = margin) >= 0.8, re-read over all its seeds each time it reaches a target until a target asks for no more, at most ${topUp.maxSeeds} `
-              : `The grid runs in two stages: every profile at ${planned} seeds, then each grows to the seeds its own spread over those ${planned} needs for P(worse | gap = margin) >= 0.8, at most ${topUp.maxSeeds} `) +
-              `(records grow by seeds: each seed's numbers depend on that seed alone, \`test/evaluate/first-seed.test.ts\`). ` +
-              `${pw.filter((p) => p.record.seeds.length >= topUp.maxSeeds && p.worseAtMargin < 0.8).length} of ${pw.length} profiles need more than ${topUp.maxSeeds}.`,
+            `Records grow by seeds: each seed's numbers depend on that seed alone (\`test/evaluate/first-seed.test.ts\`), so raising the test grid to ${needAtMedian} seeds trains only seeds ${planned + 1} to ${needAtMedian} of each profile, ` +
+              `about ${Math.round((gridSecondsPerSeed * (needAtMedian - planned)) / 2 / 3600)} h more at the records' pace with two profiles at a time.`,
             '',
           ]
-        : needAtMedian !== null && needAtMedian > planned
-          ? [
-              `Records grow by seeds: each seed's numbers depend on that seed alone (\`test/evaluate/first-seed.test.ts\`), so raising the test grid to ${needAtMedian} seeds trains only seeds ${planned + 1} to ${needAtMedian} of each profile, ` +
-                `about ${Math.round((gridSecondsPerSeed * (needAtMedian - planned)) / 2 / 3600)} h more at the records' pace with two profiles at a time.`,
-              '',
-            ]
-          : []),
-      ...powerProjection(sets.test, protocol.sets.test.count, gridSecondsPerSeed, margin, engine, med, needed, testSamplesOf(protocol.sets.test)),
-      '',
-    )
-    push(...profileTable('Test profiles', test, engine), '')
-  } else {
-    push('## Test grid', '', 'Not run yet for these rules.', '')
-  }
-  if (judged.tuning.length > 0) {
-    push(
-      '## The tuning set (in-sample: the rules were fitted to it)',
-      '',
-      'Shown for what the rules were fitted to; these figures say nothing about how well the rules generalise.',
-      '',
-      ...policyRows(regretTable(judged.tuning)),
-      '',
-      ...profileTable('Tuning profiles', judged.tuning, engine),
-      '',
-    )
-  }
-  for (const [set, p] of Object.entries(protocol.sets).filter(([, p]) => p.where)) push(...conditionedSection(set, p, sets[set], engine), '')
-  push(...completeByInteractionsSection(fittedSets, protocol, margin, engine), '')
-  push(...informativeAbsenceSection(fittedSets, engine), '')
-  // The real-data section: `npm run bench:realdata`'s committed results (or which sets are not run yet).
-  push(realdataSection(readResults(join(root, 'bench', 'realdata', 'results'))))
-  return lines.join('\n')
+        : []),
+    ...powerProjection(sets.test, protocol.sets.test.count, gridSecondsPerSeed, margin, engine, med, needed, testSamplesOf(protocol.sets.test)),
+    '',
+  )
+  return lines
 }
 
 /** A fresh test grid still being run beside the complete one the figures read, with its own seed plan. */
