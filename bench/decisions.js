@@ -55,6 +55,9 @@ Options (run):
   --jobs N       profiles simulated at once (default: the number of cores)
   --reverse      from the last profile, so a second runner meets the first
   -h, --help     this text
+
+SIGTERM stops a run between profiles: the running ones finish and keep their records, and the next
+run goes on from there (a second SIGTERM stops at once).
 `
 const COMMANDS = ['run', 'confidence', 'report', 'new-test-grid']
 // The second stage of every fresh test grid: sized so the noisiest small-data profile measured so far
@@ -97,7 +100,7 @@ function parseArgs(argv) {
   return opts
 }
 
-/** Runs every missing record of the sets, `jobs` profiles at a time (each profile is one process). */
+/** Runs every missing record of the sets, `jobs` profiles at a time (each profile is one process); false when a SIGTERM stopped it first. */
 async function run(sets, jobs, reverse = false) {
   const protocol = readProtocol()
   if (protocol.distribution.hash !== distributionHash())
@@ -127,8 +130,23 @@ async function run(sets, jobs, reverse = false) {
     process.stderr.write(`${job.set}-${String(job.index).padStart(3, '0')}: its spread over ${grow.have} seeds asks for ${grow.seeds}\n`)
     return jobOf(job.set, p, job.index, grow.seeds)
   }
-  await runQueue(queue, jobs, runProfile(), next)
+  await runQueue(queue, jobs, runProfile(), next, () => stopping)
+  return !stopping
 }
+
+// SIGTERM stops a run between profiles: the running ones finish and keep their records (hours of
+// training are not thrown away at a deadline), no new one starts, and a later run picks up from there.
+// A second SIGTERM stops at once.
+let stopping = false
+const children = new Set()
+process.on('SIGTERM', () => {
+  if (stopping) {
+    for (const child of children) child.kill('SIGTERM')
+    process.exit(143)
+  }
+  stopping = true
+  process.stderr.write(`bench/decisions.js: stopping: the ${children.size} running profile(s) finish and keep their records, no new one starts; SIGTERM again to stop now\n`)
+})
 
 const jobOf = (set, p, index, seeds) => ({set, seed: p.seed, index, seeds, testSamples: p.testSamples, out: join(RESULTS, `${set}-${p.seed}`, `${set}-${String(index).padStart(3, '0')}.json`)})
 
@@ -146,9 +164,11 @@ function runProfile() {
           env: {...process.env, FUSEPLAN_BACKEND: process.env.FUSEPLAN_BACKEND ?? 'wasm'},
         },
       )
+      children.add(child)
       let out = ''
       child.stdout.on('data', (d) => (out += d))
       child.on('exit', (code) => {
+        children.delete(child)
         done++
         process.stderr.write(`[${done}] ${out.trim()} (${Math.round((Date.now() - started) / 1000)} s elapsed)\n`)
         if (code === 0) resolveJob()
@@ -165,9 +185,13 @@ if (opts.help) {
 } else if (opts.command === 'run') {
   mkdirSync(RESULTS, {recursive: true})
   const ran = opts.sets ?? setsOfProtocol()
-  await run(ran, opts.jobs, opts.reverse)
-  if (ran.includes('calibration') || ran.includes('test')) await writeConfidenceTable(ROOT)
-  await writeDecisionsDoc(ROOT)
+  if (await run(ran, opts.jobs, opts.reverse)) {
+    if (ran.includes('calibration') || ran.includes('test')) await writeConfidenceTable(ROOT)
+    await writeDecisionsDoc(ROOT)
+  } else {
+    process.stderr.write('bench/decisions.js: stopped; the records written so far are kept: run again to go on, or `confidence` and `report` to write what they say\n')
+    process.exitCode = 143
+  }
 } else if (opts.command === 'confidence') {
   await writeConfidenceTable(ROOT)
 } else if (opts.command === 'report') {

@@ -1,7 +1,7 @@
 // bench/decisions.js's command line: a typo or a missing protocol must stop before hours of simulation
 // start, with the usage or the file's path and exit 2, never a stack trace. No case here runs a profile.
-import {spawnSync} from 'node:child_process'
-import {cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {spawn, spawnSync} from 'node:child_process'
+import {cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
@@ -53,6 +53,48 @@ describe('bench/decisions.js command line', () => {
     expect(r.stderr).toMatch(/^bench\/decisions\.js: cannot read .*protocol\.json: .*JSON/)
     expect(r.stderr).not.toMatch(/\n\s+at /)
   })
+
+  // A copy whose run-profile.js stands in for training: it waits a second and says so.
+  const fakeRun = async (signals: number) => {
+    const copy = mkdtempSync(join(tmpdir(), 'fuseplan-run-stop-'))
+    try {
+      cpSync('bench/decisions.js', join(copy, 'bench', 'decisions.js'))
+      cpSync('bench/evidence', join(copy, 'bench', 'evidence'), {recursive: true})
+      cpSync('bench/realdata/section.js', join(copy, 'bench', 'realdata', 'section.js'))
+      for (const d of ['dist', 'rules', 'node_modules']) symlinkSync(resolve(d), join(copy, d))
+      writeFileSync(join(copy, 'bench', 'evidence', 'run-profile.js'), 'setTimeout(() => console.log(`profile ${process.argv[4]}: fake`), 1000)\n')
+      const child = spawn(process.execPath, [join(copy, 'bench', 'decisions.js'), 'run', '--set', 'test', '--jobs', '2'], {stdio: ['ignore', 'pipe', 'pipe']})
+      let stderr = ''
+      child.stderr.on('data', (d) => (stderr += d))
+      const code = await new Promise<number | null>((done) => {
+        for (let i = 0; i < signals; i++) setTimeout(() => child.kill('SIGTERM'), 500 + 100 * i)
+        child.on('exit', (c) => done(c))
+      })
+      return {code, stderr, wrote: ['docs/decisions.md', 'evidence/confidence.json'].filter((f) => existsSync(join(copy, f)))}
+    } finally {
+      rmSync(copy, {recursive: true, force: true})
+    }
+  }
+
+  it('run stops between profiles on SIGTERM: the running ones finish, no new one starts, nothing else is written', async () => {
+    const {code, stderr, wrote} = await fakeRun(1)
+    expect(stderr).toContain('stopping: the 2 running profile(s) finish')
+    expect(stderr).toMatch(/\[1\] profile [01]: fake/)
+    expect(stderr).toMatch(/\[2\] profile [01]: fake/)
+    expect(stderr).not.toContain('[3]')
+    expect(stderr).toContain('stopped; the records written so far are kept')
+    expect(stderr).not.toMatch(/\n\s+at /)
+    expect(code).toBe(143)
+    expect(wrote).toEqual([])
+  }, 60_000)
+
+  it('a second SIGTERM stops the run at once, the running profiles with it', async () => {
+    const {code, stderr, wrote} = await fakeRun(2)
+    expect(stderr).toContain('stopping: the 2 running profile(s) finish')
+    expect(stderr).not.toContain('[1]')
+    expect(code).toBe(143)
+    expect(wrote).toEqual([])
+  }, 60_000)
 
   it('new-test-grid draws the next seed, plans its seeds and registers a sequential second stage to 100', () => {
     // A copy with the committed protocol and records; the engine and rules are the project's own.

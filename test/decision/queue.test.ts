@@ -57,6 +57,30 @@ describe('runQueue', () => {
     expect(events.indexOf('end a3')).toBeLessThan(events.indexOf('end slow'))
   })
 
+  it('starts nothing new once asked to stop, and lets the running jobs finish', async () => {
+    const events: string[] = []
+    let stop = false
+    const run = async (job: Job) => {
+      events.push(`start ${job.name}`)
+      if (job.name === 'b') stop = true
+      await tick(job.ms)
+      events.push(`end ${job.name}`)
+    }
+    await runQueue(
+      [
+        {name: 'a', ms: 20},
+        {name: 'b', ms: 5},
+        {name: 'c', ms: 5},
+        {name: 'd', ms: 5},
+      ] as Job[],
+      2,
+      run,
+      async () => null,
+      () => stop,
+    )
+    expect(events).toEqual(['start a', 'start b', 'end b', 'end a'])
+  })
+
   it('starts nothing new after a failure, lets the running job finish, then throws the error', async () => {
     const {events, error} = await trace(
       [
