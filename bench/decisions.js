@@ -136,17 +136,19 @@ async function run(sets, jobs, reverse = false) {
 
 // SIGTERM stops a run between profiles: the running ones finish and keep their records (hours of
 // training are not thrown away at a deadline), no new one starts, and a later run picks up from there.
-// A second SIGTERM stops at once.
+// A second SIGTERM stops at once. Only `run` listens; the other commands stop at the first.
 let stopping = false
 const children = new Set()
-process.on('SIGTERM', () => {
-  if (stopping) {
-    for (const child of children) child.kill('SIGTERM')
-    process.exit(143)
-  }
-  stopping = true
-  process.stderr.write(`bench/decisions.js: stopping: the ${children.size} running profile(s) finish and keep their records, no new one starts; SIGTERM again to stop now\n`)
-})
+function stopBetweenProfiles() {
+  process.on('SIGTERM', () => {
+    if (stopping) {
+      for (const child of children) child.kill('SIGTERM')
+      process.exit(143)
+    }
+    stopping = true
+    process.stderr.write(`bench/decisions.js: stopping: the ${children.size} running profile(s) finish and keep their records, no new one starts; SIGTERM again to stop now\n`)
+  })
+}
 
 const jobOf = (set, p, index, seeds) => ({set, seed: p.seed, index, seeds, testSamples: p.testSamples, out: join(RESULTS, `${set}-${p.seed}`, `${set}-${String(index).padStart(3, '0')}.json`)})
 
@@ -184,6 +186,7 @@ if (opts.help) {
   process.stdout.write(USAGE)
 } else if (opts.command === 'run') {
   mkdirSync(RESULTS, {recursive: true})
+  stopBetweenProfiles()
   const ran = opts.sets ?? setsOfProtocol()
   if (await run(ran, opts.jobs, opts.reverse)) {
     if (ran.includes('calibration') || ran.includes('test')) await writeConfidenceTable(ROOT)
