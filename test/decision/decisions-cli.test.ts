@@ -8,6 +8,16 @@ import {afterAll, describe, expect, it} from 'vitest'
 
 const cli = (args: string[], script = 'bench/decisions.js') => spawnSync(process.execPath, [script, ...args], {encoding: 'utf8', timeout: 60_000})
 
+/** A copy of the bench with the committed protocol and records; the engine and rules are the project's own. */
+function copyBench(prefix: string) {
+  const copy = mkdtempSync(join(tmpdir(), prefix))
+  cpSync('bench/decisions.js', join(copy, 'bench', 'decisions.js'))
+  cpSync('bench/evidence', join(copy, 'bench', 'evidence'), {recursive: true})
+  cpSync('bench/realdata/section.js', join(copy, 'bench', 'realdata', 'section.js'))
+  for (const d of ['dist', 'rules', 'node_modules']) symlinkSync(resolve(d), join(copy, d))
+  return copy
+}
+
 describe('bench/decisions.js command line', () => {
   it('--help prints the usage and exits 0', () => {
     const r = cli(['--help'])
@@ -56,12 +66,8 @@ describe('bench/decisions.js command line', () => {
 
   // A copy whose run-profile.js stands in for training: it waits a second and says so.
   const fakeRun = async (signals: number) => {
-    const copy = mkdtempSync(join(tmpdir(), 'fuseplan-run-stop-'))
+    const copy = copyBench('fuseplan-run-stop-')
     try {
-      cpSync('bench/decisions.js', join(copy, 'bench', 'decisions.js'))
-      cpSync('bench/evidence', join(copy, 'bench', 'evidence'), {recursive: true})
-      cpSync('bench/realdata/section.js', join(copy, 'bench', 'realdata', 'section.js'))
-      for (const d of ['dist', 'rules', 'node_modules']) symlinkSync(resolve(d), join(copy, d))
       writeFileSync(join(copy, 'bench', 'evidence', 'run-profile.js'), 'setTimeout(() => console.log(`profile ${process.argv[4]}: fake`), 1000)\n')
       const child = spawn(process.execPath, [join(copy, 'bench', 'decisions.js'), 'run', '--set', 'test', '--jobs', '2'], {stdio: ['ignore', 'pipe', 'pipe']})
       let stderr = ''
@@ -97,13 +103,8 @@ describe('bench/decisions.js command line', () => {
   }, 60_000)
 
   it('new-test-grid draws the next seed, plans its seeds and registers a sequential second stage to 100', () => {
-    // A copy with the committed protocol and records; the engine and rules are the project's own.
-    const copy = mkdtempSync(join(tmpdir(), 'fuseplan-new-grid-'))
+    const copy = copyBench('fuseplan-new-grid-')
     try {
-      cpSync('bench/decisions.js', join(copy, 'bench', 'decisions.js'))
-      cpSync('bench/evidence', join(copy, 'bench', 'evidence'), {recursive: true})
-      cpSync('bench/realdata/section.js', join(copy, 'bench', 'realdata', 'section.js'))
-      for (const d of ['dist', 'rules', 'node_modules']) symlinkSync(resolve(d), join(copy, d))
       const before = JSON.parse(readFileSync('bench/evidence/protocol.json', 'utf8'))
       const r = cli(['new-test-grid'], join(copy, 'bench', 'decisions.js'))
       expect(r.stderr).toBe('')
