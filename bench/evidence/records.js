@@ -106,22 +106,25 @@ export async function loadFitted(root, set, protocol, engine) {
  * last complete one only once it is complete itself (every profile at the seeds its spread asks for):
  * until then the test figures, and the regime calls evidence/confidence.json hands the ADRs, stay the
  * complete grid's, read at its own registration (`gridsUsed[].registered`), and `running` says how far
- * the fresh one has got. The switch reads only how many profiles are done, never what they say.
+ * the fresh one has got, and `test` holds the scored grid's records as loadSet reads them (read once).
+ * The switch reads only how many profiles are done, never what they say.
  */
 export async function scoredProtocol(root, protocol, engine) {
   const p = protocol.sets.test
   if (!p || !protocol.test?.rulesHash) return {protocol, running: null}
   const e = engine ?? (await engineOf(root))
-  const done = (await loadSet(root, 'test', protocol, e)).length
-  if (done >= p.count) return {protocol, running: null}
+  const current = await loadSet(root, 'test', protocol, e)
+  const done = current.length
+  if (done >= p.count) return {protocol, running: null, test: current}
   const earlier = (protocol.test.gridsUsed ?? []).filter((g) => g.seed !== p.seed && g.rulesHash === protocol.test.rulesHash && g.registered)
   for (const g of earlier.reverse()) {
     const view = {...protocol, sets: {...protocol.sets, test: g.registered.set}, test: {...protocol.test, ...g.registered.test}}
-    if ((await loadSet(root, 'test', view, e)).length < g.registered.set.count) continue
+    const test = await loadSet(root, 'test', view, e)
+    if (test.length < g.registered.set.count) continue
     const started = readSet(root, 'test', protocol)
-    return {protocol: view, running: {protocol, done, started: started.length, seedsRun: started.reduce((x, r) => x + r.seeds.length, 0)}}
+    return {protocol: view, running: {protocol, done, started: started.length, seedsRun: started.reduce((x, r) => x + r.seeds.length, 0)}, test}
   }
-  return {protocol, running: null}
+  return {protocol, running: null, test: current}
 }
 
 /** The second stage still to run: each record of the set (or the one at `index`) that has its planned seeds but fewer than its target. */

@@ -30,9 +30,10 @@ function policyRows(table) {
 /** docs/decisions.md from the records of the three sets. */
 export async function decisionsDoc(root) {
   const engine = await engineOf(root)
-  const {protocol, running} = await scoredProtocol(root, JSON.parse(readFileSync(join(root, 'bench', 'evidence', 'protocol.json'), 'utf8')), engine)
-  // Every set of the protocol, read once (a conditioned tuning set only gets its own section).
-  const sets = Object.fromEntries(await Promise.all(Object.keys(protocol.sets).map(async (s) => [s, await loadSet(root, s, protocol, engine)])))
+  const {protocol, running, test: scoredTest} = await scoredProtocol(root, JSON.parse(readFileSync(join(root, 'bench', 'evidence', 'protocol.json'), 'utf8')), engine)
+  // Every set of the protocol, read once (a conditioned tuning set only gets its own section); the
+  // test grid as scoredProtocol read it.
+  const sets = Object.fromEntries(await Promise.all(Object.keys(protocol.sets).map(async (s) => [s, s === 'test' && scoredTest ? scoredTest : await loadSet(root, s, protocol, engine)])))
   // The same sets as the rules were fitted to them, for the in-sample sections their rationales cite:
   // only a set grown since the fit is read again.
   const fittedSets = Object.fromEntries(Object.entries(sets).map(([s, records]) => [s, protocol.sets[s].fittedSeeds ? readAt(root, s, protocol, protocol.sets[s].fittedSeeds) : records]))
