@@ -57,7 +57,8 @@ Options (run):
   -h, --help     this text
 
 SIGTERM stops a run between profiles: the running ones finish and keep their records, and the next
-run goes on from there (a second SIGTERM stops at once).
+run goes on from there. A second SIGTERM stops at once; a profile stopped partway keeps the seeds it
+has finished (its record is written every few seeds) and the next run extends it.
 `
 const COMMANDS = ['run', 'confidence', 'report', 'new-test-grid']
 // The second stage of every fresh test grid: sized so the noisiest small-data profile measured so far
@@ -136,7 +137,8 @@ async function run(sets, jobs, reverse = false) {
 
 // SIGTERM stops a run between profiles: the running ones finish and keep their records (hours of
 // training are not thrown away at a deadline), no new one starts, and a later run picks up from there.
-// A second SIGTERM stops at once. Only `run` listens; the other commands stop at the first.
+// A second SIGTERM stops at once, and a profile stopped partway keeps its finished chunks of seeds
+// (run-profile.js writes its record every few). Only `run` listens; the other commands stop at the first.
 let stopping = false
 const children = new Set()
 function stopBetweenProfiles() {

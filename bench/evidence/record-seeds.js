@@ -15,7 +15,9 @@ export function appendSeeds(old, added) {
     seeds: [...old.seeds, ...added.seeds],
     candidates: old.candidates.map((c) => {
       const a = byId.get(c.id)
-      return {...c, deployment: [...c.deployment, ...a.deployment], complete: [...c.complete, ...a.complete], epochs: [...c.epochs, ...a.epochs]}
+      // trainingSamples is a run's mean over its seeds (complete-case counts vary by seed): weighted.
+      const trainingSamples = Math.round((c.trainingSamples * old.seeds.length + a.trainingSamples * added.seeds.length) / (old.seeds.length + added.seeds.length))
+      return {...c, ...(c.trainingSamples === undefined ? {} : {trainingSamples}), deployment: [...c.deployment, ...a.deployment], complete: [...c.complete, ...a.complete], epochs: [...c.epochs, ...a.epochs]}
     }),
     pairVariances: Object.fromEntries(pairs.map((k) => [k, [...old.pairVariances[k], ...added.pairVariances[k]]])),
     elapsedMs: old.elapsedMs + added.elapsedMs,
@@ -30,6 +32,7 @@ export function firstSeeds(record, n) {
   return {
     ...record,
     seeds: cut(record.seeds),
+    // A candidate's trainingSamples stays the whole run's mean (descriptive; nothing the bench reads).
     candidates: record.candidates.map((c) => ({...c, deployment: cut(c.deployment), complete: cut(c.complete), epochs: cut(c.epochs)})),
     pairVariances: Object.fromEntries(Object.entries(record.pairVariances).map(([k, v]) => [k, cut(v)])),
     // Its share of the training time (seeds cost alike on average).

@@ -7,9 +7,10 @@
 // strategy rules). TEST_SAMPLES defaults to evaluate's own (DEFAULTS.testSamples).
 // A record with fewer seeds under the same key for its count is extended, not rerun: each seed's
 // numbers depend on that seed alone, so only the missing seeds train and their numbers are appended.
-// A record with more seeds is kept; the benchmark reads its first SEEDS.
+// A record with more seeds is kept; the benchmark reads its first SEEDS. The record is written every
+// few seeds, so a run stopped partway keeps the seeds it finished.
 import {createHash} from 'node:crypto'
-import {existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, renameSync, writeFileSync, mkdirSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import {drawProfile} from './grid.js'
 import {appendSeeds} from './record-seeds.js'
@@ -59,7 +60,6 @@ export function simulationKey(count) {
 }
 
 const wanted = Number(seeds)
-const key = simulationKey(wanted)
 // An earlier record of the same simulation (its key recomputed for its own seed count).
 let old = null
 if (existsSync(out)) {
@@ -71,39 +71,53 @@ if (old && old.seeds.length >= wanted) {
   process.stdout.write(`${profile.name}: cached\n`)
   process.exit(0)
 }
-const have = old?.seeds.length ?? 0
+// Trained in chunks, the record written after each: a job stopped partway (a session's end, a kill)
+// keeps the seeds it finished, and the next run extends them. The numbers are those of one run, since
+// each seed's depend on that seed alone (record-seeds.js), and the target count is never re-read here.
+const CHUNK = 4
+const first = old?.seeds.length ?? 0
 const t0 = Date.now()
-const result = await runEvaluation(profile, {
-  seed: DEFAULTS.seed,
-  firstSeed: DEFAULTS.seed + have,
-  seeds: wanted - have,
-  testSamples,
-  // The bench judges the deployment mix only: the robustness sweep is skipped (two rates).
-  missingRates: [0, 1],
-  candidates: CANDIDATES,
-  decision,
-  judgeAll: true,
-})
-let record = {
-  key,
-  set,
-  gridSeed: Number(gridSeed),
-  index: Number(index),
-  name: profile.name,
-  profile,
-  seeds: result.simulation.seeds,
-  testSamples,
-  metric: result.metric,
-  margin: result.verdict.equivalenceMargin,
-  schedule: result.simulation.schedule,
-  reductions: result.simulation.reductions,
-  trainingSamples: result.simulation.trainingSamples,
-  backend: result.simulation.backend,
-  candidates: result.strategies.map((s) => ({id: s.id, deployment: s.seeds.deployment, complete: s.seeds.complete, trainingSamples: s.trainingSamples, epochs: s.epochs})),
-  pairVariances: result.pairVariances,
-  elapsedMs: Date.now() - t0,
+let record = old
+while ((record?.seeds.length ?? 0) < wanted) {
+  const have = record?.seeds.length ?? 0
+  // Never a last chunk of one seed: a one-seed run states a reduction ("training seeds") the record
+  // as a whole does not have.
+  const count = wanted - have <= CHUNK + 1 ? wanted - have : CHUNK
+  const t1 = Date.now()
+  const result = await runEvaluation(profile, {
+    seed: DEFAULTS.seed,
+    firstSeed: DEFAULTS.seed + have,
+    seeds: count,
+    testSamples,
+    // The bench judges the deployment mix only: the robustness sweep is skipped (two rates).
+    missingRates: [0, 1],
+    candidates: CANDIDATES,
+    decision,
+    judgeAll: true,
+  })
+  const added = {
+    key: simulationKey(have + count),
+    set,
+    gridSeed: Number(gridSeed),
+    index: Number(index),
+    name: profile.name,
+    profile,
+    seeds: result.simulation.seeds,
+    testSamples,
+    metric: result.metric,
+    margin: result.verdict.equivalenceMargin,
+    schedule: result.simulation.schedule,
+    reductions: result.simulation.reductions,
+    trainingSamples: result.simulation.trainingSamples,
+    backend: result.simulation.backend,
+    candidates: result.strategies.map((s) => ({id: s.id, deployment: s.seeds.deployment, complete: s.seeds.complete, trainingSamples: s.trainingSamples, epochs: s.epochs})),
+    pairVariances: result.pairVariances,
+    elapsedMs: Date.now() - t1,
+  }
+  record = record ? appendSeeds(record, added) : added
+  mkdirSync(dirname(out), {recursive: true})
+  // Written whole to a temporary name, then renamed: a kill mid-write never leaves half a record.
+  writeFileSync(`${out}.tmp`, JSON.stringify(record) + '\n')
+  renameSync(`${out}.tmp`, out)
 }
-if (old) record = appendSeeds(old, record)
-mkdirSync(dirname(out), {recursive: true})
-writeFileSync(out, JSON.stringify(record) + '\n')
-process.stdout.write(`${profile.name}: ${((Date.now() - t0) / 1000).toFixed(0)} s${old ? ` (${wanted - have === 1 ? `seed ${wanted}` : `seeds ${have + 1}-${wanted}`} added to ${have})` : ''}\n`)
+process.stdout.write(`${profile.name}: ${((Date.now() - t0) / 1000).toFixed(0)} s${old ? ` (${wanted - first === 1 ? `seed ${wanted}` : `seeds ${first + 1}-${wanted}`} added to ${first})` : ''}\n`)
