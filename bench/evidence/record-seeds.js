@@ -17,7 +17,13 @@ export function appendSeeds(old, added) {
       const a = byId.get(c.id)
       // trainingSamples is a run's mean over its seeds (complete-case counts vary by seed): weighted.
       const trainingSamples = Math.round((c.trainingSamples * old.seeds.length + a.trainingSamples * added.seeds.length) / (old.seeds.length + added.seeds.length))
-      return {...c, ...(c.trainingSamples === undefined ? {} : {trainingSamples}), deployment: [...c.deployment, ...a.deployment], complete: [...c.complete, ...a.complete], epochs: [...c.epochs, ...a.epochs]}
+      return {
+        ...c,
+        ...(c.trainingSamples === undefined ? {} : {trainingSamples}),
+        deployment: [...c.deployment, ...a.deployment],
+        complete: [...c.complete, ...a.complete],
+        epochs: [...c.epochs, ...a.epochs],
+      }
     }),
     pairVariances: Object.fromEntries(pairs.map((k) => [k, [...old.pairVariances[k], ...added.pairVariances[k]]])),
     elapsedMs: old.elapsedMs + added.elapsedMs,
