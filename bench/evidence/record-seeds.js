@@ -16,10 +16,10 @@ export function appendSeeds(old, added) {
     candidates: old.candidates.map((c) => {
       const a = byId.get(c.id)
       // trainingSamples is a run's mean over its seeds (complete-case counts vary by seed): weighted.
-      const trainingSamples = Math.round((c.trainingSamples * old.seeds.length + a.trainingSamples * added.seeds.length) / (old.seeds.length + added.seeds.length))
+      const weighted = (x, y) => Math.round((x * old.seeds.length + y * added.seeds.length) / (old.seeds.length + added.seeds.length))
       return {
         ...c,
-        ...(c.trainingSamples === undefined ? {} : {trainingSamples}),
+        ...(c.trainingSamples === undefined ? {} : {trainingSamples: weighted(c.trainingSamples, a.trainingSamples)}),
         deployment: [...c.deployment, ...a.deployment],
         complete: [...c.complete, ...a.complete],
         epochs: [...c.epochs, ...a.epochs],
