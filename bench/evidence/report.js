@@ -212,12 +212,20 @@ function confidenceSection({engine, test, margin}) {
       (equivalent.length > 0 ? ` (95% Clopper-Pearson interval ${fmt(cpEquivalent.lower)} to ${fmt(cpEquivalent.upper)})` : '') +
       (equivalentWrong.length > 0 ? `; not right: ${equivalentWrong.map((c) => `\`${c.j.record.name}\``).join(', ')}.` : '.'),
     `- Profiles with a winner beyond the margin (the best candidate significantly ahead of the runner-up, by more than ${fmt(margin)}): ${winners.length}` +
-      (winners.length > 0 ? `; "high" on ${highOnWinners.length} of them (${winners.map((j) => `\`${j.record.name}\`: ${SHORT[j.winner]}`).join(', ')}).` : '.'),
+      (winners.length > 0 ? `; "high" on ${highOnWinners.length} of them (${winners.map((j) => `\`${j.record.name}\`: ${SHORT[j.winner]}`).join(', ')}).` : '.') +
+      ` The test grid is meant to hold at least ${WINNER_GOAL}, so that "high" is scored where the choice matters: ` +
+      (winners.length >= WINNER_GOAL
+        ? 'it does.'
+        : `it holds ${winners.length}` +
+          (winners.length > 0 ? `; at its rate a grid of about ${Math.ceil((WINNER_GOAL * test.length) / winners.length)} profiles would.` : `, so its rate gives no grid size that would.`)),
     confidenceProjection(test, margin, engine),
     '',
   )
   return lines
 }
+
+/** Profiles with a winner beyond the margin a test grid should hold for its "high" calls to be scored where the choice matters. */
+const WINNER_GOAL = 8
 
 /** Small-data test profiles: the gap between the best shipped strategy and the recommendation. */
 function smallDataSection({engine, test, margin}) {

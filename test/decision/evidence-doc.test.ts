@@ -70,6 +70,23 @@ describe('the evidence behind informative-absence-unseen-in-training', () => {
   })
 })
 
+describe('the winners the test grid holds', () => {
+  it('counts the profiles with a winner beyond the margin and sets them beside the goal of 8', async () => {
+    const {engineOf, loadSet, scoredProtocol} = await import('../../bench/evidence/records.js')
+    const {judgeProfile} = await import('../../bench/evidence/analyse.js')
+    const engine = await engineOf(root)
+    const scored = (await scoredProtocol(root, protocol)).protocol
+    const records = await loadSet(root, 'test', scored, engine)
+    const winners = records.filter((r: unknown) => judgeProfile(r, engine).winner !== null).length
+    const line = readFileSync('docs/decisions.md', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('- Profiles with a winner beyond the margin'))!
+    expect(line).toContain(`: ${winners}`)
+    expect(line).toContain('meant to hold at least 8')
+    expect(line).toContain(winners >= 8 ? 'it does.' : `it holds ${winners}`)
+  }, 120_000)
+})
+
 describe('the seed plan of a fresh test grid', () => {
   it('reads the spent grids run at the same test samples per seed, and names them', async () => {
     const {plannedSeeds} = await import('../../bench/evidence/plan.js')
