@@ -217,7 +217,9 @@ function confidenceSection({engine, test, margin}) {
       (winners.length >= WINNER_GOAL
         ? 'it does.'
         : `it holds ${winners.length}` +
-          (winners.length > 0 ? `; at its rate a grid of about ${Math.ceil((WINNER_GOAL * test.length) / winners.length)} profiles would.` : `, so its rate gives no grid size that would.`)),
+          (winners.length > 0
+            ? `; at its rate a grid would need about ${Math.ceil((WINNER_GOAL * test.length) / winners.length)} profiles to hold ${WINNER_GOAL} on average.`
+            : `, so its rate gives no grid size that would.`)),
     confidenceProjection(test, margin, engine),
     '',
   )
