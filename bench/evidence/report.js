@@ -327,7 +327,7 @@ function powerSection({protocol, engine, sets, margin}) {
             '',
           ]
         : []),
-    ...powerProjection(sets.test, protocol.sets.test.count, gridSecondsPerSeed, margin, engine, med, needed, testSamplesOf(protocol.sets.test)),
+    ...powerProjection(sets.test, protocol.sets.test.count, margin, engine, med, needed, testSamplesOf(protocol.sets.test), planned, topUp?.maxSeeds ?? 200),
     '',
   )
   return lines
@@ -372,11 +372,12 @@ function planLines(root, protocol, margin, engine, which) {
  * What a powered test grid would take, from the records alone: each seed's test set adds its bootstrap
  * variance to a paired gap's spread over seeds, so the spread splits into training (what is left,
  * never below 0) and test-set sampling, which shrinks with a larger test set. For each test-set size,
- * the median spread over the test profiles, the seeds that reach P(worse | gap = margin) >= 0.8 at it,
- * and the grid's time at the records' own pace (`secondsPerSeed`: one seed of every profile of the grid,
- * two profiles at a time).
+ * the median spread over the test profiles and the seeds that reach P(worse | gap = margin) >= 0.8 at
+ * it; and the grid's time with each profile at the seeds its own spread needs (from `planned`, at most
+ * `cap`) at its own pace in the records, two profiles at a time. A median profile's seeds times the
+ * mean pace would leave out the wide profiles, which cost the most.
  */
-function powerProjection(records, gridSize, secondsPerSeed, margin, engine, med, needed, TEST_SAMPLES) {
+function powerProjection(records, gridSize, margin, engine, med, needed, TEST_SAMPLES, planned, cap) {
   const parts = records.map((record) =>
     shippedPairs(record).map((s) => {
       const v = engine.gainVariances(s.diffs, s.bootstrapVariances)
@@ -384,18 +385,36 @@ function powerProjection(records, gridSize, secondsPerSeed, margin, engine, med,
     }),
   )
   const share = med(parts.map((pairs) => med(pairs.map((p) => (p.train + p.test > 0 ? p.test / (p.train + p.test) : 0)))))
+  const reaches = (sd, n) => power(sd, n, margin, engine, {draws: 1000, only: 'worseAtMargin'}).worseAtMargin >= 0.8
+  // The fewest seeds in [planned, cap] that reach the goal (power grows with seeds), or cap, short of it.
+  const seedsFor = (sd) => {
+    if (!reaches(sd, cap)) return {n: cap, short: true}
+    let lo = planned
+    let hi = cap
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2)
+      if (reaches(sd, mid)) hi = mid
+      else lo = mid + 1
+    }
+    return {n: lo, short: false}
+  }
+  const pace = records.map((r) => r.elapsedMs / 1000 / r.seeds.length)
   const rows = [1, 4, 10].map((k) => {
-    const sd = med(parts.map((pairs) => med(pairs.map((p) => Math.sqrt(p.train + p.test / k)))))
+    const sds = parts.map((pairs) => med(pairs.map((p) => Math.sqrt(p.train + p.test / k))))
+    const sd = med(sds)
     const n = needed(sd, margin)
-    return `| ${(TEST_SAMPLES * k).toLocaleString('en-US')} | ${fmt(sd, 4)} | ${n ?? 'more than 200'} | ${n === null ? '' : `${Math.round((secondsPerSeed * n) / 2 / 3600)} h`} |`
+    const each = sds.map(seedsFor)
+    const seconds = (each.reduce((a, e, i) => a + e.n * pace[i], 0) * gridSize) / records.length
+    return `| ${(TEST_SAMPLES * k).toLocaleString('en-US')} | ${fmt(sd, 4)} | ${n ?? 'more than 200'} | ${each.filter((e) => e.short).length} | ${Math.round(seconds / 2 / 3600)} h |`
   })
   return [
     `What it would take: of a paired gap's spread over seeds (variance), test-set sampling is the median share ${fmt(share, 2)} at ${TEST_SAMPLES.toLocaleString('en-US')} test samples per seed; ` +
-      'the rest is training. With larger test sets (scoring costs little beside training), the median spread and the seeds a powered verdict needs, ' +
-      `and the test grid's time at the records' pace (${Math.round(secondsPerSeed / gridSize)} s per profile and seed, two profiles at a time):`,
+      'the rest is training. With larger test sets (scoring costs little beside training), the median spread and the seeds a powered verdict needs at it; ' +
+      `how many profiles would still fall short at ${cap} seeds; and the test grid's time with each profile at the seeds its own spread needs (at least ${planned}, at most ${cap}), ` +
+      `at its own pace in the records (${Math.round(pace.reduce((a, v) => a + v, 0) / pace.length)} s per profile and seed on average), two profiles at a time:`,
     '',
-    '| test samples per seed | median spread | seeds for P(worse \\| gap = margin) >= 0.8 | test grid time |',
-    '|---:|---:|---:|---:|',
+    `| test samples per seed | median spread | seeds for P(worse \\| gap = margin) >= 0.8 at it | profiles short at ${cap} seeds | test grid time |`,
+    '|---:|---:|---:|---:|---:|',
     ...rows,
   ]
 }

@@ -87,6 +87,24 @@ describe('the winners the test grid holds', () => {
   }, 120_000)
 })
 
+describe('what a powered test grid would take', () => {
+  it("prices the grid at the records' own test-set size near what the scored grid took", async () => {
+    // Each profile at the seeds its own spread needs, at its own pace: the scored grid grew that way, so
+    // the projection at its test-set size should land near its real cost (a median profile at the mean
+    // pace left out the wide profiles and came to about half of it).
+    const {loadSet, scoredProtocol} = await import('../../bench/evidence/records.js')
+    const scored = (await scoredProtocol(root, protocol)).protocol
+    const records = await loadSet(root, 'test', scored)
+    const took = records.reduce((a: number, r: {elapsedMs: number}) => a + r.elapsedMs, 0) / 1000 / 2 / 3600
+    const size = scored.sets.test.testSamples.toLocaleString('en-US')
+    const row = readFileSync('docs/decisions.md', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(`| ${size} |`) && l.endsWith(' h |'))!
+    const hours = Number(/(\d+) h \|$/.exec(row)![1])
+    expect(Math.abs(hours - took) / took).toBeLessThan(0.25)
+  }, 120_000)
+})
+
 describe('the seed plan of a fresh test grid', () => {
   it('reads the spent grids run at the same test samples per seed, and names them', async () => {
     const {plannedSeeds} = await import('../../bench/evidence/plan.js')
