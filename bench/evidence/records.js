@@ -40,16 +40,20 @@ export function readGrid(root, set, seed) {
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')))
 }
 
-/** The records of a set run at its settings, with every seed they hold. */
-export function readSet(root, set, protocol) {
+/** The records of a set run at its settings (at least `atLeast` seeds, its planned ones unless told), with every seed they hold. */
+export function readSet(root, set, protocol, atLeast) {
   const p = protocol.sets[set]
   if (!p) return []
   const members = new Set(setIndexes(p, set))
-  return readGrid(root, set, p.seed).filter((r) => members.has(r.index) && settingsOf(r, p.seeds).fits(p))
+  const at = {...p, seeds: atLeast ?? p.seeds}
+  return readGrid(root, set, p.seed).filter((r) => members.has(r.index) && settingsOf(r, p.seeds).fits(at))
 }
 
-/** A set's records read at their first `n` seeds. */
-export const readAt = (root, set, protocol, n) => readSet(root, set, protocol).map((r) => (r.seeds ? firstSeeds(r, n) : r))
+/**
+ * A set's records read at their first `n` seeds: every record that holds them, so a set growing past
+ * the seeds its rules were fitted to (`fittedSeeds`) still reads whole at the fit's seeds.
+ */
+export const readAt = (root, set, protocol, n) => readSet(root, set, protocol, n).map((r) => (r.seeds ? firstSeeds(r, n) : r))
 
 /** A set's records read at its planned seeds (the first stage, for a set with a second). */
 export function loadRecords(root, set, protocol) {

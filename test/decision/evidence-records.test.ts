@@ -4,7 +4,7 @@
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {loadRecords} from '../../bench/evidence/records.js'
+import {loadFitted, loadRecords} from '../../bench/evidence/records.js'
 import {CONDITIONS, drawProfile, setIndexes} from '../../bench/evidence/grid.js'
 import {tempDir} from '../helpers/run-cli.js'
 
@@ -44,6 +44,15 @@ describe('loadRecords', () => {
 
   it('a protocol asking for more seeds than any record has counts none of them', () => {
     expect(loadRecords(root, 'test', protocol(20))).toEqual([])
+  })
+
+  it('a set growing past the seeds its rules were fitted to reads every record that holds the fit’s seeds, at those', async () => {
+    // Mid-growth: test-0 and test-3 reached 8 seeds, test-1 still has the 4 of the fit.
+    const growing = {sets: {test: {seed: 9, count: 4, seeds: 8, fittedSeeds: 4, testSamples: 6000}}}
+    expect(loadRecords(root, 'test', growing).map((r: {name: string}) => r.name)).toEqual(['test-0', 'test-3'])
+    const fitted = await loadFitted(root, 'test', growing)
+    expect(fitted.map((r: {name: string}) => r.name)).toEqual(['test-0', 'test-1', 'test-3'])
+    expect(fitted.map((r: {seeds: number[]}) => r.seeds.length)).toEqual([4, 4, 4])
   })
 
   it('profiles past the protocol’s count are left out', () => {
