@@ -4,7 +4,7 @@
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {CONDITIONS, DISTRIBUTION, distributionHash} from './grid.js'
-import {ALL, SHIPPED, SHORT, bestOf, bootstrap, gapUpperBound, callRight, judgeProfile, power, regimeTable, regretTable, scoresOf} from './analyse.js'
+import {ALL, SHIPPED, SHORT, bestOf, bootstrap, gapUpperBound, callRight, judgeProfile, power, regimeTable, regretTable, scoresOf, standing} from './analyse.js'
 import {readResults, realdataSection} from '../realdata/section.js'
 import {engineOf, loadSet, medianSpread, readAt, readSet, scoredProtocol, scoresShippedRules, seedsForPower, shippedPairs, testSamplesOf} from './records.js'
 import {rulesHash} from './rules-hash.js'
@@ -459,9 +459,25 @@ const meanGapCells = (xs) => SHIPPED.map((id) => fmt(xs.reduce((a, x) => a + (x.
 function conditionedSection(set, p, records, engine) {
   const head = [`## Tuning set \`${set}\` (in-sample: ${CONDITIONS[p.where].words})`, '']
   if (records.length === 0) return [...head, `Not run yet (${p.count} profiles at ${p.seeds} seeds: \`node bench/decisions.js run --set ${set}\`).`]
-  const rows = records.map((r) => ({r, decision: engine.decide(r.profile), ...shippedGaps(r), n: r.profile.task.labelledSamples})).sort((a, b) => a.n - b.n)
+  // Early fusion with indicators, what the complete-data rule allows, in evaluate's words against the
+  // other shipped strategies (Holm-adjusted): "worse" there would make it ineligible.
+  const earlyWord = (r) => {
+    const shipped = SHIPPED.filter((id) => scoresOf(r).trained.includes(id))
+    return shipped.includes('early/indicators')
+      ? standing(
+          r,
+          'early/indicators',
+          shipped.filter((id) => id !== 'early/indicators'),
+          engine,
+        ).kind
+      : null
+  }
+  const rows = records.map((r) => ({r, decision: engine.decide(r.profile), ...shippedGaps(r), n: r.profile.task.labelledSamples, early: earlyWord(r)})).sort((a, b) => a.n - b.n)
   const band = (lo, hi) => rows.filter((x) => x.n >= lo && x.n < hi)
   const bandRow = (name, xs) => (xs.length === 0 ? [] : [`| ${name} (${xs.length}) | ${meanGapCells(xs)} |`])
+  const words = ['better', 'equivalent', 'inconclusive', 'worse']
+  const wordRow = (name, xs) => (xs.length === 0 ? [] : [`| ${name} | ${xs.length} | ${words.map((w) => xs.filter((x) => x.early === w).length).join(' | ')} |`])
+  const seeds = [...new Set(records.map((r) => r.seeds.length))]
   return [
     ...head,
     `Gap of each shipped strategy to the best shipped one (AUROC, mean over ${p.seeds} seeds; 0 is the best). In-sample when the rules read it, like the tuning set.`,
@@ -471,13 +487,27 @@ function conditionedSection(set, p, records, engine) {
     ...bandRow('below 2,000', band(0, 2000)),
     ...bandRow('2,000 and more', band(2000, Infinity)),
     '',
-    `| profile | labels | modalities | interactions | recommended | best | ${SHIPPED.map((id) => SHORT[id]).join(' | ')} |`,
-    `|---|---:|---|---|---|---|${SHIPPED.map(() => '---:').join('|')}|`,
+    `Early fusion with indicators against the other shipped strategies, in evaluate's words over the ${seeds.length === 1 ? `${seeds[0]} seeds` : 'seeds'} (Holm-adjusted, margin ${fmt(records[0].margin)}): ` +
+      '"worse" makes a strategy ineligible where it is measured.',
+    '',
+    `| interactions | profiles | ${words.join(' | ')} |`,
+    `|---|---:|${words.map(() => '---:').join('|')}|`,
+    ...wordRow(
+      'weak or unknown',
+      rows.filter((x) => x.r.profile.task.interactions !== 'strong'),
+    ),
+    ...wordRow(
+      'strong',
+      rows.filter((x) => x.r.profile.task.interactions === 'strong'),
+    ),
+    '',
+    `| profile | labels | modalities | interactions | recommended | best | ${SHIPPED.map((id) => SHORT[id]).join(' | ')} | early+ind's word |`,
+    `|---|---:|---|---|---|---|${SHIPPED.map(() => '---:').join('|')}|---|`,
     ...rows.map(
       (x) =>
         `| ${x.r.name} | ${x.n} | ${x.r.profile.modalities.map((m) => m.type).join(', ')} | ${x.r.profile.task.interactions} | ${x.decision.strategy ?? 'none'} | ${SHORT[x.best]} | ` +
         SHIPPED.map((id) => fmt(x.gaps[id], 3)).join(' | ') +
-        ' |',
+        ` | ${x.early ?? ''} |`,
     ),
   ]
 }
