@@ -80,7 +80,9 @@ describe('the winners the test grid holds', () => {
     const winners = records.filter((r: unknown) => judgeProfile(r, engine).winner !== null).length
     const line = readFileSync('docs/decisions.md', 'utf8')
       .split('\n')
-      .find((l) => l.startsWith('- Profiles with a winner beyond the margin'))!
+      .find((l) => l.startsWith('- Profiles with a winner beyond the margin'))
+    // No test grid for these rules yet (after a rule change): no confidence section to check.
+    if (records.length === 0) return expect(line).toBeUndefined()
     expect(line).toContain(`: ${winners}`)
     expect(line).toContain('meant to hold at least 8')
     expect(line).toContain(winners >= 8 ? 'it does.' : `it holds ${winners}`)
@@ -99,8 +101,9 @@ describe('what a powered test grid would take', () => {
     const size = scored.sets.test.testSamples.toLocaleString('en-US')
     const row = readFileSync('docs/decisions.md', 'utf8')
       .split('\n')
-      .find((l) => l.startsWith(`| ${size} |`) && l.endsWith(' h |'))!
-    const hours = Number(/(\d+) h \|$/.exec(row)![1])
+      .find((l) => l.startsWith(`| ${size} |`) && l.endsWith(' h |'))
+    if (records.length === 0) return expect(row).toBeUndefined()
+    const hours = Number(/(\d+) h \|$/.exec(row!)![1])
     expect(Math.abs(hours - took) / took).toBeLessThan(0.25)
   }, 120_000)
 })
