@@ -385,18 +385,10 @@ function powerProjection(records, gridSize, margin, engine, med, needed, TEST_SA
     }),
   )
   const share = med(parts.map((pairs) => med(pairs.map((p) => (p.train + p.test > 0 ? p.test / (p.train + p.test) : 0)))))
-  const reaches = (sd, n) => power(sd, n, margin, engine, {draws: 1000, only: 'worseAtMargin'}).worseAtMargin >= 0.8
-  // The fewest seeds in [planned, cap] that reach the goal (power grows with seeds), or cap, short of it.
+  // The fewest seeds in [planned, cap] that reach the goal, or cap, short of it (the second stage's own search).
   const seedsFor = (sd) => {
-    if (!reaches(sd, cap)) return {n: cap, short: true}
-    let lo = planned
-    let hi = cap
-    while (lo < hi) {
-      const mid = Math.floor((lo + hi) / 2)
-      if (reaches(sd, mid)) hi = mid
-      else lo = mid + 1
-    }
-    return {n: lo, short: false}
+    const n = seedsForPower(sd, margin, engine, 1000, planned, cap)
+    return n === null ? {n: cap, short: true} : {n, short: false}
   }
   const pace = records.map((r) => r.elapsedMs / 1000 / r.seeds.length)
   const rows = [1, 4, 10].map((k) => {
